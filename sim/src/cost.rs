@@ -1,0 +1,184 @@
+//! Estimated execution and communication times: the one formula both the
+//! engine and every scheduler use.
+//!
+//! A [`CostModel`] binds a DAG to a platform. It precomputes each node's
+//! effective speed per task kind so that [`CostModel::exec_time`] is a few
+//! multiplications, called millions of times by schedulers on large DAGs.
+
+use crate::dag::Dag;
+use crate::ids::{NodeId, TaskId};
+use crate::platform::Platform;
+use crate::time::SimDuration;
+use thiserror::Error;
+
+/// Why a DAG cannot run on a platform.
+#[derive(Debug, Error, PartialEq)]
+#[non_exhaustive]
+pub enum BindError {
+    /// Explicit per-node costs do not match the platform.
+    #[error("the DAG gives explicit costs for {dag} nodes but the platform {platform:?} has {nodes}")]
+    NodeCostCount {
+        /// Costs per task.
+        dag: usize,
+        /// Platform name.
+        platform: String,
+        /// Platform node count.
+        nodes: usize,
+    },
+    /// A task needs more cores than any node has.
+    #[error("task {task:?} needs at least {cores} cores but no node of {platform:?} has that many")]
+    TooFewCores {
+        /// Task name.
+        task: String,
+        /// Cores needed.
+        cores: u32,
+        /// Platform name.
+        platform: String,
+    },
+}
+
+/// Estimates of task and transfer times for one DAG on one platform.
+#[derive(Clone, Debug)]
+pub struct CostModel<'a> {
+    dag: &'a Dag,
+    platform: &'a Platform,
+    /// Effective core speed, row-major `[kind][node]`.
+    kind_node_speed: Vec<f64>,
+    /// Mean latency over ordered pairs of distinct nodes, seconds.
+    mean_latency: f64,
+    /// Mean inverse bandwidth over ordered pairs of distinct nodes, s/byte.
+    mean_inv_bandwidth: f64,
+}
+
+impl<'a> CostModel<'a> {
+    /// Binds `dag` to `platform`.
+    ///
+    /// # Errors
+    /// [`BindError`] if explicit costs have the wrong length or a task cannot fit on any node.
+    pub fn new(dag: &'a Dag, platform: &'a Platform) -> Result<CostModel<'a>, BindError> {
+        if let Some(n) = dag.node_cost_count()
+            && n != platform.node_count()
+        {
+            return Err(BindError::NodeCostCount { dag: n, platform: platform.name().to_owned(), nodes: platform.node_count() });
+        }
+        let max_cores = platform.nodes().iter().map(|n| n.cores).max().unwrap_or(0);
+        if let Some(task) = dag.tasks().iter().find(|t| t.parallelism.min_cores > max_cores) {
+            return Err(BindError::TooFewCores {
+                task: task.name.clone(),
+                cores: task.parallelism.min_cores,
+                platform: platform.name().to_owned(),
+            });
+        }
+        let mut kind_node_speed = Vec::with_capacity(dag.kinds().len() * platform.node_count());
+        for kind in dag.kinds() {
+            for node in platform.nodes() {
+                kind_node_speed.push(node.speed * node.kind_speed.get(kind).copied().unwrap_or(1.0));
+            }
+        }
+        let (mean_latency, mean_inv_bandwidth) = mean_link(platform);
+        Ok(CostModel { dag, platform, kind_node_speed, mean_latency, mean_inv_bandwidth })
+    }
+
+    /// The DAG.
+    pub fn dag(&self) -> &'a Dag {
+        self.dag
+    }
+
+    /// The platform.
+    pub fn platform(&self) -> &'a Platform {
+        self.platform
+    }
+
+    /// Estimated seconds of `task` on `node` with `cores` cores at DVFS level `dvfs`.
+    ///
+    /// Explicit node costs win over work/speed. Unknown DVFS levels count as nominal
+    /// (the engine rejects them before running anything).
+    pub fn exec_secs(&self, task: TaskId, node: NodeId, cores: u32, dvfs: u8) -> f64 {
+        let t = self.dag.task(task);
+        let base = match &t.node_costs {
+            Some(costs) => costs[node.index()],
+            None => {
+                let n_nodes = self.platform.node_count();
+                t.work / self.kind_node_speed[t.kind.index() * n_nodes + node.index()]
+            }
+        };
+        let factor = self.platform.node(node).power.level(dvfs).map_or(1.0, |l| l.speed_factor);
+        base * t.parallelism.amdahl_factor(cores) / factor
+    }
+
+    /// [`CostModel::exec_secs`] as simulated time: one core at nominal speed
+    /// unless the task needs more.
+    pub fn exec_time(&self, task: TaskId, node: NodeId) -> SimDuration {
+        let cores = self.dag.task(task).parallelism.min_cores;
+        SimDuration::from_secs_f64(self.exec_secs(task, node, cores, 0))
+    }
+
+    /// [`CostModel::exec_secs`] as simulated time.
+    pub fn exec_time_with(&self, task: TaskId, node: NodeId, cores: u32, dvfs: u8) -> SimDuration {
+        SimDuration::from_secs_f64(self.exec_secs(task, node, cores, dvfs))
+    }
+
+    /// Estimated seconds to move `bytes` from `src` to `dst` on an otherwise
+    /// idle network (zero within a node).
+    pub fn comm_secs(&self, src: NodeId, dst: NodeId, bytes: f64) -> f64 {
+        if src == dst {
+            0.0
+        } else {
+            self.platform.latency(src, dst) + bytes / self.platform.path_bandwidth(src, dst)
+        }
+    }
+
+    /// [`CostModel::comm_secs`] as simulated time.
+    pub fn comm_time(&self, src: NodeId, dst: NodeId, bytes: f64) -> SimDuration {
+        SimDuration::from_secs_f64(self.comm_secs(src, dst, bytes))
+    }
+
+    /// Mean of [`CostModel::exec_secs`] over nodes that can host the task (the
+    /// "average computation cost" of HEFT's ranks).
+    pub fn mean_exec_secs(&self, task: TaskId) -> f64 {
+        let cores = self.dag.task(task).parallelism.min_cores;
+        let (sum, n) = self
+            .platform
+            .node_ids()
+            .filter(|&n| self.platform.node(n).cores >= cores)
+            .fold((0.0, 0usize), |(s, k), n| (s + self.exec_secs(task, n, cores, 0), k + 1));
+        sum / n.max(1) as f64
+    }
+
+    /// Smallest [`CostModel::exec_secs`] over nodes that can host the task.
+    pub fn min_exec_secs(&self, task: TaskId) -> f64 {
+        let cores = self.dag.task(task).parallelism.min_cores;
+        self.platform
+            .node_ids()
+            .filter(|&n| self.platform.node(n).cores >= cores)
+            .map(|n| self.exec_secs(task, n, cores, 0))
+            .fold(f64::INFINITY, f64::min)
+    }
+
+    /// Mean estimated transfer seconds of `bytes` over all ordered pairs of
+    /// distinct nodes (HEFT's "average communication cost"); zero on one node.
+    pub fn mean_comm_secs(&self, bytes: f64) -> f64 {
+        if self.platform.node_count() < 2 { 0.0 } else { self.mean_latency + bytes * self.mean_inv_bandwidth }
+    }
+}
+
+/// Mean latency and mean inverse bandwidth over ordered pairs of distinct
+/// nodes, computed once per binding: O(n²) in nodes.
+fn mean_link(platform: &Platform) -> (f64, f64) {
+    let n = platform.node_count();
+    if n < 2 {
+        return (0.0, 0.0);
+    }
+    let mut lat = 0.0;
+    let mut inv = 0.0;
+    for a in platform.node_ids() {
+        for b in platform.node_ids() {
+            if a != b {
+                lat += platform.latency(a, b);
+                inv += 1.0 / platform.path_bandwidth(a, b);
+            }
+        }
+    }
+    let pairs = (n * (n - 1)) as f64;
+    (lat / pairs, inv / pairs)
+}

@@ -1,0 +1,500 @@
+//! Task DAGs: tasks with work, kinds and optional parallelism, joined by data edges.
+//!
+//! A [`Dag`] is immutable once built and always valid: acyclic, with finite
+//! non-negative numbers and unique task names. It is built with a
+//! [`DagBuilder`], whose [`DagBuilder::build`] is the only constructor, so no
+//! other crate can make an invalid DAG.
+//!
+//! Adjacency is stored in compressed sparse rows (one offsets array and one
+//! edge array per direction) rather than in a pointer-based graph: schedulers
+//! walk predecessors and successors of 10^6 tasks many times, and contiguous
+//! slices are what makes that fast. petgraph checks acyclicity and computes the
+//! topological order once, at build time.
+
+use crate::ids::{EdgeId, KindId, TaskId};
+use std::collections::HashMap;
+use thiserror::Error;
+
+/// How a task can use several cores of one node (a data-parallel task inside
+/// the task-parallel DAG). The default is a sequential task: exactly one core.
+///
+/// With `c` cores the task takes `work × (serial_fraction + (1 − serial_fraction) / c)`
+/// reference seconds (Amdahl's law).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Parallelism {
+    /// Fewest cores the task can run on (≥ 1).
+    pub min_cores: u32,
+    /// Most cores the task can use (≥ `min_cores`).
+    pub max_cores: u32,
+    /// Fraction of the work that does not parallelise, in `[0, 1]`.
+    pub serial_fraction: f64,
+}
+
+impl Parallelism {
+    /// One core, no parallelism.
+    pub const SEQUENTIAL: Parallelism = Parallelism { min_cores: 1, max_cores: 1, serial_fraction: 0.0 };
+
+    /// The Amdahl factor by which `cores` cores multiply the sequential time.
+    pub fn amdahl_factor(&self, cores: u32) -> f64 {
+        let cores = f64::from(cores.max(1));
+        self.serial_fraction + (1.0 - self.serial_fraction) / cores
+    }
+}
+
+impl Default for Parallelism {
+    fn default() -> Self {
+        Parallelism::SEQUENTIAL
+    }
+}
+
+/// One task of a DAG.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Task {
+    /// Unique name within the DAG (as in the source file).
+    pub name: String,
+    /// Interned kind label; see [`Dag::kind_name`].
+    pub kind: KindId,
+    /// Reference seconds: the time on one core of speed 1.0.
+    pub work: f64,
+    /// Explicit execution time in seconds on each platform node (the
+    /// "unrelated machines" model of the literature's cost matrices). When
+    /// present it replaces `work` and node speed entirely.
+    pub node_costs: Option<Box<[f64]>>,
+    /// How many cores the task may use.
+    pub parallelism: Parallelism,
+}
+
+/// A data dependency: `dst` needs `bytes` produced by `src`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Edge {
+    /// The producing task.
+    pub src: TaskId,
+    /// The consuming task.
+    pub dst: TaskId,
+    /// Bytes moved from `src` to `dst` (free when both run on the same node).
+    pub bytes: f64,
+}
+
+/// What goes into [`DagBuilder::add_task`]; chain the setters for the optional parts.
+#[derive(Clone, Debug)]
+#[must_use]
+pub struct TaskSpec {
+    name: String,
+    kind: String,
+    work: f64,
+    node_costs: Option<Vec<f64>>,
+    parallelism: Parallelism,
+}
+
+impl TaskSpec {
+    /// A sequential task of kind `"task"` with `work` reference seconds.
+    pub fn new(name: impl Into<String>, work: f64) -> TaskSpec {
+        TaskSpec { name: name.into(), kind: "task".to_owned(), work, node_costs: None, parallelism: Parallelism::SEQUENTIAL }
+    }
+
+    /// Sets the kind label (e.g. `mProject`).
+    pub fn kind(mut self, kind: impl Into<String>) -> TaskSpec {
+        self.kind = kind.into();
+        self
+    }
+
+    /// Sets explicit execution times, one per platform node, in seconds.
+    pub fn node_costs(mut self, costs: Vec<f64>) -> TaskSpec {
+        self.node_costs = Some(costs);
+        self
+    }
+
+    /// Makes the task moldable over several cores.
+    pub fn parallelism(mut self, parallelism: Parallelism) -> TaskSpec {
+        self.parallelism = parallelism;
+        self
+    }
+}
+
+/// Why a DAG could not be built. Every variant names the offending task or edge.
+#[derive(Debug, Error, PartialEq)]
+#[non_exhaustive]
+pub enum DagError {
+    /// Two tasks share a name.
+    #[error("duplicate task name {name:?}")]
+    DuplicateName {
+        /// The repeated name.
+        name: String,
+    },
+    /// A task's number is NaN, infinite or negative.
+    #[error("task {task:?}: {field} must be a finite number >= 0, got {value}")]
+    BadTaskNumber {
+        /// The task's name.
+        task: String,
+        /// Which field (`work`, `node_costs[i]`).
+        field: String,
+        /// The offending value.
+        value: f64,
+    },
+    /// A task's parallelism is inconsistent.
+    #[error("task {task:?}: parallelism needs 1 <= min_cores <= max_cores and serial_fraction in [0, 1]")]
+    BadParallelism {
+        /// The task's name.
+        task: String,
+    },
+    /// Tasks disagree on how many explicit node costs they have.
+    #[error("task {task:?}: has {got} node costs but other tasks have {expected}")]
+    NodeCostCount {
+        /// The task's name.
+        task: String,
+        /// The count of the first task with costs.
+        expected: usize,
+        /// This task's count.
+        got: usize,
+    },
+    /// An edge refers to a task id that was never added.
+    #[error("edge {src} -> {dst}: unknown task id")]
+    UnknownTask {
+        /// Source id as given.
+        src: usize,
+        /// Destination id as given.
+        dst: usize,
+    },
+    /// An edge's byte count is NaN, infinite or negative.
+    #[error("edge {src:?} -> {dst:?}: bytes must be a finite number >= 0, got {bytes}")]
+    BadBytes {
+        /// Source task name.
+        src: String,
+        /// Destination task name.
+        dst: String,
+        /// The offending value.
+        bytes: f64,
+    },
+    /// The edges form a cycle; `task` lies on it.
+    #[error("the graph has a cycle through task {task:?}")]
+    Cycle {
+        /// A task on the cycle.
+        task: String,
+    },
+}
+
+/// Collects tasks and edges, then validates them into a [`Dag`].
+#[derive(Debug, Default)]
+pub struct DagBuilder {
+    tasks: Vec<TaskSpec>,
+    edges: Vec<(usize, usize, f64)>,
+}
+
+impl DagBuilder {
+    /// An empty builder.
+    pub fn new() -> DagBuilder {
+        DagBuilder::default()
+    }
+
+    /// An empty builder with room for `n_tasks` tasks and `n_edges` edges.
+    pub fn with_capacity(n_tasks: usize, n_edges: usize) -> DagBuilder {
+        DagBuilder { tasks: Vec::with_capacity(n_tasks), edges: Vec::with_capacity(n_edges) }
+    }
+
+    /// Adds a task and returns its id (ids are handed out densely from 0).
+    pub fn add_task(&mut self, spec: TaskSpec) -> TaskId {
+        self.tasks.push(spec);
+        TaskId::new(self.tasks.len() - 1)
+    }
+
+    /// Adds a data edge. Several edges between the same pair of tasks are
+    /// merged into one carrying the sum of their bytes (several files passed
+    /// from one task to another travel as one transfer).
+    pub fn add_edge(&mut self, src: TaskId, dst: TaskId, bytes: f64) {
+        self.edges.push((src.index(), dst.index(), bytes));
+    }
+
+    /// Number of tasks added so far.
+    pub fn task_count(&self) -> usize {
+        self.tasks.len()
+    }
+
+    /// Validates and freezes the DAG.
+    ///
+    /// # Errors
+    /// A [`DagError`] naming the first offending task or edge.
+    pub fn build(self) -> Result<Dag, DagError> {
+        let DagBuilder { tasks: specs, mut edges } = self;
+        let n_tasks = specs.len();
+
+        let mut kind_ids: HashMap<String, KindId> = HashMap::new();
+        let mut kinds: Vec<String> = Vec::new();
+        let mut names: HashMap<&str, ()> = HashMap::with_capacity(n_tasks);
+        let mut n_costs: Option<usize> = None;
+        for spec in &specs {
+            if names.insert(spec.name.as_str(), ()).is_some() {
+                return Err(DagError::DuplicateName { name: spec.name.clone() });
+            }
+            check_number(&spec.name, "work", spec.work)?;
+            if let Some(costs) = &spec.node_costs {
+                for (i, &c) in costs.iter().enumerate() {
+                    check_number(&spec.name, &format!("node_costs[{i}]"), c)?;
+                }
+                match n_costs {
+                    None => n_costs = Some(costs.len()),
+                    Some(expected) if expected != costs.len() => {
+                        return Err(DagError::NodeCostCount { task: spec.name.clone(), expected, got: costs.len() });
+                    }
+                    Some(_) => {}
+                }
+            }
+            let p = spec.parallelism;
+            let fraction_ok = p.serial_fraction.is_finite() && (0.0..=1.0).contains(&p.serial_fraction);
+            if p.min_cores == 0 || p.min_cores > p.max_cores || !fraction_ok {
+                return Err(DagError::BadParallelism { task: spec.name.clone() });
+            }
+        }
+        drop(names);
+
+        let name_of = |i: usize| specs.get(i).map_or_else(|| i.to_string(), |s| s.name.clone());
+        for &(src, dst, bytes) in &edges {
+            if src >= n_tasks || dst >= n_tasks {
+                return Err(DagError::UnknownTask { src, dst });
+            }
+            if !(bytes.is_finite() && bytes >= 0.0) {
+                return Err(DagError::BadBytes { src: name_of(src), dst: name_of(dst), bytes });
+            }
+            if src == dst {
+                return Err(DagError::Cycle { task: name_of(src) });
+            }
+        }
+
+        // Merge parallel edges deterministically: sort by (src, dst), sum bytes.
+        edges.sort_by_key(|a| (a.0, a.1));
+        let mut merged: Vec<Edge> = Vec::with_capacity(edges.len());
+        for (src, dst, bytes) in edges {
+            match merged.last_mut() {
+                Some(last) if last.src.index() == src && last.dst.index() == dst => last.bytes += bytes,
+                _ => merged.push(Edge { src: TaskId::new(src), dst: TaskId::new(dst), bytes }),
+            }
+        }
+
+        let topo = topological_order(n_tasks, &merged).map_err(|t| DagError::Cycle { task: name_of(t.index()) })?;
+
+        let tasks: Vec<Task> = specs
+            .into_iter()
+            .map(|spec| {
+                let next_kind = KindId::new(kinds.len());
+                let kind = *kind_ids.entry(spec.kind.clone()).or_insert_with(|| {
+                    kinds.push(spec.kind);
+                    next_kind
+                });
+                Task {
+                    name: spec.name,
+                    kind,
+                    work: spec.work,
+                    node_costs: spec.node_costs.map(Vec::into_boxed_slice),
+                    parallelism: spec.parallelism,
+                }
+            })
+            .collect();
+
+        let (succ_offsets, succ_edges) = compressed_rows(n_tasks, &merged, |e| e.src);
+        let (pred_offsets, pred_edges) = compressed_rows(n_tasks, &merged, |e| e.dst);
+        Ok(Dag { tasks, edges: merged, kinds, succ_offsets, succ_edges, pred_offsets, pred_edges, topo, n_node_costs: n_costs })
+    }
+}
+
+fn check_number(task: &str, field: &str, value: f64) -> Result<(), DagError> {
+    if value.is_finite() && value >= 0.0 {
+        Ok(())
+    } else {
+        Err(DagError::BadTaskNumber { task: task.to_owned(), field: field.to_owned(), value })
+    }
+}
+
+/// Topological order by petgraph, or a task on a cycle.
+fn topological_order(n_tasks: usize, edges: &[Edge]) -> Result<Vec<TaskId>, TaskId> {
+    let mut graph = petgraph::graph::DiGraph::<(), (), u32>::with_capacity(n_tasks, edges.len());
+    for _ in 0..n_tasks {
+        graph.add_node(());
+    }
+    graph.extend_with_edges(edges.iter().map(|e| (e.src.index() as u32, e.dst.index() as u32)));
+    petgraph::algo::toposort(&graph, None)
+        .map(|order| order.into_iter().map(|n| TaskId::new(n.index())).collect())
+        .map_err(|cycle| TaskId::new(cycle.node_id().index()))
+}
+
+/// Groups edge ids by `key` (source or destination) into CSR form.
+fn compressed_rows(n_tasks: usize, edges: &[Edge], key: impl Fn(&Edge) -> TaskId) -> (Vec<u32>, Vec<EdgeId>) {
+    let mut offsets = vec![0u32; n_tasks + 1];
+    for e in edges {
+        offsets[key(e).index() + 1] += 1;
+    }
+    for i in 0..n_tasks {
+        offsets[i + 1] += offsets[i];
+    }
+    let mut cursor: Vec<u32> = offsets[..n_tasks].to_vec();
+    let mut rows = vec![EdgeId::new(0); edges.len()];
+    for (i, e) in edges.iter().enumerate() {
+        let slot = &mut cursor[key(e).index()];
+        rows[*slot as usize] = EdgeId::new(i);
+        *slot += 1;
+    }
+    (offsets, rows)
+}
+
+/// A validated, immutable task DAG.
+#[derive(Clone, Debug)]
+pub struct Dag {
+    tasks: Vec<Task>,
+    edges: Vec<Edge>,
+    kinds: Vec<String>,
+    succ_offsets: Vec<u32>,
+    succ_edges: Vec<EdgeId>,
+    pred_offsets: Vec<u32>,
+    pred_edges: Vec<EdgeId>,
+    topo: Vec<TaskId>,
+    n_node_costs: Option<usize>,
+}
+
+impl Dag {
+    /// Number of tasks.
+    pub fn task_count(&self) -> usize {
+        self.tasks.len()
+    }
+
+    /// Number of (merged) data edges.
+    pub fn edge_count(&self) -> usize {
+        self.edges.len()
+    }
+
+    /// All tasks, indexed by [`TaskId::index`].
+    pub fn tasks(&self) -> &[Task] {
+        &self.tasks
+    }
+
+    /// One task.
+    pub fn task(&self, id: TaskId) -> &Task {
+        &self.tasks[id.index()]
+    }
+
+    /// All edges, indexed by [`EdgeId::index`], sorted by (source, destination).
+    pub fn edges(&self) -> &[Edge] {
+        &self.edges
+    }
+
+    /// One edge.
+    pub fn edge(&self, id: EdgeId) -> &Edge {
+        &self.edges[id.index()]
+    }
+
+    /// Task ids `0..n`.
+    pub fn task_ids(&self) -> impl ExactSizeIterator<Item = TaskId> + use<> {
+        (0..self.tasks.len()).map(TaskId::new)
+    }
+
+    /// Outgoing edges of `task`.
+    pub fn out_edges(&self, task: TaskId) -> &[EdgeId] {
+        let i = task.index();
+        &self.succ_edges[self.succ_offsets[i] as usize..self.succ_offsets[i + 1] as usize]
+    }
+
+    /// Incoming edges of `task`.
+    pub fn in_edges(&self, task: TaskId) -> &[EdgeId] {
+        let i = task.index();
+        &self.pred_edges[self.pred_offsets[i] as usize..self.pred_offsets[i + 1] as usize]
+    }
+
+    /// Tasks that consume data from `task`.
+    pub fn successors(&self, task: TaskId) -> impl Iterator<Item = TaskId> + '_ {
+        self.out_edges(task).iter().map(|&e| self.edges[e.index()].dst)
+    }
+
+    /// Tasks whose data `task` consumes.
+    pub fn predecessors(&self, task: TaskId) -> impl Iterator<Item = TaskId> + '_ {
+        self.in_edges(task).iter().map(|&e| self.edges[e.index()].src)
+    }
+
+    /// A topological order (every task after all its predecessors).
+    pub fn topological_order(&self) -> &[TaskId] {
+        &self.topo
+    }
+
+    /// The label of an interned kind.
+    pub fn kind_name(&self, kind: KindId) -> &str {
+        &self.kinds[kind.index()]
+    }
+
+    /// All kind labels, indexed by [`KindId::index`].
+    pub fn kinds(&self) -> &[String] {
+        &self.kinds
+    }
+
+    /// How many explicit per-node costs the tasks carry, if any do.
+    pub fn node_cost_count(&self) -> Option<usize> {
+        self.n_node_costs
+    }
+
+    /// Tasks with no predecessors.
+    pub fn entry_tasks(&self) -> impl Iterator<Item = TaskId> + '_ {
+        self.task_ids().filter(|&t| self.in_edges(t).is_empty())
+    }
+
+    /// Tasks with no successors.
+    pub fn exit_tasks(&self) -> impl Iterator<Item = TaskId> + '_ {
+        self.task_ids().filter(|&t| self.out_edges(t).is_empty())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn diamond() -> DagBuilder {
+        let mut b = DagBuilder::new();
+        let a = b.add_task(TaskSpec::new("a", 1.0));
+        let l = b.add_task(TaskSpec::new("l", 2.0).kind("left"));
+        let r = b.add_task(TaskSpec::new("r", 3.0));
+        let z = b.add_task(TaskSpec::new("z", 1.0));
+        b.add_edge(a, l, 10.0);
+        b.add_edge(a, r, 20.0);
+        b.add_edge(l, z, 5.0);
+        b.add_edge(r, z, 5.0);
+        b
+    }
+
+    #[test]
+    fn adjacency_follows_edges() {
+        let dag = diamond().build().unwrap();
+        let a = TaskId::new(0);
+        let z = TaskId::new(3);
+        assert_eq!(dag.successors(a).collect::<Vec<_>>(), vec![TaskId::new(1), TaskId::new(2)]);
+        assert_eq!(dag.predecessors(z).count(), 2);
+        assert_eq!(dag.entry_tasks().collect::<Vec<_>>(), vec![a]);
+        assert_eq!(dag.kind_name(dag.task(TaskId::new(1)).kind), "left");
+        let pos = |t: TaskId| dag.topological_order().iter().position(|&x| x == t).unwrap();
+        for e in dag.edges() {
+            assert!(pos(e.src) < pos(e.dst));
+        }
+    }
+
+    #[test]
+    fn parallel_edges_merge() {
+        let mut b = diamond();
+        b.add_edge(TaskId::new(0), TaskId::new(1), 7.0);
+        let dag = b.build().unwrap();
+        assert_eq!(dag.edge_count(), 4);
+        assert_eq!(dag.edges()[0].bytes, 17.0);
+    }
+
+    #[test]
+    fn cycle_is_named() {
+        let mut b = diamond();
+        b.add_edge(TaskId::new(3), TaskId::new(0), 1.0);
+        assert!(matches!(b.build(), Err(DagError::Cycle { .. })));
+    }
+
+    #[test]
+    fn bad_numbers_are_rejected() {
+        let mut b = DagBuilder::new();
+        b.add_task(TaskSpec::new("x", f64::NAN));
+        assert_eq!(
+            b.build().unwrap_err().to_string(),
+            "task \"x\": work must be a finite number >= 0, got NaN"
+        );
+        let mut b = diamond();
+        b.add_task(TaskSpec::new("a", 1.0));
+        assert_eq!(b.build().unwrap_err(), DagError::DuplicateName { name: "a".into() });
+    }
+}

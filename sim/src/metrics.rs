@@ -1,0 +1,77 @@
+//! Energy and summary metrics of a finished run.
+
+use crate::cost::CostModel;
+use crate::dag::Dag;
+use crate::platform::Platform;
+use crate::result::{Metrics, RunResult};
+
+/// Placeholder before metrics are computed.
+pub(crate) const EMPTY: Metrics = Metrics {
+    makespan: 0.0,
+    slr: 0.0,
+    speedup: 0.0,
+    efficiency: 0.0,
+    utilisation: 0.0,
+    energy_j: 0.0,
+    edp: 0.0,
+    bytes_moved: 0.0,
+};
+
+/// Joules per node: idle power over the whole makespan plus busy power per
+/// core at the task's DVFS level for each task's duration.
+pub fn node_energy(platform: &Platform, result: &RunResult) -> Vec<f64> {
+    let makespan = result.makespan().as_secs_f64();
+    let mut energy: Vec<f64> = platform.nodes().iter().map(|n| n.power.idle_w * makespan).collect();
+    for r in &result.tasks {
+        let node = platform.node(r.node);
+        let busy_w = node.power.level(r.dvfs).map_or(node.power.busy_core_w, |l| l.busy_core_w);
+        energy[r.node.index()] += busy_w * f64::from(r.cores) * (r.end - r.start).as_secs_f64();
+    }
+    energy
+}
+
+/// Length in seconds of the longest path when every task runs on its fastest
+/// node and communication is free: the denominator of SLR.
+pub fn min_critical_path(costs: &CostModel<'_>) -> f64 {
+    let dag = costs.dag();
+    let mut finish = vec![0.0f64; dag.task_count()];
+    let mut longest = 0.0f64;
+    for &t in dag.topological_order() {
+        let ready = dag.predecessors(t).map(|p| finish[p.index()]).fold(0.0, f64::max);
+        finish[t.index()] = ready + costs.min_exec_secs(t);
+        longest = longest.max(finish[t.index()]);
+    }
+    longest
+}
+
+/// Best time to run the whole DAG sequentially on one core of one node.
+pub fn best_sequential(costs: &CostModel<'_>) -> f64 {
+    let dag: &Dag = costs.dag();
+    costs
+        .platform()
+        .node_ids()
+        .map(|n| dag.task_ids().map(|t| costs.exec_secs(t, n, 1, 0)).sum::<f64>())
+        .fold(f64::INFINITY, f64::min)
+}
+
+/// Summary metrics; see [`Metrics`] for definitions.
+pub fn compute(costs: &CostModel<'_>, result: &RunResult) -> Metrics {
+    let platform = costs.platform();
+    let makespan = result.makespan().as_secs_f64();
+    let ratio = |num: f64, den: f64| if den > 0.0 { num / den } else { 0.0 };
+    let busy: f64 = result.tasks.iter().map(|r| f64::from(r.cores) * (r.end - r.start).as_secs_f64()).sum();
+    let energy_j: f64 = result.node_energy_j.iter().sum();
+    let dag = costs.dag();
+    let bytes_moved = result.transfers.iter().map(|t| dag.edge(t.edge).bytes).sum();
+    let speedup = ratio(best_sequential(costs), makespan);
+    Metrics {
+        makespan,
+        slr: ratio(makespan, min_critical_path(costs)),
+        speedup,
+        efficiency: speedup / platform.total_cores() as f64,
+        utilisation: ratio(busy, platform.total_cores() as f64 * makespan),
+        energy_j,
+        edp: energy_j * makespan,
+        bytes_moved,
+    }
+}

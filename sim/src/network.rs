@@ -1,0 +1,174 @@
+//! Shared-link network state: concurrent transfers share bandwidth by max-min fairness.
+//!
+//! Every node has an up link and a down link of its NIC bandwidth; groups may
+//! be joined by a shared link. A flow crosses the sender's up link, the group
+//! link if the nodes are in different linked groups, and the receiver's down
+//! link. Whenever a flow starts or ends, rates are recomputed by progressive
+//! filling (the classic max-min algorithm): repeatedly find the link whose
+//! remaining capacity divided by its unfrozen flows is smallest, give those
+//! flows that share, and remove them. This is written here rather than taken
+//! from a crate because it is the simulator's own model and must interact
+//! with the engine's exact integer clock.
+
+use crate::ids::{EdgeId, NodeId};
+use crate::platform::{Network, Platform, group_pair};
+use crate::time::{SimDuration, SimTime};
+
+/// A flow in progress.
+#[derive(Clone, Debug)]
+struct Flow {
+    edge: EdgeId,
+    src: NodeId,
+    dst: NodeId,
+    issued: SimTime,
+    links: [u32; 3],
+    n_links: u8,
+    remaining: f64,
+    rate: f64,
+}
+
+/// A finished flow, reported back to the engine.
+pub(crate) struct FinishedFlow {
+    pub edge: EdgeId,
+    pub src: NodeId,
+    pub dst: NodeId,
+    pub issued: SimTime,
+}
+
+/// Bandwidth shares of all active flows.
+pub(crate) struct FlowNetwork {
+    capacity: Vec<f64>,
+    n_nodes: usize,
+    group_link_index: Vec<((u32, u32), usize)>,
+    node_group: Vec<u32>,
+    flows: Vec<Flow>,
+    last_update: SimTime,
+    /// Bumped on every change so that stale wake-up events are ignored.
+    pub version: u64,
+    // Scratch buffers reused across recomputations.
+    scratch_cap: Vec<f64>,
+    scratch_count: Vec<u32>,
+    scratch_frozen: Vec<bool>,
+}
+
+impl FlowNetwork {
+    /// State for a shared network, or `None` for a dedicated one.
+    pub fn new(platform: &Platform) -> Option<FlowNetwork> {
+        let Network::Shared { node_group, group_links, .. } = platform.network() else {
+            return None;
+        };
+        let n_nodes = platform.node_count();
+        let mut capacity: Vec<f64> = platform.nodes().iter().flat_map(|n| [n.nic_bandwidth, n.nic_bandwidth]).collect();
+        let mut group_link_index = Vec::new();
+        for (&pair, (_, link)) in group_links {
+            group_link_index.push((pair, capacity.len()));
+            capacity.push(link.bandwidth);
+        }
+        let n_links = capacity.len();
+        Some(FlowNetwork {
+            capacity,
+            n_nodes,
+            group_link_index,
+            node_group: node_group.clone(),
+            flows: Vec::new(),
+            last_update: SimTime::ZERO,
+            version: 0,
+            scratch_cap: vec![0.0; n_links],
+            scratch_count: vec![0; n_links],
+            scratch_frozen: Vec::new(),
+        })
+    }
+
+    /// Adds a flow of `bytes` at `now` (after its latency has passed).
+    pub fn add(&mut self, now: SimTime, edge: EdgeId, src: NodeId, dst: NodeId, issued: SimTime, bytes: f64) {
+        self.advance(now);
+        let mut links = [2 * src.index() as u32, 2 * dst.index() as u32 + 1, 0];
+        let mut n_links = 2;
+        if let Some(pair) = group_pair(&self.node_group, src, dst)
+            && let Some(&(_, link)) = self.group_link_index.iter().find(|(p, _)| *p == pair)
+        {
+            links[2] = link as u32;
+            n_links = 3;
+        }
+        self.flows.push(Flow { edge, src, dst, issued, links, n_links, remaining: bytes, rate: 0.0 });
+        self.recompute();
+    }
+
+    /// Removes the flows that are done at `now` and recomputes shares.
+    pub fn take_finished(&mut self, now: SimTime, out: &mut Vec<FinishedFlow>) {
+        self.advance(now);
+        let mut i = 0;
+        while i < self.flows.len() {
+            let f = &self.flows[i];
+            // A flow is done when less than one nanosecond of sending is left.
+            if f.remaining <= f.rate * 1e-9 {
+                let f = self.flows.remove(i);
+                out.push(FinishedFlow { edge: f.edge, src: f.src, dst: f.dst, issued: f.issued });
+            } else {
+                i += 1;
+            }
+        }
+        self.recompute();
+    }
+
+    /// When the next flow completes, if any flow is active.
+    pub fn next_completion(&self, now: SimTime) -> Option<SimTime> {
+        self.flows
+            .iter()
+            .map(|f| {
+                let nanos = (f.remaining / f.rate * 1e9).ceil().max(1.0);
+                now + SimDuration::from_nanos(nanos as u64)
+            })
+            .min()
+    }
+
+    fn advance(&mut self, now: SimTime) {
+        let dt = (now - self.last_update).as_secs_f64();
+        if dt > 0.0 {
+            for f in &mut self.flows {
+                f.remaining = (f.remaining - f.rate * dt).max(0.0);
+            }
+        }
+        self.last_update = now;
+    }
+
+    fn recompute(&mut self) {
+        self.version += 1;
+        let n_flows = self.flows.len();
+        self.scratch_cap.copy_from_slice(&self.capacity);
+        self.scratch_count.iter_mut().for_each(|c| *c = 0);
+        self.scratch_frozen.clear();
+        self.scratch_frozen.resize(n_flows, false);
+        for f in &self.flows {
+            for &l in &f.links[..f.n_links as usize] {
+                self.scratch_count[l as usize] += 1;
+            }
+        }
+        let mut n_unfrozen = n_flows;
+        while n_unfrozen > 0 {
+            let mut best: Option<(f64, usize)> = None;
+            for (l, &count) in self.scratch_count.iter().enumerate() {
+                if count > 0 {
+                    let share = self.scratch_cap[l].max(0.0) / f64::from(count);
+                    if best.is_none_or(|(s, _)| share < s) {
+                        best = Some((share, l));
+                    }
+                }
+            }
+            let Some((share, link)) = best else { break };
+            for (i, f) in self.flows.iter_mut().enumerate() {
+                if self.scratch_frozen[i] || !f.links[..f.n_links as usize].contains(&(link as u32)) {
+                    continue;
+                }
+                self.scratch_frozen[i] = true;
+                n_unfrozen -= 1;
+                f.rate = share;
+                for &l in &f.links[..f.n_links as usize] {
+                    self.scratch_cap[l as usize] -= share;
+                    self.scratch_count[l as usize] -= 1;
+                }
+            }
+        }
+        debug_assert!(self.n_nodes * 2 <= self.capacity.len());
+    }
+}

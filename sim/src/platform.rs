@@ -1,0 +1,509 @@
+//! Platforms: heterogeneous nodes with power models, joined by a network.
+//!
+//! A [`Platform`] is built from a [`PlatformSpec`] (the serde form, read from
+//! TOML) by [`Platform::new`], which validates every number and name; a
+//! `Platform` is therefore always consistent. Named presets live in
+//! [`crate::presets`].
+
+use crate::ids::NodeId;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+use thiserror::Error;
+
+/// One DVFS operating point: a speed multiplier and the busy power per core at that speed.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DvfsLevel {
+    /// Multiplier on the node's speed (1.0 = nominal).
+    pub speed_factor: f64,
+    /// Watts drawn per busy core at this level, on top of idle power.
+    pub busy_core_w: f64,
+}
+
+/// Power drawn by one node: idle power always, plus per-busy-core power at the chosen DVFS level.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PowerModel {
+    /// Watts drawn while the node is up, busy or not.
+    pub idle_w: f64,
+    /// Watts per busy core at nominal speed (DVFS level 0).
+    pub busy_core_w: f64,
+    /// Extra operating points (levels 1, 2, …); level 0 is always nominal speed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dvfs: Vec<DvfsLevel>,
+}
+
+impl PowerModel {
+    /// Number of DVFS levels, nominal included.
+    pub fn level_count(&self) -> usize {
+        1 + self.dvfs.len()
+    }
+
+    /// Operating point `level` (0 = nominal), or `None` if there is no such level.
+    pub fn level(&self, level: u8) -> Option<DvfsLevel> {
+        match level {
+            0 => Some(DvfsLevel { speed_factor: 1.0, busy_core_w: self.busy_core_w }),
+            l => self.dvfs.get(usize::from(l) - 1).copied(),
+        }
+    }
+}
+
+/// One node as written in a platform file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NodeSpec {
+    /// Node name; with `count > 1` the copies are named `name-0`, `name-1`, ….
+    pub name: String,
+    /// How many identical nodes this entry stands for.
+    #[serde(default = "one", skip_serializing_if = "is_one")]
+    pub count: u32,
+    /// Number of cores (≥ 1).
+    pub cores: u32,
+    /// Speed of one core relative to the reference core (work units per second).
+    pub speed: f64,
+    /// Per-task-kind speed multipliers (affinity), e.g. GPU-friendly kinds.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub kind_speed: BTreeMap<String, f64>,
+    /// Power model.
+    pub power: PowerModel,
+    /// Optional group (rack, site, `edge` vs `cloud`), used by shared networks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    /// Network interface bandwidth in bytes/s, each direction (shared networks only;
+    /// defaults to the network's `bandwidth`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nic_bandwidth: Option<f64>,
+}
+
+fn one() -> u32 {
+    1
+}
+
+fn is_one(v: &u32) -> bool {
+    *v == 1
+}
+
+/// How data moves between nodes. Transfers inside a node are always free.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "model", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum NetworkSpec {
+    /// The classic contention-free model of the scheduling literature: every
+    /// ordered pair of nodes has a private link, so a transfer of `b` bytes
+    /// takes `latency + b / bandwidth` whatever else is moving.
+    Dedicated {
+        /// Seconds before the first byte arrives.
+        latency: f64,
+        /// Bytes per second of every link.
+        bandwidth: f64,
+        /// Optional per-pair bandwidths (row = source node, column = destination);
+        /// diagonal entries are ignored.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        bandwidth_matrix: Option<Vec<Vec<f64>>>,
+    },
+    /// Shared links: each node has an up and a down link of its NIC bandwidth,
+    /// and groups may be joined by a shared link. Concurrent transfers share
+    /// every link they cross by max-min fairness.
+    Shared {
+        /// Seconds before the first byte arrives (plus any group link latency).
+        latency: f64,
+        /// Default NIC bandwidth in bytes/s for nodes that do not give one.
+        bandwidth: f64,
+        /// Links between groups; groups without one talk through NICs only.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        group_links: Vec<GroupLinkSpec>,
+    },
+}
+
+/// A shared link between two groups of nodes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupLinkSpec {
+    /// One group.
+    pub a: String,
+    /// The other group.
+    pub b: String,
+    /// Bytes per second, shared by all transfers between the groups (both directions).
+    pub bandwidth: f64,
+    /// Extra seconds of latency on this link.
+    #[serde(default)]
+    pub latency: f64,
+}
+
+/// A platform file: nodes and a network.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlatformSpec {
+    /// Platform name, used in reports.
+    pub name: String,
+    /// The network model.
+    pub network: NetworkSpec,
+    /// The nodes.
+    pub nodes: Vec<NodeSpec>,
+}
+
+/// Why a platform is invalid. Every variant names the field.
+#[derive(Debug, Error, PartialEq)]
+#[non_exhaustive]
+pub enum PlatformError {
+    /// A platform needs at least one node.
+    #[error("platform {0:?} has no nodes")]
+    NoNodes(String),
+    /// A number is out of range.
+    #[error("{field}: expected {expected}, got {value}")]
+    BadNumber {
+        /// Path of the field, e.g. `nodes[2].speed`.
+        field: String,
+        /// What was expected.
+        expected: &'static str,
+        /// What was found.
+        value: f64,
+    },
+    /// Two nodes share a name.
+    #[error("duplicate node name {0:?}")]
+    DuplicateName(String),
+    /// A matrix has the wrong shape.
+    #[error("network.bandwidth_matrix: expected {expected}x{expected}, got {rows} rows (or a short row)")]
+    MatrixShape {
+        /// Number of nodes.
+        expected: usize,
+        /// Rows found.
+        rows: usize,
+    },
+    /// A group link names a group no node is in.
+    #[error("network.group_links[{index}]: unknown group {group:?}")]
+    UnknownGroup {
+        /// Index of the link.
+        index: usize,
+        /// The group name.
+        group: String,
+    },
+    /// The TOML text does not parse or has unknown keys (the message carries line and column).
+    #[error("{0}")]
+    Toml(String),
+}
+
+/// One node of a validated platform.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    /// Unique name.
+    pub name: String,
+    /// Number of cores.
+    pub cores: u32,
+    /// Core speed relative to the reference core.
+    pub speed: f64,
+    /// Per-kind speed multipliers.
+    pub kind_speed: BTreeMap<String, f64>,
+    /// Power model.
+    pub power: PowerModel,
+    /// Group, if any.
+    pub group: Option<String>,
+    /// NIC bandwidth in bytes/s (shared networks).
+    pub nic_bandwidth: f64,
+}
+
+/// A shared link between two groups, resolved to node-independent indices.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GroupLink {
+    /// Bytes per second.
+    pub bandwidth: f64,
+    /// Extra latency in seconds.
+    pub latency: f64,
+}
+
+/// A validated network.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Network {
+    /// Private link per pair; see [`NetworkSpec::Dedicated`].
+    Dedicated {
+        /// Seconds.
+        latency: f64,
+        /// Bytes per second, per ordered pair, row-major `n × n`.
+        bandwidth: Vec<f64>,
+    },
+    /// Shared links with max-min fairness; see [`NetworkSpec::Shared`].
+    Shared {
+        /// Seconds.
+        latency: f64,
+        /// Group index of each node (nodes without a group share group 0 with each other).
+        node_group: Vec<u32>,
+        /// Link between group pairs, keyed by `(min, max)` group index.
+        group_links: BTreeMap<(u32, u32), (usize, GroupLink)>,
+    },
+}
+
+/// A validated platform: nodes and network.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Platform {
+    name: String,
+    nodes: Vec<Node>,
+    network: Network,
+    spec: PlatformSpec,
+}
+
+fn check(field: impl FnOnce() -> String, value: f64, positive: bool) -> Result<(), PlatformError> {
+    let ok = value.is_finite() && if positive { value > 0.0 } else { value >= 0.0 };
+    if ok {
+        Ok(())
+    } else {
+        let expected = if positive { "a finite number > 0" } else { "a finite number >= 0" };
+        Err(PlatformError::BadNumber { field: field(), expected, value })
+    }
+}
+
+impl Platform {
+    /// Validates a spec into a platform, expanding `count`.
+    ///
+    /// # Errors
+    /// A [`PlatformError`] naming the offending field.
+    pub fn new(spec: PlatformSpec) -> Result<Platform, PlatformError> {
+        let default_nic = match &spec.network {
+            NetworkSpec::Dedicated { latency, bandwidth, .. } | NetworkSpec::Shared { latency, bandwidth, .. } => {
+                check(|| "network.latency".into(), *latency, false)?;
+                check(|| "network.bandwidth".into(), *bandwidth, true)?;
+                *bandwidth
+            }
+        };
+        let mut nodes = Vec::new();
+        for (i, ns) in spec.nodes.iter().enumerate() {
+            let f = |name: &str| format!("nodes[{i}].{name}");
+            if ns.cores == 0 {
+                return Err(PlatformError::BadNumber { field: f("cores"), expected: "an integer >= 1", value: 0.0 });
+            }
+            check(|| f("speed"), ns.speed, true)?;
+            for (kind, factor) in &ns.kind_speed {
+                check(|| f(&format!("kind_speed.{kind}")), *factor, true)?;
+            }
+            check(|| f("power.idle_w"), ns.power.idle_w, false)?;
+            check(|| f("power.busy_core_w"), ns.power.busy_core_w, false)?;
+            for (l, level) in ns.power.dvfs.iter().enumerate() {
+                check(|| f(&format!("power.dvfs[{l}].speed_factor")), level.speed_factor, true)?;
+                check(|| f(&format!("power.dvfs[{l}].busy_core_w")), level.busy_core_w, false)?;
+            }
+            if ns.power.dvfs.len() > usize::from(u8::MAX) {
+                return Err(PlatformError::BadNumber {
+                    field: f("power.dvfs"),
+                    expected: "at most 255 levels",
+                    value: ns.power.dvfs.len() as f64,
+                });
+            }
+            let nic = ns.nic_bandwidth.unwrap_or(default_nic);
+            check(|| f("nic_bandwidth"), nic, true)?;
+            if ns.count == 0 {
+                return Err(PlatformError::BadNumber { field: f("count"), expected: "an integer >= 1", value: 0.0 });
+            }
+            for copy in 0..ns.count {
+                let name = if ns.count == 1 { ns.name.clone() } else { format!("{}-{copy}", ns.name) };
+                nodes.push(Node {
+                    name,
+                    cores: ns.cores,
+                    speed: ns.speed,
+                    kind_speed: ns.kind_speed.clone(),
+                    power: ns.power.clone(),
+                    group: ns.group.clone(),
+                    nic_bandwidth: nic,
+                });
+            }
+        }
+        if nodes.is_empty() {
+            return Err(PlatformError::NoNodes(spec.name.clone()));
+        }
+        let mut seen = HashMap::new();
+        for n in &nodes {
+            if seen.insert(n.name.as_str(), ()).is_some() {
+                return Err(PlatformError::DuplicateName(n.name.clone()));
+            }
+        }
+        let network = resolve_network(&spec.network, &nodes)?;
+        Ok(Platform { name: spec.name.clone(), nodes, network, spec })
+    }
+
+    /// Parses and validates a TOML platform file's text.
+    ///
+    /// # Errors
+    /// [`PlatformError::Toml`] with line and column for syntax errors, unknown
+    /// keys and wrong types; other variants for out-of-range values.
+    pub fn from_toml(text: &str) -> Result<Platform, PlatformError> {
+        let spec: PlatformSpec = toml::from_str(text).map_err(|e| PlatformError::Toml(e.to_string()))?;
+        Platform::new(spec)
+    }
+
+    /// Platform name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The spec this platform was built from (for writing it back out).
+    pub fn spec(&self) -> &PlatformSpec {
+        &self.spec
+    }
+
+    /// All nodes, indexed by [`NodeId::index`].
+    pub fn nodes(&self) -> &[Node] {
+        &self.nodes
+    }
+
+    /// One node.
+    pub fn node(&self, id: NodeId) -> &Node {
+        &self.nodes[id.index()]
+    }
+
+    /// Number of nodes.
+    pub fn node_count(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// Node ids `0..n`.
+    pub fn node_ids(&self) -> impl ExactSizeIterator<Item = NodeId> + use<> {
+        (0..self.nodes.len()).map(NodeId::new)
+    }
+
+    /// Total cores over all nodes.
+    pub fn total_cores(&self) -> u64 {
+        self.nodes.iter().map(|n| u64::from(n.cores)).sum()
+    }
+
+    /// The network.
+    pub fn network(&self) -> &Network {
+        &self.network
+    }
+
+    /// Latency in seconds between two distinct nodes (zero within a node).
+    pub fn latency(&self, src: NodeId, dst: NodeId) -> f64 {
+        if src == dst {
+            return 0.0;
+        }
+        match &self.network {
+            Network::Dedicated { latency, .. } => *latency,
+            Network::Shared { latency, node_group, group_links } => {
+                let link = group_pair(node_group, src, dst).and_then(|k| group_links.get(&k));
+                latency + link.map_or(0.0, |(_, l)| l.latency)
+            }
+        }
+    }
+
+    /// Bandwidth in bytes/s of the path between two distinct nodes when it
+    /// carries nothing else (the bottleneck link for shared networks).
+    pub fn path_bandwidth(&self, src: NodeId, dst: NodeId) -> f64 {
+        match &self.network {
+            Network::Dedicated { bandwidth, .. } => bandwidth[src.index() * self.nodes.len() + dst.index()],
+            Network::Shared { node_group, group_links, .. } => {
+                let nic = self.nodes[src.index()].nic_bandwidth.min(self.nodes[dst.index()].nic_bandwidth);
+                let link = group_pair(node_group, src, dst).and_then(|k| group_links.get(&k));
+                link.map_or(nic, |(_, l)| nic.min(l.bandwidth))
+            }
+        }
+    }
+}
+
+/// The `(min, max)` group pair of two nodes in different groups.
+pub(crate) fn group_pair(node_group: &[u32], src: NodeId, dst: NodeId) -> Option<(u32, u32)> {
+    let (a, b) = (node_group[src.index()], node_group[dst.index()]);
+    (a != b).then(|| (a.min(b), a.max(b)))
+}
+
+fn resolve_network(spec: &NetworkSpec, nodes: &[Node]) -> Result<Network, PlatformError> {
+    let n = nodes.len();
+    match spec {
+        NetworkSpec::Dedicated { latency, bandwidth, bandwidth_matrix } => {
+            let mut matrix = vec![*bandwidth; n * n];
+            if let Some(rows) = bandwidth_matrix {
+                if rows.len() != n || rows.iter().any(|r| r.len() != n) {
+                    return Err(PlatformError::MatrixShape { expected: n, rows: rows.len() });
+                }
+                for (i, row) in rows.iter().enumerate() {
+                    for (j, &bw) in row.iter().enumerate() {
+                        if i != j {
+                            check(|| format!("network.bandwidth_matrix[{i}][{j}]"), bw, true)?;
+                            matrix[i * n + j] = bw;
+                        }
+                    }
+                }
+            }
+            Ok(Network::Dedicated { latency: *latency, bandwidth: matrix })
+        }
+        NetworkSpec::Shared { latency, group_links: links, .. } => {
+            let mut group_index: BTreeMap<&str, u32> = BTreeMap::new();
+            let mut node_group = Vec::with_capacity(n);
+            for node in nodes {
+                let name = node.group.as_deref().unwrap_or("");
+                let next = group_index.len() as u32;
+                node_group.push(*group_index.entry(name).or_insert(next));
+            }
+            let mut group_links = BTreeMap::new();
+            for (i, link) in links.iter().enumerate() {
+                check(|| format!("network.group_links[{i}].bandwidth"), link.bandwidth, true)?;
+                check(|| format!("network.group_links[{i}].latency"), link.latency, false)?;
+                let lookup = |g: &String| {
+                    group_index
+                        .get(g.as_str())
+                        .copied()
+                        .ok_or_else(|| PlatformError::UnknownGroup { index: i, group: g.clone() })
+                };
+                let (a, b) = (lookup(&link.a)?, lookup(&link.b)?);
+                let key = (a.min(b), a.max(b));
+                group_links.insert(key, (i, GroupLink { bandwidth: link.bandwidth, latency: link.latency }));
+            }
+            Ok(Network::Shared { latency: *latency, node_group, group_links })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TOML: &str = r#"
+name = "two-groups"
+[network]
+model = "shared"
+latency = 0.001
+bandwidth = 1e9
+[[network.group_links]]
+a = "edge"
+b = "cloud"
+bandwidth = 1e7
+latency = 0.02
+
+[[nodes]]
+name = "e"
+count = 2
+cores = 2
+speed = 0.5
+group = "edge"
+power = { idle_w = 2.0, busy_core_w = 3.0 }
+
+[[nodes]]
+name = "c"
+cores = 16
+speed = 2.0
+group = "cloud"
+power = { idle_w = 100.0, busy_core_w = 10.0, dvfs = [{ speed_factor = 0.5, busy_core_w = 3.0 }] }
+"#;
+
+    #[test]
+    fn toml_platform_expands_counts_and_resolves_links() {
+        let p = Platform::from_toml(TOML).unwrap();
+        assert_eq!(p.node_count(), 3);
+        assert_eq!(p.node(NodeId::new(1)).name, "e-1");
+        let (e0, e1, c) = (NodeId::new(0), NodeId::new(1), NodeId::new(2));
+        assert_eq!(p.path_bandwidth(e0, c), 1e7);
+        assert_eq!(p.path_bandwidth(e0, e1), 1e9);
+        assert!((p.latency(e0, c) - 0.021).abs() < 1e-12);
+        assert_eq!(p.node(c).power.level(1).unwrap().speed_factor, 0.5);
+        assert_eq!(p.node(c).power.level(2), None);
+    }
+
+    #[test]
+    fn unknown_key_names_line() {
+        let text = TOML.replace("speed = 0.5", "sped = 0.5");
+        let err = Platform::from_toml(&text).unwrap_err().to_string();
+        assert!(err.contains("sped") && err.contains("line"), "{err}");
+    }
+
+    #[test]
+    fn bad_speed_names_field() {
+        let text = TOML.replace("speed = 2.0", "speed = -2.0");
+        let err = Platform::from_toml(&text).unwrap_err();
+        assert_eq!(err.to_string(), "nodes[1].speed: expected a finite number > 0, got -2");
+    }
+}

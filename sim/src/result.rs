@@ -1,0 +1,94 @@
+//! What a finished run produced: the schedule as it happened, energy and metrics.
+
+use crate::ids::{EdgeId, NodeId, TaskId};
+use crate::time::SimTime;
+use serde::Serialize;
+
+/// How one task ran.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct TaskRecord {
+    /// The node it ran on.
+    pub node: NodeId,
+    /// Number of cores it held.
+    pub cores: u32,
+    /// Offset of its core indices in [`RunResult::core_slots`].
+    pub core_offset: u32,
+    /// DVFS level.
+    pub dvfs: u8,
+    /// Start time.
+    pub start: SimTime,
+    /// End time.
+    pub end: SimTime,
+}
+
+/// One data transfer between two different nodes.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct TransferRecord {
+    /// The DAG edge whose data moved.
+    pub edge: EdgeId,
+    /// Sending node.
+    pub src: NodeId,
+    /// Receiving node.
+    pub dst: NodeId,
+    /// When the transfer was issued (producer finished and consumer assigned).
+    pub start: SimTime,
+    /// When the last byte arrived.
+    pub end: SimTime,
+}
+
+/// Summary figures of a run. All times in seconds, energy in joules.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Metrics {
+    /// Time the last task finished.
+    pub makespan: f64,
+    /// Schedule length ratio: makespan over the critical path with every task
+    /// on its fastest node and communication ignored (≥ 1 without noise).
+    pub slr: f64,
+    /// Best single-node sequential time (one core) over makespan.
+    pub speedup: f64,
+    /// Speedup over the platform's total core count.
+    pub efficiency: f64,
+    /// Busy core-seconds over (total cores × makespan).
+    pub utilisation: f64,
+    /// Total energy in joules.
+    pub energy_j: f64,
+    /// Energy-delay product, J·s.
+    pub edp: f64,
+    /// Bytes moved between nodes.
+    pub bytes_moved: f64,
+}
+
+/// Everything a run produced.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RunResult {
+    /// Name of the scheduler that made the decisions.
+    pub scheduler: String,
+    /// One record per task, indexed by [`TaskId::index`].
+    pub tasks: Vec<TaskRecord>,
+    /// Transfers between distinct nodes, in the order they finished.
+    pub transfers: Vec<TransferRecord>,
+    /// Core indices held by tasks; see [`RunResult::cores_of`].
+    pub core_slots: Vec<u32>,
+    /// Joules per node, indexed by [`NodeId::index`].
+    pub node_energy_j: Vec<f64>,
+    /// Summary figures.
+    pub metrics: Metrics,
+}
+
+impl RunResult {
+    /// Time the last task finished.
+    pub fn makespan(&self) -> SimTime {
+        self.tasks.iter().map(|r| r.end).max().unwrap_or(SimTime::ZERO)
+    }
+
+    /// Record of one task.
+    pub fn task(&self, task: TaskId) -> &TaskRecord {
+        &self.tasks[task.index()]
+    }
+
+    /// Core indices `task` held on its node.
+    pub fn cores_of(&self, task: TaskId) -> &[u32] {
+        let r = &self.tasks[task.index()];
+        &self.core_slots[r.core_offset as usize..(r.core_offset + r.cores) as usize]
+    }
+}
