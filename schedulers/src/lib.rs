@@ -1,1 +1,38 @@
-//! placeholder
+//! Scheduling algorithms behind sim's one [`Scheduler`](sim::Scheduler) interface.
+//!
+//! Static planners ([`Heft`], [`Cpop`]) decide everything in `plan`; online
+//! policies ([`OnlineEft`], [`Random`]) decide in `on_update` as tasks become
+//! ready. [`registry`] names them all for the CLI, configs and the GUI.
+//!
+//! Shared machinery: [`rank`] (upward/downward ranks), [`timeline`]
+//! (insertion-based reservations) and [`list`] (the list-scheduling core that
+//! planners share, so each algorithm file holds only what makes it different).
+//!
+//! ```
+//! let dag = {
+//!     let mut b = sim::DagBuilder::new();
+//!     let a = b.add_task(sim::TaskSpec::new("a", 1.0));
+//!     let z = b.add_task(sim::TaskSpec::new("z", 1.0));
+//!     b.add_edge(a, z, 0.0);
+//!     b.build()?
+//! };
+//! let platform = sim::presets::preset("homogeneous", 4)?;
+//! let mut heft = schedulers::registry::create("heft", 0)?;
+//! let result = sim::simulate(&dag, &platform, &mut heft, &sim::SimConfig::default())?;
+//! assert_eq!(result.metrics.makespan, 2.0);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod cpop;
+mod heft;
+pub mod list;
+mod online_eft;
+mod random;
+pub mod rank;
+pub mod registry;
+pub mod timeline;
+
+pub use cpop::Cpop;
+pub use heft::Heft;
+pub use online_eft::OnlineEft;
+pub use random::Random;

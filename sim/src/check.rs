@@ -10,6 +10,15 @@ use crate::metrics;
 use crate::result::RunResult;
 use crate::time::SimDuration;
 use std::collections::HashMap;
+
+/// One task's hold on one core, for the overlap sweep.
+struct CoreUse {
+    node: usize,
+    core: u32,
+    start: u64,
+    end: u64,
+    task: TaskId,
+}
 use std::fmt;
 
 /// Rounding slack for transfer durations: the engine rounds latency and the
@@ -48,7 +57,11 @@ pub fn check(costs: &CostModel<'_>, result: &RunResult) -> Result<(), Vec<Violat
     let mut bad: Vec<Violation> = Vec::new();
 
     if result.tasks.len() != dag.task_count() {
-        bad.push(Violation(format!("{} task records for {} tasks", result.tasks.len(), dag.task_count())));
+        bad.push(Violation(format!(
+            "{} task records for {} tasks",
+            result.tasks.len(),
+            dag.task_count()
+        )));
         return Err(bad);
     }
     for (i, r) in result.tasks.iter().enumerate() {
@@ -57,13 +70,23 @@ pub fn check(costs: &CostModel<'_>, result: &RunResult) -> Result<(), Vec<Violat
             bad.push(Violation(format!("task {name:?} ends before it starts")));
         }
         if r.node.index() >= platform.node_count() {
-            bad.push(Violation(format!("task {name:?} ran on unknown node {}", r.node)));
+            bad.push(Violation(format!(
+                "task {name:?} ran on unknown node {}",
+                r.node
+            )));
         } else if r.cores == 0 || r.cores > platform.node(r.node).cores {
-            bad.push(Violation(format!("task {name:?} held {} cores on {}", r.cores, platform.node(r.node).name)));
+            bad.push(Violation(format!(
+                "task {name:?} held {} cores on {}",
+                r.cores,
+                platform.node(r.node).name
+            )));
         }
         let p = dag.tasks()[i].parallelism;
         if r.cores < p.min_cores || r.cores > p.max_cores {
-            bad.push(Violation(format!("task {name:?} held {} cores outside {}..={}", r.cores, p.min_cores, p.max_cores)));
+            bad.push(Violation(format!(
+                "task {name:?} held {} cores outside {}..={}",
+                r.cores, p.min_cores, p.max_cores
+            )));
         }
     }
     if !bad.is_empty() {
@@ -88,18 +111,28 @@ pub fn check(costs: &CostModel<'_>, result: &RunResult) -> Result<(), Vec<Violat
             )));
         }
         if tr.start < result.tasks[edge.src.index()].end {
-            bad.push(Violation(format!("transfer of edge {} began before its producer {:?} ended", tr.edge, dag.task(edge.src).name)));
+            bad.push(Violation(format!(
+                "transfer of edge {} began before its producer {:?} ended",
+                tr.edge,
+                dag.task(edge.src).name
+            )));
         }
     }
 
     // Precedence.
     for (i, edge) in dag.edges().iter().enumerate() {
-        let (src, dst) = (&result.tasks[edge.src.index()], &result.tasks[edge.dst.index()]);
+        let (src, dst) = (
+            &result.tasks[edge.src.index()],
+            &result.tasks[edge.dst.index()],
+        );
         let arrival = if src.node == dst.node {
             Some(src.end)
         } else {
             match transfer_of.get(&EdgeId::new(i)) {
-                Some(&k) if result.transfers[k].src == src.node && result.transfers[k].dst == dst.node => {
+                Some(&k)
+                    if result.transfers[k].src == src.node
+                        && result.transfers[k].dst == dst.node =>
+                {
                     Some(result.transfers[k].end)
                 }
                 _ => None,
@@ -107,14 +140,18 @@ pub fn check(costs: &CostModel<'_>, result: &RunResult) -> Result<(), Vec<Violat
         };
         let (p, c) = (&dag.task(edge.src).name, &dag.task(edge.dst).name);
         match arrival {
-            None => bad.push(Violation(format!("task {c:?} on another node than {p:?} but no transfer moved their data"))),
-            Some(at) if dst.start < at => bad.push(Violation(format!("task {c:?} started before its input from {p:?} arrived"))),
+            None => bad.push(Violation(format!(
+                "task {c:?} on another node than {p:?} but no transfer moved their data"
+            ))),
+            Some(at) if dst.start < at => bad.push(Violation(format!(
+                "task {c:?} started before its input from {p:?} arrived"
+            ))),
             Some(_) => {}
         }
     }
 
-    // Capacity: per node and per core.
-    let mut core_intervals: HashMap<(usize, u32), Vec<(u64, u64, TaskId)>> = HashMap::new();
+    // Capacity: no core runs two tasks at once (which bounds each node by its core count).
+    let mut core_use: Vec<CoreUse> = Vec::with_capacity(result.core_slots.len());
     for t in dag.task_ids() {
         let r = result.task(t);
         let cores = result.cores_of(t);
@@ -122,31 +159,39 @@ pub fn check(costs: &CostModel<'_>, result: &RunResult) -> Result<(), Vec<Violat
         distinct.sort_unstable();
         distinct.dedup();
         if distinct.len() != cores.len() {
-            bad.push(Violation(format!("task {:?} holds the same core twice", dag.task(t).name)));
+            bad.push(Violation(format!(
+                "task {:?} holds the same core twice",
+                dag.task(t).name
+            )));
         }
-        for &c in cores {
-            if c >= platform.node(r.node).cores {
-                bad.push(Violation(format!("task {:?} ran on core {c} of a {}-core node", dag.task(t).name, platform.node(r.node).cores)));
-            }
-            core_intervals.entry((r.node.index(), c)).or_default().push((r.start.as_nanos(), r.end.as_nanos(), t));
-        }
-    }
-    let mut keys: Vec<_> = core_intervals.keys().copied().collect();
-    keys.sort_unstable();
-    for key in keys {
-        let intervals = core_intervals.get_mut(&key).map(std::mem::take).unwrap_or_default();
-        let mut intervals = intervals;
-        intervals.sort_unstable();
-        for w in intervals.windows(2) {
-            if w[1].0 < w[0].1 {
+        for &core in cores {
+            if core >= platform.node(r.node).cores {
                 bad.push(Violation(format!(
-                    "tasks {:?} and {:?} overlap on core {} of node {}",
-                    dag.task(w[0].2).name,
-                    dag.task(w[1].2).name,
-                    key.1,
-                    platform.nodes()[key.0].name
+                    "task {:?} ran on core {core} of a {}-core node",
+                    dag.task(t).name,
+                    platform.node(r.node).cores
                 )));
             }
+            core_use.push(CoreUse {
+                node: r.node.index(),
+                core,
+                start: r.start.as_nanos(),
+                end: r.end.as_nanos(),
+                task: t,
+            });
+        }
+    }
+    core_use.sort_unstable_by_key(|u| (u.node, u.core, u.start, u.end));
+    for w in core_use.windows(2) {
+        let (a, b) = (&w[0], &w[1]);
+        if a.node == b.node && a.core == b.core && b.start < a.end {
+            bad.push(Violation(format!(
+                "tasks {:?} and {:?} overlap on core {} of node {}",
+                dag.task(a.task).name,
+                dag.task(b.task).name,
+                a.core,
+                platform.nodes()[a.node].name
+            )));
         }
     }
 
@@ -154,16 +199,26 @@ pub fn check(costs: &CostModel<'_>, result: &RunResult) -> Result<(), Vec<Violat
     let makespan = result.makespan().as_secs_f64();
     let expected = metrics::node_energy(platform, result);
     if result.node_energy_j.len() != platform.node_count() {
-        bad.push(Violation(format!("{} node energies for {} nodes", result.node_energy_j.len(), platform.node_count())));
+        bad.push(Violation(format!(
+            "{} node energies for {} nodes",
+            result.node_energy_j.len(),
+            platform.node_count()
+        )));
     } else {
         for (n, node) in platform.nodes().iter().enumerate() {
             let got = result.node_energy_j[n];
             let want = expected[n];
             if (got - want).abs() > ENERGY_REL_TOL * want.abs().max(1.0) {
-                bad.push(Violation(format!("node {} energy {got} J, expected {want} J", node.name)));
+                bad.push(Violation(format!(
+                    "node {} energy {got} J, expected {want} J",
+                    node.name
+                )));
             }
             if got + ENERGY_REL_TOL * got.abs() < node.power.idle_w * makespan {
-                bad.push(Violation(format!("node {} energy {got} J is below idle power × makespan", node.name)));
+                bad.push(Violation(format!(
+                    "node {} energy {got} J is below idle power × makespan",
+                    node.name
+                )));
             }
         }
     }

@@ -16,7 +16,9 @@ use thiserror::Error;
 #[non_exhaustive]
 pub enum BindError {
     /// Explicit per-node costs do not match the platform.
-    #[error("the DAG gives explicit costs for {dag} nodes but the platform {platform:?} has {nodes}")]
+    #[error(
+        "the DAG gives explicit costs for {dag} nodes but the platform {platform:?} has {nodes}"
+    )]
     NodeCostCount {
         /// Costs per task.
         dag: usize,
@@ -59,10 +61,18 @@ impl<'a> CostModel<'a> {
         if let Some(n) = dag.node_cost_count()
             && n != platform.node_count()
         {
-            return Err(BindError::NodeCostCount { dag: n, platform: platform.name().to_owned(), nodes: platform.node_count() });
+            return Err(BindError::NodeCostCount {
+                dag: n,
+                platform: platform.name().to_owned(),
+                nodes: platform.node_count(),
+            });
         }
         let max_cores = platform.nodes().iter().map(|n| n.cores).max().unwrap_or(0);
-        if let Some(task) = dag.tasks().iter().find(|t| t.parallelism.min_cores > max_cores) {
+        if let Some(task) = dag
+            .tasks()
+            .iter()
+            .find(|t| t.parallelism.min_cores > max_cores)
+        {
             return Err(BindError::TooFewCores {
                 task: task.name.clone(),
                 cores: task.parallelism.min_cores,
@@ -72,11 +82,18 @@ impl<'a> CostModel<'a> {
         let mut kind_node_speed = Vec::with_capacity(dag.kinds().len() * platform.node_count());
         for kind in dag.kinds() {
             for node in platform.nodes() {
-                kind_node_speed.push(node.speed * node.kind_speed.get(kind).copied().unwrap_or(1.0));
+                kind_node_speed
+                    .push(node.speed * node.kind_speed.get(kind).copied().unwrap_or(1.0));
             }
         }
         let (mean_latency, mean_inv_bandwidth) = mean_link(platform);
-        Ok(CostModel { dag, platform, kind_node_speed, mean_latency, mean_inv_bandwidth })
+        Ok(CostModel {
+            dag,
+            platform,
+            kind_node_speed,
+            mean_latency,
+            mean_inv_bandwidth,
+        })
     }
 
     /// The DAG.
@@ -102,7 +119,12 @@ impl<'a> CostModel<'a> {
                 t.work / self.kind_node_speed[t.kind.index() * n_nodes + node.index()]
             }
         };
-        let factor = self.platform.node(node).power.level(dvfs).map_or(1.0, |l| l.speed_factor);
+        let factor = self
+            .platform
+            .node(node)
+            .power
+            .level(dvfs)
+            .map_or(1.0, |l| l.speed_factor);
         base * t.parallelism.amdahl_factor(cores) / factor
     }
 
@@ -141,7 +163,9 @@ impl<'a> CostModel<'a> {
             .platform
             .node_ids()
             .filter(|&n| self.platform.node(n).cores >= cores)
-            .fold((0.0, 0usize), |(s, k), n| (s + self.exec_secs(task, n, cores, 0), k + 1));
+            .fold((0.0, 0usize), |(s, k), n| {
+                (s + self.exec_secs(task, n, cores, 0), k + 1)
+            });
         sum / n.max(1) as f64
     }
 
@@ -158,7 +182,11 @@ impl<'a> CostModel<'a> {
     /// Mean estimated transfer seconds of `bytes` over all ordered pairs of
     /// distinct nodes (HEFT's "average communication cost"); zero on one node.
     pub fn mean_comm_secs(&self, bytes: f64) -> f64 {
-        if self.platform.node_count() < 2 { 0.0 } else { self.mean_latency + bytes * self.mean_inv_bandwidth }
+        if self.platform.node_count() < 2 {
+            0.0
+        } else {
+            self.mean_latency + bytes * self.mean_inv_bandwidth
+        }
     }
 }
 

@@ -32,7 +32,11 @@ pub struct Parallelism {
 
 impl Parallelism {
     /// One core, no parallelism.
-    pub const SEQUENTIAL: Parallelism = Parallelism { min_cores: 1, max_cores: 1, serial_fraction: 0.0 };
+    pub const SEQUENTIAL: Parallelism = Parallelism {
+        min_cores: 1,
+        max_cores: 1,
+        serial_fraction: 0.0,
+    };
 
     /// The Amdahl factor by which `cores` cores multiply the sequential time.
     pub fn amdahl_factor(&self, cores: u32) -> f64 {
@@ -89,7 +93,13 @@ pub struct TaskSpec {
 impl TaskSpec {
     /// A sequential task of kind `"task"` with `work` reference seconds.
     pub fn new(name: impl Into<String>, work: f64) -> TaskSpec {
-        TaskSpec { name: name.into(), kind: "task".to_owned(), work, node_costs: None, parallelism: Parallelism::SEQUENTIAL }
+        TaskSpec {
+            name: name.into(),
+            kind: "task".to_owned(),
+            work,
+            node_costs: None,
+            parallelism: Parallelism::SEQUENTIAL,
+        }
     }
 
     /// Sets the kind label (e.g. `mProject`).
@@ -132,7 +142,9 @@ pub enum DagError {
         value: f64,
     },
     /// A task's parallelism is inconsistent.
-    #[error("task {task:?}: parallelism needs 1 <= min_cores <= max_cores and serial_fraction in [0, 1]")]
+    #[error(
+        "task {task:?}: parallelism needs 1 <= min_cores <= max_cores and serial_fraction in [0, 1]"
+    )]
     BadParallelism {
         /// The task's name.
         task: String,
@@ -188,7 +200,10 @@ impl DagBuilder {
 
     /// An empty builder with room for `n_tasks` tasks and `n_edges` edges.
     pub fn with_capacity(n_tasks: usize, n_edges: usize) -> DagBuilder {
-        DagBuilder { tasks: Vec::with_capacity(n_tasks), edges: Vec::with_capacity(n_edges) }
+        DagBuilder {
+            tasks: Vec::with_capacity(n_tasks),
+            edges: Vec::with_capacity(n_edges),
+        }
     }
 
     /// Adds a task and returns its id (ids are handed out densely from 0).
@@ -214,7 +229,10 @@ impl DagBuilder {
     /// # Errors
     /// A [`DagError`] naming the first offending task or edge.
     pub fn build(self) -> Result<Dag, DagError> {
-        let DagBuilder { tasks: specs, mut edges } = self;
+        let DagBuilder {
+            tasks: specs,
+            mut edges,
+        } = self;
         let n_tasks = specs.len();
 
         let mut kind_ids: HashMap<String, KindId> = HashMap::new();
@@ -223,7 +241,9 @@ impl DagBuilder {
         let mut n_costs: Option<usize> = None;
         for spec in &specs {
             if names.insert(spec.name.as_str(), ()).is_some() {
-                return Err(DagError::DuplicateName { name: spec.name.clone() });
+                return Err(DagError::DuplicateName {
+                    name: spec.name.clone(),
+                });
             }
             check_number(&spec.name, "work", spec.work)?;
             if let Some(costs) = &spec.node_costs {
@@ -233,26 +253,41 @@ impl DagBuilder {
                 match n_costs {
                     None => n_costs = Some(costs.len()),
                     Some(expected) if expected != costs.len() => {
-                        return Err(DagError::NodeCostCount { task: spec.name.clone(), expected, got: costs.len() });
+                        return Err(DagError::NodeCostCount {
+                            task: spec.name.clone(),
+                            expected,
+                            got: costs.len(),
+                        });
                     }
                     Some(_) => {}
                 }
             }
             let p = spec.parallelism;
-            let fraction_ok = p.serial_fraction.is_finite() && (0.0..=1.0).contains(&p.serial_fraction);
+            let fraction_ok =
+                p.serial_fraction.is_finite() && (0.0..=1.0).contains(&p.serial_fraction);
             if p.min_cores == 0 || p.min_cores > p.max_cores || !fraction_ok {
-                return Err(DagError::BadParallelism { task: spec.name.clone() });
+                return Err(DagError::BadParallelism {
+                    task: spec.name.clone(),
+                });
             }
         }
         drop(names);
 
-        let name_of = |i: usize| specs.get(i).map_or_else(|| i.to_string(), |s| s.name.clone());
+        let name_of = |i: usize| {
+            specs
+                .get(i)
+                .map_or_else(|| i.to_string(), |s| s.name.clone())
+        };
         for &(src, dst, bytes) in &edges {
             if src >= n_tasks || dst >= n_tasks {
                 return Err(DagError::UnknownTask { src, dst });
             }
             if !(bytes.is_finite() && bytes >= 0.0) {
-                return Err(DagError::BadBytes { src: name_of(src), dst: name_of(dst), bytes });
+                return Err(DagError::BadBytes {
+                    src: name_of(src),
+                    dst: name_of(dst),
+                    bytes,
+                });
             }
             if src == dst {
                 return Err(DagError::Cycle { task: name_of(src) });
@@ -264,12 +299,20 @@ impl DagBuilder {
         let mut merged: Vec<Edge> = Vec::with_capacity(edges.len());
         for (src, dst, bytes) in edges {
             match merged.last_mut() {
-                Some(last) if last.src.index() == src && last.dst.index() == dst => last.bytes += bytes,
-                _ => merged.push(Edge { src: TaskId::new(src), dst: TaskId::new(dst), bytes }),
+                Some(last) if last.src.index() == src && last.dst.index() == dst => {
+                    last.bytes += bytes
+                }
+                _ => merged.push(Edge {
+                    src: TaskId::new(src),
+                    dst: TaskId::new(dst),
+                    bytes,
+                }),
             }
         }
 
-        let topo = topological_order(n_tasks, &merged).map_err(|t| DagError::Cycle { task: name_of(t.index()) })?;
+        let topo = topological_order(n_tasks, &merged).map_err(|t| DagError::Cycle {
+            task: name_of(t.index()),
+        })?;
 
         let tasks: Vec<Task> = specs
             .into_iter()
@@ -291,7 +334,17 @@ impl DagBuilder {
 
         let (succ_offsets, succ_edges) = compressed_rows(n_tasks, &merged, |e| e.src);
         let (pred_offsets, pred_edges) = compressed_rows(n_tasks, &merged, |e| e.dst);
-        Ok(Dag { tasks, edges: merged, kinds, succ_offsets, succ_edges, pred_offsets, pred_edges, topo, n_node_costs: n_costs })
+        Ok(Dag {
+            tasks,
+            edges: merged,
+            kinds,
+            succ_offsets,
+            succ_edges,
+            pred_offsets,
+            pred_edges,
+            topo,
+            n_node_costs: n_costs,
+        })
     }
 }
 
@@ -299,7 +352,11 @@ fn check_number(task: &str, field: &str, value: f64) -> Result<(), DagError> {
     if value.is_finite() && value >= 0.0 {
         Ok(())
     } else {
-        Err(DagError::BadTaskNumber { task: task.to_owned(), field: field.to_owned(), value })
+        Err(DagError::BadTaskNumber {
+            task: task.to_owned(),
+            field: field.to_owned(),
+            value,
+        })
     }
 }
 
@@ -309,14 +366,22 @@ fn topological_order(n_tasks: usize, edges: &[Edge]) -> Result<Vec<TaskId>, Task
     for _ in 0..n_tasks {
         graph.add_node(());
     }
-    graph.extend_with_edges(edges.iter().map(|e| (e.src.index() as u32, e.dst.index() as u32)));
+    graph.extend_with_edges(
+        edges
+            .iter()
+            .map(|e| (e.src.index() as u32, e.dst.index() as u32)),
+    );
     petgraph::algo::toposort(&graph, None)
         .map(|order| order.into_iter().map(|n| TaskId::new(n.index())).collect())
         .map_err(|cycle| TaskId::new(cycle.node_id().index()))
 }
 
 /// Groups edge ids by `key` (source or destination) into CSR form.
-fn compressed_rows(n_tasks: usize, edges: &[Edge], key: impl Fn(&Edge) -> TaskId) -> (Vec<u32>, Vec<EdgeId>) {
+fn compressed_rows(
+    n_tasks: usize,
+    edges: &[Edge],
+    key: impl Fn(&Edge) -> TaskId,
+) -> (Vec<u32>, Vec<EdgeId>) {
     let mut offsets = vec![0u32; n_tasks + 1];
     for e in edges {
         offsets[key(e).index() + 1] += 1;
@@ -398,12 +463,16 @@ impl Dag {
 
     /// Tasks that consume data from `task`.
     pub fn successors(&self, task: TaskId) -> impl Iterator<Item = TaskId> + '_ {
-        self.out_edges(task).iter().map(|&e| self.edges[e.index()].dst)
+        self.out_edges(task)
+            .iter()
+            .map(|&e| self.edges[e.index()].dst)
     }
 
     /// Tasks whose data `task` consumes.
     pub fn predecessors(&self, task: TaskId) -> impl Iterator<Item = TaskId> + '_ {
-        self.in_edges(task).iter().map(|&e| self.edges[e.index()].src)
+        self.in_edges(task)
+            .iter()
+            .map(|&e| self.edges[e.index()].src)
     }
 
     /// A topological order (every task after all its predecessors).
@@ -459,11 +528,19 @@ mod tests {
         let dag = diamond().build().unwrap();
         let a = TaskId::new(0);
         let z = TaskId::new(3);
-        assert_eq!(dag.successors(a).collect::<Vec<_>>(), vec![TaskId::new(1), TaskId::new(2)]);
+        assert_eq!(
+            dag.successors(a).collect::<Vec<_>>(),
+            vec![TaskId::new(1), TaskId::new(2)]
+        );
         assert_eq!(dag.predecessors(z).count(), 2);
         assert_eq!(dag.entry_tasks().collect::<Vec<_>>(), vec![a]);
         assert_eq!(dag.kind_name(dag.task(TaskId::new(1)).kind), "left");
-        let pos = |t: TaskId| dag.topological_order().iter().position(|&x| x == t).unwrap();
+        let pos = |t: TaskId| {
+            dag.topological_order()
+                .iter()
+                .position(|&x| x == t)
+                .unwrap()
+        };
         for e in dag.edges() {
             assert!(pos(e.src) < pos(e.dst));
         }
@@ -495,6 +572,9 @@ mod tests {
         );
         let mut b = diamond();
         b.add_task(TaskSpec::new("a", 1.0));
-        assert_eq!(b.build().unwrap_err(), DagError::DuplicateName { name: "a".into() });
+        assert_eq!(
+            b.build().unwrap_err(),
+            DagError::DuplicateName { name: "a".into() }
+        );
     }
 }

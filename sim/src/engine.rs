@@ -58,7 +58,9 @@ pub enum SimError {
         reason: String,
     },
     /// Nothing more can happen but tasks are unfinished (a scheduler left them unassigned).
-    #[error("scheduler {scheduler:?} stalled at {time}: {unfinished} tasks unfinished, e.g. {example:?} ({state})")]
+    #[error(
+        "scheduler {scheduler:?} stalled at {time}: {unfinished} tasks unfinished, e.g. {example:?} ({state})"
+    )]
     Stalled {
         /// Scheduler name.
         scheduler: String,
@@ -77,11 +79,23 @@ pub enum SimError {
 enum Event {
     TaskEnd(TaskId),
     /// A dedicated-network transfer is complete.
-    TransferEnd { edge: EdgeId, src: NodeId, dst: NodeId, issued: SimTime },
+    TransferEnd {
+        edge: EdgeId,
+        src: NodeId,
+        dst: NodeId,
+        issued: SimTime,
+    },
     /// A shared-network transfer's latency has passed; its bytes start flowing.
-    FlowStart { edge: EdgeId, src: NodeId, dst: NodeId, issued: SimTime },
+    FlowStart {
+        edge: EdgeId,
+        src: NodeId,
+        dst: NodeId,
+        issued: SimTime,
+    },
     /// The shared network may have finished flows (ignored unless `version` is current).
-    NetworkWake { version: u64 },
+    NetworkWake {
+        version: u64,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -131,8 +145,15 @@ impl StateSource for State<'_> {
             Status::Unassigned if self.unfinished_preds[i] == 0 => TaskState::Ready,
             Status::Unassigned => TaskState::Waiting,
             Status::Queued => TaskState::Queued { node },
-            Status::Running => TaskState::Running { node, start: record.start },
-            Status::Done => TaskState::Done { node, start: record.start, end: record.end },
+            Status::Running => TaskState::Running {
+                node,
+                start: record.start,
+            },
+            Status::Done => TaskState::Done {
+                node,
+                start: record.start,
+                end: record.end,
+            },
         }
     }
 
@@ -157,21 +178,47 @@ pub fn simulate(
     config: &SimConfig,
 ) -> Result<RunResult, SimError> {
     let costs = CostModel::new(dag, platform)?;
-    let noise = config.noise.factors(dag.task_count(), config.seed).ok_or(SimError::BadNoise(config.noise.sigma()))?;
-    let placeholder = Assignment { task: TaskId::new(0), node: NodeId::new(0), cores: 0, dvfs: 0 };
-    let empty_record = TaskRecord { node: NodeId::new(0), cores: 0, core_offset: 0, dvfs: 0, start: SimTime::ZERO, end: SimTime::ZERO };
+    let noise = config
+        .noise
+        .factors(dag.task_count(), config.seed)
+        .ok_or(SimError::BadNoise(config.noise.sigma()))?;
+    let placeholder = Assignment {
+        task: TaskId::new(0),
+        node: NodeId::new(0),
+        cores: 0,
+        dvfs: 0,
+    };
+    let empty_record = TaskRecord {
+        node: NodeId::new(0),
+        cores: 0,
+        core_offset: 0,
+        dvfs: 0,
+        start: SimTime::ZERO,
+        end: SimTime::ZERO,
+    };
     let mut state = State {
         costs: &costs,
         status: vec![Status::Unassigned; dag.task_count()],
-        unfinished_preds: dag.task_ids().map(|t| dag.in_edges(t).len() as u32).collect(),
-        missing_inputs: dag.task_ids().map(|t| dag.in_edges(t).len() as u32).collect(),
+        unfinished_preds: dag
+            .task_ids()
+            .map(|t| dag.in_edges(t).len() as u32)
+            .collect(),
+        missing_inputs: dag
+            .task_ids()
+            .map(|t| dag.in_edges(t).len() as u32)
+            .collect(),
         assignment: vec![placeholder; dag.task_count()],
         records: vec![empty_record; dag.task_count()],
         core_slots: Vec::with_capacity(dag.task_count()),
         nodes: platform
             .nodes()
             .iter()
-            .map(|n| NodeState { queue: VecDeque::new(), free_cores: (0..n.cores).rev().collect(), dirty: false, freed_in_batch: false })
+            .map(|n| NodeState {
+                queue: VecDeque::new(),
+                free_cores: (0..n.cores).rev().collect(),
+                dirty: false,
+                freed_in_batch: false,
+            })
             .collect(),
         dirty_nodes: Vec::new(),
         transfers: Vec::new(),
@@ -207,7 +254,11 @@ pub fn simulate(
     }
 
     if state.n_done < dag.task_count() {
-        let example = state.status.iter().position(|&s| s != Status::Done).map_or(TaskId::new(0), TaskId::new);
+        let example = state
+            .status
+            .iter()
+            .position(|&s| s != Status::Done)
+            .map_or(TaskId::new(0), TaskId::new);
         return Err(SimError::Stalled {
             scheduler: scheduler.name().to_owned(),
             time: state.now,
@@ -234,17 +285,32 @@ impl<'a> State<'a> {
     }
 
     /// Calls the scheduler if anything happened, then applies its decisions.
-    fn notify(&mut self, scheduler: &mut dyn Scheduler, decisions: &mut Decisions) -> Result<(), SimError> {
+    fn notify(
+        &mut self,
+        scheduler: &mut dyn Scheduler,
+        decisions: &mut Decisions,
+    ) -> Result<(), SimError> {
         if self.ready.is_empty() && self.finished.is_empty() && self.freed.is_empty() {
             return Ok(());
         }
-        let (ready, finished, freed) =
-            (std::mem::take(&mut self.ready), std::mem::take(&mut self.finished), std::mem::take(&mut self.freed));
+        let (ready, finished, freed) = (
+            std::mem::take(&mut self.ready),
+            std::mem::take(&mut self.finished),
+            std::mem::take(&mut self.freed),
+        );
         for &node in &freed {
             self.nodes[node.index()].freed_in_batch = false;
         }
-        let update = Update { ready: &ready, finished: &finished, freed: &freed };
-        scheduler.on_update(&SimView::new(self.now, self.costs, self), &update, decisions);
+        let update = Update {
+            ready: &ready,
+            finished: &finished,
+            freed: &freed,
+        };
+        scheduler.on_update(
+            &SimView::new(self.now, self.costs, self),
+            &update,
+            decisions,
+        );
         // Hand the buffers back so their capacity is reused.
         (self.ready, self.finished, self.freed) = (ready, finished, freed);
         self.ready.clear();
@@ -260,7 +326,10 @@ impl<'a> State<'a> {
         for a in decisions.drain() {
             let reject = |reason: String| SimError::BadDecision {
                 scheduler: scheduler.to_owned(),
-                task: dag.tasks().get(a.task.index()).map_or_else(|| a.task.to_string(), |t| t.name.clone()),
+                task: dag
+                    .tasks()
+                    .get(a.task.index())
+                    .map_or_else(|| a.task.to_string(), |t| t.name.clone()),
                 node: a.node.index(),
                 reason,
             };
@@ -271,7 +340,10 @@ impl<'a> State<'a> {
                 return Err(reject("task was already assigned".into()));
             }
             let Some(node) = platform.nodes().get(a.node.index()) else {
-                return Err(reject(format!("the platform has {} nodes", platform.node_count())));
+                return Err(reject(format!(
+                    "the platform has {} nodes",
+                    platform.node_count()
+                )));
             };
             let p = dag.task(a.task).parallelism;
             if a.cores < p.min_cores || a.cores > p.max_cores || a.cores > node.cores {
@@ -281,7 +353,11 @@ impl<'a> State<'a> {
                 )));
             }
             if usize::from(a.dvfs) >= node.power.level_count() {
-                return Err(reject(format!("DVFS level {} requested; the node has {}", a.dvfs, node.power.level_count())));
+                return Err(reject(format!(
+                    "DVFS level {} requested; the node has {}",
+                    a.dvfs,
+                    node.power.level_count()
+                )));
             }
             let i = a.task.index();
             self.status[i] = Status::Queued;
@@ -310,10 +386,26 @@ impl<'a> State<'a> {
         let issued = self.now;
         if self.network.is_some() {
             let latency = SimDuration::from_secs_f64(self.costs.platform().latency(src, dst));
-            self.push(self.now + latency, Event::FlowStart { edge: e, src, dst, issued });
+            self.push(
+                self.now + latency,
+                Event::FlowStart {
+                    edge: e,
+                    src,
+                    dst,
+                    issued,
+                },
+            );
         } else {
             let duration = self.costs.comm_time(src, dst, edge.bytes);
-            self.push(self.now + duration, Event::TransferEnd { edge: e, src, dst, issued });
+            self.push(
+                self.now + duration,
+                Event::TransferEnd {
+                    edge: e,
+                    src,
+                    dst,
+                    issued,
+                },
+            );
         }
     }
 
@@ -325,15 +417,31 @@ impl<'a> State<'a> {
     }
 
     fn transfer_done(&mut self, edge: EdgeId, src: NodeId, dst: NodeId, issued: SimTime) {
-        self.transfers.push(TransferRecord { edge, src, dst, start: issued, end: self.now });
+        self.transfers.push(TransferRecord {
+            edge,
+            src,
+            dst,
+            start: issued,
+            end: self.now,
+        });
         self.input_arrived(self.costs.dag().edge(edge).dst);
     }
 
     fn process(&mut self, event: Event, flows_done: &mut Vec<FinishedFlow>) {
         match event {
             Event::TaskEnd(task) => self.task_end(task),
-            Event::TransferEnd { edge, src, dst, issued } => self.transfer_done(edge, src, dst, issued),
-            Event::FlowStart { edge, src, dst, issued } => {
+            Event::TransferEnd {
+                edge,
+                src,
+                dst,
+                issued,
+            } => self.transfer_done(edge, src, dst, issued),
+            Event::FlowStart {
+                edge,
+                src,
+                dst,
+                issued,
+            } => {
                 let bytes = self.costs.dag().edge(edge).bytes;
                 if let Some(net) = &mut self.network {
                     net.add(self.now, edge, src, dst, issued, bytes);
@@ -372,7 +480,11 @@ impl<'a> State<'a> {
         let record = self.records[i];
         let node = &mut self.nodes[record.node.index()];
         let offset = record.core_offset as usize;
-        node.free_cores.extend(self.core_slots[offset..offset + record.cores as usize].iter().rev());
+        node.free_cores.extend(
+            self.core_slots[offset..offset + record.cores as usize]
+                .iter()
+                .rev(),
+        );
         if !node.freed_in_batch {
             node.freed_in_batch = true;
             self.freed.push(record.node);
@@ -421,7 +533,14 @@ impl<'a> State<'a> {
         }
         let secs = self.costs.exec_secs(task, a.node, a.cores, a.dvfs) * self.noise[i];
         let end = self.now + SimDuration::from_secs_f64(secs);
-        self.records[i] = TaskRecord { node: a.node, cores: a.cores, core_offset: offset, dvfs: a.dvfs, start: self.now, end };
+        self.records[i] = TaskRecord {
+            node: a.node,
+            cores: a.cores,
+            core_offset: offset,
+            dvfs: a.dvfs,
+            start: self.now,
+            end,
+        };
         self.status[i] = Status::Running;
         self.push(end, Event::TaskEnd(task));
     }

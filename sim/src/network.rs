@@ -54,11 +54,20 @@ pub(crate) struct FlowNetwork {
 impl FlowNetwork {
     /// State for a shared network, or `None` for a dedicated one.
     pub fn new(platform: &Platform) -> Option<FlowNetwork> {
-        let Network::Shared { node_group, group_links, .. } = platform.network() else {
+        let Network::Shared {
+            node_group,
+            group_links,
+            ..
+        } = platform.network()
+        else {
             return None;
         };
         let n_nodes = platform.node_count();
-        let mut capacity: Vec<f64> = platform.nodes().iter().flat_map(|n| [n.nic_bandwidth, n.nic_bandwidth]).collect();
+        let mut capacity: Vec<f64> = platform
+            .nodes()
+            .iter()
+            .flat_map(|n| [n.nic_bandwidth, n.nic_bandwidth])
+            .collect();
         let mut group_link_index = Vec::new();
         for (&pair, (_, link)) in group_links {
             group_link_index.push((pair, capacity.len()));
@@ -80,7 +89,15 @@ impl FlowNetwork {
     }
 
     /// Adds a flow of `bytes` at `now` (after its latency has passed).
-    pub fn add(&mut self, now: SimTime, edge: EdgeId, src: NodeId, dst: NodeId, issued: SimTime, bytes: f64) {
+    pub fn add(
+        &mut self,
+        now: SimTime,
+        edge: EdgeId,
+        src: NodeId,
+        dst: NodeId,
+        issued: SimTime,
+        bytes: f64,
+    ) {
         self.advance(now);
         let mut links = [2 * src.index() as u32, 2 * dst.index() as u32 + 1, 0];
         let mut n_links = 2;
@@ -90,7 +107,16 @@ impl FlowNetwork {
             links[2] = link as u32;
             n_links = 3;
         }
-        self.flows.push(Flow { edge, src, dst, issued, links, n_links, remaining: bytes, rate: 0.0 });
+        self.flows.push(Flow {
+            edge,
+            src,
+            dst,
+            issued,
+            links,
+            n_links,
+            remaining: bytes,
+            rate: 0.0,
+        });
         self.recompute();
     }
 
@@ -103,7 +129,12 @@ impl FlowNetwork {
             // A flow is done when less than one nanosecond of sending is left.
             if f.remaining <= f.rate * 1e-9 {
                 let f = self.flows.remove(i);
-                out.push(FinishedFlow { edge: f.edge, src: f.src, dst: f.dst, issued: f.issued });
+                out.push(FinishedFlow {
+                    edge: f.edge,
+                    src: f.src,
+                    dst: f.dst,
+                    issued: f.issued,
+                });
             } else {
                 i += 1;
             }
@@ -157,7 +188,8 @@ impl FlowNetwork {
             }
             let Some((share, link)) = best else { break };
             for (i, f) in self.flows.iter_mut().enumerate() {
-                if self.scratch_frozen[i] || !f.links[..f.n_links as usize].contains(&(link as u32)) {
+                if self.scratch_frozen[i] || !f.links[..f.n_links as usize].contains(&(link as u32))
+                {
                     continue;
                 }
                 self.scratch_frozen[i] = true;

@@ -27,7 +27,11 @@ pub enum Noise {
 impl Noise {
     /// Log-normal noise with `sigma`, or no noise for `sigma == 0`.
     pub fn lognormal(sigma: f64) -> Noise {
-        if sigma == 0.0 { Noise::None } else { Noise::LogNormal { sigma } }
+        if sigma == 0.0 {
+            Noise::None
+        } else {
+            Noise::LogNormal { sigma }
+        }
     }
 
     /// The σ of this noise (0 for none).

@@ -42,7 +42,10 @@ impl PowerModel {
     /// Operating point `level` (0 = nominal), or `None` if there is no such level.
     pub fn level(&self, level: u8) -> Option<DvfsLevel> {
         match level {
-            0 => Some(DvfsLevel { speed_factor: 1.0, busy_core_w: self.busy_core_w }),
+            0 => Some(DvfsLevel {
+                speed_factor: 1.0,
+                busy_core_w: self.busy_core_w,
+            }),
             l => self.dvfs.get(usize::from(l) - 1).copied(),
         }
     }
@@ -162,7 +165,9 @@ pub enum PlatformError {
     #[error("duplicate node name {0:?}")]
     DuplicateName(String),
     /// A matrix has the wrong shape.
-    #[error("network.bandwidth_matrix: expected {expected}x{expected}, got {rows} rows (or a short row)")]
+    #[error(
+        "network.bandwidth_matrix: expected {expected}x{expected}, got {rows} rows (or a short row)"
+    )]
     MatrixShape {
         /// Number of nodes.
         expected: usize,
@@ -245,8 +250,16 @@ fn check(field: impl FnOnce() -> String, value: f64, positive: bool) -> Result<(
     if ok {
         Ok(())
     } else {
-        let expected = if positive { "a finite number > 0" } else { "a finite number >= 0" };
-        Err(PlatformError::BadNumber { field: field(), expected, value })
+        let expected = if positive {
+            "a finite number > 0"
+        } else {
+            "a finite number >= 0"
+        };
+        Err(PlatformError::BadNumber {
+            field: field(),
+            expected,
+            value,
+        })
     }
 }
 
@@ -257,7 +270,12 @@ impl Platform {
     /// A [`PlatformError`] naming the offending field.
     pub fn new(spec: PlatformSpec) -> Result<Platform, PlatformError> {
         let default_nic = match &spec.network {
-            NetworkSpec::Dedicated { latency, bandwidth, .. } | NetworkSpec::Shared { latency, bandwidth, .. } => {
+            NetworkSpec::Dedicated {
+                latency, bandwidth, ..
+            }
+            | NetworkSpec::Shared {
+                latency, bandwidth, ..
+            } => {
                 check(|| "network.latency".into(), *latency, false)?;
                 check(|| "network.bandwidth".into(), *bandwidth, true)?;
                 *bandwidth
@@ -267,7 +285,11 @@ impl Platform {
         for (i, ns) in spec.nodes.iter().enumerate() {
             let f = |name: &str| format!("nodes[{i}].{name}");
             if ns.cores == 0 {
-                return Err(PlatformError::BadNumber { field: f("cores"), expected: "an integer >= 1", value: 0.0 });
+                return Err(PlatformError::BadNumber {
+                    field: f("cores"),
+                    expected: "an integer >= 1",
+                    value: 0.0,
+                });
             }
             check(|| f("speed"), ns.speed, true)?;
             for (kind, factor) in &ns.kind_speed {
@@ -276,8 +298,16 @@ impl Platform {
             check(|| f("power.idle_w"), ns.power.idle_w, false)?;
             check(|| f("power.busy_core_w"), ns.power.busy_core_w, false)?;
             for (l, level) in ns.power.dvfs.iter().enumerate() {
-                check(|| f(&format!("power.dvfs[{l}].speed_factor")), level.speed_factor, true)?;
-                check(|| f(&format!("power.dvfs[{l}].busy_core_w")), level.busy_core_w, false)?;
+                check(
+                    || f(&format!("power.dvfs[{l}].speed_factor")),
+                    level.speed_factor,
+                    true,
+                )?;
+                check(
+                    || f(&format!("power.dvfs[{l}].busy_core_w")),
+                    level.busy_core_w,
+                    false,
+                )?;
             }
             if ns.power.dvfs.len() > usize::from(u8::MAX) {
                 return Err(PlatformError::BadNumber {
@@ -289,10 +319,18 @@ impl Platform {
             let nic = ns.nic_bandwidth.unwrap_or(default_nic);
             check(|| f("nic_bandwidth"), nic, true)?;
             if ns.count == 0 {
-                return Err(PlatformError::BadNumber { field: f("count"), expected: "an integer >= 1", value: 0.0 });
+                return Err(PlatformError::BadNumber {
+                    field: f("count"),
+                    expected: "an integer >= 1",
+                    value: 0.0,
+                });
             }
             for copy in 0..ns.count {
-                let name = if ns.count == 1 { ns.name.clone() } else { format!("{}-{copy}", ns.name) };
+                let name = if ns.count == 1 {
+                    ns.name.clone()
+                } else {
+                    format!("{}-{copy}", ns.name)
+                };
                 nodes.push(Node {
                     name,
                     cores: ns.cores,
@@ -314,7 +352,12 @@ impl Platform {
             }
         }
         let network = resolve_network(&spec.network, &nodes)?;
-        Ok(Platform { name: spec.name.clone(), nodes, network, spec })
+        Ok(Platform {
+            name: spec.name.clone(),
+            nodes,
+            network,
+            spec,
+        })
     }
 
     /// Parses and validates a TOML platform file's text.
@@ -323,7 +366,8 @@ impl Platform {
     /// [`PlatformError::Toml`] with line and column for syntax errors, unknown
     /// keys and wrong types; other variants for out-of-range values.
     pub fn from_toml(text: &str) -> Result<Platform, PlatformError> {
-        let spec: PlatformSpec = toml::from_str(text).map_err(|e| PlatformError::Toml(e.to_string()))?;
+        let spec: PlatformSpec =
+            toml::from_str(text).map_err(|e| PlatformError::Toml(e.to_string()))?;
         Platform::new(spec)
     }
 
@@ -374,7 +418,11 @@ impl Platform {
         }
         match &self.network {
             Network::Dedicated { latency, .. } => *latency,
-            Network::Shared { latency, node_group, group_links } => {
+            Network::Shared {
+                latency,
+                node_group,
+                group_links,
+            } => {
                 let link = group_pair(node_group, src, dst).and_then(|k| group_links.get(&k));
                 latency + link.map_or(0.0, |(_, l)| l.latency)
             }
@@ -385,9 +433,17 @@ impl Platform {
     /// carries nothing else (the bottleneck link for shared networks).
     pub fn path_bandwidth(&self, src: NodeId, dst: NodeId) -> f64 {
         match &self.network {
-            Network::Dedicated { bandwidth, .. } => bandwidth[src.index() * self.nodes.len() + dst.index()],
-            Network::Shared { node_group, group_links, .. } => {
-                let nic = self.nodes[src.index()].nic_bandwidth.min(self.nodes[dst.index()].nic_bandwidth);
+            Network::Dedicated { bandwidth, .. } => {
+                bandwidth[src.index() * self.nodes.len() + dst.index()]
+            }
+            Network::Shared {
+                node_group,
+                group_links,
+                ..
+            } => {
+                let nic = self.nodes[src.index()]
+                    .nic_bandwidth
+                    .min(self.nodes[dst.index()].nic_bandwidth);
                 let link = group_pair(node_group, src, dst).and_then(|k| group_links.get(&k));
                 link.map_or(nic, |(_, l)| nic.min(l.bandwidth))
             }
@@ -404,11 +460,18 @@ pub(crate) fn group_pair(node_group: &[u32], src: NodeId, dst: NodeId) -> Option
 fn resolve_network(spec: &NetworkSpec, nodes: &[Node]) -> Result<Network, PlatformError> {
     let n = nodes.len();
     match spec {
-        NetworkSpec::Dedicated { latency, bandwidth, bandwidth_matrix } => {
+        NetworkSpec::Dedicated {
+            latency,
+            bandwidth,
+            bandwidth_matrix,
+        } => {
             let mut matrix = vec![*bandwidth; n * n];
             if let Some(rows) = bandwidth_matrix {
                 if rows.len() != n || rows.iter().any(|r| r.len() != n) {
-                    return Err(PlatformError::MatrixShape { expected: n, rows: rows.len() });
+                    return Err(PlatformError::MatrixShape {
+                        expected: n,
+                        rows: rows.len(),
+                    });
                 }
                 for (i, row) in rows.iter().enumerate() {
                     for (j, &bw) in row.iter().enumerate() {
@@ -419,9 +482,16 @@ fn resolve_network(spec: &NetworkSpec, nodes: &[Node]) -> Result<Network, Platfo
                     }
                 }
             }
-            Ok(Network::Dedicated { latency: *latency, bandwidth: matrix })
+            Ok(Network::Dedicated {
+                latency: *latency,
+                bandwidth: matrix,
+            })
         }
-        NetworkSpec::Shared { latency, group_links: links, .. } => {
+        NetworkSpec::Shared {
+            latency,
+            group_links: links,
+            ..
+        } => {
             let mut group_index: BTreeMap<&str, u32> = BTreeMap::new();
             let mut node_group = Vec::with_capacity(n);
             for node in nodes {
@@ -431,19 +501,42 @@ fn resolve_network(spec: &NetworkSpec, nodes: &[Node]) -> Result<Network, Platfo
             }
             let mut group_links = BTreeMap::new();
             for (i, link) in links.iter().enumerate() {
-                check(|| format!("network.group_links[{i}].bandwidth"), link.bandwidth, true)?;
-                check(|| format!("network.group_links[{i}].latency"), link.latency, false)?;
+                check(
+                    || format!("network.group_links[{i}].bandwidth"),
+                    link.bandwidth,
+                    true,
+                )?;
+                check(
+                    || format!("network.group_links[{i}].latency"),
+                    link.latency,
+                    false,
+                )?;
                 let lookup = |g: &String| {
-                    group_index
-                        .get(g.as_str())
-                        .copied()
-                        .ok_or_else(|| PlatformError::UnknownGroup { index: i, group: g.clone() })
+                    group_index.get(g.as_str()).copied().ok_or_else(|| {
+                        PlatformError::UnknownGroup {
+                            index: i,
+                            group: g.clone(),
+                        }
+                    })
                 };
                 let (a, b) = (lookup(&link.a)?, lookup(&link.b)?);
                 let key = (a.min(b), a.max(b));
-                group_links.insert(key, (i, GroupLink { bandwidth: link.bandwidth, latency: link.latency }));
+                group_links.insert(
+                    key,
+                    (
+                        i,
+                        GroupLink {
+                            bandwidth: link.bandwidth,
+                            latency: link.latency,
+                        },
+                    ),
+                );
             }
-            Ok(Network::Shared { latency: *latency, node_group, group_links })
+            Ok(Network::Shared {
+                latency: *latency,
+                node_group,
+                group_links,
+            })
         }
     }
 }
@@ -504,6 +597,9 @@ power = { idle_w = 100.0, busy_core_w = 10.0, dvfs = [{ speed_factor = 0.5, busy
     fn bad_speed_names_field() {
         let text = TOML.replace("speed = 2.0", "speed = -2.0");
         let err = Platform::from_toml(&text).unwrap_err();
-        assert_eq!(err.to_string(), "nodes[1].speed: expected a finite number > 0, got -2");
+        assert_eq!(
+            err.to_string(),
+            "nodes[1].speed: expected a finite number > 0, got -2"
+        );
     }
 }

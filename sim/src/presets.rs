@@ -3,7 +3,10 @@
 //! Each preset takes a node count. The numbers are round, plausible values
 //! (documented per preset), not measurements of a particular machine.
 
-use crate::platform::{DvfsLevel, GroupLinkSpec, NetworkSpec, NodeSpec, Platform, PlatformError, PowerModel, PlatformSpec};
+use crate::platform::{
+    DvfsLevel, GroupLinkSpec, NetworkSpec, NodeSpec, Platform, PlatformError, PlatformSpec,
+    PowerModel,
+};
 use std::collections::BTreeMap;
 
 /// The names [`preset`] accepts.
@@ -31,23 +34,38 @@ pub const REFERENCE_BANDWIDTH: f64 = 1.25e9;
 /// the valid presets for an unknown name.
 pub fn preset(name: &str, n_nodes: u32) -> Result<Platform, PlatformError> {
     if n_nodes == 0 {
-        return Err(PlatformError::BadNumber { field: format!("{name}: node count"), expected: "an integer >= 1", value: 0.0 });
+        return Err(PlatformError::BadNumber {
+            field: format!("{name}: node count"),
+            expected: "an integer >= 1",
+            value: 0.0,
+        });
     }
-    let node = |name: &str, count: u32, cores: u32, speed: f64, power: PowerModel, group: Option<&str>| NodeSpec {
-        name: name.to_owned(),
-        count,
-        cores,
-        speed,
-        kind_speed: BTreeMap::new(),
-        power,
-        group: group.map(str::to_owned),
-        nic_bandwidth: None,
+    let node =
+        |name: &str, count: u32, cores: u32, speed: f64, power: PowerModel, group: Option<&str>| {
+            NodeSpec {
+                name: name.to_owned(),
+                count,
+                cores,
+                speed,
+                kind_speed: BTreeMap::new(),
+                power,
+                group: group.map(str::to_owned),
+                nic_bandwidth: None,
+            }
+        };
+    let power = |idle_w: f64, busy_core_w: f64| PowerModel {
+        idle_w,
+        busy_core_w,
+        dvfs: Vec::new(),
     };
-    let power = |idle_w: f64, busy_core_w: f64| PowerModel { idle_w, busy_core_w, dvfs: Vec::new() };
     let spec = match name {
         "homogeneous" => PlatformSpec {
             name: format!("homogeneous:{n_nodes}"),
-            network: NetworkSpec::Dedicated { latency: 0.0, bandwidth: REFERENCE_BANDWIDTH, bandwidth_matrix: None },
+            network: NetworkSpec::Dedicated {
+                latency: 0.0,
+                bandwidth: REFERENCE_BANDWIDTH,
+                bandwidth_matrix: None,
+            },
             nodes: vec![node("node", n_nodes, 1, 1.0, power(10.0, 20.0), None)],
         },
         "heterogeneous" => {
@@ -55,35 +73,75 @@ pub fn preset(name: &str, n_nodes: u32) -> Result<Platform, PlatformError> {
                 idle_w: 60.0,
                 busy_core_w: 12.0,
                 dvfs: vec![
-                    DvfsLevel { speed_factor: 0.75, busy_core_w: 6.0 },
-                    DvfsLevel { speed_factor: 0.5, busy_core_w: 3.0 },
+                    DvfsLevel {
+                        speed_factor: 0.75,
+                        busy_core_w: 6.0,
+                    },
+                    DvfsLevel {
+                        speed_factor: 0.5,
+                        busy_core_w: 3.0,
+                    },
                 ],
             };
             let n_fast = n_nodes.div_ceil(2);
             let mut nodes = vec![node("fast", n_fast, 8, 2.0, fast_power, None)];
             if n_nodes > n_fast {
-                nodes.push(node("slow", n_nodes - n_fast, 4, 1.0, power(30.0, 8.0), None));
+                nodes.push(node(
+                    "slow",
+                    n_nodes - n_fast,
+                    4,
+                    1.0,
+                    power(30.0, 8.0),
+                    None,
+                ));
             }
             PlatformSpec {
                 name: format!("heterogeneous:{n_nodes}"),
-                network: NetworkSpec::Shared { latency: 1e-5, bandwidth: REFERENCE_BANDWIDTH, group_links: Vec::new() },
+                network: NetworkSpec::Shared {
+                    latency: 1e-5,
+                    bandwidth: REFERENCE_BANDWIDTH,
+                    group_links: Vec::new(),
+                },
                 nodes,
             }
         }
         "edge-cloud" => {
             let n_cloud = (n_nodes / 4).max(1);
-            let mut nodes = vec![node("cloud", n_cloud, 16, 2.0, power(120.0, 10.0), Some("cloud"))];
+            let mut nodes = vec![node(
+                "cloud",
+                n_cloud,
+                16,
+                2.0,
+                power(120.0, 10.0),
+                Some("cloud"),
+            )];
             if n_nodes > n_cloud {
-                nodes.push(node("edge", n_nodes - n_cloud, 2, 0.5, power(3.0, 2.0), Some("edge")));
+                nodes.push(node(
+                    "edge",
+                    n_nodes - n_cloud,
+                    2,
+                    0.5,
+                    power(3.0, 2.0),
+                    Some("edge"),
+                ));
             }
             let group_links = if n_nodes > n_cloud {
-                vec![GroupLinkSpec { a: "edge".into(), b: "cloud".into(), bandwidth: 1.25e7, latency: 0.02 }]
+                vec![GroupLinkSpec {
+                    a: "edge".into(),
+                    b: "cloud".into(),
+                    bandwidth: 1.25e7,
+                    latency: 0.02,
+                }]
             } else {
                 Vec::new()
             };
             PlatformSpec {
                 name: format!("edge-cloud:{n_nodes}"),
-                network: NetworkSpec::Shared { latency: 1e-4, bandwidth: REFERENCE_BANDWIDTH, group_links },
+                network: NetworkSpec::Shared {
+                    latency: 1e-4,
+                    bandwidth: REFERENCE_BANDWIDTH,
+                    group_links,
+                },
                 nodes,
             }
         }

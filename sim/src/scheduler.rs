@@ -52,7 +52,12 @@ impl Decisions {
     /// Assigns `task` to `node` with its minimum core count at nominal speed.
     pub fn assign(&mut self, view: &SimView<'_>, task: TaskId, node: NodeId) {
         let cores = view.dag().task(task).parallelism.min_cores;
-        self.assignments.push(Assignment { task, node, cores, dvfs: 0 });
+        self.assignments.push(Assignment {
+            task,
+            node,
+            cores,
+            dvfs: 0,
+        });
     }
 
     /// Adds a fully specified assignment.
@@ -127,7 +132,11 @@ pub struct SimView<'a> {
 }
 
 impl<'a> SimView<'a> {
-    pub(crate) fn new(now: SimTime, costs: &'a CostModel<'a>, state: &'a dyn StateSource) -> SimView<'a> {
+    pub(crate) fn new(
+        now: SimTime,
+        costs: &'a CostModel<'a>,
+        state: &'a dyn StateSource,
+    ) -> SimView<'a> {
         SimView { now, costs, state }
     }
 

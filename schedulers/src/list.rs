@@ -1,0 +1,152 @@
+//! The core shared by static list schedulers: place tasks one at a time at
+//! their earliest finish time, then hand the plan to the engine.
+//!
+//! HEFT, CPOP and their relatives differ only in the order in which they pick
+//! tasks and in how they choose a node; the bookkeeping (data-ready times,
+//! insertion into timelines, emitting assignments in start order) is here once.
+
+use crate::timeline::{Slot, Timelines};
+use sim::{Assignment, CostModel, Decisions, NodeId, SimTime, TaskId};
+
+/// Where a planned task runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Placement {
+    /// Node.
+    pub node: NodeId,
+    /// Planned start.
+    pub start: SimTime,
+    /// Planned end.
+    pub end: SimTime,
+    /// Cores held.
+    pub cores: u32,
+}
+
+/// A candidate placement of one task on one node.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Candidate {
+    /// Node.
+    pub node: NodeId,
+    /// Slot in the node's timeline.
+    pub slot: Slot,
+    /// Planned end (earliest finish time on this node).
+    pub end: SimTime,
+}
+
+/// A partial static plan.
+pub struct ListPlanner<'c, 'a> {
+    costs: &'c CostModel<'a>,
+    timelines: Timelines,
+    placed: Vec<Option<Placement>>,
+    insertion: bool,
+}
+
+impl<'c, 'a> ListPlanner<'c, 'a> {
+    /// An empty plan; `insertion` enables gap filling in timelines.
+    pub fn new(costs: &'c CostModel<'a>, insertion: bool) -> ListPlanner<'c, 'a> {
+        ListPlanner {
+            costs,
+            timelines: Timelines::new(costs.platform()),
+            placed: vec![None; costs.dag().task_count()],
+            insertion,
+        }
+    }
+
+    /// The placement of `task`, if planned.
+    pub fn placement(&self, task: TaskId) -> Option<Placement> {
+        self.placed[task.index()]
+    }
+
+    /// When all inputs of `task` could be on `node`, given its planned predecessors
+    /// (unplanned predecessors are ignored).
+    pub fn data_ready(&self, task: TaskId, node: NodeId) -> SimTime {
+        let dag = self.costs.dag();
+        dag.in_edges(task)
+            .iter()
+            .filter_map(|&e| {
+                let edge = dag.edge(e);
+                let p = self.placed[edge.src.index()]?;
+                Some(p.end + self.costs.comm_time(p.node, node, edge.bytes))
+            })
+            .max()
+            .unwrap_or(SimTime::ZERO)
+    }
+
+    /// Earliest finish of `task` on `node`, or `None` if the node has too few cores.
+    pub fn candidate(&self, task: TaskId, node: NodeId) -> Option<Candidate> {
+        let cores = self.costs.dag().task(task).parallelism.min_cores;
+        if self.costs.platform().node(node).cores < cores {
+            return None;
+        }
+        let duration = self.costs.exec_time(task, node);
+        let ready = self.data_ready(task, node);
+        let slot = self
+            .timelines
+            .earliest(node, ready, duration, cores, self.insertion);
+        let end = slot.start + duration;
+        Some(Candidate { node, slot, end })
+    }
+
+    /// The candidate with the earliest finish over all nodes (ties: lowest node id).
+    pub fn best(&self, task: TaskId) -> Option<Candidate> {
+        let mut best: Option<Candidate> = None;
+        for node in self.costs.platform().node_ids() {
+            if let Some(c) = self.candidate(task, node)
+                && best.as_ref().is_none_or(|b| c.end < b.end)
+            {
+                best = Some(c);
+            }
+        }
+        best
+    }
+
+    /// Commits a candidate.
+    pub fn place(&mut self, task: TaskId, candidate: Candidate) {
+        let cores = self.costs.dag().task(task).parallelism.min_cores;
+        let duration = candidate.end - candidate.slot.start;
+        self.timelines
+            .reserve(candidate.node, &candidate.slot, duration);
+        self.placed[task.index()] = Some(Placement {
+            node: candidate.node,
+            start: candidate.slot.start,
+            end: candidate.end,
+            cores,
+        });
+    }
+
+    /// Places `task` at its earliest finish over all nodes.
+    pub fn place_best(&mut self, task: TaskId) {
+        if let Some(c) = self.best(task) {
+            self.place(task, c);
+        }
+    }
+
+    /// The planned makespan.
+    pub fn makespan(&self) -> SimTime {
+        self.placed
+            .iter()
+            .flatten()
+            .map(|p| p.end)
+            .max()
+            .unwrap_or(SimTime::ZERO)
+    }
+
+    /// Emits every placement as an assignment, each node's tasks in planned
+    /// start order, which the engine's FIFO node queues then follow.
+    pub fn emit(&self, out: &mut Decisions) {
+        let mut planned: Vec<(SimTime, TaskId, Placement)> = self
+            .placed
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| p.map(|p| (p.start, TaskId::new(i), p)))
+            .collect();
+        planned.sort_unstable_by_key(|&(start, task, _)| (start, task));
+        for (_, task, p) in planned {
+            out.push(Assignment {
+                task,
+                node: p.node,
+                cores: p.cores,
+                dvfs: 0,
+            });
+        }
+    }
+}

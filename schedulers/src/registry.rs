@@ -1,0 +1,226 @@
+//! The scheduler registry: every algorithm by its stable name, with a
+//! one-line description and its parameters.
+//!
+//! A scheduler is named on the command line and in configs as `NAME` or
+//! `NAME:key=value,…`. Unknown names and unknown or malformed parameters are
+//! errors that list what is valid; nothing is silently ignored.
+
+use crate::{Cpop, Heft, OnlineEft, Random};
+use sim::Scheduler;
+use std::collections::BTreeMap;
+use thiserror::Error;
+
+/// Static planners decide everything at time 0; online policies decide as the run unfolds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Nature {
+    /// Plans every task before time 0.
+    Static,
+    /// Decides as tasks become ready.
+    Online,
+}
+
+/// A parameter a scheduler accepts.
+#[derive(Clone, Copy, Debug)]
+pub struct ParamInfo {
+    /// Key.
+    pub name: &'static str,
+    /// What it does, with its default.
+    pub description: &'static str,
+}
+
+/// Makes a scheduler from its parameters and a seed.
+type Builder = fn(&mut Params, u64) -> Result<Box<dyn Scheduler>, RegistryError>;
+
+/// One registry entry.
+#[derive(Clone, Copy, Debug)]
+pub struct SchedulerInfo {
+    /// Stable name.
+    pub name: &'static str,
+    /// Static or online.
+    pub nature: Nature,
+    /// One line: what it does and where it comes from.
+    pub description: &'static str,
+    /// Accepted parameters.
+    pub params: &'static [ParamInfo],
+    build: Builder,
+}
+
+/// Why a scheduler spec was refused.
+#[derive(Debug, Error, PartialEq)]
+#[non_exhaustive]
+pub enum RegistryError {
+    /// No scheduler has this name.
+    #[error("unknown scheduler {name:?}; expected one of: {valid}")]
+    Unknown {
+        /// The name given.
+        name: String,
+        /// Comma-separated valid names.
+        valid: String,
+    },
+    /// A parameter is not accepted by this scheduler.
+    #[error("scheduler {scheduler:?} has no parameter {key:?}; it accepts: {valid}")]
+    UnknownParam {
+        /// Scheduler name.
+        scheduler: String,
+        /// The key given.
+        key: String,
+        /// Accepted keys.
+        valid: String,
+    },
+    /// A parameter value does not parse or is out of range.
+    #[error("scheduler {scheduler:?}: parameter {key:?}: expected {expected}, got {value:?}")]
+    BadValue {
+        /// Scheduler name.
+        scheduler: String,
+        /// Key.
+        key: String,
+        /// What was expected.
+        expected: &'static str,
+        /// The value given.
+        value: String,
+    },
+    /// The spec is not `NAME` or `NAME:key=value,…`.
+    #[error("malformed scheduler spec {0:?}; expected NAME or NAME:key=value,...")]
+    Malformed(String),
+}
+
+/// Parameters of one spec, consumed by the scheduler's builder.
+#[derive(Debug)]
+pub struct Params {
+    scheduler: String,
+    values: BTreeMap<String, String>,
+}
+
+impl Params {
+    /// Takes a float parameter, or `default` if absent.
+    ///
+    /// # Errors
+    /// [`RegistryError::BadValue`] if present but not a finite number.
+    pub fn f64_or(&mut self, key: &str, default: f64) -> Result<f64, RegistryError> {
+        match self.values.remove(key) {
+            None => Ok(default),
+            Some(v) => {
+                v.parse::<f64>()
+                    .ok()
+                    .filter(|x| x.is_finite())
+                    .ok_or(RegistryError::BadValue {
+                        scheduler: self.scheduler.clone(),
+                        key: key.to_owned(),
+                        expected: "a finite number",
+                        value: v,
+                    })
+            }
+        }
+    }
+}
+
+/// Every scheduler, in the order `schedlab schedulers` lists them.
+pub fn all() -> &'static [SchedulerInfo] {
+    &REGISTRY
+}
+
+static REGISTRY: [SchedulerInfo; 4] = [
+    SchedulerInfo {
+        name: "heft",
+        nature: Nature::Static,
+        description: "Heterogeneous Earliest Finish Time, upward rank + insertion (Topcuoglu et al. 2002)",
+        params: &[],
+        build: |_, _| Ok(Box::new(Heft)),
+    },
+    SchedulerInfo {
+        name: "cpop",
+        nature: Nature::Static,
+        description: "Critical Path On a Processor (Topcuoglu et al. 2002)",
+        params: &[],
+        build: |_, _| Ok(Box::new(Cpop)),
+    },
+    SchedulerInfo {
+        name: "random",
+        nature: Nature::Online,
+        description: "each ready task to a uniformly random node (baseline)",
+        params: &[],
+        build: |_, seed| Ok(Box::new(Random::new(seed))),
+    },
+    SchedulerInfo {
+        name: "online-eft",
+        nature: Nature::Online,
+        description: "greedy earliest finish time on ready tasks, by upward rank",
+        params: &[],
+        build: |_, _| Ok(Box::new(OnlineEft::default())),
+    },
+];
+
+/// Builds the scheduler named by `spec` (`NAME` or `NAME:key=value,…`);
+/// `seed` feeds randomised schedulers.
+///
+/// # Errors
+/// [`RegistryError`] for unknown names, unknown keys or bad values.
+pub fn create(spec: &str, seed: u64) -> Result<Box<dyn Scheduler>, RegistryError> {
+    let (name, rest) = spec.split_once(':').unwrap_or((spec, ""));
+    let name = name.trim();
+    let info = REGISTRY
+        .iter()
+        .find(|i| i.name == name)
+        .ok_or_else(|| RegistryError::Unknown {
+            name: name.to_owned(),
+            valid: REGISTRY
+                .iter()
+                .map(|i| i.name)
+                .collect::<Vec<_>>()
+                .join(", "),
+        })?;
+    let mut values = BTreeMap::new();
+    for pair in rest.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (k, v) = pair
+            .split_once('=')
+            .ok_or_else(|| RegistryError::Malformed(spec.to_owned()))?;
+        values.insert(k.trim().to_owned(), v.trim().to_owned());
+    }
+    let mut params = Params {
+        scheduler: name.to_owned(),
+        values,
+    };
+    let scheduler = (info.build)(&mut params, seed)?;
+    if let Some(key) = params.values.keys().next() {
+        let valid = if info.params.is_empty() {
+            "no parameters".to_owned()
+        } else {
+            info.params
+                .iter()
+                .map(|p| p.name)
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        return Err(RegistryError::UnknownParam {
+            scheduler: name.to_owned(),
+            key: key.clone(),
+            valid,
+        });
+    }
+    Ok(scheduler)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_entry_builds_by_name() {
+        for info in all() {
+            let s = create(info.name, 1).unwrap();
+            assert_eq!(s.name(), info.name);
+        }
+    }
+
+    #[test]
+    fn errors_list_valid_choices() {
+        let err = create("hfet", 0).err().unwrap().to_string();
+        assert!(err.contains("heft") && err.contains("hfet"), "{err}");
+        let err = create("heft:depth=2", 0).err().unwrap().to_string();
+        assert!(err.contains("depth"), "{err}");
+        assert!(matches!(
+            create("heft:x", 0),
+            Err(RegistryError::Malformed(_))
+        ));
+    }
+}

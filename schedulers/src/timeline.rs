@@ -1,0 +1,177 @@
+//! Per-node reservation timelines used by static planners (insertion-based list scheduling).
+//!
+//! A node with `c` cores is modelled as `c` lanes; a sequential task occupies
+//! one lane, a task with `k` cores occupies `k` lanes over the same interval.
+//! Each lane keeps its busy intervals sorted by start. Finding the earliest
+//! slot is a binary search to the first interval that ends after the ready
+//! time plus a forward scan over gaps: in list schedules the ready time is
+//! almost always near the end of a lane, so the scan is short and planning
+//! stays near-linear in practice (worst case linear per lane).
+
+use sim::{NodeId, Platform, SimDuration, SimTime};
+
+/// A busy interval `[start, end)` on one lane.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Busy {
+    start: SimTime,
+    end: SimTime,
+}
+
+/// Reservations on every lane of every node.
+#[derive(Clone, Debug)]
+pub struct Timelines {
+    /// `lanes[node]` holds one sorted interval list per core.
+    lanes: Vec<Vec<Vec<Busy>>>,
+}
+
+/// Where a task would go: its start and the lanes it would hold.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Slot {
+    /// Start time.
+    pub start: SimTime,
+    /// Lanes (core indices) held.
+    pub lanes: Vec<u32>,
+}
+
+impl Timelines {
+    /// Empty timelines for every node of `platform`.
+    pub fn new(platform: &Platform) -> Timelines {
+        Timelines {
+            lanes: platform
+                .nodes()
+                .iter()
+                .map(|n| vec![Vec::new(); n.cores as usize])
+                .collect(),
+        }
+    }
+
+    /// Earliest start `≥ ready` of a task taking `duration` on `cores` lanes of `node`.
+    ///
+    /// With `insertion`, a single-lane task may go into an idle gap between
+    /// reservations; otherwise (and always for multi-lane tasks) it goes after
+    /// the last reservation of the chosen lanes.
+    pub fn earliest(
+        &self,
+        node: NodeId,
+        ready: SimTime,
+        duration: SimDuration,
+        cores: u32,
+        insertion: bool,
+    ) -> Slot {
+        let lanes = &self.lanes[node.index()];
+        if cores == 1 {
+            let mut best: Option<Slot> = None;
+            for (i, lane) in lanes.iter().enumerate() {
+                let start = if insertion {
+                    earliest_gap(lane, ready, duration)
+                } else {
+                    append_start(lane, ready)
+                };
+                if best.as_ref().is_none_or(|b| start < b.start) {
+                    best = Some(Slot {
+                        start,
+                        lanes: vec![i as u32],
+                    });
+                }
+            }
+            return best.unwrap_or(Slot {
+                start: ready,
+                lanes: vec![0],
+            });
+        }
+        let mut ends: Vec<(SimTime, u32)> = lanes
+            .iter()
+            .enumerate()
+            .map(|(i, lane)| (append_start(lane, SimTime::ZERO), i as u32))
+            .collect();
+        ends.sort_unstable();
+        ends.truncate(cores as usize);
+        let start = ends
+            .iter()
+            .map(|e| e.0)
+            .max()
+            .unwrap_or(SimTime::ZERO)
+            .max(ready);
+        Slot {
+            start,
+            lanes: ends.into_iter().map(|e| e.1).collect(),
+        }
+    }
+
+    /// Reserves `slot` for `duration` on `node`.
+    pub fn reserve(&mut self, node: NodeId, slot: &Slot, duration: SimDuration) {
+        let busy = Busy {
+            start: slot.start,
+            end: slot.start + duration,
+        };
+        for &lane in &slot.lanes {
+            let lane = &mut self.lanes[node.index()][lane as usize];
+            let at = lane.partition_point(|b| *b <= busy);
+            lane.insert(at, busy);
+        }
+    }
+
+    /// When the last reservation on `node` ends.
+    pub fn node_end(&self, node: NodeId) -> SimTime {
+        self.lanes[node.index()]
+            .iter()
+            .filter_map(|l| l.last())
+            .map(|b| b.end)
+            .max()
+            .unwrap_or(SimTime::ZERO)
+    }
+}
+
+fn append_start(lane: &[Busy], ready: SimTime) -> SimTime {
+    lane.last().map_or(ready, |b| b.end.max(ready))
+}
+
+fn earliest_gap(lane: &[Busy], ready: SimTime, duration: SimDuration) -> SimTime {
+    // Intervals are disjoint and sorted, so their ends are sorted too.
+    let first = lane.partition_point(|b| b.end <= ready);
+    let mut candidate = ready;
+    for b in &lane[first..] {
+        if candidate + duration <= b.start {
+            return candidate;
+        }
+        candidate = candidate.max(b.end);
+    }
+    candidate
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: u64) -> SimTime {
+        SimTime::from_nanos(s)
+    }
+
+    #[test]
+    fn insertion_finds_gap_and_append_does_not() {
+        let platform = sim::presets::preset("homogeneous", 1).unwrap();
+        let mut tl = Timelines::new(&platform);
+        let n = NodeId::new(0);
+        tl.reserve(
+            n,
+            &Slot {
+                start: t(0),
+                lanes: vec![0],
+            },
+            SimDuration::from_nanos(10),
+        );
+        tl.reserve(
+            n,
+            &Slot {
+                start: t(30),
+                lanes: vec![0],
+            },
+            SimDuration::from_nanos(10),
+        );
+        let d = SimDuration::from_nanos(15);
+        assert_eq!(tl.earliest(n, t(5), d, 1, true).start, t(10));
+        assert_eq!(tl.earliest(n, t(5), d, 1, false).start, t(40));
+        assert_eq!(tl.earliest(n, t(20), d, 1, true).start, t(40));
+        assert_eq!(tl.node_end(n), t(40));
+    }
+}
