@@ -49,16 +49,13 @@ impl Scheduler for Cpop {
         let up = rank::upward(costs);
         let down = rank::downward(costs);
         let priority: Vec<f64> = up.iter().zip(&down).map(|(u, d)| u + d).collect();
-        let on_cp =
-            |t: TaskId, cp: f64| (priority[t.index()] - cp).abs() <= CP_REL_TOL * cp.abs().max(1.0);
+        let on_cp = |t: TaskId, cp: f64| (priority[t.index()] - cp).abs() <= CP_REL_TOL * cp.abs().max(1.0);
 
         // Walk the critical path from the highest-priority entry task.
         let mut critical = vec![false; dag.task_count()];
-        let entry = dag.entry_tasks().max_by(|&a, &b| {
-            priority[a.index()]
-                .total_cmp(&priority[b.index()])
-                .then(b.cmp(&a))
-        });
+        let entry = dag
+            .entry_tasks()
+            .max_by(|&a, &b| priority[a.index()].total_cmp(&priority[b.index()]).then(b.cmp(&a)));
         if let Some(entry) = entry {
             let cp = priority[entry.index()];
             let mut current = Some(entry);
@@ -77,24 +74,13 @@ impl Scheduler for Cpop {
                     .all(|&t| view.platform().node(n).cores >= dag.task(t).parallelism.min_cores)
             })
             .min_by(|&a, &b| {
-                let total = |n: NodeId| {
-                    cp_tasks
-                        .iter()
-                        .map(|&t| costs.exec_time(t, n).as_nanos())
-                        .sum::<u64>()
-                };
+                let total = |n: NodeId| cp_tasks.iter().map(|&t| costs.exec_time(t, n).as_nanos()).sum::<u64>();
                 total(a).cmp(&total(b)).then(a.cmp(&b))
             });
 
         let mut planner = ListPlanner::new(costs, true);
-        let mut waiting: Vec<u32> = dag
-            .task_ids()
-            .map(|t| dag.in_edges(t).len() as u32)
-            .collect();
-        let mut ready: BinaryHeap<Ready> = dag
-            .entry_tasks()
-            .map(|t| Ready(priority[t.index()], t))
-            .collect();
+        let mut waiting: Vec<u32> = dag.task_ids().map(|t| dag.in_edges(t).len() as u32).collect();
+        let mut ready: BinaryHeap<Ready> = dag.entry_tasks().map(|t| Ready(priority[t.index()], t)).collect();
         while let Some(Ready(_, task)) = ready.pop() {
             let candidate = match cp_node {
                 Some(node) if critical[task.index()] => planner.candidate(task, node),

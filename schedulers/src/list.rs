@@ -57,7 +57,7 @@ impl<'c, 'a> ListPlanner<'c, 'a> {
     }
 
     /// When all inputs of `task` could be on `node`, given its planned predecessors
-    /// (unplanned predecessors are ignored).
+    /// (unplanned predecessors are ignored), and not before its release.
     pub fn data_ready(&self, task: TaskId, node: NodeId) -> SimTime {
         let dag = self.costs.dag();
         dag.in_edges(task)
@@ -69,6 +69,7 @@ impl<'c, 'a> ListPlanner<'c, 'a> {
             })
             .max()
             .unwrap_or(SimTime::ZERO)
+            .max(SimTime::from_secs_f64(dag.task(task).release))
     }
 
     /// Earliest finish of `task` on `node`, or `None` if the node has too few cores.
@@ -79,9 +80,7 @@ impl<'c, 'a> ListPlanner<'c, 'a> {
         }
         let duration = self.costs.exec_time(task, node);
         let ready = self.data_ready(task, node);
-        let slot = self
-            .timelines
-            .earliest(node, ready, duration, cores, self.insertion);
+        let slot = self.timelines.earliest(node, ready, duration, cores, self.insertion);
         let end = slot.start + duration;
         Some(Candidate { node, slot, end })
     }
@@ -103,8 +102,7 @@ impl<'c, 'a> ListPlanner<'c, 'a> {
     pub fn place(&mut self, task: TaskId, candidate: Candidate) {
         let cores = self.costs.dag().task(task).parallelism.min_cores;
         let duration = candidate.end - candidate.slot.start;
-        self.timelines
-            .reserve(candidate.node, &candidate.slot, duration);
+        self.timelines.reserve(candidate.node, &candidate.slot, duration);
         self.placed[task.index()] = Some(Placement {
             node: candidate.node,
             start: candidate.slot.start,
@@ -128,6 +126,7 @@ impl<'c, 'a> ListPlanner<'c, 'a> {
             .map(|p| p.end)
             .max()
             .unwrap_or(SimTime::ZERO)
+            .max(SimTime::from_secs_f64(dag.task(task).release))
     }
 
     /// Emits every placement as an assignment, each node's tasks in planned

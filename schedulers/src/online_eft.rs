@@ -48,10 +48,7 @@ impl Scheduler for OnlineEft {
                 *free = if end >= expected_end {
                     *free + (end - expected_end)
                 } else {
-                    SimTime::from_nanos(
-                        free.as_nanos()
-                            .saturating_sub((expected_end - end).as_nanos()),
-                    )
+                    SimTime::from_nanos(free.as_nanos().saturating_sub((expected_end - end).as_nanos()))
                 };
                 *free = (*free).max(now);
             }
@@ -93,9 +90,7 @@ impl OnlineEft {
                 .filter_map(|&e| {
                     let edge = dag.edge(e);
                     match view.task_state(edge.src) {
-                        TaskState::Done { node: src, end, .. } => {
-                            Some(end + costs.comm_time(src, node, edge.bytes))
-                        }
+                        TaskState::Done { node: src, end, .. } => Some(end + costs.comm_time(src, node, edge.bytes)),
                         _ => None,
                     }
                 })
@@ -103,22 +98,13 @@ impl OnlineEft {
                 .unwrap_or(SimTime::ZERO)
                 .max(view.now());
             // The `cores` cores that free first; the task starts when the last of them is free.
-            let mut order: Vec<(SimTime, u32)> = free
-                .iter()
-                .enumerate()
-                .map(|(c, &t)| (t, c as u32))
-                .collect();
+            let mut order: Vec<(SimTime, u32)> = free.iter().enumerate().map(|(c, &t)| (t, c as u32)).collect();
             order.sort_unstable();
             order.truncate(cores);
             let start = ready.max(order[cores - 1].0);
             let end = start + costs.exec_time(task, node);
             if best.as_ref().is_none_or(|b| end < b.0) {
-                best = Some((
-                    end,
-                    node,
-                    start,
-                    order.into_iter().map(|(_, c)| c).collect(),
-                ));
+                best = Some((end, node, start, order.into_iter().map(|(_, c)| c).collect()));
             }
         }
         best.map(|(_, node, start, cores)| (node, start, cores))

@@ -37,9 +37,7 @@ pub fn downward(costs: &CostModel<'_>) -> Vec<f64> {
             .iter()
             .map(|&e| {
                 let edge = dag.edge(e);
-                rank[edge.src.index()]
-                    + costs.mean_exec_secs(edge.src)
-                    + costs.mean_comm_secs(edge.bytes)
+                rank[edge.src.index()] + costs.mean_exec_secs(edge.src) + costs.mean_comm_secs(edge.bytes)
             })
             .fold(0.0, f64::max);
     }

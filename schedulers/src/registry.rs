@@ -99,17 +99,16 @@ impl Params {
     pub fn f64_or(&mut self, key: &str, default: f64) -> Result<f64, RegistryError> {
         match self.values.remove(key) {
             None => Ok(default),
-            Some(v) => {
-                v.parse::<f64>()
-                    .ok()
-                    .filter(|x| x.is_finite())
-                    .ok_or(RegistryError::BadValue {
-                        scheduler: self.scheduler.clone(),
-                        key: key.to_owned(),
-                        expected: "a finite number",
-                        value: v,
-                    })
-            }
+            Some(v) => v
+                .parse::<f64>()
+                .ok()
+                .filter(|x| x.is_finite())
+                .ok_or(RegistryError::BadValue {
+                    scheduler: self.scheduler.clone(),
+                    key: key.to_owned(),
+                    expected: "a finite number",
+                    value: v,
+                }),
         }
     }
 }
@@ -163,11 +162,7 @@ pub fn create(spec: &str, seed: u64) -> Result<Box<dyn Scheduler>, RegistryError
         .find(|i| i.name == name)
         .ok_or_else(|| RegistryError::Unknown {
             name: name.to_owned(),
-            valid: REGISTRY
-                .iter()
-                .map(|i| i.name)
-                .collect::<Vec<_>>()
-                .join(", "),
+            valid: REGISTRY.iter().map(|i| i.name).collect::<Vec<_>>().join(", "),
         })?;
     let mut values = BTreeMap::new();
     for pair in rest.split(',').map(str::trim).filter(|p| !p.is_empty()) {
@@ -185,11 +180,7 @@ pub fn create(spec: &str, seed: u64) -> Result<Box<dyn Scheduler>, RegistryError
         let valid = if info.params.is_empty() {
             "no parameters".to_owned()
         } else {
-            info.params
-                .iter()
-                .map(|p| p.name)
-                .collect::<Vec<_>>()
-                .join(", ")
+            info.params.iter().map(|p| p.name).collect::<Vec<_>>().join(", ")
         };
         return Err(RegistryError::UnknownParam {
             scheduler: name.to_owned(),
@@ -218,9 +209,6 @@ mod tests {
         assert!(err.contains("heft") && err.contains("hfet"), "{err}");
         let err = create("heft:depth=2", 0).err().unwrap().to_string();
         assert!(err.contains("depth"), "{err}");
-        assert!(matches!(
-            create("heft:x", 0),
-            Err(RegistryError::Malformed(_))
-        ));
+        assert!(matches!(create("heft:x", 0), Err(RegistryError::Malformed(_))));
     }
 }

@@ -50,14 +50,7 @@ impl Timelines {
     /// With `insertion`, a single-lane task may go into an idle gap between
     /// reservations; otherwise (and always for multi-lane tasks) it goes after
     /// the last reservation of the chosen lanes.
-    pub fn earliest(
-        &self,
-        node: NodeId,
-        ready: SimTime,
-        duration: SimDuration,
-        cores: u32,
-        insertion: bool,
-    ) -> Slot {
+    pub fn earliest(&self, node: NodeId, ready: SimTime, duration: SimDuration, cores: u32, insertion: bool) -> Slot {
         let lanes = &self.lanes[node.index()];
         if cores == 1 {
             let mut best: Option<Slot> = None;
@@ -86,12 +79,7 @@ impl Timelines {
             .collect();
         ends.sort_unstable();
         ends.truncate(cores as usize);
-        let start = ends
-            .iter()
-            .map(|e| e.0)
-            .max()
-            .unwrap_or(SimTime::ZERO)
-            .max(ready);
+        let start = ends.iter().map(|e| e.0).max().unwrap_or(SimTime::ZERO).max(ready);
         Slot {
             start,
             lanes: ends.into_iter().map(|e| e.1).collect(),

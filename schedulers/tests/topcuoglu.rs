@@ -41,10 +41,7 @@ fn example() -> (Dag, Platform) {
         .iter()
         .enumerate()
         .map(|(i, c)| {
-            b.add_task(
-                TaskSpec::new(format!("n{}", i + 1), c.iter().sum::<f64>() / 3.0)
-                    .node_costs(c.to_vec()),
-            )
+            b.add_task(TaskSpec::new(format!("n{}", i + 1), c.iter().sum::<f64>() / 3.0).node_costs(c.to_vec()))
         })
         .collect();
     for (s, d, bytes) in EDGES {
@@ -105,12 +102,7 @@ fn heft_reproduces_the_papers_schedule() {
     for (i, (node, start, end)) in expected.into_iter().enumerate() {
         let r = &result.tasks[i];
         let got = (r.node.index(), r.start.as_secs_f64(), r.end.as_secs_f64());
-        assert_eq!(
-            got,
-            (node, f64::from(start), f64::from(end)),
-            "task n{}",
-            i + 1
-        );
+        assert_eq!(got, (node, f64::from(start), f64::from(end)), "task n{}", i + 1);
     }
 }
 

@@ -8,7 +8,7 @@ use crate::cost::CostModel;
 use crate::ids::{EdgeId, TaskId};
 use crate::metrics;
 use crate::result::RunResult;
-use crate::time::SimDuration;
+use crate::time::{SimDuration, SimTime};
 use std::collections::HashMap;
 
 /// One task's hold on one core, for the overlap sweep.
@@ -40,7 +40,8 @@ impl fmt::Display for Violation {
 }
 
 /// Checks that `result` is a valid execution of the cost model's DAG on its platform:
-/// - every task ran exactly once, ending no earlier than it started;
+/// - every task ran exactly once, ending no earlier than it started and
+///   starting no earlier than its release;
 /// - every task started only after all its inputs arrived (same node: after
 ///   the producer ended; other node: after a transfer that began no earlier
 ///   than the producer's end);
@@ -69,11 +70,11 @@ pub fn check(costs: &CostModel<'_>, result: &RunResult) -> Result<(), Vec<Violat
         if r.end < r.start {
             bad.push(Violation(format!("task {name:?} ends before it starts")));
         }
+        if r.start < SimTime::from_secs_f64(dag.tasks()[i].release) {
+            bad.push(Violation(format!("task {name:?} started before its release")));
+        }
         if r.node.index() >= platform.node_count() {
-            bad.push(Violation(format!(
-                "task {name:?} ran on unknown node {}",
-                r.node
-            )));
+            bad.push(Violation(format!("task {name:?} ran on unknown node {}", r.node)));
         } else if r.cores == 0 || r.cores > platform.node(r.node).cores {
             bad.push(Violation(format!(
                 "task {name:?} held {} cores on {}",
@@ -121,18 +122,12 @@ pub fn check(costs: &CostModel<'_>, result: &RunResult) -> Result<(), Vec<Violat
 
     // Precedence.
     for (i, edge) in dag.edges().iter().enumerate() {
-        let (src, dst) = (
-            &result.tasks[edge.src.index()],
-            &result.tasks[edge.dst.index()],
-        );
+        let (src, dst) = (&result.tasks[edge.src.index()], &result.tasks[edge.dst.index()]);
         let arrival = if src.node == dst.node {
             Some(src.end)
         } else {
             match transfer_of.get(&EdgeId::new(i)) {
-                Some(&k)
-                    if result.transfers[k].src == src.node
-                        && result.transfers[k].dst == dst.node =>
-                {
+                Some(&k) if result.transfers[k].src == src.node && result.transfers[k].dst == dst.node => {
                     Some(result.transfers[k].end)
                 }
                 _ => None,

@@ -16,9 +16,7 @@ use thiserror::Error;
 #[non_exhaustive]
 pub enum BindError {
     /// Explicit per-node costs do not match the platform.
-    #[error(
-        "the DAG gives explicit costs for {dag} nodes but the platform {platform:?} has {nodes}"
-    )]
+    #[error("the DAG gives explicit costs for {dag} nodes but the platform {platform:?} has {nodes}")]
     NodeCostCount {
         /// Costs per task.
         dag: usize,
@@ -68,11 +66,7 @@ impl<'a> CostModel<'a> {
             });
         }
         let max_cores = platform.nodes().iter().map(|n| n.cores).max().unwrap_or(0);
-        if let Some(task) = dag
-            .tasks()
-            .iter()
-            .find(|t| t.parallelism.min_cores > max_cores)
-        {
+        if let Some(task) = dag.tasks().iter().find(|t| t.parallelism.min_cores > max_cores) {
             return Err(BindError::TooFewCores {
                 task: task.name.clone(),
                 cores: task.parallelism.min_cores,
@@ -82,8 +76,7 @@ impl<'a> CostModel<'a> {
         let mut kind_node_speed = Vec::with_capacity(dag.kinds().len() * platform.node_count());
         for kind in dag.kinds() {
             for node in platform.nodes() {
-                kind_node_speed
-                    .push(node.speed * node.kind_speed.get(kind).copied().unwrap_or(1.0));
+                kind_node_speed.push(node.speed * node.kind_speed.get(kind).copied().unwrap_or(1.0));
             }
         }
         let (mean_latency, mean_inv_bandwidth) = mean_link(platform);

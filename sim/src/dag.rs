@@ -66,6 +66,10 @@ pub struct Task {
     pub node_costs: Option<Box<[f64]>>,
     /// How many cores the task may use.
     pub parallelism: Parallelism,
+    /// Seconds after the start of the run before which the task does not
+    /// exist for online schedulers and cannot start (0 for an ordinary DAG).
+    /// Workloads of several DAGs arriving over time set it per DAG.
+    pub release: f64,
 }
 
 /// A data dependency: `dst` needs `bytes` produced by `src`.
@@ -88,6 +92,7 @@ pub struct TaskSpec {
     work: f64,
     node_costs: Option<Vec<f64>>,
     parallelism: Parallelism,
+    release: f64,
 }
 
 impl TaskSpec {
@@ -99,6 +104,7 @@ impl TaskSpec {
             work,
             node_costs: None,
             parallelism: Parallelism::SEQUENTIAL,
+            release: 0.0,
         }
     }
 
@@ -117,6 +123,12 @@ impl TaskSpec {
     /// Makes the task moldable over several cores.
     pub fn parallelism(mut self, parallelism: Parallelism) -> TaskSpec {
         self.parallelism = parallelism;
+        self
+    }
+
+    /// Releases the task `secs` seconds after the start of the run.
+    pub fn release(mut self, secs: f64) -> TaskSpec {
+        self.release = secs;
         self
     }
 }
@@ -142,9 +154,7 @@ pub enum DagError {
         value: f64,
     },
     /// A task's parallelism is inconsistent.
-    #[error(
-        "task {task:?}: parallelism needs 1 <= min_cores <= max_cores and serial_fraction in [0, 1]"
-    )]
+    #[error("task {task:?}: parallelism needs 1 <= min_cores <= max_cores and serial_fraction in [0, 1]")]
     BadParallelism {
         /// The task's name.
         task: String,
@@ -246,6 +256,7 @@ impl DagBuilder {
                 });
             }
             check_number(&spec.name, "work", spec.work)?;
+            check_number(&spec.name, "release", spec.release)?;
             if let Some(costs) = &spec.node_costs {
                 for (i, &c) in costs.iter().enumerate() {
                     check_number(&spec.name, &format!("node_costs[{i}]"), c)?;
@@ -263,8 +274,7 @@ impl DagBuilder {
                 }
             }
             let p = spec.parallelism;
-            let fraction_ok =
-                p.serial_fraction.is_finite() && (0.0..=1.0).contains(&p.serial_fraction);
+            let fraction_ok = p.serial_fraction.is_finite() && (0.0..=1.0).contains(&p.serial_fraction);
             if p.min_cores == 0 || p.min_cores > p.max_cores || !fraction_ok {
                 return Err(DagError::BadParallelism {
                     task: spec.name.clone(),
@@ -273,11 +283,7 @@ impl DagBuilder {
         }
         drop(names);
 
-        let name_of = |i: usize| {
-            specs
-                .get(i)
-                .map_or_else(|| i.to_string(), |s| s.name.clone())
-        };
+        let name_of = |i: usize| specs.get(i).map_or_else(|| i.to_string(), |s| s.name.clone());
         for &(src, dst, bytes) in &edges {
             if src >= n_tasks || dst >= n_tasks {
                 return Err(DagError::UnknownTask { src, dst });
@@ -299,9 +305,7 @@ impl DagBuilder {
         let mut merged: Vec<Edge> = Vec::with_capacity(edges.len());
         for (src, dst, bytes) in edges {
             match merged.last_mut() {
-                Some(last) if last.src.index() == src && last.dst.index() == dst => {
-                    last.bytes += bytes
-                }
+                Some(last) if last.src.index() == src && last.dst.index() == dst => last.bytes += bytes,
                 _ => merged.push(Edge {
                     src: TaskId::new(src),
                     dst: TaskId::new(dst),
@@ -328,6 +332,7 @@ impl DagBuilder {
                     work: spec.work,
                     node_costs: spec.node_costs.map(Vec::into_boxed_slice),
                     parallelism: spec.parallelism,
+                    release: spec.release,
                 }
             })
             .collect();
@@ -366,22 +371,14 @@ fn topological_order(n_tasks: usize, edges: &[Edge]) -> Result<Vec<TaskId>, Task
     for _ in 0..n_tasks {
         graph.add_node(());
     }
-    graph.extend_with_edges(
-        edges
-            .iter()
-            .map(|e| (e.src.index() as u32, e.dst.index() as u32)),
-    );
+    graph.extend_with_edges(edges.iter().map(|e| (e.src.index() as u32, e.dst.index() as u32)));
     petgraph::algo::toposort(&graph, None)
         .map(|order| order.into_iter().map(|n| TaskId::new(n.index())).collect())
         .map_err(|cycle| TaskId::new(cycle.node_id().index()))
 }
 
 /// Groups edge ids by `key` (source or destination) into CSR form.
-fn compressed_rows(
-    n_tasks: usize,
-    edges: &[Edge],
-    key: impl Fn(&Edge) -> TaskId,
-) -> (Vec<u32>, Vec<EdgeId>) {
+fn compressed_rows(n_tasks: usize, edges: &[Edge], key: impl Fn(&Edge) -> TaskId) -> (Vec<u32>, Vec<EdgeId>) {
     let mut offsets = vec![0u32; n_tasks + 1];
     for e in edges {
         offsets[key(e).index() + 1] += 1;
@@ -463,16 +460,12 @@ impl Dag {
 
     /// Tasks that consume data from `task`.
     pub fn successors(&self, task: TaskId) -> impl Iterator<Item = TaskId> + '_ {
-        self.out_edges(task)
-            .iter()
-            .map(|&e| self.edges[e.index()].dst)
+        self.out_edges(task).iter().map(|&e| self.edges[e.index()].dst)
     }
 
     /// Tasks whose data `task` consumes.
     pub fn predecessors(&self, task: TaskId) -> impl Iterator<Item = TaskId> + '_ {
-        self.in_edges(task)
-            .iter()
-            .map(|&e| self.edges[e.index()].src)
+        self.in_edges(task).iter().map(|&e| self.edges[e.index()].src)
     }
 
     /// A topological order (every task after all its predecessors).
@@ -535,12 +528,7 @@ mod tests {
         assert_eq!(dag.predecessors(z).count(), 2);
         assert_eq!(dag.entry_tasks().collect::<Vec<_>>(), vec![a]);
         assert_eq!(dag.kind_name(dag.task(TaskId::new(1)).kind), "left");
-        let pos = |t: TaskId| {
-            dag.topological_order()
-                .iter()
-                .position(|&x| x == t)
-                .unwrap()
-        };
+        let pos = |t: TaskId| dag.topological_order().iter().position(|&x| x == t).unwrap();
         for e in dag.edges() {
             assert!(pos(e.src) < pos(e.dst));
         }
@@ -572,9 +560,6 @@ mod tests {
         );
         let mut b = diamond();
         b.add_task(TaskSpec::new("a", 1.0));
-        assert_eq!(
-            b.build().unwrap_err(),
-            DagError::DuplicateName { name: "a".into() }
-        );
+        assert_eq!(b.build().unwrap_err(), DagError::DuplicateName { name: "a".into() });
     }
 }

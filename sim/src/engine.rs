@@ -58,9 +58,7 @@ pub enum SimError {
         reason: String,
     },
     /// Nothing more can happen but tasks are unfinished (a scheduler left them unassigned).
-    #[error(
-        "scheduler {scheduler:?} stalled at {time}: {unfinished} tasks unfinished, e.g. {example:?} ({state})"
-    )]
+    #[error("scheduler {scheduler:?} stalled at {time}: {unfinished} tasks unfinished, e.g. {example:?} ({state})")]
     Stalled {
         /// Scheduler name.
         scheduler: String,
@@ -77,6 +75,8 @@ pub enum SimError {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Event {
+    /// A task with a release time becomes part of the run.
+    Release(TaskId),
     TaskEnd(TaskId),
     /// A dedicated-network transfer is complete.
     TransferEnd {
@@ -118,6 +118,8 @@ struct State<'a> {
     status: Vec<Status>,
     unfinished_preds: Vec<u32>,
     missing_inputs: Vec<u32>,
+    /// Whether a task's release time has passed (always true without one).
+    released: Vec<bool>,
     assignment: Vec<Assignment>,
     records: Vec<TaskRecord>,
     core_slots: Vec<u32>,
@@ -199,14 +201,9 @@ pub fn simulate(
     let mut state = State {
         costs: &costs,
         status: vec![Status::Unassigned; dag.task_count()],
-        unfinished_preds: dag
-            .task_ids()
-            .map(|t| dag.in_edges(t).len() as u32)
-            .collect(),
-        missing_inputs: dag
-            .task_ids()
-            .map(|t| dag.in_edges(t).len() as u32)
-            .collect(),
+        unfinished_preds: dag.task_ids().map(|t| pending_at_start(dag, t)).collect(),
+        missing_inputs: dag.task_ids().map(|t| pending_at_start(dag, t)).collect(),
+        released: dag.tasks().iter().map(|t| t.release == 0.0).collect(),
         assignment: vec![placeholder; dag.task_count()],
         records: vec![empty_record; dag.task_count()],
         core_slots: Vec::with_capacity(dag.task_count()),
@@ -228,10 +225,13 @@ pub fn simulate(
         noise,
         network: FlowNetwork::new(platform),
         n_done: 0,
-        ready: dag.entry_tasks().collect(),
+        ready: dag.task_ids().filter(|&t| pending_at_start(dag, t) == 0).collect(),
         finished: Vec::new(),
         freed: Vec::new(),
     };
+    for t in dag.task_ids().filter(|&t| dag.task(t).release > 0.0) {
+        state.push(SimTime::from_secs_f64(dag.task(t).release), Event::Release(t));
+    }
     let mut decisions = Decisions::default();
 
     scheduler.plan(&SimView::new(state.now, &costs, &state), &mut decisions);
@@ -270,6 +270,12 @@ pub fn simulate(
     Ok(state.finish(scheduler.name()))
 }
 
+/// Inputs a task waits for before it may start: one per in-edge, plus one
+/// for its release if it has a release time.
+fn pending_at_start(dag: &Dag, task: TaskId) -> u32 {
+    dag.in_edges(task).len() as u32 + u32::from(dag.task(task).release > 0.0)
+}
+
 impl<'a> State<'a> {
     fn push(&mut self, time: SimTime, event: Event) {
         self.seq += 1;
@@ -285,11 +291,7 @@ impl<'a> State<'a> {
     }
 
     /// Calls the scheduler if anything happened, then applies its decisions.
-    fn notify(
-        &mut self,
-        scheduler: &mut dyn Scheduler,
-        decisions: &mut Decisions,
-    ) -> Result<(), SimError> {
+    fn notify(&mut self, scheduler: &mut dyn Scheduler, decisions: &mut Decisions) -> Result<(), SimError> {
         if self.ready.is_empty() && self.finished.is_empty() && self.freed.is_empty() {
             return Ok(());
         }
@@ -306,11 +308,7 @@ impl<'a> State<'a> {
             finished: &finished,
             freed: &freed,
         };
-        scheduler.on_update(
-            &SimView::new(self.now, self.costs, self),
-            &update,
-            decisions,
-        );
+        scheduler.on_update(&SimView::new(self.now, self.costs, self), &update, decisions);
         // Hand the buffers back so their capacity is reused.
         (self.ready, self.finished, self.freed) = (ready, finished, freed);
         self.ready.clear();
@@ -340,10 +338,7 @@ impl<'a> State<'a> {
                 return Err(reject("task was already assigned".into()));
             }
             let Some(node) = platform.nodes().get(a.node.index()) else {
-                return Err(reject(format!(
-                    "the platform has {} nodes",
-                    platform.node_count()
-                )));
+                return Err(reject(format!("the platform has {} nodes", platform.node_count())));
             };
             let p = dag.task(a.task).parallelism;
             if a.cores < p.min_cores || a.cores > p.max_cores || a.cores > node.cores {
@@ -364,6 +359,9 @@ impl<'a> State<'a> {
             self.assignment[i] = a;
             self.nodes[a.node.index()].queue.push_back(a.task);
             self.mark_dirty(a.node);
+            if dag.task(a.task).release > 0.0 && self.released[i] {
+                self.input_arrived(a.task);
+            }
             for &e in dag.in_edges(a.task) {
                 let src = dag.edge(e).src;
                 if self.status[src.index()] == Status::Done {
@@ -429,19 +427,16 @@ impl<'a> State<'a> {
 
     fn process(&mut self, event: Event, flows_done: &mut Vec<FinishedFlow>) {
         match event {
+            Event::Release(task) => {
+                self.released[task.index()] = true;
+                self.predecessor_done(task);
+                if self.status[task.index()] != Status::Unassigned {
+                    self.input_arrived(task);
+                }
+            }
             Event::TaskEnd(task) => self.task_end(task),
-            Event::TransferEnd {
-                edge,
-                src,
-                dst,
-                issued,
-            } => self.transfer_done(edge, src, dst, issued),
-            Event::FlowStart {
-                edge,
-                src,
-                dst,
-                issued,
-            } => {
+            Event::TransferEnd { edge, src, dst, issued } => self.transfer_done(edge, src, dst, issued),
+            Event::FlowStart { edge, src, dst, issued } => {
                 let bytes = self.costs.dag().edge(edge).bytes;
                 if let Some(net) = &mut self.network {
                     net.add(self.now, edge, src, dst, issued, bytes);
@@ -480,11 +475,8 @@ impl<'a> State<'a> {
         let record = self.records[i];
         let node = &mut self.nodes[record.node.index()];
         let offset = record.core_offset as usize;
-        node.free_cores.extend(
-            self.core_slots[offset..offset + record.cores as usize]
-                .iter()
-                .rev(),
-        );
+        node.free_cores
+            .extend(self.core_slots[offset..offset + record.cores as usize].iter().rev());
         if !node.freed_in_batch {
             node.freed_in_batch = true;
             self.freed.push(record.node);
@@ -492,13 +484,18 @@ impl<'a> State<'a> {
         self.mark_dirty(record.node);
         for &e in dag.out_edges(task) {
             let dst = dag.edge(e).dst;
-            self.unfinished_preds[dst.index()] -= 1;
-            if self.unfinished_preds[dst.index()] == 0 {
-                self.ready.push(dst);
-            }
+            self.predecessor_done(dst);
             if self.status[dst.index()] != Status::Unassigned {
                 self.deliver(e);
             }
+        }
+    }
+
+    /// One of `task`'s predecessors (or its release) is done; it may become ready.
+    fn predecessor_done(&mut self, task: TaskId) {
+        self.unfinished_preds[task.index()] -= 1;
+        if self.unfinished_preds[task.index()] == 0 {
+            self.ready.push(task);
         }
     }
 
@@ -557,5 +554,146 @@ impl<'a> State<'a> {
         result.node_energy_j = metrics::node_energy(self.costs.platform(), &result);
         result.metrics = metrics::compute(self.costs, &result);
         result
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dag::{DagBuilder, TaskSpec};
+    use crate::presets::preset;
+
+    /// Assigns every task to node 0 as soon as it is ready, recording when.
+    #[derive(Default)]
+    struct Greedy {
+        seen_ready: Vec<(TaskId, SimTime)>,
+    }
+
+    impl Scheduler for Greedy {
+        fn name(&self) -> &str {
+            "greedy"
+        }
+        fn on_update(&mut self, view: &SimView<'_>, update: &Update<'_>, out: &mut Decisions) {
+            for &t in update.ready {
+                self.seen_ready.push((t, view.now()));
+                out.assign(view, t, NodeId::new(0));
+            }
+        }
+    }
+
+    /// Assigns every task to node 0 at time 0, in id order, before any is released.
+    struct EagerPlan;
+
+    impl Scheduler for EagerPlan {
+        fn name(&self) -> &str {
+            "eager"
+        }
+        fn plan(&mut self, view: &SimView<'_>, out: &mut Decisions) {
+            for t in view.dag().task_ids() {
+                out.assign(view, t, NodeId::new(0));
+            }
+        }
+    }
+
+    fn two_jobs() -> Dag {
+        let mut b = DagBuilder::new();
+        let a = b.add_task(TaskSpec::new("a", 1.0));
+        let b2 = b.add_task(TaskSpec::new("b", 1.0));
+        b.add_edge(a, b2, 0.0);
+        b.add_task(TaskSpec::new("late", 1.0).release(5.0));
+        b.build().unwrap()
+    }
+
+    #[test]
+    fn released_tasks_appear_and_start_at_their_release() {
+        let dag = two_jobs();
+        let platform = preset("homogeneous", 1).unwrap();
+        let mut online = Greedy::default();
+        let r = simulate(&dag, &platform, &mut online, &SimConfig::default()).unwrap();
+        assert!(
+            online
+                .seen_ready
+                .contains(&(TaskId::new(2), SimTime::from_secs_f64(5.0)))
+        );
+        assert_eq!(r.tasks[2].start, SimTime::from_secs_f64(5.0));
+        let r = simulate(&dag, &platform, &mut EagerPlan, &SimConfig::default()).unwrap();
+        assert_eq!(r.tasks[2].start, SimTime::from_secs_f64(5.0));
+        assert_eq!(r.metrics.makespan, 6.0);
+    }
+
+    #[test]
+    fn invalid_decisions_are_errors_not_panics() {
+        struct Bad(Assignment);
+        impl Scheduler for Bad {
+            fn name(&self) -> &str {
+                "bad"
+            }
+            fn plan(&mut self, _view: &SimView<'_>, out: &mut Decisions) {
+                out.push(self.0);
+            }
+        }
+        let dag = two_jobs();
+        let platform = preset("homogeneous", 2).unwrap();
+        let task = TaskId::new(0);
+        for (a, needle) in [
+            (
+                Assignment {
+                    task,
+                    node: NodeId::new(9),
+                    cores: 1,
+                    dvfs: 0,
+                },
+                "2 nodes",
+            ),
+            (
+                Assignment {
+                    task,
+                    node: NodeId::new(0),
+                    cores: 2,
+                    dvfs: 0,
+                },
+                "cores",
+            ),
+            (
+                Assignment {
+                    task,
+                    node: NodeId::new(0),
+                    cores: 1,
+                    dvfs: 3,
+                },
+                "DVFS",
+            ),
+            (
+                Assignment {
+                    task: TaskId::new(99),
+                    node: NodeId::new(0),
+                    cores: 1,
+                    dvfs: 0,
+                },
+                "no such task",
+            ),
+        ] {
+            let err = simulate(&dag, &platform, &mut Bad(a), &SimConfig::default())
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(needle), "{err}");
+        }
+    }
+
+    #[test]
+    fn a_scheduler_that_assigns_nothing_stalls_with_a_clear_error() {
+        struct Idle;
+        impl Scheduler for Idle {
+            fn name(&self) -> &str {
+                "idle"
+            }
+        }
+        let err = simulate(
+            &two_jobs(),
+            &preset("homogeneous", 1).unwrap(),
+            &mut Idle,
+            &SimConfig::default(),
+        );
+        assert!(matches!(err, Err(SimError::Stalled { unfinished: 3, .. })), "{err:?}");
     }
 }

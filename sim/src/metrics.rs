@@ -21,11 +21,7 @@ pub(crate) const EMPTY: Metrics = Metrics {
 /// core at the task's DVFS level for each task's duration.
 pub fn node_energy(platform: &Platform, result: &RunResult) -> Vec<f64> {
     let makespan = result.makespan().as_secs_f64();
-    let mut energy: Vec<f64> = platform
-        .nodes()
-        .iter()
-        .map(|n| n.power.idle_w * makespan)
-        .collect();
+    let mut energy: Vec<f64> = platform.nodes().iter().map(|n| n.power.idle_w * makespan).collect();
     for r in &result.tasks {
         let node = platform.node(r.node);
         let busy_w = node
@@ -44,10 +40,7 @@ pub fn min_critical_path(costs: &CostModel<'_>) -> f64 {
     let mut finish = vec![0.0f64; dag.task_count()];
     let mut longest = 0.0f64;
     for &t in dag.topological_order() {
-        let ready = dag
-            .predecessors(t)
-            .map(|p| finish[p.index()])
-            .fold(0.0, f64::max);
+        let ready = dag.predecessors(t).map(|p| finish[p.index()]).fold(0.0, f64::max);
         finish[t.index()] = ready + costs.min_exec_secs(t);
         longest = longest.max(finish[t.index()]);
     }
@@ -60,11 +53,7 @@ pub fn best_sequential(costs: &CostModel<'_>) -> f64 {
     costs
         .platform()
         .node_ids()
-        .map(|n| {
-            dag.task_ids()
-                .map(|t| costs.exec_secs(t, n, 1, 0))
-                .sum::<f64>()
-        })
+        .map(|n| dag.task_ids().map(|t| costs.exec_secs(t, n, 1, 0)).sum::<f64>())
         .fold(f64::INFINITY, f64::min)
 }
 
@@ -80,11 +69,7 @@ pub fn compute(costs: &CostModel<'_>, result: &RunResult) -> Metrics {
         .sum();
     let energy_j: f64 = result.node_energy_j.iter().sum();
     let dag = costs.dag();
-    let bytes_moved = result
-        .transfers
-        .iter()
-        .map(|t| dag.edge(t.edge).bytes)
-        .sum();
+    let bytes_moved = result.transfers.iter().map(|t| dag.edge(t.edge).bytes).sum();
     let speedup = ratio(best_sequential(costs), makespan);
     Metrics {
         makespan,

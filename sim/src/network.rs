@@ -89,15 +89,7 @@ impl FlowNetwork {
     }
 
     /// Adds a flow of `bytes` at `now` (after its latency has passed).
-    pub fn add(
-        &mut self,
-        now: SimTime,
-        edge: EdgeId,
-        src: NodeId,
-        dst: NodeId,
-        issued: SimTime,
-        bytes: f64,
-    ) {
+    pub fn add(&mut self, now: SimTime, edge: EdgeId, src: NodeId, dst: NodeId, issued: SimTime, bytes: f64) {
         self.advance(now);
         let mut links = [2 * src.index() as u32, 2 * dst.index() as u32 + 1, 0];
         let mut n_links = 2;
@@ -188,8 +180,7 @@ impl FlowNetwork {
             }
             let Some((share, link)) = best else { break };
             for (i, f) in self.flows.iter_mut().enumerate() {
-                if self.scratch_frozen[i] || !f.links[..f.n_links as usize].contains(&(link as u32))
-                {
+                if self.scratch_frozen[i] || !f.links[..f.n_links as usize].contains(&(link as u32)) {
                     continue;
                 }
                 self.scratch_frozen[i] = true;

@@ -165,9 +165,7 @@ pub enum PlatformError {
     #[error("duplicate node name {0:?}")]
     DuplicateName(String),
     /// A matrix has the wrong shape.
-    #[error(
-        "network.bandwidth_matrix: expected {expected}x{expected}, got {rows} rows (or a short row)"
-    )]
+    #[error("network.bandwidth_matrix: expected {expected}x{expected}, got {rows} rows (or a short row)")]
     MatrixShape {
         /// Number of nodes.
         expected: usize,
@@ -270,12 +268,7 @@ impl Platform {
     /// A [`PlatformError`] naming the offending field.
     pub fn new(spec: PlatformSpec) -> Result<Platform, PlatformError> {
         let default_nic = match &spec.network {
-            NetworkSpec::Dedicated {
-                latency, bandwidth, ..
-            }
-            | NetworkSpec::Shared {
-                latency, bandwidth, ..
-            } => {
+            NetworkSpec::Dedicated { latency, bandwidth, .. } | NetworkSpec::Shared { latency, bandwidth, .. } => {
                 check(|| "network.latency".into(), *latency, false)?;
                 check(|| "network.bandwidth".into(), *bandwidth, true)?;
                 *bandwidth
@@ -298,16 +291,8 @@ impl Platform {
             check(|| f("power.idle_w"), ns.power.idle_w, false)?;
             check(|| f("power.busy_core_w"), ns.power.busy_core_w, false)?;
             for (l, level) in ns.power.dvfs.iter().enumerate() {
-                check(
-                    || f(&format!("power.dvfs[{l}].speed_factor")),
-                    level.speed_factor,
-                    true,
-                )?;
-                check(
-                    || f(&format!("power.dvfs[{l}].busy_core_w")),
-                    level.busy_core_w,
-                    false,
-                )?;
+                check(|| f(&format!("power.dvfs[{l}].speed_factor")), level.speed_factor, true)?;
+                check(|| f(&format!("power.dvfs[{l}].busy_core_w")), level.busy_core_w, false)?;
             }
             if ns.power.dvfs.len() > usize::from(u8::MAX) {
                 return Err(PlatformError::BadNumber {
@@ -366,8 +351,7 @@ impl Platform {
     /// [`PlatformError::Toml`] with line and column for syntax errors, unknown
     /// keys and wrong types; other variants for out-of-range values.
     pub fn from_toml(text: &str) -> Result<Platform, PlatformError> {
-        let spec: PlatformSpec =
-            toml::from_str(text).map_err(|e| PlatformError::Toml(e.to_string()))?;
+        let spec: PlatformSpec = toml::from_str(text).map_err(|e| PlatformError::Toml(e.to_string()))?;
         Platform::new(spec)
     }
 
@@ -433,9 +417,7 @@ impl Platform {
     /// carries nothing else (the bottleneck link for shared networks).
     pub fn path_bandwidth(&self, src: NodeId, dst: NodeId) -> f64 {
         match &self.network {
-            Network::Dedicated { bandwidth, .. } => {
-                bandwidth[src.index() * self.nodes.len() + dst.index()]
-            }
+            Network::Dedicated { bandwidth, .. } => bandwidth[src.index() * self.nodes.len() + dst.index()],
             Network::Shared {
                 node_group,
                 group_links,
@@ -501,23 +483,16 @@ fn resolve_network(spec: &NetworkSpec, nodes: &[Node]) -> Result<Network, Platfo
             }
             let mut group_links = BTreeMap::new();
             for (i, link) in links.iter().enumerate() {
-                check(
-                    || format!("network.group_links[{i}].bandwidth"),
-                    link.bandwidth,
-                    true,
-                )?;
-                check(
-                    || format!("network.group_links[{i}].latency"),
-                    link.latency,
-                    false,
-                )?;
+                check(|| format!("network.group_links[{i}].bandwidth"), link.bandwidth, true)?;
+                check(|| format!("network.group_links[{i}].latency"), link.latency, false)?;
                 let lookup = |g: &String| {
-                    group_index.get(g.as_str()).copied().ok_or_else(|| {
-                        PlatformError::UnknownGroup {
+                    group_index
+                        .get(g.as_str())
+                        .copied()
+                        .ok_or_else(|| PlatformError::UnknownGroup {
                             index: i,
                             group: g.clone(),
-                        }
-                    })
+                        })
                 };
                 let (a, b) = (lookup(&link.a)?, lookup(&link.b)?);
                 let key = (a.min(b), a.max(b));
@@ -597,9 +572,6 @@ power = { idle_w = 100.0, busy_core_w = 10.0, dvfs = [{ speed_factor = 0.5, busy
     fn bad_speed_names_field() {
         let text = TOML.replace("speed = 2.0", "speed = -2.0");
         let err = Platform::from_toml(&text).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "nodes[1].speed: expected a finite number > 0, got -2"
-        );
+        assert_eq!(err.to_string(), "nodes[1].speed: expected a finite number > 0, got -2");
     }
 }

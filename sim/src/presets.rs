@@ -4,8 +4,7 @@
 //! (documented per preset), not measurements of a particular machine.
 
 use crate::platform::{
-    DvfsLevel, GroupLinkSpec, NetworkSpec, NodeSpec, Platform, PlatformError, PlatformSpec,
-    PowerModel,
+    DvfsLevel, GroupLinkSpec, NetworkSpec, NodeSpec, Platform, PlatformError, PlatformSpec, PowerModel,
 };
 use std::collections::BTreeMap;
 
@@ -40,19 +39,16 @@ pub fn preset(name: &str, n_nodes: u32) -> Result<Platform, PlatformError> {
             value: 0.0,
         });
     }
-    let node =
-        |name: &str, count: u32, cores: u32, speed: f64, power: PowerModel, group: Option<&str>| {
-            NodeSpec {
-                name: name.to_owned(),
-                count,
-                cores,
-                speed,
-                kind_speed: BTreeMap::new(),
-                power,
-                group: group.map(str::to_owned),
-                nic_bandwidth: None,
-            }
-        };
+    let node = |name: &str, count: u32, cores: u32, speed: f64, power: PowerModel, group: Option<&str>| NodeSpec {
+        name: name.to_owned(),
+        count,
+        cores,
+        speed,
+        kind_speed: BTreeMap::new(),
+        power,
+        group: group.map(str::to_owned),
+        nic_bandwidth: None,
+    };
     let power = |idle_w: f64, busy_core_w: f64| PowerModel {
         idle_w,
         busy_core_w,
@@ -86,14 +82,7 @@ pub fn preset(name: &str, n_nodes: u32) -> Result<Platform, PlatformError> {
             let n_fast = n_nodes.div_ceil(2);
             let mut nodes = vec![node("fast", n_fast, 8, 2.0, fast_power, None)];
             if n_nodes > n_fast {
-                nodes.push(node(
-                    "slow",
-                    n_nodes - n_fast,
-                    4,
-                    1.0,
-                    power(30.0, 8.0),
-                    None,
-                ));
+                nodes.push(node("slow", n_nodes - n_fast, 4, 1.0, power(30.0, 8.0), None));
             }
             PlatformSpec {
                 name: format!("heterogeneous:{n_nodes}"),
@@ -107,23 +96,9 @@ pub fn preset(name: &str, n_nodes: u32) -> Result<Platform, PlatformError> {
         }
         "edge-cloud" => {
             let n_cloud = (n_nodes / 4).max(1);
-            let mut nodes = vec![node(
-                "cloud",
-                n_cloud,
-                16,
-                2.0,
-                power(120.0, 10.0),
-                Some("cloud"),
-            )];
+            let mut nodes = vec![node("cloud", n_cloud, 16, 2.0, power(120.0, 10.0), Some("cloud"))];
             if n_nodes > n_cloud {
-                nodes.push(node(
-                    "edge",
-                    n_nodes - n_cloud,
-                    2,
-                    0.5,
-                    power(3.0, 2.0),
-                    Some("edge"),
-                ));
+                nodes.push(node("edge", n_nodes - n_cloud, 2, 0.5, power(3.0, 2.0), Some("edge")));
             }
             let group_links = if n_nodes > n_cloud {
                 vec![GroupLinkSpec {

@@ -78,11 +78,7 @@ pub struct RunResult {
 impl RunResult {
     /// Time the last task finished.
     pub fn makespan(&self) -> SimTime {
-        self.tasks
-            .iter()
-            .map(|r| r.end)
-            .max()
-            .unwrap_or(SimTime::ZERO)
+        self.tasks.iter().map(|r| r.end).max().unwrap_or(SimTime::ZERO)
     }
 
     /// Record of one task.

@@ -132,11 +132,7 @@ pub struct SimView<'a> {
 }
 
 impl<'a> SimView<'a> {
-    pub(crate) fn new(
-        now: SimTime,
-        costs: &'a CostModel<'a>,
-        state: &'a dyn StateSource,
-    ) -> SimView<'a> {
+    pub(crate) fn new(now: SimTime, costs: &'a CostModel<'a>, state: &'a dyn StateSource) -> SimView<'a> {
         SimView { now, costs, state }
     }
 

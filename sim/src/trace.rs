@@ -12,12 +12,9 @@ use serde_json::{Value, json};
 /// The run as a Chrome trace-event JSON document. Times are in microseconds.
 pub fn chrome_trace(dag: &Dag, platform: &Platform, result: &RunResult) -> Value {
     let micros = |t: crate::time::SimTime| t.as_nanos() as f64 / 1e3;
-    let mut events =
-        Vec::with_capacity(result.tasks.len() + result.transfers.len() * 2 + platform.node_count());
+    let mut events = Vec::with_capacity(result.tasks.len() + result.transfers.len() * 2 + platform.node_count());
     for (n, node) in platform.nodes().iter().enumerate() {
-        events.push(
-            json!({"ph": "M", "name": "process_name", "pid": n, "args": {"name": node.name}}),
-        );
+        events.push(json!({"ph": "M", "name": "process_name", "pid": n, "args": {"name": node.name}}));
         for core in 0..node.cores {
             events.push(json!({"ph": "M", "name": "thread_name", "pid": n, "tid": core, "args": {"name": format!("core {core}")}}));
         }
