@@ -126,7 +126,6 @@ impl<'c, 'a> ListPlanner<'c, 'a> {
             .map(|p| p.end)
             .max()
             .unwrap_or(SimTime::ZERO)
-            .max(SimTime::from_secs_f64(dag.task(task).release))
     }
 
     /// Emits every placement as an assignment, each node's tasks in planned
