@@ -1,0 +1,245 @@
+//! schedlab's own JSON format: every field of the [`sim`] model, nothing else.
+//!
+//! ```json
+//! {
+//!   "name": "diamond",
+//!   "tasks": [
+//!     { "name": "a", "kind": "split", "work": 1.5 },
+//!     { "name": "b", "work": 2.0, "node_costs": [2.0, 4.0] },
+//!     { "name": "c", "work": 3.0,
+//!       "parallelism": { "min_cores": 1, "max_cores": 8, "serial_fraction": 0.1 } }
+//!   ],
+//!   "edges": [ { "src": "a", "dst": "b", "bytes": 1e6 } ],
+//!   "platform": { "name": "two", "network": { "model": "dedicated", ... }, "nodes": [ ... ] }
+//! }
+//! ```
+//!
+//! - `name` (optional): the workload's name; defaults to the file stem.
+//! - `tasks`: `name` (unique), `kind` (optional, default `"task"`), `work` in
+//!   reference seconds (time on one core of speed 1.0), `node_costs` (optional:
+//!   seconds on each platform node, all tasks the same length), `parallelism`
+//!   (optional: Amdahl model, see [`sim::Parallelism`]).
+//! - `edges` (optional): `src` and `dst` task names, `bytes` moved.
+//! - `platform` (optional): a [`sim::PlatformSpec`], exactly as in a platform
+//!   TOML file but written as JSON.
+//!
+//! Unknown fields are errors. A WfCommons file is also JSON; it is told apart
+//! by its `workflow` and `schemaVersion` keys (see [`super::wfcommons`]).
+
+use crate::Workload;
+use crate::error::ParseError;
+use serde::{Deserialize, Serialize};
+use sim::{DagBuilder, Parallelism, Platform, PlatformSpec, TaskId, TaskSpec};
+use std::collections::HashMap;
+use std::io::Write;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileIn {
+    #[serde(default)]
+    name: Option<String>,
+    tasks: Vec<TaskIn>,
+    #[serde(default)]
+    edges: Vec<EdgeIn>,
+    #[serde(default)]
+    platform: Option<PlatformSpec>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TaskIn {
+    name: String,
+    #[serde(default)]
+    kind: Option<String>,
+    work: f64,
+    #[serde(default)]
+    node_costs: Option<Vec<f64>>,
+    #[serde(default)]
+    parallelism: Option<ParallelismDoc>,
+}
+
+#[derive(Deserialize, Serialize, Clone, Copy)]
+#[serde(deny_unknown_fields)]
+struct ParallelismDoc {
+    min_cores: u32,
+    max_cores: u32,
+    serial_fraction: f64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EdgeIn {
+    src: String,
+    dst: String,
+    bytes: f64,
+}
+
+#[derive(Serialize)]
+struct FileOut<'a> {
+    name: &'a str,
+    tasks: Vec<TaskOut<'a>>,
+    edges: Vec<EdgeOut<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    platform: Option<&'a PlatformSpec>,
+}
+
+#[derive(Serialize)]
+struct TaskOut<'a> {
+    name: &'a str,
+    kind: &'a str,
+    work: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    node_costs: Option<&'a [f64]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    parallelism: Option<ParallelismDoc>,
+}
+
+#[derive(Serialize)]
+struct EdgeOut<'a> {
+    src: &'a str,
+    dst: &'a str,
+    bytes: f64,
+}
+
+/// Parses schedlab JSON text. `default_name` names the workload when the file does not.
+///
+/// # Errors
+/// A [`ParseError`] naming the line (syntax, unknown fields, wrong types) or
+/// the task or edge at fault.
+pub fn parse(text: &str, default_name: &str) -> Result<Workload, ParseError> {
+    if text.trim().is_empty() {
+        return Err(ParseError::Empty);
+    }
+    let file: FileIn = serde_json::from_str(text).map_err(|e| json_error(&e))?;
+    let mut b = DagBuilder::with_capacity(file.tasks.len(), file.edges.len());
+    let mut ids: HashMap<String, TaskId> = HashMap::with_capacity(file.tasks.len());
+    for (i, t) in file.tasks.into_iter().enumerate() {
+        if ids.contains_key(&t.name) {
+            return Err(ParseError::field(
+                format!("tasks[{i}] {:?}", t.name),
+                "duplicate task name",
+            ));
+        }
+        let mut spec = TaskSpec::new(t.name.clone(), t.work);
+        if let Some(kind) = t.kind {
+            spec = spec.kind(kind);
+        }
+        if let Some(costs) = t.node_costs {
+            spec = spec.node_costs(costs);
+        }
+        if let Some(p) = t.parallelism {
+            spec = spec.parallelism(Parallelism {
+                min_cores: p.min_cores,
+                max_cores: p.max_cores,
+                serial_fraction: p.serial_fraction,
+            });
+        }
+        ids.insert(t.name, b.add_task(spec));
+    }
+    for (i, e) in file.edges.iter().enumerate() {
+        let lookup = |name: &str| {
+            ids.get(name).copied().ok_or_else(|| {
+                ParseError::field(
+                    format!("edges[{i}] ({:?} -> {:?})", e.src, e.dst),
+                    format!("unknown task {name:?}"),
+                )
+            })
+        };
+        let (src, dst) = (lookup(&e.src)?, lookup(&e.dst)?);
+        b.add_edge(src, dst, e.bytes);
+    }
+    let dag = b.build()?;
+    let platform = file.platform.map(Platform::new).transpose()?;
+    if let (Some(p), Some(n_costs)) = (&platform, dag.node_cost_count())
+        && p.node_count() != n_costs
+    {
+        return Err(ParseError::field(
+            "platform",
+            format!("has {} nodes but tasks carry {n_costs} node costs", p.node_count()),
+        ));
+    }
+    Ok(Workload {
+        dag,
+        platform,
+        name: file.name.unwrap_or_else(|| default_name.to_owned()),
+    })
+}
+
+/// Writes `workload` as schedlab JSON (pretty-printed).
+///
+/// # Errors
+/// Any I/O error of `out`.
+pub fn write(workload: &Workload, out: &mut impl Write) -> std::io::Result<()> {
+    let dag = &workload.dag;
+    let tasks = dag.tasks();
+    let name = |id: TaskId| tasks.get(id.index()).map_or("", |t| t.name.as_str());
+    let file = FileOut {
+        name: &workload.name,
+        tasks: tasks
+            .iter()
+            .map(|t| TaskOut {
+                name: &t.name,
+                kind: dag.kind_name(t.kind),
+                work: t.work,
+                node_costs: t.node_costs.as_deref(),
+                parallelism: (t.parallelism != Parallelism::SEQUENTIAL).then_some(ParallelismDoc {
+                    min_cores: t.parallelism.min_cores,
+                    max_cores: t.parallelism.max_cores,
+                    serial_fraction: t.parallelism.serial_fraction,
+                }),
+            })
+            .collect(),
+        edges: dag
+            .edges()
+            .iter()
+            .map(|e| EdgeOut {
+                src: name(e.src),
+                dst: name(e.dst),
+                bytes: e.bytes,
+            })
+            .collect(),
+        platform: workload.platform.as_ref().map(Platform::spec),
+    };
+    serde_json::to_writer_pretty(&mut *out, &file)?;
+    out.write_all(b"\n")
+}
+
+/// Turns a serde_json error into a [`ParseError::Line`] without repeating the location.
+pub(crate) fn json_error(e: &serde_json::Error) -> ParseError {
+    let text = e.to_string();
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    let message = text.strip_suffix(&suffix).unwrap_or(&text);
+    ParseError::line(e.line(), format!("column {}: {message}", e.column()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_keeps_everything() {
+        let text = r#"{"tasks": [
+            {"name": "a", "kind": "k", "work": 1.5, "node_costs": [1, 2]},
+            {"name": "b", "work": 2, "node_costs": [3, 4],
+             "parallelism": {"min_cores": 1, "max_cores": 4, "serial_fraction": 0.25}}],
+          "edges": [{"src": "a", "dst": "b", "bytes": 100}]}"#;
+        let w = parse(text, "x").unwrap();
+        assert_eq!(w.name, "x");
+        let mut out = Vec::new();
+        write(&w, &mut out).unwrap();
+        let back = parse(std::str::from_utf8(&out).unwrap(), "y").unwrap();
+        assert_eq!(back.name, "x");
+        assert_eq!(back.dag.tasks(), w.dag.tasks());
+        assert_eq!(back.dag.edges(), w.dag.edges());
+    }
+
+    #[test]
+    fn errors_name_the_place() {
+        let e = parse("{\"tasks\": [\n{\"name\": \"a\", \"work\": -1}]}", "x").unwrap_err();
+        assert_eq!(e.to_string(), "task \"a\": work must be a finite number >= 0, got -1");
+        let e = parse("{\"tasks\": [\n{\"name\": \"a\", \"wrk\": 1}]}", "x").unwrap_err();
+        assert!(e.to_string().starts_with("line 2: column"), "{e}");
+        let e = parse(r#"{"tasks": [], "edges": [{"src": "a", "dst": "b", "bytes": 1}]}"#, "x").unwrap_err();
+        assert_eq!(e.to_string(), "edges[0] (\"a\" -> \"b\"): unknown task \"a\"");
+    }
+}

@@ -1,0 +1,228 @@
+//! Seeded generators of the classic DAG families, behind one spec string.
+//!
+//! A spec is `KIND` or `KIND:key=value,key=value`, e.g. `layered:tasks=1000,ccr=1`.
+//! Every key has a default (listed in each generator's docs), an unknown kind
+//! or key is an error that lists the valid ones, and the same spec and seed
+//! always give the same DAG (the random stream is ChaCha8 seeded by
+//! [`SeedableRng::seed_from_u64`](rand::SeedableRng::seed_from_u64)).
+//!
+//! Work is in reference seconds. Where a generator has a `ccr` key, the mean
+//! edge carries `ccr × mean work × REFERENCE_BANDWIDTH` bytes, so the
+//! communication-to-computation ratio at
+//! [`REFERENCE_BANDWIDTH`](sim::presets::REFERENCE_BANDWIDTH) is `ccr`.
+
+pub mod layered;
+
+use rand::SeedableRng as _;
+use rand_chacha::ChaCha8Rng;
+use sim::{Dag, DagError};
+use thiserror::Error;
+
+/// Why [`generate`] failed.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum GenError {
+    /// The kind names no generator.
+    #[error("unknown generator {kind:?} (valid: {valid})")]
+    UnknownKind {
+        /// The kind given.
+        kind: String,
+        /// The valid kinds, comma separated.
+        valid: String,
+    },
+    /// A key is not a parameter of this generator.
+    #[error("{kind}: unknown parameter {key:?} (valid: {valid})")]
+    UnknownKey {
+        /// The generator.
+        kind: String,
+        /// The key given.
+        key: String,
+        /// The valid keys, comma separated.
+        valid: String,
+    },
+    /// A `key=value` pair is malformed or the value is out of range.
+    #[error("{kind}: {key}: {message}")]
+    BadValue {
+        /// The generator.
+        kind: String,
+        /// The key (or the whole pair when it has no `=`).
+        key: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The generated graph failed validation (a generator bug).
+    #[error("{kind}: {error}")]
+    Dag {
+        /// The generator.
+        kind: String,
+        /// The validation error.
+        error: DagError,
+    },
+}
+
+/// Names of the generators [`generate`] knows.
+pub const KINDS: &[&str] = &["layered"];
+
+/// Generates the DAG described by `spec` with random stream `seed`.
+///
+/// # Errors
+/// A [`GenError`] for an unknown kind or key, a bad value, or (a bug) an invalid DAG.
+///
+/// # Examples
+/// ```
+/// let dag = workloads::generate("layered:tasks=50,fat=0.3", 7)?;
+/// assert_eq!(dag.task_count(), 50);
+/// # Ok::<(), workloads::GenError>(())
+/// ```
+pub fn generate(spec: &str, seed: u64) -> Result<Dag, GenError> {
+    let (kind, rest) = spec.split_once(':').unwrap_or((spec, ""));
+    let kind = kind.trim();
+    let mut params = Params::parse(kind, rest)?;
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let builder = match kind {
+        "layered" => layered::generate(&mut params, &mut rng)?,
+        _ => {
+            return Err(GenError::UnknownKind {
+                kind: kind.to_owned(),
+                valid: KINDS.join(", "),
+            });
+        }
+    };
+    builder.build().map_err(|error| GenError::Dag {
+        kind: kind.to_owned(),
+        error,
+    })
+}
+
+/// The `key=value` pairs of a spec. Generators read them with typed getters,
+/// which record each key as valid; [`Params::finish`] then rejects any pair no
+/// getter asked for, listing the keys that were asked for.
+#[derive(Debug)]
+pub struct Params {
+    kind: String,
+    pairs: Vec<(String, String, bool)>,
+    known: Vec<&'static str>,
+}
+
+impl Params {
+    fn parse(kind: &str, text: &str) -> Result<Params, GenError> {
+        let mut pairs: Vec<(String, String, bool)> = Vec::new();
+        for item in text.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            let Some((key, value)) = item.split_once('=') else {
+                return Err(GenError::BadValue {
+                    kind: kind.to_owned(),
+                    key: item.to_owned(),
+                    message: "expected key=value".to_owned(),
+                });
+            };
+            let key = key.trim();
+            if pairs.iter().any(|(k, _, _)| k == key) {
+                return Err(GenError::BadValue {
+                    kind: kind.to_owned(),
+                    key: key.to_owned(),
+                    message: "given twice".to_owned(),
+                });
+            }
+            pairs.push((key.to_owned(), value.trim().to_owned(), false));
+        }
+        Ok(Params {
+            kind: kind.to_owned(),
+            pairs,
+            known: Vec::new(),
+        })
+    }
+
+    fn bad(&self, key: &str, message: String) -> GenError {
+        GenError::BadValue {
+            kind: self.kind.clone(),
+            key: key.to_owned(),
+            message,
+        }
+    }
+
+    fn raw(&mut self, key: &'static str) -> Option<String> {
+        self.known.push(key);
+        self.pairs.iter_mut().find(|(k, _, _)| k == key).map(|(_, v, used)| {
+            *used = true;
+            v.clone()
+        })
+    }
+
+    /// A real number in `range` (inclusive), or `default` when absent.
+    ///
+    /// # Errors
+    /// [`GenError::BadValue`] when the value does not parse or is out of range.
+    pub fn f64(
+        &mut self,
+        key: &'static str,
+        default: f64,
+        range: std::ops::RangeInclusive<f64>,
+    ) -> Result<f64, GenError> {
+        let Some(text) = self.raw(key) else {
+            return Ok(default);
+        };
+        let value: f64 = text
+            .parse()
+            .map_err(|_| self.bad(key, format!("{text:?} is not a number")))?;
+        if !range.contains(&value) {
+            return Err(self.bad(key, format!("{value} is outside [{}, {}]", range.start(), range.end())));
+        }
+        Ok(value)
+    }
+
+    /// A whole number in `range` (inclusive), or `default` when absent.
+    ///
+    /// # Errors
+    /// [`GenError::BadValue`] when the value does not parse or is out of range.
+    pub fn usize(
+        &mut self,
+        key: &'static str,
+        default: usize,
+        range: std::ops::RangeInclusive<usize>,
+    ) -> Result<usize, GenError> {
+        let Some(text) = self.raw(key) else {
+            return Ok(default);
+        };
+        let value: usize = text
+            .parse()
+            .map_err(|_| self.bad(key, format!("{text:?} is not a whole number")))?;
+        if !range.contains(&value) {
+            return Err(self.bad(key, format!("{value} is outside [{}, {}]", range.start(), range.end())));
+        }
+        Ok(value)
+    }
+
+    /// Rejects any pair no getter asked for; generators call it after reading
+    /// their keys and before doing any work.
+    ///
+    /// # Errors
+    /// [`GenError::UnknownKey`] listing the keys that were asked for.
+    pub fn finish(&self) -> Result<(), GenError> {
+        match self.pairs.iter().find(|(_, _, used)| !used) {
+            None => Ok(()),
+            Some((key, _, _)) => Err(GenError::UnknownKey {
+                kind: self.kind.clone(),
+                key: key.clone(),
+                valid: self.known.join(", "),
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_kind_and_key_list_the_valid_ones() {
+        let e = generate("nope:tasks=3", 1).unwrap_err();
+        assert!(e.to_string().contains("layered"), "{e}");
+        let e = generate("layered:tasks=3,colour=red", 1).unwrap_err();
+        assert!(e.to_string().contains("unknown parameter \"colour\""), "{e}");
+        assert!(e.to_string().contains("tasks, fat"), "{e}");
+        let e = generate("layered:tasks=-3", 1).unwrap_err();
+        assert!(e.to_string().contains("tasks"), "{e}");
+        let e = generate("layered:tasks", 1).unwrap_err();
+        assert!(e.to_string().contains("expected key=value"), "{e}");
+    }
+}
