@@ -1,1 +1,10 @@
-//! placeholder
+//! The `schedlab` command line as a library, so that tests and the GUI call
+//! the same code paths as the binary.
+//!
+//! This is the only crate that reads the command line or the environment,
+//! lays out result folders, or uses `anyhow`.
+
+pub mod cli;
+pub mod output;
+pub mod platform_arg;
+pub mod simulate;

@@ -1,1 +1,17 @@
-fn main() {}
+//! The `schedlab` binary: parses the command line and maps errors to exit codes
+//! (0 success, 2 fatal error, with the error chain printed to stderr).
+
+use clap::Parser as _;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = experiments::cli::Cli::parse();
+    let stdout = std::io::stdout();
+    match experiments::cli::run(cli, &mut stdout.lock()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -696,4 +696,64 @@ mod tests {
         );
         assert!(matches!(err, Err(SimError::Stalled { unfinished: 3, .. })), "{err:?}");
     }
+
+    /// Puts task `i` on node `placement[i]`, in id order.
+    struct Pinned(Vec<usize>);
+
+    impl Scheduler for Pinned {
+        fn name(&self) -> &str {
+            "pinned"
+        }
+        fn plan(&mut self, view: &SimView<'_>, out: &mut Decisions) {
+            for (t, &n) in view.dag().task_ids().zip(&self.0) {
+                out.assign(view, t, NodeId::new(n));
+            }
+        }
+    }
+
+    fn shared_platform(n_nodes: u32) -> Platform {
+        use crate::platform::{NetworkSpec, NodeSpec, PlatformSpec, PowerModel};
+        let node = NodeSpec {
+            name: "n".into(),
+            count: n_nodes,
+            cores: 1,
+            speed: 1.0,
+            kind_speed: Default::default(),
+            power: PowerModel { idle_w: 0.0, busy_core_w: 1.0, dvfs: vec![] },
+            group: None,
+            nic_bandwidth: None,
+        };
+        let network = NetworkSpec::Shared { latency: 0.5, bandwidth: 100.0, group_links: vec![] };
+        Platform::new(PlatformSpec { name: "shared".into(), network, nodes: vec![node] }).unwrap()
+    }
+
+    #[test]
+    fn transfers_sharing_an_uplink_split_its_bandwidth() {
+        // One producer on node 0 sends 100 bytes to each of two consumers on nodes 1 and 2.
+        let mut b = DagBuilder::new();
+        let src = b.add_task(TaskSpec::new("src", 0.0));
+        let c1 = b.add_task(TaskSpec::new("c1", 0.0));
+        let c2 = b.add_task(TaskSpec::new("c2", 0.0));
+        b.add_edge(src, c1, 100.0);
+        b.add_edge(src, c2, 100.0);
+        let dag = b.build().unwrap();
+        let r = simulate(&dag, &shared_platform(3), &mut Pinned(vec![0, 1, 2]), &SimConfig::default()).unwrap();
+        // Alone, each transfer takes 0.5 s latency + 1 s; sharing node 0's up link, both take 0.5 + 2 s.
+        for t in &r.transfers {
+            assert_eq!((t.end - t.start).as_secs_f64(), 2.5);
+        }
+        // Max-min fairness: once the first of two unequal flows ends, the other gets the whole link.
+        let mut b = DagBuilder::new();
+        let src = b.add_task(TaskSpec::new("src", 0.0));
+        let c1 = b.add_task(TaskSpec::new("c1", 0.0));
+        let c2 = b.add_task(TaskSpec::new("c2", 0.0));
+        b.add_edge(src, c1, 50.0);
+        b.add_edge(src, c2, 150.0);
+        let dag = b.build().unwrap();
+        let r = simulate(&dag, &shared_platform(3), &mut Pinned(vec![0, 1, 2]), &SimConfig::default()).unwrap();
+        let ends: Vec<f64> = r.transfers.iter().map(|t| t.end.as_secs_f64()).collect();
+        // 50 B at 50 B/s ends at 0.5 + 1; the other has 100 B left, now at 100 B/s: 0.5 + 1 + 1.
+        assert_eq!(ends, vec![1.5, 2.5]);
+    }
 }
+

@@ -1,1 +1,1 @@
-//! End-to-end tests across crates.
+//! End-to-end tests across the schedlab crates live in `tests/`; this library is empty.

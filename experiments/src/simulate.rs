@@ -1,0 +1,183 @@
+//! `schedlab simulate`: one DAG, one platform, one scheduler, one run.
+
+use crate::platform_arg;
+use anyhow::{Context as _, Result, bail};
+use serde::Serialize;
+use sim::{CostModel, Noise, Platform, RunResult, SimConfig};
+use std::path::PathBuf;
+use workloads::Workload;
+
+/// What to simulate.
+#[derive(Debug, Clone)]
+pub struct SimulateArgs {
+    /// A DAG file or folder in any format `workloads::load` reads.
+    pub dag: Option<PathBuf>,
+    /// A generator spec such as `layered:tasks=1000,ccr=1`.
+    pub generate: Option<String>,
+    /// A platform file or `PRESET[:NODES]`; optional when the DAG brings its own.
+    pub platform: Option<String>,
+    /// Scheduler spec.
+    pub scheduler: String,
+    /// Log-normal runtime noise σ.
+    pub noise: f64,
+    /// Seed for generation, noise and randomised schedulers.
+    pub seed: u64,
+    /// Where to write a Chrome trace.
+    pub trace: Option<PathBuf>,
+}
+
+/// The summary `simulate --json` prints.
+#[derive(Debug, Serialize)]
+pub struct Summary {
+    /// Scheduler name.
+    pub scheduler: String,
+    /// Workload name.
+    pub workload: String,
+    /// Platform name.
+    pub platform: String,
+    /// Number of tasks.
+    pub tasks: usize,
+    /// Number of edges.
+    pub edges: usize,
+    /// Number of nodes.
+    pub nodes: usize,
+    /// Noise σ.
+    pub noise: f64,
+    /// Seed.
+    pub seed: u64,
+    /// Makespan in seconds.
+    pub makespan: f64,
+    /// Schedule length ratio.
+    pub slr: f64,
+    /// Speedup over the best single-node sequential run.
+    pub speedup: f64,
+    /// Speedup over total cores.
+    pub efficiency: f64,
+    /// Busy fraction of all cores.
+    pub utilisation: f64,
+    /// Joules.
+    pub energy_j: f64,
+    /// Energy-delay product, J·s.
+    pub edp: f64,
+    /// Bytes moved between nodes.
+    pub bytes_moved: f64,
+    /// Whether the invariant checker passed.
+    pub checked: bool,
+}
+
+/// Loads or generates the workload named by the arguments.
+///
+/// # Errors
+/// If neither or both of `--dag` and `--generate` are given, or loading fails.
+pub fn workload(args: &SimulateArgs) -> Result<Workload> {
+    match (&args.dag, &args.generate) {
+        (Some(path), None) => workloads::load(path).with_context(|| format!("--dag {}", path.display())),
+        (None, Some(spec)) => {
+            let dag = workloads::generate(spec, args.seed).with_context(|| format!("--generate {spec:?}"))?;
+            Ok(Workload {
+                dag,
+                platform: None,
+                name: spec.clone(),
+            })
+        }
+        (None, None) => bail!("give a DAG with --dag PATH or --generate KIND:key=value,..."),
+        (Some(_), Some(_)) => bail!("--dag and --generate are mutually exclusive"),
+    }
+}
+
+/// The platform from `--platform`, or the one the workload brings.
+///
+/// # Errors
+/// If neither is available or the argument is invalid.
+pub fn platform(args: &SimulateArgs, workload: &Workload) -> Result<Platform> {
+    match (&args.platform, &workload.platform) {
+        (Some(arg), _) => platform_arg::resolve(arg),
+        (None, Some(own)) => Ok(own.clone()),
+        (None, None) => bail!(
+            "--platform is required: {} brings no processors of its own",
+            workload.name
+        ),
+    }
+}
+
+/// Runs the simulation, audits it and writes the trace if asked.
+///
+/// # Errors
+/// On any invalid input, a scheduler error, or an invariant violation.
+pub fn run(args: &SimulateArgs) -> Result<(Summary, RunResult)> {
+    let workload = workload(args)?;
+    let platform = platform(args, &workload)?;
+    let mut scheduler = schedulers::registry::create(&args.scheduler, args.seed).context("--scheduler")?;
+    if !(args.noise.is_finite() && args.noise >= 0.0) {
+        bail!("--noise: expected a finite number >= 0, got {}", args.noise);
+    }
+    let config = SimConfig {
+        noise: Noise::lognormal(args.noise),
+        seed: args.seed,
+    };
+    let result = sim::simulate(&workload.dag, &platform, &mut scheduler, &config)?;
+    let costs = CostModel::new(&workload.dag, &platform)?;
+    if let Err(violations) = sim::check::check(&costs, &result) {
+        let list: Vec<String> = violations.iter().take(5).map(ToString::to_string).collect();
+        bail!(
+            "the run violates {} invariants (simulator bug), e.g.:\n  {}",
+            violations.len(),
+            list.join("\n  ")
+        );
+    }
+    if let Some(path) = &args.trace {
+        let trace = sim::trace::chrome_trace(&workload.dag, &platform, &result);
+        crate::output::write_atomic(path, serde_json::to_string(&trace)?.as_bytes())?;
+    }
+    let m = result.metrics;
+    let summary = Summary {
+        scheduler: result.scheduler.clone(),
+        workload: workload.name,
+        platform: platform.name().to_owned(),
+        tasks: workload.dag.task_count(),
+        edges: workload.dag.edge_count(),
+        nodes: platform.node_count(),
+        noise: args.noise,
+        seed: args.seed,
+        makespan: m.makespan,
+        slr: m.slr,
+        speedup: m.speedup,
+        efficiency: m.efficiency,
+        utilisation: m.utilisation,
+        energy_j: m.energy_j,
+        edp: m.edp,
+        bytes_moved: m.bytes_moved,
+        checked: true,
+    };
+    Ok((summary, result))
+}
+
+/// The summary as an aligned two-column table.
+pub fn table(s: &Summary) -> String {
+    let rows: [(&str, String); 15] = [
+        ("scheduler", s.scheduler.clone()),
+        ("workload", s.workload.clone()),
+        ("platform", s.platform.clone()),
+        ("tasks / edges", format!("{} / {}", s.tasks, s.edges)),
+        ("nodes", s.nodes.to_string()),
+        ("noise sigma / seed", format!("{} / {}", s.noise, s.seed)),
+        ("makespan", format!("{:.6} s", s.makespan)),
+        ("SLR", format!("{:.4}", s.slr)),
+        ("speedup", format!("{:.4}", s.speedup)),
+        ("efficiency", format!("{:.4}", s.efficiency)),
+        ("utilisation", format!("{:.1} %", s.utilisation * 100.0)),
+        ("energy", format!("{:.3} J", s.energy_j)),
+        ("energy-delay product", format!("{:.3} J·s", s.edp)),
+        ("bytes moved", format!("{:.0} B", s.bytes_moved)),
+        (
+            "invariant check",
+            if s.checked {
+                "passed".to_owned()
+            } else {
+                "failed".to_owned()
+            },
+        ),
+    ];
+    let width = rows.iter().map(|r| r.0.len()).max().unwrap_or(0);
+    rows.iter().map(|(k, v)| format!("{k:<width$}  {v}\n")).collect()
+}

@@ -1,0 +1,121 @@
+//! The `schedlab` binary end to end: arguments, output formats, errors and exit codes.
+
+use std::process::Command;
+
+const REFERENCE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/data/reference");
+
+fn schedlab(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_schedlab"))
+        .args(args)
+        .output()
+        .expect("binary runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn json(stdout: &str) -> serde_json::Value {
+    serde_json::from_str(stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}"))
+}
+
+#[test]
+fn heft_and_cpop_on_the_reference_dag() {
+    let dag = format!("{REFERENCE}/heft_topcuoglu2002");
+    for (scheduler, makespan) in [("heft", 80.0), ("cpop", 86.0)] {
+        let (code, out, err) = schedlab(&["simulate", "--dag", &dag, "--scheduler", scheduler, "--json"]);
+        assert_eq!(code, 0, "{err}");
+        let v = json(&out);
+        assert_eq!(v["makespan"], makespan);
+        assert_eq!(v["scheduler"], scheduler);
+        assert_eq!(v["tasks"], 10);
+        for field in ["slr", "speedup", "efficiency", "energy_j"] {
+            assert!(v[field].as_f64().is_some_and(|x| x > 0.0), "{field}: {v}");
+        }
+    }
+}
+
+#[test]
+fn generated_dag_on_heterogeneous_preset_with_trace() {
+    let dir = std::env::temp_dir().join(format!("schedlab-cli-{}", std::process::id()));
+    let trace = dir.join("trace.json");
+    let (code, out, err) = schedlab(&[
+        "simulate",
+        "--generate",
+        "layered:tasks=1000,ccr=1",
+        "--platform",
+        "heterogeneous:16",
+        "--scheduler",
+        "heft",
+        "--trace",
+        trace.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    for label in ["makespan", "SLR", "energy"] {
+        assert!(out.contains(label), "{label} missing from:\n{out}");
+    }
+    let trace: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&trace).unwrap()).unwrap();
+    let events = trace["traceEvents"].as_array().unwrap();
+    let tasks = events.iter().filter(|e| e["ph"] == "X").count();
+    assert_eq!(tasks, 1000, "one complete event per (sequential) task");
+    assert!(events.iter().all(|e| e["ph"] == "M" || e["ts"].is_number()));
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn errors_name_the_problem_and_exit_2() {
+    let cases: [(&[&str], &str); 5] = [
+        (
+            &[
+                "simulate",
+                "--dag",
+                "/nonexistent/x.json",
+                "--platform",
+                "homogeneous:2",
+            ],
+            "/nonexistent/x.json",
+        ),
+        (
+            &["simulate", "--generate", "layered:tasks=10", "--platform", "cray:4"],
+            "cray",
+        ),
+        (
+            &[
+                "simulate",
+                "--generate",
+                "layered:tasks=10",
+                "--platform",
+                "homogeneous:4",
+                "--scheduler",
+                "hfet",
+            ],
+            "hfet",
+        ),
+        (&["simulate", "--generate", "layered:tasks=10"], "--platform"),
+        (
+            &[
+                "simulate",
+                "--generate",
+                "layered:tasks=10",
+                "--platform",
+                "homogeneous:x",
+            ],
+            "node count",
+        ),
+    ];
+    for (args, needle) in cases {
+        let (code, _, err) = schedlab(args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.contains(needle), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn schedulers_lists_every_registered_name() {
+    let (code, out, _) = schedlab(&["schedulers"]);
+    assert_eq!(code, 0);
+    for info in schedulers::registry::all() {
+        assert!(out.contains(info.name), "{} missing", info.name);
+    }
+}
