@@ -1,6 +1,6 @@
 //! Scheduling algorithms behind sim's one [`Scheduler`](sim::Scheduler) interface.
 //!
-//! Static planners ([`Heft`], [`Cpop`]) decide everything in `plan`; online
+//! Static planners ([`Heft`], [`Cpop`], [`Peft`], …) decide everything in `plan`; online
 //! policies ([`OnlineEft`], [`Random`]) decide in `on_update` as tasks become
 //! ready. [`registry`] names them all for the CLI, configs and the GUI.
 //!
@@ -27,6 +27,7 @@ mod cpop;
 mod heft;
 pub mod list;
 mod online_eft;
+pub mod peft;
 mod random;
 pub mod rank;
 pub mod registry;
@@ -35,4 +36,5 @@ pub mod timeline;
 pub use cpop::Cpop;
 pub use heft::Heft;
 pub use online_eft::OnlineEft;
+pub use peft::Peft;
 pub use random::Random;

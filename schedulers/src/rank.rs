@@ -5,7 +5,9 @@
 //! nodes. Each is one pass over the DAG in (reverse) topological order:
 //! O(n·p + e).
 
-use sim::{CostModel, TaskId};
+use sim::{CostModel, Dag, TaskId};
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
 
 /// `rank_u(t) = w̄(t) + max over successors s of (c̄(t,s) + rank_u(s))`
 /// (Topcuoglu et al. 2002, eq. 5). Indexed by task.
@@ -60,4 +62,55 @@ pub fn order_by_decreasing(costs: &CostModel<'_>, priority: &[f64]) -> Vec<TaskI
             .then(position[a.index()].cmp(&position[b.index()]))
     });
     order
+}
+
+/// Static level (Adam, Chandy, Dickson 1974): the longest path to an exit
+/// task counting only mean execution times, `sl(t) = w̄(t) + max over
+/// successors s of sl(s)`. Indexed by task. O(n·p + e).
+pub fn static_level(costs: &CostModel<'_>) -> Vec<f64> {
+    let dag = costs.dag();
+    let mut level = vec![0.0f64; dag.task_count()];
+    for &t in dag.topological_order().iter().rev() {
+        let tail = dag.successors(t).map(|s| level[s.index()]).fold(0.0, f64::max);
+        level[t.index()] = costs.mean_exec_secs(t) + tail;
+    }
+    level
+}
+
+/// The order in which a list scheduler with a ready list takes tasks: each
+/// step takes the ready task (all predecessors taken) of highest `priority`,
+/// ties broken by lower task id. Unlike [`order_by_decreasing`] this is a
+/// valid topological order for any priority. O(n log n + e).
+pub fn ready_list(dag: &Dag, priority: &[f64]) -> Vec<TaskId> {
+    let mut waiting: Vec<u32> = dag.task_ids().map(|t| dag.in_edges(t).len() as u32).collect();
+    let mut ready: BinaryHeap<ByPriority> = dag.entry_tasks().map(|t| ByPriority(priority[t.index()], t)).collect();
+    let mut order = Vec::with_capacity(dag.task_count());
+    while let Some(ByPriority(_, task)) = ready.pop() {
+        order.push(task);
+        for s in dag.successors(task) {
+            waiting[s.index()] -= 1;
+            if waiting[s.index()] == 0 {
+                ready.push(ByPriority(priority[s.index()], s));
+            }
+        }
+    }
+    order
+}
+
+/// A task keyed by priority for a max-heap, ties by lower id.
+#[derive(PartialEq)]
+struct ByPriority(f64, TaskId);
+
+impl Eq for ByPriority {}
+
+impl PartialOrd for ByPriority {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for ByPriority {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.0.total_cmp(&other.0).then(other.1.cmp(&self.1))
+    }
 }

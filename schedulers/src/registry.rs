@@ -5,7 +5,7 @@
 //! `NAME:key=value,…`. Unknown names and unknown or malformed parameters are
 //! errors that list what is valid; nothing is silently ignored.
 
-use crate::{Cpop, Heft, OnlineEft, Random};
+use crate::{Cpop, Heft, OnlineEft, Peft, Random};
 use sim::Scheduler;
 use std::collections::BTreeMap;
 use thiserror::Error;
@@ -111,14 +111,30 @@ impl Params {
                 }),
         }
     }
+
+    /// Takes a non-negative integer parameter, or `default` if absent.
+    ///
+    /// # Errors
+    /// [`RegistryError::BadValue`] if present but not a non-negative integer.
+    pub fn u64_or(&mut self, key: &str, default: u64) -> Result<u64, RegistryError> {
+        match self.values.remove(key) {
+            None => Ok(default),
+            Some(v) => v.parse::<u64>().map_err(|_| RegistryError::BadValue {
+                scheduler: self.scheduler.clone(),
+                key: key.to_owned(),
+                expected: "a non-negative integer",
+                value: v,
+            }),
+        }
+    }
 }
 
 /// Every scheduler, in the order `schedlab schedulers` lists them.
 pub fn all() -> &'static [SchedulerInfo] {
-    &REGISTRY
+    REGISTRY
 }
 
-static REGISTRY: [SchedulerInfo; 4] = [
+static REGISTRY: &[SchedulerInfo] = &[
     SchedulerInfo {
         name: "heft",
         nature: Nature::Static,
@@ -132,6 +148,13 @@ static REGISTRY: [SchedulerInfo; 4] = [
         description: "Critical Path On a Processor (Topcuoglu et al. 2002)",
         params: &[],
         build: |_, _| Ok(Box::new(Cpop)),
+    },
+    SchedulerInfo {
+        name: "peft",
+        nature: Nature::Static,
+        description: "Predict Earliest Finish Time, optimistic cost table + insertion (Arabnejad & Barbosa 2014)",
+        params: &[],
+        build: |_, _| Ok(Box::new(Peft)),
     },
     SchedulerInfo {
         name: "random",

@@ -1,0 +1,125 @@
+//! PEFT on the 10-task example of Arabnejad & Barbosa (IEEE TPDS 25(3), 2014),
+//! built inline from `shared/data/reference/peft_arabnejad2014/` (CSV layout of
+//! mackncheesiest/peft) so the scheduler is checked independently of any file reader.
+
+use sim::platform::{NetworkSpec, NodeSpec, PlatformSpec, PowerModel};
+use sim::{CostModel, Dag, DagBuilder, Platform, SimConfig, TaskSpec, simulate};
+
+/// Execution time of task `i` on processors 0, 1, 2.
+const COSTS: [[f64; 3]; 10] = [
+    [22., 21., 36.],
+    [22., 18., 18.],
+    [32., 27., 43.],
+    [7., 10., 4.],
+    [29., 27., 35.],
+    [26., 17., 24.],
+    [14., 25., 30.],
+    [29., 23., 36.],
+    [15., 21., 8.],
+    [13., 16., 33.],
+];
+
+/// (source, destination, communication cost at bandwidth 1).
+const EDGES: [(usize, usize, f64); 15] = [
+    (0, 1, 17.),
+    (0, 2, 31.),
+    (0, 3, 29.),
+    (0, 4, 13.),
+    (0, 5, 7.),
+    (1, 7, 3.),
+    (1, 8, 30.),
+    (2, 6, 16.),
+    (3, 7, 11.),
+    (3, 8, 7.),
+    (4, 8, 57.),
+    (5, 7, 5.),
+    (6, 9, 9.),
+    (7, 9, 42.),
+    (8, 9, 7.),
+];
+
+fn example() -> (Dag, Platform) {
+    let mut b = DagBuilder::new();
+    let ids: Vec<_> = COSTS
+        .iter()
+        .enumerate()
+        .map(|(i, c)| b.add_task(TaskSpec::new(format!("T{i}"), c.iter().sum::<f64>() / 3.0).node_costs(c.to_vec())))
+        .collect();
+    for (s, d, bytes) in EDGES {
+        b.add_edge(ids[s], ids[d], bytes);
+    }
+    let node = NodeSpec {
+        name: "p".into(),
+        count: 3,
+        cores: 1,
+        speed: 1.0,
+        kind_speed: Default::default(),
+        power: PowerModel {
+            idle_w: 1.0,
+            busy_core_w: 1.0,
+            dvfs: vec![],
+        },
+        group: None,
+        nic_bandwidth: None,
+    };
+    let spec = PlatformSpec {
+        name: "arabnejad".into(),
+        network: NetworkSpec::Dedicated {
+            latency: 0.0,
+            bandwidth: 1.0,
+            bandwidth_matrix: None,
+        },
+        nodes: vec![node],
+    };
+    (b.build().unwrap(), Platform::new(spec).unwrap())
+}
+
+#[test]
+fn optimistic_cost_table_matches_the_paper() {
+    let (dag, platform) = example();
+    let costs = CostModel::new(&dag, &platform).unwrap();
+    let oct = schedulers::peft::optimistic_cost_table(&costs);
+    let expected: [[f64; 3]; 10] = [
+        [64., 68., 86.],
+        [42., 39., 42.],
+        [27., 41., 43.],
+        [42., 39., 50.],
+        [28., 37., 28.],
+        [42., 39., 44.],
+        [13., 16., 22.],
+        [13., 16., 33.],
+        [13., 16., 20.],
+        [0., 0., 0.],
+    ];
+    for (t, row) in expected.iter().enumerate() {
+        assert_eq!(&oct[t * 3..t * 3 + 3], row, "OCT row of T{t}");
+    }
+}
+
+#[test]
+fn peft_reproduces_the_papers_schedule() {
+    let (dag, platform) = example();
+    let mut s = schedulers::registry::create("peft", 0).unwrap();
+    let result = simulate(&dag, &platform, &mut s, &SimConfig::default()).unwrap();
+    let costs = CostModel::new(&dag, &platform).unwrap();
+    sim::check::check(&costs, &result).unwrap();
+    assert_eq!(result.metrics.makespan, 122.0);
+    // (processor, start, end) per task, from mackncheesiest/peft's test of the paper's example.
+    let expected = [
+        (0, 0, 22),
+        (0, 29, 51),
+        (0, 51, 83),
+        (0, 22, 29),
+        (2, 35, 70),
+        (1, 29, 46),
+        (0, 83, 97),
+        (1, 54, 77),
+        (2, 81, 89),
+        (1, 106, 122),
+    ];
+    for (i, (node, start, end)) in expected.into_iter().enumerate() {
+        let r = &result.tasks[i];
+        let got = (r.node.index(), r.start.as_secs_f64(), r.end.as_secs_f64());
+        assert_eq!(got, (node, f64::from(start), f64::from(end)), "task T{i}");
+    }
+}
