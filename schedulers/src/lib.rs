@@ -24,8 +24,14 @@
 //! ```
 
 mod cpop;
+mod fastest_node;
 mod heft;
+mod hlfet;
 pub mod list;
+mod mcp;
+mod mct;
+mod met;
+mod olb;
 mod online_eft;
 pub mod peft;
 mod random;
@@ -34,7 +40,13 @@ pub mod registry;
 pub mod timeline;
 
 pub use cpop::Cpop;
+pub use fastest_node::FastestNode;
 pub use heft::Heft;
+pub use hlfet::Hlfet;
+pub use mcp::Mcp;
+pub use mct::Mct;
+pub use met::Met;
+pub use olb::Olb;
 pub use online_eft::OnlineEft;
 pub use peft::Peft;
 pub use random::Random;

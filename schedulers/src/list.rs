@@ -6,7 +6,7 @@
 //! insertion into timelines, emitting assignments in start order) is here once.
 
 use crate::timeline::{Slot, Timelines};
-use sim::{Assignment, CostModel, Decisions, NodeId, SimTime, TaskId};
+use sim::{Assignment, CostModel, Decisions, NodeId, SimDuration, SimTime, TaskId};
 
 /// Where a planned task runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -87,15 +87,30 @@ impl<'c, 'a> ListPlanner<'c, 'a> {
 
     /// The candidate with the earliest finish over all nodes (ties: lowest node id).
     pub fn best(&self, task: TaskId) -> Option<Candidate> {
-        let mut best: Option<Candidate> = None;
+        self.best_by(task, |c| c.end)
+    }
+
+    /// The candidate minimising `key` over all nodes that can host `task`
+    /// (ties: lowest node id). O(p) candidates.
+    pub fn best_by<K: Ord>(&self, task: TaskId, mut key: impl FnMut(&Candidate) -> K) -> Option<Candidate> {
+        let mut best: Option<(K, Candidate)> = None;
         for node in self.costs.platform().node_ids() {
-            if let Some(c) = self.candidate(task, node)
-                && best.as_ref().is_none_or(|b| c.end < b.end)
-            {
-                best = Some(c);
+            if let Some(c) = self.candidate(task, node) {
+                let k = key(&c);
+                if best.as_ref().is_none_or(|(b, _)| k < *b) {
+                    best = Some((k, c));
+                }
             }
         }
-        best
+        best.map(|(_, c)| c)
+    }
+
+    /// When `node` could start a task needing `cores` cores, ignoring data
+    /// (the end of its reservations, or of the earliest-free lanes).
+    pub fn available(&self, node: NodeId, cores: u32) -> SimTime {
+        self.timelines
+            .earliest(node, SimTime::ZERO, SimDuration::ZERO, cores, false)
+            .start
     }
 
     /// Commits a candidate.

@@ -5,7 +5,7 @@
 //! `NAME:key=value,…`. Unknown names and unknown or malformed parameters are
 //! errors that list what is valid; nothing is silently ignored.
 
-use crate::{Cpop, Heft, OnlineEft, Peft, Random};
+use crate::{Cpop, FastestNode, Heft, Hlfet, Mcp, Mct, Met, Olb, OnlineEft, Peft, Random};
 use sim::Scheduler;
 use std::collections::BTreeMap;
 use thiserror::Error;
@@ -155,6 +155,48 @@ static REGISTRY: &[SchedulerInfo] = &[
         description: "Predict Earliest Finish Time, optimistic cost table + insertion (Arabnejad & Barbosa 2014)",
         params: &[],
         build: |_, _| Ok(Box::new(Peft)),
+    },
+    SchedulerInfo {
+        name: "mcp",
+        nature: Nature::Static,
+        description: "Modified Critical Path, ALAP order + earliest start with insertion (Wu & Gajski 1990)",
+        params: &[],
+        build: |_, _| Ok(Box::new(Mcp)),
+    },
+    SchedulerInfo {
+        name: "hlfet",
+        nature: Nature::Static,
+        description: "Highest Level First with Estimated Times, static level + earliest start (Adam et al. 1974)",
+        params: &[],
+        build: |_, _| Ok(Box::new(Hlfet)),
+    },
+    SchedulerInfo {
+        name: "mct",
+        nature: Nature::Static,
+        description: "Minimum Completion Time, tasks in ready order (Armstrong et al. 1998)",
+        params: &[],
+        build: |_, _| Ok(Box::new(Mct)),
+    },
+    SchedulerInfo {
+        name: "met",
+        nature: Nature::Static,
+        description: "Minimum Execution Time, ignoring load (Armstrong et al. 1998)",
+        params: &[],
+        build: |_, _| Ok(Box::new(Met)),
+    },
+    SchedulerInfo {
+        name: "olb",
+        nature: Nature::Static,
+        description: "Opportunistic Load Balancing, next free node (Armstrong et al. 1998)",
+        params: &[],
+        build: |_, _| Ok(Box::new(Olb)),
+    },
+    SchedulerInfo {
+        name: "fastest-node",
+        nature: Nature::Static,
+        description: "every task on the node that runs the whole DAG fastest (serial baseline)",
+        params: &[],
+        build: |_, _| Ok(Box::new(FastestNode)),
     },
     SchedulerInfo {
         name: "random",

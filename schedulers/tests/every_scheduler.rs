@@ -1,0 +1,72 @@
+//! Every registered scheduler × seeded random DAGs × noise σ ∈ {0, 0.3} × a
+//! homogeneous and a heterogeneous preset passes the invariant checker.
+//!
+//! DAGs are built inline from a seeded ChaCha8 RNG: random edges from earlier
+//! to later tasks, random work and data volumes, and on the heterogeneous
+//! preset (multi-core nodes) some moldable tasks and some release times.
+
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use sim::{CostModel, Dag, DagBuilder, Noise, Parallelism, SimConfig, TaskSpec};
+
+/// A random DAG with `n_tasks` tasks; `multicore` allows tasks that need 2 cores.
+fn random_dag(rng: &mut ChaCha8Rng, n_tasks: usize, multicore: bool) -> Dag {
+    let mut b = DagBuilder::new();
+    let density = rng.random_range(0.05..0.5);
+    // Bytes per second of work: communication-to-computation ratios from ~0.01 to ~10.
+    let ccr_bytes = sim::presets::REFERENCE_BANDWIDTH * 10f64.powf(rng.random_range(-2.0..1.0));
+    let mut ids = Vec::with_capacity(n_tasks);
+    for i in 0..n_tasks {
+        let mut spec = TaskSpec::new(format!("t{i}"), rng.random_range(0.0..10.0));
+        if multicore && rng.random_range(0.0..1.0) < 0.2 {
+            spec = spec.parallelism(Parallelism {
+                min_cores: 2,
+                max_cores: 4,
+                serial_fraction: 0.3,
+            });
+        }
+        if multicore && rng.random_range(0.0..1.0) < 0.1 {
+            spec = spec.release(rng.random_range(0.0..20.0));
+        }
+        let id = b.add_task(spec);
+        for &p in &ids {
+            if rng.random_range(0.0..1.0) < density {
+                b.add_edge(p, id, ccr_bytes * rng.random_range(0.0..5.0));
+            }
+        }
+        ids.push(id);
+    }
+    b.build().expect("a forward-edge DAG is valid")
+}
+
+#[test]
+fn every_scheduler_passes_the_checker_on_random_dags() {
+    let mut rng = ChaCha8Rng::seed_from_u64(0x5eed);
+    for round in 0..30u64 {
+        for (preset, multicore) in [("homogeneous", false), ("heterogeneous", true)] {
+            let n_tasks = rng.random_range(1..40);
+            let n_nodes = rng.random_range(1..6);
+            let dag = random_dag(&mut rng, n_tasks, multicore);
+            let platform = sim::presets::preset(preset, n_nodes).unwrap();
+            let costs = CostModel::new(&dag, &platform).unwrap();
+            for sigma in [0.0, 0.3] {
+                for info in schedulers::registry::all() {
+                    let mut s = schedulers::registry::create(info.name, round).unwrap();
+                    let config = SimConfig {
+                        noise: Noise::lognormal(sigma),
+                        seed: round,
+                    };
+                    let what = format!(
+                        "{} on {preset}:{n_nodes}, {n_tasks} tasks, σ {sigma}, round {round}",
+                        info.name
+                    );
+                    let result =
+                        sim::simulate(&dag, &platform, &mut s, &config).unwrap_or_else(|e| panic!("{what}: {e}"));
+                    if let Err(v) = sim::check::check(&costs, &result) {
+                        panic!("{what}: {v:?}");
+                    }
+                }
+            }
+        }
+    }
+}
