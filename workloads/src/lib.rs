@@ -46,7 +46,14 @@ pub struct Workload {
 /// Reads a workload, telling the format from the path:
 /// - a directory holding `*_task_exe_time.csv`, `*_task_connectivity.csv` and
 ///   `*_resource_BW.csv`: the reference CSV matrices ([`formats::csv_matrix`]);
-/// - `.json`: schedlab JSON ([`formats::json`]).
+/// - `.json`: WfCommons WfFormat 1.4–1.6 when the top level has `workflow` and
+///   `schemaVersion` keys ([`formats::wfcommons`]), else schedlab JSON ([`formats::json`]);
+/// - `.stg`: Standard Task Graph Set ([`formats::stg`]);
+/// - `.dot` or `.gv`: Graphviz DOT ([`formats::dot`]);
+/// - `.xml` or `.dax`: Pegasus DAX 2.1 ([`formats::dax`]);
+/// - `.txt`: the FFT/Laplace graphs of brunodantas/scheduling-graphs ([`formats::dantas`]).
+///
+/// Only the CSV matrices, WfCommons machines and schedlab JSON bring a platform.
 ///
 /// # Errors
 /// A [`LoadError`] whose message starts with the path and names the line,
@@ -55,7 +62,9 @@ pub fn load(path: &Path) -> Result<Workload, LoadError> {
     formats::load(path)
 }
 
-/// Writes a workload in the format its extension names: `.json` (schedlab JSON).
+/// Writes a workload in the format its path names: `NAME.wfformat.json` (or
+/// `NAME.wfcommons.json`) for WfCommons WfFormat 1.5, any other `.json` for
+/// schedlab JSON, `.dot` or `.gv` for Graphviz DOT (without the platform).
 ///
 /// # Errors
 /// A [`SaveError`] for an unknown extension or an I/O failure, naming the path.

@@ -6,7 +6,12 @@
 //! the dispatch adds the path. Readers never panic on bad input.
 
 pub mod csv_matrix;
+pub mod dantas;
+pub mod dax;
+pub mod dot;
 pub mod json;
+pub mod stg;
+pub mod wfcommons;
 
 use crate::Workload;
 use crate::error::{LoadError, ParseError, SaveError};
@@ -14,8 +19,9 @@ use std::io::Write as _;
 use std::path::Path;
 
 const LOAD_EXPECTED: &str = "a directory of *_task_exe_time.csv, *_task_connectivity.csv and \
-     *_resource_BW.csv, or a .json file";
-const SAVE_EXPECTED: &str = ".json";
+     *_resource_BW.csv, or a .json (schedlab or WfCommons), .stg, .dot/.gv, .xml/.dax or .txt \
+     (FFT/Laplace) file";
+const SAVE_EXPECTED: &str = ".json (schedlab), .wfformat.json (WfCommons 1.5) or .dot/.gv";
 
 /// Reads a whole file as UTF-8 text; errors carry the path.
 fn read_text(path: &Path) -> Result<String, LoadError> {
@@ -63,16 +69,36 @@ pub(crate) fn load(path: &Path) -> Result<Workload, LoadError> {
         path: path.to_owned(),
         error,
     };
+    let dag_only = |dag: sim::Dag| Workload {
+        dag,
+        platform: None,
+        name: stem(path),
+    };
     match extension(path).as_str() {
         "json" => {
             let text = read_text(path)?;
-            json::parse(&text, &stem(path)).map_err(parse_error)
+            if wfcommons::sniff(&text).map_err(parse_error)? {
+                wfcommons::parse(&text, &stem(path)).map_err(parse_error)
+            } else {
+                json::parse(&text, &stem(path)).map_err(parse_error)
+            }
         }
+        "stg" => stg::parse(&read_text(path)?).map(dag_only).map_err(parse_error),
+        "dot" | "gv" => dot::parse(&read_text(path)?).map(dag_only).map_err(parse_error),
+        "xml" | "dax" => dax::parse(&read_text(path)?).map(dag_only).map_err(parse_error),
+        "txt" => dantas::parse(&read_text(path)?).map(dag_only).map_err(parse_error),
         _ => Err(LoadError::UnknownFormat {
             path: path.to_owned(),
             expected: LOAD_EXPECTED,
         }),
     }
+}
+
+/// Whether a `.json` output path asks for WfFormat (`NAME.wfformat.json`).
+fn is_wfformat(path: &Path) -> bool {
+    path.file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .is_some_and(|n| n.ends_with(".wfformat.json") || n.ends_with(".wfcommons.json"))
 }
 
 /// See [`crate::save`].
@@ -83,7 +109,9 @@ pub(crate) fn save(workload: &Workload, path: &Path) -> Result<(), SaveError> {
     };
     let write: fn(&Workload, &mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()> =
         match extension(path).as_str() {
+            "json" if is_wfformat(path) => |w, out| wfcommons::write(w, out),
             "json" => |w, out| json::write(w, out),
+            "dot" | "gv" => |w, out| dot::write(&w.dag, &w.name, out),
             _ => {
                 return Err(SaveError::UnknownFormat {
                     path: path.to_owned(),

@@ -1,0 +1,635 @@
+//! WfCommons WfFormat JSON, schema versions 1.4, 1.5 and 1.6
+//! (<https://github.com/wfcommons/WfFormat>; samples in `shared/data/wfcommons/`).
+//!
+//! Reading:
+//! - 1.5 and 1.6 share one layout (1.6 only adds optional `metrics`):
+//!   `workflow.specification.tasks` (id, name, parents, children, inputFiles,
+//!   outputFiles), `workflow.specification.files` (id, sizeInBytes) and
+//!   `workflow.execution` (tasks with runtimeInSeconds and machines; machines
+//!   with cpu.coreCount and cpu.speedInMHz). 1.4 keeps everything per task under
+//!   `workflow.tasks` (name, category, parents and children by name, files with
+//!   link/name/sizeInBytes, runtimeInSeconds, machine) and lists
+//!   `workflow.machines` with cpu.count and cpu.speed (MHz).
+//! - Task names are the 1.5 `id` (the 1.4 `name`, which 1.4 parents refer to).
+//!   The kind is the 1.4 `category`; in 1.5 it is the task `name` when that
+//!   differs from the id, else the id without its `_ID0000001`-style suffix.
+//! - Edges: the union of `parents` and `children`. An edge carries the bytes of
+//!   the files its parent writes and its child reads. Sizes are **bytes**
+//!   (`sizeInBytes`), used as they are; older WorkflowHub files with a `size`
+//!   in kilobytes are not accepted (their schema version is refused).
+//!   Workflow inputs (files no task writes) make no edge.
+//! - Work: `runtimeInSeconds` was measured on the task's machine. When the
+//!   machines give CPU speeds, the fastest machine of the file is the
+//!   reference (speed 1.0): a task measured on a machine of `s` MHz gets work
+//!   `runtime × s / s_max`, and the platform's nodes get speed `s / s_max`, so
+//!   replaying a task on its own machine takes exactly its measured runtime.
+//!   With no speed recorded, work is the runtime. A file without an
+//!   `execution` section gives work 0. A task's `coreCount` is not used.
+//! - Platform (when `machines` are listed): one node per machine name, with its
+//!   core count (1 when absent) and relative speed, a placeholder power model
+//!   (WfFormat records none: 100 W idle, 10 W per busy core) and a dedicated
+//!   network at [`REFERENCE_BANDWIDTH`] with no latency (WfFormat records no network).
+//!
+//! Writing produces WfFormat 1.5: one file per edge (`SRC#DST`, its bytes
+//! rounded to a whole number as the schema's integer requires), work as
+//! `runtimeInSeconds`, kinds as the task `name`, and the platform's nodes as
+//! machines with speed 1.0 written as 1000 MHz. Since no run is recorded,
+//! `makespanInSeconds` is the work-based critical path.
+
+use crate::Workload;
+use crate::error::ParseError;
+use crate::formats::json::json_error;
+use serde::Deserialize;
+use serde::de::IgnoredAny;
+use serde_json::{Value, json};
+use sim::platform::{NetworkSpec, NodeSpec, PowerModel};
+use sim::presets::REFERENCE_BANDWIDTH;
+use sim::{DagBuilder, Platform, PlatformSpec, TaskId, TaskSpec};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::Write;
+
+/// Schema versions this reader accepts.
+pub const VERSIONS: &[&str] = &["1.4", "1.5", "1.6"];
+
+/// Whether JSON text looks like a WfCommons instance (it has top-level
+/// `workflow` and `schemaVersion` keys) rather than schedlab JSON.
+///
+/// # Errors
+/// A [`ParseError::Line`] when the text is not valid JSON.
+pub fn sniff(text: &str) -> Result<bool, ParseError> {
+    #[derive(Deserialize)]
+    struct Probe {
+        #[serde(rename = "schemaVersion")]
+        schema_version: Option<IgnoredAny>,
+        workflow: Option<IgnoredAny>,
+    }
+    if text.trim().is_empty() {
+        return Err(ParseError::Empty);
+    }
+    let probe: Probe = serde_json::from_str(text).map_err(|e| json_error(&e))?;
+    Ok(probe.schema_version.is_some() && probe.workflow.is_some())
+}
+
+#[derive(Deserialize)]
+struct Header {
+    #[serde(rename = "schemaVersion")]
+    schema_version: Value,
+    #[serde(default)]
+    name: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Doc15 {
+    workflow: Workflow15,
+}
+
+#[derive(Deserialize)]
+struct Workflow15 {
+    specification: Spec15,
+    #[serde(default)]
+    execution: Option<Exec15>,
+}
+
+#[derive(Deserialize)]
+struct Spec15 {
+    tasks: Vec<SpecTask15>,
+    #[serde(default)]
+    files: Vec<File15>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SpecTask15 {
+    name: String,
+    id: String,
+    #[serde(default)]
+    parents: Vec<String>,
+    #[serde(default)]
+    children: Vec<String>,
+    #[serde(default)]
+    input_files: Vec<String>,
+    #[serde(default)]
+    output_files: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct File15 {
+    id: String,
+    size_in_bytes: f64,
+}
+
+#[derive(Deserialize)]
+struct Exec15 {
+    #[serde(default)]
+    tasks: Vec<ExecTask15>,
+    #[serde(default)]
+    machines: Vec<Machine15>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ExecTask15 {
+    id: String,
+    runtime_in_seconds: f64,
+    #[serde(default)]
+    machines: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Machine15 {
+    node_name: String,
+    #[serde(default)]
+    cpu: Option<Cpu15>,
+}
+
+#[derive(Deserialize)]
+struct Cpu15 {
+    #[serde(default, rename = "coreCount")]
+    core_count: Option<f64>,
+    #[serde(default, rename = "speedInMHz")]
+    speed_in_mhz: Option<f64>,
+}
+
+#[derive(Deserialize)]
+struct Doc14 {
+    workflow: Workflow14,
+}
+
+#[derive(Deserialize)]
+struct Workflow14 {
+    tasks: Vec<Task14>,
+    #[serde(default)]
+    machines: Vec<Machine14>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Task14 {
+    name: String,
+    #[serde(default)]
+    category: Option<String>,
+    #[serde(default)]
+    parents: Vec<String>,
+    #[serde(default)]
+    children: Vec<String>,
+    #[serde(default)]
+    files: Vec<File14>,
+    runtime_in_seconds: f64,
+    #[serde(default)]
+    machine: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct File14 {
+    link: String,
+    name: String,
+    size_in_bytes: f64,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Machine14 {
+    node_name: String,
+    #[serde(default)]
+    cpu: Option<Cpu14>,
+}
+
+#[derive(Deserialize)]
+struct Cpu14 {
+    #[serde(default)]
+    count: Option<f64>,
+    #[serde(default)]
+    speed: Option<f64>,
+}
+
+/// One task, whatever the schema version.
+struct Task {
+    key: String,
+    kind: String,
+    runtime: Option<f64>,
+    machine: Option<String>,
+    parents: Vec<String>,
+    children: Vec<String>,
+    inputs: Vec<String>,
+    outputs: Vec<String>,
+}
+
+/// One machine, whatever the schema version.
+struct Machine {
+    name: String,
+    cores: Option<f64>,
+    mhz: Option<f64>,
+}
+
+/// The version-independent content of an instance.
+struct Instance {
+    tasks: Vec<Task>,
+    sizes: HashMap<String, f64>,
+    machines: Vec<Machine>,
+    /// Whether 1.5 file references must resolve in `sizes` (1.4 carries sizes inline).
+    check_files: bool,
+}
+
+/// Parses a WfCommons instance. `default_name` names it when the file does not.
+///
+/// # Errors
+/// A [`ParseError`] naming the line (syntax, missing or mistyped fields), the
+/// `schemaVersion` (unsupported) or the task and field at fault.
+pub fn parse(text: &str, default_name: &str) -> Result<Workload, ParseError> {
+    if text.trim().is_empty() {
+        return Err(ParseError::Empty);
+    }
+    let header: Header = serde_json::from_str(text).map_err(|e| json_error(&e))?;
+    let version = match &header.schema_version {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let instance = match version.as_str() {
+        "1.4" => from_14(serde_json::from_str(text).map_err(|e| json_error(&e))?),
+        "1.5" | "1.6" => from_15(serde_json::from_str(text).map_err(|e| json_error(&e))?),
+        _ => {
+            return Err(ParseError::field(
+                "schemaVersion",
+                format!("unsupported version {version:?} (supported: {})", VERSIONS.join(", ")),
+            ));
+        }
+    };
+    let name = header.name.unwrap_or_else(|| default_name.to_owned());
+    build(instance, name)
+}
+
+/// The kind of a 1.5 task: its name when that is not just the id, else the
+/// id without a trailing `_ID0000001` or `_00001` counter.
+fn kind_15(name: &str, id: &str) -> String {
+    if name != id {
+        return name.to_owned();
+    }
+    match id.rsplit_once('_') {
+        Some((stem, counter))
+            if !stem.is_empty()
+                && !counter.is_empty()
+                && counter.trim_start_matches("ID").chars().all(|c| c.is_ascii_digit()) =>
+        {
+            stem.to_owned()
+        }
+        _ => id.to_owned(),
+    }
+}
+
+fn from_15(doc: Doc15) -> Instance {
+    let spec = doc.workflow.specification;
+    let (runs, machines) = match doc.workflow.execution {
+        Some(exec) => {
+            let runs: HashMap<String, (f64, Option<String>)> = exec
+                .tasks
+                .into_iter()
+                .map(|t| (t.id, (t.runtime_in_seconds, t.machines.into_iter().next())))
+                .collect();
+            (Some(runs), exec.machines)
+        }
+        None => (None, Vec::new()),
+    };
+    let tasks = spec
+        .tasks
+        .into_iter()
+        .map(|t| {
+            let run = runs.as_ref().map(|r| r.get(&t.id).cloned());
+            let (runtime, machine) = match run {
+                None => (Some(0.0), None),
+                Some(None) => (None, None),
+                Some(Some((runtime, machine))) => (Some(runtime), machine),
+            };
+            Task {
+                kind: kind_15(&t.name, &t.id),
+                key: t.id,
+                runtime,
+                machine,
+                parents: t.parents,
+                children: t.children,
+                inputs: t.input_files,
+                outputs: t.output_files,
+            }
+        })
+        .collect();
+    Instance {
+        tasks,
+        sizes: spec.files.into_iter().map(|f| (f.id, f.size_in_bytes)).collect(),
+        machines: machines
+            .into_iter()
+            .map(|m| Machine {
+                name: m.node_name,
+                cores: m.cpu.as_ref().and_then(|c| c.core_count),
+                mhz: m.cpu.as_ref().and_then(|c| c.speed_in_mhz),
+            })
+            .collect(),
+        check_files: true,
+    }
+}
+
+fn from_14(doc: Doc14) -> Instance {
+    let mut sizes = HashMap::new();
+    let tasks = doc
+        .workflow
+        .tasks
+        .into_iter()
+        .map(|t| {
+            let (mut inputs, mut outputs) = (Vec::new(), Vec::new());
+            for f in t.files {
+                match f.link.as_str() {
+                    "input" => inputs.push(f.name.clone()),
+                    "output" => outputs.push(f.name.clone()),
+                    _ => {}
+                }
+                sizes.entry(f.name).or_insert(f.size_in_bytes);
+            }
+            Task {
+                kind: t.category.unwrap_or_else(|| kind_15(&t.name, &t.name)),
+                key: t.name,
+                runtime: Some(t.runtime_in_seconds),
+                machine: t.machine,
+                parents: t.parents,
+                children: t.children,
+                inputs,
+                outputs,
+            }
+        })
+        .collect();
+    Instance {
+        tasks,
+        sizes,
+        machines: doc
+            .workflow
+            .machines
+            .into_iter()
+            .map(|m| Machine {
+                name: m.node_name,
+                cores: m.cpu.as_ref().and_then(|c| c.count),
+                mhz: m.cpu.as_ref().and_then(|c| c.speed),
+            })
+            .collect(),
+        check_files: false,
+    }
+}
+
+fn build(instance: Instance, name: String) -> Result<Workload, ParseError> {
+    let Instance {
+        tasks,
+        sizes,
+        machines,
+        check_files,
+    } = instance;
+    let task_ctx = |key: &str| format!("task {key:?}");
+
+    let mut mhz: HashMap<&str, f64> = HashMap::new();
+    for m in &machines {
+        if let Some(s) = m.mhz.filter(|s| s.is_finite() && *s > 0.0) {
+            mhz.entry(m.name.as_str()).or_insert(s);
+        }
+    }
+    let reference_mhz = mhz.values().copied().fold(0.0f64, f64::max);
+
+    let mut ids: HashMap<&str, TaskId> = HashMap::with_capacity(tasks.len());
+    let mut b = DagBuilder::with_capacity(tasks.len(), tasks.len());
+    for t in &tasks {
+        let runtime = t
+            .runtime
+            .ok_or_else(|| ParseError::field(task_ctx(&t.key), "no runtimeInSeconds in workflow.execution.tasks"))?;
+        let factor = t
+            .machine
+            .as_deref()
+            .and_then(|m| mhz.get(m))
+            .map_or(1.0, |s| s / reference_mhz);
+        let id = b.add_task(TaskSpec::new(t.key.clone(), runtime * factor).kind(t.kind.clone()));
+        if ids.insert(t.key.as_str(), id).is_some() {
+            return Err(ParseError::field(task_ctx(&t.key), "duplicate task id"));
+        }
+    }
+    let lookup = |t: &Task, field: &str, other: &str| {
+        ids.get(other)
+            .copied()
+            .ok_or_else(|| ParseError::field(task_ctx(&t.key), format!("{field}: unknown task {other:?}")))
+    };
+    let mut bytes: HashMap<(TaskId, TaskId), f64> = HashMap::new();
+    let mut order: Vec<(TaskId, TaskId)> = Vec::new();
+    for t in &tasks {
+        let me = lookup(t, "id", &t.key)?;
+        for p in &t.parents {
+            let pair = (lookup(t, "parents", p)?, me);
+            if bytes.insert(pair, 0.0).is_none() {
+                order.push(pair);
+            }
+        }
+        for c in &t.children {
+            let pair = (me, lookup(t, "children", c)?);
+            if bytes.insert(pair, 0.0).is_none() {
+                order.push(pair);
+            }
+        }
+    }
+    let mut producers: HashMap<&str, Vec<TaskId>> = HashMap::new();
+    for t in &tasks {
+        let me = lookup(t, "id", &t.key)?;
+        for f in &t.outputs {
+            let list = producers.entry(f.as_str()).or_default();
+            if !list.contains(&me) {
+                list.push(me);
+            }
+        }
+    }
+    for t in &tasks {
+        let me = lookup(t, "id", &t.key)?;
+        let mut seen: HashSet<&str> = HashSet::new();
+        for f in t.inputs.iter().chain(&t.outputs) {
+            if check_files && !sizes.contains_key(f) {
+                return Err(ParseError::field(
+                    task_ctx(&t.key),
+                    format!("file {f:?} is not in workflow.specification.files"),
+                ));
+            }
+        }
+        for f in &t.inputs {
+            if !seen.insert(f.as_str()) {
+                continue;
+            }
+            let size = sizes.get(f).copied().unwrap_or(0.0);
+            for &p in producers.get(f.as_str()).into_iter().flatten() {
+                if let Some(total) = bytes.get_mut(&(p, me)) {
+                    *total += size;
+                }
+            }
+        }
+    }
+    for pair in order {
+        b.add_edge(pair.0, pair.1, bytes.get(&pair).copied().unwrap_or(0.0));
+    }
+    let dag = b.build()?;
+    let platform = platform(&machines, reference_mhz, &name)?;
+    Ok(Workload { dag, platform, name })
+}
+
+fn platform(machines: &[Machine], reference_mhz: f64, name: &str) -> Result<Option<Platform>, ParseError> {
+    let mut nodes: Vec<NodeSpec> = Vec::new();
+    for (i, m) in machines.iter().enumerate() {
+        if nodes.iter().any(|n| n.name == m.name) {
+            continue;
+        }
+        let cores = match m.cores {
+            None => 1,
+            Some(c) if c.is_finite() && c >= 1.0 && c <= f64::from(u32::MAX) => c.ceil() as u32,
+            Some(c) => {
+                return Err(ParseError::field(
+                    format!("machines[{i}] {:?}", m.name),
+                    format!("cpu core count must be >= 1, got {c}"),
+                ));
+            }
+        };
+        let speed = match m.mhz {
+            Some(s) if s.is_finite() && s > 0.0 && reference_mhz > 0.0 => s / reference_mhz,
+            _ => 1.0,
+        };
+        nodes.push(NodeSpec {
+            name: m.name.clone(),
+            count: 1,
+            cores,
+            speed,
+            kind_speed: BTreeMap::new(),
+            power: PowerModel {
+                idle_w: 100.0,
+                busy_core_w: 10.0,
+                dvfs: Vec::new(),
+            },
+            group: None,
+            nic_bandwidth: None,
+        });
+    }
+    if nodes.is_empty() {
+        return Ok(None);
+    }
+    let spec = PlatformSpec {
+        name: name.to_owned(),
+        network: NetworkSpec::Dedicated {
+            latency: 0.0,
+            bandwidth: REFERENCE_BANDWIDTH,
+            bandwidth_matrix: None,
+        },
+        nodes,
+    };
+    Ok(Some(Platform::new(spec)?))
+}
+
+/// Writes `workload` as a WfFormat 1.5 instance (see the module docs).
+///
+/// # Errors
+/// Any I/O error of `out`.
+pub fn write(workload: &Workload, out: &mut impl Write) -> std::io::Result<()> {
+    let dag = &workload.dag;
+    let tasks = dag.tasks();
+    let name = |id: TaskId| tasks.get(id.index()).map_or("", |t| t.name.as_str());
+    let file_id = |e: &sim::Edge| format!("{}#{}", name(e.src), name(e.dst));
+    let spec_tasks: Vec<Value> = dag
+        .task_ids()
+        .map(|id| {
+            let t = dag.task(id);
+            let edge = |e: &sim::EdgeId| dag.edge(*e);
+            json!({
+                "name": dag.kind_name(t.kind),
+                "id": t.name,
+                "parents": dag.predecessors(id).map(name).collect::<Vec<_>>(),
+                "children": dag.successors(id).map(name).collect::<Vec<_>>(),
+                "inputFiles": dag.in_edges(id).iter().map(|e| file_id(edge(e))).collect::<Vec<_>>(),
+                "outputFiles": dag.out_edges(id).iter().map(|e| file_id(edge(e))).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let files: Vec<Value> = dag
+        .edges()
+        .iter()
+        .map(|e| json!({ "id": file_id(e), "sizeInBytes": e.bytes.round() as u64 }))
+        .collect();
+    let exec_tasks: Vec<Value> = tasks
+        .iter()
+        .map(|t| json!({ "id": t.name, "runtimeInSeconds": t.work }))
+        .collect();
+    let mut execution = json!({
+        "makespanInSeconds": crate::stats(dag).critical_path,
+        "executedAt": "1970-01-01T00:00:00Z",
+        "tasks": exec_tasks,
+    });
+    if let (Some(platform), Some(map)) = (&workload.platform, execution.as_object_mut()) {
+        let machines: Vec<Value> = platform
+            .nodes()
+            .iter()
+            .map(|n| {
+                json!({
+                    "nodeName": n.name,
+                    "cpu": { "coreCount": n.cores, "speedInMHz": (n.speed * 1000.0).round() as u64 },
+                })
+            })
+            .collect();
+        map.insert("machines".to_owned(), Value::Array(machines));
+    }
+    let doc = json!({
+        "name": workload.name,
+        "description": "exported by schedlab",
+        "schemaVersion": "1.5",
+        "author": { "name": "schedlab", "email": "schedlab@localhost" },
+        "workflow": {
+            "specification": { "tasks": spec_tasks, "files": files },
+            "execution": execution,
+        },
+    });
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    out.write_all(b"\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_drop_the_counter() {
+        assert_eq!(kind_15("mProject_ID0000001", "mProject_ID0000001"), "mProject");
+        assert_eq!(
+            kind_15("cpuhog_chain_00000001", "cpuhog_chain_00000001"),
+            "cpuhog_chain"
+        );
+        assert_eq!(kind_15("FASTQC", "FASTQC_2"), "FASTQC");
+        assert_eq!(kind_15("x", "x"), "x");
+    }
+
+    #[test]
+    fn files_become_edge_bytes() {
+        let text = r#"{"schemaVersion": "1.5", "name": "w", "workflow": {
+          "specification": {
+            "tasks": [
+              {"name": "a", "id": "a", "parents": [], "children": ["b"], "outputFiles": ["f", "g"]},
+              {"name": "b", "id": "b", "parents": ["a"], "children": [], "inputFiles": ["f", "g", "in"]}],
+            "files": [{"id": "f", "sizeInBytes": 1000}, {"id": "g", "sizeInBytes": 24},
+                      {"id": "in", "sizeInBytes": 5}]},
+          "execution": {"makespanInSeconds": 3, "executedAt": "x",
+            "tasks": [{"id": "a", "runtimeInSeconds": 2, "machines": ["slow"]},
+                      {"id": "b", "runtimeInSeconds": 1, "machines": ["fast"]}],
+            "machines": [{"nodeName": "slow", "cpu": {"coreCount": 4, "speedInMHz": 1000}},
+                         {"nodeName": "fast", "cpu": {"coreCount": 8, "speedInMHz": 2000}}]}}}"#;
+        let w = parse(text, "x").unwrap();
+        assert_eq!(w.name, "w");
+        assert_eq!(w.dag.edges()[0].bytes, 1024.0);
+        assert_eq!(w.dag.tasks()[0].work, 1.0);
+        assert_eq!(w.dag.tasks()[1].work, 1.0);
+        let p = w.platform.unwrap();
+        assert_eq!(p.nodes()[0].speed, 0.5);
+        assert_eq!(p.nodes()[1].cores, 8);
+    }
+
+    #[test]
+    fn unknown_version_is_named() {
+        let e = parse(r#"{"schemaVersion": "1.3", "workflow": {}}"#, "x").unwrap_err();
+        assert!(
+            e.to_string().starts_with("schemaVersion: unsupported version \"1.3\""),
+            "{e}"
+        );
+    }
+}
