@@ -23,30 +23,43 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod batch;
 mod cpop;
+mod dls;
+mod etf;
 mod fastest_node;
 mod heft;
 mod hlfet;
 pub mod list;
+mod lookahead;
+mod max_min;
 mod mcp;
 mod mct;
 mod met;
+mod min_min;
 mod olb;
 mod online_eft;
 pub mod peft;
 mod random;
 pub mod rank;
 pub mod registry;
+mod sufferage;
 pub mod timeline;
 
 pub use cpop::Cpop;
+pub use dls::Dls;
+pub use etf::Etf;
 pub use fastest_node::FastestNode;
 pub use heft::Heft;
 pub use hlfet::Hlfet;
+pub use lookahead::LookaheadHeft;
+pub use max_min::MaxMin;
 pub use mcp::Mcp;
 pub use mct::Mct;
 pub use met::Met;
+pub use min_min::MinMin;
 pub use olb::Olb;
 pub use online_eft::OnlineEft;
 pub use peft::Peft;
 pub use random::Random;
+pub use sufferage::Sufferage;

@@ -126,6 +126,14 @@ impl<'c, 'a> ListPlanner<'c, 'a> {
         });
     }
 
+    /// Undoes [`ListPlanner::place`] of `task` with the same `candidate`
+    /// (for tentative placements, as in lookahead).
+    pub fn unplace(&mut self, task: TaskId, candidate: &Candidate) {
+        let duration = candidate.end - candidate.slot.start;
+        self.timelines.release(candidate.node, &candidate.slot, duration);
+        self.placed[task.index()] = None;
+    }
+
     /// Places `task` at its earliest finish over all nodes.
     pub fn place_best(&mut self, task: TaskId) {
         if let Some(c) = self.best(task) {

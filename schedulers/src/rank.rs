@@ -68,11 +68,17 @@ pub fn order_by_decreasing(costs: &CostModel<'_>, priority: &[f64]) -> Vec<TaskI
 /// task counting only mean execution times, `sl(t) = w̄(t) + max over
 /// successors s of sl(s)`. Indexed by task. O(n·p + e).
 pub fn static_level(costs: &CostModel<'_>) -> Vec<f64> {
-    let dag = costs.dag();
+    let weights: Vec<f64> = costs.dag().task_ids().map(|t| costs.mean_exec_secs(t)).collect();
+    static_level_with(costs.dag(), &weights)
+}
+
+/// Static level with given per-task `weights` (seconds, indexed by task):
+/// `sl(t) = weights[t] + max over successors s of sl(s)`. O(n + e).
+pub fn static_level_with(dag: &Dag, weights: &[f64]) -> Vec<f64> {
     let mut level = vec![0.0f64; dag.task_count()];
     for &t in dag.topological_order().iter().rev() {
         let tail = dag.successors(t).map(|s| level[s.index()]).fold(0.0, f64::max);
-        level[t.index()] = costs.mean_exec_secs(t) + tail;
+        level[t.index()] = weights[t.index()] + tail;
     }
     level
 }

@@ -5,7 +5,10 @@
 //! `NAME:key=value,…`. Unknown names and unknown or malformed parameters are
 //! errors that list what is valid; nothing is silently ignored.
 
-use crate::{Cpop, FastestNode, Heft, Hlfet, Mcp, Mct, Met, Olb, OnlineEft, Peft, Random};
+use crate::{
+    Cpop, Dls, Etf, FastestNode, Heft, Hlfet, LookaheadHeft, MaxMin, Mcp, Mct, Met, MinMin, Olb, OnlineEft, Peft,
+    Random, Sufferage,
+};
 use sim::Scheduler;
 use std::collections::BTreeMap;
 use thiserror::Error;
@@ -157,6 +160,13 @@ static REGISTRY: &[SchedulerInfo] = &[
         build: |_, _| Ok(Box::new(Peft)),
     },
     SchedulerInfo {
+        name: "lookahead-heft",
+        nature: Nature::Static,
+        description: "HEFT choosing each node by its children's earliest finish (Bittencourt et al. 2010)",
+        params: &[],
+        build: |_, _| Ok(Box::new(LookaheadHeft)),
+    },
+    SchedulerInfo {
         name: "mcp",
         nature: Nature::Static,
         description: "Modified Critical Path, ALAP order + earliest start with insertion (Wu & Gajski 1990)",
@@ -169,6 +179,41 @@ static REGISTRY: &[SchedulerInfo] = &[
         description: "Highest Level First with Estimated Times, static level + earliest start (Adam et al. 1974)",
         params: &[],
         build: |_, _| Ok(Box::new(Hlfet)),
+    },
+    SchedulerInfo {
+        name: "etf",
+        nature: Nature::Static,
+        description: "Earliest Time First, earliest-start (task, node) pair (Hwang et al. 1989)",
+        params: &[],
+        build: |_, _| Ok(Box::new(Etf)),
+    },
+    SchedulerInfo {
+        name: "dls",
+        nature: Nature::Static,
+        description: "Dynamic Level Scheduling, highest SL - EST + delta pair (Sih & Lee 1993)",
+        params: &[],
+        build: |_, _| Ok(Box::new(Dls)),
+    },
+    SchedulerInfo {
+        name: "min-min",
+        nature: Nature::Static,
+        description: "Min-Min on the ready set, smallest earliest completion first (Ibarra & Kim 1977)",
+        params: &[],
+        build: |_, _| Ok(Box::new(MinMin)),
+    },
+    SchedulerInfo {
+        name: "max-min",
+        nature: Nature::Static,
+        description: "Max-Min on the ready set, largest earliest completion first (Ibarra & Kim 1977)",
+        params: &[],
+        build: |_, _| Ok(Box::new(MaxMin)),
+    },
+    SchedulerInfo {
+        name: "sufferage",
+        nature: Nature::Static,
+        description: "Sufferage on the ready set, largest second-best minus best first (Maheswaran et al. 1999)",
+        params: &[],
+        build: |_, _| Ok(Box::new(Sufferage)),
     },
     SchedulerInfo {
         name: "mct",

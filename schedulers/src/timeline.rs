@@ -99,6 +99,21 @@ impl Timelines {
         }
     }
 
+    /// Undoes [`Timelines::reserve`] of the same `slot` and `duration`; a
+    /// reservation that is not there is left alone.
+    pub fn release(&mut self, node: NodeId, slot: &Slot, duration: SimDuration) {
+        let busy = Busy {
+            start: slot.start,
+            end: slot.start + duration,
+        };
+        for &lane in &slot.lanes {
+            let lane = &mut self.lanes[node.index()][lane as usize];
+            if let Ok(at) = lane.binary_search(&busy) {
+                lane.remove(at);
+            }
+        }
+    }
+
     /// When the last reservation on `node` ends.
     pub fn node_end(&self, node: NodeId) -> SimTime {
         self.lanes[node.index()]

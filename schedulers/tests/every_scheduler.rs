@@ -52,10 +52,11 @@ fn every_scheduler_passes_the_checker_on_random_dags() {
             for sigma in [0.0, 0.3] {
                 for info in schedulers::registry::all() {
                     let mut s = schedulers::registry::create(info.name, round).unwrap();
-                    let config = SimConfig {
+                    let mut config = SimConfig {
                         noise: Noise::lognormal(sigma),
-                        seed: round,
+                        ..SimConfig::default()
                     };
+                    config.seed = round;
                     let what = format!(
                         "{} on {preset}:{n_nodes}, {n_tasks} tasks, σ {sigma}, round {round}",
                         info.name

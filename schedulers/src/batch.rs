@@ -1,0 +1,206 @@
+//! The core shared by static "pick a (task, node) pair" list schedulers:
+//! Min-Min, Max-Min, Sufferage, ETF and DLS.
+//!
+//! Unlike HEFT-style planners, these choose the next task *and* its node
+//! together, by looking at every ready task (all predecessors planned) on
+//! every node. Nodes are used without insertion: a task starts on a node
+//! after everything already planned there, so a node's availability only
+//! grows. That makes the bookkeeping incremental:
+//! - when a task becomes ready, its data-ready time and execution time on
+//!   every node are computed once, O(k·p) for in-degree k;
+//! - when a task is planned on node `q`, only the scores on `q` of the other
+//!   ready tasks change, and only for the worse, so each is updated in O(1),
+//!   and a task's best and second-best nodes are recomputed (O(p)) only if
+//!   `q` was one of them;
+//! - each step scans the ready set once to pick the task, O(r).
+//!
+//! Total: O(n·r + e·p + n·p) where r is the largest ready set (r ≤ n, so
+//! O(n²) in the worst case of a DAG with ~n independent tasks; about 10^8
+//! cheap steps at 10^4 tasks), plus the timeline search for each placement.
+
+use crate::list::ListPlanner;
+use crate::rank;
+use sim::{CostModel, Decisions, NodeId, SimDuration, SimTime, TaskId};
+
+/// How a (task, node) pair is scored and how tasks are compared.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Rule {
+    /// Smallest earliest completion first.
+    MinMin,
+    /// Largest earliest completion first.
+    MaxMin,
+    /// Largest gap between the second-best and best completion first.
+    Sufferage,
+    /// Earliest start first, ties by higher static level.
+    Etf,
+    /// Highest dynamic level `SL(t) − EST(t, p) + Δ(t, p)` first.
+    Dls,
+}
+
+/// A score, lower is better, compared lexicographically (nanoseconds).
+type Score = (i64, i64);
+
+/// A ready task's cached state.
+struct Entry {
+    task: TaskId,
+    cores: u32,
+    /// Per node: data-ready time, or `None` if the node has too few cores.
+    ready: Vec<Option<SimTime>>,
+    /// Per node: execution time.
+    exec: Vec<SimDuration>,
+    /// Per node: current score.
+    score: Vec<Option<Score>>,
+    /// Best node and its score.
+    best: Option<(Score, NodeId)>,
+    /// Second-best score over the other nodes.
+    second: Option<Score>,
+}
+
+/// Plans every task of `costs`' DAG by `rule` and emits the plan.
+pub(crate) fn plan(costs: &CostModel<'_>, rule: Rule, out: &mut Decisions) {
+    let dag = costs.dag();
+    let platform = costs.platform();
+    let n_nodes = platform.node_count();
+    let to_ns = |secs: f64| SimDuration::from_secs_f64(secs).as_nanos() as i64;
+    // Per-task static terms of the score.
+    let level: Vec<i64> = match rule {
+        Rule::Etf => rank::static_level(costs).into_iter().map(to_ns).collect(),
+        Rule::Dls => {
+            let median: Vec<f64> = dag.task_ids().map(|t| median_exec_secs(costs, t)).collect();
+            rank::static_level_with(dag, &median).into_iter().map(to_ns).collect()
+        }
+        _ => Vec::new(),
+    };
+    let median: Vec<i64> = match rule {
+        Rule::Dls => dag.task_ids().map(|t| to_ns(median_exec_secs(costs, t))).collect(),
+        _ => Vec::new(),
+    };
+    let score_of = |task: TaskId, start: SimTime, exec: SimDuration| -> Score {
+        let (start, end) = (start.as_nanos() as i64, (start + exec).as_nanos() as i64);
+        match rule {
+            Rule::MinMin | Rule::MaxMin | Rule::Sufferage => (end, 0),
+            Rule::Etf => (start, end),
+            Rule::Dls => {
+                // −DL = EST − SL − (w_median − w), with Δ = w_median − w.
+                let delta = median[task.index()] - exec.as_nanos() as i64;
+                (start - level[task.index()] - delta, end)
+            }
+        }
+    };
+    let task_key = |e: &Entry| -> Option<Score> {
+        let (best, _) = e.best?;
+        Some(match rule {
+            Rule::MinMin | Rule::Dls => best,
+            Rule::MaxMin => (-best.0, 0),
+            Rule::Sufferage => {
+                let sufferage = e.second.map_or(i64::MAX, |s| s.0 - best.0);
+                (-sufferage, best.0)
+            }
+            Rule::Etf => (best.0, -level[e.task.index()]),
+        })
+    };
+
+    let mut planner = ListPlanner::new(costs, false);
+    let mut waiting: Vec<u32> = dag.task_ids().map(|t| dag.in_edges(t).len() as u32).collect();
+    let mut ready: Vec<Entry> = Vec::new();
+    let new_entry = |planner: &ListPlanner<'_, '_>, task: TaskId| -> Entry {
+        let cores = dag.task(task).parallelism.min_cores;
+        let mut e = Entry {
+            task,
+            cores,
+            ready: Vec::with_capacity(n_nodes),
+            exec: Vec::with_capacity(n_nodes),
+            score: Vec::with_capacity(n_nodes),
+            best: None,
+            second: None,
+        };
+        for q in platform.node_ids() {
+            let hosts = platform.node(q).cores >= cores;
+            let at = hosts.then(|| planner.data_ready(task, q));
+            let exec = costs.exec_time(task, q);
+            e.ready.push(at);
+            e.exec.push(exec);
+            e.score
+                .push(at.map(|at| score_of(task, at.max(planner.available(q, cores)), exec)));
+        }
+        summarise(&mut e);
+        e
+    };
+    for t in dag.entry_tasks() {
+        ready.push(new_entry(&planner, t));
+    }
+    while !ready.is_empty() {
+        let pick = ready
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| task_key(e).map(|k| (k, e.task, i)))
+            .min();
+        let Some((_, task, i)) = pick else { break };
+        let entry = ready.swap_remove(i);
+        let Some((_, node)) = entry.best else { break };
+        let Some(candidate) = planner.candidate(task, node) else {
+            break;
+        };
+        planner.place(task, candidate);
+        // Only `node` got busier: rescore it for the others.
+        let mut available: Vec<(u32, SimTime)> = Vec::new();
+        for e in &mut ready {
+            let Some(at) = e.ready[node.index()] else { continue };
+            let free = match available.iter().find(|(c, _)| *c == e.cores) {
+                Some(&(_, free)) => free,
+                None => {
+                    let free = planner.available(node, e.cores);
+                    available.push((e.cores, free));
+                    free
+                }
+            };
+            let new = score_of(e.task, at.max(free), e.exec[node.index()]);
+            let old = e.score[node.index()].replace(new);
+            let was_top = e.best.is_some_and(|(_, n)| n == node) || e.second == old;
+            if was_top && old != Some(new) {
+                summarise(e);
+            }
+        }
+        for s in dag.successors(task) {
+            waiting[s.index()] -= 1;
+            if waiting[s.index()] == 0 {
+                ready.push(new_entry(&planner, s));
+            }
+        }
+    }
+    planner.emit(out);
+}
+
+/// Recomputes the best node (ties: lowest id) and second-best score of `e`.
+fn summarise(e: &mut Entry) {
+    e.best = None;
+    e.second = None;
+    for (q, score) in e.score.iter().enumerate() {
+        let Some(score) = *score else { continue };
+        match e.best {
+            Some((b, _)) if score >= b => {
+                if e.second.is_none_or(|s| score < s) {
+                    e.second = Some(score);
+                }
+            }
+            _ => {
+                e.second = e.best.map(|(b, _)| b);
+                e.best = Some((score, NodeId::new(q)));
+            }
+        }
+    }
+}
+
+/// Median execution seconds of `task` over the nodes that can host it (the
+/// lower median for an even count), as DLS's `w*(t)`.
+fn median_exec_secs(costs: &CostModel<'_>, task: TaskId) -> f64 {
+    let cores = costs.dag().task(task).parallelism.min_cores;
+    let platform = costs.platform();
+    let mut times: Vec<f64> = platform
+        .node_ids()
+        .filter(|&q| platform.node(q).cores >= cores)
+        .map(|q| costs.exec_secs(task, q, cores, 0))
+        .collect();
+    times.sort_unstable_by(f64::total_cmp);
+    times.get(times.len().saturating_sub(1) / 2).copied().unwrap_or(0.0)
+}

@@ -1,0 +1,27 @@
+//! Min-Min.
+//!
+//! Ibarra, Kim, "Heuristic algorithms for scheduling independent tasks on
+//! nonidentical processors", JACM 24(2), 1977; Braun et al., JPDC 61(6), 2001;
+//! applied to DAGs on the ready set as in SAGA.
+//! Static. Each step computes, for every ready task, its earliest completion
+//! over all nodes (no insertion), and plans the task whose earliest
+//! completion is smallest on that node (ties: lower task id, lower node id).
+//! Complexity: O(n·r + e·p) with r the largest ready set (O(n²) worst case),
+//! see [`crate::batch`]; plus the timeline search.
+
+use crate::batch::{self, Rule};
+use sim::{Decisions, Scheduler, SimView};
+
+#[doc = "See the module documentation."]
+#[derive(Debug, Clone, Default)]
+pub struct MinMin;
+
+impl Scheduler for MinMin {
+    fn name(&self) -> &str {
+        "min-min"
+    }
+
+    fn plan(&mut self, view: &SimView<'_>, out: &mut Decisions) {
+        batch::plan(view.costs(), Rule::MinMin, out);
+    }
+}
