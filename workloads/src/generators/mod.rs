@@ -11,8 +11,21 @@
 //! communication-to-computation ratio at
 //! [`REFERENCE_BANDWIDTH`](sim::presets::REFERENCE_BANDWIDTH) is `ccr`.
 
+pub mod cholesky;
+pub mod erdos_renyi;
+pub mod fft;
+pub mod fork_join;
+pub mod gaussian;
 pub mod layered;
+pub mod lu;
+pub mod map_reduce;
+pub mod pipeline;
+pub mod stencil;
+pub mod topcuoglu;
+pub mod trees;
+pub mod wavefront;
 
+use rand::RngExt as _;
 use rand::SeedableRng as _;
 use rand_chacha::ChaCha8Rng;
 use sim::{Dag, DagError};
@@ -61,7 +74,22 @@ pub enum GenError {
 }
 
 /// Names of the generators [`generate`] knows.
-pub const KINDS: &[&str] = &["layered"];
+pub const KINDS: &[&str] = &[
+    "layered",
+    "topcuoglu",
+    "erdos-renyi",
+    "fork-join",
+    "in-tree",
+    "out-tree",
+    "pipeline",
+    "gaussian",
+    "fft",
+    "cholesky",
+    "lu",
+    "stencil",
+    "wavefront",
+    "map-reduce",
+];
 
 /// Generates the DAG described by `spec` with random stream `seed`.
 ///
@@ -81,6 +109,19 @@ pub fn generate(spec: &str, seed: u64) -> Result<Dag, GenError> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let builder = match kind {
         "layered" => layered::generate(&mut params, &mut rng)?,
+        "topcuoglu" => topcuoglu::generate(&mut params, &mut rng)?,
+        "erdos-renyi" => erdos_renyi::generate(&mut params, &mut rng)?,
+        "fork-join" => fork_join::generate(&mut params, &mut rng)?,
+        "in-tree" => trees::generate(&mut params, &mut rng, trees::Direction::In)?,
+        "out-tree" => trees::generate(&mut params, &mut rng, trees::Direction::Out)?,
+        "pipeline" => pipeline::generate(&mut params, &mut rng)?,
+        "gaussian" => gaussian::generate(&mut params, &mut rng)?,
+        "fft" => fft::generate(&mut params, &mut rng)?,
+        "cholesky" => cholesky::generate(&mut params, &mut rng)?,
+        "lu" => lu::generate(&mut params, &mut rng)?,
+        "stencil" => stencil::generate(&mut params, &mut rng)?,
+        "wavefront" => wavefront::generate(&mut params, &mut rng)?,
+        "map-reduce" => map_reduce::generate(&mut params, &mut rng)?,
         _ => {
             return Err(GenError::UnknownKind {
                 kind: kind.to_owned(),
@@ -206,6 +247,62 @@ impl Params {
                 valid: self.known.join(", "),
             }),
         }
+    }
+}
+
+/// The `work` and `ccr` keys shared by the structured generators, and the
+/// draws they imply: a task's work is `factor × work × U[0.5, 1.5]` (the factor
+/// weighs task kinds, e.g. by flop count) and an edge's bytes are
+/// `ccr × work × REFERENCE_BANDWIDTH × U[0.5, 1.5]`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Weights {
+    work: f64,
+    mean_bytes: f64,
+}
+
+impl Weights {
+    /// Reads `work` \[1] and `ccr` \[1].
+    pub(crate) fn read(p: &mut Params) -> Result<Weights, GenError> {
+        let work = p.f64("work", 1.0, 0.0..=1e12)?;
+        let ccr = p.f64("ccr", 1.0, 0.0..=1e12)?;
+        Ok(Weights {
+            work,
+            mean_bytes: ccr * work * sim::presets::REFERENCE_BANDWIDTH,
+        })
+    }
+
+    /// Work of a task whose kind weighs `factor`.
+    pub(crate) fn work(&self, rng: &mut ChaCha8Rng, factor: f64) -> f64 {
+        factor * self.work * rng.random_range(0.5..=1.5)
+    }
+
+    /// Bytes of one edge.
+    pub(crate) fn bytes(&self, rng: &mut ChaCha8Rng) -> f64 {
+        self.mean_bytes * rng.random_range(0.5..=1.5)
+    }
+}
+
+/// Test helpers shared by the generators' tests.
+#[cfg(test)]
+pub(crate) mod check {
+    use sim::Dag;
+
+    /// Generates `spec` twice with one seed and once with another: the first
+    /// two must be identical, the third different (when the spec draws anything).
+    pub(crate) fn deterministic(spec: &str) {
+        let a = crate::generate(spec, 11).unwrap();
+        let b = crate::generate(spec, 11).unwrap();
+        let c = crate::generate(spec, 12).unwrap();
+        assert_eq!(a.tasks(), b.tasks(), "{spec}");
+        assert_eq!(a.edges(), b.edges(), "{spec}");
+        assert_ne!(a.tasks(), c.tasks(), "{spec}");
+    }
+
+    /// (tasks, edges, depth, max width) of a generated DAG.
+    pub(crate) fn shape(spec: &str) -> (usize, usize, usize, usize) {
+        let dag: Dag = crate::generate(spec, 1).unwrap();
+        let s = crate::stats(&dag);
+        (s.tasks, s.edges, s.depth, s.max_width)
     }
 }
 
