@@ -24,6 +24,7 @@
 //! ```
 
 mod batch;
+pub mod branch_and_bound;
 mod cpop;
 mod dls;
 mod etf;
@@ -46,6 +47,7 @@ pub mod registry;
 mod sufferage;
 pub mod timeline;
 
+pub use branch_and_bound::BranchAndBound;
 pub use cpop::Cpop;
 pub use dls::Dls;
 pub use etf::Etf;

@@ -5,9 +5,10 @@
 //! `NAME:key=value,…`. Unknown names and unknown or malformed parameters are
 //! errors that list what is valid; nothing is silently ignored.
 
+use crate::branch_and_bound;
 use crate::{
-    Cpop, Dls, Etf, FastestNode, Heft, Hlfet, LookaheadHeft, MaxMin, Mcp, Mct, Met, MinMin, Olb, OnlineEft, Peft,
-    Random, Sufferage,
+    BranchAndBound, Cpop, Dls, Etf, FastestNode, Heft, Hlfet, LookaheadHeft, MaxMin, Mcp, Mct, Met, MinMin, Olb,
+    OnlineEft, Peft, Random, Sufferage,
 };
 use sim::Scheduler;
 use std::collections::BTreeMap;
@@ -242,6 +243,27 @@ static REGISTRY: &[SchedulerInfo] = &[
         description: "every task on the node that runs the whole DAG fastest (serial baseline)",
         params: &[],
         build: |_, _| Ok(Box::new(FastestNode)),
+    },
+    SchedulerInfo {
+        name: "branch-and-bound",
+        nature: Nature::Static,
+        description: "exact depth-first branch and bound for small DAGs; best found if the budget runs out",
+        params: &[
+            ParamInfo {
+                name: "budget",
+                description: "most search nodes to visit (default 200000)",
+            },
+            ParamInfo {
+                name: "max-tasks",
+                description: "larger DAGs get the HEFT-order incumbent without search (default 64)",
+            },
+        ],
+        build: |p, _| {
+            let budget = p.u64_or("budget", branch_and_bound::DEFAULT_BUDGET)?;
+            let max_tasks = p.u64_or("max-tasks", branch_and_bound::DEFAULT_MAX_TASKS as u64)?;
+            let max_tasks = usize::try_from(max_tasks).unwrap_or(usize::MAX);
+            Ok(Box::new(BranchAndBound::new(budget, max_tasks)))
+        },
     },
     SchedulerInfo {
         name: "random",
