@@ -12,7 +12,8 @@
 //!   `workflow.machines` with cpu.count and cpu.speed (MHz).
 //! - Task names are the 1.5 `id` (the 1.4 `name`, which 1.4 parents refer to).
 //!   The kind is the 1.4 `category`; in 1.5 it is the task `name` when that
-//!   differs from the id, else the id without its `_ID0000001`-style suffix.
+//!   differs from the id, else the task's `command.program` when that is one
+//!   word, else the id without its `_ID0000001`-style suffix.
 //! - Edges: the union of `parents` and `children`. An edge carries the bytes of
 //!   the files its parent writes and its child reads. Sizes are **bytes**
 //!   (`sizeInBytes`), used as they are; older WorkflowHub files with a `size`
@@ -134,6 +135,14 @@ struct ExecTask15 {
     runtime_in_seconds: f64,
     #[serde(default)]
     machines: Vec<String>,
+    #[serde(default)]
+    command: Option<Command15>,
+}
+
+#[derive(Deserialize)]
+struct Command15 {
+    #[serde(default)]
+    program: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -261,11 +270,15 @@ pub fn parse(text: &str, default_name: &str) -> Result<Workload, ParseError> {
     build(instance, name)
 }
 
-/// The kind of a 1.5 task: its name when that is not just the id, else the
-/// id without a trailing `_ID0000001` or `_00001` counter.
-fn kind_15(name: &str, id: &str) -> String {
+/// The kind of a 1.5 task: its name when that is not just the id, else its
+/// program when that is one word (Pegasus, Makeflow), else the id without a
+/// trailing `_ID0000001` or `_00001` counter.
+fn kind_15(name: &str, id: &str, program: Option<&str>) -> String {
     if name != id {
         return name.to_owned();
+    }
+    if let Some(program) = program.filter(|p| !p.is_empty() && p.len() <= 64 && !p.contains(char::is_whitespace)) {
+        return program.to_owned();
     }
     match id.rsplit_once('_') {
         Some((stem, counter))
@@ -283,10 +296,14 @@ fn from_15(doc: Doc15) -> Instance {
     let spec = doc.workflow.specification;
     let (runs, machines) = match doc.workflow.execution {
         Some(exec) => {
-            let runs: HashMap<String, (f64, Option<String>)> = exec
+            let runs: HashMap<String, (f64, Option<String>, Option<String>)> = exec
                 .tasks
                 .into_iter()
-                .map(|t| (t.id, (t.runtime_in_seconds, t.machines.into_iter().next())))
+                .map(|t| {
+                    let program = t.command.and_then(|c| c.program);
+                    let machine = t.machines.into_iter().next();
+                    (t.id, (t.runtime_in_seconds, machine, program))
+                })
                 .collect();
             (Some(runs), exec.machines)
         }
@@ -297,13 +314,13 @@ fn from_15(doc: Doc15) -> Instance {
         .into_iter()
         .map(|t| {
             let run = runs.as_ref().map(|r| r.get(&t.id).cloned());
-            let (runtime, machine) = match run {
-                None => (Some(0.0), None),
-                Some(None) => (None, None),
-                Some(Some((runtime, machine))) => (Some(runtime), machine),
+            let (runtime, machine, program) = match run {
+                None => (Some(0.0), None, None),
+                Some(None) => (None, None, None),
+                Some(Some((runtime, machine, program))) => (Some(runtime), machine, program),
             };
             Task {
-                kind: kind_15(&t.name, &t.id),
+                kind: kind_15(&t.name, &t.id, program.as_deref()),
                 key: t.id,
                 runtime,
                 machine,
@@ -346,7 +363,7 @@ fn from_14(doc: Doc14) -> Instance {
                 sizes.entry(f.name).or_insert(f.size_in_bytes);
             }
             Task {
-                kind: t.category.unwrap_or_else(|| kind_15(&t.name, &t.name)),
+                kind: t.category.unwrap_or_else(|| kind_15(&t.name, &t.name, None)),
                 key: t.name,
                 runtime: Some(t.runtime_in_seconds),
                 machine: t.machine,
@@ -591,13 +608,22 @@ mod tests {
 
     #[test]
     fn kinds_drop_the_counter() {
-        assert_eq!(kind_15("mProject_ID0000001", "mProject_ID0000001"), "mProject");
+        assert_eq!(kind_15("mProject_ID0000001", "mProject_ID0000001", None), "mProject");
         assert_eq!(
-            kind_15("cpuhog_chain_00000001", "cpuhog_chain_00000001"),
+            kind_15(
+                "fast2bfq_x_s_1_sequence_2",
+                "fast2bfq_x_s_1_sequence_2",
+                Some("fast2bfq")
+            ),
+            "fast2bfq"
+        );
+        assert_eq!(kind_15("t_1", "t_1", Some("a long\nscript")), "t");
+        assert_eq!(
+            kind_15("cpuhog_chain_00000001", "cpuhog_chain_00000001", None),
             "cpuhog_chain"
         );
-        assert_eq!(kind_15("FASTQC", "FASTQC_2"), "FASTQC");
-        assert_eq!(kind_15("x", "x"), "x");
+        assert_eq!(kind_15("FASTQC", "FASTQC_2", None), "FASTQC");
+        assert_eq!(kind_15("x", "x", None), "x");
     }
 
     #[test]
