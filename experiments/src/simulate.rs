@@ -114,6 +114,7 @@ pub fn run(args: &SimulateArgs) -> Result<(Summary, RunResult)> {
     let config = SimConfig {
         noise: Noise::lognormal(args.noise),
         seed: args.seed,
+        ..SimConfig::default()
     };
     let result = sim::simulate(&workload.dag, &platform, &mut scheduler, &config)?;
     let costs = CostModel::new(&workload.dag, &platform)?;

@@ -45,7 +45,8 @@ impl fmt::Display for Violation {
 /// - every task started only after all its inputs arrived (same node: after
 ///   the producer ended; other node: after a transfer that began no earlier
 ///   than the producer's end);
-/// - no node ever ran more tasks than it has cores, and no core ran two tasks at once;
+/// - no node ever ran more tasks than it has cores, and no core ran two tasks
+///   at once (runs lost to failures count too); nothing ran on a down node;
 /// - every transfer took at least latency + bytes / bandwidth;
 /// - energy equals idle power × makespan plus busy power × busy time, and is
 ///   at least idle power × makespan.
@@ -95,10 +96,17 @@ pub fn check(costs: &CostModel<'_>, result: &RunResult) -> Result<(), Vec<Violat
     }
 
     // Transfers: each edge moved at most once, long enough, after its producer.
-    let mut transfer_of: HashMap<EdgeId, usize> = HashMap::with_capacity(result.transfers.len());
+    // An edge moves once, unless a failure sent its consumer elsewhere and
+    // the data had to move again.
+    let mut transfer_of: HashMap<EdgeId, Vec<usize>> = HashMap::with_capacity(result.transfers.len());
     for (k, tr) in result.transfers.iter().enumerate() {
-        if transfer_of.insert(tr.edge, k).is_some() {
-            bad.push(Violation(format!("edge {} was transferred twice", tr.edge)));
+        let moves = transfer_of.entry(tr.edge).or_default();
+        moves.push(k);
+        if moves.len() == 2 && result.outages.is_empty() {
+            bad.push(Violation(format!(
+                "edge {} was transferred twice without a failure",
+                tr.edge
+            )));
         }
         let edge = dag.edge(tr.edge);
         let min = costs.comm_time(tr.src, tr.dst, edge.bytes);
@@ -126,12 +134,15 @@ pub fn check(costs: &CostModel<'_>, result: &RunResult) -> Result<(), Vec<Violat
         let arrival = if src.node == dst.node {
             Some(src.end)
         } else {
-            match transfer_of.get(&EdgeId::new(i)) {
-                Some(&k) if result.transfers[k].src == src.node && result.transfers[k].dst == dst.node => {
-                    Some(result.transfers[k].end)
-                }
-                _ => None,
-            }
+            // The earliest move of this edge to where the consumer finally ran.
+            transfer_of
+                .get(&EdgeId::new(i))
+                .into_iter()
+                .flatten()
+                .map(|&k| &result.transfers[k])
+                .filter(|t| t.src == src.node && t.dst == dst.node)
+                .map(|t| t.end)
+                .min()
         };
         let (p, c) = (&dag.task(edge.src).name, &dag.task(edge.dst).name);
         match arrival {
@@ -145,35 +156,52 @@ pub fn check(costs: &CostModel<'_>, result: &RunResult) -> Result<(), Vec<Violat
         }
     }
 
-    // Capacity: no core runs two tasks at once (which bounds each node by its core count).
+    // Capacity: no core runs two task runs at once (which bounds each node by
+    // its core count), lost runs included; no run on a node while it is down.
+    let runs = dag
+        .task_ids()
+        .map(|t| {
+            let r = result.task(t);
+            (t, r.node, r.start, r.end, result.cores_of(t))
+        })
+        .chain(
+            result
+                .lost
+                .iter()
+                .map(|l| (l.task, l.node, l.start, l.end, result.cores_of_lost(l))),
+        );
     let mut core_use: Vec<CoreUse> = Vec::with_capacity(result.core_slots.len());
-    for t in dag.task_ids() {
-        let r = result.task(t);
-        let cores = result.cores_of(t);
+    for (t, node, start, end, cores) in runs {
+        let name = &dag.task(t).name;
         let mut distinct = cores.to_vec();
         distinct.sort_unstable();
         distinct.dedup();
         if distinct.len() != cores.len() {
-            bad.push(Violation(format!(
-                "task {:?} holds the same core twice",
-                dag.task(t).name
-            )));
+            bad.push(Violation(format!("task {name:?} holds the same core twice")));
         }
         for &core in cores {
-            if core >= platform.node(r.node).cores {
+            if core >= platform.node(node).cores {
                 bad.push(Violation(format!(
-                    "task {:?} ran on core {core} of a {}-core node",
-                    dag.task(t).name,
-                    platform.node(r.node).cores
+                    "task {name:?} ran on core {core} of a {}-core node",
+                    platform.node(node).cores
                 )));
             }
             core_use.push(CoreUse {
-                node: r.node.index(),
+                node: node.index(),
                 core,
-                start: r.start.as_nanos(),
-                end: r.end.as_nanos(),
+                start: start.as_nanos(),
+                end: end.as_nanos(),
                 task: t,
             });
+        }
+        for o in result.outages.iter().filter(|o| o.node == node) {
+            let down_until = o.end.unwrap_or(SimTime::from_nanos(u64::MAX));
+            if start < down_until && o.start < end {
+                bad.push(Violation(format!(
+                    "task {name:?} ran on {} while it was down",
+                    platform.node(node).name
+                )));
+            }
         }
     }
     core_use.sort_unstable_by_key(|u| (u.node, u.core, u.start, u.end));

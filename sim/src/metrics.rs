@@ -2,8 +2,10 @@
 
 use crate::cost::CostModel;
 use crate::dag::Dag;
+use crate::ids::NodeId;
 use crate::platform::Platform;
 use crate::result::{Metrics, RunResult};
+use crate::time::SimDuration;
 
 /// Placeholder before metrics are computed.
 pub(crate) const EMPTY: Metrics = Metrics {
@@ -15,22 +17,39 @@ pub(crate) const EMPTY: Metrics = Metrics {
     energy_j: 0.0,
     edp: 0.0,
     bytes_moved: 0.0,
+    lost_work: 0.0,
+    wasted_energy_j: 0.0,
 };
 
-/// Joules per node: idle power over the whole makespan plus busy power per
-/// core at the task's DVFS level for each task's duration.
+/// Joules per node: idle power while up over the makespan, plus busy power
+/// per core at the run's DVFS level for every task run, lost runs included.
 pub fn node_energy(platform: &Platform, result: &RunResult) -> Vec<f64> {
-    let makespan = result.makespan().as_secs_f64();
-    let mut energy: Vec<f64> = platform.nodes().iter().map(|n| n.power.idle_w * makespan).collect();
+    let makespan = result.makespan();
+    let mut up_secs = vec![makespan.as_secs_f64(); platform.node_count()];
+    for o in &result.outages {
+        let end = o.end.unwrap_or(makespan).min(makespan);
+        up_secs[o.node.index()] -= (end - o.start).as_secs_f64();
+    }
+    let mut energy: Vec<f64> = platform
+        .nodes()
+        .iter()
+        .zip(&up_secs)
+        .map(|(n, up)| n.power.idle_w * up)
+        .collect();
     for r in &result.tasks {
-        let node = platform.node(r.node);
-        let busy_w = node
-            .power
-            .level(r.dvfs)
-            .map_or(node.power.busy_core_w, |l| l.busy_core_w);
-        energy[r.node.index()] += busy_w * f64::from(r.cores) * (r.end - r.start).as_secs_f64();
+        energy[r.node.index()] += busy_energy(platform, r.node, r.dvfs, r.cores, r.end - r.start);
+    }
+    for r in &result.lost {
+        energy[r.node.index()] += busy_energy(platform, r.node, r.dvfs, r.cores, r.end - r.start);
     }
     energy
+}
+
+/// Busy joules of one run on `cores` cores of `node` at DVFS level `dvfs`.
+fn busy_energy(platform: &Platform, node: NodeId, dvfs: u8, cores: u32, span: SimDuration) -> f64 {
+    let power = &platform.node(node).power;
+    let busy_w = power.level(dvfs).map_or(power.busy_core_w, |l| l.busy_core_w);
+    busy_w * f64::from(cores) * span.as_secs_f64()
 }
 
 /// Length in seconds of the longest path when every task runs on its fastest
@@ -80,5 +99,15 @@ pub fn compute(costs: &CostModel<'_>, result: &RunResult) -> Metrics {
         energy_j,
         edp: energy_j * makespan,
         bytes_moved,
+        lost_work: result
+            .lost
+            .iter()
+            .map(|r| f64::from(r.cores) * (r.end - r.start).as_secs_f64())
+            .sum(),
+        wasted_energy_j: result
+            .lost
+            .iter()
+            .map(|r| busy_energy(platform, r.node, r.dvfs, r.cores, r.end - r.start))
+            .sum(),
     }
 }

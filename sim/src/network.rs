@@ -10,38 +10,31 @@
 //! from a crate because it is the simulator's own model and must interact
 //! with the engine's exact integer clock.
 
-use crate::ids::{EdgeId, NodeId};
+use crate::ids::NodeId;
 use crate::platform::{Network, Platform, group_pair};
 use crate::time::{SimDuration, SimTime};
 
-/// A flow in progress.
+/// A flow in progress, carrying the engine's `tag` for it.
 #[derive(Clone, Debug)]
-struct Flow {
-    edge: EdgeId,
-    src: NodeId,
-    dst: NodeId,
-    issued: SimTime,
+struct Flow<T> {
+    tag: T,
     links: [u32; 3],
     n_links: u8,
     remaining: f64,
     rate: f64,
 }
 
-/// A finished flow, reported back to the engine.
-pub(crate) struct FinishedFlow {
-    pub edge: EdgeId,
-    pub src: NodeId,
-    pub dst: NodeId,
-    pub issued: SimTime,
+/// A finished flow, reported back to the engine with its tag.
+pub(crate) struct FinishedFlow<T> {
+    pub tag: T,
 }
 
 /// Bandwidth shares of all active flows.
-pub(crate) struct FlowNetwork {
+pub(crate) struct FlowNetwork<T> {
     capacity: Vec<f64>,
-    n_nodes: usize,
     group_link_index: Vec<((u32, u32), usize)>,
     node_group: Vec<u32>,
-    flows: Vec<Flow>,
+    flows: Vec<Flow<T>>,
     last_update: SimTime,
     /// Bumped on every change so that stale wake-up events are ignored.
     pub version: u64,
@@ -51,9 +44,9 @@ pub(crate) struct FlowNetwork {
     scratch_frozen: Vec<bool>,
 }
 
-impl FlowNetwork {
+impl<T: Copy> FlowNetwork<T> {
     /// State for a shared network, or `None` for a dedicated one.
-    pub fn new(platform: &Platform) -> Option<FlowNetwork> {
+    pub fn new(platform: &Platform) -> Option<FlowNetwork<T>> {
         let Network::Shared {
             node_group,
             group_links,
@@ -62,7 +55,6 @@ impl FlowNetwork {
         else {
             return None;
         };
-        let n_nodes = platform.node_count();
         let mut capacity: Vec<f64> = platform
             .nodes()
             .iter()
@@ -76,7 +68,6 @@ impl FlowNetwork {
         let n_links = capacity.len();
         Some(FlowNetwork {
             capacity,
-            n_nodes,
             group_link_index,
             node_group: node_group.clone(),
             flows: Vec::new(),
@@ -88,8 +79,8 @@ impl FlowNetwork {
         })
     }
 
-    /// Adds a flow of `bytes` at `now` (after its latency has passed).
-    pub fn add(&mut self, now: SimTime, edge: EdgeId, src: NodeId, dst: NodeId, issued: SimTime, bytes: f64) {
+    /// Adds a flow of `bytes` from `src` to `dst` at `now` (after its latency has passed).
+    pub fn add(&mut self, now: SimTime, src: NodeId, dst: NodeId, bytes: f64, tag: T) {
         self.advance(now);
         let mut links = [2 * src.index() as u32, 2 * dst.index() as u32 + 1, 0];
         let mut n_links = 2;
@@ -100,10 +91,7 @@ impl FlowNetwork {
             n_links = 3;
         }
         self.flows.push(Flow {
-            edge,
-            src,
-            dst,
-            issued,
+            tag,
             links,
             n_links,
             remaining: bytes,
@@ -113,7 +101,7 @@ impl FlowNetwork {
     }
 
     /// Removes the flows that are done at `now` and recomputes shares.
-    pub fn take_finished(&mut self, now: SimTime, out: &mut Vec<FinishedFlow>) {
+    pub fn take_finished(&mut self, now: SimTime, out: &mut Vec<FinishedFlow<T>>) {
         self.advance(now);
         let mut i = 0;
         while i < self.flows.len() {
@@ -121,12 +109,7 @@ impl FlowNetwork {
             // A flow is done when less than one nanosecond of sending is left.
             if f.remaining <= f.rate * 1e-9 {
                 let f = self.flows.remove(i);
-                out.push(FinishedFlow {
-                    edge: f.edge,
-                    src: f.src,
-                    dst: f.dst,
-                    issued: f.issued,
-                });
+                out.push(FinishedFlow { tag: f.tag });
             } else {
                 i += 1;
             }
@@ -192,6 +175,5 @@ impl FlowNetwork {
                 }
             }
         }
-        debug_assert!(self.n_nodes * 2 <= self.capacity.len());
     }
 }

@@ -36,6 +36,36 @@ pub struct TransferRecord {
     pub end: SimTime,
 }
 
+/// A task run aborted by a node failure (its work was lost).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct LostRecord {
+    /// The task.
+    pub task: TaskId,
+    /// The node that failed under it.
+    pub node: NodeId,
+    /// Cores it held.
+    pub cores: u32,
+    /// Offset of its core indices in [`RunResult::core_slots`].
+    pub core_offset: u32,
+    /// DVFS level.
+    pub dvfs: u8,
+    /// When it started.
+    pub start: SimTime,
+    /// When the node failed.
+    pub end: SimTime,
+}
+
+/// A period during which a node was down.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct OutageRecord {
+    /// The node.
+    pub node: NodeId,
+    /// When it failed.
+    pub start: SimTime,
+    /// When it was back (closed at the makespan in finished runs).
+    pub end: Option<SimTime>,
+}
+
 /// Summary figures of a run. All times in seconds, energy in joules.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Metrics {
@@ -56,6 +86,10 @@ pub struct Metrics {
     pub edp: f64,
     /// Bytes moved between nodes.
     pub bytes_moved: f64,
+    /// Core-seconds of work lost to node failures.
+    pub lost_work: f64,
+    /// Joules spent on runs that failures aborted.
+    pub wasted_energy_j: f64,
 }
 
 /// Everything a run produced.
@@ -69,6 +103,10 @@ pub struct RunResult {
     pub transfers: Vec<TransferRecord>,
     /// Core indices held by tasks; see [`RunResult::cores_of`].
     pub core_slots: Vec<u32>,
+    /// Task runs aborted by node failures, in the order they were lost.
+    pub lost: Vec<LostRecord>,
+    /// Node outages that overlapped the run.
+    pub outages: Vec<OutageRecord>,
     /// Joules per node, indexed by [`NodeId::index`].
     pub node_energy_j: Vec<f64>,
     /// Summary figures.
@@ -86,9 +124,20 @@ impl RunResult {
         &self.tasks[task.index()]
     }
 
-    /// Core indices `task` held on its node.
+    /// Core indices `task` held on its node (in its successful run).
     pub fn cores_of(&self, task: TaskId) -> &[u32] {
         let r = &self.tasks[task.index()];
-        &self.core_slots[r.core_offset as usize..(r.core_offset + r.cores) as usize]
+        self.slots(r.core_offset, r.cores)
+    }
+
+    /// Core indices a lost run held.
+    pub fn cores_of_lost(&self, lost: &LostRecord) -> &[u32] {
+        self.slots(lost.core_offset, lost.cores)
+    }
+
+    fn slots(&self, offset: u32, count: u32) -> &[u32] {
+        self.core_slots
+            .get(offset as usize..(offset + count) as usize)
+            .unwrap_or(&[])
     }
 }

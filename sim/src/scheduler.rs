@@ -83,8 +83,12 @@ pub struct Update<'a> {
     pub ready: &'a [TaskId],
     /// Tasks that finished.
     pub finished: &'a [TaskId],
-    /// Nodes on which cores became free.
+    /// Nodes on which cores became free (including nodes back from a failure).
     pub freed: &'a [NodeId],
+    /// Tasks handed back by a node failure (aborted or queued there); they
+    /// are unassigned again, and those whose predecessors are done are also
+    /// in `ready`.
+    pub lost: &'a [TaskId],
 }
 
 /// Where a task stands, as a scheduler sees it.
@@ -122,6 +126,7 @@ pub(crate) trait StateSource {
     fn task_state(&self, task: TaskId) -> TaskState;
     fn free_cores(&self, node: NodeId) -> u32;
     fn queue_len(&self, node: NodeId) -> usize;
+    fn node_up(&self, node: NodeId) -> bool;
 }
 
 /// A read-only view of the simulation, handed to every scheduler call.
@@ -169,6 +174,11 @@ impl<'a> SimView<'a> {
     /// Tasks assigned to `node` that have not started.
     pub fn queue_len(&self, node: NodeId) -> usize {
         self.state.queue_len(node)
+    }
+
+    /// Whether `node` is up (assigning to a down node is an invalid decision).
+    pub fn node_up(&self, node: NodeId) -> bool {
+        self.state.node_up(node)
     }
 }
 

@@ -11,6 +11,7 @@ pub fn run_checked(dag: &Dag, platform: &Platform, scheduler: &str, sigma: f64, 
     let config = SimConfig {
         noise: Noise::lognormal(sigma),
         seed,
+        ..SimConfig::default()
     };
     let result = sim::simulate(dag, platform, &mut s, &config)
         .unwrap_or_else(|e| panic!("{scheduler} failed on {} tasks: {e}", dag.task_count()));

@@ -1,0 +1,115 @@
+//! The discrete-event engine: runs a DAG on a platform under a scheduler.
+//!
+//! # Event ordering
+//! 1. Events are processed in order of time, then of the sequence number
+//!    they were created with (FIFO among equal times). Both are integers, so
+//!    the order is total and exact.
+//! 2. All events at one instant are processed as a batch; the scheduler is
+//!    then called once with everything that happened in the batch, its
+//!    decisions are applied, and finally every node whose state changed
+//!    starts what it can, in node-id order.
+//!
+//! Given the same DAG, platform, scheduler and [`SimConfig`], a run is
+//! therefore bit-for-bit reproducible.
+//!
+//! # Failures
+//! With [`Failures`] set, nodes go down and come back (see
+//! [`crate::failures`]). Tasks running on a failed node are aborted (recorded
+//! in [`RunResult::lost`]) and, with the tasks queued there, handed back to
+//! the scheduler in [`Update::lost`](crate::Update::lost); assigning to a
+//! down node is an invalid decision.
+
+mod state;
+#[cfg(test)]
+mod tests;
+
+use crate::cost::{BindError, CostModel};
+use crate::dag::Dag;
+use crate::failures::{FailureError, Failures};
+use crate::noise::Noise;
+use crate::platform::Platform;
+use crate::result::RunResult;
+use crate::scheduler::Scheduler;
+use crate::time::SimTime;
+use thiserror::Error;
+
+/// Settings of one run that are not the DAG, platform or scheduler.
+///
+/// Build with struct update syntax so that new settings keep old code compiling:
+/// `SimConfig { seed: 7, ..SimConfig::default() }`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SimConfig {
+    /// Runtime noise.
+    pub noise: Noise,
+    /// Seed of every random draw the engine makes.
+    pub seed: u64,
+    /// Node failures.
+    pub failures: Failures,
+}
+
+/// Why a run could not finish.
+#[derive(Debug, Error, PartialEq)]
+#[non_exhaustive]
+pub enum SimError {
+    /// The DAG cannot run on the platform.
+    #[error(transparent)]
+    Bind(#[from] BindError),
+    /// The noise setting is invalid.
+    #[error("noise sigma must be a finite number >= 0, got {0}")]
+    BadNoise(f64),
+    /// The failure setting is invalid.
+    #[error(transparent)]
+    BadFailures(#[from] FailureError),
+    /// The scheduler made a decision the engine refuses.
+    #[error("scheduler {scheduler:?} assigned task {task:?} to node {node}: {reason}")]
+    BadDecision {
+        /// Scheduler name.
+        scheduler: String,
+        /// Task name.
+        task: String,
+        /// Node index as given.
+        node: usize,
+        /// What is wrong.
+        reason: String,
+    },
+    /// Nothing more can happen but tasks are unfinished: the scheduler left
+    /// them unassigned, or every node that could run them is down for good.
+    #[error(
+        "scheduler {scheduler:?} stalled at {time}: {unfinished} tasks unfinished, e.g. {example:?} ({state}); {nodes_down} nodes down"
+    )]
+    Stalled {
+        /// Scheduler name.
+        scheduler: String,
+        /// Time of the stall.
+        time: SimTime,
+        /// Number of unfinished tasks.
+        unfinished: usize,
+        /// One of them.
+        example: String,
+        /// Its state.
+        state: String,
+        /// Nodes down at the time of the stall.
+        nodes_down: usize,
+    },
+}
+
+/// Runs `dag` on `platform`, asking `scheduler` for every decision.
+///
+/// # Errors
+/// [`SimError`] if the DAG does not fit the platform, the noise or failure
+/// setting is invalid, the scheduler makes an invalid decision, or the run
+/// cannot finish.
+pub fn simulate(
+    dag: &Dag,
+    platform: &Platform,
+    scheduler: &mut dyn Scheduler,
+    config: &SimConfig,
+) -> Result<RunResult, SimError> {
+    let costs = CostModel::new(dag, platform)?;
+    let noise = config
+        .noise
+        .factors(dag.task_count(), config.seed)
+        .ok_or(SimError::BadNoise(config.noise.sigma()))?;
+    config.failures.validate(platform.node_count())?;
+    state::State::new(&costs, noise, config).run(scheduler)
+}

@@ -1,0 +1,369 @@
+//! Engine unit tests: releases, invalid decisions, stalls, shared links, failures.
+
+use super::*;
+use crate::cost::CostModel;
+use crate::dag::{DagBuilder, TaskSpec};
+use crate::ids::{NodeId, TaskId};
+use crate::presets::preset;
+use crate::scheduler::{Assignment, Decisions, SimView, Update};
+
+/// Assigns every task to node 0 as soon as it is ready, recording when.
+#[derive(Default)]
+struct Greedy {
+    seen_ready: Vec<(TaskId, SimTime)>,
+}
+
+impl Scheduler for Greedy {
+    fn name(&self) -> &str {
+        "greedy"
+    }
+    fn on_update(&mut self, view: &SimView<'_>, update: &Update<'_>, out: &mut Decisions) {
+        for &t in update.ready {
+            self.seen_ready.push((t, view.now()));
+            out.assign(view, t, NodeId::new(0));
+        }
+    }
+}
+
+/// Assigns every task to node 0 at time 0, in id order, before any is released.
+struct EagerPlan;
+
+impl Scheduler for EagerPlan {
+    fn name(&self) -> &str {
+        "eager"
+    }
+    fn plan(&mut self, view: &SimView<'_>, out: &mut Decisions) {
+        for t in view.dag().task_ids() {
+            out.assign(view, t, NodeId::new(0));
+        }
+    }
+}
+
+fn two_jobs() -> Dag {
+    let mut b = DagBuilder::new();
+    let a = b.add_task(TaskSpec::new("a", 1.0));
+    let b2 = b.add_task(TaskSpec::new("b", 1.0));
+    b.add_edge(a, b2, 0.0);
+    b.add_task(TaskSpec::new("late", 1.0).release(5.0));
+    b.build().unwrap()
+}
+
+#[test]
+fn released_tasks_appear_and_start_at_their_release() {
+    let dag = two_jobs();
+    let platform = preset("homogeneous", 1).unwrap();
+    let mut online = Greedy::default();
+    let r = simulate(&dag, &platform, &mut online, &SimConfig::default()).unwrap();
+    assert!(
+        online
+            .seen_ready
+            .contains(&(TaskId::new(2), SimTime::from_secs_f64(5.0)))
+    );
+    assert_eq!(r.tasks[2].start, SimTime::from_secs_f64(5.0));
+    let r = simulate(&dag, &platform, &mut EagerPlan, &SimConfig::default()).unwrap();
+    assert_eq!(r.tasks[2].start, SimTime::from_secs_f64(5.0));
+    assert_eq!(r.metrics.makespan, 6.0);
+}
+
+#[test]
+fn invalid_decisions_are_errors_not_panics() {
+    struct Bad(Assignment);
+    impl Scheduler for Bad {
+        fn name(&self) -> &str {
+            "bad"
+        }
+        fn plan(&mut self, _view: &SimView<'_>, out: &mut Decisions) {
+            out.push(self.0);
+        }
+    }
+    let dag = two_jobs();
+    let platform = preset("homogeneous", 2).unwrap();
+    let task = TaskId::new(0);
+    for (a, needle) in [
+        (
+            Assignment {
+                task,
+                node: NodeId::new(9),
+                cores: 1,
+                dvfs: 0,
+            },
+            "2 nodes",
+        ),
+        (
+            Assignment {
+                task,
+                node: NodeId::new(0),
+                cores: 2,
+                dvfs: 0,
+            },
+            "cores",
+        ),
+        (
+            Assignment {
+                task,
+                node: NodeId::new(0),
+                cores: 1,
+                dvfs: 3,
+            },
+            "DVFS",
+        ),
+        (
+            Assignment {
+                task: TaskId::new(99),
+                node: NodeId::new(0),
+                cores: 1,
+                dvfs: 0,
+            },
+            "no such task",
+        ),
+    ] {
+        let err = simulate(&dag, &platform, &mut Bad(a), &SimConfig::default())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(needle), "{err}");
+    }
+}
+
+#[test]
+fn a_scheduler_that_assigns_nothing_stalls_with_a_clear_error() {
+    struct Idle;
+    impl Scheduler for Idle {
+        fn name(&self) -> &str {
+            "idle"
+        }
+    }
+    let err = simulate(
+        &two_jobs(),
+        &preset("homogeneous", 1).unwrap(),
+        &mut Idle,
+        &SimConfig::default(),
+    );
+    assert!(matches!(err, Err(SimError::Stalled { unfinished: 3, .. })), "{err:?}");
+}
+
+/// Puts task `i` on node `placement[i]`, in id order.
+struct Pinned(Vec<usize>);
+
+impl Scheduler for Pinned {
+    fn name(&self) -> &str {
+        "pinned"
+    }
+    fn plan(&mut self, view: &SimView<'_>, out: &mut Decisions) {
+        for (t, &n) in view.dag().task_ids().zip(&self.0) {
+            out.assign(view, t, NodeId::new(n));
+        }
+    }
+}
+
+fn shared_platform(n_nodes: u32) -> Platform {
+    use crate::platform::{NetworkSpec, NodeSpec, PlatformSpec, PowerModel};
+    let node = NodeSpec {
+        name: "n".into(),
+        count: n_nodes,
+        cores: 1,
+        speed: 1.0,
+        kind_speed: Default::default(),
+        power: PowerModel {
+            idle_w: 0.0,
+            busy_core_w: 1.0,
+            dvfs: vec![],
+        },
+        group: None,
+        nic_bandwidth: None,
+    };
+    let network = NetworkSpec::Shared {
+        latency: 0.5,
+        bandwidth: 100.0,
+        group_links: vec![],
+    };
+    Platform::new(PlatformSpec {
+        name: "shared".into(),
+        network,
+        nodes: vec![node],
+    })
+    .unwrap()
+}
+
+#[test]
+fn transfers_sharing_an_uplink_split_its_bandwidth() {
+    // One producer on node 0 sends 100 bytes to each of two consumers on nodes 1 and 2.
+    let mut b = DagBuilder::new();
+    let src = b.add_task(TaskSpec::new("src", 0.0));
+    let c1 = b.add_task(TaskSpec::new("c1", 0.0));
+    let c2 = b.add_task(TaskSpec::new("c2", 0.0));
+    b.add_edge(src, c1, 100.0);
+    b.add_edge(src, c2, 100.0);
+    let dag = b.build().unwrap();
+    let r = simulate(
+        &dag,
+        &shared_platform(3),
+        &mut Pinned(vec![0, 1, 2]),
+        &SimConfig::default(),
+    )
+    .unwrap();
+    // Alone, each transfer takes 0.5 s latency + 1 s; sharing node 0's up link, both take 0.5 + 2 s.
+    for t in &r.transfers {
+        assert_eq!((t.end - t.start).as_secs_f64(), 2.5);
+    }
+    // Max-min fairness: once the first of two unequal flows ends, the other gets the whole link.
+    let mut b = DagBuilder::new();
+    let src = b.add_task(TaskSpec::new("src", 0.0));
+    let c1 = b.add_task(TaskSpec::new("c1", 0.0));
+    let c2 = b.add_task(TaskSpec::new("c2", 0.0));
+    b.add_edge(src, c1, 50.0);
+    b.add_edge(src, c2, 150.0);
+    let dag = b.build().unwrap();
+    let r = simulate(
+        &dag,
+        &shared_platform(3),
+        &mut Pinned(vec![0, 1, 2]),
+        &SimConfig::default(),
+    )
+    .unwrap();
+    let ends: Vec<f64> = r.transfers.iter().map(|t| t.end.as_secs_f64()).collect();
+    // 50 B at 50 B/s ends at 0.5 + 1; the other has 100 B left, now at 100 B/s: 0.5 + 1 + 1.
+    assert_eq!(ends, vec![1.5, 2.5]);
+}
+
+/// Assigns each ready task to the first node that is up, keeping tasks
+/// for later while every node is down.
+#[derive(Default)]
+struct FirstUp {
+    waiting: Vec<TaskId>,
+}
+
+impl Scheduler for FirstUp {
+    fn name(&self) -> &str {
+        "first-up"
+    }
+    fn on_update(&mut self, view: &SimView<'_>, update: &Update<'_>, out: &mut Decisions) {
+        self.waiting.extend_from_slice(update.ready);
+        if let Some(node) = view.platform().node_ids().find(|&n| view.node_up(n)) {
+            for t in self.waiting.drain(..) {
+                out.assign(view, t, node);
+            }
+        }
+    }
+}
+
+/// Never assigns anything it learns about after time 0.
+struct Forgetful;
+
+impl Scheduler for Forgetful {
+    fn name(&self) -> &str {
+        "forgetful"
+    }
+    fn plan(&mut self, view: &SimView<'_>, out: &mut Decisions) {
+        for t in view.dag().task_ids() {
+            out.assign(view, t, NodeId::new(0));
+        }
+    }
+}
+
+fn chain(n: usize, work: f64) -> Dag {
+    let mut b = DagBuilder::new();
+    let ids: Vec<TaskId> = (0..n)
+        .map(|i| b.add_task(TaskSpec::new(format!("t{i}"), work)))
+        .collect();
+    for w in ids.windows(2) {
+        b.add_edge(w[0], w[1], 0.0);
+    }
+    b.build().unwrap()
+}
+
+#[test]
+fn a_failure_aborts_the_running_task_and_it_runs_again_elsewhere() {
+    use crate::failures::{Failures, NodeOutage};
+    let dag = chain(1, 2.0);
+    let platform = preset("homogeneous", 2).unwrap();
+    let outage = NodeOutage {
+        node: NodeId::new(0),
+        at: 1.5,
+        repair: 1.0,
+    };
+    let config = SimConfig {
+        failures: Failures::Trace(vec![outage].into()),
+        ..SimConfig::default()
+    };
+    let r = simulate(&dag, &platform, &mut FirstUp::default(), &config).unwrap();
+    assert_eq!(r.lost.len(), 1);
+    assert_eq!((r.lost[0].start.as_secs_f64(), r.lost[0].end.as_secs_f64()), (0.0, 1.5));
+    assert_eq!(r.tasks[0].node, NodeId::new(1));
+    assert_eq!(r.metrics.makespan, 3.5);
+    assert_eq!(r.metrics.lost_work, 1.5);
+    // Node 0 was down from 1.5 to 2.5: 1 s less idle power (10 W), plus 1.5 s busy (20 W) wasted.
+    assert_eq!(r.metrics.wasted_energy_j, 30.0);
+    assert_eq!(r.node_energy_j[0], 10.0 * 2.5 + 30.0);
+    let costs = CostModel::new(&dag, &platform).unwrap();
+    crate::check::check(&costs, &r).unwrap();
+}
+
+#[test]
+fn exponential_failures_are_reproducible_and_lose_no_task() {
+    let dag = chain(40, 1.0);
+    let platform = preset("homogeneous", 3).unwrap();
+    let config = SimConfig {
+        failures: crate::failures::Failures::Exponential { mtbf: 5.0, repair: 2.0 },
+        seed: 9,
+        ..SimConfig::default()
+    };
+    let a = simulate(&dag, &platform, &mut FirstUp::default(), &config).unwrap();
+    let b = simulate(&dag, &platform, &mut FirstUp::default(), &config).unwrap();
+    assert_eq!(a, b);
+    assert!(
+        !a.lost.is_empty() && !a.outages.is_empty(),
+        "mtbf 5 s over a 40 s chain should fail something"
+    );
+    let costs = CostModel::new(&dag, &platform).unwrap();
+    crate::check::check(&costs, &a).unwrap();
+}
+
+#[test]
+fn a_permanent_failure_of_every_node_is_a_clear_stall() {
+    use crate::failures::{Failures, NodeOutage};
+    let dag = chain(3, 1.0);
+    let platform = preset("homogeneous", 1).unwrap();
+    let outage = NodeOutage {
+        node: NodeId::new(0),
+        at: 0.5,
+        repair: f64::INFINITY,
+    };
+    let config = SimConfig {
+        failures: Failures::Trace(vec![outage].into()),
+        ..SimConfig::default()
+    };
+    let err = simulate(&dag, &platform, &mut FirstUp::default(), &config).unwrap_err();
+    assert!(matches!(err, SimError::Stalled { nodes_down: 1, .. }), "{err}");
+}
+
+#[test]
+fn assigning_to_a_down_node_is_refused() {
+    use crate::failures::{Failures, NodeOutage};
+    let dag = chain(2, 1.0);
+    let platform = preset("homogeneous", 2).unwrap();
+    let outage = NodeOutage {
+        node: NodeId::new(0),
+        at: 0.5,
+        repair: 10.0,
+    };
+    let config = SimConfig {
+        failures: Failures::Trace(vec![outage].into()),
+        ..SimConfig::default()
+    };
+    let mut greedy = Greedy::default();
+    let err = simulate(&dag, &platform, &mut greedy, &config).unwrap_err().to_string();
+    assert!(err.contains("down"), "{err}");
+}
+
+#[test]
+fn a_scheduler_that_ignores_lost_tasks_stalls_even_while_failures_go_on() {
+    let dag = chain(20, 1.0);
+    let platform = preset("homogeneous", 2).unwrap();
+    let config = SimConfig {
+        failures: crate::failures::Failures::Exponential { mtbf: 3.0, repair: 1.0 },
+        seed: 1,
+        ..SimConfig::default()
+    };
+    let err = simulate(&dag, &platform, &mut Forgetful, &config).unwrap_err();
+    assert!(matches!(err, SimError::Stalled { .. }), "{err}");
+}
