@@ -1,7 +1,7 @@
 //! Scheduling algorithms behind sim's one [`Scheduler`](sim::Scheduler) interface.
 //!
 //! Static planners ([`Heft`], [`Cpop`], [`Peft`], …) decide everything in `plan`; online
-//! policies ([`OnlineEft`], [`Random`]) decide in `on_update` as tasks become
+//! policies ([`OnlineEft`], [`Fifo`], [`WorkStealing`], …) decide in `on_update` as tasks become
 //! ready. [`registry`] names them all for the CLI, configs and the GUI.
 //!
 //! Shared machinery: [`rank`] (upward/downward ranks), [`timeline`]
@@ -25,10 +25,12 @@
 
 mod batch;
 pub mod branch_and_bound;
+mod capacity;
 mod cpop;
 mod dls;
 mod etf;
 mod fastest_node;
+mod fifo;
 mod heft;
 mod hlfet;
 pub mod list;
@@ -39,6 +41,7 @@ mod mct;
 mod met;
 mod min_min;
 mod olb;
+mod online_batch;
 mod online_eft;
 pub mod peft;
 mod random;
@@ -46,12 +49,14 @@ pub mod rank;
 pub mod registry;
 mod sufferage;
 pub mod timeline;
+mod work_stealing;
 
 pub use branch_and_bound::BranchAndBound;
 pub use cpop::Cpop;
 pub use dls::Dls;
 pub use etf::Etf;
 pub use fastest_node::FastestNode;
+pub use fifo::Fifo;
 pub use heft::Heft;
 pub use hlfet::Hlfet;
 pub use lookahead::LookaheadHeft;
@@ -61,7 +66,9 @@ pub use mct::Mct;
 pub use met::Met;
 pub use min_min::MinMin;
 pub use olb::Olb;
+pub use online_batch::{OnlineMaxMin, OnlineMinMin};
 pub use online_eft::OnlineEft;
 pub use peft::Peft;
 pub use random::Random;
 pub use sufferage::Sufferage;
+pub use work_stealing::WorkStealing;

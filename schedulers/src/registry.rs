@@ -7,8 +7,8 @@
 
 use crate::branch_and_bound;
 use crate::{
-    BranchAndBound, Cpop, Dls, Etf, FastestNode, Heft, Hlfet, LookaheadHeft, MaxMin, Mcp, Mct, Met, MinMin, Olb,
-    OnlineEft, Peft, Random, Sufferage,
+    BranchAndBound, Cpop, Dls, Etf, FastestNode, Fifo, Heft, Hlfet, LookaheadHeft, MaxMin, Mcp, Mct, Met, MinMin, Olb,
+    OnlineEft, OnlineMaxMin, OnlineMinMin, Peft, Random, Sufferage, WorkStealing,
 };
 use sim::Scheduler;
 use std::collections::BTreeMap;
@@ -271,6 +271,34 @@ static REGISTRY: &[SchedulerInfo] = &[
         description: "each ready task to a uniformly random node (baseline)",
         params: &[],
         build: |_, seed| Ok(Box::new(Random::new(seed))),
+    },
+    SchedulerInfo {
+        name: "fifo",
+        nature: Nature::Online,
+        description: "first come, first served: oldest ready task to the first node with a free core",
+        params: &[],
+        build: |_, _| Ok(Box::new(Fifo::default())),
+    },
+    SchedulerInfo {
+        name: "online-min-min",
+        nature: Nature::Online,
+        description: "batch-mode Min-Min on the ready set whenever cores are free (Maheswaran et al. 1999)",
+        params: &[],
+        build: |_, _| Ok(Box::new(OnlineMinMin::default())),
+    },
+    SchedulerInfo {
+        name: "online-max-min",
+        nature: Nature::Online,
+        description: "batch-mode Max-Min on the ready set whenever cores are free (Maheswaran et al. 1999)",
+        params: &[],
+        build: |_, _| Ok(Box::new(OnlineMaxMin::default())),
+    },
+    SchedulerInfo {
+        name: "work-stealing",
+        nature: Nature::Online,
+        description: "a deque per core, random victim, steal half (Blumofe & Leiserson 1999)",
+        params: &[],
+        build: |_, seed| Ok(Box::new(WorkStealing::new(seed))),
     },
     SchedulerInfo {
         name: "online-eft",
