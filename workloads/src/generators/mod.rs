@@ -20,6 +20,7 @@ pub mod layered;
 pub mod lu;
 pub mod map_reduce;
 pub mod pipeline;
+pub mod scientific;
 pub mod stencil;
 pub mod topcuoglu;
 pub mod trees;
@@ -89,6 +90,10 @@ pub const KINDS: &[&str] = &[
     "stencil",
     "wavefront",
     "map-reduce",
+    "montage",
+    "epigenomics",
+    "1000genome",
+    "cycles",
 ];
 
 /// Generates the DAG described by `spec` with random stream `seed`.
@@ -122,6 +127,10 @@ pub fn generate(spec: &str, seed: u64) -> Result<Dag, GenError> {
         "stencil" => stencil::generate(&mut params, &mut rng)?,
         "wavefront" => wavefront::generate(&mut params, &mut rng)?,
         "map-reduce" => map_reduce::generate(&mut params, &mut rng)?,
+        "montage" => scientific::generate(&mut params, &mut rng, scientific::App::Montage)?,
+        "epigenomics" => scientific::generate(&mut params, &mut rng, scientific::App::Epigenomics)?,
+        "1000genome" => scientific::generate(&mut params, &mut rng, scientific::App::Genome1000)?,
+        "cycles" => scientific::generate(&mut params, &mut rng, scientific::App::Cycles)?,
         _ => {
             return Err(GenError::UnknownKind {
                 kind: kind.to_owned(),
