@@ -45,7 +45,8 @@ pub struct Workload {
 
 /// Reads a workload, telling the format from the path:
 /// - a directory holding `*_task_exe_time.csv`, `*_task_connectivity.csv` and
-///   `*_resource_BW.csv`: the reference CSV matrices ([`formats::csv_matrix`]);
+///   `*_resource_BW.csv`, or one of those files: the reference CSV matrices
+///   ([`formats::csv_matrix`]);
 /// - `.json`: WfCommons WfFormat 1.4–1.6 when the top level has `workflow` and
 ///   `schemaVersion` keys ([`formats::wfcommons`]), else schedlab JSON ([`formats::json`]);
 /// - `.stg`: Standard Task Graph Set ([`formats::stg`]);

@@ -31,6 +31,14 @@ fn every_reference_directory_loads() {
 }
 
 #[test]
+fn one_matrix_file_stands_for_its_directory() {
+    let file = data("reference/heft_topcuoglu2002/canonicalgraph_task_exe_time.csv");
+    let w = workloads::load(&file).unwrap();
+    assert_eq!(w.name, "heft_topcuoglu2002");
+    assert_eq!(w.dag.edge_count(), 15);
+}
+
+#[test]
 fn json_round_trip_keeps_the_platform() {
     let w = workloads::load(&data("reference/peft_arabnejad2014")).unwrap();
     let out = std::env::temp_dir().join(format!("workloads-peft-{}.json", std::process::id()));

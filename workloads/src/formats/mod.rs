@@ -19,8 +19,8 @@ use std::io::Write as _;
 use std::path::Path;
 
 const LOAD_EXPECTED: &str = "a directory of *_task_exe_time.csv, *_task_connectivity.csv and \
-     *_resource_BW.csv, or a .json (schedlab or WfCommons), .stg, .dot/.gv, .xml/.dax or .txt \
-     (FFT/Laplace) file";
+     *_resource_BW.csv (or one of those files), or a .json (schedlab or WfCommons), .stg, \
+     .dot/.gv, .xml/.dax or .txt (FFT/Laplace) file";
 const SAVE_EXPECTED: &str = ".json (schedlab), .wfformat.json (WfCommons 1.5) or .dot/.gv";
 
 /// Reads a whole file as UTF-8 text; errors carry the path.
@@ -87,6 +87,14 @@ pub(crate) fn load(path: &Path) -> Result<Workload, LoadError> {
         "dot" | "gv" => dot::parse(&read_text(path)?).map(dag_only).map_err(parse_error),
         "xml" | "dax" => dax::parse(&read_text(path)?).map(dag_only).map_err(parse_error),
         "txt" => dantas::parse(&read_text(path)?).map(dag_only).map_err(parse_error),
+        // One file of a matrix set stands for its directory.
+        "csv" => match path.parent().and_then(|dir| Some((dir, csv_matrix::find_files(dir)?))) {
+            Some((dir, files)) => csv_matrix::load_dir(dir, &files),
+            None => Err(LoadError::UnknownFormat {
+                path: path.to_owned(),
+                expected: LOAD_EXPECTED,
+            }),
+        },
         _ => Err(LoadError::UnknownFormat {
             path: path.to_owned(),
             expected: LOAD_EXPECTED,

@@ -148,7 +148,7 @@ pub fn generate(spec: &str, seed: u64) -> Result<Dag, GenError> {
 /// which record each key as valid; [`Params::finish`] then rejects any pair no
 /// getter asked for, listing the keys that were asked for.
 #[derive(Debug)]
-pub struct Params {
+pub(crate) struct Params {
     kind: String,
     pairs: Vec<(String, String, bool)>,
     known: Vec<&'static str>,
@@ -202,7 +202,7 @@ impl Params {
     ///
     /// # Errors
     /// [`GenError::BadValue`] when the value does not parse or is out of range.
-    pub fn f64(
+    pub(crate) fn f64(
         &mut self,
         key: &'static str,
         default: f64,
@@ -224,7 +224,7 @@ impl Params {
     ///
     /// # Errors
     /// [`GenError::BadValue`] when the value does not parse or is out of range.
-    pub fn usize(
+    pub(crate) fn usize(
         &mut self,
         key: &'static str,
         default: usize,
@@ -247,7 +247,7 @@ impl Params {
     ///
     /// # Errors
     /// [`GenError::UnknownKey`] listing the keys that were asked for.
-    pub fn finish(&self) -> Result<(), GenError> {
+    pub(crate) fn finish(&self) -> Result<(), GenError> {
         match self.pairs.iter().find(|(_, _, used)| !used) {
             None => Ok(()),
             Some((key, _, _)) => Err(GenError::UnknownKey {
