@@ -62,11 +62,15 @@ pub(crate) fn generate(p: &mut Params, rng: &mut ChaCha8Rng) -> Result<DagBuilde
     }
 
     let mean_bytes = ccr * mean_work * REFERENCE_BANDWIDTH;
-    let mut b = DagBuilder::with_capacity(n_tasks, n_tasks * max_parents.min(4));
+    let mut b = DagBuilder::with_capacity(n_tasks, n_tasks * max_parents.min(8));
     for i in 0..n_tasks {
         let work = mean_work * rng.random_range(0.5..=1.5);
         b.add_task(TaskSpec::new(format!("t{i}"), work));
     }
+    // Edges are drawn child by child, then handed to the builder sorted by
+    // (parent, child) with a counting sort, so the builder's own sort finds
+    // them in order (O(edges) instead of O(edges log edges)).
+    let mut edges: Vec<(usize, usize, f64)> = Vec::with_capacity(n_tasks * max_parents.min(8));
     let mut parents: Vec<usize> = Vec::with_capacity(max_parents);
     for level in 1..level_start.len() - 1 {
         let above = level_start[level] - level_start[level - 1];
@@ -86,9 +90,26 @@ pub(crate) fn generate(p: &mut Params, rng: &mut ChaCha8Rng) -> Result<DagBuilde
                 if !parents.contains(&parent) {
                     parents.push(parent);
                     let bytes = mean_bytes * rng.random_range(0.5..=1.5);
-                    b.add_edge(TaskId::new(parent), TaskId::new(task), bytes);
+                    edges.push((parent, task, bytes));
                 }
             }
+        }
+    }
+    let mut start = vec![0usize; n_tasks + 1];
+    for &(parent, _, _) in &edges {
+        start[parent + 1] += 1;
+    }
+    for i in 0..n_tasks {
+        start[i + 1] += start[i];
+    }
+    let mut order = vec![0usize; edges.len()];
+    for (i, &(parent, _, _)) in edges.iter().enumerate() {
+        order[start[parent]] = i;
+        start[parent] += 1;
+    }
+    for i in order {
+        if let Some(&(parent, child, bytes)) = edges.get(i) {
+            b.add_edge(TaskId::new(parent), TaskId::new(child), bytes);
         }
     }
     Ok(b)
