@@ -20,7 +20,7 @@
 
 use crate::list::ListPlanner;
 use crate::rank;
-use sim::{CostModel, Decisions, NodeId, SimDuration, SimTime, TaskId};
+use sim::{CostModel, NodeId, SimDuration, SimTime, TaskId};
 
 /// How a (task, node) pair is scored and how tasks are compared.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,8 +56,8 @@ struct Entry {
     second: Option<Score>,
 }
 
-/// Plans every task of `costs`' DAG by `rule` and emits the plan.
-pub(crate) fn plan(costs: &CostModel<'_>, rule: Rule, out: &mut Decisions) {
+/// Plans every task of `costs`' DAG by `rule`.
+pub(crate) fn plan<'c, 'a>(costs: &'c CostModel<'a>, rule: Rule) -> ListPlanner<'c, 'a> {
     let dag = costs.dag();
     let platform = costs.platform();
     let n_nodes = platform.node_count();
@@ -168,7 +168,7 @@ pub(crate) fn plan(costs: &CostModel<'_>, rule: Rule, out: &mut Decisions) {
             }
         }
     }
-    planner.emit(out);
+    planner
 }
 
 /// Recomputes the best node (ties: lowest id) and second-best score of `e`.

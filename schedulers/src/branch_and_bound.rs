@@ -17,24 +17,27 @@
 //! empty only the lowest-id one is tried.
 //!
 //! # Bounds
-//! The incumbent starts as the HEFT order placed without insertion. A partial
+//! The incumbent starts as the best of the HEFT, ETF and DLS schedules. A partial
 //! schedule is pruned when a lower bound reaches the incumbent: the largest of
 //! (a) the current makespan; (b) for every unplaced task, an earliest start
 //! (its release, the last placement's start, its predecessors' ends or
 //! bounds) plus its longest path to an exit at minimum execution times with
 //! free communication; (c) the total core time of placed work, counted from
 //! the last placement's start, plus every unplaced task's minimum core time,
-//! spread over all cores. Children are tried by earliest finish first.
+//! spread over all cores. Children are tried in ETF's order: earliest start
+//! first, then longest remaining path.
 //!
 //! # Budget
 //! The search stops after `budget` search nodes, or is skipped when the DAG
 //! has more than `max_tasks` tasks. Either way it still returns a valid
-//! schedule, the best found (never worse than the HEFT-order incumbent), and
+//! schedule, the best found (never worse than HEFT, ETF or DLS), and
 //! [`Solution::optimal`] says whether optimality was proven.
 //!
 //! Complexity: O(budget · (r·p·k + n + e)) time for r ready tasks of in-degree
-//! k, O(n·(p + c)) memory; exponential in n without a budget.
+//! k, plus the incumbent's O(n·r + e·p) (see [`crate::batch`]); O(n·(p + c))
+//! memory; exponential in n without a budget.
 
+use crate::batch::{self, Rule};
 use crate::list::{ListPlanner, Placement};
 use crate::rank;
 use sim::{Assignment, CostModel, Decisions, NodeId, Scheduler, SimDuration, SimTime, SimView, TaskId};
@@ -110,10 +113,14 @@ impl Scheduler for BranchAndBound {
 pub fn solve(costs: &CostModel<'_>, budget: u64, max_tasks: usize) -> Solution {
     let dag = costs.dag();
     let ranks = rank::upward(costs);
-    let mut planner = ListPlanner::new(costs, false);
+    let mut heft = ListPlanner::new(costs, true);
     for task in rank::order_by_decreasing(costs, &ranks) {
-        planner.place_best(task);
+        heft.place_best(task);
     }
+    // The incumbent: the best of HEFT, ETF and DLS (ties: that order).
+    let planner = [batch::plan(costs, Rule::Etf), batch::plan(costs, Rule::Dls)]
+        .into_iter()
+        .fold(heft, |best, p| if p.makespan() < best.makespan() { p } else { best });
     let placements: Vec<Placement> = dag.task_ids().filter_map(|t| planner.placement(t)).collect();
     let mut best = Solution {
         makespan: planner.makespan(),
@@ -124,7 +131,7 @@ pub fn solve(costs: &CostModel<'_>, budget: u64, max_tasks: usize) -> Solution {
     if dag.task_count() > max_tasks || best.placements.len() != dag.task_count() {
         return best;
     }
-    let mut search = Search::new(costs, &ranks);
+    let mut search = Search::new(costs);
     best.optimal = search.run(budget, &mut best);
     best
 }
@@ -153,7 +160,6 @@ struct Search<'c, 'a> {
     cores: Vec<u32>,
     release: Vec<SimTime>,
     topo_pos: Vec<u32>,
-    rank_ns: Vec<u64>,
     min_exec: Vec<SimDuration>,
     /// Longest path to an exit at minimum execution times, including the task.
     tail: Vec<SimDuration>,
@@ -170,7 +176,7 @@ struct Search<'c, 'a> {
 }
 
 impl<'c, 'a> Search<'c, 'a> {
-    fn new(costs: &'c CostModel<'a>, ranks: &[f64]) -> Search<'c, 'a> {
+    fn new(costs: &'c CostModel<'a>) -> Search<'c, 'a> {
         let dag = costs.dag();
         let platform = costs.platform();
         let n_nodes = platform.node_count();
@@ -212,10 +218,6 @@ impl<'c, 'a> Search<'c, 'a> {
             cores,
             release: dag.tasks().iter().map(|t| SimTime::from_secs_f64(t.release)).collect(),
             topo_pos,
-            rank_ns: ranks
-                .iter()
-                .map(|&r| SimDuration::from_secs_f64(r).as_nanos())
-                .collect(),
             min_exec,
             tail,
             class,
@@ -305,7 +307,8 @@ impl<'c, 'a> Search<'c, 'a> {
     }
 
     /// Ready (task, node) pairs that respect the canonical order and node
-    /// symmetry, earliest finish first.
+    /// symmetry, as ETF would rank them: earliest start first, then longest
+    /// path to an exit, then earliest finish.
     fn children(&self) -> Vec<(TaskId, NodeId)> {
         let mut first_empty: Vec<Option<usize>> = vec![None; self.n_nodes];
         for q in 0..self.n_nodes {
@@ -314,7 +317,7 @@ impl<'c, 'a> Search<'c, 'a> {
                 first_empty[class] = Some(q);
             }
         }
-        let mut children: Vec<(SimTime, Reverse<u64>, TaskId, NodeId)> = Vec::new();
+        let mut children: Vec<(SimTime, Reverse<u64>, SimTime, TaskId, NodeId)> = Vec::new();
         for task in self.costs.dag().task_ids() {
             if self.placed[task.index()].is_some() || self.waiting[task.index()] > 0 {
                 continue;
@@ -330,11 +333,11 @@ impl<'c, 'a> Search<'c, 'a> {
                 if (start, self.topo_pos[task.index()]) < self.last {
                     continue;
                 }
-                children.push((end, Reverse(self.rank_ns[task.index()]), task, node));
+                children.push((start, Reverse(self.tail[task.index()].as_nanos()), end, task, node));
             }
         }
         children.sort_unstable();
-        children.into_iter().map(|(_, _, t, q)| (t, q)).collect()
+        children.into_iter().map(|(_, _, _, t, q)| (t, q)).collect()
     }
 
     fn apply(&mut self, task: TaskId, node: NodeId) -> Undo {

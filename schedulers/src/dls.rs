@@ -24,6 +24,6 @@ impl Scheduler for Dls {
     }
 
     fn plan(&mut self, view: &SimView<'_>, out: &mut Decisions) {
-        batch::plan(view.costs(), Rule::Dls, out);
+        batch::plan(view.costs(), Rule::Dls).emit(out);
     }
 }

@@ -22,6 +22,6 @@ impl Scheduler for Etf {
     }
 
     fn plan(&mut self, view: &SimView<'_>, out: &mut Decisions) {
-        batch::plan(view.costs(), Rule::Etf, out);
+        batch::plan(view.costs(), Rule::Etf).emit(out);
     }
 }

@@ -22,6 +22,6 @@ impl Scheduler for MaxMin {
     }
 
     fn plan(&mut self, view: &SimView<'_>, out: &mut Decisions) {
-        batch::plan(view.costs(), Rule::MaxMin, out);
+        batch::plan(view.costs(), Rule::MaxMin).emit(out);
     }
 }

@@ -22,6 +22,6 @@ impl Scheduler for MinMin {
     }
 
     fn plan(&mut self, view: &SimView<'_>, out: &mut Decisions) {
-        batch::plan(view.costs(), Rule::MinMin, out);
+        batch::plan(view.costs(), Rule::MinMin).emit(out);
     }
 }

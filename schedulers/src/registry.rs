@@ -255,7 +255,7 @@ static REGISTRY: &[SchedulerInfo] = &[
             },
             ParamInfo {
                 name: "max-tasks",
-                description: "larger DAGs get the HEFT-order incumbent without search (default 64)",
+                description: "larger DAGs get the incumbent (best of HEFT, ETF, DLS) without search (default 64)",
             },
         ],
         build: |p, _| {

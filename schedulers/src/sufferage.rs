@@ -23,6 +23,6 @@ impl Scheduler for Sufferage {
     }
 
     fn plan(&mut self, view: &SimView<'_>, out: &mut Decisions) {
-        batch::plan(view.costs(), Rule::Sufferage, out);
+        batch::plan(view.costs(), Rule::Sufferage).emit(out);
     }
 }
