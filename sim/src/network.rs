@@ -38,10 +38,16 @@ pub(crate) struct FlowNetwork<T> {
     last_update: SimTime,
     /// Bumped on every change so that stale wake-up events are ignored.
     pub version: u64,
+    /// Flows were added or removed since the last recomputation.
+    dirty: bool,
     // Scratch buffers reused across recomputations.
     scratch_cap: Vec<f64>,
     scratch_count: Vec<u32>,
     scratch_frozen: Vec<bool>,
+    /// Flows crossing each link, rebuilt per recomputation.
+    scratch_link_flows: Vec<Vec<u32>>,
+    /// Links crossed by at least one flow.
+    scratch_active: Vec<u32>,
 }
 
 impl<T: Copy> FlowNetwork<T> {
@@ -76,6 +82,9 @@ impl<T: Copy> FlowNetwork<T> {
             scratch_cap: vec![0.0; n_links],
             scratch_count: vec![0; n_links],
             scratch_frozen: Vec::new(),
+            scratch_link_flows: vec![Vec::new(); n_links],
+            scratch_active: Vec::new(),
+            dirty: false,
         })
     }
 
@@ -97,24 +106,36 @@ impl<T: Copy> FlowNetwork<T> {
             remaining: bytes,
             rate: 0.0,
         });
-        self.recompute();
+        self.dirty = true;
     }
 
-    /// Removes the flows that are done at `now` and recomputes shares.
+    /// Removes the flows that are done at `now`, in the order they were added.
     pub fn take_finished(&mut self, now: SimTime, out: &mut Vec<FinishedFlow<T>>) {
         self.advance(now);
-        let mut i = 0;
-        while i < self.flows.len() {
-            let f = &self.flows[i];
-            // A flow is done when less than one nanosecond of sending is left.
-            if f.remaining <= f.rate * 1e-9 {
-                let f = self.flows.remove(i);
+        // A flow is done when less than one nanosecond of sending is left.
+        self.flows.retain(|f| {
+            let done = f.remaining <= f.rate * 1e-9;
+            if done {
                 out.push(FinishedFlow { tag: f.tag });
-            } else {
-                i += 1;
             }
+            !done
+        });
+        // Always recompute after a wake-up, even if rounding left every flow a
+        // hair short of done, so that a fresh wake-up is scheduled.
+        self.dirty = true;
+    }
+
+    /// Recomputes shares if flows were added or removed since the last call.
+    /// The engine calls this once per batch of same-time events, so a task
+    /// whose outputs start several flows at once costs one recomputation.
+    pub fn settle(&mut self) -> bool {
+        if self.dirty {
+            self.recompute();
+            self.dirty = false;
+            true
+        } else {
+            false
         }
-        self.recompute();
     }
 
     /// When the next flow completes, if any flow is active.
@@ -143,31 +164,43 @@ impl<T: Copy> FlowNetwork<T> {
         let n_flows = self.flows.len();
         self.scratch_cap.copy_from_slice(&self.capacity);
         self.scratch_count.iter_mut().for_each(|c| *c = 0);
+        for &l in &self.scratch_active {
+            self.scratch_link_flows[l as usize].clear();
+        }
+        self.scratch_active.clear();
         self.scratch_frozen.clear();
         self.scratch_frozen.resize(n_flows, false);
-        for f in &self.flows {
+        for (i, f) in self.flows.iter().enumerate() {
             for &l in &f.links[..f.n_links as usize] {
+                if self.scratch_count[l as usize] == 0 {
+                    self.scratch_active.push(l);
+                }
                 self.scratch_count[l as usize] += 1;
+                self.scratch_link_flows[l as usize].push(i as u32);
             }
         }
+        // Progressive filling: O(L² + F) for L active links and F flows.
         let mut n_unfrozen = n_flows;
         while n_unfrozen > 0 {
-            let mut best: Option<(f64, usize)> = None;
-            for (l, &count) in self.scratch_count.iter().enumerate() {
+            let mut best: Option<(f64, u32)> = None;
+            for &l in &self.scratch_active {
+                let count = self.scratch_count[l as usize];
                 if count > 0 {
-                    let share = self.scratch_cap[l].max(0.0) / f64::from(count);
-                    if best.is_none_or(|(s, _)| share < s) {
+                    let share = self.scratch_cap[l as usize].max(0.0) / f64::from(count);
+                    if best.is_none_or(|(s, b)| share < s || (share == s && l < b)) {
                         best = Some((share, l));
                     }
                 }
             }
             let Some((share, link)) = best else { break };
-            for (i, f) in self.flows.iter_mut().enumerate() {
-                if self.scratch_frozen[i] || !f.links[..f.n_links as usize].contains(&(link as u32)) {
+            for &i in &self.scratch_link_flows[link as usize] {
+                let i = i as usize;
+                if self.scratch_frozen[i] {
                     continue;
                 }
                 self.scratch_frozen[i] = true;
                 n_unfrozen -= 1;
+                let f = &mut self.flows[i];
                 f.rate = share;
                 for &l in &f.links[..f.n_links as usize] {
                     self.scratch_cap[l as usize] -= share;

@@ -234,6 +234,7 @@ impl<'a> State<'a> {
                 self.events.pop();
                 self.process(event, &mut flows_done);
             }
+            self.settle_network();
             self.notify(scheduler, &mut decisions)?;
             self.start_dirty_nodes();
             if self.is_stalled() {
@@ -439,7 +440,6 @@ impl<'a> State<'a> {
                 if let Some(net) = &mut self.network {
                     net.add(self.now, t.src, t.dst, bytes, t);
                 }
-                self.wake_network();
             }
             Event::NetworkWake { version } => {
                 let Some(net) = &mut self.network else { return };
@@ -450,15 +450,17 @@ impl<'a> State<'a> {
                 for f in flows_done.drain(..) {
                     self.transfer_done(f.tag);
                 }
-                self.wake_network();
             }
             Event::NodeDown { node, repair } => self.node_down(node, repair),
             Event::NodeUp(node) => self.node_up_again(node),
         }
     }
 
-    fn wake_network(&mut self) {
-        if let Some(net) = &self.network
+    /// Recomputes bandwidth shares once for the whole batch and schedules
+    /// the next flow completion.
+    fn settle_network(&mut self) {
+        if let Some(net) = &mut self.network
+            && net.settle()
             && let Some(at) = net.next_completion(self.now)
         {
             let version = net.version;
