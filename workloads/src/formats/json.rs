@@ -30,27 +30,30 @@ use crate::Workload;
 use crate::error::ParseError;
 use serde::{Deserialize, Serialize};
 use sim::{DagBuilder, Parallelism, Platform, PlatformSpec, TaskId, TaskSpec};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::Write;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct FileIn {
+struct FileIn<'a> {
     #[serde(default)]
     name: Option<String>,
-    tasks: Vec<TaskIn>,
-    #[serde(default)]
-    edges: Vec<EdgeIn>,
+    #[serde(borrow)]
+    tasks: Vec<TaskIn<'a>>,
+    #[serde(default, borrow)]
+    edges: Vec<EdgeIn<'a>>,
     #[serde(default)]
     platform: Option<PlatformSpec>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct TaskIn {
-    name: String,
-    #[serde(default)]
-    kind: Option<String>,
+struct TaskIn<'a> {
+    #[serde(borrow)]
+    name: Cow<'a, str>,
+    #[serde(default, borrow)]
+    kind: Option<Cow<'a, str>>,
     work: f64,
     #[serde(default)]
     node_costs: Option<Vec<f64>>,
@@ -68,19 +71,12 @@ struct ParallelismDoc {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct EdgeIn {
-    src: String,
-    dst: String,
+struct EdgeIn<'a> {
+    #[serde(borrow)]
+    src: Cow<'a, str>,
+    #[serde(borrow)]
+    dst: Cow<'a, str>,
     bytes: f64,
-}
-
-#[derive(Serialize)]
-struct FileOut<'a> {
-    name: &'a str,
-    tasks: Vec<TaskOut<'a>>,
-    edges: Vec<EdgeOut<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    platform: Option<&'a PlatformSpec>,
 }
 
 #[derive(Serialize)]
@@ -112,7 +108,7 @@ pub fn parse(text: &str, default_name: &str) -> Result<Workload, ParseError> {
     }
     let file: FileIn = serde_json::from_str(text).map_err(|e| json_error(&e))?;
     let mut b = DagBuilder::with_capacity(file.tasks.len(), file.edges.len());
-    let mut ids: HashMap<String, TaskId> = HashMap::with_capacity(file.tasks.len());
+    let mut ids: HashMap<Cow<'_, str>, TaskId> = HashMap::with_capacity(file.tasks.len());
     for (i, t) in file.tasks.into_iter().enumerate() {
         if ids.contains_key(&t.name) {
             return Err(ParseError::field(
@@ -120,9 +116,9 @@ pub fn parse(text: &str, default_name: &str) -> Result<Workload, ParseError> {
                 "duplicate task name",
             ));
         }
-        let mut spec = TaskSpec::new(t.name.clone(), t.work);
+        let mut spec = TaskSpec::new(t.name.as_ref(), t.work);
         if let Some(kind) = t.kind {
-            spec = spec.kind(kind);
+            spec = spec.kind(kind.as_ref());
         }
         if let Some(costs) = t.node_costs {
             spec = spec.node_costs(costs);
@@ -165,7 +161,8 @@ pub fn parse(text: &str, default_name: &str) -> Result<Workload, ParseError> {
     })
 }
 
-/// Writes `workload` as schedlab JSON (pretty-printed).
+/// Writes `workload` as schedlab JSON, one task or edge per line (readable,
+/// and compact enough for 10^6 tasks).
 ///
 /// # Errors
 /// Any I/O error of `out`.
@@ -173,35 +170,40 @@ pub fn write(workload: &Workload, out: &mut impl Write) -> std::io::Result<()> {
     let dag = &workload.dag;
     let tasks = dag.tasks();
     let name = |id: TaskId| tasks.get(id.index()).map_or("", |t| t.name.as_str());
-    let file = FileOut {
-        name: &workload.name,
-        tasks: tasks
-            .iter()
-            .map(|t| TaskOut {
-                name: &t.name,
-                kind: dag.kind_name(t.kind),
-                work: t.work,
-                node_costs: t.node_costs.as_deref(),
-                parallelism: (t.parallelism != Parallelism::SEQUENTIAL).then_some(ParallelismDoc {
-                    min_cores: t.parallelism.min_cores,
-                    max_cores: t.parallelism.max_cores,
-                    serial_fraction: t.parallelism.serial_fraction,
-                }),
-            })
-            .collect(),
-        edges: dag
-            .edges()
-            .iter()
-            .map(|e| EdgeOut {
-                src: name(e.src),
-                dst: name(e.dst),
-                bytes: e.bytes,
-            })
-            .collect(),
-        platform: workload.platform.as_ref().map(Platform::spec),
-    };
-    serde_json::to_writer_pretty(&mut *out, &file)?;
-    out.write_all(b"\n")
+    out.write_all(b"{\n  \"name\": ")?;
+    serde_json::to_writer(&mut *out, &workload.name)?;
+    out.write_all(b",\n  \"tasks\": [")?;
+    for (i, t) in tasks.iter().enumerate() {
+        out.write_all(if i == 0 { b"\n    " } else { b",\n    " })?;
+        let task = TaskOut {
+            name: &t.name,
+            kind: dag.kind_name(t.kind),
+            work: t.work,
+            node_costs: t.node_costs.as_deref(),
+            parallelism: (t.parallelism != Parallelism::SEQUENTIAL).then_some(ParallelismDoc {
+                min_cores: t.parallelism.min_cores,
+                max_cores: t.parallelism.max_cores,
+                serial_fraction: t.parallelism.serial_fraction,
+            }),
+        };
+        serde_json::to_writer(&mut *out, &task)?;
+    }
+    out.write_all(b"\n  ],\n  \"edges\": [")?;
+    for (i, e) in dag.edges().iter().enumerate() {
+        out.write_all(if i == 0 { b"\n    " } else { b",\n    " })?;
+        let edge = EdgeOut {
+            src: name(e.src),
+            dst: name(e.dst),
+            bytes: e.bytes,
+        };
+        serde_json::to_writer(&mut *out, &edge)?;
+    }
+    out.write_all(b"\n  ]")?;
+    if let Some(platform) = &workload.platform {
+        out.write_all(b",\n  \"platform\": ")?;
+        serde_json::to_writer(&mut *out, platform.spec())?;
+    }
+    out.write_all(b"\n}\n")
 }
 
 /// Turns a serde_json error into a [`ParseError::Line`] without repeating the location.

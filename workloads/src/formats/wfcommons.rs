@@ -67,6 +67,11 @@ pub fn sniff(text: &str) -> Result<bool, ParseError> {
     if text.trim().is_empty() {
         return Err(ParseError::Empty);
     }
+    // A substring search is far cheaper than a parse, and rules out most
+    // schedlab files (whose syntax errors the schedlab reader then reports).
+    if !text.contains("\"schemaVersion\"") {
+        return Ok(false);
+    }
     let probe: Probe = serde_json::from_str(text).map_err(|e| json_error(&e))?;
     Ok(probe.schema_version.is_some() && probe.workflow.is_some())
 }
