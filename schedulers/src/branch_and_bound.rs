@@ -90,14 +90,20 @@ impl Scheduler for BranchAndBound {
 
     fn plan(&mut self, view: &SimView<'_>, out: &mut Decisions) {
         let solution = solve(view.costs(), self.budget, self.max_tasks);
-        let mut order: Vec<(SimTime, TaskId)> = solution
+        // Start order; ties (zero-length tasks) in topological order, so that
+        // no node's queue puts a task before its predecessor.
+        let mut position = vec![0u32; view.dag().task_count()];
+        for (i, &t) in view.dag().topological_order().iter().enumerate() {
+            position[t.index()] = i as u32;
+        }
+        let mut order: Vec<(SimTime, u32, TaskId)> = solution
             .placements
             .iter()
             .enumerate()
-            .map(|(i, p)| (p.start, TaskId::new(i)))
+            .map(|(i, p)| (p.start, position[i], TaskId::new(i)))
             .collect();
         order.sort_unstable();
-        for (_, task) in order {
+        for (_, _, task) in order {
             let p = solution.placements[task.index()];
             out.push(Assignment {
                 task,

@@ -7,8 +7,8 @@
 
 use crate::branch_and_bound;
 use crate::{
-    BranchAndBound, Cpop, Dls, Etf, FastestNode, Fifo, Heft, Hlfet, LookaheadHeft, MaxMin, Mcp, Mct, Met, MinMin, Olb,
-    OnlineEft, OnlineMaxMin, OnlineMinMin, Peft, Random, Sufferage, WorkStealing,
+    BranchAndBound, Cpop, Dls, Duplex, Etf, FastestNode, Fcp, Fifo, Flb, Heft, Hlfet, LookaheadHeft, MaxMin, Mcp, Mct,
+    Met, MinMin, Mst, Olb, OnlineEft, OnlineMaxMin, OnlineMinMin, Peft, Random, Sufferage, WorkStealing,
 };
 use sim::Scheduler;
 use std::collections::BTreeMap;
@@ -217,6 +217,27 @@ static REGISTRY: &[SchedulerInfo] = &[
         build: |_, _| Ok(Box::new(Sufferage)),
     },
     SchedulerInfo {
+        name: "duplex",
+        nature: Nature::Static,
+        description: "the better of Min-Min and Max-Min (Armstrong et al. 1998)",
+        params: &[],
+        build: |_, _| Ok(Box::new(Duplex)),
+    },
+    SchedulerInfo {
+        name: "fcp",
+        nature: Nature::Static,
+        description: "Fast Critical Path, enabling node or first free node (Radulescu & van Gemund 1999)",
+        params: &[],
+        build: |_, _| Ok(Box::new(Fcp)),
+    },
+    SchedulerInfo {
+        name: "flb",
+        nature: Nature::Static,
+        description: "Fast Load Balancing, an O(n log n) approximation of ETF (Radulescu & van Gemund 1999)",
+        params: &[],
+        build: |_, _| Ok(Box::new(Flb)),
+    },
+    SchedulerInfo {
         name: "mct",
         nature: Nature::Static,
         description: "Minimum Completion Time, tasks in ready order (Armstrong et al. 1998)",
@@ -229,6 +250,13 @@ static REGISTRY: &[SchedulerInfo] = &[
         description: "Minimum Execution Time, ignoring load (Armstrong et al. 1998)",
         params: &[],
         build: |_, _| Ok(Box::new(Met)),
+    },
+    SchedulerInfo {
+        name: "mst",
+        nature: Nature::Static,
+        description: "Minimum Start Time, tasks in ready order (SAGA baseline)",
+        params: &[],
+        build: |_, _| Ok(Box::new(Mst)),
     },
     SchedulerInfo {
         name: "olb",
