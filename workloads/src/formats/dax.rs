@@ -22,6 +22,7 @@
 //! like `file`. Errors name the line of the offending element.
 
 use crate::error::ParseError;
+use crate::formats::files::add_file_edges;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::{Reader, XmlVersion};
 use sim::{Dag, DagBuilder, TaskId, TaskSpec};
@@ -192,31 +193,17 @@ pub fn parse(text: &str) -> Result<Dag, ParseError> {
     if !saw_adag {
         return Err(ParseError::line(1, "no <adag> element: not a DAX file"));
     }
-    let mut producers: HashMap<&str, Vec<TaskId>> = HashMap::new();
-    for (i, job) in jobs.iter().enumerate() {
-        for f in &job.outputs {
-            producers.entry(f.as_str()).or_default().push(TaskId::new(i));
-        }
-    }
     pairs.sort_unstable();
     pairs.dedup();
-    let mut bytes: HashMap<(TaskId, TaskId), f64> = pairs.iter().map(|&p| (p, 0.0)).collect();
-    for (i, job) in jobs.iter().enumerate() {
-        let me = TaskId::new(i);
-        let mut inputs: Vec<&(String, f64)> = job.inputs.iter().collect();
-        inputs.sort_by(|a, b| a.0.cmp(&b.0));
-        inputs.dedup_by(|a, b| a.0 == b.0);
-        for (file, size) in inputs {
-            for &p in producers.get(file.as_str()).into_iter().flatten() {
-                if let Some(total) = bytes.get_mut(&(p, me)) {
-                    *total += size;
-                }
-            }
-        }
-    }
-    for pair in pairs {
-        b.add_edge(pair.0, pair.1, bytes.get(&pair).copied().unwrap_or(0.0));
-    }
+    let outputs: Vec<Vec<&str>> = jobs
+        .iter()
+        .map(|j| j.outputs.iter().map(String::as_str).collect())
+        .collect();
+    let inputs: Vec<Vec<(&str, f64)>> = jobs
+        .iter()
+        .map(|j| j.inputs.iter().map(|(f, size)| (f.as_str(), *size)).collect())
+        .collect();
+    add_file_edges(&mut b, &pairs, &outputs, &inputs);
     Ok(b.build()?)
 }
 

@@ -9,6 +9,7 @@ pub mod csv_matrix;
 pub mod dantas;
 pub mod dax;
 pub mod dot;
+mod files;
 pub mod json;
 pub mod stg;
 pub mod wfcommons;

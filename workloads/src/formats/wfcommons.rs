@@ -39,6 +39,7 @@
 
 use crate::Workload;
 use crate::error::ParseError;
+use crate::formats::files::add_file_edges;
 use crate::formats::json::json_error;
 use serde::Deserialize;
 use serde::de::IgnoredAny;
@@ -434,59 +435,48 @@ fn build(instance: Instance, name: String) -> Result<Workload, ParseError> {
             .copied()
             .ok_or_else(|| ParseError::field(task_ctx(&t.key), format!("{field}: unknown task {other:?}")))
     };
-    let mut bytes: HashMap<(TaskId, TaskId), f64> = HashMap::new();
-    let mut order: Vec<(TaskId, TaskId)> = Vec::new();
+    let mut pairs: Vec<(TaskId, TaskId)> = Vec::new();
+    let mut seen_pairs: HashSet<(TaskId, TaskId)> = HashSet::new();
     for t in &tasks {
         let me = lookup(t, "id", &t.key)?;
         for p in &t.parents {
             let pair = (lookup(t, "parents", p)?, me);
-            if bytes.insert(pair, 0.0).is_none() {
-                order.push(pair);
+            if seen_pairs.insert(pair) {
+                pairs.push(pair);
             }
         }
         for c in &t.children {
             let pair = (me, lookup(t, "children", c)?);
-            if bytes.insert(pair, 0.0).is_none() {
-                order.push(pair);
+            if seen_pairs.insert(pair) {
+                pairs.push(pair);
             }
         }
     }
-    let mut producers: HashMap<&str, Vec<TaskId>> = HashMap::new();
+    let mut inputs: Vec<Vec<(&str, f64)>> = Vec::with_capacity(tasks.len());
     for t in &tasks {
-        let me = lookup(t, "id", &t.key)?;
-        for f in &t.outputs {
-            let list = producers.entry(f.as_str()).or_default();
-            if !list.contains(&me) {
-                list.push(me);
-            }
+        if let Some(f) = t
+            .inputs
+            .iter()
+            .chain(&t.outputs)
+            .find(|f| check_files && !sizes.contains_key(*f))
+        {
+            return Err(ParseError::field(
+                task_ctx(&t.key),
+                format!("file {f:?} is not in workflow.specification.files"),
+            ));
         }
+        inputs.push(
+            t.inputs
+                .iter()
+                .map(|f| (f.as_str(), sizes.get(f).copied().unwrap_or(0.0)))
+                .collect(),
+        );
     }
-    for t in &tasks {
-        let me = lookup(t, "id", &t.key)?;
-        let mut seen: HashSet<&str> = HashSet::new();
-        for f in t.inputs.iter().chain(&t.outputs) {
-            if check_files && !sizes.contains_key(f) {
-                return Err(ParseError::field(
-                    task_ctx(&t.key),
-                    format!("file {f:?} is not in workflow.specification.files"),
-                ));
-            }
-        }
-        for f in &t.inputs {
-            if !seen.insert(f.as_str()) {
-                continue;
-            }
-            let size = sizes.get(f).copied().unwrap_or(0.0);
-            for &p in producers.get(f.as_str()).into_iter().flatten() {
-                if let Some(total) = bytes.get_mut(&(p, me)) {
-                    *total += size;
-                }
-            }
-        }
-    }
-    for pair in order {
-        b.add_edge(pair.0, pair.1, bytes.get(&pair).copied().unwrap_or(0.0));
-    }
+    let outputs: Vec<Vec<&str>> = tasks
+        .iter()
+        .map(|t| t.outputs.iter().map(String::as_str).collect())
+        .collect();
+    add_file_edges(&mut b, &pairs, &outputs, &inputs);
     let dag = b.build()?;
     let platform = platform(&machines, reference_mhz, &name)?;
     Ok(Workload { dag, platform, name })

@@ -15,58 +15,30 @@
 //! tile of size b: POTRF 1, TRSM 3, SYRK 3, GEMM 6. Tasks:
 //! `t + t(t−1) + t(t−1)(t−2)/6` for `t` tiles.
 
-use super::{GenError, Params, Weights};
+use super::{GenError, Params, Tiles, Weights};
 use rand_chacha::ChaCha8Rng;
-use sim::{DagBuilder, TaskId, TaskSpec};
-use std::collections::HashMap;
+use sim::DagBuilder;
 
 /// Reads the keys and builds the DAG; see the module docs.
 pub(crate) fn generate(p: &mut Params, rng: &mut ChaCha8Rng) -> Result<DagBuilder, GenError> {
     let t = p.usize("tiles", 4, 1..=300)?;
     let w = Weights::read(p)?;
     p.finish()?;
-    let mut b = DagBuilder::new();
-    // last[(i, j)]: the task that last wrote tile (i, j), i >= j.
-    let mut last: HashMap<(usize, usize), TaskId> = HashMap::new();
-    let mut task = |b: &mut DagBuilder,
-                    name: String,
-                    kind: &str,
-                    factor: f64,
-                    reads: &[(usize, usize)],
-                    last: &HashMap<(usize, usize), TaskId>| {
-        let id = b.add_task(TaskSpec::new(name, w.work(rng, factor)).kind(kind));
-        for tile in reads {
-            if let Some(&src) = last.get(tile) {
-                let bytes = w.bytes(rng);
-                b.add_edge(src, id, bytes);
-            }
-        }
-        id
-    };
+    let mut tiles = Tiles::new(rng, w);
     for k in 0..t {
-        let potrf = task(&mut b, format!("potrf{k}"), "potrf", 1.0, &[(k, k)], &last);
-        last.insert((k, k), potrf);
+        tiles.task(format!("potrf{k}"), "potrf", 1.0, &[(k, k)], (k, k));
         for i in k + 1..t {
-            let trsm = task(&mut b, format!("trsm{k}_{i}"), "trsm", 3.0, &[(k, k), (i, k)], &last);
-            last.insert((i, k), trsm);
+            tiles.task(format!("trsm{k}_{i}"), "trsm", 3.0, &[(k, k), (i, k)], (i, k));
         }
         for i in k + 1..t {
-            let syrk = task(&mut b, format!("syrk{k}_{i}"), "syrk", 3.0, &[(i, k), (i, i)], &last);
             for j in k + 1..i {
-                let gemm = task(
-                    &mut b,
-                    format!("gemm{k}_{i}_{j}"),
-                    "gemm",
-                    6.0,
-                    &[(i, k), (j, k), (i, j)],
-                    &last,
-                );
-                last.insert((i, j), gemm);
+                let reads = [(i, k), (j, k), (i, j)];
+                tiles.task(format!("gemm{k}_{i}_{j}"), "gemm", 6.0, &reads, (i, j));
             }
-            last.insert((i, i), syrk);
+            tiles.task(format!("syrk{k}_{i}"), "syrk", 3.0, &[(i, k), (i, i)], (i, i));
         }
     }
-    Ok(b)
+    Ok(tiles.finish())
 }
 
 #[cfg(test)]

@@ -21,17 +21,16 @@
 //! - `max_parents` \[8]: cap on the number of parents. daggen has no cap, so it
 //!   makes Θ(tasks × width) edges; the cap keeps the graph O(tasks) for 10^6
 //!   tasks and changes nothing while `density × width < max_parents`.
-//! - `ccr` \[1]: communication-to-computation ratio at the reference bandwidth.
-//! - `work` \[1]: mean work in seconds; each task's work is `U[0.5, 1.5] × work`
-//!   and each edge's bytes `U[0.5, 1.5] × ccr × work × REFERENCE_BANDWIDTH`.
+//! - `work` \[1] and `ccr` \[1]: mean work in seconds and the
+//!   communication-to-computation ratio (see [`super`]): each task's work is
+//!   `U[0.5, 1.5] × work` and each edge's bytes `U[0.5, 1.5] × ccr × work × REFERENCE_BANDWIDTH`.
 //!
 //! Tasks are named `t0`, `t1`, … level by level; all have kind `task`.
 //! Time and memory are O(tasks × max_parents).
 
-use super::{GenError, Params};
+use super::{GenError, Params, Weights};
 use rand::RngExt as _;
 use rand_chacha::ChaCha8Rng;
-use sim::presets::REFERENCE_BANDWIDTH;
 use sim::{DagBuilder, TaskId, TaskSpec};
 
 /// Reads the keys and builds the DAG; see the module docs.
@@ -42,8 +41,7 @@ pub(crate) fn generate(p: &mut Params, rng: &mut ChaCha8Rng) -> Result<DagBuilde
     let density = p.f64("density", 0.5, 0.0..=1.0)?;
     let jump = p.usize("jump", 1, 1..=usize::MAX)?;
     let max_parents = p.usize("max_parents", 8, 1..=10_000)?;
-    let ccr = p.f64("ccr", 1.0, 0.0..=1e12)?;
-    let mean_work = p.f64("work", 1.0, 0.0..=1e12)?;
+    let w = Weights::read(p)?;
     p.finish()?;
 
     let mean_width = (n_tasks as f64).powf(fat);
@@ -61,11 +59,9 @@ pub(crate) fn generate(p: &mut Params, rng: &mut ChaCha8Rng) -> Result<DagBuilde
         level_start.push(start + width);
     }
 
-    let mean_bytes = ccr * mean_work * REFERENCE_BANDWIDTH;
     let mut b = DagBuilder::with_capacity(n_tasks, n_tasks * max_parents.min(8));
     for i in 0..n_tasks {
-        let work = mean_work * rng.random_range(0.5..=1.5);
-        b.add_task(TaskSpec::new(format!("t{i}"), work));
+        b.add_task(TaskSpec::new(format!("t{i}"), w.work(rng, 1.0)));
     }
     // Edges are drawn child by child, then handed to the builder sorted by
     // (parent, child) with a counting sort, so the builder's own sort finds
@@ -89,8 +85,7 @@ pub(crate) fn generate(p: &mut Params, rng: &mut ChaCha8Rng) -> Result<DagBuilde
                 let parent = rng.random_range(level_start[from]..level_start[from + 1]);
                 if !parents.contains(&parent) {
                     parents.push(parent);
-                    let bytes = mean_bytes * rng.random_range(0.5..=1.5);
-                    edges.push((parent, task, bytes));
+                    edges.push((parent, task, w.bytes(rng)));
                 }
             }
         }

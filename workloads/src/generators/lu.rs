@@ -14,59 +14,32 @@
 //! edge. Work weights in units of b³/3 flops: GETRF 2, TRSM 3, GEMM 6. Tasks:
 //! `Σ_{k<t} (1 + 2(t−k−1) + (t−k−1)²)`.
 
-use super::{GenError, Params, Weights};
+use super::{GenError, Params, Tiles, Weights};
 use rand_chacha::ChaCha8Rng;
-use sim::{DagBuilder, TaskId, TaskSpec};
-use std::collections::HashMap;
+use sim::DagBuilder;
 
 /// Reads the keys and builds the DAG; see the module docs.
 pub(crate) fn generate(p: &mut Params, rng: &mut ChaCha8Rng) -> Result<DagBuilder, GenError> {
     let t = p.usize("tiles", 4, 1..=300)?;
     let w = Weights::read(p)?;
     p.finish()?;
-    let mut b = DagBuilder::new();
-    let mut last: HashMap<(usize, usize), TaskId> = HashMap::new();
-    let mut task = |b: &mut DagBuilder,
-                    name: String,
-                    kind: &str,
-                    factor: f64,
-                    reads: &[(usize, usize)],
-                    last: &HashMap<(usize, usize), TaskId>| {
-        let id = b.add_task(TaskSpec::new(name, w.work(rng, factor)).kind(kind));
-        for tile in reads {
-            if let Some(&src) = last.get(tile) {
-                let bytes = w.bytes(rng);
-                b.add_edge(src, id, bytes);
-            }
-        }
-        id
-    };
+    let mut tiles = Tiles::new(rng, w);
     for k in 0..t {
-        let getrf = task(&mut b, format!("getrf{k}"), "getrf", 2.0, &[(k, k)], &last);
-        last.insert((k, k), getrf);
+        tiles.task(format!("getrf{k}"), "getrf", 2.0, &[(k, k)], (k, k));
         for j in k + 1..t {
-            let id = task(&mut b, format!("trsm_u{k}_{j}"), "trsm", 3.0, &[(k, k), (k, j)], &last);
-            last.insert((k, j), id);
+            tiles.task(format!("trsm_u{k}_{j}"), "trsm", 3.0, &[(k, k), (k, j)], (k, j));
         }
         for i in k + 1..t {
-            let id = task(&mut b, format!("trsm_l{k}_{i}"), "trsm", 3.0, &[(k, k), (i, k)], &last);
-            last.insert((i, k), id);
+            tiles.task(format!("trsm_l{k}_{i}"), "trsm", 3.0, &[(k, k), (i, k)], (i, k));
         }
         for i in k + 1..t {
             for j in k + 1..t {
-                let id = task(
-                    &mut b,
-                    format!("gemm{k}_{i}_{j}"),
-                    "gemm",
-                    6.0,
-                    &[(i, k), (k, j), (i, j)],
-                    &last,
-                );
-                last.insert((i, j), id);
+                let reads = [(i, k), (k, j), (i, j)];
+                tiles.task(format!("gemm{k}_{i}_{j}"), "gemm", 6.0, &reads, (i, j));
             }
         }
     }
-    Ok(b)
+    Ok(tiles.finish())
 }
 
 #[cfg(test)]

@@ -29,7 +29,7 @@ pub mod wavefront;
 use rand::RngExt as _;
 use rand::SeedableRng as _;
 use rand_chacha::ChaCha8Rng;
-use sim::{Dag, DagError};
+use sim::{Dag, DagBuilder, DagError};
 use thiserror::Error;
 
 /// Why [`generate`] failed.
@@ -288,6 +288,50 @@ impl Weights {
     /// Bytes of one edge.
     pub(crate) fn bytes(&self, rng: &mut ChaCha8Rng) -> f64 {
         self.mean_bytes * rng.random_range(0.5..=1.5)
+    }
+}
+
+/// Builds tiled linear-algebra graphs: each task reads some tiles and writes
+/// one, and depends on the last writer of every tile it reads.
+pub(crate) struct Tiles<'r> {
+    b: DagBuilder,
+    rng: &'r mut ChaCha8Rng,
+    weights: Weights,
+    last_writer: std::collections::HashMap<(usize, usize), sim::TaskId>,
+}
+
+impl<'r> Tiles<'r> {
+    pub(crate) fn new(rng: &'r mut ChaCha8Rng, weights: Weights) -> Tiles<'r> {
+        Tiles {
+            b: DagBuilder::new(),
+            rng,
+            weights,
+            last_writer: std::collections::HashMap::new(),
+        }
+    }
+
+    /// Adds a task of `kind` (work weighed by `factor`) reading `reads` and writing `writes`.
+    pub(crate) fn task(
+        &mut self,
+        name: String,
+        kind: &str,
+        factor: f64,
+        reads: &[(usize, usize)],
+        writes: (usize, usize),
+    ) {
+        let work = self.weights.work(self.rng, factor);
+        let id = self.b.add_task(sim::TaskSpec::new(name, work).kind(kind));
+        for tile in reads {
+            if let Some(&src) = self.last_writer.get(tile) {
+                let bytes = self.weights.bytes(self.rng);
+                self.b.add_edge(src, id, bytes);
+            }
+        }
+        self.last_writer.insert(writes, id);
+    }
+
+    pub(crate) fn finish(self) -> DagBuilder {
+        self.b
     }
 }
 
