@@ -437,8 +437,8 @@ fn build(instance: Instance, name: String) -> Result<Workload, ParseError> {
     };
     let mut pairs: Vec<(TaskId, TaskId)> = Vec::new();
     let mut seen_pairs: HashSet<(TaskId, TaskId)> = HashSet::new();
-    for t in &tasks {
-        let me = lookup(t, "id", &t.key)?;
+    for (i, t) in tasks.iter().enumerate() {
+        let me = TaskId::new(i);
         for p in &t.parents {
             let pair = (lookup(t, "parents", p)?, me);
             if seen_pairs.insert(pair) {
