@@ -51,6 +51,7 @@ pub mod peft;
 mod random;
 pub mod rank;
 pub mod registry;
+pub mod resilient;
 mod sufferage;
 pub mod timeline;
 mod work_stealing;

@@ -154,14 +154,22 @@ impl<'c, 'a> ListPlanner<'c, 'a> {
     /// Emits every placement as an assignment, each node's tasks in planned
     /// start order, which the engine's FIFO node queues then follow.
     pub fn emit(&self, out: &mut Decisions) {
-        let mut planned: Vec<(SimTime, TaskId, Placement)> = self
+        // Ties in start time (zero-length tasks) follow the topological order,
+        // so the emission order respects precedence: the engine relies on that
+        // to re-queue tasks after a failure without deadlock.
+        let dag = self.costs.dag();
+        let mut position = vec![0u32; dag.task_count()];
+        for (i, &t) in dag.topological_order().iter().enumerate() {
+            position[t.index()] = i as u32;
+        }
+        let mut planned: Vec<(SimTime, u32, TaskId, Placement)> = self
             .placed
             .iter()
             .enumerate()
-            .filter_map(|(i, p)| p.map(|p| (p.start, TaskId::new(i), p)))
+            .filter_map(|(i, p)| p.map(|p| (p.start, position[i], TaskId::new(i), p)))
             .collect();
-        planned.sort_unstable_by_key(|&(start, task, _)| (start, task));
-        for (_, task, p) in planned {
+        planned.sort_unstable_by_key(|&(start, pos, _, _)| (start, pos));
+        for (_, _, task, p) in planned {
             out.push(Assignment {
                 task,
                 node: p.node,

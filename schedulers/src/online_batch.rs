@@ -51,7 +51,8 @@ impl Batch {
     }
 
     fn on_update(&mut self, view: &SimView<'_>, update: &Update<'_>, out: &mut Decisions) {
-        for &task in update.finished {
+        // Runs lost to a node failure release their cores like finished ones.
+        for &task in update.finished.iter().chain(update.lost) {
             self.capacity.finish(task);
         }
         for &task in update.ready {

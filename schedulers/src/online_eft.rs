@@ -18,7 +18,7 @@ pub struct OnlineEft {
     /// Expected time each core of each node becomes free.
     core_free: Vec<Vec<SimTime>>,
     /// Expected end and core of each assigned task.
-    expected: Vec<(SimTime, u32)>,
+    expected: Vec<(SimTime, NodeId, u32)>,
     batch: Vec<TaskId>,
 }
 
@@ -35,15 +35,18 @@ impl Scheduler for OnlineEft {
             .iter()
             .map(|n| vec![SimTime::ZERO; n.cores as usize])
             .collect();
-        self.expected = vec![(SimTime::ZERO, 0); view.dag().task_count()];
+        self.expected = vec![(SimTime::ZERO, NodeId::new(0), 0); view.dag().task_count()];
     }
 
     fn on_update(&mut self, view: &SimView<'_>, update: &Update<'_>, out: &mut Decisions) {
         let now = view.now();
         for &task in update.finished {
-            if let TaskState::Done { node, end, .. } = view.task_state(task) {
-                let (expected_end, core) = self.expected[task.index()];
-                let free = &mut self.core_free[node.index()][core as usize];
+            let (expected_end, planned_node, core) = self.expected[task.index()];
+            // A failure may have moved the task elsewhere; then there is nothing to correct.
+            if let TaskState::Done { node, end, .. } = view.task_state(task)
+                && node == planned_node
+                && let Some(free) = self.core_free[node.index()].get_mut(core as usize)
+            {
                 // Shift the core's horizon by how much this task over- or under-ran.
                 *free = if end >= expected_end {
                     *free + (end - expected_end)
@@ -65,7 +68,7 @@ impl Scheduler for OnlineEft {
                 for &core in &cores {
                     self.core_free[node.index()][core as usize] = end;
                 }
-                self.expected[task.index()] = (end, cores[0]);
+                self.expected[task.index()] = (end, node, cores[0]);
                 out.assign(view, task, node);
             }
         }
@@ -81,7 +84,7 @@ impl OnlineEft {
         let mut best: Option<(SimTime, NodeId, SimTime, Vec<u32>)> = None;
         for node in view.platform().node_ids() {
             let free = &self.core_free[node.index()];
-            if free.len() < cores {
+            if free.len() < cores || !view.node_up(node) {
                 continue;
             }
             let ready = dag

@@ -6,6 +6,7 @@
 //! errors that list what is valid; nothing is silently ignored.
 
 use crate::branch_and_bound;
+use crate::resilient::Resilient;
 use crate::{
     BranchAndBound, Cpop, Dls, Duplex, Etf, FastestNode, Fcp, Fifo, Flb, Heft, Hlfet, LookaheadHeft, MaxMin, Mcp, Mct,
     Met, MinMin, Mst, Olb, OnlineEft, OnlineMaxMin, OnlineMinMin, Peft, Random, Sufferage, WorkStealing,
@@ -363,7 +364,7 @@ pub fn create(spec: &str, seed: u64) -> Result<Box<dyn Scheduler>, RegistryError
         scheduler: name.to_owned(),
         values,
     };
-    let scheduler = (info.build)(&mut params, seed)?;
+    let scheduler = Box::new(Resilient::new((info.build)(&mut params, seed)?, info.nature));
     if let Some(key) = params.values.keys().next() {
         let valid = if info.params.is_empty() {
             "no parameters".to_owned()

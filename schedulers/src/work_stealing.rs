@@ -229,7 +229,8 @@ impl Scheduler for WorkStealing {
             return;
         }
         self.touched.clear();
-        for &task in update.finished {
+        // Runs lost to a node failure release their cores like finished ones.
+        for &task in update.finished.iter().chain(update.lost) {
             let mut freed = std::mem::take(&mut self.holds[task.index()]);
             freed.push(self.ran_by[task.index()]);
             for worker in freed {

@@ -48,8 +48,9 @@ impl fmt::Display for Violation {
 /// - no node ever ran more tasks than it has cores, and no core ran two tasks
 ///   at once (runs lost to failures count too); nothing ran on a down node;
 /// - every transfer took at least latency + bytes / bandwidth;
-/// - energy equals idle power × makespan plus busy power × busy time, and is
-///   at least idle power × makespan.
+/// - energy equals idle power × time up plus busy power × busy time (lost
+///   runs included), and is at least idle power × time up (the makespan less
+///   any outages).
 ///
 /// # Errors
 /// Every violation found, each naming the task, edge or node.
@@ -219,7 +220,11 @@ pub fn check(costs: &CostModel<'_>, result: &RunResult) -> Result<(), Vec<Violat
     }
 
     // Energy.
-    let makespan = result.makespan().as_secs_f64();
+    let makespan = result.makespan();
+    let mut up_secs = vec![makespan.as_secs_f64(); platform.node_count()];
+    for o in &result.outages {
+        up_secs[o.node.index()] -= (o.end.unwrap_or(makespan).min(makespan) - o.start).as_secs_f64();
+    }
     let expected = metrics::node_energy(platform, result);
     if result.node_energy_j.len() != platform.node_count() {
         bad.push(Violation(format!(
@@ -237,9 +242,9 @@ pub fn check(costs: &CostModel<'_>, result: &RunResult) -> Result<(), Vec<Violat
                     node.name
                 )));
             }
-            if got + ENERGY_REL_TOL * got.abs() < node.power.idle_w * makespan {
+            if got + ENERGY_REL_TOL * got.abs() < node.power.idle_w * up_secs[n] {
                 bad.push(Violation(format!(
-                    "node {} energy {got} J is below idle power × makespan",
+                    "node {} energy {got} J is below idle power × time up",
                     node.name
                 )));
             }

@@ -70,7 +70,9 @@ impl Decisions {
         &self.assignments
     }
 
-    pub(crate) fn drain(&mut self) -> std::vec::Drain<'_, Assignment> {
+    /// Removes and yields the assignments in order (for wrappers that
+    /// inspect or redirect another scheduler's decisions).
+    pub fn drain(&mut self) -> std::vec::Drain<'_, Assignment> {
         self.assignments.drain(..)
     }
 }

@@ -68,6 +68,10 @@ pub(super) struct State<'a> {
     released: Vec<bool>,
     /// Bumped whenever a task is handed back after a failure.
     epoch: Vec<u32>,
+    /// Queue priority: the order of a task's first assignment, kept when a
+    /// failure makes it be assigned again (see `enqueue`).
+    priority: Vec<u64>,
+    n_assigned: u64,
     assignment: Vec<Assignment>,
     records: Vec<TaskRecord>,
     core_slots: Vec<u32>,
@@ -164,6 +168,8 @@ impl<'a> State<'a> {
             missing_inputs: dag.task_ids().map(|t| pending_at_start(dag, t)).collect(),
             released: dag.tasks().iter().map(|t| t.release == 0.0).collect(),
             epoch: vec![0; n_tasks],
+            priority: vec![u64::MAX; n_tasks],
+            n_assigned: 0,
             assignment: vec![placeholder; n_tasks],
             records: vec![empty_record; n_tasks],
             core_slots: Vec::with_capacity(n_tasks),
@@ -356,7 +362,7 @@ impl<'a> State<'a> {
             let i = a.task.index();
             self.status[i] = Status::Queued;
             self.assignment[i] = a;
-            self.nodes[a.node.index()].queue.push_back(a.task);
+            self.enqueue(a.task, a.node);
             self.mark_dirty(a.node);
             if dag.task(a.task).release > 0.0 && self.released[i] {
                 self.input_arrived(a.task);
@@ -368,6 +374,25 @@ impl<'a> State<'a> {
             }
         }
         Ok(())
+    }
+
+    /// Puts `task` in `node`'s queue, ordered by the task's first assignment.
+    ///
+    /// For tasks assigned once this is plain FIFO. A task handed back by a
+    /// failure keeps its original place in the global assignment order, so
+    /// it queues ahead of everything assigned after it. Static plans emit in
+    /// an order that respects precedence, so a re-queued task never waits
+    /// behind one of its own descendants: no failure can deadlock a queue.
+    fn enqueue(&mut self, task: TaskId, node: NodeId) {
+        let i = task.index();
+        if self.priority[i] == u64::MAX {
+            self.priority[i] = self.n_assigned;
+            self.n_assigned += 1;
+        }
+        let priority = &self.priority;
+        let queue = &mut self.nodes[node.index()].queue;
+        let at = queue.partition_point(|t| priority[t.index()] < priority[i]);
+        queue.insert(at, task);
     }
 
     /// Moves the data of edge `e` (producer done, consumer assigned) to the consumer's node.
