@@ -372,6 +372,8 @@ impl<'c, 'a> Search<'c, 'a> {
             start,
             end,
             cores,
+            lane: 0,
+            dvfs: 0,
         });
         self.on_node[node.index()] += 1;
         for s in self.costs.dag().successors(task) {

@@ -19,6 +19,10 @@ pub struct Placement {
     pub end: SimTime,
     /// Cores held.
     pub cores: u32,
+    /// First core (lane) held on the node.
+    pub lane: u32,
+    /// DVFS level.
+    pub dvfs: u8,
 }
 
 /// A candidate placement of one task on one node.
@@ -30,6 +34,8 @@ pub struct Candidate {
     pub slot: Slot,
     /// Planned end (earliest finish time on this node).
     pub end: SimTime,
+    /// DVFS level the duration assumes.
+    pub dvfs: u8,
 }
 
 /// A partial static plan.
@@ -72,17 +78,25 @@ impl<'c, 'a> ListPlanner<'c, 'a> {
             .max(SimTime::from_secs_f64(dag.task(task).release))
     }
 
-    /// Earliest finish of `task` on `node`, or `None` if the node has too few cores.
+    /// Earliest finish of `task` on `node` at nominal speed, or `None` if the
+    /// node has too few cores.
     pub fn candidate(&self, task: TaskId, node: NodeId) -> Option<Candidate> {
+        self.candidate_at(task, node, 0)
+    }
+
+    /// Earliest finish of `task` on `node` at DVFS level `dvfs`, or `None` if
+    /// the node has too few cores or no such level.
+    pub fn candidate_at(&self, task: TaskId, node: NodeId, dvfs: u8) -> Option<Candidate> {
         let cores = self.costs.dag().task(task).parallelism.min_cores;
-        if self.costs.platform().node(node).cores < cores {
+        let platform_node = self.costs.platform().node(node);
+        if platform_node.cores < cores || platform_node.power.level(dvfs).is_none() {
             return None;
         }
-        let duration = self.costs.exec_time(task, node);
+        let duration = self.costs.exec_time_with(task, node, cores, dvfs);
         let ready = self.data_ready(task, node);
         let slot = self.timelines.earliest(node, ready, duration, cores, self.insertion);
         let end = slot.start + duration;
-        Some(Candidate { node, slot, end })
+        Some(Candidate { node, slot, end, dvfs })
     }
 
     /// The candidate with the earliest finish over all nodes (ties: lowest node id).
@@ -123,6 +137,8 @@ impl<'c, 'a> ListPlanner<'c, 'a> {
             start: candidate.slot.start,
             end: candidate.end,
             cores,
+            lane: candidate.slot.lanes.first().copied().unwrap_or(0),
+            dvfs: candidate.dvfs,
         });
     }
 
@@ -138,6 +154,16 @@ impl<'c, 'a> ListPlanner<'c, 'a> {
     pub fn place_best(&mut self, task: TaskId) {
         if let Some(c) = self.best(task) {
             self.place(task, c);
+        }
+    }
+
+    /// Changes the DVFS level and end of a planned task in place (for
+    /// post-passes such as slack reclamation that stretch a task into idle
+    /// time without moving anything else). The timelines are not updated.
+    pub fn retime(&mut self, task: TaskId, dvfs: u8, end: SimTime) {
+        if let Some(p) = &mut self.placed[task.index()] {
+            p.dvfs = dvfs;
+            p.end = end;
         }
     }
 
@@ -174,7 +200,7 @@ impl<'c, 'a> ListPlanner<'c, 'a> {
                 task,
                 node: p.node,
                 cores: p.cores,
-                dvfs: 0,
+                dvfs: p.dvfs,
             });
         }
     }

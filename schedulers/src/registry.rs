@@ -8,8 +8,9 @@
 use crate::branch_and_bound;
 use crate::resilient::Resilient;
 use crate::{
-    BranchAndBound, Cpop, Dls, Duplex, Etf, FastestNode, Fcp, Fifo, Flb, Heft, Hlfet, LookaheadHeft, MaxMin, Mcp, Mct,
-    Met, MinMin, Mst, Olb, OnlineEft, OnlineMaxMin, OnlineMinMin, Peft, Random, Sufferage, WorkStealing,
+    BranchAndBound, Cpop, Dls, Duplex, EnergyHeft, Etf, FastestNode, Fcp, Fifo, Flb, Heft, Hlfet, LookaheadHeft,
+    MaxMin, Mcp, Mct, Met, MinMin, Mst, Olb, OnlineEft, OnlineMaxMin, OnlineMinMin, Peft, Random, SlackReclaim,
+    Sufferage, WorkStealing,
 };
 use sim::Scheduler;
 use std::collections::BTreeMap;
@@ -102,18 +103,32 @@ impl Params {
     /// # Errors
     /// [`RegistryError::BadValue`] if present but not a finite number.
     pub fn f64_or(&mut self, key: &str, default: f64) -> Result<f64, RegistryError> {
+        self.f64_where(key, default, "a finite number", f64::is_finite)
+    }
+
+    /// Takes a float parameter that must be finite and ≥ 0, or `default` if absent.
+    ///
+    /// # Errors
+    /// [`RegistryError::BadValue`] if present but negative or not a finite number.
+    pub fn non_negative_f64_or(&mut self, key: &str, default: f64) -> Result<f64, RegistryError> {
+        self.f64_where(key, default, "a finite number >= 0", |x| x.is_finite() && x >= 0.0)
+    }
+
+    fn f64_where(
+        &mut self,
+        key: &str,
+        default: f64,
+        expected: &'static str,
+        ok: impl Fn(f64) -> bool,
+    ) -> Result<f64, RegistryError> {
         match self.values.remove(key) {
             None => Ok(default),
-            Some(v) => v
-                .parse::<f64>()
-                .ok()
-                .filter(|x| x.is_finite())
-                .ok_or(RegistryError::BadValue {
-                    scheduler: self.scheduler.clone(),
-                    key: key.to_owned(),
-                    expected: "a finite number",
-                    value: v,
-                }),
+            Some(v) => v.parse::<f64>().ok().filter(|&x| ok(x)).ok_or(RegistryError::BadValue {
+                scheduler: self.scheduler.clone(),
+                key: key.to_owned(),
+                expected,
+                value: v,
+            }),
         }
     }
 
@@ -146,6 +161,23 @@ static REGISTRY: &[SchedulerInfo] = &[
         description: "Heterogeneous Earliest Finish Time, upward rank + insertion (Topcuoglu et al. 2002)",
         params: &[],
         build: |_, _| Ok(Box::new(Heft)),
+    },
+    SchedulerInfo {
+        name: "energy-heft",
+        nature: Nature::Static,
+        description: "HEFT order, least-energy node and DVFS level within (1+slack) x HEFT's makespan",
+        params: &[ParamInfo {
+            name: "slack",
+            description: "makespan budget over HEFT's, as a fraction (default 0.1)",
+        }],
+        build: |p, _| Ok(Box::new(EnergyHeft::new(p.non_negative_f64_or("slack", 0.1)?))),
+    },
+    SchedulerInfo {
+        name: "heft-slack",
+        nature: Nature::Static,
+        description: "HEFT, then slack reclamation: slow each task to the cheapest DVFS level that delays nothing",
+        params: &[],
+        build: |_, _| Ok(Box::new(SlackReclaim)),
     },
     SchedulerInfo {
         name: "cpop",
