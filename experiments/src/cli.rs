@@ -42,9 +42,16 @@ pub struct SimulateCmd {
     /// Log-normal runtime noise sigma (0 = actual runtimes equal the estimates).
     #[arg(long, default_value_t = 0.0)]
     pub noise: f64,
-    /// Seed for generation, noise and randomised schedulers.
+    /// Seed for generation, noise, failures and randomised schedulers.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
+    /// Node failures: mean time between failures of each node, in seconds
+    /// (exponential up times); off unless given.
+    #[arg(long, value_name = "SECONDS")]
+    pub mtbf: Option<f64>,
+    /// Seconds a failed node stays down (with --mtbf).
+    #[arg(long, value_name = "SECONDS", default_value_t = 60.0, requires = "mtbf")]
+    pub repair: f64,
     /// Write a Chrome trace-event JSON file (open in Perfetto or chrome://tracing).
     #[arg(long, value_name = "OUT.json")]
     pub trace: Option<PathBuf>,
@@ -67,6 +74,10 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write) -> Result<()> {
                 scheduler: cmd.scheduler,
                 noise: cmd.noise,
                 seed: cmd.seed,
+                failures: cmd.mtbf.map(|mtbf| sim::Failures::Exponential {
+                    mtbf,
+                    repair: cmd.repair,
+                }),
                 trace: cmd.trace,
             };
             let (summary, _) = simulate::run(&args)?;

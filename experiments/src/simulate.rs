@@ -20,8 +20,10 @@ pub struct SimulateArgs {
     pub scheduler: String,
     /// Log-normal runtime noise σ.
     pub noise: f64,
-    /// Seed for generation, noise and randomised schedulers.
+    /// Seed for generation, noise, failures and randomised schedulers.
     pub seed: u64,
+    /// Node failures, if any.
+    pub failures: Option<sim::Failures>,
     /// Where to write a Chrome trace.
     pub trace: Option<PathBuf>,
 }
@@ -61,6 +63,12 @@ pub struct Summary {
     pub edp: f64,
     /// Bytes moved between nodes.
     pub bytes_moved: f64,
+    /// Task runs aborted by node failures.
+    pub lost_runs: usize,
+    /// Core-seconds of work lost to failures.
+    pub lost_work: f64,
+    /// Joules spent on aborted runs.
+    pub wasted_energy_j: f64,
     /// Whether the invariant checker passed.
     pub checked: bool,
 }
@@ -114,7 +122,7 @@ pub fn run(args: &SimulateArgs) -> Result<(Summary, RunResult)> {
     let config = SimConfig {
         noise: Noise::lognormal(args.noise),
         seed: args.seed,
-        ..SimConfig::default()
+        failures: args.failures.clone().unwrap_or_default(),
     };
     let result = sim::simulate(&workload.dag, &platform, &mut scheduler, &config)?;
     let costs = CostModel::new(&workload.dag, &platform)?;
@@ -148,6 +156,9 @@ pub fn run(args: &SimulateArgs) -> Result<(Summary, RunResult)> {
         energy_j: m.energy_j,
         edp: m.edp,
         bytes_moved: m.bytes_moved,
+        lost_runs: result.lost.len(),
+        lost_work: m.lost_work,
+        wasted_energy_j: m.wasted_energy_j,
         checked: true,
     };
     Ok((summary, result))
@@ -155,7 +166,7 @@ pub fn run(args: &SimulateArgs) -> Result<(Summary, RunResult)> {
 
 /// The summary as an aligned two-column table.
 pub fn table(s: &Summary) -> String {
-    let rows: [(&str, String); 15] = [
+    let rows: [(&str, String); 16] = [
         ("scheduler", s.scheduler.clone()),
         ("workload", s.workload.clone()),
         ("platform", s.platform.clone()),
@@ -170,6 +181,13 @@ pub fn table(s: &Summary) -> String {
         ("energy", format!("{:.3} J", s.energy_j)),
         ("energy-delay product", format!("{:.3} J·s", s.edp)),
         ("bytes moved", format!("{:.0} B", s.bytes_moved)),
+        (
+            "lost to failures",
+            format!(
+                "{} runs, {:.3} core-s, {:.3} J",
+                s.lost_runs, s.lost_work, s.wasted_energy_j
+            ),
+        ),
         (
             "invariant check",
             if s.checked {

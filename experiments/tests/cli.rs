@@ -119,3 +119,35 @@ fn schedulers_lists_every_registered_name() {
         assert!(out.contains(info.name), "{} missing", info.name);
     }
 }
+
+#[test]
+fn failures_from_the_command_line_lose_work_but_no_task() {
+    let (code, out, err) = schedlab(&[
+        "simulate",
+        "--generate",
+        "layered:tasks=200,ccr=0.5",
+        "--platform",
+        "homogeneous:4",
+        "--scheduler",
+        "heft",
+        "--mtbf",
+        "20",
+        "--repair",
+        "5",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v = json(&out);
+    assert!(v["lost_runs"].as_u64().is_some_and(|n| n > 0), "{v}");
+    assert_eq!(v["checked"], true);
+    let (code, _, err) = schedlab(&[
+        "simulate",
+        "--generate",
+        "layered:tasks=10",
+        "--platform",
+        "homogeneous:2",
+        "--mtbf=-3",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("mtbf"), "{err}");
+}

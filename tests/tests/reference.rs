@@ -14,6 +14,7 @@ fn simulate(folder: &str, scheduler: &str) -> (experiments::simulate::Summary, s
         scheduler: scheduler.to_owned(),
         noise: 0.0,
         seed: 0,
+        failures: None,
         trace: None,
     };
     run(&args).unwrap_or_else(|e| panic!("{folder} with {scheduler}: {e:#}"))
