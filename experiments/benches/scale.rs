@@ -63,7 +63,11 @@ fn scale(c: &mut Criterion) {
         .sample_size(10)
         .measurement_time(Duration::from_secs(20))
         .warm_up_time(Duration::from_secs(1));
-    for (n_tasks, preset) in [(10_000usize, "homogeneous"), (100_000, "homogeneous"), (10_000, "heterogeneous")] {
+    for (n_tasks, preset) in [
+        (10_000usize, "homogeneous"),
+        (100_000, "homogeneous"),
+        (10_000, "heterogeneous"),
+    ] {
         let (dag, platform) = setup(n_tasks, preset);
         let label = format!("{preset}64_{n_tasks}tasks_{}edges", dag.edge_count());
         let mut heft = schedulers::Heft;
