@@ -123,6 +123,7 @@ pub fn run(args: &SimulateArgs) -> Result<(Summary, RunResult)> {
         noise: Noise::lognormal(args.noise),
         seed: args.seed,
         failures: args.failures.clone().unwrap_or_default(),
+        ..SimConfig::default()
     };
     let result = sim::simulate(&workload.dag, &platform, &mut scheduler, &config)?;
     let costs = CostModel::new(&workload.dag, &platform)?;

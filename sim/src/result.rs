@@ -53,6 +53,8 @@ pub struct LostRecord {
     pub start: SimTime,
     /// When the node failed.
     pub end: SimTime,
+    /// Seconds of work saved by checkpoints (not lost).
+    pub saved: f64,
 }
 
 /// A period during which a node was down.
@@ -86,7 +88,7 @@ pub struct Metrics {
     pub edp: f64,
     /// Bytes moved between nodes.
     pub bytes_moved: f64,
-    /// Core-seconds of work lost to node failures.
+    /// Core-seconds of work lost to node failures (less what checkpoints saved).
     pub lost_work: f64,
     /// Joules spent on runs that failures aborted.
     pub wasted_energy_j: f64,

@@ -11,6 +11,7 @@ fn run_with(scheduler: &str, failures: Failures, platform: &str, seed: u64) -> s
         noise: Noise::lognormal(0.2),
         seed,
         failures,
+        ..SimConfig::default()
     };
     let result = sim::simulate(&dag, &platform, &mut s, &config).unwrap_or_else(|e| {
         panic!(

@@ -25,7 +25,7 @@ mod tests;
 
 use crate::cost::{BindError, CostModel};
 use crate::dag::Dag;
-use crate::failures::{FailureError, Failures};
+use crate::failures::{Checkpointing, FailureError, Failures};
 use crate::noise::Noise;
 use crate::platform::Platform;
 use crate::result::RunResult;
@@ -45,6 +45,8 @@ pub struct SimConfig {
     pub seed: u64,
     /// Node failures.
     pub failures: Failures,
+    /// Checkpoint/restart of running tasks, if any.
+    pub checkpointing: Option<Checkpointing>,
 }
 
 /// Why a run could not finish.
@@ -111,5 +113,6 @@ pub fn simulate(
         .factors(dag.task_count(), config.seed)
         .ok_or(SimError::BadNoise(config.noise.sigma()))?;
     config.failures.validate(platform.node_count())?;
-    state::State::new(&costs, noise, config).run(scheduler)
+    let checkpoint_interval = config.checkpointing.map(|c| c.interval(&config.failures)).transpose()?;
+    state::State::new(&costs, noise, config, checkpoint_interval).run(scheduler)
 }

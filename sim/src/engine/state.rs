@@ -86,6 +86,12 @@ pub(super) struct State<'a> {
     noise: Vec<f64>,
     network: Option<FlowNetwork<Transfer>>,
     failures: FailureClock,
+    /// Checkpoint interval and cost, in seconds of work and seconds.
+    checkpoints: Option<(f64, f64)>,
+    /// Fraction of each task's work still to do (below 1 after a checkpointed restart).
+    remaining: Vec<f64>,
+    /// Seconds of work the current run of each task performs.
+    run_work: Vec<f64>,
     n_done: usize,
     /// Events that can still change what schedulers see: transfers in flight,
     /// pending releases and pending repairs. With none of these, no running
@@ -143,7 +149,12 @@ fn all_cores(cores: u32) -> Vec<u32> {
 }
 
 impl<'a> State<'a> {
-    pub(super) fn new(costs: &'a CostModel<'a>, noise: Vec<f64>, config: &SimConfig) -> State<'a> {
+    pub(super) fn new(
+        costs: &'a CostModel<'a>,
+        noise: Vec<f64>,
+        config: &SimConfig,
+        checkpoint_interval: Option<f64>,
+    ) -> State<'a> {
         let dag = costs.dag();
         let platform = costs.platform();
         let n_tasks = dag.task_count();
@@ -195,6 +206,9 @@ impl<'a> State<'a> {
             noise,
             network: FlowNetwork::new(platform),
             failures: FailureClock::new(&config.failures, platform.node_count(), config.seed),
+            checkpoints: checkpoint_interval.zip(config.checkpointing.map(|c| c.cost)),
+            remaining: vec![1.0; n_tasks],
+            run_work: vec![0.0; n_tasks],
             n_done: 0,
             n_pending_progress: 0,
             ready: dag.task_ids().filter(|&t| pending_at_start(dag, t) == 0).collect(),
@@ -519,6 +533,7 @@ impl<'a> State<'a> {
         });
         for task in running {
             let r = self.records[task.index()];
+            let saved = self.checkpointed_work(task, self.now - r.start);
             self.lost_runs.push(LostRecord {
                 task,
                 node,
@@ -527,6 +542,7 @@ impl<'a> State<'a> {
                 dvfs: r.dvfs,
                 start: r.start,
                 end: self.now,
+                saved,
             });
             self.hand_back(task);
         }
@@ -537,6 +553,22 @@ impl<'a> State<'a> {
             self.n_pending_progress += 1;
             self.push(self.now + repair, Event::NodeUp(node));
         }
+    }
+
+    /// Seconds of work of `task`'s current run saved by checkpoints after it
+    /// ran for `elapsed`; records the progress so the next run does the rest.
+    fn checkpointed_work(&mut self, task: TaskId, elapsed: SimDuration) -> f64 {
+        let Some((interval, cost)) = self.checkpoints else {
+            return 0.0;
+        };
+        let i = task.index();
+        let work = self.run_work[i];
+        let segments = (elapsed.as_secs_f64() / (interval + cost)).floor();
+        let saved = (segments * interval).min(work);
+        if work > 0.0 {
+            self.remaining[i] *= 1.0 - saved / work;
+        }
+        saved
     }
 
     /// Returns an aborted or stranded task to the scheduler.
@@ -644,8 +676,14 @@ impl<'a> State<'a> {
             }
         }
         node.running.push(task);
-        let secs = self.costs.exec_secs(task, a.node, a.cores, a.dvfs) * self.noise[i];
-        let end = self.now + SimDuration::from_secs_f64(secs);
+        let work = self.costs.exec_secs(task, a.node, a.cores, a.dvfs) * self.noise[i] * self.remaining[i];
+        self.run_work[i] = work;
+        // With checkpointing, a run of `work` seconds pays for one checkpoint
+        // at the end of every full interval except the last.
+        let overhead = self
+            .checkpoints
+            .map_or(0.0, |(interval, cost)| ((work / interval).ceil() - 1.0).max(0.0) * cost);
+        let end = self.now + SimDuration::from_secs_f64(work + overhead);
         self.records[i] = TaskRecord {
             node: a.node,
             cores: a.cores,

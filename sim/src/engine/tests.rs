@@ -367,3 +367,64 @@ fn a_scheduler_that_ignores_lost_tasks_stalls_even_while_failures_go_on() {
     let err = simulate(&dag, &platform, &mut Forgetful, &config).unwrap_err();
     assert!(matches!(err, SimError::Stalled { .. }), "{err}");
 }
+
+#[test]
+fn checkpoints_cost_time_and_save_work_from_a_failure() {
+    use crate::failures::{Checkpointing, Failures, NodeOutage};
+    let dag = chain(1, 100.0);
+    let platform = preset("homogeneous", 2).unwrap();
+    let checkpointing = Some(Checkpointing {
+        cost: 1.0,
+        interval: Some(10.0),
+    });
+
+    // No failure: 100 s of work plus 9 checkpoints.
+    let quiet = SimConfig {
+        checkpointing,
+        ..SimConfig::default()
+    };
+    let r = simulate(&dag, &platform, &mut FirstUp::default(), &quiet).unwrap();
+    assert_eq!(r.metrics.makespan, 109.0);
+
+    // Node 0 fails at 50 s: 4 checkpoints (44 s) saved 40 s of work; the
+    // restart on node 1 does the other 60 s plus 5 checkpoints: 50 + 65.
+    let outage = NodeOutage {
+        node: NodeId::new(0),
+        at: 50.0,
+        repair: 1.0,
+    };
+    let failing = SimConfig {
+        failures: Failures::Trace(vec![outage].into()),
+        checkpointing,
+        ..SimConfig::default()
+    };
+    let r = simulate(&dag, &platform, &mut FirstUp::default(), &failing).unwrap();
+    assert_eq!(r.lost[0].saved, 40.0);
+    assert_eq!(r.metrics.lost_work, 10.0);
+    assert_eq!(r.metrics.makespan, 115.0);
+
+    // Without checkpoints the restart redoes all 100 s.
+    let bare = SimConfig {
+        checkpointing: None,
+        ..failing
+    };
+    let r = simulate(&dag, &platform, &mut FirstUp::default(), &bare).unwrap();
+    assert_eq!(r.metrics.makespan, 150.0);
+}
+
+#[test]
+fn young_daly_interval_comes_from_the_mtbf() {
+    use crate::failures::{Checkpointing, Failures};
+    let c = Checkpointing {
+        cost: 2.0,
+        interval: None,
+    };
+    assert_eq!(
+        c.interval(&Failures::Exponential {
+            mtbf: 400.0,
+            repair: 1.0
+        }),
+        Ok(40.0)
+    );
+    assert!(c.interval(&Failures::None).is_err());
+}
