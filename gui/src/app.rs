@@ -1,0 +1,659 @@
+//! The application: a setup panel on the left, views in tabs on the right.
+
+use crate::dag_view::{self, CriticalPath, DagCamera};
+use crate::draw::fmt_secs;
+use crate::families::{self, ParamDef};
+use crate::gantt::TimeView;
+use crate::platform_editor::{EditorAction, PlatformEditor};
+use crate::results::{self, RunView};
+use crate::runner::{Job, Running};
+use crate::setup::{PlatformSource, Setup, WorkloadSource};
+use crate::workload::LoadedWorkload;
+use egui::{RichText, Ui};
+use sim::TaskId;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// DAGs up to this many tasks re-run as soon as a setting changes.
+pub const AUTO_RUN_MAX_TASKS: usize = 1000;
+
+/// The views on the right.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tab {
+    /// The DAG.
+    Dag,
+    /// A Gantt chart per scheduler.
+    Gantt,
+    /// Metrics table, comparison chart, utilisation and power.
+    Results,
+    /// The platform table editor.
+    Platform,
+}
+
+impl Tab {
+    const ALL: [(Tab, &'static str); 4] = [
+        (Tab::Dag, "DAG"),
+        (Tab::Gantt, "Gantt"),
+        (Tab::Results, "Results"),
+        (Tab::Platform, "Platform"),
+    ];
+}
+
+/// The whole window's state.
+pub struct SchedlabApp {
+    /// What the user chose.
+    pub setup: Setup,
+    /// The tab shown.
+    pub tab: Tab,
+    workload: Option<LoadedWorkload>,
+    workload_key: Option<(WorkloadSource, String, u64)>,
+    file_path: String,
+    message: Option<String>,
+    running: Option<Batch>,
+    last_run: Option<Setup>,
+    views: Vec<RunView>,
+    errors: Vec<(String, String)>,
+    time_view: TimeView,
+    selected: Option<(TaskId, CriticalPath)>,
+    camera: DagCamera,
+    /// Re-run small DAGs when a setting changes.
+    pub auto_run: bool,
+    chart_metric: usize,
+    gantt_rects: usize,
+    editor: Option<PlatformEditor>,
+}
+
+impl Default for SchedlabApp {
+    fn default() -> SchedlabApp {
+        SchedlabApp::new(Setup::default())
+    }
+}
+
+impl SchedlabApp {
+    /// A window starting from `setup`; the DAG is generated on the first frame.
+    pub fn new(setup: Setup) -> SchedlabApp {
+        SchedlabApp {
+            setup,
+            tab: Tab::Dag,
+            workload: None,
+            workload_key: None,
+            file_path: String::new(),
+            message: None,
+            running: None,
+            last_run: None,
+            views: Vec::new(),
+            errors: Vec::new(),
+            time_view: TimeView::fit(1.0),
+            selected: None,
+            camera: DagCamera::default(),
+            auto_run: true,
+            chart_metric: 0,
+            gantt_rects: 0,
+            editor: None,
+        }
+    }
+
+    /// The current workload, if one was generated or loaded.
+    pub fn workload(&self) -> Option<&LoadedWorkload> {
+        self.workload.as_ref()
+    }
+
+    /// The finished runs of the last batch, in scheduler order.
+    pub fn views(&self) -> &[RunView] {
+        &self.views
+    }
+
+    /// Schedulers of the last batch that failed, with their messages.
+    pub fn errors(&self) -> &[(String, String)] {
+        &self.errors
+    }
+
+    /// Whether a batch is running.
+    pub fn is_running(&self) -> bool {
+        self.running.is_some()
+    }
+
+    /// The last error or notice shown in the setup panel.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+
+    /// The selected task.
+    pub fn selected(&self) -> Option<TaskId> {
+        self.selected.as_ref().map(|(t, _)| *t)
+    }
+
+    /// Selects `task` and computes its critical path.
+    pub fn select(&mut self, task: Option<TaskId>) {
+        self.selected = match (task, &self.workload) {
+            (Some(t), Some(w)) if t.index() < w.dag.task_count() => Some((t, CriticalPath::through(&w.dag, t))),
+            _ => None,
+        };
+    }
+
+    /// Loads a workload file, replacing the generated one.
+    pub fn open_file(&mut self, path: PathBuf) {
+        self.file_path = path.display().to_string();
+        self.setup.source = WorkloadSource::File(path);
+        self.workload_key = None;
+    }
+
+    /// Rectangles the Gantt charts drew in the last frame, after level-of-detail merging.
+    pub fn last_gantt_rects(&self) -> usize {
+        self.gantt_rects
+    }
+
+    /// Sets the shared Gantt time window.
+    pub fn set_time_view(&mut self, view: TimeView) {
+        self.time_view = view;
+    }
+
+    /// Generates or loads the workload if its settings changed since the last frame.
+    fn refresh_workload(&mut self, dragging: bool) {
+        let key = (
+            self.setup.source.clone(),
+            self.setup.generator_spec(),
+            self.setup.dag_seed,
+        );
+        if self.workload_key.as_ref() == Some(&key) {
+            return;
+        }
+        let small = self
+            .workload
+            .as_ref()
+            .is_none_or(|w| w.dag.task_count() <= AUTO_RUN_MAX_TASKS);
+        if dragging && !small {
+            return;
+        }
+        let loaded = match &self.setup.source {
+            WorkloadSource::Generated => LoadedWorkload::generate(&key.1, key.2),
+            WorkloadSource::File(path) => LoadedWorkload::load(path),
+        };
+        self.workload_key = Some(key);
+        match loaded {
+            Ok(w) => {
+                if let Some(batch) = self.running.take() {
+                    batch.running.cancel();
+                }
+                if w.platform.is_some() && matches!(self.setup.source, WorkloadSource::File(_)) {
+                    self.setup.platform = PlatformSource::FromWorkload;
+                } else if self.setup.platform == PlatformSource::FromWorkload {
+                    self.setup.platform = PlatformSource::Preset;
+                }
+                self.workload = Some(w);
+                self.message = None;
+                self.selected = None;
+                self.camera.reset();
+                self.views.clear();
+                self.errors.clear();
+                self.last_run = None;
+            }
+            Err(e) => self.message = Some(e),
+        }
+    }
+
+    /// Starts a batch with the current setup; `wake` repaints the UI when results arrive.
+    pub fn start_run(&mut self, wake: impl Fn() + Send + 'static) {
+        let Some(w) = &self.workload else {
+            self.message = Some("no workload: generate or open one first".to_owned());
+            return;
+        };
+        let specs = self.setup.scheduler_specs();
+        if specs.is_empty() {
+            self.message = Some("pick at least one scheduler".to_owned());
+            return;
+        }
+        let platform = match self.setup.build_platform(w.platform.as_ref()) {
+            Ok(p) => p,
+            Err(e) => {
+                self.message = Some(format!("platform: {e}"));
+                return;
+            }
+        };
+        let job = Job {
+            dag: Arc::clone(&w.dag),
+            platform: Arc::new(platform),
+            specs,
+            config: self.setup.sim_config(),
+        };
+        let (dag, platform) = (Arc::clone(&job.dag), Arc::clone(&job.platform));
+        match Running::start(job, wake) {
+            Ok(running) => {
+                self.running = Some(Batch { running, dag, platform });
+                self.last_run = Some(self.setup.clone());
+                self.message = None;
+            }
+            Err(e) => self.message = Some(e),
+        }
+    }
+
+    /// Stops the batch in flight, keeping the runs already finished.
+    pub fn cancel_run(&mut self) {
+        if let Some(batch) = self.running.take() {
+            batch.running.cancel();
+            self.finish(batch);
+            self.message = Some("cancelled".to_owned());
+        }
+    }
+
+    /// Takes in the runner's messages; turns a finished batch into views.
+    pub fn poll_run(&mut self) {
+        let done = self.running.as_mut().is_some_and(|b| b.running.poll());
+        if done && let Some(batch) = self.running.take() {
+            self.finish(batch);
+        }
+    }
+
+    fn finish(&mut self, batch: Batch) {
+        let Batch { running, dag, platform } = batch;
+        self.views.clear();
+        self.errors.clear();
+        for outcome in running.into_outcomes() {
+            match outcome.result {
+                Ok(run) => self
+                    .views
+                    .push(RunView::new(outcome.spec, &dag, &platform, run, outcome.wall)),
+                Err(e) => self.errors.push((outcome.spec, e)),
+            }
+        }
+        let makespan = self.views.iter().map(|v| v.gantt.makespan()).fold(0.0, f64::max);
+        self.time_view = TimeView::fit(makespan);
+    }
+}
+
+/// A batch in flight with the inputs its views will need.
+struct Batch {
+    running: Running,
+    dag: Arc<sim::Dag>,
+    platform: Arc<sim::Platform>,
+}
+
+impl SchedlabApp {
+    /// Draws one frame of the whole window into `ui`.
+    pub fn ui(&mut self, ui: &mut Ui) {
+        let dragging = ui.ctx().dragged_id().is_some();
+        if self.running.is_some() {
+            ui.ctx().request_repaint_after(std::time::Duration::from_millis(100));
+        }
+        egui::Panel::left("setup")
+            .default_size(320.0)
+            .resizable(true)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| self.setup_panel(ui));
+            });
+        egui::CentralPanel::default_margins().show(ui, |ui| {
+            self.toolbar(ui);
+            ui.separator();
+            self.view_ui(ui);
+        });
+        if self.auto_run && !dragging_large(self, dragging) {
+            self.auto_rerun(ui.ctx());
+        }
+    }
+
+    /// Draws the current tab only, without the setup panel or toolbar.
+    pub fn view_ui(&mut self, ui: &mut Ui) {
+        self.refresh_workload(ui.ctx().dragged_id().is_some());
+        self.poll_run();
+        match self.tab {
+            Tab::Dag => self.dag_tab(ui),
+            Tab::Gantt => self.gantt_tab(ui),
+            Tab::Results => self.results_tab(ui),
+            Tab::Platform => self.platform_tab(ui),
+        }
+    }
+
+    fn auto_rerun(&mut self, ctx: &egui::Context) {
+        let small = self
+            .workload
+            .as_ref()
+            .is_some_and(|w| w.dag.task_count() <= AUTO_RUN_MAX_TASKS);
+        let changed = self.last_run.as_ref().is_some_and(|last| *last != self.setup);
+        if small && changed && !self.setup.scheduler_specs().is_empty() {
+            if let Some(batch) = self.running.take() {
+                batch.running.cancel();
+            }
+            let ctx = ctx.clone();
+            self.start_run(move || ctx.request_repaint());
+        }
+    }
+
+    fn setup_panel(&mut self, ui: &mut Ui) {
+        ui.heading("Workload");
+        ui.horizontal(|ui| {
+            let generated = matches!(self.setup.source, WorkloadSource::Generated);
+            if ui.selectable_label(generated, "Generate").clicked() && !generated {
+                self.setup.source = WorkloadSource::Generated;
+            }
+            if ui.selectable_label(!generated, "Open file").clicked() && generated {
+                let path = PathBuf::from(self.file_path.trim());
+                if !self.file_path.trim().is_empty() {
+                    self.setup.source = WorkloadSource::File(path);
+                }
+            }
+        });
+        match self.setup.source.clone() {
+            WorkloadSource::Generated => self.generator_controls(ui),
+            WorkloadSource::File(_) => {}
+        }
+        self.file_controls(ui);
+        if let Some(w) = &self.workload {
+            let s = &w.stats;
+            ui.weak(format!(
+                "{}: {} tasks, {} edges, depth {}, width {}, CCR {:.2}, critical path {}",
+                w.name,
+                s.tasks,
+                s.edges,
+                s.depth,
+                s.max_width,
+                s.ccr,
+                fmt_secs(s.critical_path)
+            ));
+        }
+        ui.separator();
+
+        ui.heading("Platform");
+        let from_file = self.workload.as_ref().is_some_and(|w| w.platform.is_some());
+        ui.horizontal(|ui| {
+            let preset = self.setup.platform == PlatformSource::Preset;
+            if ui.selectable_label(preset, "Preset").clicked() {
+                self.setup.platform = PlatformSource::Preset;
+            }
+            if let Some(editor) = &self.editor {
+                let custom = matches!(self.setup.platform, PlatformSource::Custom(_));
+                if ui
+                    .selectable_label(custom, "Custom")
+                    .on_hover_text("edited in the Platform tab")
+                    .clicked()
+                {
+                    self.setup.platform = PlatformSource::Custom(editor.spec().clone());
+                }
+            }
+            if from_file
+                && ui
+                    .selectable_label(self.setup.platform == PlatformSource::FromWorkload, "From file")
+                    .clicked()
+            {
+                self.setup.platform = PlatformSource::FromWorkload;
+            }
+        });
+        if self.setup.platform == PlatformSource::Preset {
+            egui::ComboBox::from_label("preset")
+                .selected_text(self.setup.preset.clone())
+                .show_ui(ui, |ui| {
+                    for name in sim::presets::PRESET_NAMES {
+                        ui.selectable_value(&mut self.setup.preset, name.to_owned(), name);
+                    }
+                });
+            ui.add(
+                egui::Slider::new(&mut self.setup.nodes, 1..=64)
+                    .text("nodes")
+                    .logarithmic(true),
+            );
+        }
+        ui.separator();
+
+        ui.heading("Schedulers");
+        ui.horizontal_wrapped(|ui| {
+            for (choice, info) in self.setup.schedulers.iter_mut().zip(schedulers::registry::all()) {
+                ui.checkbox(&mut choice.selected, info.name)
+                    .on_hover_text(info.description);
+            }
+        });
+        for (choice, info) in self.setup.schedulers.iter_mut().zip(schedulers::registry::all()) {
+            if choice.selected && !info.params.is_empty() {
+                ui.horizontal(|ui| {
+                    let label = ui.label(format!("{} params", info.name));
+                    let hint: Vec<&str> = info.params.iter().map(|p| p.name).collect();
+                    let help: Vec<String> = info
+                        .params
+                        .iter()
+                        .map(|p| format!("{}: {}", p.name, p.description))
+                        .collect();
+                    ui.add(
+                        egui::TextEdit::singleline(&mut choice.params)
+                            .hint_text(format!("{}=...", hint.join("=...,")))
+                            .desired_width(150.0),
+                    )
+                    .labelled_by(label.id)
+                    .on_hover_text(help.join("\n"));
+                });
+            }
+        }
+        ui.separator();
+
+        ui.heading("Simulation");
+        ui.add(egui::Slider::new(&mut self.setup.noise_sigma, 0.0..=1.0).text("noise sigma (log-normal)"));
+        ui.horizontal(|ui| {
+            let label = ui.label("run seed");
+            ui.add(egui::DragValue::new(&mut self.setup.sim_seed))
+                .labelled_by(label.id);
+        });
+    }
+
+    fn toolbar(&mut self, ui: &mut Ui) {
+        ui.horizontal(|ui| {
+            let busy = self.running.is_some();
+            if ui
+                .add_enabled(!busy, egui::Button::new(RichText::new("Run").strong().size(15.0)))
+                .clicked()
+            {
+                let ctx = ui.ctx().clone();
+                self.start_run(move || ctx.request_repaint());
+            }
+            if ui.add_enabled(busy, egui::Button::new("Cancel")).clicked() {
+                self.cancel_run();
+            }
+            ui.checkbox(
+                &mut self.auto_run,
+                format!("re-run on change (up to {AUTO_RUN_MAX_TASKS} tasks)"),
+            );
+            if let Some(batch) = &self.running {
+                let (done, total) = batch.running.counts();
+                let text = match batch.running.current() {
+                    Some(name) => format!("{done}/{total}: running {name}"),
+                    None => format!("{done}/{total}"),
+                };
+                ui.add(
+                    egui::ProgressBar::new(batch.running.progress())
+                        .text(text)
+                        .animate(true)
+                        .desired_width(260.0),
+                );
+            }
+            if let Some(m) = &self.message {
+                ui.colored_label(ui.visuals().error_fg_color, m);
+            }
+        });
+        ui.separator();
+        ui.horizontal(|ui| {
+            for (tab, label) in Tab::ALL {
+                ui.selectable_value(&mut self.tab, tab, RichText::new(label).size(15.0));
+            }
+        });
+    }
+
+    fn generator_controls(&mut self, ui: &mut Ui) {
+        let mut family = self.setup.family.clone();
+        egui::ComboBox::from_label("family")
+            .selected_text(family.clone())
+            .show_ui(ui, |ui| {
+                for &kind in families::kinds() {
+                    ui.selectable_value(&mut family, kind.to_owned(), kind);
+                }
+            });
+        if family != self.setup.family {
+            self.setup.set_family(&family);
+        }
+        let params: &[ParamDef] = self.setup.params();
+        for (p, value) in params.iter().zip(self.setup.values.iter_mut()) {
+            let slider = egui::Slider::new(value, p.min..=p.max).text(p.key).logarithmic(p.log);
+            ui.add(if p.integer { slider.integer() } else { slider });
+        }
+        if params.is_empty() {
+            ui.horizontal(|ui| {
+                ui.label("params");
+                ui.text_edit_singleline(&mut self.setup.extra_params)
+                    .on_hover_text("key=value,key=value");
+            });
+        }
+        ui.horizontal(|ui| {
+            let label = ui.label("DAG seed");
+            ui.add(egui::DragValue::new(&mut self.setup.dag_seed))
+                .labelled_by(label.id);
+        });
+    }
+
+    fn file_controls(&mut self, ui: &mut Ui) {
+        ui.horizontal(|ui| {
+            ui.add(
+                egui::TextEdit::singleline(&mut self.file_path)
+                    .hint_text("path to a workload file")
+                    .desired_width(200.0),
+            );
+            if ui.button("Open").clicked() && !self.file_path.trim().is_empty() {
+                self.open_file(PathBuf::from(self.file_path.trim()));
+            }
+        });
+    }
+
+    fn dag_tab(&mut self, ui: &mut Ui) {
+        let Some(w) = &self.workload else {
+            ui.label("No workload yet.");
+            return;
+        };
+        ui.horizontal(|ui| {
+            ui.weak("drag to pan, scroll to zoom, double-click to fit, click a task to see its critical path");
+            if let Some((t, path)) = &self.selected {
+                ui.label(
+                    RichText::new(format!(
+                        "selected {} - critical path {} tasks, {}",
+                        w.dag.task(*t).name,
+                        path.tasks.len(),
+                        fmt_secs(path.length)
+                    ))
+                    .color(crate::palette::HIGHLIGHT),
+                );
+            }
+        });
+        let selected = self.selected.as_ref().map(|(t, p)| (*t, p));
+        let clicked = dag_view::show(ui, &w.dag, &w.layout, &mut self.camera, selected);
+        if clicked.is_some() {
+            self.select(clicked);
+        }
+    }
+
+    fn gantt_tab(&mut self, ui: &mut Ui) {
+        let Some(w) = &self.workload else {
+            ui.label("No workload yet.");
+            return;
+        };
+        if self.views.is_empty() {
+            ui.label("No results yet: pick schedulers and press Run.");
+            return;
+        }
+        ui.horizontal(|ui| {
+            if ui.button("Fit").clicked() {
+                let m = self.views.iter().map(|v| v.gantt.makespan()).fold(0.0, f64::max);
+                self.time_view = TimeView::fit(m);
+            }
+            ui.weak("drag to pan, scroll to zoom time, shift+scroll for rows, click a task to select it");
+        });
+        let n = self.views.len().max(1) as f32;
+        let header = 22.0;
+        let height = ((ui.available_height() - n * header) / n).max(120.0);
+        let mut clicked = None;
+        let mut rects = 0;
+        let selected = self.selected();
+        egui::ScrollArea::vertical()
+            .scroll_source(egui::containers::scroll_area::ScrollSource::SCROLL_BAR)
+            .show(ui, |ui| {
+                for (k, v) in self.views.iter_mut().enumerate() {
+                    ui.label(
+                        RichText::new(format!("{} - makespan {}", v.spec, fmt_secs(v.run.metrics.makespan)))
+                            .strong()
+                            .color(crate::palette::kind_color(k)),
+                    );
+                    let out = v
+                        .gantt
+                        .show(ui, &w.dag, &mut self.time_view, &mut v.scroll, height, selected);
+                    clicked = clicked.or(out.clicked);
+                    rects += out.n_rects;
+                }
+            });
+        self.gantt_rects = rects;
+        if let Some(t) = clicked {
+            self.select(Some(t));
+            if let Some(p) = self.workload.as_ref().and_then(|w| w.layout.position(t)) {
+                self.camera.focus(p);
+            }
+        }
+    }
+
+    fn platform_tab(&mut self, ui: &mut Ui) {
+        let current = self
+            .setup
+            .build_platform(self.workload.as_ref().and_then(|w| w.platform.as_ref()));
+        ui.horizontal(|ui| {
+            ui.weak("Edit a copy of a platform, then press \"Use this platform\".");
+            if ui.button("Copy the current platform").clicked() {
+                match &current {
+                    Ok(p) => self.editor = Some(PlatformEditor::new(p)),
+                    Err(e) => self.message = Some(e.clone()),
+                }
+            }
+        });
+        if self.editor.is_none()
+            && let Ok(p) = &current
+        {
+            self.editor = Some(PlatformEditor::new(p));
+        }
+        if let Some(editor) = &mut self.editor {
+            ui.separator();
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                if let EditorAction::Apply(spec) = editor.ui(ui) {
+                    self.setup.platform = PlatformSource::Custom(spec);
+                }
+            });
+        }
+    }
+
+    fn results_tab(&mut self, ui: &mut Ui) {
+        if self.views.is_empty() && self.errors.is_empty() {
+            ui.label("No results yet: pick schedulers and press Run.");
+            return;
+        }
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            results::metrics_table(ui, &self.views, &self.errors);
+            ui.separator();
+            ui.horizontal(|ui| {
+                ui.strong("Compare");
+                egui::ComboBox::from_label("metric")
+                    .selected_text(results::METRICS.get(self.chart_metric).map_or("", |m| m.0))
+                    .show_ui(ui, |ui| {
+                        for (i, (name, _, _)) in results::METRICS.iter().enumerate() {
+                            ui.selectable_value(&mut self.chart_metric, i, *name);
+                        }
+                    });
+            });
+            results::comparison_chart(ui, &self.views, self.chart_metric, 200.0);
+            ui.separator();
+            results::time_plots(ui, &self.views, 200.0);
+        });
+    }
+}
+
+/// Whether a slider is being dragged on a DAG too large to re-run live.
+fn dragging_large(app: &SchedlabApp, dragging: bool) -> bool {
+    dragging
+        && app
+            .workload
+            .as_ref()
+            .is_some_and(|w| w.dag.task_count() > AUTO_RUN_MAX_TASKS)
+}
+
+impl eframe::App for SchedlabApp {
+    fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
+        SchedlabApp::ui(self, ui);
+    }
+}

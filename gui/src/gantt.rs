@@ -1,0 +1,574 @@
+//! The Gantt chart of one run: a row per core of every node, plus a network
+//! row per node with its outgoing transfers.
+//!
+//! Level of detail: each row's bars are sorted by start, so a frame finds the
+//! first visible bar by binary search and merges bars that fall within one
+//! pixel into a single rectangle. A frame therefore draws at most about one
+//! rectangle per pixel column per row, whatever the task count, and all of
+//! them go to the GPU as one mesh.
+
+use crate::draw::{add_line, add_outline, fmt_bytes, fmt_secs, fmt_tick, tick_step};
+use crate::palette;
+use egui::{Align2, Color32, FontId, Mesh, Pos2, Rect, Sense, Shape, Stroke, Ui, Vec2};
+use sim::{Dag, EdgeId, Platform, RunResult, TaskId};
+
+/// Height of the time axis band.
+const AXIS_H: f32 = 18.0;
+/// Width of the row label column.
+const LABEL_W: f32 = 64.0;
+
+#[derive(Clone, Copy, Debug)]
+struct Bar {
+    start: f64,
+    end: f64,
+    /// Task index on core rows, edge index on network rows.
+    item: u32,
+    /// Palette index.
+    color: u16,
+}
+
+#[derive(Clone, Debug)]
+struct Row {
+    label: String,
+    net: bool,
+    bars: Vec<Bar>,
+    /// Longest bar, to bound the binary search on rows whose bars overlap.
+    max_len: f64,
+}
+
+/// Where a transfer ran, for drawing the arrows of a selected task.
+#[derive(Clone, Copy, Debug)]
+struct TransferSpan {
+    start: f64,
+    end: f64,
+}
+
+/// A run prepared for drawing.
+#[derive(Clone, Debug)]
+pub struct Gantt {
+    rows: Vec<Row>,
+    /// First core row of each node.
+    node_row: Vec<usize>,
+    /// First core row of each task.
+    task_row: Vec<usize>,
+    task_span: Vec<(f64, f64)>,
+    transfers: Vec<Option<TransferSpan>>,
+    makespan: f64,
+}
+
+/// The time window shown, shared by all charts so they line up.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TimeView {
+    /// Left edge in seconds.
+    pub t0: f64,
+    /// Right edge in seconds.
+    pub t1: f64,
+}
+
+impl TimeView {
+    /// A window over `[0, makespan]` with a small margin.
+    pub fn fit(makespan: f64) -> TimeView {
+        let m = if makespan > 0.0 { makespan } else { 1.0 };
+        TimeView {
+            t0: -0.02 * m,
+            t1: 1.02 * m,
+        }
+    }
+
+    /// Moves the window by `dt` seconds.
+    pub fn pan(&mut self, dt: f64) {
+        self.t0 += dt;
+        self.t1 += dt;
+    }
+
+    /// Scales the window by `factor` (below 1 zooms in) around time `at`.
+    pub fn zoom(&mut self, factor: f64, at: f64) {
+        let factor = factor.clamp(0.01, 100.0);
+        let span = (self.t1 - self.t0) * factor;
+        if !(span.is_finite() && span > 1e-12) {
+            return;
+        }
+        let frac = if self.t1 > self.t0 {
+            (at - self.t0) / (self.t1 - self.t0)
+        } else {
+            0.5
+        };
+        self.t0 = at - frac * span;
+        self.t1 = self.t0 + span;
+    }
+}
+
+/// What the user did on a chart this frame.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct GanttInput {
+    /// A task was clicked.
+    pub clicked: Option<TaskId>,
+    /// Rectangles drawn (after level-of-detail merging).
+    pub n_rects: usize,
+}
+
+impl Gantt {
+    /// Lays out `run` of `dag` on `platform`.
+    pub fn new(dag: &Dag, platform: &Platform, run: &RunResult) -> Gantt {
+        let mut rows = Vec::new();
+        let mut node_row = Vec::with_capacity(platform.node_count());
+        let mut net_row = Vec::with_capacity(platform.node_count());
+        for (i, node) in platform.nodes().iter().enumerate() {
+            node_row.push(rows.len());
+            for c in 0..node.cores {
+                rows.push(Row {
+                    label: if c == 0 {
+                        format!("{} c0", short(&node.name, i))
+                    } else {
+                        format!("c{c}")
+                    },
+                    net: false,
+                    bars: Vec::new(),
+                    max_len: 0.0,
+                });
+            }
+            net_row.push(rows.len());
+            rows.push(Row {
+                label: "net out".to_owned(),
+                net: true,
+                bars: Vec::new(),
+                max_len: 0.0,
+            });
+        }
+        let mut task_row = vec![usize::MAX; dag.task_count()];
+        let mut task_span = vec![(0.0, 0.0); dag.task_count()];
+        for (i, (record, task)) in run.tasks.iter().zip(dag.tasks()).enumerate() {
+            let id = TaskId::new(i);
+            let (start, end) = (record.start.as_secs_f64(), record.end.as_secs_f64());
+            if let Some(span) = task_span.get_mut(i) {
+                *span = (start, end);
+            }
+            let Some(&first) = node_row.get(record.node.index()) else {
+                continue;
+            };
+            for &core in run.cores_of(id) {
+                let r = first + core as usize;
+                if let Some(slot) = task_row.get_mut(i) {
+                    *slot = (*slot).min(r);
+                }
+                if let Some(row) = rows.get_mut(r) {
+                    row.bars.push(Bar {
+                        start,
+                        end,
+                        item: u32::try_from(i).unwrap_or(u32::MAX),
+                        color: u16::try_from(task.kind.index()).unwrap_or(0),
+                    });
+                }
+            }
+        }
+        let mut transfers = vec![None; dag.edge_count()];
+        for t in &run.transfers {
+            let (start, end) = (t.start.as_secs_f64(), t.end.as_secs_f64());
+            if let Some(slot) = transfers.get_mut(t.edge.index()) {
+                *slot = Some(TransferSpan { start, end });
+            }
+            if let Some(row) = net_row.get(t.src.index()).and_then(|&r| rows.get_mut(r)) {
+                row.bars.push(Bar {
+                    start,
+                    end,
+                    item: u32::try_from(t.edge.index()).unwrap_or(u32::MAX),
+                    color: 0,
+                });
+            }
+        }
+        for row in &mut rows {
+            row.bars.sort_by(|a, b| a.start.total_cmp(&b.start));
+            row.max_len = row.bars.iter().map(|b| b.end - b.start).fold(0.0, f64::max);
+        }
+        Gantt {
+            rows,
+            node_row,
+            task_row,
+            task_span,
+            transfers,
+            makespan: run.metrics.makespan,
+        }
+    }
+
+    /// Time the last task finished, in seconds.
+    pub fn makespan(&self) -> f64 {
+        self.makespan
+    }
+
+    /// Number of rows (cores plus one network row per node).
+    pub fn row_count(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Index of the first bar of `row` that may reach past `t`.
+    fn first_visible(row: &Row, t: f64) -> usize {
+        let from = t - row.max_len;
+        row.bars.partition_point(|b| b.start < from)
+    }
+
+    fn bar_at(&self, row: usize, t: f64, tol: f64) -> Option<Bar> {
+        let row = self.rows.get(row)?;
+        let i = Self::first_visible(row, t - tol);
+        row.bars
+            .get(i..)?
+            .iter()
+            .take_while(|b| b.start <= t + tol)
+            .filter(|b| b.end >= t - tol && b.start <= t + tol)
+            .min_by(|a, b| (a.end - a.start).total_cmp(&(b.end - b.start)))
+            .copied()
+    }
+
+    /// Draws the chart in a region `height` points tall and handles zoom, pan, hover and click.
+    ///
+    /// `scroll` is this chart's vertical offset in points; `selected` is outlined
+    /// together with the transfers into it.
+    pub fn show(
+        &self,
+        ui: &mut Ui,
+        dag: &Dag,
+        view: &mut TimeView,
+        scroll: &mut f32,
+        height: f32,
+        selected: Option<TaskId>,
+    ) -> GanttInput {
+        let width = ui.available_width().max(LABEL_W + 50.0);
+        let (rect, response) =
+            ui.allocate_exact_size(Vec2::new(width, height.max(AXIS_H + 20.0)), Sense::click_and_drag());
+        let plot = Rect::from_min_max(
+            Pos2::new(rect.left() + LABEL_W, rect.top() + AXIS_H),
+            rect.right_bottom(),
+        );
+        let n_rows = self.rows.len().max(1);
+        let row_h = (plot.height() / n_rows as f32).clamp(3.0, 18.0);
+        let content_h = row_h * n_rows as f32;
+        let span = (view.t1 - view.t0).max(1e-12);
+        let px_per_s = f64::from(plot.width()) / span;
+
+        if response.dragged() {
+            let d = response.drag_delta();
+            view.pan(-f64::from(d.x) / px_per_s);
+            *scroll -= d.y;
+        }
+        if response.hovered() {
+            let (wheel, zoom, shift) = ui.input(|i| (i.smooth_scroll_delta, i.zoom_delta(), i.modifiers.shift));
+            if let Some(p) = response.hover_pos() {
+                let at = view.t0 + f64::from(p.x - plot.left()) / px_per_s;
+                if shift {
+                    *scroll -= wheel.y + wheel.x;
+                } else {
+                    let factor = f64::from(zoom).recip() * (-f64::from(wheel.y) * 0.003).exp();
+                    if (factor - 1.0).abs() > 1e-6 {
+                        view.zoom(factor, at);
+                    }
+                    view.pan(-f64::from(wheel.x) / px_per_s);
+                }
+            }
+        }
+        if response.double_clicked() {
+            *view = TimeView::fit(self.makespan);
+            *scroll = 0.0;
+        }
+        *scroll = scroll.clamp(0.0, (content_h - plot.height()).max(0.0));
+        let span = (view.t1 - view.t0).max(1e-12);
+        let px_per_s = f64::from(plot.width()) / span;
+        let x_of = |t: f64| plot.left() + ((t - view.t0) * px_per_s) as f32;
+
+        let painter = ui.painter_at(rect);
+        let visuals = ui.visuals();
+        painter.rect_filled(plot, 0.0, visuals.extreme_bg_color);
+        let text_color = visuals.text_color();
+        let grid = visuals.weak_text_color().gamma_multiply(0.25);
+        let font = FontId::proportional(11.0);
+
+        // Time axis and grid.
+        let step = tick_step(span, f64::from(plot.width() / 90.0));
+        let mut mesh = Mesh::default();
+        let extent = view.t0.abs().max(view.t1.abs());
+        let mut k = (view.t0 / step).ceil();
+        while k * step <= view.t1 {
+            let t = k * step;
+            let x = x_of(t);
+            mesh.add_colored_rect(
+                Rect::from_min_max(Pos2::new(x, plot.top()), Pos2::new(x + 1.0, plot.bottom())),
+                grid,
+            );
+            painter.text(
+                Pos2::new(x, rect.top() + 2.0),
+                Align2::CENTER_TOP,
+                fmt_tick(t, step, extent),
+                font.clone(),
+                text_color,
+            );
+            k += 1.0;
+        }
+
+        // Rows.
+        let first_row = (*scroll / row_h).floor().max(0.0) as usize;
+        let last_row = (((*scroll + plot.height()) / row_h).ceil() as usize).min(self.rows.len());
+        let mut n_rects = 0;
+        let mut last_label_y = f32::NEG_INFINITY;
+        let node_sep = visuals.weak_text_color().gamma_multiply(0.6);
+        for (r, row) in self.rows.iter().enumerate().take(last_row).skip(first_row) {
+            let y0 = plot.top() + r as f32 * row_h - *scroll;
+            let y1 = y0 + row_h;
+            let (by0, by1) = if row_h >= 6.0 { (y0 + 1.0, y1 - 1.0) } else { (y0, y1) };
+            if row.net {
+                mesh.add_colored_rect(
+                    Rect::from_min_max(Pos2::new(plot.left(), y1 - 1.0), Pos2::new(plot.right(), y1)),
+                    node_sep,
+                );
+            }
+            let is_node_start = self.node_row.contains(&r);
+            if (row_h >= 11.0 || is_node_start) && y0 - last_label_y >= 11.0 {
+                let color = if row.net { visuals.weak_text_color() } else { text_color };
+                painter.text(
+                    Pos2::new(rect.left() + 2.0, (y0 + y1) * 0.5),
+                    Align2::LEFT_CENTER,
+                    &row.label,
+                    font.clone(),
+                    color,
+                );
+                last_label_y = y0;
+            }
+            let start = Self::first_visible(row, view.t0);
+            let mut pending: Option<(f32, f32, Color32, f32)> = None;
+            for bar in row
+                .bars
+                .get(start..)
+                .unwrap_or(&[])
+                .iter()
+                .take_while(|b| b.start <= view.t1)
+            {
+                if bar.end < view.t0 {
+                    continue;
+                }
+                let x0 = x_of(bar.start).max(plot.left() - 1.0);
+                let x1 = x_of(bar.end).min(plot.right() + 1.0).max(x0 + 1.0);
+                let color = if row.net {
+                    palette::TRANSFER
+                } else {
+                    palette::kind_color(usize::from(bar.color))
+                };
+                match &mut pending {
+                    Some((_, px1, pc, pw)) if x0 <= *px1 + 0.5 && (*px1 - x0) >= -0.5 && x1 - x0 < 2.0 => {
+                        if x1 - x0 > *pw {
+                            *pc = color;
+                            *pw = x1 - x0;
+                        }
+                        *px1 = px1.max(x1);
+                    }
+                    _ => {
+                        if let Some((a, b, c, _)) = pending.take() {
+                            mesh.add_colored_rect(Rect::from_min_max(Pos2::new(a, by0), Pos2::new(b, by1)), c);
+                            n_rects += 1;
+                        }
+                        pending = Some((x0, x1, color, x1 - x0));
+                        if !row.net && x1 - x0 > 40.0 && row_h >= 12.0 {
+                            let name = dag.tasks().get(bar.item as usize).map_or("", |t| t.name.as_str());
+                            let clip = Rect::from_min_max(Pos2::new(x0, y0), Pos2::new(x1 - 2.0, y1)).intersect(plot);
+                            ui.painter_at(clip).text(
+                                Pos2::new(x0.max(plot.left()) + 3.0, (y0 + y1) * 0.5),
+                                Align2::LEFT_CENTER,
+                                name,
+                                font.clone(),
+                                Color32::BLACK,
+                            );
+                        }
+                    }
+                }
+            }
+            if let Some((a, b, c, _)) = pending {
+                mesh.add_colored_rect(Rect::from_min_max(Pos2::new(a, by0), Pos2::new(b, by1)), c);
+                n_rects += 1;
+            }
+        }
+
+        // Selection: outline the task and draw its incoming transfers.
+        let mut overlay = Mesh::default();
+        if let Some(task) = selected {
+            self.paint_selection(
+                &mut overlay,
+                dag,
+                task,
+                &|t| x_of(t),
+                &|r| plot.top() + (r as f32 + 0.5) * row_h - *scroll,
+                row_h,
+            );
+        }
+        let clip = ui.painter_at(plot);
+        let mut batch = mesh;
+        batch.append(overlay);
+        clip.add(Shape::mesh(batch));
+        // Labels and axis go over the plot; redraw the row labels' background edge.
+        painter.line_segment(
+            [
+                Pos2::new(plot.left(), plot.top()),
+                Pos2::new(plot.left(), plot.bottom()),
+            ],
+            Stroke::new(1.0, node_sep),
+        );
+
+        let mut out = GanttInput { clicked: None, n_rects };
+        if let Some(p) = response.hover_pos().filter(|p| plot.contains(*p)) {
+            let r = ((p.y - plot.top() + *scroll) / row_h).floor() as usize;
+            let t = view.t0 + f64::from(p.x - plot.left()) / px_per_s;
+            let tol = 2.0 / px_per_s;
+            if let Some(bar) = self.bar_at(r, t, tol) {
+                let net = self.rows.get(r).is_some_and(|row| row.net);
+                if response.clicked() && !net {
+                    out.clicked = Some(TaskId::new(bar.item as usize));
+                }
+                response.on_hover_ui_at_pointer(|ui| {
+                    if net {
+                        transfer_tooltip(ui, dag, bar);
+                    } else {
+                        task_tooltip(ui, dag, bar);
+                    }
+                });
+            }
+        }
+        out
+    }
+
+    fn paint_selection(
+        &self,
+        mesh: &mut Mesh,
+        dag: &Dag,
+        task: TaskId,
+        x_of: &dyn Fn(f64) -> f32,
+        y_of: &dyn Fn(usize) -> f32,
+        row_h: f32,
+    ) {
+        let (Some(&row), Some(&(start, end))) = (self.task_row.get(task.index()), self.task_span.get(task.index()))
+        else {
+            return;
+        };
+        let y = y_of(row);
+        let r = Rect::from_min_max(
+            Pos2::new(x_of(start), y - row_h * 0.5),
+            Pos2::new(x_of(end).max(x_of(start) + 2.0), y + row_h * 0.5),
+        );
+        add_outline(mesh, r, 2.5, palette::HIGHLIGHT);
+        for &e in dag.in_edges(task) {
+            self.paint_edge(mesh, dag, e, x_of, y_of);
+        }
+        for &e in dag.out_edges(task) {
+            self.paint_edge(mesh, dag, e, x_of, y_of);
+        }
+    }
+
+    fn paint_edge(
+        &self,
+        mesh: &mut Mesh,
+        dag: &Dag,
+        e: EdgeId,
+        x_of: &dyn Fn(f64) -> f32,
+        y_of: &dyn Fn(usize) -> f32,
+    ) {
+        let edge = dag.edge(e);
+        let (Some(&src_row), Some(&dst_row), Some(&(_, src_end)), Some(&(dst_start, _))) = (
+            self.task_row.get(edge.src.index()),
+            self.task_row.get(edge.dst.index()),
+            self.task_span.get(edge.src.index()),
+            self.task_span.get(edge.dst.index()),
+        ) else {
+            return;
+        };
+        let arrive = match self.transfers.get(e.index()).copied().flatten() {
+            Some(t) => {
+                let a = Pos2::new(x_of(t.start), y_of(src_row));
+                let b = Pos2::new(x_of(t.end), y_of(dst_row));
+                add_line(
+                    mesh,
+                    Pos2::new(x_of(src_end), y_of(src_row)),
+                    a,
+                    1.5,
+                    palette::HIGHLIGHT,
+                );
+                add_line(mesh, a, b, 2.0, palette::HIGHLIGHT);
+                b
+            }
+            None => Pos2::new(x_of(src_end), y_of(src_row)),
+        };
+        add_line(
+            mesh,
+            arrive,
+            Pos2::new(x_of(dst_start), y_of(dst_row)),
+            1.0,
+            palette::HIGHLIGHT,
+        );
+    }
+}
+
+fn short(name: &str, index: usize) -> String {
+    if name.chars().count() <= 6 {
+        name.to_owned()
+    } else {
+        format!("n{index}")
+    }
+}
+
+fn task_tooltip(ui: &mut Ui, dag: &Dag, bar: Bar) {
+    let Some(task) = dag.tasks().get(bar.item as usize) else {
+        return;
+    };
+    ui.strong(&task.name);
+    ui.label(format!("kind: {}", dag.kind_name(task.kind)));
+    ui.label(format!("start {}  end {}", fmt_secs(bar.start), fmt_secs(bar.end)));
+    ui.label(format!(
+        "duration {}  work {}",
+        fmt_secs(bar.end - bar.start),
+        fmt_secs(task.work)
+    ));
+    ui.weak("click to select, shows it in the DAG");
+}
+
+fn transfer_tooltip(ui: &mut Ui, dag: &Dag, bar: Bar) {
+    let Some(edge) = dag.edges().get(bar.item as usize) else {
+        return;
+    };
+    let name = |t: TaskId| dag.tasks().get(t.index()).map_or("?", |t| t.name.as_str());
+    ui.strong(format!("transfer {} -> {}", name(edge.src), name(edge.dst)));
+    ui.label(fmt_bytes(edge.bytes));
+    ui.label(format!("start {}  end {}", fmt_secs(bar.start), fmt_secs(bar.end)));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_cover_every_core_and_bars_are_found() {
+        let (Ok(dag), Ok(platform)) = (
+            workloads::generate("layered:tasks=40", 2),
+            sim::presets::preset("heterogeneous", 2),
+        ) else {
+            panic!("fixture");
+        };
+        let Ok(mut heft) = schedulers::registry::create("heft", 0) else {
+            panic!("heft");
+        };
+        let Ok(run) = sim::simulate(&dag, &platform, heft.as_mut(), &sim::SimConfig::default()) else {
+            panic!("run");
+        };
+        let g = Gantt::new(&dag, &platform, &run);
+        let cores: u32 = platform.nodes().iter().map(|n| n.cores).sum();
+        assert_eq!(g.row_count(), cores as usize + platform.node_count());
+        let first = run
+            .tasks
+            .first()
+            .map(|r| (r.start.as_secs_f64() + r.end.as_secs_f64()) / 2.0);
+        let row = g.task_row.first().copied();
+        let (Some(t), Some(row)) = (first, row) else {
+            panic!("task 0");
+        };
+        assert_eq!(g.bar_at(row, t, 0.0).map(|b| b.item), Some(0));
+    }
+
+    #[test]
+    fn zoom_keeps_the_anchor() {
+        let mut v = TimeView { t0: 0.0, t1: 10.0 };
+        v.zoom(0.5, 5.0);
+        assert!((v.t0 - 2.5).abs() < 1e-9 && (v.t1 - 7.5).abs() < 1e-9);
+    }
+}

@@ -1,0 +1,92 @@
+//! `schedlab-gui`: the schedlab desktop workbench.
+//!
+//! ```text
+//! schedlab-gui                       open the window
+//! schedlab-gui --demo DIR            run a demo setup, save dag.png, gantt.png, results.png in DIR, quit
+//! schedlab-gui --bench-gantt FRAMES [--tasks N]
+//!                                    pan a Gantt chart of N (10000) tasks for FRAMES frames, print frame times, quit
+//! ```
+
+use gui::SchedlabApp;
+use gui::modes::{Bench, Demo};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+enum Mode {
+    Normal,
+    Demo(PathBuf),
+    Bench { frames: usize, tasks: usize },
+}
+
+fn parse(args: &[String]) -> Result<Mode, String> {
+    let mut mode = Mode::Normal;
+    let mut tasks = 10_000;
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--demo" => {
+                let dir = it.next().ok_or("--demo needs a folder for the screenshots")?;
+                mode = Mode::Demo(PathBuf::from(dir));
+            }
+            "--bench-gantt" => {
+                let n = it.next().ok_or("--bench-gantt needs a frame count")?;
+                let frames = n
+                    .parse()
+                    .map_err(|_| format!("--bench-gantt: {n:?} is not a whole number"))?;
+                mode = Mode::Bench { frames, tasks: 0 };
+            }
+            "--tasks" => {
+                let n = it.next().ok_or("--tasks needs a number")?;
+                tasks = n.parse().map_err(|_| format!("--tasks: {n:?} is not a whole number"))?;
+            }
+            "-h" | "--help" => {
+                return Err("usage: schedlab-gui [--demo DIR] [--bench-gantt FRAMES [--tasks N]]".to_owned());
+            }
+            other => return Err(format!("unknown argument {other:?}; try --help")),
+        }
+    }
+    if let Mode::Bench { frames, .. } = mode {
+        mode = Mode::Bench { frames, tasks };
+    }
+    Ok(mode)
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mode = match parse(&args) {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let bench = matches!(mode, Mode::Bench { .. });
+    let mut options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_inner_size([1280.0, 800.0])
+            .with_title("schedlab"),
+        ..eframe::NativeOptions::default()
+    };
+    if bench {
+        options.wgpu_options.surface.present_mode = eframe::egui_wgpu::wgpu::PresentMode::AutoNoVsync;
+    }
+    let result = eframe::run_native(
+        "schedlab",
+        options,
+        Box::new(move |_cc| {
+            let app: Box<dyn eframe::App> = match mode {
+                Mode::Normal => Box::new(SchedlabApp::default()),
+                Mode::Demo(dir) => Box::new(Demo::new(dir)),
+                Mode::Bench { frames, tasks } => Box::new(Bench::new(frames, tasks)),
+            };
+            Ok(app)
+        }),
+    );
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("schedlab-gui: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

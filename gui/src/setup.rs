@@ -1,0 +1,219 @@
+//! What the user has chosen: workload, platform, schedulers and run settings.
+//!
+//! A [`Setup`] turns into the strings and values the library crates take
+//! (generator spec, scheduler specs, [`sim::SimConfig`]); it computes nothing itself.
+
+use crate::families::{self, ParamDef};
+use sim::{Noise, Platform, PlatformSpec, SimConfig};
+use std::path::PathBuf;
+
+/// Where the DAG comes from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum WorkloadSource {
+    /// A seeded generator with the family's slider values.
+    Generated,
+    /// A file in any format `workloads::load` reads.
+    File(PathBuf),
+}
+
+/// Where the platform comes from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PlatformSource {
+    /// A named preset with a node count.
+    Preset,
+    /// The table editor's spec.
+    Custom(PlatformSpec),
+    /// The platform the loaded file brings.
+    FromWorkload,
+}
+
+/// One registry scheduler with its on/off toggle and parameter text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SchedulerChoice {
+    /// Registry name.
+    pub name: &'static str,
+    /// Whether it takes part in the next run.
+    pub selected: bool,
+    /// `key=value,…` parameters; empty for the defaults.
+    pub params: String,
+}
+
+impl SchedulerChoice {
+    /// The registry spec: `NAME` or `NAME:params`.
+    pub fn spec(&self) -> String {
+        let params = self.params.trim();
+        if params.is_empty() {
+            self.name.to_owned()
+        } else {
+            format!("{}:{params}", self.name)
+        }
+    }
+}
+
+/// Everything that defines a run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Setup {
+    /// Generated or loaded DAG.
+    pub source: WorkloadSource,
+    /// Generator kind.
+    pub family: String,
+    /// Slider values of the current family, in the order of its [`ParamDef`]s.
+    pub values: Vec<f64>,
+    /// Free-text `key=value,…` for families without sliders.
+    pub extra_params: String,
+    /// Seed of the generator.
+    pub dag_seed: u64,
+    /// Preset name.
+    pub preset: String,
+    /// Node count of the preset.
+    pub nodes: u32,
+    /// Which platform the run uses.
+    pub platform: PlatformSource,
+    /// Every registry scheduler, in registry order.
+    pub schedulers: Vec<SchedulerChoice>,
+    /// Log-normal runtime noise sigma (0 for none).
+    pub noise_sigma: f64,
+    /// Seed of the engine's draws and of randomised schedulers.
+    pub sim_seed: u64,
+}
+
+impl Default for Setup {
+    fn default() -> Setup {
+        let mut setup = Setup {
+            source: WorkloadSource::Generated,
+            family: "layered".to_owned(),
+            values: Vec::new(),
+            extra_params: String::new(),
+            dag_seed: 1,
+            preset: "heterogeneous".to_owned(),
+            nodes: 4,
+            platform: PlatformSource::Preset,
+            schedulers: schedulers::registry::all()
+                .iter()
+                .map(|info| SchedulerChoice {
+                    name: info.name,
+                    selected: false,
+                    params: String::new(),
+                })
+                .collect(),
+            noise_sigma: 0.0,
+            sim_seed: 1,
+        };
+        setup.set_family("layered");
+        setup
+    }
+}
+
+impl Setup {
+    /// Switches to generator `kind`, resetting its sliders to their defaults.
+    pub fn set_family(&mut self, kind: &str) {
+        kind.clone_into(&mut self.family);
+        self.values = self.params().iter().map(|p| p.default).collect();
+        self.extra_params.clear();
+    }
+
+    /// The sliders of the current family (empty for a family without a table entry).
+    pub fn params(&self) -> &'static [ParamDef] {
+        families::family(&self.family).map_or(&[], |f| f.params)
+    }
+
+    /// Sets slider `key` of the current family, if it has one.
+    pub fn set_param(&mut self, key: &str, value: f64) {
+        if let Some(i) = self.params().iter().position(|p| p.key == key)
+            && let Some(slot) = self.values.get_mut(i)
+        {
+            *slot = value;
+        }
+    }
+
+    /// The generator spec, e.g. `layered:tasks=100,fat=0.5`.
+    pub fn generator_spec(&self) -> String {
+        let mut pairs: Vec<String> = self
+            .params()
+            .iter()
+            .zip(&self.values)
+            .map(|(p, v)| {
+                if p.integer {
+                    format!("{}={}", p.key, v.round())
+                } else {
+                    format!("{}={v}", p.key)
+                }
+            })
+            .collect();
+        let extra = self.extra_params.trim();
+        if !extra.is_empty() {
+            pairs.push(extra.to_owned());
+        }
+        if pairs.is_empty() {
+            self.family.clone()
+        } else {
+            format!("{}:{}", self.family, pairs.join(","))
+        }
+    }
+
+    /// Specs of the selected schedulers, in registry order.
+    pub fn scheduler_specs(&self) -> Vec<String> {
+        self.schedulers
+            .iter()
+            .filter(|s| s.selected)
+            .map(SchedulerChoice::spec)
+            .collect()
+    }
+
+    /// Selects or deselects scheduler `name`; returns whether it exists.
+    pub fn select(&mut self, name: &str, selected: bool) -> bool {
+        match self.schedulers.iter_mut().find(|s| s.name == name) {
+            Some(s) => {
+                s.selected = selected;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The engine settings.
+    pub fn sim_config(&self) -> SimConfig {
+        SimConfig {
+            noise: Noise::lognormal(self.noise_sigma),
+            seed: self.sim_seed,
+            ..SimConfig::default()
+        }
+    }
+
+    /// The `--platform` style name of the preset, e.g. `heterogeneous:4`.
+    pub fn preset_arg(&self) -> String {
+        format!("{}:{}", self.preset, self.nodes)
+    }
+
+    /// Builds the platform; `from_file` is the platform a loaded workload brought.
+    ///
+    /// # Errors
+    /// The platform error's message, or a note that the workload brought none.
+    pub fn build_platform(&self, from_file: Option<&Platform>) -> Result<Platform, String> {
+        match &self.platform {
+            PlatformSource::Preset => sim::presets::preset(&self.preset, self.nodes).map_err(|e| e.to_string()),
+            PlatformSource::Custom(spec) => Platform::new(spec.clone()).map_err(|e| e.to_string()),
+            PlatformSource::FromWorkload => from_file
+                .cloned()
+                .ok_or_else(|| "the workload brings no platform".to_owned()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_setup_builds_a_generator_spec_and_platform() {
+        let mut setup = Setup::default();
+        setup.set_param("tasks", 30.0);
+        assert!(setup.generator_spec().starts_with("layered:tasks=30,"));
+        let dag = workloads::generate(&setup.generator_spec(), setup.dag_seed);
+        assert_eq!(dag.map(|d| d.task_count()).ok(), Some(30));
+        assert!(setup.build_platform(None).is_ok());
+        assert!(setup.select("heft", true));
+        assert!(!setup.select("no-such-scheduler", true));
+        assert_eq!(setup.scheduler_specs(), vec!["heft".to_owned()]);
+    }
+}

@@ -1,0 +1,74 @@
+//! Image snapshots of the main views, rendered on the CPU by egui_kittest.
+//!
+//! They show the views without the setup panel, whose scheduler list grows
+//! with the registry.
+//!
+//! Regenerate with `UPDATE_SNAPSHOTS=1 cargo test -p gui --test snapshots` and
+//! look at the PNGs in `tests/snapshots/` before committing them.
+
+use egui_kittest::{Harness, SnapshotOptions};
+use gui::{SchedlabApp, Tab};
+use std::time::{Duration, Instant};
+
+fn app() -> SchedlabApp {
+    let mut app = SchedlabApp::default();
+    app.setup.set_param("tasks", 40.0);
+    app.setup.preset = "heterogeneous".to_owned();
+    app.setup.nodes = 2;
+    app.setup.select("heft", true);
+    app.setup.select("cpop", true);
+    app
+}
+
+fn ran() -> Harness<'static, SchedlabApp> {
+    let mut app = app();
+    app.auto_run = false;
+    let mut h = Harness::builder()
+        .with_size(egui::Vec2::new(1000.0, 720.0))
+        .build_ui_state(
+            |ui, app: &mut SchedlabApp| {
+                egui::CentralPanel::default_margins().show(ui, |ui| app.view_ui(ui));
+            },
+            app,
+        );
+    h.run_steps(2);
+    let ctx = h.ctx.clone();
+    h.state_mut().start_run(move || ctx.request_repaint());
+    let began = Instant::now();
+    while h.state().is_running() && began.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(10));
+        h.step();
+    }
+    h.run_steps(3);
+    h
+}
+
+fn options() -> SnapshotOptions {
+    SnapshotOptions::new().max_failed_pixels(40)
+}
+
+#[test]
+fn snapshot_dag_view_with_a_selected_critical_path() {
+    let mut h = ran();
+    h.state_mut().select(Some(sim::TaskId::new(20)));
+    h.state_mut().tab = Tab::Dag;
+    h.run_steps(3);
+    h.snapshot_options("dag", &options());
+}
+
+#[test]
+fn snapshot_gantt_charts() {
+    let mut h = ran();
+    h.state_mut().tab = Tab::Gantt;
+    h.state_mut().select(Some(sim::TaskId::new(20)));
+    h.run_steps(3);
+    h.snapshot_options("gantt", &options());
+}
+
+#[test]
+fn snapshot_results() {
+    let mut h = ran();
+    h.state_mut().tab = Tab::Results;
+    h.run_steps(3);
+    h.snapshot_options("results", &options());
+}
