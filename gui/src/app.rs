@@ -2,6 +2,7 @@
 
 use crate::dag_view::{self, CriticalPath, DagCamera};
 use crate::draw::fmt_secs;
+use crate::experiment::{self, ResultsTable};
 use crate::families::{self, ParamDef};
 use crate::gantt::TimeView;
 use crate::platform_editor::{EditorAction, PlatformEditor};
@@ -28,6 +29,8 @@ pub enum Tab {
     Results,
     /// The platform table editor.
     Platform,
+    /// Experiment configs and `schedlab run` results folders.
+    Experiments,
 }
 
 impl Tab {
@@ -61,6 +64,15 @@ pub struct SchedlabApp {
     chart_metric: usize,
     gantt_rects: usize,
     editor: Option<PlatformEditor>,
+    export_dir: String,
+    gantt_area: Option<egui::Rect>,
+    config_path: String,
+    config_name: String,
+    results_path: String,
+    results: Option<ResultsTable>,
+    results_filter: String,
+    results_sort: Option<(usize, bool)>,
+    notice: Option<String>,
 }
 
 impl Default for SchedlabApp {
@@ -90,6 +102,15 @@ impl SchedlabApp {
             chart_metric: 0,
             gantt_rects: 0,
             editor: None,
+            export_dir: ".".to_owned(),
+            gantt_area: None,
+            config_path: "gui-experiment.toml".to_owned(),
+            config_name: "GUI experiment".to_owned(),
+            results_path: String::new(),
+            results: None,
+            results_filter: String::new(),
+            results_sort: None,
+            notice: None,
         }
     }
 
@@ -300,6 +321,7 @@ impl SchedlabApp {
             Tab::Gantt => self.gantt_tab(ui),
             Tab::Results => self.results_tab(ui),
             Tab::Platform => self.platform_tab(ui),
+            Tab::Experiments => self.experiments_tab(ui),
         }
     }
 
@@ -340,8 +362,7 @@ impl SchedlabApp {
         if let Some(w) = &self.workload {
             let s = &w.stats;
             ui.weak(format!(
-                "{}: {} tasks, {} edges, depth {}, width {}, CCR {:.2}, critical path {}",
-                w.name,
+                "{} tasks, {} edges, depth {}, width {}, CCR {:.2}, critical path {}",
                 s.tasks,
                 s.edges,
                 s.depth,
@@ -544,7 +565,7 @@ impl SchedlabApp {
     }
 
     fn gantt_tab(&mut self, ui: &mut Ui) {
-        let Some(w) = &self.workload else {
+        let Some(dag) = self.workload.as_ref().map(|w| Arc::clone(&w.dag)) else {
             ui.label("No workload yet.");
             return;
         };
@@ -559,13 +580,28 @@ impl SchedlabApp {
             }
             ui.weak("drag to pan, scroll to zoom time, shift+scroll for rows, click a task to select it");
         });
+        ui.horizontal(|ui| {
+            let label = ui.label("export to folder");
+            ui.add(egui::TextEdit::singleline(&mut self.export_dir).desired_width(160.0))
+                .labelled_by(label.id);
+            if ui.button("Save SVG").clicked() {
+                self.notice = Some(self.export_svg(&dag));
+            }
+            if ui.button("Save PNG").clicked() {
+                self.notice = Some(self.export_png(ui.ctx()));
+            }
+            if let Some(n) = &self.notice {
+                ui.weak(n);
+            }
+        });
         let n = self.views.len().max(1) as f32;
         let header = 22.0;
         let height = ((ui.available_height() - n * header) / n).max(120.0);
         let mut clicked = None;
         let mut rects = 0;
         let selected = self.selected();
-        egui::ScrollArea::vertical()
+        let top = ui.cursor().min;
+        let area = egui::ScrollArea::vertical()
             .scroll_source(egui::containers::scroll_area::ScrollSource::SCROLL_BAR)
             .show(ui, |ui| {
                 for (k, v) in self.views.iter_mut().enumerate() {
@@ -576,18 +612,218 @@ impl SchedlabApp {
                     );
                     let out = v
                         .gantt
-                        .show(ui, &w.dag, &mut self.time_view, &mut v.scroll, height, selected);
+                        .show(ui, &dag, &mut self.time_view, &mut v.scroll, height, selected);
                     clicked = clicked.or(out.clicked);
                     rects += out.n_rects;
                 }
             });
         self.gantt_rects = rects;
+        self.gantt_area = Some(egui::Rect::from_min_max(top, area.inner_rect.max));
         if let Some(t) = clicked {
             self.select(Some(t));
             if let Some(p) = self.workload.as_ref().and_then(|w| w.layout.position(t)) {
                 self.camera.focus(p);
             }
         }
+    }
+
+    /// Writes one SVG per Gantt chart into the export folder; returns what happened.
+    fn export_svg(&self, dag: &sim::Dag) -> String {
+        let dir = PathBuf::from(self.export_dir.trim());
+        let mut written = Vec::new();
+        for v in &self.views {
+            let name: String = v
+                .spec
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' })
+                .collect();
+            let path = dir.join(format!("gantt-{name}.svg"));
+            let title = format!("{} - makespan {}", v.spec, fmt_secs(v.run.metrics.makespan));
+            if let Err(e) = std::fs::write(&path, v.gantt.to_svg(dag, &title, 1200.0)) {
+                return format!("cannot write {}: {e}", path.display());
+            }
+            written.push(path.display().to_string());
+        }
+        format!("saved {}", written.join(", "))
+    }
+
+    /// Asks for a screenshot and saves the Gantt area of it as a PNG; returns what will happen.
+    fn export_png(&self, ctx: &egui::Context) -> String {
+        let Some(area) = self.gantt_area else {
+            return "nothing to export yet".to_owned();
+        };
+        let path = PathBuf::from(self.export_dir.trim()).join("gantt.png");
+        let shown = path.display().to_string();
+        let ppp = ctx.pixels_per_point();
+        ctx.request_screenshot(move |image| {
+            let part = image.region(&area, Some(ppp));
+            if let Err(e) = crate::modes::save_png(&path, &part) {
+                eprintln!("cannot save {}: {e}", path.display());
+            }
+        });
+        format!("saving {shown}")
+    }
+
+    fn experiments_tab(&mut self, ui: &mut Ui) {
+        ui.strong("Save the current setup as an experiment config for `schedlab run`");
+        ui.horizontal(|ui| {
+            let label = ui.label("name");
+            ui.add(egui::TextEdit::singleline(&mut self.config_name).desired_width(160.0))
+                .labelled_by(label.id);
+            let label = ui.label("file");
+            ui.add(egui::TextEdit::singleline(&mut self.config_path).desired_width(240.0))
+                .labelled_by(label.id);
+            if ui.button("Save config").clicked() {
+                self.notice = Some(self.save_config());
+            }
+            if ui.button("Load config").clicked() {
+                self.notice = Some(self.load_config());
+            }
+        });
+        if let Some(n) = &self.notice {
+            ui.weak(n);
+        }
+        ui.separator();
+        ui.strong("Open a results folder written by `schedlab run` (results.csv)");
+        ui.horizontal(|ui| {
+            let label = ui.label("folder");
+            ui.add(egui::TextEdit::singleline(&mut self.results_path).desired_width(320.0))
+                .labelled_by(label.id);
+            if ui.button("Open results").clicked() {
+                match ResultsTable::load(std::path::Path::new(self.results_path.trim())) {
+                    Ok(t) => {
+                        self.results = Some(t);
+                        self.results_sort = None;
+                    }
+                    Err(e) => self.notice = Some(e),
+                }
+            }
+        });
+        let Some(table) = &self.results else {
+            return;
+        };
+        ui.horizontal(|ui| {
+            let label = ui.label("filter");
+            ui.add(egui::TextEdit::singleline(&mut self.results_filter).desired_width(200.0))
+                .labelled_by(label.id);
+            ui.weak(format!(
+                "{} rows; click a header to sort, Open to see a run's Gantt chart",
+                table.rows.len()
+            ));
+        });
+        let order = table.view(&self.results_filter, self.results_sort);
+        let shown = [
+            "workload",
+            "platform",
+            "scheduler",
+            "noise",
+            "seed",
+            "makespan",
+            "slr",
+            "energy_j",
+            "utilisation",
+            "error",
+        ];
+        let cols: Vec<usize> = shown.iter().filter_map(|c| table.column(c)).collect();
+        let mut open = None;
+        let mut sort = self.results_sort;
+        egui::ScrollArea::both().show(ui, |ui| {
+            egui::Grid::new("results-table")
+                .striped(true)
+                .spacing([12.0, 3.0])
+                .show(ui, |ui| {
+                    ui.label("");
+                    for &c in &cols {
+                        let name = table.headers.get(c).map_or("", String::as_str);
+                        let arrow = match sort {
+                            Some((s, true)) if s == c => " ^",
+                            Some((s, false)) if s == c => " v",
+                            _ => "",
+                        };
+                        if ui.button(format!("{name}{arrow}")).clicked() {
+                            sort = Some((c, !matches!(sort, Some((s, true)) if s == c)));
+                        }
+                    }
+                    ui.end_row();
+                    for &r in order.iter().take(500) {
+                        if ui.small_button("Open").clicked() {
+                            open = Some(r);
+                        }
+                        for &c in &cols {
+                            let cell = table.rows.get(r).and_then(|row| row.get(c)).map_or("", String::as_str);
+                            match cell.parse::<f64>() {
+                                Ok(x) if cell.contains('.') => ui.label(results::fmt_num(x)),
+                                _ => ui.label(cell),
+                            };
+                        }
+                        ui.end_row();
+                    }
+                });
+        });
+        self.results_sort = sort;
+        if let Some(r) = open {
+            match table.setup_of(r) {
+                Ok(setup) => {
+                    self.setup = setup;
+                    self.workload_key = None;
+                    self.refresh_workload(false);
+                    let ctx = ui.ctx().clone();
+                    self.start_run(move || ctx.request_repaint());
+                    self.tab = Tab::Gantt;
+                }
+                Err(e) => self.notice = Some(e),
+            }
+        }
+    }
+
+    /// Writes the setup (and a custom platform beside it) as a config; returns what happened.
+    pub fn save_config(&self) -> String {
+        let path = PathBuf::from(self.config_path.trim());
+        let platform_file = match &self.setup.platform {
+            PlatformSource::Preset => None,
+            PlatformSource::Custom(_) | PlatformSource::FromWorkload => {
+                let platform = self
+                    .setup
+                    .build_platform(self.workload.as_ref().and_then(|w| w.platform.as_ref()));
+                let Ok(platform) = platform else {
+                    return "the platform is invalid".to_owned();
+                };
+                let file = experiment::platform_file_for(&path);
+                let text = toml::to_string(platform.spec()).unwrap_or_default();
+                if let Err(e) = std::fs::write(&file, text) {
+                    return format!("cannot write {}: {e}", file.display());
+                }
+                file.file_name().map(|n| n.to_string_lossy().into_owned())
+            }
+        };
+        let text = experiment::to_config(&self.setup, &self.config_name, platform_file.as_deref());
+        match std::fs::write(&path, text) {
+            Ok(()) => format!("saved {}", path.display()),
+            Err(e) => format!("cannot write {}: {e}", path.display()),
+        }
+    }
+
+    /// Replaces the setup with the config at the config path; returns what happened.
+    pub fn load_config(&mut self) -> String {
+        let path = PathBuf::from(self.config_path.trim());
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) => return format!("cannot read {}: {e}", path.display()),
+        };
+        let base = path.parent().map(std::path::Path::to_path_buf).unwrap_or_default();
+        match experiment::from_config(&text, &base) {
+            Ok(setup) => {
+                self.setup = setup;
+                self.workload_key = None;
+                format!("loaded {}", path.display())
+            }
+            Err(e) => format!("{}: {e}", path.display()),
+        }
+    }
+
+    /// Sets the file the experiment config is saved to and loaded from.
+    pub fn set_config_path(&mut self, path: &std::path::Path) {
+        self.config_path = path.display().to_string();
     }
 
     fn platform_tab(&mut self, ui: &mut Ui) {

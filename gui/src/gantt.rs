@@ -2,10 +2,12 @@
 //! row per node with its outgoing transfers.
 //!
 //! Level of detail: each row's bars are sorted by start, so a frame finds the
-//! first visible bar by binary search and merges bars that fall within one
-//! pixel into a single rectangle. A frame therefore draws at most about one
-//! rectangle per pixel column per row, whatever the task count, and all of
-//! them go to the GPU as one mesh.
+//! first visible bar by binary search and merges bars narrower than two
+//! pixels that touch the previous one into a single rectangle (on network
+//! rows, where transfers overlap and share one colour, every touching bar is
+//! merged). A frame therefore draws at most about one rectangle per two pixel
+//! columns per row, whatever the task count, and all of them go to the GPU as
+//! one mesh.
 
 use crate::draw::{add_line, add_outline, fmt_bytes, fmt_secs, fmt_tick, tick_step};
 use crate::palette;
@@ -350,7 +352,7 @@ impl Gantt {
                     palette::kind_color(usize::from(bar.color))
                 };
                 match &mut pending {
-                    Some((_, px1, pc, pw)) if x0 <= *px1 + 0.5 && (*px1 - x0) >= -0.5 && x1 - x0 < 2.0 => {
+                    Some((_, px1, pc, pw)) if x0 <= *px1 + 0.5 && (row.net || x1 - x0 < 2.0) => {
                         if x1 - x0 > *pw {
                             *pc = color;
                             *pw = x1 - x0;
@@ -500,6 +502,103 @@ impl Gantt {
     }
 }
 
+impl Gantt {
+    /// The whole chart as a standalone SVG document, `width` pixels wide, with
+    /// every task and transfer (no level-of-detail merging) and the same
+    /// colours as the window.
+    pub fn to_svg(&self, dag: &Dag, title: &str, width: f64) -> String {
+        use std::fmt::Write as _;
+        let row_h = 14.0;
+        let (left, top, right) = (70.0, 40.0, 20.0);
+        let plot_w = (width - left - right).max(100.0);
+        let height = top + row_h * self.rows.len() as f64 + 10.0;
+        let span = if self.makespan > 0.0 { self.makespan } else { 1.0 };
+        let x = |t: f64| left + t / span * plot_w;
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="11">"#
+        );
+        let _ = writeln!(out, r#"<rect width="100%" height="100%" fill="white"/>"#);
+        let _ = writeln!(
+            out,
+            r#"<text x="{left}" y="14" font-size="13" font-weight="bold">{}</text>"#,
+            xml_escape(title)
+        );
+        let step = tick_step(span, plot_w / 90.0);
+        let mut k = 0.0;
+        while k * step <= span * 1.0001 {
+            let t = k * step;
+            let _ = writeln!(
+                out,
+                r##"<line x1="{0:.2}" y1="{top}" x2="{0:.2}" y2="{1:.2}" stroke="#ddd"/><text x="{0:.2}" y="{2}" text-anchor="middle">{3}</text>"##,
+                x(t),
+                height - 10.0,
+                top - 6.0,
+                fmt_tick(t, step, span)
+            );
+            k += 1.0;
+        }
+        for (r, row) in self.rows.iter().enumerate() {
+            let y = top + r as f64 * row_h;
+            let _ = writeln!(
+                out,
+                r#"<text x="4" y="{:.2}">{}</text>"#,
+                y + row_h * 0.75,
+                xml_escape(&row.label)
+            );
+            if row.net {
+                let _ = writeln!(
+                    out,
+                    r##"<line x1="{left}" y1="{0:.2}" x2="{1:.2}" y2="{0:.2}" stroke="#999"/>"##,
+                    y + row_h,
+                    left + plot_w
+                );
+            }
+            for bar in &row.bars {
+                let color = if row.net {
+                    palette::TRANSFER
+                } else {
+                    palette::kind_color(usize::from(bar.color))
+                };
+                let name = if row.net {
+                    dag.edges().get(bar.item as usize).map_or(String::new(), |e| {
+                        let n = |t: TaskId| dag.tasks().get(t.index()).map_or("?", |t| t.name.as_str());
+                        format!("{} -> {}", n(e.src), n(e.dst))
+                    })
+                } else {
+                    dag.tasks()
+                        .get(bar.item as usize)
+                        .map_or(String::new(), |t| t.name.clone())
+                };
+                let _ = writeln!(
+                    out,
+                    r#"<rect x="{:.2}" y="{:.2}" width="{:.2}" height="{:.2}" fill="rgb({},{},{})"><title>{} [{:.6} s, {:.6} s]</title></rect>"#,
+                    x(bar.start),
+                    y + 1.0,
+                    (x(bar.end) - x(bar.start)).max(0.5),
+                    row_h - 2.0,
+                    color.r(),
+                    color.g(),
+                    color.b(),
+                    xml_escape(&name),
+                    bar.start,
+                    bar.end
+                );
+            }
+        }
+        out.push_str("</svg>\n");
+        out
+    }
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
 fn short(name: &str, index: usize) -> String {
     if name.chars().count() <= 6 {
         name.to_owned()
@@ -563,6 +662,27 @@ mod tests {
             panic!("task 0");
         };
         assert_eq!(g.bar_at(row, t, 0.0).map(|b| b.item), Some(0));
+    }
+
+    #[test]
+    fn svg_has_a_rect_per_task_core_and_transfer() {
+        let (Ok(dag), Ok(platform)) = (
+            workloads::generate("layered:tasks=30", 2),
+            sim::presets::preset("heterogeneous", 2),
+        ) else {
+            panic!("fixture");
+        };
+        let Ok(mut heft) = schedulers::registry::create("heft", 0) else {
+            panic!("heft");
+        };
+        let Ok(run) = sim::simulate(&dag, &platform, heft.as_mut(), &sim::SimConfig::default()) else {
+            panic!("run");
+        };
+        let svg = Gantt::new(&dag, &platform, &run).to_svg(&dag, "heft <test>", 800.0);
+        let cores: usize = run.tasks.iter().map(|r| r.cores as usize).sum();
+        assert_eq!(svg.matches("<rect x=").count(), cores + run.transfers.len());
+        assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
+        assert!(svg.contains("heft &lt;test&gt;"));
     }
 
     #[test]

@@ -13,6 +13,7 @@
 pub mod app;
 pub mod dag_view;
 pub mod draw;
+pub mod experiment;
 pub mod families;
 pub mod gantt;
 pub mod modes;

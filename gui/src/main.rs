@@ -5,6 +5,7 @@
 //! schedlab-gui --demo DIR            run a demo setup, save dag.png, gantt.png, results.png in DIR, quit
 //! schedlab-gui --bench-gantt FRAMES [--tasks N]
 //!                                    pan a Gantt chart of N (10000) tasks for FRAMES frames, print frame times, quit
+//! schedlab-gui --renderer wgpu       render with wgpu instead of OpenGL (glow)
 //! ```
 
 use gui::SchedlabApp;
@@ -18,9 +19,10 @@ enum Mode {
     Bench { frames: usize, tasks: usize },
 }
 
-fn parse(args: &[String]) -> Result<Mode, String> {
+fn parse(args: &[String]) -> Result<(Mode, eframe::Renderer), String> {
     let mut mode = Mode::Normal;
     let mut tasks = 10_000;
+    let mut renderer = eframe::Renderer::Glow;
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         match arg.as_str() {
@@ -35,6 +37,13 @@ fn parse(args: &[String]) -> Result<Mode, String> {
                     .map_err(|_| format!("--bench-gantt: {n:?} is not a whole number"))?;
                 mode = Mode::Bench { frames, tasks: 0 };
             }
+            "--renderer" => {
+                renderer = match it.next().map(String::as_str) {
+                    Some("glow") => eframe::Renderer::Glow,
+                    Some("wgpu") => eframe::Renderer::Wgpu,
+                    other => return Err(format!("--renderer: expected glow or wgpu, got {other:?}")),
+                };
+            }
             "--tasks" => {
                 let n = it.next().ok_or("--tasks needs a number")?;
                 tasks = n.parse().map_err(|_| format!("--tasks: {n:?} is not a whole number"))?;
@@ -48,12 +57,12 @@ fn parse(args: &[String]) -> Result<Mode, String> {
     if let Mode::Bench { frames, .. } = mode {
         mode = Mode::Bench { frames, tasks };
     }
-    Ok(mode)
+    Ok((mode, renderer))
 }
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let mode = match parse(&args) {
+    let (mode, renderer) = match parse(&args) {
         Ok(m) => m,
         Err(e) => {
             eprintln!("{e}");
@@ -65,10 +74,12 @@ fn main() -> ExitCode {
         viewport: egui::ViewportBuilder::default()
             .with_inner_size([1280.0, 800.0])
             .with_title("schedlab"),
+        renderer,
         ..eframe::NativeOptions::default()
     };
     if bench {
         options.wgpu_options.surface.present_mode = eframe::egui_wgpu::wgpu::PresentMode::AutoNoVsync;
+        options.glow_options.vsync = false;
     }
     let result = eframe::run_native(
         "schedlab",

@@ -14,14 +14,15 @@ use std::time::{Duration, Instant};
 /// Frames to wait after switching views before a screenshot, so layout settles.
 const SETTLE_FRAMES: u32 = 8;
 
-/// The setup of the demo: a mid-sized layered DAG, three schedulers, a heterogeneous platform.
+/// The setup of the demo: a tiled Cholesky factorisation (four task kinds),
+/// three schedulers, a heterogeneous platform.
 pub fn demo_setup() -> Setup {
     let mut setup = Setup::default();
-    setup.set_param("tasks", 60.0);
-    setup.set_param("fat", 0.55);
+    setup.set_family("cholesky");
+    setup.set_param("tiles", 5.0);
     setup.preset = "heterogeneous".to_owned();
     setup.nodes = 3;
-    for name in ["heft", "cpop", "min-min"] {
+    for name in ["heft", "cpop", "peft"] {
         setup.select(name, true);
     }
     setup
@@ -82,12 +83,10 @@ impl eframe::App for Demo {
             ctx.send_viewport_cmd(egui::ViewportCommand::Close);
             return;
         };
-        if self.app.tab != tab {
+        if self.app.tab != tab || (tab == Tab::Dag && self.app.selected().is_none()) {
             self.app.tab = tab;
-            if tab == Tab::Dag {
-                let middle = self.app.workload().map(|w| w.dag.task_count() / 2);
-                self.app.select(middle.map(sim::TaskId::new));
-            }
+            let middle = self.app.workload().map(|w| w.dag.task_count() / 2);
+            self.app.select(middle.map(sim::TaskId::new));
             self.wait = 0;
             return;
         }

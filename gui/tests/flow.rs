@@ -53,3 +53,30 @@ fn generate_pick_two_schedulers_run_and_see_both_makespans() {
         assert!(h.query_all_by_label(m).count() >= 1, "makespan {m} not in the table");
     }
 }
+
+#[test]
+fn save_the_setup_as_a_config_and_load_it_back() {
+    let mut app = small_app();
+    app.setup.select("heft", true);
+    app.setup.select("peft", true);
+    app.setup.noise_sigma = 0.3;
+    let path = std::env::temp_dir().join(format!("schedlab-gui-flow-{}.toml", std::process::id()));
+    app.set_config_path(&path);
+    app.tab = Tab::Experiments;
+    let saved = app.setup.clone();
+    let mut h = harness(app);
+    h.run_steps(2);
+    h.get_by_label("Save config").click();
+    h.run_steps(2);
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(text.contains("schedulers = [\"heft\", \"peft\"]"), "{text}");
+    h.state_mut().setup.select("heft", false);
+    h.state_mut().setup.noise_sigma = 0.0;
+    h.get_by_label("Load config").click();
+    h.run_steps(2);
+    let loaded = &h.state().setup;
+    assert_eq!(loaded.scheduler_specs(), saved.scheduler_specs());
+    assert_eq!(loaded.generator_spec(), saved.generator_spec());
+    assert!((loaded.noise_sigma - 0.3).abs() < 1e-12);
+    let _ = std::fs::remove_file(&path);
+}
