@@ -105,6 +105,10 @@ fn wfcommons_sizes_are_bytes() {
     assert_eq!(s.kinds.first().map(|k| k.kind.as_str()), Some("mDiffFit"));
     let platform = w.platform.unwrap();
     assert_eq!(platform.nodes()[0].cores, 48);
+    // The same run in schema 1.4 (sizes per task file) gives the same bytes.
+    let w = workloads::load(&data("wfcommons/schema-1.4/montage-chameleon-2mass-005d-001.json")).unwrap();
+    assert_eq!((w.dag.task_count(), w.dag.edge_count()), (58, 114));
+    assert_eq!(w.dag.edges().iter().map(|e| e.bytes).sum::<f64>(), 549_181_584.0);
 }
 
 #[test]

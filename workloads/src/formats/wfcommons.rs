@@ -646,6 +646,34 @@ mod tests {
     }
 
     #[test]
+    fn version_1_6_with_metrics() {
+        // The example instance of the WfFormat 1.6 README, trimmed.
+        let text = r#"{"name": "my-workflow-instance", "schemaVersion": "1.6",
+          "workflow": {
+            "specification": {
+              "tasks": [
+                {"name": "split", "id": "ID0000001", "parents": [], "children": ["ID0000002"],
+                 "inputFiles": ["input.txt"], "outputFiles": ["chunk.txt"]},
+                {"name": "analyze", "id": "ID0000002", "parents": ["ID0000001"], "children": [],
+                 "inputFiles": ["chunk.txt"], "outputFiles": ["result.txt"]}],
+              "files": [{"id": "input.txt", "sizeInBytes": 1024}, {"id": "chunk.txt", "sizeInBytes": 512},
+                        {"id": "result.txt", "sizeInBytes": 128}],
+              "metrics": {"numberOfTasks": 2, "numberOfFiles": 3, "sumOfFileSizesInBytes": 1664,
+                          "numberOfLevels": 2, "minimumWidth": 1, "maximumWidth": 1}},
+            "execution": {"makespanInSeconds": 14.2, "executedAt": "2026-08-04T15:20:00-08:00",
+              "tasks": [{"id": "ID0000001", "runtimeInSeconds": 4.2, "coreCount": 1, "machines": ["node01"]},
+                        {"id": "ID0000002", "runtimeInSeconds": 10.0, "coreCount": 4, "machines": ["node01"]}],
+              "machines": [{"nodeName": "node01", "cpu": {"coreCount": 8, "speedInMHz": 3600}}],
+              "metrics": {"sumTaskRuntimesInSeconds": 14.2}}}}"#;
+        let w = parse(text, "x").unwrap();
+        assert_eq!((w.dag.task_count(), w.dag.edge_count()), (2, 1));
+        assert_eq!(w.dag.edges()[0].bytes, 512.0);
+        assert_eq!(w.dag.kind_name(w.dag.tasks()[1].kind), "analyze");
+        assert_eq!(w.dag.tasks()[1].work, 10.0);
+        assert_eq!(w.platform.unwrap().nodes()[0].cores, 8);
+    }
+
+    #[test]
     fn unknown_version_is_named() {
         let e = parse(r#"{"schemaVersion": "1.3", "workflow": {}}"#, "x").unwrap_err();
         assert!(
