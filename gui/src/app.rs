@@ -34,11 +34,12 @@ pub enum Tab {
 }
 
 impl Tab {
-    const ALL: [(Tab, &'static str); 4] = [
+    const ALL: [(Tab, &'static str); 5] = [
         (Tab::Dag, "DAG"),
         (Tab::Gantt, "Gantt"),
         (Tab::Results, "Results"),
         (Tab::Platform, "Platform"),
+        (Tab::Experiments, "Experiments"),
     ];
 }
 

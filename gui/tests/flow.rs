@@ -62,9 +62,10 @@ fn save_the_setup_as_a_config_and_load_it_back() {
     app.setup.noise_sigma = 0.3;
     let path = std::env::temp_dir().join(format!("schedlab-gui-flow-{}.toml", std::process::id()));
     app.set_config_path(&path);
-    app.tab = Tab::Experiments;
     let saved = app.setup.clone();
     let mut h = harness(app);
+    h.run_steps(2);
+    h.get_by_label("Experiments").click();
     h.run_steps(2);
     h.get_by_label("Save config").click();
     h.run_steps(2);
