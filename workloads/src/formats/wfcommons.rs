@@ -47,8 +47,12 @@ use serde_json::{Value, json};
 use sim::platform::{NetworkSpec, NodeSpec, PowerModel};
 use sim::presets::REFERENCE_BANDWIDTH;
 use sim::{DagBuilder, Platform, PlatformSpec, TaskId, TaskSpec};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Write;
+
+/// A string borrowed from the file's text when it has no escapes.
+type Str<'a> = Cow<'a, str>;
 
 /// Schema versions this reader accepts.
 pub const VERSIONS: &[&str] = &["1.4", "1.5", "1.6"];
@@ -86,58 +90,64 @@ struct Header {
 }
 
 #[derive(Deserialize)]
-struct Doc15 {
-    workflow: Workflow15,
+struct Doc15<'a> {
+    #[serde(borrow)]
+    workflow: Workflow15<'a>,
 }
 
 #[derive(Deserialize)]
-struct Workflow15 {
-    specification: Spec15,
-    #[serde(default)]
-    execution: Option<Exec15>,
+struct Workflow15<'a> {
+    #[serde(borrow)]
+    specification: Spec15<'a>,
+    #[serde(default, borrow)]
+    execution: Option<Exec15<'a>>,
 }
 
 #[derive(Deserialize)]
-struct Spec15 {
-    tasks: Vec<SpecTask15>,
-    #[serde(default)]
-    files: Vec<File15>,
+struct Spec15<'a> {
+    #[serde(borrow)]
+    tasks: Vec<SpecTask15<'a>>,
+    #[serde(default, borrow)]
+    files: Vec<File15<'a>>,
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct SpecTask15 {
+struct SpecTask15<'a> {
     name: String,
-    id: String,
-    #[serde(default)]
-    parents: Vec<String>,
-    #[serde(default)]
-    children: Vec<String>,
-    #[serde(default)]
-    input_files: Vec<String>,
-    #[serde(default)]
-    output_files: Vec<String>,
+    #[serde(borrow)]
+    id: Str<'a>,
+    #[serde(default, borrow)]
+    parents: Vec<Str<'a>>,
+    #[serde(default, borrow)]
+    children: Vec<Str<'a>>,
+    #[serde(default, borrow)]
+    input_files: Vec<Str<'a>>,
+    #[serde(default, borrow)]
+    output_files: Vec<Str<'a>>,
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct File15 {
-    id: String,
+struct File15<'a> {
+    #[serde(borrow)]
+    id: Str<'a>,
     size_in_bytes: f64,
 }
 
 #[derive(Deserialize)]
-struct Exec15 {
-    #[serde(default)]
-    tasks: Vec<ExecTask15>,
+struct Exec15<'a> {
+    #[serde(default, borrow)]
+    tasks: Vec<ExecTask15<'a>>,
     #[serde(default)]
     machines: Vec<Machine15>,
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct ExecTask15 {
-    id: String,
+struct ExecTask15<'a> {
+    #[serde(borrow)]
+    id: Str<'a>,
     runtime_in_seconds: f64,
     #[serde(default)]
     machines: Vec<String>,
@@ -168,29 +178,32 @@ struct Cpu15 {
 }
 
 #[derive(Deserialize)]
-struct Doc14 {
-    workflow: Workflow14,
+struct Doc14<'a> {
+    #[serde(borrow)]
+    workflow: Workflow14<'a>,
 }
 
 #[derive(Deserialize)]
-struct Workflow14 {
-    tasks: Vec<Task14>,
+struct Workflow14<'a> {
+    #[serde(borrow)]
+    tasks: Vec<Task14<'a>>,
     #[serde(default)]
     machines: Vec<Machine14>,
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct Task14 {
-    name: String,
+struct Task14<'a> {
+    #[serde(borrow)]
+    name: Str<'a>,
     #[serde(default)]
     category: Option<String>,
-    #[serde(default)]
-    parents: Vec<String>,
-    #[serde(default)]
-    children: Vec<String>,
-    #[serde(default)]
-    files: Vec<File14>,
+    #[serde(default, borrow)]
+    parents: Vec<Str<'a>>,
+    #[serde(default, borrow)]
+    children: Vec<Str<'a>>,
+    #[serde(default, borrow)]
+    files: Vec<File14<'a>>,
     runtime_in_seconds: f64,
     #[serde(default)]
     machine: Option<String>,
@@ -198,9 +211,11 @@ struct Task14 {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct File14 {
-    link: String,
-    name: String,
+struct File14<'a> {
+    #[serde(borrow)]
+    link: Str<'a>,
+    #[serde(borrow)]
+    name: Str<'a>,
     size_in_bytes: f64,
 }
 
@@ -221,15 +236,15 @@ struct Cpu14 {
 }
 
 /// One task, whatever the schema version.
-struct Task {
-    key: String,
+struct Task<'a> {
+    key: Str<'a>,
     kind: String,
     runtime: Option<f64>,
     machine: Option<String>,
-    parents: Vec<String>,
-    children: Vec<String>,
-    inputs: Vec<String>,
-    outputs: Vec<String>,
+    parents: Vec<Str<'a>>,
+    children: Vec<Str<'a>>,
+    inputs: Vec<Str<'a>>,
+    outputs: Vec<Str<'a>>,
 }
 
 /// One machine, whatever the schema version.
@@ -240,9 +255,9 @@ struct Machine {
 }
 
 /// The version-independent content of an instance.
-struct Instance {
-    tasks: Vec<Task>,
-    sizes: HashMap<String, f64>,
+struct Instance<'a> {
+    tasks: Vec<Task<'a>>,
+    sizes: HashMap<Str<'a>, f64>,
     machines: Vec<Machine>,
     /// Whether 1.5 file references must resolve in `sizes` (1.4 carries sizes inline).
     check_files: bool,
@@ -302,7 +317,7 @@ fn from_15(doc: Doc15) -> Instance {
     let spec = doc.workflow.specification;
     let (runs, machines) = match doc.workflow.execution {
         Some(exec) => {
-            let runs: HashMap<String, (f64, Option<String>, Option<String>)> = exec
+            let runs: HashMap<Str<'_>, (f64, Option<String>, Option<String>)> = exec
                 .tasks
                 .into_iter()
                 .map(|t| {
@@ -319,7 +334,7 @@ fn from_15(doc: Doc15) -> Instance {
         .tasks
         .into_iter()
         .map(|t| {
-            let run = runs.as_ref().map(|r| r.get(&t.id).cloned());
+            let run = runs.as_ref().map(|r| r.get(t.id.as_ref()).cloned());
             let (runtime, machine, program) = match run {
                 None => (Some(0.0), None, None),
                 Some(None) => (None, None, None),
@@ -361,7 +376,7 @@ fn from_14(doc: Doc14) -> Instance {
         .map(|t| {
             let (mut inputs, mut outputs) = (Vec::new(), Vec::new());
             for f in t.files {
-                match f.link.as_str() {
+                match f.link.as_ref() {
                     "input" => inputs.push(f.name.clone()),
                     "output" => outputs.push(f.name.clone()),
                     _ => {}
@@ -426,7 +441,7 @@ fn build(instance: Instance, name: String) -> Result<Workload, ParseError> {
             .and_then(|m| mhz.get(m))
             .map_or(1.0, |s| s / reference_mhz);
         let id = b.add_task(TaskSpec::new(t.key.clone(), runtime * factor).kind(t.kind.clone()));
-        if ids.insert(t.key.as_str(), id).is_some() {
+        if ids.insert(t.key.as_ref(), id).is_some() {
             return Err(ParseError::field(task_ctx(&t.key), "duplicate task id"));
         }
     }
@@ -468,13 +483,13 @@ fn build(instance: Instance, name: String) -> Result<Workload, ParseError> {
         inputs.push(
             t.inputs
                 .iter()
-                .map(|f| (f.as_str(), sizes.get(f).copied().unwrap_or(0.0)))
+                .map(|f| (f.as_ref(), sizes.get(f).copied().unwrap_or(0.0)))
                 .collect(),
         );
     }
     let outputs: Vec<Vec<&str>> = tasks
         .iter()
-        .map(|t| t.outputs.iter().map(String::as_str).collect())
+        .map(|t| t.outputs.iter().map(AsRef::as_ref).collect())
         .collect();
     add_file_edges(&mut b, &pairs, &outputs, &inputs);
     let dag = b.build()?;
