@@ -3,7 +3,7 @@
 //! The baseline of every batch system (and of Dask's and Spark's default
 //! queues). Online. Ready tasks wait in one queue in the order they became
 //! ready (the engine's order within an instant). Whenever cores are free, the
-//! oldest task goes to the lowest-id node with enough free cores; a task is
+//! oldest task goes to the lowest-id up node with enough free cores; a task is
 //! handed to the engine only then, so no task ever queues behind another on
 //! a node (see [`crate::capacity`]). The head of the queue blocks the others
 //! while no node has room for it.
@@ -39,7 +39,7 @@ impl Scheduler for Fifo {
         self.queue.extend(update.ready);
         while let Some(&task) = self.queue.front() {
             let cores = view.dag().task(task).parallelism.min_cores;
-            let Some(node) = self.capacity.fitting(cores).next() else {
+            let Some(node) = self.capacity.fitting(cores).find(|&n| view.node_up(n)) else {
                 break;
             };
             self.queue.pop_front();

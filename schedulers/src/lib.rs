@@ -27,6 +27,7 @@ mod batch;
 pub mod branch_and_bound;
 mod capacity;
 mod cpop;
+mod dask;
 mod dls;
 mod duplex;
 mod energy;
@@ -59,6 +60,7 @@ mod work_stealing;
 
 pub use branch_and_bound::BranchAndBound;
 pub use cpop::Cpop;
+pub use dask::Dask;
 pub use dls::Dls;
 pub use duplex::Duplex;
 pub use energy::{EnergyHeft, SlackReclaim};

@@ -9,7 +9,7 @@
 //! `min over nodes p of max(now, data ready on p) + w(t, p)`, with its inputs'
 //! actual producers and end times. At each mapping event, while cores are
 //! free, the held task with the smallest (Min-Min) or largest (Max-Min)
-//! estimate goes to the node with enough free cores where it would complete
+//! estimate goes to the up node with enough free cores where it would complete
 //! earliest (ties: lower task id, lower node id). The head blocks while no
 //! node has room for it.
 //! Complexity: O(log n + p·k) per decision with a binary heap over held
@@ -77,6 +77,7 @@ impl Batch {
             let best = self
                 .capacity
                 .fitting(cores)
+                .filter(|&node| view.node_up(node))
                 .filter_map(|node| completion(view, task, node).map(|end| (end, node)))
                 .min();
             let Some((_, node)) = best else { break };

@@ -8,7 +8,7 @@
 use crate::branch_and_bound;
 use crate::resilient::Resilient;
 use crate::{
-    BranchAndBound, Cpop, Dls, Duplex, EnergyHeft, Etf, FastestNode, Fcp, Fifo, Flb, Heft, Hlfet, LookaheadHeft,
+    BranchAndBound, Cpop, Dask, Dls, Duplex, EnergyHeft, Etf, FastestNode, Fcp, Fifo, Flb, Heft, Hlfet, LookaheadHeft,
     MaxMin, Mcp, Mct, Met, MinMin, Mst, Olb, OnlineEft, OnlineMaxMin, OnlineMinMin, Peft, Random, SlackReclaim,
     Sufferage, WorkStealing,
 };
@@ -360,6 +360,13 @@ static REGISTRY: &[SchedulerInfo] = &[
         description: "a deque per core, random victim, steal half (Blumofe & Leiserson 1999)",
         params: &[],
         build: |_, seed| Ok(Box::new(WorkStealing::new(seed))),
+    },
+    SchedulerInfo {
+        name: "dask",
+        nature: Nature::Online,
+        description: "Dask-like: earliest estimated start incl. transfers, idle nodes steal (Rocklin 2015)",
+        params: &[],
+        build: |_, _| Ok(Box::new(Dask::default())),
     },
     SchedulerInfo {
         name: "online-eft",

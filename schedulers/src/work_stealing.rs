@@ -23,7 +23,11 @@
 //!   idle ones at once, then the next ones to finish there; the engine starts
 //!   it when its cores are free.
 //!
-//! Invariant after every update: an idle worker has an empty deque.
+//! - Node failures: a task lost with its node frees its workers like a
+//!   finished one and comes back as ready. Workers of a down node take no
+//!   work (others may steal theirs), and new tasks are routed to up nodes.
+//!
+//! Invariant after every update: an idle worker of an up node has an empty deque.
 //!
 //! Complexity: O(1) per push and local pop, O(log W) per idle-set change
 //! (W workers), O(s) for a steal of s tasks; no decision scans the ready
@@ -82,16 +86,18 @@ impl WorkStealing {
         view.platform().node(self.node_of[worker]).cores >= view.dag().task(task).parallelism.min_cores
     }
 
-    /// `worker` if its node can host `task`, else the first worker of the
-    /// lowest-id node that can.
+    /// `worker` if its node is up and can host `task`, else the first worker
+    /// of the lowest-id up node that can (of any node that can if none is up).
     fn route(&self, view: &SimView<'_>, worker: usize, task: TaskId) -> usize {
-        if self.hosts(view, worker, task) {
+        if self.hosts(view, worker, task) && view.node_up(self.node_of[worker]) {
             return worker;
         }
         let cores = view.dag().task(task).parallelism.min_cores;
-        view.platform()
-            .node_ids()
-            .find(|&n| view.platform().node(n).cores >= cores)
+        let platform = view.platform();
+        let hosting = || platform.node_ids().filter(|&n| platform.node(n).cores >= cores);
+        hosting()
+            .find(|&n| view.node_up(n))
+            .or_else(|| hosting().next())
             .map_or(worker, |n| self.first_worker[n.index()])
     }
 
@@ -229,6 +235,11 @@ impl Scheduler for WorkStealing {
             return;
         }
         self.touched.clear();
+        // A lost task no longer waits for workers.
+        for &task in update.lost {
+            let node = self.node_of[self.ran_by[task.index()]].index();
+            self.debts[node].retain(|&(t, _)| t != task);
+        }
         // Runs lost to a node failure release their cores like finished ones.
         for &task in update.finished.iter().chain(update.lost) {
             let mut freed = std::mem::take(&mut self.holds[task.index()]);
@@ -236,6 +247,13 @@ impl Scheduler for WorkStealing {
             for worker in freed {
                 self.free_worker(worker);
             }
+        }
+        // Workers of nodes back from a failure look at their deques again.
+        for &node in update.freed {
+            let first = self.first_worker[node.index()];
+            let n_cores = view.platform().node(node).cores as usize;
+            let back: Vec<usize> = self.idle.range(first..first + n_cores).copied().collect();
+            self.touched.extend(back);
         }
         let dag = view.dag();
         for &task in update.ready {
@@ -258,6 +276,7 @@ impl Scheduler for WorkStealing {
         touched.dedup();
         for &worker in &touched {
             if self.idle.contains(&worker)
+                && view.node_up(self.node_of[worker])
                 && let Some(task) = self.deques[worker].pop_back()
             {
                 self.mark_if_empty(worker);
@@ -271,6 +290,7 @@ impl Scheduler for WorkStealing {
                 break;
             }
             if self.idle.contains(&thief)
+                && view.node_up(self.node_of[thief])
                 && self.steal(view, thief)
                 && let Some(task) = self.deques[thief].pop_front()
             {
