@@ -140,6 +140,11 @@ impl SchedlabApp {
         self.message.as_deref()
     }
 
+    /// The last notice of the Gantt export or the Experiments tab.
+    pub fn notice(&self) -> Option<&str> {
+        self.notice.as_deref()
+    }
+
     /// The selected task.
     pub fn selected(&self) -> Option<TaskId> {
         self.selected.as_ref().map(|(t, _)| *t)
@@ -533,7 +538,7 @@ impl SchedlabApp {
                     .hint_text("path to a workload file")
                     .desired_width(200.0),
             );
-            if ui.button("Open").clicked() && !self.file_path.trim().is_empty() {
+            if ui.button("Load file").clicked() && !self.file_path.trim().is_empty() {
                 self.open_file(PathBuf::from(self.file_path.trim()));
             }
         });
@@ -691,13 +696,8 @@ impl SchedlabApp {
             ui.add(egui::TextEdit::singleline(&mut self.results_path).desired_width(320.0))
                 .labelled_by(label.id);
             if ui.button("Open results").clicked() {
-                match ResultsTable::load(std::path::Path::new(self.results_path.trim())) {
-                    Ok(t) => {
-                        self.results = Some(t);
-                        self.results_sort = None;
-                    }
-                    Err(e) => self.notice = Some(e),
-                }
+                let path = PathBuf::from(self.results_path.trim());
+                self.open_results(&path);
             }
         });
         let Some(table) = &self.results else {
@@ -708,7 +708,7 @@ impl SchedlabApp {
             ui.add(egui::TextEdit::singleline(&mut self.results_filter).desired_width(200.0))
                 .labelled_by(label.id);
             ui.weak(format!(
-                "{} rows; click a header to sort, Open to see a run's Gantt chart",
+                "{} rows; click a header to sort, Open run to see a run's Gantt chart",
                 table.rows.len()
             ));
         });
@@ -747,7 +747,7 @@ impl SchedlabApp {
                     }
                     ui.end_row();
                     for &r in order.iter().take(500) {
-                        if ui.small_button("Open").clicked() {
+                        if ui.small_button("Open run").clicked() {
                             open = Some(r);
                         }
                         for &c in &cols {
@@ -763,17 +763,25 @@ impl SchedlabApp {
         });
         self.results_sort = sort;
         if let Some(r) = open {
-            match table.setup_of(r) {
-                Ok(setup) => {
-                    self.setup = setup;
-                    self.workload_key = None;
-                    self.refresh_workload(false);
-                    let ctx = ui.ctx().clone();
-                    self.start_run(move || ctx.request_repaint());
-                    self.tab = Tab::Gantt;
-                }
-                Err(e) => self.notice = Some(e),
+            let ctx = ui.ctx().clone();
+            self.open_run(r, move || ctx.request_repaint());
+        }
+    }
+
+    /// Rebuilds row `row` of the open results table as the setup, runs it and shows its Gantt chart.
+    pub fn open_run(&mut self, row: usize, wake: impl Fn() + Send + 'static) {
+        let Some(table) = &self.results else {
+            return;
+        };
+        match table.setup_of(row) {
+            Ok(setup) => {
+                self.setup = setup;
+                self.workload_key = None;
+                self.refresh_workload(false);
+                self.start_run(wake);
+                self.tab = Tab::Gantt;
             }
+            Err(e) => self.notice = Some(e),
         }
     }
 
@@ -819,6 +827,19 @@ impl SchedlabApp {
                 format!("loaded {}", path.display())
             }
             Err(e) => format!("{}: {e}", path.display()),
+        }
+    }
+
+    /// Reads `results.csv` from a folder written by `schedlab run` into the Experiments tab.
+    pub fn open_results(&mut self, dir: &std::path::Path) {
+        self.results_path = dir.display().to_string();
+        match ResultsTable::load(dir) {
+            Ok(t) => {
+                self.results = Some(t);
+                self.results_sort = None;
+                self.notice = None;
+            }
+            Err(e) => self.notice = Some(e),
         }
     }
 

@@ -80,6 +80,7 @@ fn main() -> ExitCode {
     if bench {
         options.wgpu_options.surface.present_mode = eframe::egui_wgpu::wgpu::PresentMode::AutoNoVsync;
         options.glow_options.vsync = false;
+        options.dithering = false;
     }
     let result = eframe::run_native(
         "schedlab",

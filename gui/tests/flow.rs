@@ -81,3 +81,29 @@ fn save_the_setup_as_a_config_and_load_it_back() {
     assert!((loaded.noise_sigma - 0.3).abs() < 1e-12);
     let _ = std::fs::remove_file(&path);
 }
+
+#[test]
+fn open_a_results_folder_and_a_run_from_it_in_the_gantt_view() {
+    // `tests/data/run` is a folder written by `schedlab run` on a config saved by this GUI.
+    let mut h = harness(small_app());
+    h.run_steps(2);
+    h.get_by_label("Experiments").click();
+    h.run_steps(2);
+    let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/run"));
+    h.state_mut().open_results(dir);
+    h.run_steps(2);
+    assert!(
+        h.query_all_by_label("fork-join:ccr=0.5,levels=3,width=6,work=1")
+            .count()
+            >= 2,
+        "rows not shown: {:?}",
+        h.state().notice()
+    );
+    let ctx = h.ctx.clone();
+    h.state_mut().open_run(0, move || ctx.request_repaint());
+    wait_for_runs(&mut h);
+    assert_eq!(h.state().tab, Tab::Gantt, "{:?}", h.state().notice());
+    assert_eq!(h.state().setup.scheduler_specs(), vec!["heft".to_owned()]);
+    assert!(h.state().setup.generator_spec().starts_with("fork-join:"));
+    assert_eq!(h.state().views().len(), 1, "errors: {:?}", h.state().errors());
+}
