@@ -3,7 +3,8 @@
 //! kind, edges weighted by bytes, and the selected task's critical path.
 //!
 //! Level of detail: tasks become single-colour squares in one mesh when they
-//! are smaller than a few pixels, edges are faint quads in the same mesh, and
+//! are smaller than a few pixels, edges are faint quads in the same mesh and
+//! are left out (with a note) when more than a few thousand are in view, and
 //! names appear only when few tasks are on screen and they are large enough.
 
 use crate::draw::{add_line, fmt_bytes, fmt_secs};
@@ -15,6 +16,8 @@ use sim::{Dag, EdgeId, TaskId};
 const LAYER_GAP: f32 = 2.0;
 /// Task radius in layout units.
 const RADIUS: f32 = 0.32;
+/// Above this many edges in view, edges are not drawn (level of detail).
+const MAX_EDGES: usize = 4000;
 
 /// Positions of every task.
 #[derive(Clone, Debug)]
@@ -284,17 +287,24 @@ pub fn show(
     };
 
     let mut mesh = Mesh::default();
-    for e in dag.edges() {
+    let in_view: Vec<&sim::Edge> = dag
+        .edges()
+        .iter()
+        .filter(|e| {
+            let (Some(a), Some(b)) = (layout.pos.get(e.src.index()), layout.pos.get(e.dst.index())) else {
+                return false;
+            };
+            !((a.x < view.left() && b.x < view.left())
+                || (a.x > view.right() && b.x > view.right())
+                || (a.y < view.top() && b.y < view.top())
+                || (a.y > view.bottom() && b.y > view.bottom()))
+        })
+        .collect();
+    let edges_hidden = in_view.len() > MAX_EDGES;
+    for e in in_view.iter().filter(|_| !edges_hidden) {
         let (Some(a), Some(b)) = (layout.pos.get(e.src.index()), layout.pos.get(e.dst.index())) else {
             continue;
         };
-        if (a.x < view.left() && b.x < view.left())
-            || (a.x > view.right() && b.x > view.right())
-            || (a.y < view.top() && b.y < view.top())
-            || (a.y > view.bottom() && b.y > view.bottom())
-        {
-            continue;
-        }
         let w = if layout.max_bytes > 0.0 {
             (e.bytes / layout.max_bytes).sqrt() as f32
         } else {
@@ -374,6 +384,15 @@ pub fn show(
         }
     }
     legend(ui, &painter, rect, dag);
+    if edges_hidden {
+        painter.text(
+            rect.right_top() + Vec2::new(-8.0, 8.0),
+            Align2::RIGHT_TOP,
+            format!("{} edges in view: hidden, zoom in to see them", in_view.len()),
+            FontId::proportional(12.0),
+            ui.visuals().weak_text_color(),
+        );
+    }
 
     let mut clicked = None;
     if let Some(p) = response.hover_pos() {

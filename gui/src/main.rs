@@ -5,18 +5,20 @@
 //! schedlab-gui --demo DIR            run a demo setup, save dag.png, gantt.png, results.png in DIR, quit
 //! schedlab-gui --bench-gantt FRAMES [--tasks N]
 //!                                    pan a Gantt chart of N (10000) tasks for FRAMES frames, print frame times, quit
+//! schedlab-gui --bench-dag FRAMES [--tasks N]
+//!                                    draw the whole DAG of N (10000) tasks for FRAMES frames, print frame times, quit
 //! schedlab-gui --renderer wgpu       render with wgpu instead of OpenGL (glow)
 //! ```
 
-use gui::SchedlabApp;
 use gui::modes::{Bench, Demo};
+use gui::{SchedlabApp, Tab};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 enum Mode {
     Normal,
     Demo(PathBuf),
-    Bench { frames: usize, tasks: usize },
+    Bench { frames: usize, tasks: usize, tab: Tab },
 }
 
 fn parse(args: &[String]) -> Result<(Mode, eframe::Renderer), String> {
@@ -30,12 +32,11 @@ fn parse(args: &[String]) -> Result<(Mode, eframe::Renderer), String> {
                 let dir = it.next().ok_or("--demo needs a folder for the screenshots")?;
                 mode = Mode::Demo(PathBuf::from(dir));
             }
-            "--bench-gantt" => {
-                let n = it.next().ok_or("--bench-gantt needs a frame count")?;
-                let frames = n
-                    .parse()
-                    .map_err(|_| format!("--bench-gantt: {n:?} is not a whole number"))?;
-                mode = Mode::Bench { frames, tasks: 0 };
+            "--bench-gantt" | "--bench-dag" => {
+                let n = it.next().ok_or_else(|| format!("{arg} needs a frame count"))?;
+                let frames = n.parse().map_err(|_| format!("{arg}: {n:?} is not a whole number"))?;
+                let tab = if arg == "--bench-dag" { Tab::Dag } else { Tab::Gantt };
+                mode = Mode::Bench { frames, tasks: 0, tab };
             }
             "--renderer" => {
                 renderer = match it.next().map(String::as_str) {
@@ -49,13 +50,13 @@ fn parse(args: &[String]) -> Result<(Mode, eframe::Renderer), String> {
                 tasks = n.parse().map_err(|_| format!("--tasks: {n:?} is not a whole number"))?;
             }
             "-h" | "--help" => {
-                return Err("usage: schedlab-gui [--demo DIR] [--bench-gantt FRAMES [--tasks N]]".to_owned());
+                return Err("usage: schedlab-gui [--demo DIR] [--bench-gantt FRAMES | --bench-dag FRAMES] [--tasks N] [--renderer glow|wgpu]".to_owned());
             }
             other => return Err(format!("unknown argument {other:?}; try --help")),
         }
     }
-    if let Mode::Bench { frames, .. } = mode {
-        mode = Mode::Bench { frames, tasks };
+    if let Mode::Bench { frames, tab, .. } = mode {
+        mode = Mode::Bench { frames, tasks, tab };
     }
     Ok((mode, renderer))
 }
@@ -89,7 +90,7 @@ fn main() -> ExitCode {
             let app: Box<dyn eframe::App> = match mode {
                 Mode::Normal => Box::new(SchedlabApp::default()),
                 Mode::Demo(dir) => Box::new(Demo::new(dir)),
-                Mode::Bench { frames, tasks } => Box::new(Bench::new(frames, tasks)),
+                Mode::Bench { frames, tasks, tab } => Box::new(Bench::new(frames, tasks, tab)),
             };
             Ok(app)
         }),

@@ -127,6 +127,7 @@ pub fn save_png(path: &std::path::Path, image: &egui::ColorImage) -> Result<(), 
 /// Pans a 10^4-task Gantt chart for a number of frames and prints frame times.
 pub struct Bench {
     app: SchedlabApp,
+    tab: Tab,
     frames: usize,
     started: bool,
     stamps: Vec<Instant>,
@@ -145,13 +146,15 @@ pub fn bench_setup(tasks: usize) -> Setup {
 }
 
 impl Bench {
-    /// A benchmark of `frames` frames on a DAG of `tasks` tasks.
-    pub fn new(frames: usize, tasks: usize) -> Bench {
+    /// A benchmark of `frames` frames on a DAG of `tasks` tasks, showing `tab`
+    /// (the Gantt chart pans and zooms; the DAG view shows the whole graph).
+    pub fn new(frames: usize, tasks: usize, tab: Tab) -> Bench {
         let mut app = SchedlabApp::new(bench_setup(tasks));
         app.auto_run = false;
-        app.tab = Tab::Gantt;
+        app.tab = tab;
         Bench {
             app,
+            tab,
             frames,
             started: false,
             stamps: Vec::new(),
@@ -186,7 +189,8 @@ impl Bench {
         let (cmean, cp95) = stats(&cpu);
         let tasks = self.app.workload().map_or(0, |w| w.dag.task_count());
         println!(
-            "bench-gantt: {tasks} tasks, {} frames: frame time mean {mean:.2} ms, p95 {p95:.2} ms ({:.0} fps mean); ui pass mean {cmean:.2} ms, p95 {cp95:.2} ms; last frame drew {} rects",
+            "bench {:?}: {tasks} tasks, {} frames: frame time mean {mean:.2} ms, p95 {p95:.2} ms ({:.0} fps mean); ui pass mean {cmean:.2} ms, p95 {cp95:.2} ms; last frame drew {} rects",
+            self.tab,
             dts.len(),
             1e3 / mean.max(1e-9),
             self.rects
@@ -199,7 +203,10 @@ impl eframe::App for Bench {
         let ctx = ui.ctx().clone();
         ctx.request_repaint();
         let began = Instant::now();
-        let ready = !self.app.views().is_empty();
+        let ready = match self.tab {
+            Tab::Gantt => !self.app.views().is_empty(),
+            _ => self.app.workload().is_some(),
+        };
         if ready {
             let k = self.stamps.len() as f64;
             let m = self.app.views().first().map_or(1.0, |v| v.gantt.makespan());
@@ -212,7 +219,7 @@ impl eframe::App for Bench {
             self.app.set_time_view(TimeView { t0, t1: t0 + span });
         }
         self.app.ui(ui);
-        if !self.started && self.app.workload().is_some() {
+        if !self.started && self.tab == Tab::Gantt && self.app.workload().is_some() {
             let wake = ctx.clone();
             self.app.start_run(move || wake.request_repaint());
             self.started = true;
