@@ -38,18 +38,23 @@ pub(crate) enum Rule {
 }
 
 /// A score, lower is better, compared lexicographically (nanoseconds).
-type Score = (i64, i64);
+pub(crate) type Score = (i64, i64);
+
+/// Picks the next (ready-set index, node) from the ready set and the current
+/// planned makespan, or `None` to stop.
+pub(crate) type Chooser<'f> = dyn FnMut(&[Entry], SimTime) -> Option<(usize, NodeId)> + 'f;
 
 /// A ready task's cached state.
-struct Entry {
-    task: TaskId,
+pub(crate) struct Entry {
+    /// The task.
+    pub(crate) task: TaskId,
     cores: u32,
     /// Per node: data-ready time, or `None` if the node has too few cores.
     ready: Vec<Option<SimTime>>,
     /// Per node: execution time.
     exec: Vec<SimDuration>,
-    /// Per node: current score.
-    score: Vec<Option<Score>>,
+    /// Per node: current score (`None` where the node cannot host the task).
+    pub(crate) score: Vec<Option<Score>>,
     /// Best node and its score.
     best: Option<(Score, NodeId)>,
     /// Second-best score over the other nodes.
@@ -58,6 +63,16 @@ struct Entry {
 
 /// Plans every task of `costs`' DAG by `rule`.
 pub(crate) fn plan<'c, 'a>(costs: &'c CostModel<'a>, rule: Rule) -> ListPlanner<'c, 'a> {
+    plan_with(costs, rule, None)
+}
+
+/// Plans every task of `costs`' DAG, scoring pairs by `rule` and picking
+/// each by `choose` (by `rule`'s own order if `None`).
+pub(crate) fn plan_with<'c, 'a>(
+    costs: &'c CostModel<'a>,
+    rule: Rule,
+    mut choose: Option<&mut Chooser<'_>>,
+) -> ListPlanner<'c, 'a> {
     let dag = costs.dag();
     let platform = costs.platform();
     let n_nodes = platform.node_count();
@@ -129,18 +144,23 @@ pub(crate) fn plan<'c, 'a>(costs: &'c CostModel<'a>, rule: Rule) -> ListPlanner<
     for t in dag.entry_tasks() {
         ready.push(new_entry(&planner, t));
     }
+    let mut makespan = SimTime::ZERO;
     while !ready.is_empty() {
-        let pick = ready
-            .iter()
-            .enumerate()
-            .filter_map(|(i, e)| task_key(e).map(|k| (k, e.task, i)))
-            .min();
-        let Some((_, task, i)) = pick else { break };
-        let entry = ready.swap_remove(i);
-        let Some((_, node)) = entry.best else { break };
+        let choice = match choose.as_mut() {
+            Some(choose) => choose(&ready, makespan),
+            None => ready
+                .iter()
+                .enumerate()
+                .filter_map(|(i, e)| task_key(e).map(|k| (k, e.task, i)))
+                .min()
+                .and_then(|(_, _, i)| ready[i].best.map(|(_, node)| (i, node))),
+        };
+        let Some((i, node)) = choice else { break };
+        let task = ready.swap_remove(i).task;
         let Some(candidate) = planner.candidate(task, node) else {
             break;
         };
+        makespan = makespan.max(candidate.end);
         planner.place(task, candidate);
         // Only `node` got busier: rescore it for the others.
         let mut available: Vec<(u32, SimTime)> = Vec::new();

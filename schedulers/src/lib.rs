@@ -56,6 +56,7 @@ pub mod registry;
 pub mod resilient;
 mod sufferage;
 pub mod timeline;
+pub mod wba;
 mod work_stealing;
 
 pub use branch_and_bound::BranchAndBound;
@@ -84,4 +85,5 @@ pub use online_eft::OnlineEft;
 pub use peft::Peft;
 pub use random::Random;
 pub use sufferage::Sufferage;
+pub use wba::Wba;
 pub use work_stealing::WorkStealing;

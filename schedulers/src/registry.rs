@@ -7,10 +7,11 @@
 
 use crate::branch_and_bound;
 use crate::resilient::Resilient;
+use crate::wba;
 use crate::{
     BranchAndBound, Cpop, Dask, Dls, Duplex, EnergyHeft, Etf, FastestNode, Fcp, Fifo, Flb, Heft, Hlfet, LookaheadHeft,
     MaxMin, Mcp, Mct, Met, MinMin, Mst, Olb, OnlineEft, OnlineMaxMin, OnlineMinMin, Peft, Random, SlackReclaim,
-    Sufferage, WorkStealing,
+    Sufferage, Wba, WorkStealing,
 };
 use sim::Scheduler;
 use std::collections::BTreeMap;
@@ -269,6 +270,27 @@ static REGISTRY: &[SchedulerInfo] = &[
         description: "Fast Load Balancing, an O(n log n) approximation of ETF (Radulescu & van Gemund 1999)",
         params: &[],
         build: |_, _| Ok(Box::new(Flb)),
+    },
+    SchedulerInfo {
+        name: "wba",
+        nature: Nature::Static,
+        description: "Workflow-Based Allocation, random pair among the smallest makespan growths (Blythe et al. 2005)",
+        params: &[ParamInfo {
+            name: "alpha",
+            description: "tolerance in [0, 1]: 0 greedy, 1 uniform (default 0.5)",
+        }],
+        build: |p, seed| {
+            let alpha = p.f64_or("alpha", wba::DEFAULT_ALPHA)?;
+            if !(0.0..=1.0).contains(&alpha) {
+                return Err(RegistryError::BadValue {
+                    scheduler: "wba".to_owned(),
+                    key: "alpha".to_owned(),
+                    expected: "a number in [0, 1]",
+                    value: alpha.to_string(),
+                });
+            }
+            Ok(Box::new(Wba::new(alpha, seed)))
+        },
     },
     SchedulerInfo {
         name: "mct",
