@@ -542,6 +542,56 @@ impl SchedlabApp {
                 self.open_file(PathBuf::from(self.file_path.trim()));
             }
         });
+        egui::CollapsingHeader::new("Browse files").show(ui, |ui| self.file_browser(ui));
+    }
+
+    /// Lists the folder of the path field (folders first); a click on a
+    /// folder enters it, a click on a file loads it. Needs no desktop portal.
+    fn file_browser(&mut self, ui: &mut Ui) {
+        let typed = PathBuf::from(self.file_path.trim());
+        let dir = if typed.is_dir() {
+            typed
+        } else {
+            typed
+                .parent()
+                .filter(|p| p.is_dir())
+                .map_or_else(|| PathBuf::from("."), std::path::Path::to_path_buf)
+        };
+        let Ok(read) = std::fs::read_dir(&dir) else {
+            ui.weak(format!("cannot list {}", dir.display()));
+            return;
+        };
+        let mut entries: Vec<(bool, String)> = read
+            .filter_map(Result::ok)
+            .map(|e| (!e.path().is_dir(), e.file_name().to_string_lossy().into_owned()))
+            .filter(|(_, name)| !name.starts_with('.'))
+            .collect();
+        entries.sort();
+        ui.weak(dir.display().to_string());
+        egui::ScrollArea::vertical()
+            .max_height(160.0)
+            .id_salt("browser")
+            .show(ui, |ui| {
+                if ui.small_button("..").clicked() {
+                    let up = dir
+                        .canonicalize()
+                        .ok()
+                        .and_then(|d| d.parent().map(std::path::Path::to_path_buf));
+                    if let Some(up) = up {
+                        self.file_path = up.display().to_string();
+                    }
+                }
+                for (is_file, name) in entries {
+                    let path = dir.join(&name);
+                    let label = if is_file { name } else { format!("{name}/") };
+                    if ui.small_button(label).clicked() {
+                        self.file_path = path.display().to_string();
+                        if is_file {
+                            self.open_file(path);
+                        }
+                    }
+                }
+            });
     }
 
     fn dag_tab(&mut self, ui: &mut Ui) {

@@ -22,7 +22,7 @@ pub fn demo_setup() -> Setup {
     setup.set_param("tiles", 5.0);
     setup.preset = "heterogeneous".to_owned();
     setup.nodes = 3;
-    for name in ["heft", "cpop", "peft"] {
+    for name in ["heft", "min-min", "olb"] {
         setup.select(name, true);
     }
     setup
@@ -228,7 +228,7 @@ impl eframe::App for Bench {
             self.cpu.push(began.elapsed());
             self.stamps.push(Instant::now());
             self.rects = self.app.last_gantt_rects();
-            if self.stamps.len() > self.frames {
+            if self.stamps.len() == self.frames + 1 {
                 self.report();
                 ctx.send_viewport_cmd(egui::ViewportCommand::Close);
             }
