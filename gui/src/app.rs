@@ -456,6 +456,21 @@ impl SchedlabApp {
             ui.add(egui::DragValue::new(&mut self.setup.sim_seed))
                 .labelled_by(label.id);
         });
+        let mut failures = self.setup.mtbf.is_some();
+        ui.checkbox(&mut failures, "node failures (exponential)");
+        if failures != self.setup.mtbf.is_some() {
+            self.setup.mtbf = failures.then_some(100.0);
+        }
+        if let Some(mtbf) = &mut self.setup.mtbf {
+            ui.horizontal(|ui| {
+                let label = ui.label("MTBF [s]");
+                ui.add(egui::DragValue::new(mtbf).speed(1.0).range(0.01..=1e9))
+                    .labelled_by(label.id);
+                let label = ui.label("repair [s]");
+                ui.add(egui::DragValue::new(&mut self.setup.repair).speed(1.0).range(0.0..=1e9))
+                    .labelled_by(label.id);
+            });
+        }
     }
 
     fn toolbar(&mut self, ui: &mut Ui) {

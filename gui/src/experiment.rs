@@ -71,6 +71,12 @@ pub fn to_config(setup: &Setup, name: &str, platform_file: Option<&str>) -> Stri
         "seeds".to_owned(),
         Value::Array(vec![Value::from(setup.dag_seed as i64)]),
     );
+    if let Some(mtbf) = setup.mtbf {
+        let mut failures = Table::new();
+        failures.insert("mtbf".to_owned(), Value::from(mtbf));
+        failures.insert("repair".to_owned(), Value::from(setup.repair));
+        doc.insert("failures".to_owned(), Value::Table(failures));
+    }
     let mut text = String::from("# Saved by schedlab-gui; run it with `schedlab run THIS_FILE`.\n");
     if setup.sim_seed != setup.dag_seed {
         text.push_str(&format!(
@@ -178,6 +184,18 @@ pub fn from_config(text: &str, base: &Path) -> Result<Setup, String> {
             .as_float()
             .or_else(|| noise.as_integer().map(|i| i as f64))
             .unwrap_or(0.0);
+    }
+    if let Some(Value::Table(failures)) = doc.get("failures") {
+        let number = |v: &Value| v.as_float().or_else(|| v.as_integer().map(|i| i as f64));
+        let mtbf = match failures.get("mtbf") {
+            Some(Value::Array(a)) => a.first().and_then(number),
+            Some(v) => number(v),
+            None => None,
+        };
+        setup.mtbf = mtbf.filter(|m| m.is_finite());
+        if let Some(repair) = failures.get("repair").and_then(number) {
+            setup.repair = repair;
+        }
     }
     match doc.get("seeds") {
         Some(Value::Array(a)) => {
@@ -348,6 +366,8 @@ mod tests {
         setup.noise_sigma = 0.2;
         setup.dag_seed = 7;
         setup.sim_seed = 7;
+        setup.mtbf = Some(500.0);
+        setup.repair = 30.0;
         let text = to_config(&setup, "GUI test", None);
         let Ok(back) = from_config(&text, Path::new(".")) else {
             panic!("parse: {text}");
@@ -357,6 +377,7 @@ mod tests {
         assert_eq!((back.preset.as_str(), back.nodes), (setup.preset.as_str(), setup.nodes));
         assert!((back.noise_sigma - 0.2).abs() < 1e-12);
         assert_eq!(back.dag_seed, 7);
+        assert_eq!((back.mtbf, back.repair), (Some(500.0), 30.0));
         assert!(text.contains("[[workloads]]") && text.contains("family = \"fork-join\""));
     }
 

@@ -55,6 +55,8 @@ pub struct Gantt {
     task_row: Vec<usize>,
     task_span: Vec<(f64, f64)>,
     transfers: Vec<Option<TransferSpan>>,
+    /// Node outages: first row, row past the last, start, end.
+    outages: Vec<(usize, usize, f64, f64)>,
     makespan: f64,
 }
 
@@ -163,6 +165,17 @@ impl Gantt {
                 }
             }
         }
+        let makespan = run.metrics.makespan;
+        let outages = run
+            .outages
+            .iter()
+            .filter_map(|o| {
+                let first = *node_row.get(o.node.index())?;
+                let last = *net_row.get(o.node.index())? + 1;
+                let end = o.end.map_or(makespan, |e| e.as_secs_f64());
+                Some((first, last, o.start.as_secs_f64(), end))
+            })
+            .collect();
         let mut transfers = vec![None; dag.edge_count()];
         for t in &run.transfers {
             let (start, end) = (t.start.as_secs_f64(), t.end.as_secs_f64());
@@ -188,7 +201,8 @@ impl Gantt {
             task_row,
             task_span,
             transfers,
-            makespan: run.metrics.makespan,
+            outages,
+            makespan,
         }
     }
 
@@ -383,6 +397,18 @@ impl Gantt {
                 mesh.add_colored_rect(Rect::from_min_max(Pos2::new(a, by0), Pos2::new(b, by1)), c);
                 n_rects += 1;
             }
+        }
+
+        // Node outages: a translucent red band over the node's rows.
+        for &(r0, r1, start, end) in &self.outages {
+            let y0 = plot.top() + r0 as f32 * row_h - *scroll;
+            let y1 = plot.top() + r1 as f32 * row_h - *scroll;
+            let x0 = x_of(start).max(plot.left());
+            let x1 = x_of(end).min(plot.right()).max(x0 + 1.0);
+            mesh.add_colored_rect(
+                Rect::from_min_max(Pos2::new(x0, y0), Pos2::new(x1, y1)),
+                palette::OUTAGE,
+            );
         }
 
         // Selection: outline the task and draw its incoming transfers.
@@ -683,6 +709,38 @@ mod tests {
         assert_eq!(svg.matches("<rect x=").count(), cores + run.transfers.len());
         assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
         assert!(svg.contains("heft &lt;test&gt;"));
+    }
+
+    #[test]
+    fn node_outages_become_bands() {
+        let (Ok(dag), Ok(platform)) = (
+            workloads::generate("layered:tasks=200", 2),
+            sim::presets::preset("heterogeneous", 4),
+        ) else {
+            panic!("fixture");
+        };
+        let Ok(mut s) = schedulers::registry::create("fifo", 0) else {
+            panic!("scheduler");
+        };
+        let config = sim::SimConfig {
+            failures: sim::Failures::Exponential {
+                mtbf: 100.0,
+                repair: 2.0,
+            },
+            ..sim::SimConfig::default()
+        };
+        let run = match sim::simulate(&dag, &platform, s.as_mut(), &config) {
+            Ok(run) => run,
+            Err(e) => panic!("{e}"),
+        };
+        assert!(!run.outages.is_empty());
+        let g = Gantt::new(&dag, &platform, &run);
+        assert_eq!(g.outages.len(), run.outages.len());
+        assert!(
+            g.outages
+                .iter()
+                .all(|&(r0, r1, a, b)| r0 < r1 && r1 <= g.row_count() && a <= b)
+        );
     }
 
     #[test]

@@ -26,5 +26,8 @@ pub fn kind_color(kind: usize) -> Color32 {
 /// Colour of transfers in the Gantt chart.
 pub const TRANSFER: Color32 = Color32::from_rgb(90, 90, 90);
 
+/// Colour of node outages (translucent) in the Gantt chart.
+pub const OUTAGE: Color32 = Color32::from_rgba_premultiplied(90, 10, 10, 90);
+
 /// Colour of the selected task and its critical path.
 pub const HIGHLIGHT: Color32 = Color32::from_rgb(220, 30, 30);

@@ -4,7 +4,7 @@
 //! (generator spec, scheduler specs, [`sim::SimConfig`]); it computes nothing itself.
 
 use crate::families::{self, ParamDef};
-use sim::{Noise, Platform, PlatformSpec, SimConfig};
+use sim::{Failures, Noise, Platform, PlatformSpec, SimConfig};
 use std::path::PathBuf;
 
 /// Where the DAG comes from.
@@ -75,6 +75,10 @@ pub struct Setup {
     pub noise_sigma: f64,
     /// Seed of the engine's draws and of randomised schedulers.
     pub sim_seed: u64,
+    /// Mean time between failures of one node in seconds; `None` for no failures.
+    pub mtbf: Option<f64>,
+    /// Seconds a failed node stays down.
+    pub repair: f64,
 }
 
 impl Default for Setup {
@@ -98,6 +102,8 @@ impl Default for Setup {
                 .collect(),
             noise_sigma: 0.0,
             sim_seed: 1,
+            mtbf: None,
+            repair: 60.0,
         };
         setup.set_family("layered");
         setup
@@ -176,6 +182,13 @@ impl Setup {
         SimConfig {
             noise: Noise::lognormal(self.noise_sigma),
             seed: self.sim_seed,
+            failures: match self.mtbf {
+                Some(mtbf) => Failures::Exponential {
+                    mtbf,
+                    repair: self.repair,
+                },
+                None => Failures::None,
+            },
             ..SimConfig::default()
         }
     }
