@@ -193,11 +193,6 @@ impl Setup {
         }
     }
 
-    /// The `--platform` style name of the preset, e.g. `heterogeneous:4`.
-    pub fn preset_arg(&self) -> String {
-        format!("{}:{}", self.preset, self.nodes)
-    }
-
     /// Builds the platform; `from_file` is the platform a loaded workload brought.
     ///
     /// # Errors
