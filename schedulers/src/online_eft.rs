@@ -19,6 +19,7 @@ pub struct OnlineEft {
     core_free: Vec<Vec<SimTime>>,
     /// Expected end and core of each assigned task.
     expected: Vec<(SimTime, NodeId, u32)>,
+    /// Ready tasks not yet placed (all nodes that could host them were down).
     batch: Vec<TaskId>,
 }
 
@@ -56,22 +57,28 @@ impl Scheduler for OnlineEft {
                 *free = (*free).max(now);
             }
         }
-        self.batch.clear();
+        // Tasks that found no up node last time wait in the batch for the next update.
         self.batch.extend_from_slice(update.ready);
         let rank = &self.rank;
         self.batch
             .sort_by(|a, b| rank[b.index()].total_cmp(&rank[a.index()]).then(a.cmp(b)));
+        self.batch.dedup();
+        let mut unplaced = Vec::new();
         for i in 0..self.batch.len() {
             let task = self.batch[i];
-            if let Some((node, start, cores)) = self.best_node(view, task) {
-                let end = start + view.costs().exec_time(task, node);
-                for &core in &cores {
-                    self.core_free[node.index()][core as usize] = end;
+            match self.best_node(view, task) {
+                Some((node, start, cores)) => {
+                    let end = start + view.costs().exec_time(task, node);
+                    for &core in &cores {
+                        self.core_free[node.index()][core as usize] = end;
+                    }
+                    self.expected[task.index()] = (end, node, cores[0]);
+                    out.assign(view, task, node);
                 }
-                self.expected[task.index()] = (end, node, cores[0]);
-                out.assign(view, task, node);
+                None => unplaced.push(task),
             }
         }
+        self.batch = unplaced;
     }
 }
 

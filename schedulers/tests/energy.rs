@@ -9,8 +9,14 @@ fn platform() -> Platform {
         idle_w: 5.0,
         busy_core_w: 40.0,
         dvfs: vec![
-            DvfsLevel { speed_factor: 0.8, busy_core_w: 20.0 },
-            DvfsLevel { speed_factor: 0.5, busy_core_w: 5.0 },
+            DvfsLevel {
+                speed_factor: 0.8,
+                busy_core_w: 20.0,
+            },
+            DvfsLevel {
+                speed_factor: 0.5,
+                busy_core_w: 5.0,
+            },
         ],
     };
     let node = |name: &str, speed: f64| NodeSpec {
@@ -25,7 +31,11 @@ fn platform() -> Platform {
     };
     let spec = PlatformSpec {
         name: "dvfs".into(),
-        network: NetworkSpec::Dedicated { latency: 0.0, bandwidth: 1e9, bandwidth_matrix: None },
+        network: NetworkSpec::Dedicated {
+            latency: 0.0,
+            bandwidth: 1e9,
+            bandwidth_matrix: None,
+        },
         nodes: vec![node("fast", 2.0), node("slow", 1.0)],
     };
     Platform::new(spec).unwrap()
@@ -75,8 +85,15 @@ fn energy_heft_trades_makespan_for_energy_within_its_budget() {
     let heft = run("heft");
     for slack in [0.1, 0.5] {
         let r = run(&format!("energy-heft:slack={slack}"));
-        assert!(r.metrics.energy_j < heft.metrics.energy_j, "slack {slack}: {} J", r.metrics.energy_j);
-        assert!(r.metrics.makespan <= heft.metrics.makespan * (1.0 + slack) + 1e-9, "slack {slack}");
+        assert!(
+            r.metrics.energy_j < heft.metrics.energy_j,
+            "slack {slack}: {} J",
+            r.metrics.energy_j
+        );
+        assert!(
+            r.metrics.makespan <= heft.metrics.makespan * (1.0 + slack) + 1e-9,
+            "slack {slack}"
+        );
     }
     assert!(schedulers::registry::create("energy-heft:slack=-1", 0).is_err());
 }

@@ -109,6 +109,17 @@ impl<T: Copy> FlowNetwork<T> {
         self.dirty = true;
     }
 
+    /// Drops the flows whose tag matches `moot` (data nobody waits for any
+    /// more) so they stop taking bandwidth; returns how many were dropped.
+    pub fn cancel(&mut self, now: SimTime, moot: impl Fn(&T) -> bool) -> usize {
+        self.advance(now);
+        let before = self.flows.len();
+        self.flows.retain(|f| !moot(&f.tag));
+        let dropped = before - self.flows.len();
+        self.dirty |= dropped > 0;
+        dropped
+    }
+
     /// Removes the flows that are done at `now`, in the order they were added.
     pub fn take_finished(&mut self, now: SimTime, out: &mut Vec<FinishedFlow<T>>) {
         self.advance(now);

@@ -47,6 +47,10 @@ pub struct SimConfig {
     pub failures: Failures,
     /// Checkpoint/restart of running tasks, if any.
     pub checkpointing: Option<Checkpointing>,
+    /// Give up with [`SimError::Horizon`] if the run is not finished after
+    /// this many simulated seconds (a guard for sweeps over harsh failure
+    /// rates, where a run can take practically forever).
+    pub horizon: Option<f64>,
 }
 
 /// Why a run could not finish.
@@ -73,6 +77,14 @@ pub enum SimError {
         node: usize,
         /// What is wrong.
         reason: String,
+    },
+    /// The run passed its horizon with tasks unfinished.
+    #[error("the run passed its horizon of {horizon} s with {unfinished} tasks unfinished")]
+    Horizon {
+        /// The horizon in seconds.
+        horizon: f64,
+        /// Number of unfinished tasks.
+        unfinished: usize,
     },
     /// Nothing more can happen but tasks are unfinished: the scheduler left
     /// them unassigned, or every node that could run them is down for good.

@@ -88,6 +88,7 @@ pub(super) struct State<'a> {
     failures: FailureClock,
     /// Checkpoint interval and cost, in seconds of work and seconds.
     checkpoints: Option<(f64, f64)>,
+    horizon: Option<f64>,
     /// Fraction of each task's work still to do (below 1 after a checkpointed restart).
     remaining: Vec<f64>,
     /// Seconds of work the current run of each task performs.
@@ -207,6 +208,7 @@ impl<'a> State<'a> {
             network: FlowNetwork::new(platform),
             failures: FailureClock::new(&config.failures, platform.node_count(), config.seed),
             checkpoints: checkpoint_interval.zip(config.checkpointing.map(|c| c.cost)),
+            horizon: config.horizon,
             remaining: vec![1.0; n_tasks],
             run_work: vec![0.0; n_tasks],
             n_done: 0,
@@ -246,6 +248,13 @@ impl<'a> State<'a> {
 
         let mut flows_done = Vec::new();
         while let Some(&Reverse((time, _, _))) = self.events.peek() {
+            if let Some(horizon) = self.horizon
+                && time.as_secs_f64() > horizon
+                && !self.all_done()
+            {
+                let unfinished = self.costs.dag().task_count() - self.n_done;
+                return Err(SimError::Horizon { horizon, unfinished });
+            }
             self.now = time;
             while let Some(&Reverse((t, _, event))) = self.events.peek() {
                 if t != time {
@@ -475,7 +484,12 @@ impl<'a> State<'a> {
             }
             Event::TransferEnd(t) => self.transfer_done(t),
             Event::FlowStart(t) => {
-                let bytes = self.costs.dag().edge(t.edge).bytes;
+                let edge = self.costs.dag().edge(t.edge);
+                if self.epoch[edge.dst.index()] != t.epoch {
+                    self.n_pending_progress -= 1; // Moot before it began: never sent.
+                    return;
+                }
+                let bytes = edge.bytes;
                 if let Some(net) = &mut self.network {
                     net.add(self.now, t.src, t.dst, bytes, t);
                 }
@@ -549,6 +563,7 @@ impl<'a> State<'a> {
         for task in queued {
             self.hand_back(task);
         }
+        self.cancel_moot_flows();
         if repair.as_nanos() < u64::MAX {
             self.n_pending_progress += 1;
             self.push(self.now + repair, Event::NodeUp(node));
@@ -571,14 +586,25 @@ impl<'a> State<'a> {
         saved
     }
 
+    /// Stops flows carrying data to tasks that a failure moved elsewhere.
+    fn cancel_moot_flows(&mut self) {
+        let dag = self.costs.dag();
+        let epoch = &self.epoch;
+        if let Some(net) = &mut self.network {
+            let dropped = net.cancel(self.now, |t| epoch[dag.edge(t.edge).dst.index()] != t.epoch);
+            self.n_pending_progress -= dropped;
+        }
+    }
+
     /// Returns an aborted or stranded task to the scheduler.
     fn hand_back(&mut self, task: TaskId) {
         let i = task.index();
         let dag = self.costs.dag();
         self.status[i] = Status::Unassigned;
         self.epoch[i] += 1;
-        let release_pending = dag.task(task).release > 0.0 && !self.released[i];
-        self.missing_inputs[i] = dag.in_edges(task).len() as u32 + u32::from(release_pending);
+        // As at the start: the release counts as an input until it is delivered
+        // on assignment (if already past) or by the release event.
+        self.missing_inputs[i] = pending_at_start(dag, task);
         self.lost.push(task);
         if self.unfinished_preds[i] == 0 {
             self.ready.push(task);

@@ -428,3 +428,21 @@ fn young_daly_interval_comes_from_the_mtbf() {
     );
     assert!(c.interval(&Failures::None).is_err());
 }
+
+#[test]
+fn a_run_past_its_horizon_stops_with_an_error() {
+    let dag = chain(10, 1.0);
+    let platform = preset("homogeneous", 1).unwrap();
+    let config = SimConfig {
+        horizon: Some(4.5),
+        ..SimConfig::default()
+    };
+    let err = simulate(&dag, &platform, &mut FirstUp::default(), &config).unwrap_err();
+    assert_eq!(
+        err,
+        SimError::Horizon {
+            horizon: 4.5,
+            unfinished: 6
+        }
+    );
+}
