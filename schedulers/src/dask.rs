@@ -24,7 +24,7 @@
 
 use crate::capacity::Capacity;
 use crate::rank;
-use sim::{Decisions, NodeId, Scheduler, SimDuration, SimTime, SimView, TaskId, TaskState, Update};
+use sim::{Decisions, NodeId, Scheduler, SimDuration, SimTime, SimView, TaskId, Update};
 use std::collections::BinaryHeap;
 
 /// The Dask-like policy.
@@ -45,7 +45,8 @@ impl Dask {
     /// When `task` could start on `node`: inputs there and backlog drained.
     fn estimated_start(&self, view: &SimView<'_>, task: TaskId, node: NodeId) -> SimTime {
         let per_core = self.backlog[node.index()] / u64::from(view.platform().node(node).cores.max(1));
-        inputs_ready(view, task, node).max(view.now() + SimDuration::from_nanos(per_core))
+        view.inputs_ready(task, node)
+            .max(view.now() + SimDuration::from_nanos(per_core))
     }
 
     fn enqueue(&mut self, view: &SimView<'_>, task: TaskId, node: NodeId) {
@@ -82,7 +83,7 @@ impl Dask {
             return;
         }
         let costs = view.costs();
-        let here = inputs_ready(view, task, thief) + costs.exec_time(task, thief);
+        let here = view.inputs_ready(task, thief) + costs.exec_time(task, thief);
         let there = self.estimated_start(view, task, victim) + costs.exec_time(task, victim);
         if victim_down || here < there {
             self.queues[victim.index()].pop();
@@ -90,24 +91,6 @@ impl Dask {
             self.enqueue(view, task, thief);
         }
     }
-}
-
-/// When all inputs of `task` could be on `node` (finished producers only), not before now.
-fn inputs_ready(view: &SimView<'_>, task: TaskId, node: NodeId) -> SimTime {
-    let dag = view.dag();
-    let costs = view.costs();
-    dag.in_edges(task)
-        .iter()
-        .filter_map(|&e| {
-            let edge = dag.edge(e);
-            match view.task_state(edge.src) {
-                TaskState::Done { node: src, end, .. } => Some(end + costs.comm_time(src, node, edge.bytes)),
-                _ => None,
-            }
-        })
-        .max()
-        .unwrap_or(SimTime::ZERO)
-        .max(view.now())
 }
 
 impl Scheduler for Dask {

@@ -16,7 +16,7 @@
 //! tasks (k the task's in-degree), never a rescan of the ready set.
 
 use crate::capacity::Capacity;
-use sim::{Decisions, NodeId, Scheduler, SimTime, SimView, TaskId, TaskState, Update};
+use sim::{Decisions, NodeId, Scheduler, SimTime, SimView, TaskId, Update};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
@@ -96,19 +96,7 @@ fn completion(view: &SimView<'_>, task: TaskId, node: NodeId) -> Option<SimTime>
     if view.platform().node(node).cores < dag.task(task).parallelism.min_cores {
         return None;
     }
-    let ready = dag
-        .in_edges(task)
-        .iter()
-        .filter_map(|&e| {
-            let edge = dag.edge(e);
-            match view.task_state(edge.src) {
-                TaskState::Done { node: src, end, .. } => Some(end + costs.comm_time(src, node, edge.bytes)),
-                _ => None,
-            }
-        })
-        .max()
-        .unwrap_or(SimTime::ZERO)
-        .max(view.now());
+    let ready = view.inputs_ready(task, node);
     Some(ready + costs.exec_time(task, node))
 }
 

@@ -94,19 +94,7 @@ impl OnlineEft {
             if free.len() < cores || !view.node_up(node) {
                 continue;
             }
-            let ready = dag
-                .in_edges(task)
-                .iter()
-                .filter_map(|&e| {
-                    let edge = dag.edge(e);
-                    match view.task_state(edge.src) {
-                        TaskState::Done { node: src, end, .. } => Some(end + costs.comm_time(src, node, edge.bytes)),
-                        _ => None,
-                    }
-                })
-                .max()
-                .unwrap_or(SimTime::ZERO)
-                .max(view.now());
+            let ready = view.inputs_ready(task, node);
             // The `cores` cores that free first; the task starts when the last of them is free.
             let mut order: Vec<(SimTime, u32)> = free.iter().enumerate().map(|(c, &t)| (t, c as u32)).collect();
             order.sort_unstable();

@@ -15,7 +15,7 @@
 //! forwards decisions untouched and costs O(1) per decision.
 
 use crate::registry::Nature;
-use sim::{Decisions, NodeId, Scheduler, SimTime, SimView, TaskId, TaskState, Update};
+use sim::{Decisions, NodeId, Scheduler, SimView, TaskId, TaskState, Update};
 
 /// A scheduler made safe to run under node failures.
 pub struct Resilient {
@@ -73,19 +73,7 @@ fn best_up_node(view: &SimView<'_>, task: TaskId) -> Option<NodeId> {
         .node_ids()
         .filter(|&n| view.node_up(n) && view.platform().node(n).cores >= cores)
         .map(|n| {
-            let ready = dag
-                .in_edges(task)
-                .iter()
-                .filter_map(|&e| {
-                    let edge = dag.edge(e);
-                    match view.task_state(edge.src) {
-                        TaskState::Done { node, end, .. } => Some(end + costs.comm_time(node, n, edge.bytes)),
-                        _ => None,
-                    }
-                })
-                .max()
-                .unwrap_or(SimTime::ZERO)
-                .max(view.now());
+            let ready = view.inputs_ready(task, n);
             let exec = costs.exec_time(task, n);
             let backlog = exec.as_nanos().saturating_mul(view.queue_len(n) as u64);
             let finish = (ready + exec).as_nanos().saturating_add(backlog);

@@ -178,6 +178,25 @@ impl<'a> SimView<'a> {
         self.state.queue_len(node)
     }
 
+    /// When all inputs of `task` could be on `node` by the estimates, counting
+    /// only producers that have finished, and not before now: the data-ready
+    /// time online policies compare nodes by. O(in-degree).
+    pub fn inputs_ready(&self, task: TaskId, node: NodeId) -> SimTime {
+        let dag = self.dag();
+        dag.in_edges(task)
+            .iter()
+            .filter_map(|&e| {
+                let edge = dag.edge(e);
+                match self.task_state(edge.src) {
+                    TaskState::Done { node: src, end, .. } => Some(end + self.costs.comm_time(src, node, edge.bytes)),
+                    _ => None,
+                }
+            })
+            .max()
+            .unwrap_or(SimTime::ZERO)
+            .max(self.now)
+    }
+
     /// Whether `node` is up (assigning to a down node is an invalid decision).
     pub fn node_up(&self, node: NodeId) -> bool {
         self.state.node_up(node)
