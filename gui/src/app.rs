@@ -170,6 +170,11 @@ impl SchedlabApp {
         self.gantt_rects
     }
 
+    /// The shared Gantt time window.
+    pub fn time_view(&self) -> TimeView {
+        self.time_view
+    }
+
     /// Sets the shared Gantt time window.
     pub fn set_time_view(&mut self, view: TimeView) {
         self.time_view = view;

@@ -216,6 +216,22 @@ impl Gantt {
         self.rows.len()
     }
 
+    /// Where the middle of `task`'s bar (on its first core) lies when the chart
+    /// fills `rect` showing `view` scrolled by `scroll`, if it is in the chart.
+    pub fn task_position(&self, rect: Rect, view: TimeView, scroll: f32, task: TaskId) -> Option<Pos2> {
+        let row = *self.task_row.get(task.index())?;
+        let &(start, end) = self.task_span.get(task.index())?;
+        let plot = Rect::from_min_max(
+            Pos2::new(rect.left() + LABEL_W, rect.top() + AXIS_H),
+            rect.right_bottom(),
+        );
+        let row_h = (plot.height() / self.rows.len().max(1) as f32).clamp(3.0, 18.0);
+        let span = (view.t1 - view.t0).max(1e-12);
+        let x = plot.left() + ((0.5 * (start + end) - view.t0) / span) as f32 * plot.width();
+        let y = plot.top() + (row as f32 + 0.5) * row_h - scroll;
+        Some(Pos2::new(x, y)).filter(|p| plot.contains(*p))
+    }
+
     /// Index of the first bar of `row` that may reach past `t`.
     fn first_visible(row: &Row, t: f64) -> usize {
         let from = t - row.max_len;
@@ -250,6 +266,7 @@ impl Gantt {
         let width = ui.available_width().max(LABEL_W + 50.0);
         let (rect, response) =
             ui.allocate_exact_size(Vec2::new(width, height.max(AXIS_H + 20.0)), Sense::click_and_drag());
+        response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Canvas, true, "Gantt chart"));
         let plot = Rect::from_min_max(
             Pos2::new(rect.left() + LABEL_W, rect.top() + AXIS_H),
             rect.right_bottom(),

@@ -107,3 +107,51 @@ fn open_a_results_folder_and_a_run_from_it_in_the_gantt_view() {
     assert!(h.state().setup.generator_spec().starts_with("fork-join:"));
     assert_eq!(h.state().views().len(), 1, "errors: {:?}", h.state().errors());
 }
+
+#[test]
+fn clicking_a_task_in_the_gantt_chart_selects_it_in_the_dag_view() {
+    let mut app = small_app();
+    app.setup.select("heft", true);
+    let mut h = harness(app);
+    h.run_steps(2);
+    h.get_by_label("Run").click();
+    wait_for_runs(&mut h);
+    h.get_by_label("Gantt").click();
+    h.run_steps(3);
+    let Some(chart) = h.query_all_by_label("Gantt chart").next().map(|n| n.rect()) else {
+        panic!("no Gantt chart");
+    };
+    let task = sim::TaskId::new(0);
+    let view = h.state().time_view();
+    let pos = h
+        .state()
+        .views()
+        .first()
+        .and_then(|v| v.gantt.task_position(chart, view, 0.0, task));
+    let Some(pos) = pos else {
+        panic!("task 0 not in the chart");
+    };
+    h.event(egui::Event::PointerMoved(pos));
+    for pressed in [true, false] {
+        h.event(egui::Event::PointerButton {
+            pos,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: egui::Modifiers::default(),
+        });
+    }
+    h.run_steps(2);
+    assert_eq!(h.state().selected(), Some(task));
+    h.get_by_label("DAG").click();
+    h.run_steps(2);
+    let name = h
+        .state()
+        .workload()
+        .map(|w| w.dag.task(task).name.clone())
+        .unwrap_or_default();
+    assert!(
+        h.query_all_by_label_contains(&format!("selected {name} - critical path"))
+            .count()
+            == 1
+    );
+}
