@@ -218,7 +218,6 @@ impl SchedlabApp {
                 self.camera.reset();
                 self.views.clear();
                 self.errors.clear();
-                self.last_run = None;
             }
             Err(e) => self.message = Some(e),
         }

@@ -155,3 +155,19 @@ fn clicking_a_task_in_the_gantt_chart_selects_it_in_the_dag_view() {
             == 1
     );
 }
+
+#[test]
+fn small_dags_re_run_when_a_setting_changes() {
+    let mut app = small_app();
+    app.setup.select("heft", true);
+    let mut h = harness(app);
+    h.run_steps(2);
+    h.get_by_label("Run").click();
+    wait_for_runs(&mut h);
+    let before = h.state().views().first().map(|v| v.run.metrics.makespan);
+    h.state_mut().setup.set_param("work", 2.0);
+    wait_for_runs(&mut h);
+    let after = h.state().views().first().map(|v| v.run.metrics.makespan);
+    assert!(before.is_some() && after.is_some());
+    assert_ne!(before, after, "the run did not follow the new mean work");
+}
