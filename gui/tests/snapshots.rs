@@ -72,3 +72,20 @@ fn snapshot_results() {
     h.run_steps(3);
     h.snapshot_options("results", &options());
 }
+
+#[test]
+fn snapshot_platform_editor() {
+    let mut h = ran();
+    h.state_mut().tab = Tab::Platform;
+    h.run_steps(3);
+    h.snapshot_options("platform", &options());
+}
+
+#[test]
+fn snapshot_experiments_with_a_results_folder() {
+    let mut h = ran();
+    h.state_mut().tab = Tab::Experiments;
+    h.state_mut().open_results(std::path::Path::new("tests/data/run"));
+    h.run_steps(3);
+    h.snapshot_options("experiments", &options());
+}
