@@ -1,6 +1,7 @@
 //! Command-line definitions (clap) and dispatch.
 
 use crate::simulate::{self, SimulateArgs};
+use crate::sweep::SweepOptions;
 use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -21,6 +22,51 @@ pub enum Command {
     Simulate(SimulateCmd),
     /// List every scheduler with a one-line description and its parameters.
     Schedulers,
+    /// Run an experiment grid (the built-in demo without CONFIG) and write its report.
+    Run(RunCmd),
+    /// Run the built-in demo experiment and write its report (same as `run` without CONFIG).
+    Demo(DemoCmd),
+    /// Write `report.html` (and PNG/SVG plots) for a finished results folder.
+    Report(ReportCmd),
+}
+
+/// Arguments of `schedlab run`.
+#[derive(Debug, Args)]
+pub struct RunCmd {
+    /// Experiment config (TOML); the built-in demo when absent.
+    pub config: Option<PathBuf>,
+    /// Output and parallelism.
+    #[command(flatten)]
+    pub sweep: SweepArgs,
+}
+
+/// Arguments of `schedlab demo`.
+#[derive(Debug, Args)]
+pub struct DemoCmd {
+    /// Output and parallelism.
+    #[command(flatten)]
+    pub sweep: SweepArgs,
+}
+
+/// Options shared by `run` and `demo`.
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// Output folder (default: the config's `out`, else results/NAME-OF-CONFIG).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Worker threads (default: one per core).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Skip the HTML report.
+    #[arg(long)]
+    pub no_report: bool,
+}
+
+/// Arguments of `schedlab report`.
+#[derive(Debug, Args)]
+pub struct ReportCmd {
+    /// A folder written by `schedlab run`.
+    pub dir: PathBuf,
 }
 
 /// Arguments of `schedlab simulate`.
@@ -66,6 +112,12 @@ pub struct SimulateCmd {
 /// Whatever the command reports; `main` prints the chain and exits with 2.
 pub fn run(cli: Cli, out: &mut dyn std::io::Write) -> Result<()> {
     match cli.command {
+        Command::Run(cmd) => run_sweep(cmd.config.as_deref(), &cmd.sweep, out)?,
+        Command::Demo(cmd) => run_sweep(None, &cmd.sweep, out)?,
+        Command::Report(cmd) => {
+            let path = crate::report::write(&cmd.dir)?;
+            writeln!(out, "report: {}", path.display())?;
+        }
         Command::Simulate(cmd) => {
             let args = SimulateArgs {
                 dag: cmd.dag,
@@ -99,6 +151,47 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write) -> Result<()> {
                 }
             }
         }
+    }
+    Ok(())
+}
+
+/// `schedlab run`: the sweep, then the report.
+///
+/// # Errors
+/// A bad config or I/O failure, or [`crate::sweep::SomeRunsFailed`] when the
+/// sweep finished but some cells failed (exit code 1).
+fn run_sweep(config: Option<&std::path::Path>, args: &SweepArgs, out: &mut dyn std::io::Write) -> Result<()> {
+    let config = match config {
+        Some(path) => crate::config::Config::load(path)?,
+        None => crate::config::Config::demo()?,
+    };
+    let dir = args
+        .out
+        .clone()
+        .or_else(|| config.out.clone())
+        .unwrap_or_else(|| PathBuf::from("results").join("experiment"));
+    let options = SweepOptions {
+        out: dir.clone(),
+        threads: args.threads,
+        progress: true,
+    };
+    let started = std::time::Instant::now();
+    let summary = crate::sweep::run(&config, &options)?;
+    writeln!(
+        out,
+        "{} runs ({} resumed from the journal, {} failed) in {:.1} s: {}",
+        summary.cells,
+        summary.resumed,
+        summary.failed,
+        started.elapsed().as_secs_f64(),
+        dir.join("results.csv").display()
+    )?;
+    if !args.no_report {
+        let path = crate::report::write(&dir)?;
+        writeln!(out, "report: {}", path.display())?;
+    }
+    if summary.failed > 0 {
+        return Err(crate::sweep::SomeRunsFailed(summary.failed).into());
     }
     Ok(())
 }

@@ -5,6 +5,10 @@
 //! lays out result folders, or uses `anyhow`.
 
 pub mod cli;
+pub mod config;
 pub mod output;
 pub mod platform_arg;
+pub mod report;
 pub mod simulate;
+pub mod stats;
+pub mod sweep;

@@ -1,5 +1,6 @@
 //! The `schedlab` binary: parses the command line and maps errors to exit codes
-//! (0 success, 2 fatal error, with the error chain printed to stderr).
+//! (0 success, 1 when a sweep finished but some of its runs failed, 2 fatal
+//! error, with the error chain printed to stderr).
 
 use clap::Parser as _;
 use std::process::ExitCode;
@@ -11,7 +12,11 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: {err:#}");
-            ExitCode::from(2)
+            if err.is::<experiments::sweep::SomeRunsFailed>() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::from(2)
+            }
         }
     }
 }

@@ -1,0 +1,644 @@
+//! Experiment configs: a TOML grid of workloads × platforms × schedulers ×
+//! noise levels × failure settings × seeds, expanded into numbered cells.
+//!
+//! Every table denies unknown keys, so a misspelt key is an error naming the
+//! key with its line and column. Values the TOML schema cannot check
+//! (generator keys, scheduler specs, preset names) are checked by building
+//! each of them once in [`Config::parse`], and the error names the key and line.
+//!
+//! Expansion order is fixed: workloads, then platforms, schedulers, noise
+//! levels, failure settings and seeds, the last varying fastest. A cell's
+//! index is its position in that order and its id joins the labels of its
+//! six coordinates, so both are stable for a given config.
+
+use anyhow::{Context as _, Result, anyhow, bail};
+use serde::Deserialize;
+use sim::Platform;
+use sim::platform::NetworkSpec;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+/// A value that may be written once or as a list (`nodes = 8` or `nodes = [4, 8]`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum OneOrMany<T> {
+    /// A list of values (tried first, so that a list of TOML values stays a list).
+    Many(Vec<T>),
+    /// A single value.
+    One(T),
+}
+
+impl<T: Clone> OneOrMany<T> {
+    /// The values as a list.
+    pub fn to_vec(&self) -> Vec<T> {
+        match self {
+            OneOrMany::One(v) => vec![v.clone()],
+            OneOrMany::Many(v) => v.clone(),
+        }
+    }
+}
+
+/// Seeds: a count `n` (seeds 0 … n−1) or an explicit list.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Seeds {
+    /// Seeds `0 .. n`.
+    Count(u64),
+    /// These seeds.
+    List(Vec<u64>),
+}
+
+/// The config file as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    /// A title for the report.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Output folder, relative to the current directory; `--out` overrides it.
+    #[serde(default)]
+    pub out: Option<PathBuf>,
+    /// Workload entries.
+    pub workloads: Vec<WorkloadEntry>,
+    /// Platform entries.
+    pub platforms: Vec<PlatformEntry>,
+    /// Scheduler specs (`NAME` or `NAME:key=value,…`).
+    pub schedulers: Vec<Spanned<String>>,
+    /// Log-normal runtime noise σ values; default `[0]`.
+    #[serde(default)]
+    pub noise: Option<Spanned<OneOrMany<f64>>>,
+    /// Seeds: a count or a list.
+    pub seeds: Spanned<Seeds>,
+    /// Node failures; default none.
+    #[serde(default)]
+    pub failures: Option<FailureEntry>,
+}
+
+/// One `[[workloads]]` entry: a generator with parameter lists, or files.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkloadEntry {
+    /// Generator kind (`layered`, `fork-join`, …; see `workloads::KINDS`).
+    #[serde(default)]
+    pub family: Option<Spanned<String>>,
+    /// Generator keys, each a value or a list of values to sweep.
+    #[serde(default)]
+    pub params: BTreeMap<String, Spanned<OneOrMany<toml::Value>>>,
+    /// DAG files or glob patterns, relative to the config file's folder.
+    #[serde(default)]
+    pub files: Option<Spanned<Vec<String>>>,
+}
+
+/// One `[[platforms]]` entry: a preset or a file, with overrides.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlatformEntry {
+    /// Preset name (`homogeneous`, `heterogeneous`, `edge-cloud`).
+    #[serde(default)]
+    pub preset: Option<Spanned<String>>,
+    /// Node counts of the preset (default 8).
+    #[serde(default)]
+    pub nodes: Option<Spanned<OneOrMany<u32>>>,
+    /// Platform TOML file, relative to the config file's folder.
+    #[serde(default)]
+    pub file: Option<Spanned<String>>,
+    /// Network bandwidth overrides in bytes/s.
+    #[serde(default)]
+    pub bandwidth: Option<Spanned<OneOrMany<f64>>>,
+    /// Network latency overrides in seconds.
+    #[serde(default)]
+    pub latency: Option<Spanned<OneOrMany<f64>>>,
+}
+
+/// The `[failures]` table: exponential node failures.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FailureEntry {
+    /// Mean times between failures of one node in seconds; `inf` = no failures.
+    pub mtbf: Spanned<OneOrMany<f64>>,
+    /// Seconds a failed node stays down (default 60).
+    #[serde(default)]
+    pub repair: Option<Spanned<f64>>,
+}
+
+/// Where a workload's DAG comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WorkloadSource {
+    /// `workloads::generate(spec, seed)` with the cell's seed.
+    Generator {
+        /// The full spec string, `family:key=value,…` with keys sorted.
+        spec: String,
+        /// The generator kind.
+        family: String,
+        /// The `ccr` key, if given.
+        ccr: Option<f64>,
+    },
+    /// A file `workloads::load` reads.
+    File {
+        /// Absolute or config-relative path to load.
+        path: PathBuf,
+        /// The path as the report shows it.
+        label: String,
+    },
+}
+
+impl WorkloadSource {
+    /// The label used in ids and result rows.
+    pub fn label(&self) -> &str {
+        match self {
+            WorkloadSource::Generator { spec, .. } => spec,
+            WorkloadSource::File { label, .. } => label,
+        }
+    }
+
+    /// The family (generator kind, or `file`).
+    pub fn family(&self) -> &str {
+        match self {
+            WorkloadSource::Generator { family, .. } => family,
+            WorkloadSource::File { .. } => "file",
+        }
+    }
+}
+
+/// One platform of the grid, already built.
+#[derive(Debug, Clone)]
+pub struct PlatformChoice {
+    /// Label used in ids and result rows (`heterogeneous:16`, `file.toml bw=1e9`).
+    pub label: String,
+    /// The platform.
+    pub platform: Platform,
+}
+
+/// A validated, expanded config.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Title.
+    pub name: String,
+    /// The config text as read (hashed into the manifest).
+    pub text: String,
+    /// Output folder from the file, if any.
+    pub out: Option<PathBuf>,
+    /// Folder that relative paths in the config are resolved against.
+    pub base: PathBuf,
+    /// Workloads in grid order.
+    pub workloads: Vec<WorkloadSource>,
+    /// Platforms in grid order.
+    pub platforms: Vec<PlatformChoice>,
+    /// Scheduler specs in grid order.
+    pub schedulers: Vec<String>,
+    /// Noise σ values in grid order.
+    pub noise: Vec<f64>,
+    /// Failure MTBFs in grid order (`inf` = none).
+    pub mtbf: Vec<f64>,
+    /// Repair time in seconds.
+    pub repair: f64,
+    /// Seeds in grid order.
+    pub seeds: Vec<u64>,
+}
+
+/// One run of the grid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cell {
+    /// Position in grid order.
+    pub index: usize,
+    /// Index into [`Config::workloads`].
+    pub workload: usize,
+    /// Index into [`Config::platforms`].
+    pub platform: usize,
+    /// Index into [`Config::schedulers`].
+    pub scheduler: usize,
+    /// Index into [`Config::noise`].
+    pub noise: usize,
+    /// Index into [`Config::mtbf`].
+    pub failure: usize,
+    /// Index into [`Config::seeds`].
+    pub seed: usize,
+}
+
+/// 1-based line and column of a byte offset.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+/// Formats a TOML scalar as a generator value.
+fn scalar(value: &toml::Value) -> Option<String> {
+    match value {
+        toml::Value::Integer(i) => Some(i.to_string()),
+        toml::Value::Float(f) => Some(f.to_string()),
+        toml::Value::String(s) => Some(s.clone()),
+        toml::Value::Boolean(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// The built-in demo config (`experiments/configs/demo.toml`).
+pub const DEMO: &str = include_str!("../configs/demo.toml");
+
+impl Config {
+    /// The built-in demo.
+    ///
+    /// # Errors
+    /// Only if the embedded config went stale (a scheduler or generator renamed).
+    pub fn demo() -> Result<Config> {
+        Config::parse(DEMO, Path::new(".")).context("the built-in demo config")
+    }
+
+    /// Reads and validates the config file at `path`.
+    ///
+    /// # Errors
+    /// If it cannot be read or [`Config::parse`] rejects it.
+    pub fn load(path: &Path) -> Result<Config> {
+        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read config {}", path.display()))?;
+        let base = path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        Config::parse(&text, &base).with_context(|| format!("config {}", path.display()))
+    }
+
+    /// Parses and validates config `text`; relative paths are resolved against `base`.
+    ///
+    /// # Errors
+    /// A message naming the key and its line for unknown keys, bad values,
+    /// unknown generators, schedulers or presets, and unmatched globs.
+    pub fn parse(text: &str, base: &Path) -> Result<Config> {
+        let file: ConfigFile = toml::from_str(text).map_err(|e| anyhow!("{}", e.to_string().trim_end()))?;
+        let at = |span: std::ops::Range<usize>| {
+            let (line, col) = line_col(text, span.start);
+            format!("line {line}, column {col}")
+        };
+        if file.workloads.is_empty() {
+            bail!("workloads: give at least one [[workloads]] entry");
+        }
+        if file.platforms.is_empty() {
+            bail!("platforms: give at least one [[platforms]] entry");
+        }
+        if file.schedulers.is_empty() {
+            bail!("schedulers: give at least one scheduler");
+        }
+
+        let mut workloads = Vec::new();
+        for (i, entry) in file.workloads.iter().enumerate() {
+            let key = format!("workloads[{i}]");
+            match (&entry.family, &entry.files) {
+                (Some(family), None) => {
+                    let mut combos: Vec<Vec<(String, String)>> = vec![Vec::new()];
+                    for (k, values) in &entry.params {
+                        let values = values.get_ref().to_vec();
+                        if values.is_empty() {
+                            bail!("{key}.params.{k} ({}): empty list", at(entry.params[k].span()));
+                        }
+                        let mut next = Vec::new();
+                        for combo in &combos {
+                            for v in &values {
+                                let v = scalar(v).ok_or_else(|| {
+                                    anyhow!(
+                                        "{key}.params.{k} ({}): expected numbers or strings",
+                                        at(entry.params[k].span())
+                                    )
+                                })?;
+                                let mut c = combo.clone();
+                                c.push((k.clone(), v));
+                                next.push(c);
+                            }
+                        }
+                        combos = next;
+                    }
+                    for combo in combos {
+                        let pairs: Vec<String> = combo.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                        let spec = if pairs.is_empty() {
+                            family.get_ref().clone()
+                        } else {
+                            format!("{}:{}", family.get_ref(), pairs.join(","))
+                        };
+                        let ccr = combo
+                            .iter()
+                            .find(|(k, _)| k == "ccr")
+                            .and_then(|(_, v)| v.parse::<f64>().ok());
+                        workloads.push(WorkloadSource::Generator {
+                            spec,
+                            family: family.get_ref().clone(),
+                            ccr,
+                        });
+                    }
+                    // Generating once checks the kind, every key and every value.
+                    if let Some(err) = workloads
+                        .iter()
+                        .filter_map(|w| match w {
+                            WorkloadSource::Generator { spec, family: f, .. } if f == family.get_ref() => Some(spec),
+                            _ => None,
+                        })
+                        .find_map(|spec| workloads::generate(spec, 0).err())
+                    {
+                        bail!("{key} ({}): {err}", at(family.span()));
+                    }
+                }
+                (None, Some(files)) => {
+                    let before = workloads.len();
+                    for pattern in files.get_ref() {
+                        let full = base.join(pattern);
+                        let full = full.to_string_lossy();
+                        let mut matched: Vec<PathBuf> = glob::glob(&full)
+                            .map_err(|e| anyhow!("{key}.files ({}): bad pattern {pattern:?}: {e}", at(files.span())))?
+                            .filter_map(Result::ok)
+                            .collect();
+                        matched.sort();
+                        if matched.is_empty() {
+                            bail!("{key}.files ({}): {pattern:?} matches no file", at(files.span()));
+                        }
+                        for path in matched {
+                            let label = path.strip_prefix(base).unwrap_or(&path).to_string_lossy().into_owned();
+                            workloads::load(&path)
+                                .with_context(|| format!("{key}.files ({}): {label}", at(files.span())))?;
+                            workloads.push(WorkloadSource::File { path, label });
+                        }
+                    }
+                    if workloads.len() == before {
+                        bail!("{key}.files ({}): empty list", at(files.span()));
+                    }
+                }
+                _ => bail!("{key}: give exactly one of `family` (a generator) or `files`"),
+            }
+        }
+
+        let mut platforms = Vec::new();
+        for (i, entry) in file.platforms.iter().enumerate() {
+            let key = format!("platforms[{i}]");
+            let bandwidths = match &entry.bandwidth {
+                Some(b) => {
+                    let list = b.get_ref().to_vec();
+                    if list.is_empty() || list.iter().any(|x| !(x.is_finite() && *x > 0.0)) {
+                        bail!("{key}.bandwidth ({}): expected numbers > 0 (bytes/s)", at(b.span()));
+                    }
+                    list.into_iter().map(Some).collect()
+                }
+                None => vec![None],
+            };
+            let latencies = match &entry.latency {
+                Some(l) => {
+                    let list = l.get_ref().to_vec();
+                    if list.is_empty() || list.iter().any(|x| !(x.is_finite() && *x >= 0.0)) {
+                        bail!("{key}.latency ({}): expected numbers >= 0 (seconds)", at(l.span()));
+                    }
+                    list.into_iter().map(Some).collect()
+                }
+                None => vec![None],
+            };
+            let bases: Vec<(String, Platform)> = match (&entry.preset, &entry.file) {
+                (Some(preset), None) => {
+                    let nodes = entry.nodes.as_ref().map_or_else(
+                        || vec![crate::platform_arg::DEFAULT_PRESET_NODES],
+                        |n| n.get_ref().to_vec(),
+                    );
+                    if nodes.is_empty() {
+                        bail!("{key}.nodes: empty list");
+                    }
+                    let mut list = Vec::new();
+                    for n in nodes {
+                        let platform = sim::presets::preset(preset.get_ref(), n).map_err(|e| {
+                            anyhow!(
+                                "{key}.preset ({}): {e} (presets: {})",
+                                at(preset.span()),
+                                sim::presets::PRESET_NAMES.join(", ")
+                            )
+                        })?;
+                        list.push((format!("{}:{n}", preset.get_ref()), platform));
+                    }
+                    list
+                }
+                (None, Some(path)) => {
+                    if let Some(nodes) = &entry.nodes {
+                        bail!("{key}.nodes ({}): node counts apply to presets only", at(nodes.span()));
+                    }
+                    let full = base.join(path.get_ref());
+                    let text = std::fs::read_to_string(&full)
+                        .with_context(|| format!("{key}.file ({}): cannot read {}", at(path.span()), full.display()))?;
+                    let platform = Platform::from_toml(&text)
+                        .with_context(|| format!("{key}.file ({}): {}", at(path.span()), path.get_ref()))?;
+                    vec![(path.get_ref().clone(), platform)]
+                }
+                _ => bail!("{key}: give exactly one of `preset` or `file`"),
+            };
+            for (label, platform) in bases {
+                for bw in &bandwidths {
+                    for lat in &latencies {
+                        let mut label = label.clone();
+                        let mut spec = platform.spec().clone();
+                        if let Some(bw) = bw {
+                            label.push_str(&format!(" bw={bw}"));
+                            match &mut spec.network {
+                                NetworkSpec::Dedicated { bandwidth, .. } | NetworkSpec::Shared { bandwidth, .. } => {
+                                    *bandwidth = *bw;
+                                }
+                            }
+                        }
+                        if let Some(lat) = lat {
+                            label.push_str(&format!(" lat={lat}"));
+                            match &mut spec.network {
+                                NetworkSpec::Dedicated { latency, .. } | NetworkSpec::Shared { latency, .. } => {
+                                    *latency = *lat;
+                                }
+                            }
+                        }
+                        let platform = Platform::new(spec).with_context(|| format!("{key}: {label}"))?;
+                        platforms.push(PlatformChoice { label, platform });
+                    }
+                }
+            }
+        }
+
+        let mut schedulers = Vec::new();
+        for spec in &file.schedulers {
+            schedulers::registry::create(spec.get_ref(), 0)
+                .map_err(|e| anyhow!("schedulers ({}): {e}", at(spec.span())))?;
+            if schedulers.contains(spec.get_ref()) {
+                bail!("schedulers ({}): {:?} is listed twice", at(spec.span()), spec.get_ref());
+            }
+            schedulers.push(spec.get_ref().clone());
+        }
+
+        let noise = match &file.noise {
+            Some(n) => {
+                let list = n.get_ref().to_vec();
+                if list.is_empty() || list.iter().any(|x| !(x.is_finite() && *x >= 0.0)) {
+                    bail!(
+                        "noise ({}): expected finite numbers >= 0 (log-normal sigma)",
+                        at(n.span())
+                    );
+                }
+                list
+            }
+            None => vec![0.0],
+        };
+
+        let (mtbf, repair) = match &file.failures {
+            Some(f) => {
+                let list = f.mtbf.get_ref().to_vec();
+                if list.is_empty() || list.iter().any(|x| x.is_nan() || *x <= 0.0) {
+                    bail!(
+                        "failures.mtbf ({}): expected numbers > 0 (seconds, inf = no failures)",
+                        at(f.mtbf.span())
+                    );
+                }
+                let repair = match &f.repair {
+                    Some(r) if !(r.get_ref().is_finite() && *r.get_ref() >= 0.0) => {
+                        bail!(
+                            "failures.repair ({}): expected a finite number >= 0 (seconds)",
+                            at(r.span())
+                        )
+                    }
+                    Some(r) => *r.get_ref(),
+                    None => 60.0,
+                };
+                (list, repair)
+            }
+            None => (vec![f64::INFINITY], 60.0),
+        };
+
+        let seeds = match file.seeds.get_ref() {
+            Seeds::Count(n) => (0..*n).collect(),
+            Seeds::List(list) => list.clone(),
+        };
+        if seeds.is_empty() {
+            bail!(
+                "seeds ({}): give a count >= 1 or a non-empty list",
+                at(file.seeds.span())
+            );
+        }
+
+        Ok(Config {
+            name: file.name.unwrap_or_else(|| "experiment".to_owned()),
+            text: text.to_owned(),
+            out: file.out,
+            base: base.to_path_buf(),
+            workloads,
+            platforms,
+            schedulers,
+            noise,
+            mtbf,
+            repair,
+            seeds,
+        })
+    }
+
+    /// Number of cells in the grid.
+    pub fn cell_count(&self) -> usize {
+        self.workloads.len()
+            * self.platforms.len()
+            * self.schedulers.len()
+            * self.noise.len()
+            * self.mtbf.len()
+            * self.seeds.len()
+    }
+
+    /// The cell at grid position `index` (< [`Config::cell_count`]).
+    pub fn cell(&self, index: usize) -> Cell {
+        let mut rest = index;
+        let mut take = |n: usize| {
+            let i = rest % n;
+            rest /= n;
+            i
+        };
+        let seed = take(self.seeds.len());
+        let failure = take(self.mtbf.len());
+        let noise = take(self.noise.len());
+        let scheduler = take(self.schedulers.len());
+        let platform = take(self.platforms.len());
+        let workload = take(self.workloads.len());
+        Cell {
+            index,
+            workload,
+            platform,
+            scheduler,
+            noise,
+            failure,
+            seed,
+        }
+    }
+
+    /// Every cell in grid order.
+    pub fn cells(&self) -> impl Iterator<Item = Cell> + '_ {
+        (0..self.cell_count()).map(|i| self.cell(i))
+    }
+
+    /// The cell's stable id: its coordinates' labels joined by `|`.
+    pub fn cell_id(&self, cell: &Cell) -> String {
+        format!(
+            "{}|{}|{}|noise={}|mtbf={}|seed={}",
+            self.workloads[cell.workload].label(),
+            self.platforms[cell.platform].label,
+            self.schedulers[cell.scheduler],
+            self.noise[cell.noise],
+            self.mtbf[cell.failure],
+            self.seeds[cell.seed]
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GRID: &str = r#"
+workloads = [
+  { family = "layered", params = { tasks = [20, 40], ccr = [0.1, 1, 10] } },
+  { family = "fork-join" },
+]
+platforms = [{ preset = "heterogeneous", nodes = [4, 8] }, { preset = "homogeneous", bandwidth = [1e8, 1e9] }]
+schedulers = ["heft", "random"]
+noise = [0, 0.2]
+seeds = 3
+"#;
+
+    #[test]
+    fn grid_expands_in_a_fixed_order() {
+        let config = Config::parse(GRID, Path::new(".")).unwrap();
+        assert_eq!(config.workloads.len(), 7);
+        assert_eq!(config.workloads[0].label(), "layered:ccr=0.1,tasks=20");
+        assert_eq!(config.workloads[1].label(), "layered:ccr=0.1,tasks=40");
+        assert_eq!(config.workloads[6].label(), "fork-join");
+        let labels: Vec<&str> = config.platforms.iter().map(|p| p.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            [
+                "heterogeneous:4",
+                "heterogeneous:8",
+                "homogeneous:8 bw=100000000",
+                "homogeneous:8 bw=1000000000"
+            ]
+        );
+        assert_eq!(config.seeds, [0, 1, 2]);
+        assert_eq!(config.cell_count(), 7 * 4 * 2 * 2 * 3);
+        let cells: Vec<Cell> = config.cells().collect();
+        assert!(cells.iter().enumerate().all(|(i, c)| c.index == i));
+        assert_eq!(cells[1].seed, 1);
+        assert_eq!(cells[3].noise, 1);
+        assert_eq!(
+            config.cell_id(&cells[3]),
+            "layered:ccr=0.1,tasks=20|heterogeneous:4|heft|noise=0.2|mtbf=inf|seed=0"
+        );
+        let last = cells[cells.len() - 1];
+        assert_eq!((last.workload, last.platform, last.scheduler), (6, 3, 1));
+        let ids: std::collections::BTreeSet<String> = cells.iter().map(|c| config.cell_id(c)).collect();
+        assert_eq!(ids.len(), cells.len(), "ids are unique");
+    }
+
+    #[test]
+    fn seeds_as_a_list_and_failures() {
+        let text = r#"
+workloads = [{ family = "layered", params = { tasks = 10 } }]
+platforms = [{ preset = "homogeneous", nodes = 2 }]
+schedulers = ["heft"]
+seeds = [7, 9]
+[failures]
+mtbf = [inf, 100]
+repair = 5
+"#;
+        let config = Config::parse(text, Path::new(".")).unwrap();
+        assert_eq!(config.seeds, [7, 9]);
+        assert_eq!(config.mtbf, [f64::INFINITY, 100.0]);
+        assert_eq!(config.repair, 5.0);
+        assert_eq!(config.cell_count(), 4);
+    }
+}
