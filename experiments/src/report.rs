@@ -127,7 +127,7 @@ impl Data<'_> {
     }
 }
 
-/// A value axis that turns logarithmic when the data spans more than a factor of 30.
+/// A value axis that turns logarithmic when the data spans more than a factor of 8.
 #[derive(Clone, Copy)]
 struct Scale {
     log: bool,
@@ -136,7 +136,7 @@ struct Scale {
 impl Scale {
     fn for_range(lo: f64, hi: f64) -> Scale {
         Scale {
-            log: lo > 0.0 && hi / lo > 30.0,
+            log: lo > 0.0 && hi / lo > 8.0,
         }
     }
 
@@ -289,7 +289,11 @@ where
         .margin(15)
         .x_label_area_size(45)
         .y_label_area_size(80)
-        .build_cartesian_2d(-0.3..n - 0.7, scale.range(lo, hi))
+        .build_cartesian_2d(-0.3..n - 0.7, {
+            // Headroom above the data keeps the legend (upper left) off the lines.
+            let r = scale.range(lo, hi);
+            r.start..r.end + (r.end - r.start) * 0.4
+        })
         .map_err(plot_err)?;
     chart
         .configure_mesh()
@@ -392,8 +396,15 @@ where
             BLACK.stroke_width(1),
         ))
         .map_err(plot_err)?
-        .label("Pareto front")
+        .label("Pareto front (ringed)")
         .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], BLACK.stroke_width(1)));
+    chart
+        .draw_series(
+            front
+                .iter()
+                .map(|p| Circle::new((sx.map(p.0), sy.map(p.1)), 11, BLACK.stroke_width(2))),
+        )
+        .map_err(plot_err)?;
     for (s, p) in means.iter().enumerate() {
         let Some(p) = *p else { continue };
         let c = colour(s);
