@@ -2,6 +2,7 @@
 
 use crate::simulate::{self, SimulateArgs};
 use crate::sweep::SweepOptions;
+use crate::workload_cmds;
 use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -28,6 +29,50 @@ pub enum Command {
     Demo(DemoCmd),
     /// Write `report.html` (and PNG/SVG plots) for a finished results folder.
     Report(ReportCmd),
+    /// Generate a DAG and write it to a file (format from the extension).
+    Generate(GenerateCmd),
+    /// Convert a DAG file to another format (from the output's extension).
+    Convert(ConvertCmd),
+    /// Print a DAG file's size and shape: tasks, edges, depth, width, work, critical path, CCR, kinds.
+    Info(InfoCmd),
+}
+
+/// Arguments of `schedlab generate`.
+#[derive(Debug, Args)]
+pub struct GenerateCmd {
+    /// Generator family, optionally with parameters: KIND or KIND:key=value,...
+    /// (layered, topcuoglu, erdos-renyi, fork-join, in-tree, out-tree, pipeline,
+    /// gaussian, fft, cholesky, lu, stencil, wavefront, map-reduce, montage,
+    /// epigenomics, 1000genome, cycles).
+    pub kind: String,
+    /// Further parameters as key=value (repeatable).
+    #[arg(long = "param", value_name = "KEY=VALUE")]
+    pub params: Vec<String>,
+    /// Seed of the generator's random draws.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Output file: .json (schedlab), .wfformat.json (WfCommons 1.5), .dot.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: PathBuf,
+}
+
+/// Arguments of `schedlab convert`.
+#[derive(Debug, Args)]
+pub struct ConvertCmd {
+    /// Input DAG file or folder, in any format `schedlab info` reads.
+    pub input: PathBuf,
+    /// Output file: .json (schedlab), .wfformat.json (WfCommons 1.5), .dot.
+    pub output: PathBuf,
+}
+
+/// Arguments of `schedlab info`.
+#[derive(Debug, Args)]
+pub struct InfoCmd {
+    /// DAG file or folder: schedlab JSON, WfCommons JSON, STG, DOT, DAX, FFT/Laplace text, reference CSV folder.
+    pub file: PathBuf,
+    /// Print one JSON object instead of a table.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Arguments of `schedlab run`.
@@ -98,6 +143,10 @@ pub struct SimulateCmd {
     /// Seconds a failed node stays down (with --mtbf).
     #[arg(long, value_name = "SECONDS", default_value_t = 60.0, requires = "mtbf")]
     pub repair: f64,
+    /// Checkpoint running tasks, each checkpoint costing SECONDS, at Young/Daly's
+    /// interval sqrt(2 * MTBF * SECONDS) (with --mtbf).
+    #[arg(long, value_name = "SECONDS", requires = "mtbf")]
+    pub checkpoint: Option<f64>,
     /// Write a Chrome trace-event JSON file (open in Perfetto or chrome://tracing).
     #[arg(long, value_name = "OUT.json")]
     pub trace: Option<PathBuf>,
@@ -118,6 +167,34 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write) -> Result<()> {
             let path = crate::report::write(&cmd.dir)?;
             writeln!(out, "report: {}", path.display())?;
         }
+        Command::Generate(cmd) => {
+            let stats = workload_cmds::generate(&cmd.kind, &cmd.params, cmd.seed, &cmd.output)?;
+            writeln!(
+                out,
+                "wrote {} ({} tasks, {} edges)",
+                cmd.output.display(),
+                stats.tasks,
+                stats.edges
+            )?;
+        }
+        Command::Convert(cmd) => {
+            let stats = workload_cmds::convert(&cmd.input, &cmd.output)?;
+            writeln!(
+                out,
+                "wrote {} ({} tasks, {} edges)",
+                cmd.output.display(),
+                stats.tasks,
+                stats.edges
+            )?;
+        }
+        Command::Info(cmd) => {
+            let stats = workload_cmds::info(&cmd.file)?;
+            if cmd.json {
+                writeln!(out, "{}", serde_json::to_string(&stats)?)?;
+            } else {
+                write!(out, "{}", workload_cmds::table(&stats))?;
+            }
+        }
         Command::Simulate(cmd) => {
             let args = SimulateArgs {
                 dag: cmd.dag,
@@ -130,6 +207,7 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write) -> Result<()> {
                     mtbf,
                     repair: cmd.repair,
                 }),
+                checkpoint_cost: cmd.checkpoint,
                 trace: cmd.trace,
             };
             let (summary, _) = simulate::run(&args)?;

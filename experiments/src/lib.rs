@@ -12,3 +12,4 @@ pub mod report;
 pub mod simulate;
 pub mod stats;
 pub mod sweep;
+pub mod workload_cmds;

@@ -3,7 +3,7 @@
 use crate::platform_arg;
 use anyhow::{Context as _, Result, bail};
 use serde::Serialize;
-use sim::{CostModel, Noise, Platform, RunResult, SimConfig};
+use sim::{CostModel, Metrics, Noise, Platform, RunResult, SimConfig};
 use std::path::PathBuf;
 use workloads::Workload;
 
@@ -24,6 +24,8 @@ pub struct SimulateArgs {
     pub seed: u64,
     /// Node failures, if any.
     pub failures: Option<sim::Failures>,
+    /// Checkpoint cost in seconds; turns on checkpoint/restart at Young/Daly's interval.
+    pub checkpoint_cost: Option<f64>,
     /// Where to write a Chrome trace.
     pub trace: Option<PathBuf>,
 }
@@ -47,28 +49,12 @@ pub struct Summary {
     pub noise: f64,
     /// Seed.
     pub seed: u64,
-    /// Makespan in seconds.
-    pub makespan: f64,
-    /// Schedule length ratio.
-    pub slr: f64,
-    /// Speedup over the best single-node sequential run.
-    pub speedup: f64,
-    /// Speedup over total cores.
-    pub efficiency: f64,
-    /// Busy fraction of all cores.
-    pub utilisation: f64,
-    /// Joules.
-    pub energy_j: f64,
-    /// Energy-delay product, J·s.
-    pub edp: f64,
-    /// Bytes moved between nodes.
-    pub bytes_moved: f64,
+    /// The run's metrics (makespan, SLR, speedup, efficiency, utilisation,
+    /// energy, EDP, bytes moved, lost work, wasted energy).
+    #[serde(flatten)]
+    pub metrics: Metrics,
     /// Task runs aborted by node failures.
     pub lost_runs: usize,
-    /// Core-seconds of work lost to failures.
-    pub lost_work: f64,
-    /// Joules spent on aborted runs.
-    pub wasted_energy_j: f64,
     /// Whether the invariant checker passed.
     pub checked: bool,
 }
@@ -123,6 +109,9 @@ pub fn run(args: &SimulateArgs) -> Result<(Summary, RunResult)> {
         noise: Noise::lognormal(args.noise),
         seed: args.seed,
         failures: args.failures.clone().unwrap_or_default(),
+        checkpointing: args
+            .checkpoint_cost
+            .map(|cost| sim::Checkpointing { cost, interval: None }),
         ..SimConfig::default()
     };
     let result = sim::simulate(&workload.dag, &platform, &mut scheduler, &config)?;
@@ -139,7 +128,6 @@ pub fn run(args: &SimulateArgs) -> Result<(Summary, RunResult)> {
         let trace = sim::trace::chrome_trace(&workload.dag, &platform, &result);
         crate::output::write_atomic(path, serde_json::to_string(&trace)?.as_bytes())?;
     }
-    let m = result.metrics;
     let summary = Summary {
         scheduler: result.scheduler.clone(),
         workload: workload.name,
@@ -149,17 +137,8 @@ pub fn run(args: &SimulateArgs) -> Result<(Summary, RunResult)> {
         nodes: platform.node_count(),
         noise: args.noise,
         seed: args.seed,
-        makespan: m.makespan,
-        slr: m.slr,
-        speedup: m.speedup,
-        efficiency: m.efficiency,
-        utilisation: m.utilisation,
-        energy_j: m.energy_j,
-        edp: m.edp,
-        bytes_moved: m.bytes_moved,
+        metrics: result.metrics,
         lost_runs: result.lost.len(),
-        lost_work: m.lost_work,
-        wasted_energy_j: m.wasted_energy_j,
         checked: true,
     };
     Ok((summary, result))
@@ -174,19 +153,19 @@ pub fn table(s: &Summary) -> String {
         ("tasks / edges", format!("{} / {}", s.tasks, s.edges)),
         ("nodes", s.nodes.to_string()),
         ("noise sigma / seed", format!("{} / {}", s.noise, s.seed)),
-        ("makespan", format!("{:.6} s", s.makespan)),
-        ("SLR", format!("{:.4}", s.slr)),
-        ("speedup", format!("{:.4}", s.speedup)),
-        ("efficiency", format!("{:.4}", s.efficiency)),
-        ("utilisation", format!("{:.1} %", s.utilisation * 100.0)),
-        ("energy", format!("{:.3} J", s.energy_j)),
-        ("energy-delay product", format!("{:.3} J·s", s.edp)),
-        ("bytes moved", format!("{:.0} B", s.bytes_moved)),
+        ("makespan", format!("{:.6} s", s.metrics.makespan)),
+        ("SLR", format!("{:.4}", s.metrics.slr)),
+        ("speedup", format!("{:.4}", s.metrics.speedup)),
+        ("efficiency", format!("{:.4}", s.metrics.efficiency)),
+        ("utilisation", format!("{:.1} %", s.metrics.utilisation * 100.0)),
+        ("energy", format!("{:.3} J", s.metrics.energy_j)),
+        ("energy-delay product", format!("{:.3} J·s", s.metrics.edp)),
+        ("bytes moved", format!("{:.0} B", s.metrics.bytes_moved)),
         (
             "lost to failures",
             format!(
                 "{} runs, {:.3} core-s, {:.3} J",
-                s.lost_runs, s.lost_work, s.wasted_energy_j
+                s.lost_runs, s.metrics.lost_work, s.metrics.wasted_energy_j
             ),
         ),
         (

@@ -151,3 +151,41 @@ fn failures_from_the_command_line_lose_work_but_no_task() {
     assert_eq!(code, 2);
     assert!(err.contains("mtbf"), "{err}");
 }
+
+#[test]
+fn generate_convert_info_round_trip() {
+    let dir = std::env::temp_dir().join(format!("schedlab-gci-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let json_path = dir.join("g.json");
+    let dot_path = dir.join("g.dot");
+    let (code, _, err) = schedlab(&[
+        "generate",
+        "gaussian",
+        "--param",
+        "m=6",
+        "--seed",
+        "3",
+        "-o",
+        json_path.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = schedlab(&["info", json_path.to_str().unwrap(), "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let v = json(&out);
+    // Gaussian elimination on an m × m matrix has (m² + m − 2) / 2 tasks.
+    assert_eq!(v["tasks"], 20);
+    assert!(v["critical_path"].as_f64().is_some_and(|c| c > 0.0) && v["edges"].as_u64().is_some_and(|e| e > 0));
+    let (code, _, err) = schedlab(&["convert", json_path.to_str().unwrap(), dot_path.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let (code, out, _) = schedlab(&["info", dot_path.to_str().unwrap(), "--json"]);
+    assert_eq!(code, 0);
+    assert_eq!(json(&out)["tasks"], 20);
+    let stg = format!("{REFERENCE}/../stg/application/robot.stg");
+    let (code, out, err) = schedlab(&["info", &stg]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("critical path") && out.contains("569"), "{out}");
+    let (code, _, err) = schedlab(&["info", "/nonexistent/dag.json"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("/nonexistent/dag.json"), "{err}");
+    std::fs::remove_dir_all(dir).ok();
+}

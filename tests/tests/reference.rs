@@ -1,20 +1,22 @@
 //! The literature's worked examples, read from `../shared/data/reference/`
 //! through the same path as `schedlab simulate --dag`.
 
-mod common;
-
 use experiments::simulate::{SimulateArgs, run};
 use std::path::PathBuf;
 
 fn simulate(folder: &str, scheduler: &str) -> (experiments::simulate::Summary, sim::RunResult) {
     let args = SimulateArgs {
-        dag: Some(PathBuf::from(format!("{}/reference/{folder}", common::SHARED_DATA))),
+        dag: Some(PathBuf::from(format!(
+            "{}/reference/{folder}",
+            schedlab_tests::SHARED_DATA
+        ))),
         generate: None,
         platform: None,
         scheduler: scheduler.to_owned(),
         noise: 0.0,
         seed: 0,
         failures: None,
+        checkpoint_cost: None,
         trace: None,
     };
     run(&args).unwrap_or_else(|e| panic!("{folder} with {scheduler}: {e:#}"))
@@ -23,7 +25,7 @@ fn simulate(folder: &str, scheduler: &str) -> (experiments::simulate::Summary, s
 #[test]
 fn heft_on_topcuoglu_2002_gives_the_published_schedule() {
     let (summary, result) = simulate("heft_topcuoglu2002", "heft");
-    assert_eq!(summary.makespan, 80.0);
+    assert_eq!(summary.metrics.makespan, 80.0);
     // The table in reference/README.md: (processor, start, end) per task.
     let expected = [
         (2, 0, 9),
@@ -46,7 +48,7 @@ fn heft_on_topcuoglu_2002_gives_the_published_schedule() {
 
 #[test]
 fn cpop_on_topcuoglu_2002_gives_86() {
-    assert_eq!(simulate("heft_topcuoglu2002", "cpop").0.makespan, 86.0);
+    assert_eq!(simulate("heft_topcuoglu2002", "cpop").0.metrics.makespan, 86.0);
 }
 
 #[test]
@@ -55,7 +57,7 @@ fn every_reference_folder_runs_every_scheduler() {
         for info in schedulers::registry::all() {
             let (summary, _) = simulate(folder, info.name);
             assert!(
-                summary.makespan > 0.0 && summary.slr >= 1.0,
+                summary.metrics.makespan > 0.0 && summary.metrics.slr >= 1.0,
                 "{folder} {}: {summary:?}",
                 info.name
             );

@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// Folder of the shared reference data.
-const SHARED_DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/data");
+use schedlab_tests::SHARED_DATA;
 
 /// Processor counts with published optima.
 const PROCESSORS: [u32; 4] = [2, 4, 8, 16];

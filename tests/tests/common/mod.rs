@@ -2,9 +2,6 @@
 
 use sim::{CostModel, Dag, Noise, Platform, RunResult, SimConfig};
 
-/// Folder of the shared reference data.
-pub const SHARED_DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/data");
-
 /// Runs `scheduler` and asserts the invariant checker accepts the run.
 pub fn run_checked(dag: &Dag, platform: &Platform, scheduler: &str, sigma: f64, seed: u64) -> RunResult {
     let mut s = schedulers::registry::create(scheduler, seed).expect("registered scheduler");
