@@ -58,7 +58,19 @@ fn colour(i: usize) -> RGBColor {
         RGBColor(188, 189, 34),
         RGBColor(23, 190, 207),
     ];
-    COLOURS[i % COLOURS.len()]
+    // Past ten series, the same hues come back lighter, then darker, so up
+    // to thirty schedulers stay distinguishable.
+    let RGBColor(r, g, b) = COLOURS[i % COLOURS.len()];
+    match (i / COLOURS.len()) % 3 {
+        0 => RGBColor(r, g, b),
+        1 => RGBColor(r / 2 + 128, g / 2 + 128, b / 2 + 128),
+        _ => RGBColor(r / 2, g / 2, b / 2),
+    }
+}
+
+/// Height of a plot whose legend lists `n_series` entries, so the legend fits.
+fn legend_height(n_series: usize) -> u32 {
+    (140 + 19 * n_series as u32).max(500)
 }
 
 /// Renders one plot as SVG (returned, for inlining) and PNG + SVG files in `plots/`.
@@ -777,16 +789,21 @@ pub fn write(dir: &Path) -> Result<PathBuf> {
         let ccr_key = |r: &Row| r.ccr.map(|c| c.to_string());
         let ccrs = categories(&data.rows, &ccr_key);
         if ccrs.len() >= 2 {
-            let svg = render!(plots, "slr_vs_ccr", (900, 500), |root: &DrawingArea<_, Shift>| {
-                slr_lines(
-                    root,
-                    &data,
-                    "SLR against communication-to-computation ratio",
-                    "CCR (generator key ccr)",
-                    &ccrs,
-                    &ccr_key,
-                )
-            });
+            let svg = render!(
+                plots,
+                "slr_vs_ccr",
+                (900, legend_height(data.schedulers.len())),
+                |root: &DrawingArea<_, Shift>| {
+                    slr_lines(
+                        root,
+                        &data,
+                        "SLR against communication-to-computation ratio",
+                        "CCR (generator key ccr)",
+                        &ccrs,
+                        &ccr_key,
+                    )
+                }
+            );
             section(
                 &mut body,
                 "SLR against CCR",
@@ -797,16 +814,21 @@ pub fn write(dir: &Path) -> Result<PathBuf> {
         let nodes_key = |r: &Row| Some(r.nodes.to_string());
         let node_counts = categories(&data.rows, &nodes_key);
         if node_counts.len() >= 2 {
-            let svg = render!(plots, "slr_vs_nodes", (900, 500), |root: &DrawingArea<_, Shift>| {
-                slr_lines(
-                    root,
-                    &data,
-                    "SLR against platform size",
-                    "nodes in the platform",
-                    &node_counts,
-                    &nodes_key,
-                )
-            });
+            let svg = render!(
+                plots,
+                "slr_vs_nodes",
+                (900, legend_height(data.schedulers.len())),
+                |root: &DrawingArea<_, Shift>| {
+                    slr_lines(
+                        root,
+                        &data,
+                        "SLR against platform size",
+                        "nodes in the platform",
+                        &node_counts,
+                        &nodes_key,
+                    )
+                }
+            );
             section(
                 &mut body,
                 "SLR against node count",
