@@ -104,10 +104,19 @@ pub fn compute(costs: &CostModel<'_>, result: &RunResult) -> Metrics {
             .iter()
             .map(|r| f64::from(r.cores) * ((r.end - r.start).as_secs_f64() - r.saved).max(0.0))
             .sum(),
+        // The share of an aborted run that checkpoints saved was not wasted.
         wasted_energy_j: result
             .lost
             .iter()
-            .map(|r| busy_energy(platform, r.node, r.dvfs, r.cores, r.end - r.start))
+            .map(|r| {
+                let span = (r.end - r.start).as_secs_f64();
+                let unsaved = if span > 0.0 {
+                    ((span - r.saved) / span).clamp(0.0, 1.0)
+                } else {
+                    0.0
+                };
+                busy_energy(platform, r.node, r.dvfs, r.cores, r.end - r.start) * unsaved
+            })
             .sum(),
     }
 }

@@ -90,7 +90,7 @@ pub struct Metrics {
     pub bytes_moved: f64,
     /// Core-seconds of work lost to node failures (less what checkpoints saved).
     pub lost_work: f64,
-    /// Joules spent on runs that failures aborted.
+    /// Busy joules spent on the part of aborted runs that checkpoints did not save.
     pub wasted_energy_j: f64,
 }
 

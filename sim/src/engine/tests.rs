@@ -401,6 +401,8 @@ fn checkpoints_cost_time_and_save_work_from_a_failure() {
     let r = simulate(&dag, &platform, &mut FirstUp::default(), &failing).unwrap();
     assert_eq!(r.lost[0].saved, 40.0);
     assert_eq!(r.metrics.lost_work, 10.0);
+    // 50 s busy at 20 W, of which 40 s of work was saved.
+    assert_eq!(r.metrics.wasted_energy_j, 20.0 * 50.0 * (10.0 / 50.0));
     assert_eq!(r.metrics.makespan, 115.0);
 
     // Without checkpoints the restart redoes all 100 s.
