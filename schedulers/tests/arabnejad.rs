@@ -2,8 +2,9 @@
 //! built inline from `shared/data/reference/peft_arabnejad2014/` (CSV layout of
 //! mackncheesiest/peft) so the scheduler is checked independently of any file reader.
 
-use sim::platform::{NetworkSpec, NodeSpec, PlatformSpec, PowerModel};
-use sim::{CostModel, Dag, DagBuilder, Platform, SimConfig, TaskSpec, simulate};
+mod common;
+
+use sim::{CostModel, Dag, Platform, SimConfig, simulate};
 
 /// Execution time of task `i` on processors 0, 1, 2.
 const COSTS: [[f64; 3]; 10] = [
@@ -39,39 +40,7 @@ const EDGES: [(usize, usize, f64); 15] = [
 ];
 
 fn example() -> (Dag, Platform) {
-    let mut b = DagBuilder::new();
-    let ids: Vec<_> = COSTS
-        .iter()
-        .enumerate()
-        .map(|(i, c)| b.add_task(TaskSpec::new(format!("T{i}"), c.iter().sum::<f64>() / 3.0).node_costs(c.to_vec())))
-        .collect();
-    for (s, d, bytes) in EDGES {
-        b.add_edge(ids[s], ids[d], bytes);
-    }
-    let node = NodeSpec {
-        name: "p".into(),
-        count: 3,
-        cores: 1,
-        speed: 1.0,
-        kind_speed: Default::default(),
-        power: PowerModel {
-            idle_w: 1.0,
-            busy_core_w: 1.0,
-            dvfs: vec![],
-        },
-        group: None,
-        nic_bandwidth: None,
-    };
-    let spec = PlatformSpec {
-        name: "arabnejad".into(),
-        network: NetworkSpec::Dedicated {
-            latency: 0.0,
-            bandwidth: 1.0,
-            bandwidth_matrix: None,
-        },
-        nodes: vec![node],
-    };
-    (b.build().unwrap(), Platform::new(spec).unwrap())
+    common::paper_example("arabnejad", "T", 0, &COSTS, &EDGES)
 }
 
 #[test]

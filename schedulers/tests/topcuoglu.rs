@@ -1,8 +1,9 @@
 //! HEFT and CPOP on the 10-task example of Topcuoglu, Hariri, Wu (IEEE TPDS 2002, Fig. 2),
 //! built inline so the schedulers are checked independently of any file reader.
 
-use sim::platform::{NetworkSpec, NodeSpec, PlatformSpec, PowerModel};
-use sim::{Dag, DagBuilder, Platform, SimConfig, TaskSpec, simulate};
+mod common;
+
+use sim::{Dag, Platform, SimConfig, simulate};
 
 const COSTS: [[f64; 3]; 10] = [
     [14., 16., 9.],
@@ -36,41 +37,7 @@ const EDGES: [(usize, usize, f64); 15] = [
 ];
 
 fn example() -> (Dag, Platform) {
-    let mut b = DagBuilder::new();
-    let ids: Vec<_> = COSTS
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            b.add_task(TaskSpec::new(format!("n{}", i + 1), c.iter().sum::<f64>() / 3.0).node_costs(c.to_vec()))
-        })
-        .collect();
-    for (s, d, bytes) in EDGES {
-        b.add_edge(ids[s], ids[d], bytes);
-    }
-    let node = NodeSpec {
-        name: "p".into(),
-        count: 3,
-        cores: 1,
-        speed: 1.0,
-        kind_speed: Default::default(),
-        power: PowerModel {
-            idle_w: 1.0,
-            busy_core_w: 1.0,
-            dvfs: vec![],
-        },
-        group: None,
-        nic_bandwidth: None,
-    };
-    let spec = PlatformSpec {
-        name: "topcuoglu".into(),
-        network: NetworkSpec::Dedicated {
-            latency: 0.0,
-            bandwidth: 1.0,
-            bandwidth_matrix: None,
-        },
-        nodes: vec![node],
-    };
-    (b.build().unwrap(), Platform::new(spec).unwrap())
+    common::paper_example("topcuoglu", "n", 1, &COSTS, &EDGES)
 }
 
 fn run(name: &str) -> sim::RunResult {
