@@ -169,23 +169,11 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write) -> Result<()> {
         }
         Command::Generate(cmd) => {
             let stats = workload_cmds::generate(&cmd.kind, &cmd.params, cmd.seed, &cmd.output)?;
-            writeln!(
-                out,
-                "wrote {} ({} tasks, {} edges)",
-                cmd.output.display(),
-                stats.tasks,
-                stats.edges
-            )?;
+            writeln!(out, "{}", workload_cmds::wrote(&cmd.output, &stats))?;
         }
         Command::Convert(cmd) => {
             let stats = workload_cmds::convert(&cmd.input, &cmd.output)?;
-            writeln!(
-                out,
-                "wrote {} ({} tasks, {} edges)",
-                cmd.output.display(),
-                stats.tasks,
-                stats.edges
-            )?;
+            writeln!(out, "{}", workload_cmds::wrote(&cmd.output, &stats))?;
         }
         Command::Info(cmd) => {
             let stats = workload_cmds::info(&cmd.file)?;

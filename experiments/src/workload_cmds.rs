@@ -51,6 +51,16 @@ pub fn info(path: &Path) -> Result<DagStats> {
     Ok(workloads::stats(&workloads::load(path)?.dag))
 }
 
+/// The one-line confirmation after writing a DAG file.
+pub fn wrote(path: &Path, stats: &DagStats) -> String {
+    format!(
+        "wrote {} ({} tasks, {} edges)",
+        path.display(),
+        stats.tasks,
+        stats.edges
+    )
+}
+
 /// [`DagStats`] as a readable table.
 pub fn table(s: &DagStats) -> String {
     let mut out = format!(

@@ -184,15 +184,14 @@ fn shared_platform(n_nodes: u32) -> Platform {
     .unwrap()
 }
 
-#[test]
-fn transfers_sharing_an_uplink_split_its_bandwidth() {
-    // One producer on node 0 sends 100 bytes to each of two consumers on nodes 1 and 2.
+/// Transfer records of one producer on node 0 sending `bytes[k]` to a consumer on node `k + 1`.
+fn fan_out_transfers(bytes: [f64; 2]) -> Vec<crate::result::TransferRecord> {
     let mut b = DagBuilder::new();
     let src = b.add_task(TaskSpec::new("src", 0.0));
-    let c1 = b.add_task(TaskSpec::new("c1", 0.0));
-    let c2 = b.add_task(TaskSpec::new("c2", 0.0));
-    b.add_edge(src, c1, 100.0);
-    b.add_edge(src, c2, 100.0);
+    for (k, &size) in bytes.iter().enumerate() {
+        let consumer = b.add_task(TaskSpec::new(format!("c{k}"), 0.0));
+        b.add_edge(src, consumer, size);
+    }
     let dag = b.build().unwrap();
     let r = simulate(
         &dag,
@@ -201,26 +200,20 @@ fn transfers_sharing_an_uplink_split_its_bandwidth() {
         &SimConfig::default(),
     )
     .unwrap();
+    r.transfers
+}
+
+#[test]
+fn transfers_sharing_an_uplink_split_its_bandwidth() {
     // Alone, each transfer takes 0.5 s latency + 1 s; sharing node 0's up link, both take 0.5 + 2 s.
-    for t in &r.transfers {
+    for t in fan_out_transfers([100.0, 100.0]) {
         assert_eq!((t.end - t.start).as_secs_f64(), 2.5);
     }
     // Max-min fairness: once the first of two unequal flows ends, the other gets the whole link.
-    let mut b = DagBuilder::new();
-    let src = b.add_task(TaskSpec::new("src", 0.0));
-    let c1 = b.add_task(TaskSpec::new("c1", 0.0));
-    let c2 = b.add_task(TaskSpec::new("c2", 0.0));
-    b.add_edge(src, c1, 50.0);
-    b.add_edge(src, c2, 150.0);
-    let dag = b.build().unwrap();
-    let r = simulate(
-        &dag,
-        &shared_platform(3),
-        &mut Pinned(vec![0, 1, 2]),
-        &SimConfig::default(),
-    )
-    .unwrap();
-    let ends: Vec<f64> = r.transfers.iter().map(|t| t.end.as_secs_f64()).collect();
+    let ends: Vec<f64> = fan_out_transfers([50.0, 150.0])
+        .iter()
+        .map(|t| t.end.as_secs_f64())
+        .collect();
     // 50 B at 50 B/s ends at 0.5 + 1; the other has 100 B left, now at 100 B/s: 0.5 + 1 + 1.
     assert_eq!(ends, vec![1.5, 2.5]);
 }
