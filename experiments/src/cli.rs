@@ -35,6 +35,23 @@ pub enum Command {
     Convert(ConvertCmd),
     /// Print a DAG file's size and shape: tasks, edges, depth, width, work, critical path, CCR, kinds.
     Info(InfoCmd),
+    /// Merge the shards of a results folder (`run --shard`) into the files `run` writes.
+    Merge(MergeCmd),
+    /// Run a sweep on a Slurm cluster as a job array of shards.
+    Slurm(crate::slurm::SlurmCmd),
+}
+
+/// Arguments of `schedlab merge`.
+#[derive(Debug, Args)]
+pub struct MergeCmd {
+    /// The results folder whose `shards/` to merge.
+    pub dir: PathBuf,
+    /// Merge the done shards even if others are not done (the manifest lists the missing ones).
+    #[arg(long)]
+    pub allow_partial: bool,
+    /// Skip the HTML report.
+    #[arg(long)]
+    pub no_report: bool,
 }
 
 /// Arguments of `schedlab generate`.
@@ -80,6 +97,10 @@ pub struct InfoCmd {
 pub struct RunCmd {
     /// Experiment config (TOML); the built-in demo when absent.
     pub config: Option<PathBuf>,
+    /// Run only shard K of N: the cells whose index is K modulo N, into OUT/shards/K-of-N
+    /// (no report; `schedlab merge OUT` joins the shards).
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<crate::shard::Shard>,
     /// Output and parallelism.
     #[command(flatten)]
     pub sweep: SweepArgs,
@@ -161,8 +182,20 @@ pub struct SimulateCmd {
 /// Whatever the command reports; `main` prints the chain and exits with 2.
 pub fn run(cli: Cli, out: &mut dyn std::io::Write) -> Result<()> {
     match cli.command {
-        Command::Run(cmd) => run_sweep(cmd.config.as_deref(), &cmd.sweep, out)?,
-        Command::Demo(cmd) => run_sweep(None, &cmd.sweep, out)?,
+        Command::Run(cmd) => run_sweep(cmd.config.as_deref(), cmd.shard, &cmd.sweep, out)?,
+        Command::Demo(cmd) => run_sweep(None, None, &cmd.sweep, out)?,
+        Command::Merge(cmd) => {
+            let summary = crate::shard::merge(&cmd.dir, cmd.allow_partial)?;
+            writeln!(
+                out,
+                "merged {} runs ({} failed): {}",
+                summary.cells,
+                summary.failed,
+                cmd.dir.join("results.csv").display()
+            )?;
+            finish(&cmd.dir, &summary, cmd.no_report, out)?;
+        }
+        Command::Slurm(cmd) => crate::slurm::run(cmd, out)?,
         Command::Report(cmd) => {
             let path = crate::report::write(&cmd.dir)?;
             writeln!(out, "report: {}", path.display())?;
@@ -226,23 +259,30 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write) -> Result<()> {
 /// # Errors
 /// A bad config or I/O failure, or [`crate::sweep::SomeRunsFailed`] when the
 /// sweep finished but some cells failed (exit code 1).
-fn run_sweep(config: Option<&std::path::Path>, args: &SweepArgs, out: &mut dyn std::io::Write) -> Result<()> {
+fn run_sweep(
+    config: Option<&std::path::Path>,
+    shard: Option<crate::shard::Shard>,
+    args: &SweepArgs,
+    out: &mut dyn std::io::Write,
+) -> Result<()> {
     let config = match config {
         Some(path) => crate::config::Config::load(path)?,
         None => crate::config::Config::demo()?,
     };
-    let dir = args
-        .out
-        .clone()
-        .or_else(|| config.out.clone())
-        .unwrap_or_else(|| PathBuf::from("results").join("experiment"));
+    let dir = out_dir(args.out.as_deref(), &config);
     let options = SweepOptions {
         out: dir.clone(),
         threads: args.threads,
         progress: true,
     };
     let started = std::time::Instant::now();
-    let summary = crate::sweep::run(&config, &options)?;
+    let (summary, written) = match shard {
+        Some(shard) => (
+            crate::sweep::run_shard(&config, &options, shard)?,
+            shard.dir(&dir).join("results.jsonl"),
+        ),
+        None => (crate::sweep::run(&config, &options)?, dir.join("results.csv")),
+    };
     writeln!(
         out,
         "{} runs ({} resumed from the journal, {} failed) in {:.1} s: {}",
@@ -250,10 +290,27 @@ fn run_sweep(config: Option<&std::path::Path>, args: &SweepArgs, out: &mut dyn s
         summary.resumed,
         summary.failed,
         started.elapsed().as_secs_f64(),
-        dir.join("results.csv").display()
+        written.display()
     )?;
-    if !args.no_report {
-        let path = crate::report::write(&dir)?;
+    finish(&dir, &summary, args.no_report || shard.is_some(), out)
+}
+
+/// The results folder of a sweep: `--out`, else the config's `out`, else `results/experiment`.
+pub fn out_dir(out: Option<&std::path::Path>, config: &crate::config::Config) -> PathBuf {
+    out.map(std::path::Path::to_path_buf)
+        .or_else(|| config.out.clone())
+        .unwrap_or_else(|| PathBuf::from("results").join("experiment"))
+}
+
+/// Writes the report unless `no_report`; fails with [`crate::sweep::SomeRunsFailed`] if runs failed.
+fn finish(
+    dir: &std::path::Path,
+    summary: &crate::sweep::SweepSummary,
+    no_report: bool,
+    out: &mut dyn std::io::Write,
+) -> Result<()> {
+    if !no_report {
+        let path = crate::report::write(dir)?;
         writeln!(out, "report: {}", path.display())?;
     }
     if summary.failed > 0 {
