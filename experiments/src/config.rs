@@ -73,6 +73,9 @@ pub struct ConfigFile {
     /// Node failures; default none.
     #[serde(default)]
     pub failures: Option<FailureEntry>,
+    /// What `schedlab train` fits on this grid; `run` does not read it.
+    #[serde(default)]
+    pub train: Option<crate::train::TrainEntry>,
 }
 
 /// One `[[workloads]]` entry: a generator with parameter lists, or files.
@@ -195,6 +198,8 @@ pub struct Config {
     pub repair: f64,
     /// Seeds in grid order.
     pub seeds: Vec<u64>,
+    /// The `[train]` table, if any.
+    pub train: Option<crate::train::TrainEntry>,
 }
 
 /// One run of the grid.
@@ -519,6 +524,7 @@ impl Config {
             mtbf,
             repair,
             seeds,
+            train: file.train,
         })
     }
 

@@ -6,10 +6,12 @@
 
 pub mod cli;
 pub mod config;
+pub mod evaluate;
 pub mod output;
 pub mod platform_arg;
 pub mod report;
 pub mod simulate;
 pub mod stats;
 pub mod sweep;
+pub mod train;
 pub mod workload_cmds;

@@ -38,6 +38,7 @@ mod fifo;
 mod flb;
 mod heft;
 mod hlfet;
+pub mod learned;
 pub mod list;
 mod lookahead;
 mod max_min;
