@@ -71,9 +71,7 @@ pub fn run(
     let mut instances: BTreeMap<Instance, Vec<f64>> = BTreeMap::new();
     for row in &rows {
         let cell = config.cell(row.index);
-        let makespan = row
-            .makespan
-            .ok_or_else(|| anyhow!("run {} has no makespan", row.id))?;
+        let makespan = row.makespan.ok_or_else(|| anyhow!("run {} has no makespan", row.id))?;
         instances
             .entry(instance(&cell))
             .or_insert_with(|| vec![f64::NAN; config.schedulers.len()])[cell.scheduler] = makespan;
@@ -121,7 +119,10 @@ pub fn run(
             let rate = crate::train::failure_rate(config.mtbf[cell.failure]);
             let spec = learned::select::choose(&model, &costs, config.noise[cell.noise], rate);
             let s = config.schedulers.iter().position(|x| x == spec).ok_or_else(|| {
-                anyhow!("{} picks {spec:?}, which the grid does not run; add it to schedulers", path.display())
+                anyhow!(
+                    "{} picks {spec:?}, which the grid does not run; add it to schedulers",
+                    path.display()
+                )
             })?;
             *picks.entry(spec.to_owned()).or_default() += 1;
             makespans.push(m[s]);
@@ -175,7 +176,10 @@ impl Scheduler for Timed {
 fn decision_times(config: &Config) -> Result<Vec<f64>> {
     let mut seconds = vec![0.0; config.schedulers.len()];
     let mut tasks = 0usize;
-    for cell in config.cells().filter(|c| c.scheduler == 0 && c.noise == 0 && c.failure == 0) {
+    for cell in config
+        .cells()
+        .filter(|c| c.scheduler == 0 && c.noise == 0 && c.failure == 0)
+    {
         let prepared = sweep::prepare(config, &cell)?;
         tasks += prepared.dag.task_count();
         for (s, spec) in config.schedulers.iter().enumerate() {

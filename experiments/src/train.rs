@@ -247,7 +247,12 @@ fn fit_ranking(decisions: &[Decision], alpha: f64) -> Result<Vec<f64>> {
         .fit(&Dataset::new(records, targets))
         .context("fitting the list model")?;
     let sign = if fitted.labels().pos.class { 1.0 } else { -1.0 };
-    Ok(fitted.params().iter().zip(&scale).map(|(w, s)| sign * w / s + 0.0).collect())
+    Ok(fitted
+        .params()
+        .iter()
+        .zip(&scale)
+        .map(|(w, s)| sign * w / s + 0.0)
+        .collect())
 }
 
 /// One labelled instance of algorithm selection.
@@ -288,6 +293,16 @@ fn train_selection(config: &Config, entry: &TrainEntry, config_name: &str, progr
     let n_features = INSTANCE_FEATURES.len();
     let raw = Array2::from_shape_fn((n, n_features), |(i, f)| labelled[i].features[f]);
     let mean: Vec<f64> = raw.columns().into_iter().map(|c| c.mean().unwrap_or(0.0)).collect();
+    let min: Vec<f64> = raw
+        .columns()
+        .into_iter()
+        .map(|c| c.fold(f64::INFINITY, |a, &b| a.min(b)))
+        .collect();
+    let max: Vec<f64> = raw
+        .columns()
+        .into_iter()
+        .map(|c| c.fold(f64::NEG_INFINITY, |a, &b| a.max(b)))
+        .collect();
     let spread: Vec<f64> = raw.columns().into_iter().map(|c| c.std(0.0)).collect();
     // Constant features carry no information (and would make the fit singular): weight 0.
     let active: Vec<usize> = (0..n_features).filter(|&f| spread[f] > 1e-12).collect();
@@ -319,9 +334,14 @@ fn train_selection(config: &Config, entry: &TrainEntry, config_name: &str, progr
             config_name,
             n,
             n * portfolio.len(),
-            format!("log regret (makespan over the best of {}) per member", portfolio.join(", ")),
+            format!(
+                "log regret (makespan over the best of {}) per member",
+                portfolio.join(", ")
+            ),
         ),
         feature_names: INSTANCE_FEATURES.iter().map(|s| (*s).to_owned()).collect(),
+        min,
+        max,
         mean,
         std,
         portfolio: portfolio.clone(),
@@ -347,7 +367,11 @@ fn train_selection(config: &Config, entry: &TrainEntry, config_name: &str, progr
 
 /// Failures per node per second for an MTBF (`inf` = none).
 pub fn failure_rate(mtbf: f64) -> f64 {
-    if mtbf.is_finite() && mtbf > 0.0 { 1.0 / mtbf } else { 0.0 }
+    if mtbf.is_finite() && mtbf > 0.0 {
+        1.0 / mtbf
+    } else {
+        0.0
+    }
 }
 
 /// Index of the smallest value (ties: the first).
@@ -361,9 +385,10 @@ fn argmin(values: &[f64]) -> usize {
 /// As [`train`], or the model file cannot be written.
 pub fn run(config_path: &Path, out_path: &Path, threads: Option<usize>, out: &mut dyn std::io::Write) -> Result<()> {
     let config = Config::load(config_path)?;
-    let name = config_path
-        .file_name()
-        .map_or_else(|| config_path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let name = config_path.file_name().map_or_else(
+        || config_path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     let started = std::time::Instant::now();
     let summary = train(&config, &name, true, threads)?;
     let seconds = started.elapsed().as_secs_f64();

@@ -128,7 +128,10 @@ fn trained_models_schedule_through_the_registry_and_pass_the_checker() {
     };
     let makespan = |spec: &str| {
         let mut s = schedulers::registry::create(spec, 9).unwrap();
-        sim::simulate(&dag, &platform, &mut s, &config).unwrap().metrics.makespan
+        sim::simulate(&dag, &platform, &mut s, &config)
+            .unwrap()
+            .metrics
+            .makespan
     };
     assert_eq!(makespan(&specs[3]), makespan(&member));
     // A model of the other kind is refused with the file and the kind expected.
@@ -136,7 +139,10 @@ fn trained_models_schedule_through_the_registry_and_pass_the_checker() {
         .err()
         .unwrap()
         .to_string();
-    assert!(err.contains("auto.json") && err.contains("expected learned-list"), "{err}");
+    assert!(
+        err.contains("auto.json") && err.contains("expected learned-list"),
+        "{err}"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -149,7 +155,10 @@ fn train_and_evaluate_from_the_command_line() {
     let (code, out, err) = schedlab(&["train", grid.to_str().unwrap(), "-o", model.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
     let size = std::fs::metadata(&model).unwrap().len();
-    assert!(out.contains("algorithm-selection model: 4 instances") && out.contains(&format!("{size} bytes")), "{out}");
+    assert!(
+        out.contains("algorithm-selection model: 4 instances") && out.contains(&format!("{size} bytes")),
+        "{out}"
+    );
 
     // Held-out: two STG graphs the model never saw.
     let eval = dir.join("eval.toml");
@@ -172,9 +181,16 @@ fn train_and_evaluate_from_the_command_line() {
         out_dir.to_str().unwrap(),
     ]);
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("2 instances") && out.contains("oracle (best of portfolio)"), "{out}");
+    assert!(
+        out.contains("2 instances") && out.contains("oracle (best of portfolio)"),
+        "{out}"
+    );
     assert!(out.contains("- learned / HEFT:") && out.contains(" / oracle:"), "{out}");
-    assert_eq!(std::fs::read_to_string(out_dir.join("protocol.md")).unwrap() + &format!("written: {}\n", out_dir.join("protocol.md").display()), out);
+    assert_eq!(
+        std::fs::read_to_string(out_dir.join("protocol.md")).unwrap()
+            + &format!("written: {}\n", out_dir.join("protocol.md").display()),
+        out
+    );
 
     // A grid without [train] is refused with what to add.
     std::fs::write(&grid, GRID).unwrap();

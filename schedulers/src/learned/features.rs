@@ -42,11 +42,7 @@ impl Context {
     pub fn new(costs: &CostModel<'_>) -> Context {
         let upward = rank::upward(costs);
         let downward = rank::downward(costs);
-        let critical_path = upward
-            .iter()
-            .zip(&downward)
-            .map(|(u, d)| u + d)
-            .fold(0.0, f64::max);
+        let critical_path = upward.iter().zip(&downward).map(|(u, d)| u + d).fold(0.0, f64::max);
         let max_speed = costs.platform().nodes().iter().map(|n| n.speed).fold(0.0, f64::max);
         Context {
             upward,
@@ -183,7 +179,8 @@ pub fn instance(costs: &CostModel<'_>, noise: f64, failure_rate: f64) -> Instanc
             spread += var.sqrt() / mean;
         }
     }
-    let mean_comm = dag.edges().iter().map(|e| costs.mean_comm_secs(e.bytes)).sum::<f64>() / dag.edge_count().max(1) as f64;
+    let mean_comm =
+        dag.edges().iter().map(|e| costs.mean_comm_secs(e.bytes)).sum::<f64>() / dag.edge_count().max(1) as f64;
     let ccr = mean_comm / (work / n_tasks).max(1e-12);
     let critical_path = rank::upward(costs).into_iter().fold(0.0, f64::max);
     let n_nodes = platform.node_count() as f64;

@@ -63,6 +63,11 @@ pub struct SelectionModel {
     pub trained_on: TrainedOn,
     /// Feature names; must equal [`super::features::INSTANCE_FEATURES`].
     pub feature_names: Vec<String>,
+    /// Per-feature smallest training value; inputs are clamped to the
+    /// training range, so that a linear model does not extrapolate.
+    pub min: Vec<f64>,
+    /// Per-feature largest training value.
+    pub max: Vec<f64>,
     /// Per-feature mean used to standardise inputs.
     pub mean: Vec<f64>,
     /// Per-feature standard deviation used to standardise inputs (> 0).
@@ -149,7 +154,8 @@ impl Model {
     /// Checks that the shapes fit this build's feature sets.
     fn validate(&self) -> Result<(), String> {
         use super::features::{CANDIDATE_FEATURES, INSTANCE_FEATURES};
-        let names_match = |names: &[String], expected: &[&str]| names.iter().map(String::as_str).eq(expected.iter().copied());
+        let names_match =
+            |names: &[String], expected: &[&str]| names.iter().map(String::as_str).eq(expected.iter().copied());
         match self {
             Model::LearnedList(m) => {
                 if !names_match(&m.feature_names, &CANDIDATE_FEATURES) {
@@ -172,7 +178,12 @@ impl Model {
                 let n = INSTANCE_FEATURES.len();
                 let finite = |v: &[f64]| v.len() == n && v.iter().all(|x| x.is_finite());
                 if !finite(&m.mean) || !finite(&m.std) || m.std.iter().any(|&s| s <= 0.0) {
-                    return Err(format!("expected {n} finite means and {n} positive standard deviations"));
+                    return Err(format!(
+                        "expected {n} finite means and {n} positive standard deviations"
+                    ));
+                }
+                if !finite(&m.min) || !finite(&m.max) || m.min.iter().zip(&m.max).any(|(a, b)| a > b) {
+                    return Err(format!("expected {n} finite ranges with min <= max"));
                 }
                 if m.portfolio.is_empty()
                     || m.weights.len() != m.portfolio.len()
@@ -216,9 +227,15 @@ mod tests {
     fn bad_documents_name_the_file_and_what_was_expected() {
         let text = String::from_utf8(bundled().to_bytes()).unwrap();
         let cases = [
-            (text.replace("\"format_version\": 1", "\"format_version\": 7"), "format_version 7, expected 1"),
+            (
+                text.replace("\"format_version\": 1", "\"format_version\": 7"),
+                "format_version 7, expected 1",
+            ),
             (text.replace("\"format_version\": 1,", ""), "format_version missing"),
-            (text.replace("learned-list", "decision-forest"), "expected a learned-list or algorithm-selection"),
+            (
+                text.replace("learned-list", "decision-forest"),
+                "expected a learned-list or algorithm-selection",
+            ),
             (text.replace("eft_gap", "eft"), "feature_names"),
             ("{".to_owned(), "not JSON"),
         ];

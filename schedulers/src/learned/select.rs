@@ -49,12 +49,12 @@ impl Auto {
 }
 
 /// The member `model` picks for `features`: the lowest predicted log regret
-/// (ties: lower index).
+/// (ties: lower index), with each feature clamped to its training range.
 pub fn predict(model: &SelectionModel, features: &InstanceFeatures) -> usize {
     let x: Vec<f64> = features
         .iter()
-        .zip(model.mean.iter().zip(&model.std))
-        .map(|(f, (m, s))| (f - m) / s)
+        .enumerate()
+        .map(|(f, v)| (v.clamp(model.min[f], model.max[f]) - model.mean[f]) / model.std[f])
         .collect();
     let mut best = 0;
     let mut best_regret = f64::INFINITY;
