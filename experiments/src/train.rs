@@ -313,14 +313,14 @@ fn train_selection(config: &Config, entry: &TrainEntry, config_name: &str, progr
     });
     let mut weights = Vec::with_capacity(portfolio.len());
     let mut intercepts = Vec::with_capacity(portfolio.len());
-    for s in 0..portfolio.len() {
+    for (s, member) in portfolio.iter().enumerate() {
         let regret: Array1<f64> = labelled
             .iter()
             .map(|l| (l.makespans[s] / l.makespans[argmin(&l.makespans)]).ln())
             .collect();
         let fitted = LinearRegression::new()
             .fit(&Dataset::new(x.clone(), regret))
-            .with_context(|| format!("fitting the regret model of {}", portfolio[s]))?;
+            .with_context(|| format!("fitting the regret model of {member}"))?;
         let mut row = vec![0.0; n_features];
         for (k, &f) in active.iter().enumerate() {
             row[f] = fitted.params()[k] + 0.0;
