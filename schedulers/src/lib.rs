@@ -54,6 +54,7 @@ mod random;
 pub mod rank;
 pub mod registry;
 pub mod resilient;
+mod speed_learner;
 mod sufferage;
 pub mod timeline;
 pub mod wba;

@@ -397,6 +397,28 @@ static REGISTRY: &[SchedulerInfo] = &[
         params: &[],
         build: |_, _| Ok(Box::new(OnlineEft::default())),
     },
+    SchedulerInfo {
+        name: "adaptive",
+        nature: Nature::Online,
+        description: "online EFT that learns real node speeds per task kind from finished tasks and re-plans ranks",
+        params: &[
+            ParamInfo {
+                name: "weight",
+                description: "weight of each new observation in the learned speeds, in (0, 1] (default 0.3)",
+            },
+            ParamInfo {
+                name: "replan",
+                description: "relative change of a node's learned speed that re-plans the priorities (default 0.2)",
+            },
+        ],
+        build: |p, _| {
+            let weight = p.f64_where("weight", 0.3, "a number in (0, 1]", |w| w > 0.0 && w <= 1.0)?;
+            Ok(Box::new(OnlineEft::adaptive(
+                weight,
+                p.non_negative_f64_or("replan", 0.2)?,
+            )))
+        },
+    },
 ];
 
 /// Builds the scheduler named by `spec` (`NAME` or `NAME:key=value,…`);

@@ -17,6 +17,7 @@ fn simulate(folder: &str, scheduler: &str) -> (experiments::simulate::Summary, s
         seed: 0,
         failures: None,
         checkpoint_cost: None,
+        speed_error: sim::SpeedError::default(),
         trace: None,
     };
     run(&args).unwrap_or_else(|e| panic!("{folder} with {scheduler}: {e:#}"))

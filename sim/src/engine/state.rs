@@ -9,6 +9,7 @@ use crate::metrics;
 use crate::network::{FinishedFlow, FlowNetwork};
 use crate::result::{LostRecord, OutageRecord, RunResult, TaskRecord, TransferRecord};
 use crate::scheduler::{Assignment, Decisions, Scheduler, SimView, StateSource, TaskState, Update};
+use crate::speed_error::RealSpeeds;
 use crate::time::{SimDuration, SimTime};
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
@@ -84,6 +85,7 @@ pub(super) struct State<'a> {
     seq: u64,
     now: SimTime,
     noise: Vec<f64>,
+    real_speeds: RealSpeeds,
     network: Option<FlowNetwork<Transfer>>,
     failures: FailureClock,
     /// Checkpoint interval and cost, in seconds of work and seconds.
@@ -153,6 +155,7 @@ impl<'a> State<'a> {
     pub(super) fn new(
         costs: &'a CostModel<'a>,
         noise: Vec<f64>,
+        real_speeds: RealSpeeds,
         config: &SimConfig,
         checkpoint_interval: Option<f64>,
     ) -> State<'a> {
@@ -205,6 +208,7 @@ impl<'a> State<'a> {
             seq: 0,
             now: SimTime::ZERO,
             noise,
+            real_speeds,
             network: FlowNetwork::new(platform),
             failures: FailureClock::new(&config.failures, platform.node_count(), config.seed),
             checkpoints: checkpoint_interval.zip(config.checkpointing.map(|c| c.cost)),
@@ -702,7 +706,10 @@ impl<'a> State<'a> {
             }
         }
         node.running.push(task);
-        let work = self.costs.exec_secs(task, a.node, a.cores, a.dvfs) * self.noise[i] * self.remaining[i];
+        let work = self.costs.exec_secs(task, a.node, a.cores, a.dvfs)
+            * self.noise[i]
+            * self.real_speeds.factor(a.node, self.now)
+            * self.remaining[i];
         self.run_work[i] = work;
         // With checkpointing, a run of `work` seconds pays for one checkpoint
         // at the end of every full interval except the last.

@@ -441,3 +441,26 @@ fn a_run_past_its_horizon_stops_with_an_error() {
         }
     );
 }
+
+#[test]
+fn wrong_declared_speeds_stretch_runtimes_by_node() {
+    let dag = chain(4, 1.0);
+    let platform = preset("homogeneous", 1).unwrap();
+    let run = |speed_error: &str| {
+        let config = SimConfig {
+            speed_error: speed_error.parse().unwrap(),
+            ..SimConfig::default()
+        };
+        let r = simulate(&dag, &platform, &mut Greedy::default(), &config).unwrap();
+        crate::check::check(&CostModel::new(&dag, &platform).unwrap(), &r).unwrap();
+        r.tasks
+            .iter()
+            .map(|t| (t.end - t.start).as_secs_f64())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(run(""), [1.0; 4]);
+    assert_eq!(run("slow=1"), [2.0; 4]);
+    assert_eq!(run("fast=1,fast_factor=0.25"), [0.25; 4]);
+    // The factor of a drifting node is read when a task starts: 1 at 0 s, 2 at 1 s, 3 from 2 s on.
+    assert_eq!(run("drifting=1,drift_factor=3,drift_time=2"), [1.0, 2.0, 3.0, 3.0]);
+}
