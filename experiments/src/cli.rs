@@ -222,6 +222,10 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write) -> Result<()> {
                     writeln!(out, "{:<14} {:<7}   {}: {}", "", "", p.name, p.description)?;
                 }
             }
+            writeln!(out, "\nevery scheduler also accepts:")?;
+            for p in schedulers::registry::COMMON_PARAMS {
+                writeln!(out, "  {}: {}", p.name, p.description)?;
+            }
         }
     }
     Ok(())

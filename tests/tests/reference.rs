@@ -53,6 +53,15 @@ fn cpop_on_topcuoglu_2002_gives_86() {
 }
 
 #[test]
+fn duplicating_critical_parents_shortens_the_papers_schedule() {
+    // No published figure: the property is that duplication may only help
+    // HEFT here, and does.
+    let (summary, result) = simulate("heft_topcuoglu2002", "heft-dup");
+    assert!(summary.metrics.makespan < 80.0, "{summary:?}");
+    assert!(!result.copies.is_empty());
+}
+
+#[test]
 fn every_reference_folder_runs_every_scheduler() {
     for folder in ["heft_topcuoglu2002", "peft_arabnejad2014", "mackncheesiest_random10"] {
         for info in schedulers::registry::all() {
