@@ -392,7 +392,10 @@ pub fn run(config_path: &Path, out_path: &Path, threads: Option<usize>, out: &mu
     let started = std::time::Instant::now();
     let summary = train(&config, &name, true, threads)?;
     let seconds = started.elapsed().as_secs_f64();
-    let bytes = summary.model.to_bytes();
+    let bytes = summary.model.to_bytes()?;
+    // Read it back as `learned`/`auto` will, so a degenerate fit (non-finite weights) fails here.
+    Model::from_bytes(&bytes, &out_path.display().to_string())
+        .map_err(|e| anyhow!("the fitted model is unusable: {e}"))?;
     crate::output::write_atomic(out_path, &bytes)?;
     writeln!(
         out,

@@ -423,7 +423,7 @@ static REGISTRY: &[SchedulerInfo] = &[
     SchedulerInfo {
         name: "auto",
         nature: Nature::Online,
-        description: "algorithm selection: a classifier picks the portfolio member to run from DAG and platform features",
+        description: "algorithm selection: runs the portfolio member with the lowest predicted regret for the DAG and platform",
         params: &[
             MODEL_PARAM,
             ParamInfo {

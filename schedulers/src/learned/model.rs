@@ -100,7 +100,10 @@ impl Model {
     }
 
     /// The document's bytes: pretty JSON with `format_version` first.
-    pub fn to_bytes(&self) -> Vec<u8> {
+    ///
+    /// # Errors
+    /// Only if serde_json refuses a value (these plain structs give it none).
+    pub fn to_bytes(&self) -> Result<Vec<u8>, serde_json::Error> {
         #[derive(Serialize)]
         struct Document<'a> {
             format_version: u32,
@@ -110,10 +113,9 @@ impl Model {
         let mut bytes = serde_json::to_vec_pretty(&Document {
             format_version: FORMAT_VERSION,
             model: self,
-        })
-        .unwrap_or_default();
+        })?;
         bytes.push(b'\n');
-        bytes
+        Ok(bytes)
     }
 
     /// Parses a document; `origin` names it in errors (a path or "the bundled model").
@@ -216,16 +218,16 @@ mod tests {
             bundled(),
             Model::from_bytes(include_bytes!("../../models/auto.json"), "bundled").unwrap(),
         ] {
-            let bytes = model.to_bytes();
+            let bytes = model.to_bytes().unwrap();
             let again = Model::from_bytes(&bytes, "copy").unwrap();
             assert_eq!(again, model);
-            assert_eq!(again.to_bytes(), bytes);
+            assert_eq!(again.to_bytes().unwrap(), bytes);
         }
     }
 
     #[test]
     fn bad_documents_name_the_file_and_what_was_expected() {
-        let text = String::from_utf8(bundled().to_bytes()).unwrap();
+        let text = String::from_utf8(bundled().to_bytes().unwrap()).unwrap();
         let cases = [
             (
                 text.replace("\"format_version\": 1", "\"format_version\": 7"),
