@@ -86,8 +86,8 @@ pub struct TrainSummary {
     pub samples: usize,
     /// Fraction of training decisions (learned) or instances (auto) where the model agrees with its label.
     pub agreement: f64,
-    /// Learned: teacher's planned makespan over HEFT's, per instance. Auto: oracle makespan over
-    /// the makespan of the member the model picks, per instance.
+    /// Learned: the teacher's planned makespan over HEFT's, per instance. Auto: the makespan of
+    /// the member the model picks over the best member's, per instance.
     pub ratio: Option<MeanCi>,
 }
 
