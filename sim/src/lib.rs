@@ -69,6 +69,6 @@ pub use ids::{EdgeId, KindId, NodeId, TaskId};
 pub use noise::Noise;
 pub use platform::{Node, Platform, PlatformError, PlatformSpec};
 pub use result::{CopyRecord, LostRecord, Metrics, OutageRecord, RunResult, TaskRecord, TransferRecord};
-pub use scheduler::{Assignment, Decision, Decisions, Scheduler, SimView, TaskState, Update};
+pub use scheduler::{Assignment, CopyKind, Decision, Decisions, Scheduler, SimView, TaskState, Update};
 pub use speed_error::SpeedError;
 pub use time::{SimDuration, SimTime};
