@@ -39,6 +39,10 @@ pub enum Command {
     Merge(MergeCmd),
     /// Run a sweep on a Slurm cluster as a job array of shards.
     Slurm(crate::slurm::SlurmCmd),
+    /// Fit a learned scheduler's model (the config's [train] table) and write the model file.
+    Train(TrainCmd),
+    /// Run a held-out grid and compare learned, HEFT, PEFT, auto and the oracle with 95% CIs (writes protocol.md).
+    Evaluate(EvaluateCmd),
 }
 
 /// Arguments of `schedlab merge`.
@@ -52,6 +56,35 @@ pub struct MergeCmd {
     /// Skip the HTML report.
     #[arg(long)]
     pub no_report: bool,
+}
+
+/// Arguments of `schedlab evaluate`.
+#[derive(Debug, Args)]
+pub struct EvaluateCmd {
+    /// Experiment config: the held-out grid, listing `learned:MODEL` and the portfolio.
+    pub config: PathBuf,
+    /// Algorithm-selection model to score on the grid (its picks must be in the grid's schedulers).
+    #[arg(long, value_name = "MODEL")]
+    pub auto: Option<PathBuf>,
+    /// Output folder (default: the config's `out`, else results/evaluate).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Worker threads (default: one per core).
+    #[arg(long)]
+    pub threads: Option<usize>,
+}
+
+/// Arguments of `schedlab train`.
+#[derive(Debug, Args)]
+pub struct TrainCmd {
+    /// Experiment config with a [train] table.
+    pub config: PathBuf,
+    /// Model file to write (JSON).
+    #[arg(short = 'o', long = "output", value_name = "MODEL")]
+    pub output: PathBuf,
+    /// Worker threads (default: one per core); the model does not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
 }
 
 /// Arguments of `schedlab generate`.
@@ -168,6 +201,11 @@ pub struct SimulateCmd {
     /// interval sqrt(2 * MTBF * SECONDS) (with --mtbf).
     #[arg(long, value_name = "SECONDS", requires = "mtbf")]
     pub checkpoint: Option<f64>,
+    /// Real node speeds differ from the declared ones the scheduler sees:
+    /// key=value,... with keys slow, slow_factor, fast, fast_factor, drifting,
+    /// drift_factor, drift_time (e.g. slow=0.25,fast=0.25,drifting=0.25).
+    #[arg(long, value_name = "SPEC", default_value = "")]
+    pub speed_error: sim::SpeedError,
     /// Write a Chrome trace-event JSON file (open in Perfetto or chrome://tracing).
     #[arg(long, value_name = "OUT.json")]
     pub trace: Option<PathBuf>,
@@ -216,6 +254,8 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write) -> Result<()> {
                 write!(out, "{}", workload_cmds::table(&stats))?;
             }
         }
+        Command::Evaluate(cmd) => crate::evaluate::run(&cmd.config, cmd.auto.as_deref(), cmd.out, cmd.threads, out)?,
+        Command::Train(cmd) => crate::train::run(&cmd.config, &cmd.output, cmd.threads, out)?,
         Command::Simulate(cmd) => {
             let args = SimulateArgs {
                 dag: cmd.dag,
@@ -229,6 +269,7 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write) -> Result<()> {
                     repair: cmd.repair,
                 }),
                 checkpoint_cost: cmd.checkpoint,
+                speed_error: cmd.speed_error,
                 trace: cmd.trace,
             };
             let (summary, _) = simulate::run(&args)?;
@@ -248,6 +289,10 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write) -> Result<()> {
                 for p in info.params {
                     writeln!(out, "{:<14} {:<7}   {}: {}", "", "", p.name, p.description)?;
                 }
+            }
+            writeln!(out, "\nevery scheduler also accepts:")?;
+            for p in schedulers::registry::COMMON_PARAMS {
+                writeln!(out, "  {}: {}", p.name, p.description)?;
             }
         }
     }

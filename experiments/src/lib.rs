@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod evaluate;
 pub mod output;
 pub mod platform_arg;
 pub mod report;
@@ -14,4 +15,5 @@ pub mod simulate;
 pub mod slurm;
 pub mod stats;
 pub mod sweep;
+pub mod train;
 pub mod workload_cmds;

@@ -6,14 +6,16 @@
 //! errors that list what is valid; nothing is silently ignored.
 
 use crate::branch_and_bound;
+use crate::learned;
+use crate::overhead::WithOverhead;
 use crate::resilient::Resilient;
 use crate::wba;
 use crate::{
-    BranchAndBound, Cpop, Dask, Dls, Duplex, EnergyHeft, Etf, FastestNode, Fcp, Fifo, Flb, Heft, Hlfet, LookaheadHeft,
-    MaxMin, Mcp, Mct, Met, MinMin, Mst, Olb, OnlineEft, OnlineMaxMin, OnlineMinMin, Peft, Random, SlackReclaim,
-    Sufferage, Wba, WorkStealing,
+    ActiveReplication, BranchAndBound, Cpop, Dask, Dls, Duplex, EnergyHeft, Etf, FastestNode, Fcp, Fifo, Flb, Heft,
+    HeftDuplication, Hlfet, LookaheadHeft, MaxMin, Mcp, Mct, Met, MinMin, Mst, Olb, OnlineEft, OnlineMaxMin,
+    OnlineMinMin, Peft, Random, SlackReclaim, Sufferage, Wba, WorkStealing,
 };
-use sim::Scheduler;
+use sim::{Scheduler, SimDuration};
 use std::collections::BTreeMap;
 use thiserror::Error;
 
@@ -86,6 +88,14 @@ pub enum RegistryError {
         /// The value given.
         value: String,
     },
+    /// A model file is missing, unreadable or not what the scheduler expects.
+    #[error("scheduler {scheduler:?}: {message}")]
+    BadModel {
+        /// Scheduler name.
+        scheduler: String,
+        /// What is wrong, naming the file and what was expected.
+        message: String,
+    },
     /// The spec is not `NAME` or `NAME:key=value,…`.
     #[error("malformed scheduler spec {0:?}; expected NAME or NAME:key=value,...")]
     Malformed(String),
@@ -133,6 +143,34 @@ impl Params {
         }
     }
 
+    /// Takes a string parameter, or `default` if absent.
+    pub fn string_or(&mut self, key: &str, default: &str) -> String {
+        self.values.remove(key).unwrap_or_else(|| default.to_owned())
+    }
+
+    /// The error for a present but invalid value of `key`.
+    pub fn bad_value(&self, key: &str, expected: &'static str, value: &str) -> RegistryError {
+        RegistryError::BadValue {
+            scheduler: self.scheduler.clone(),
+            key: key.to_owned(),
+            expected,
+            value: value.to_owned(),
+        }
+    }
+
+    /// Takes a string parameter, if present.
+    pub fn string(&mut self, key: &str) -> Option<String> {
+        self.values.remove(key)
+    }
+
+    /// Wraps a model-loading error for this scheduler.
+    fn bad_model(&self, message: String) -> RegistryError {
+        RegistryError::BadModel {
+            scheduler: self.scheduler.clone(),
+            message,
+        }
+    }
+
     /// Takes a non-negative integer parameter, or `default` if absent.
     ///
     /// # Errors
@@ -150,6 +188,12 @@ impl Params {
     }
 }
 
+/// Parameters every scheduler accepts on top of its own.
+pub static COMMON_PARAMS: &[ParamInfo] = &[ParamInfo {
+    name: "overhead",
+    description: "simulated seconds each decision costs the scheduler, decisions taking effect one after another (default 0)",
+}];
+
 /// Every scheduler, in the order `schedlab schedulers` lists them.
 pub fn all() -> &'static [SchedulerInfo] {
     REGISTRY
@@ -162,6 +206,13 @@ static REGISTRY: &[SchedulerInfo] = &[
         description: "Heterogeneous Earliest Finish Time, upward rank + insertion (Topcuoglu et al. 2002)",
         params: &[],
         build: |_, _| Ok(Box::new(Heft)),
+    },
+    SchedulerInfo {
+        name: "heft-dup",
+        nature: Nature::Static,
+        description: "HEFT duplicating each task's critical parent onto its node when that finishes it earlier",
+        params: &[],
+        build: |_, _| Ok(Box::new(HeftDuplication)),
     },
     SchedulerInfo {
         name: "energy-heft",
@@ -228,6 +279,27 @@ static REGISTRY: &[SchedulerInfo] = &[
         description: "Dynamic Level Scheduling, highest SL - EST + delta pair (Sih & Lee 1993)",
         params: &[],
         build: |_, _| Ok(Box::new(Dls)),
+    },
+    SchedulerInfo {
+        name: "gdl",
+        nature: Nature::Static,
+        description: "Generalized Dynamic Level, DLS + descendant consideration + preferred-node cost (Sih & Lee 1993)",
+        params: &[],
+        build: |_, _| Ok(Box::new(crate::Gdl)),
+    },
+    SchedulerInfo {
+        name: "bil",
+        nature: Nature::Static,
+        description: "Best Imaginary Level, k-th smallest EST + BIL, revised for load (Oh & Ha 1996)",
+        params: &[],
+        build: |_, _| Ok(Box::new(crate::Bil)),
+    },
+    SchedulerInfo {
+        name: "hbmct",
+        nature: Nature::Static,
+        description: "Hybrid BMCT, rank-ordered groups of independent tasks balanced by MCT (Sakellariou & Zhao 2004)",
+        params: &[],
+        build: |_, _| Ok(Box::new(crate::Hbmct)),
     },
     SchedulerInfo {
         name: "min-min",
@@ -349,6 +421,49 @@ static REGISTRY: &[SchedulerInfo] = &[
         },
     },
     SchedulerInfo {
+        name: "learned",
+        nature: Nature::Static,
+        description: "list scheduler whose node choice is a model trained to imitate a HEFT rollout (schedlab train)",
+        params: &[
+            MODEL_PARAM,
+            ParamInfo {
+                name: "guard",
+                description: "1: keep HEFT's plan when it is planned to end earlier; 0: the model alone (default 1)",
+            },
+        ],
+        build: |p, _| {
+            let model = learned::list_model(p.string("model").as_deref()).map_err(|e| p.bad_model(e))?;
+            let guard = match p.u64_or("guard", 1)? {
+                0 => false,
+                1 => true,
+                other => return Err(p.bad_value("guard", "0 or 1", &other.to_string())),
+            };
+            Ok(Box::new(learned::list::Learned::new(model, guard)))
+        },
+    },
+    SchedulerInfo {
+        name: "auto",
+        nature: Nature::Online,
+        description: "algorithm selection: runs the portfolio member with the lowest predicted regret for the DAG and platform",
+        params: &[
+            MODEL_PARAM,
+            ParamInfo {
+                name: "noise",
+                description: "runtime noise sigma the run is expected to have (default 0)",
+            },
+            ParamInfo {
+                name: "failure-rate",
+                description: "expected node failures per node per second, 1/MTBF (default 0)",
+            },
+        ],
+        build: |p, seed| {
+            let model = learned::selection_model(p.string("model").as_deref()).map_err(|e| p.bad_model(e))?;
+            let noise = p.non_negative_f64_or("noise", 0.0)?;
+            let failure_rate = p.non_negative_f64_or("failure-rate", 0.0)?;
+            Ok(Box::new(learned::select::Auto::new(model, noise, failure_rate, seed)?))
+        },
+    },
+    SchedulerInfo {
         name: "random",
         nature: Nature::Online,
         description: "each ready task to a uniformly random node (baseline)",
@@ -397,14 +512,71 @@ static REGISTRY: &[SchedulerInfo] = &[
         params: &[],
         build: |_, _| Ok(Box::new(OnlineEft::default())),
     },
+    SchedulerInfo {
+        name: "active-replication",
+        nature: Nature::Online,
+        description: "runs every task of a base scheduler on k nodes at once; the first copy to finish wins",
+        params: &[
+            ParamInfo {
+                name: "k",
+                description: "runs per task, >= 1 (default 2)",
+            },
+            ParamInfo {
+                name: "base",
+                description: "the scheduler that places each task, a name without parameters (default heft)",
+            },
+        ],
+        // The base is built with its own failure handling (a repair step if
+        // it is static), so this entry is an online wrapper around it.
+        build: |p, seed| {
+            let k = p.u64_or("k", 2)?;
+            if k == 0 {
+                return Err(p.bad_value("k", "an integer >= 1", "0"));
+            }
+            let base = p.string_or("base", "heft");
+            if base.contains(':') || base == "active-replication" {
+                return Err(p.bad_value("base", "a scheduler name without parameters", &base));
+            }
+            Ok(Box::new(ActiveReplication::new(create(&base, seed)?, k as usize)))
+        },
+    },
+    SchedulerInfo {
+        name: "adaptive",
+        nature: Nature::Online,
+        description: "online EFT that learns real node speeds per task kind from finished tasks and re-plans ranks",
+        params: &[
+            ParamInfo {
+                name: "weight",
+                description: "weight of each new observation in the learned speeds, in (0, 1] (default 0.3)",
+            },
+            ParamInfo {
+                name: "replan",
+                description: "relative change of a node's learned speed that re-plans the priorities (default 0.2)",
+            },
+        ],
+        build: |p, _| {
+            let weight = p.f64_where("weight", 0.3, "a number in (0, 1]", |w| w > 0.0 && w <= 1.0)?;
+            Ok(Box::new(OnlineEft::adaptive(
+                weight,
+                p.non_negative_f64_or("replan", 0.2)?,
+            )))
+        },
+    },
 ];
 
-/// Builds the scheduler named by `spec` (`NAME` or `NAME:key=value,…`);
-/// `seed` feeds randomised schedulers.
+/// The `model` parameter of the learned schedulers; `NAME:PATH` is short for `NAME:model=PATH`.
+const MODEL_PARAM: ParamInfo = ParamInfo {
+    name: "model",
+    description: "model file written by `schedlab train` (default: the bundled model)",
+};
+
+/// Splits `spec` into its registry entry and its parameter values, without
+/// building anything; `NAME:PATH` means `NAME:model=PATH` for schedulers that
+/// take a model.
 ///
 /// # Errors
-/// [`RegistryError`] for unknown names, unknown keys or bad values.
-pub fn create(spec: &str, seed: u64) -> Result<Box<dyn Scheduler>, RegistryError> {
+/// [`RegistryError::Unknown`] or [`RegistryError::Malformed`].
+pub fn parse(spec: &str) -> Result<(&'static SchedulerInfo, BTreeMap<String, String>), RegistryError> {
     let (name, rest) = spec.split_once(':').unwrap_or((spec, ""));
     let name = name.trim();
     let info = REGISTRY
@@ -415,23 +587,43 @@ pub fn create(spec: &str, seed: u64) -> Result<Box<dyn Scheduler>, RegistryError
             valid: REGISTRY.iter().map(|i| i.name).collect::<Vec<_>>().join(", "),
         })?;
     let mut values = BTreeMap::new();
-    for pair in rest.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        let (k, v) = pair
-            .split_once('=')
-            .ok_or_else(|| RegistryError::Malformed(spec.to_owned()))?;
+    let takes_model = info.params.iter().any(|p| p.name == MODEL_PARAM.name);
+    for (i, pair) in rest.split(',').map(str::trim).filter(|p| !p.is_empty()).enumerate() {
+        let (k, v) = match pair.split_once('=') {
+            Some(kv) => kv,
+            None if i == 0 && takes_model => (MODEL_PARAM.name, pair),
+            None => return Err(RegistryError::Malformed(spec.to_owned())),
+        };
         values.insert(k.trim().to_owned(), v.trim().to_owned());
     }
+    Ok((info, values))
+}
+
+/// Builds the scheduler named by `spec` (`NAME` or `NAME:key=value,…`);
+/// `seed` feeds randomised schedulers.
+///
+/// # Errors
+/// [`RegistryError`] for unknown names, unknown keys or bad values.
+pub fn create(spec: &str, seed: u64) -> Result<Box<dyn Scheduler>, RegistryError> {
+    let (info, values) = parse(spec)?;
+    let name = info.name;
     let mut params = Params {
         scheduler: name.to_owned(),
         values,
     };
-    let scheduler = Box::new(Resilient::new((info.build)(&mut params, seed)?, info.nature));
+    let overhead = params.non_negative_f64_or("overhead", 0.0)?;
+    let mut scheduler: Box<dyn Scheduler> = Box::new(Resilient::new((info.build)(&mut params, seed)?, info.nature));
+    if overhead > 0.0 {
+        scheduler = Box::new(WithOverhead::new(scheduler, SimDuration::from_secs_f64(overhead)));
+    }
     if let Some(key) = params.values.keys().next() {
-        let valid = if info.params.is_empty() {
-            "no parameters".to_owned()
-        } else {
-            info.params.iter().map(|p| p.name).collect::<Vec<_>>().join(", ")
-        };
+        let valid = info
+            .params
+            .iter()
+            .chain(COMMON_PARAMS)
+            .map(|p| p.name)
+            .collect::<Vec<_>>()
+            .join(", ");
         return Err(RegistryError::UnknownParam {
             scheduler: name.to_owned(),
             key: key.clone(),
@@ -460,5 +652,19 @@ mod tests {
         let err = create("heft:depth=2", 0).err().unwrap().to_string();
         assert!(err.contains("depth"), "{err}");
         assert!(matches!(create("heft:x", 0), Err(RegistryError::Malformed(_))));
+    }
+
+    #[test]
+    fn learned_schedulers_take_a_bare_model_path_and_name_it_in_errors() {
+        let (info, values) = parse("learned:dir/m.json,guard=0").unwrap();
+        assert_eq!(info.name, "learned");
+        assert_eq!(values["model"], "dir/m.json");
+        assert_eq!(values["guard"], "0");
+        for spec in ["learned:/no/such/m.json", "auto:model=/no/such/m.json"] {
+            let err = create(spec, 0).err().unwrap().to_string();
+            assert!(err.contains("/no/such/m.json"), "{err}");
+        }
+        let err = create("learned:guard=2", 0).err().unwrap().to_string();
+        assert!(err.contains("0 or 1"), "{err}");
     }
 }
