@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end test of `schedlab slurm` on a real Slurm: starts a throwaway
 # single-node cluster (munged, slurmctld, slurmd on 127.0.0.1, no systemd),
-# runs a small sweep locally and as a job array through `schedlab slurm submit`,
+# runs a small sweep locally and as a job array through `schedlab slurm submit`
+# (checking that `slurm status` sees it queued),
 # loses one shard's results and resubmits it, merges, and checks that the merged
 # folder equals the local run byte for byte. Stops every daemon it started.
 #
@@ -170,6 +171,9 @@ out=$("$SCHEDLAB" slurm submit sweep.toml --out sharded --shards 4 --max-running
 echo "$out"
 JOB=$(job_of "$out")
 [ -n "$JOB" ] || fail "no job id in the submit output"
+# Four throttled tasks take seconds: right after submission squeue still lists some.
+status=$("$SCHEDLAB" slurm status sharded)
+grep -Eq "^  (pending|running) +[1-9]" <<<"$status" || { echo "$status"; fail "status shows no queued shard"; }
 wait_job "$JOB"
 say "array job $JOB finished"
 status=$("$SCHEDLAB" slurm status sharded)
