@@ -28,6 +28,7 @@ use crate::dag::Dag;
 use crate::failures::{Checkpointing, FailureError, Failures};
 use crate::noise::Noise;
 use crate::platform::Platform;
+use crate::progress::Progress;
 use crate::result::RunResult;
 use crate::scheduler::Scheduler;
 use crate::time::SimTime;
@@ -51,6 +52,9 @@ pub struct SimConfig {
     /// this many simulated seconds (a guard for sweeps over harsh failure
     /// rates, where a run can take practically forever).
     pub horizon: Option<f64>,
+    /// Progress counter and cancel flag shared with another thread, if any;
+    /// the engine updates and checks it once per batch of events.
+    pub progress: Option<Progress>,
 }
 
 /// Why a run could not finish.
@@ -83,6 +87,12 @@ pub enum SimError {
     Horizon {
         /// The horizon in seconds.
         horizon: f64,
+        /// Number of unfinished tasks.
+        unfinished: usize,
+    },
+    /// The run was stopped through [`SimConfig::progress`].
+    #[error("the run was cancelled with {unfinished} tasks unfinished")]
+    Cancelled {
         /// Number of unfinished tasks.
         unfinished: usize,
     },

@@ -7,6 +7,7 @@ use crate::failures::FailureClock;
 use crate::ids::{EdgeId, NodeId, TaskId};
 use crate::metrics;
 use crate::network::{FinishedFlow, FlowNetwork};
+use crate::progress::Progress;
 use crate::result::{LostRecord, OutageRecord, RunResult, TaskRecord, TransferRecord};
 use crate::scheduler::{Assignment, Decisions, Scheduler, SimView, StateSource, TaskState, Update};
 use crate::time::{SimDuration, SimTime};
@@ -89,6 +90,7 @@ pub(super) struct State<'a> {
     /// Checkpoint interval and cost, in seconds of work and seconds.
     checkpoints: Option<(f64, f64)>,
     horizon: Option<f64>,
+    progress: Option<Progress>,
     /// Fraction of each task's work still to do (below 1 after a checkpointed restart).
     remaining: Vec<f64>,
     /// Seconds of work the current run of each task performs.
@@ -209,6 +211,7 @@ impl<'a> State<'a> {
             failures: FailureClock::new(&config.failures, platform.node_count(), config.seed),
             checkpoints: checkpoint_interval.zip(config.checkpointing.map(|c| c.cost)),
             horizon: config.horizon,
+            progress: config.progress.clone(),
             remaining: vec![1.0; n_tasks],
             run_work: vec![0.0; n_tasks],
             n_done: 0,
@@ -266,6 +269,13 @@ impl<'a> State<'a> {
             self.settle_network();
             self.notify(scheduler, &mut decisions)?;
             self.start_dirty_nodes();
+            if let Some(progress) = &self.progress {
+                progress.report(self.n_done);
+                if progress.is_cancelled() {
+                    let unfinished = self.costs.dag().task_count() - self.n_done;
+                    return Err(SimError::Cancelled { unfinished });
+                }
+            }
             if self.is_stalled() {
                 break;
             }
