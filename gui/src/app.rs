@@ -496,15 +496,16 @@ impl SchedlabApp {
             );
             if let Some(batch) = &self.running {
                 let (done, total) = batch.running.counts();
-                let text = match batch.running.current() {
-                    Some(name) => format!("{done}/{total}: running {name}"),
-                    None => format!("{done}/{total}"),
+                let n_tasks = batch.running.task_count();
+                let text = match (batch.running.current(), batch.running.current_tasks_done()) {
+                    (Some(name), Some(tasks)) => format!("{done}/{total}: {name}, {tasks}/{n_tasks} tasks"),
+                    _ => format!("{done}/{total}"),
                 };
                 ui.add(
                     egui::ProgressBar::new(batch.running.progress())
                         .text(text)
                         .animate(true)
-                        .desired_width(260.0),
+                        .desired_width(320.0),
                 );
             }
             if let Some(m) = &self.message {

@@ -25,6 +25,15 @@ impl Progress {
         Progress::default()
     }
 
+    /// A handle for another run that shares this one's cancel flag but counts its own tasks,
+    /// so that one [`Progress::cancel`] stops a batch of runs made one after the other.
+    pub fn next_run(&self) -> Progress {
+        Progress {
+            done: Arc::default(),
+            cancel: Arc::clone(&self.cancel),
+        }
+    }
+
     /// Asks the run to stop: it returns [`crate::SimError::Cancelled`] at its next batch of events.
     pub fn cancel(&self) {
         self.cancel.store(true, Ordering::Relaxed);
@@ -124,5 +133,16 @@ mod tests {
         let a = Progress::new();
         assert_eq!(a, a.clone());
         assert_ne!(a, Progress::new());
+    }
+
+    #[test]
+    fn the_next_run_shares_the_cancel_flag_but_not_the_count() {
+        let (first, result) = run_chain(30, usize::MAX);
+        assert!(result.is_ok());
+        let second = first.next_run();
+        assert_eq!(second.tasks_done(), 0);
+        assert_ne!(first, second);
+        second.cancel();
+        assert!(first.is_cancelled());
     }
 }
