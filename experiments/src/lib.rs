@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod output;
 pub mod platform_arg;
+pub mod plot;
 pub mod report;
 pub mod simulate;
 pub mod stats;
