@@ -4,6 +4,7 @@ use crate::dag_view::{self, CriticalPath, DagCamera};
 use crate::draw::fmt_secs;
 use crate::experiment::{self, ResultsTable};
 use crate::families::{self, ParamDef};
+use crate::gallery::Gallery;
 use crate::gantt::TimeView;
 use crate::platform_editor::{EditorAction, PlatformEditor};
 use crate::results::{self, RunView};
@@ -71,6 +72,7 @@ pub struct SchedlabApp {
     config_name: String,
     results_path: String,
     results: Option<ResultsTable>,
+    gallery: Option<Gallery>,
     results_filter: String,
     results_sort: Option<(usize, bool)>,
     notice: Option<String>,
@@ -109,6 +111,7 @@ impl SchedlabApp {
             config_name: "GUI experiment".to_owned(),
             results_path: String::new(),
             results: None,
+            gallery: None,
             results_filter: String::new(),
             results_sort: None,
             notice: None,
@@ -143,6 +146,11 @@ impl SchedlabApp {
     /// The last notice of the Gantt export or the Experiments tab.
     pub fn notice(&self) -> Option<&str> {
         self.notice.as_deref()
+    }
+
+    /// The plots of the open results folder.
+    pub fn gallery(&self) -> Option<&Gallery> {
+        self.gallery.as_ref()
     }
 
     /// The selected task.
@@ -770,6 +778,11 @@ impl SchedlabApp {
                 self.open_results(&path);
             }
         });
+        if let Some(gallery) = &mut self.gallery {
+            egui::CollapsingHeader::new("Plots")
+                .default_open(true)
+                .show(ui, |ui| gallery.ui(ui, 340.0));
+        }
         let Some(table) = &self.results else {
             return;
         };
@@ -903,6 +916,7 @@ impl SchedlabApp {
     /// Reads `results.csv` from a folder written by `schedlab run` into the Experiments tab.
     pub fn open_results(&mut self, dir: &std::path::Path) {
         self.results_path = dir.display().to_string();
+        self.gallery = Some(Gallery::open(dir));
         match ResultsTable::load(dir) {
             Ok(t) => {
                 self.results = Some(t);
@@ -963,6 +977,30 @@ impl SchedlabApp {
                             ui.selectable_value(&mut self.chart_metric, i, *name);
                         }
                     });
+            });
+            ui.horizontal(|ui| {
+                let label = ui.label("export to folder");
+                ui.add(egui::TextEdit::singleline(&mut self.export_dir).desired_width(160.0))
+                    .labelled_by(label.id);
+                for ext in ["png", "svg"] {
+                    if ui.button(format!("Save plots as {}", ext.to_uppercase())).clicked() {
+                        let dir = PathBuf::from(self.export_dir.trim());
+                        self.notice = Some(match results::export_plots(&self.views, self.chart_metric, &dir, ext) {
+                            Ok(paths) => format!(
+                                "saved {}",
+                                paths
+                                    .iter()
+                                    .map(|p| p.display().to_string())
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ),
+                            Err(e) => e,
+                        });
+                    }
+                }
+                if let Some(n) = &self.notice {
+                    ui.weak(n);
+                }
             });
             results::comparison_chart(ui, &self.views, self.chart_metric, 200.0);
             ui.separator();

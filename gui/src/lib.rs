@@ -15,6 +15,7 @@ pub mod dag_view;
 pub mod draw;
 pub mod experiment;
 pub mod families;
+pub mod gallery;
 pub mod gantt;
 pub mod modes;
 pub mod palette;

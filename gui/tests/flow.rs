@@ -171,3 +171,32 @@ fn small_dags_re_run_when_a_setting_changes() {
     assert!(before.is_some() && after.is_some());
     assert_ne!(before, after, "the run did not follow the new mean work");
 }
+
+#[test]
+fn a_results_folder_shows_its_report_plots() {
+    let dir = std::env::temp_dir().join(format!("schedlab-gui-gallery-{}", std::process::id()));
+    let plots = dir.join("plots");
+    assert!(std::fs::create_dir_all(&plots).is_ok());
+    let source = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/run/results.csv"));
+    assert!(std::fs::copy(source, dir.join("results.csv")).is_ok());
+    let bars = [("heft".to_owned(), 3.0), ("olb".to_owned(), 5.0)];
+    let chart = experiments::plot::BarChart {
+        caption: "makespan",
+        y_desc: "s",
+        bars: &bars,
+    };
+    assert!(experiments::plot::save(&chart, &plots.join("slr_vs_ccr.png"), (300, 200)).is_ok());
+    let mut h = harness(small_app());
+    h.run_steps(2);
+    h.get_by_label("Experiments").click();
+    h.state_mut().open_results(&dir);
+    h.run_steps(3);
+    assert_eq!(h.state().gallery().map(|g| g.plots().len()), Some(1));
+    assert_eq!(
+        h.query_all_by_label("slr_vs_ccr").count(),
+        1,
+        "the plot's name is listed once"
+    );
+    assert!(h.query_all_by_label("Remake plots").count() == 1);
+    let _ = std::fs::remove_dir_all(&dir);
+}
