@@ -9,6 +9,7 @@ use crate::gantt::TimeView;
 use crate::platform_editor::{EditorAction, PlatformEditor};
 use crate::results::{self, RunView};
 use crate::runner::{Job, Running};
+use crate::scheduler_params;
 use crate::setup::{PlatformSource, Setup, WorkloadSource};
 use crate::workload::LoadedWorkload;
 use egui::{RichText, Ui};
@@ -439,24 +440,15 @@ impl SchedlabApp {
                     .on_hover_text(info.description);
             }
         });
-        for (choice, info) in self.setup.schedulers.iter_mut().zip(schedulers::registry::all()) {
-            if choice.selected && !info.params.is_empty() {
-                ui.horizontal(|ui| {
-                    let label = ui.label(format!("{} params", info.name));
-                    let hint: Vec<&str> = info.params.iter().map(|p| p.name).collect();
-                    let help: Vec<String> = info
-                        .params
-                        .iter()
-                        .map(|p| format!("{}: {}", p.name, p.description))
-                        .collect();
-                    ui.add(
-                        egui::TextEdit::singleline(&mut choice.params)
-                            .hint_text(format!("{}=...", hint.join("=...,")))
-                            .desired_width(150.0),
-                    )
-                    .labelled_by(label.id)
-                    .on_hover_text(help.join("\n"));
-                });
+        for (index, (choice, info)) in self
+            .setup
+            .schedulers
+            .iter_mut()
+            .zip(schedulers::registry::all())
+            .enumerate()
+        {
+            if choice.selected {
+                scheduler_params::ui(ui, index, info, choice);
             }
         }
         ui.separator();

@@ -22,6 +22,7 @@ pub mod palette;
 pub mod platform_editor;
 pub mod results;
 pub mod runner;
+pub mod scheduler_params;
 pub mod setup;
 pub mod workload;
 

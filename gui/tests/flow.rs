@@ -200,3 +200,29 @@ fn a_results_folder_shows_its_report_plots() {
     assert!(h.query_all_by_label("Remake plots").count() == 1);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn scheduler_parameters_are_typed_fields_that_build_the_spec() {
+    let mut app = small_app();
+    app.auto_run = false;
+    let mut h = harness(app);
+    h.run_steps(2);
+    h.get_by_label("wba").click();
+    h.run_steps(2);
+    assert_eq!(
+        h.query_all_by_label("wba alpha").count(),
+        1,
+        "one number field for wba's alpha"
+    );
+    h.get_by_label("wba alpha").click();
+    h.run_steps(2);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_label("wba alpha").type_text("7");
+    h.key_press(egui::Key::Enter);
+    h.run_steps(2);
+    assert_eq!(
+        h.state().setup.scheduler_specs(),
+        ["wba:alpha=1"],
+        "the range [0, 1] clamps 7 to 1"
+    );
+}
