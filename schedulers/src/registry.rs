@@ -153,8 +153,8 @@ impl Params {
         self.read.push((key.to_owned(), ParamKind::Float { default, min, max }));
         let expected = match (min, max) {
             (None, None) => "a finite number",
-            (Some(lo), None) if lo == 0.0 => "a finite number >= 0",
-            (Some(lo), Some(hi)) if lo == 0.0 && hi == 1.0 => "a number in [0, 1]",
+            (Some(0.0), None) => "a finite number >= 0",
+            (Some(0.0), Some(1.0)) => "a number in [0, 1]",
             _ => "a finite number in the range its description gives",
         };
         let ok = |x: f64| x.is_finite() && min.is_none_or(|m| x >= m) && max.is_none_or(|m| x <= m);
