@@ -65,7 +65,7 @@ pub struct SchedlabApp {
     /// Re-run small DAGs when a setting changes.
     pub auto_run: bool,
     chart_metric: usize,
-    gantt_rects: usize,
+    gantt_bars: usize,
     editor: Option<PlatformEditor>,
     export_dir: String,
     gantt_area: Option<egui::Rect>,
@@ -104,7 +104,7 @@ impl SchedlabApp {
             camera: DagCamera::default(),
             auto_run: true,
             chart_metric: 0,
-            gantt_rects: 0,
+            gantt_bars: 0,
             editor: None,
             export_dir: ".".to_owned(),
             gantt_area: None,
@@ -174,9 +174,9 @@ impl SchedlabApp {
         self.workload_key = None;
     }
 
-    /// Rectangles the Gantt charts drew in the last frame, after level-of-detail merging.
-    pub fn last_gantt_rects(&self) -> usize {
-        self.gantt_rects
+    /// Bars the Gantt charts drew in the last frame (the visible ones).
+    pub fn last_gantt_bars(&self) -> usize {
+        self.gantt_bars
     }
 
     /// The shared Gantt time window.
@@ -674,7 +674,7 @@ impl SchedlabApp {
         let header = 22.0;
         let height = ((ui.available_height() - n * header) / n).max(120.0);
         let mut clicked = None;
-        let mut rects = 0;
+        let mut bars = 0;
         let selected = self.selected();
         let top = ui.cursor().min;
         let area = egui::ScrollArea::vertical()
@@ -690,10 +690,10 @@ impl SchedlabApp {
                         .gantt
                         .show(ui, &dag, &mut self.time_view, &mut v.scroll, height, selected);
                     clicked = clicked.or(out.clicked);
-                    rects += out.n_rects;
+                    bars += out.n_bars;
                 }
             });
-        self.gantt_rects = rects;
+        self.gantt_bars = bars;
         self.gantt_area = Some(egui::Rect::from_min_max(top, area.inner_rect.max));
         if let Some(t) = clicked {
             self.select(Some(t));

@@ -21,6 +21,7 @@ pub mod modes;
 pub mod palette;
 pub mod platform_editor;
 pub mod results;
+pub mod row_raster;
 pub mod runner;
 pub mod scheduler_params;
 pub mod setup;

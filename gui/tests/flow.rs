@@ -183,7 +183,11 @@ fn a_results_folder_shows_its_report_plots() {
     h.state_mut().open_results(dir);
     h.run_steps(3);
     assert_eq!(h.state().gallery().map(|g| g.plots().len()), Some(2));
-    assert_eq!(h.query_all_by_label("gantt").count(), 1, "the plot's name is listed once");
+    assert_eq!(
+        h.query_all_by_label("gantt").count(),
+        1,
+        "the plot's name is listed once"
+    );
     assert_eq!(h.query_all_by_label("Remake plots").count(), 1);
 }
 
