@@ -12,6 +12,12 @@ use std::collections::BinaryHeap;
 /// `rank_u(t) = w̄(t) + max over successors s of (c̄(t,s) + rank_u(s))`
 /// (Topcuoglu et al. 2002, eq. 5). Indexed by task.
 pub fn upward(costs: &CostModel<'_>) -> Vec<f64> {
+    upward_with(costs, |t| costs.mean_exec_secs(t))
+}
+
+/// [`upward`] with `mean_exec(t)` as the average computation cost of `t`
+/// (e.g. corrected by learned node speeds).
+pub fn upward_with(costs: &CostModel<'_>, mean_exec: impl Fn(TaskId) -> f64) -> Vec<f64> {
     let dag = costs.dag();
     let mut rank = vec![0.0f64; dag.task_count()];
     for &t in dag.topological_order().iter().rev() {
@@ -23,7 +29,7 @@ pub fn upward(costs: &CostModel<'_>) -> Vec<f64> {
                 costs.mean_comm_secs(edge.bytes) + rank[edge.dst.index()]
             })
             .fold(0.0, f64::max);
-        rank[t.index()] = costs.mean_exec_secs(t) + tail;
+        rank[t.index()] = mean_exec(t) + tail;
     }
     rank
 }

@@ -6,14 +6,15 @@
 //! errors that list what is valid; nothing is silently ignored.
 
 use crate::branch_and_bound;
+use crate::overhead::WithOverhead;
 use crate::resilient::Resilient;
 use crate::wba;
 use crate::{
-    BranchAndBound, Cpop, Dask, Dls, Duplex, EnergyHeft, Etf, FastestNode, Fcp, Fifo, Flb, Heft, Hlfet, LookaheadHeft,
-    MaxMin, Mcp, Mct, Met, MinMin, Mst, Olb, OnlineEft, OnlineMaxMin, OnlineMinMin, Peft, Random, SlackReclaim,
-    Sufferage, Wba, WorkStealing,
+    ActiveReplication, BranchAndBound, Cpop, Dask, Dls, Duplex, EnergyHeft, Etf, FastestNode, Fcp, Fifo, Flb, Heft,
+    HeftDuplication, Hlfet, LookaheadHeft, MaxMin, Mcp, Mct, Met, MinMin, Mst, Olb, OnlineEft, OnlineMaxMin,
+    OnlineMinMin, Peft, Random, SlackReclaim, Sufferage, Wba, WorkStealing,
 };
-use sim::Scheduler;
+use sim::{Scheduler, SimDuration};
 use std::collections::BTreeMap;
 use thiserror::Error;
 
@@ -150,7 +151,6 @@ impl Params {
         min: Option<f64>,
         max: Option<f64>,
     ) -> Result<f64, RegistryError> {
-        self.read.push((key.to_owned(), ParamKind::Float { default, min, max }));
         let expected = match (min, max) {
             (None, None) => "a finite number",
             (Some(0.0), None) => "a finite number >= 0",
@@ -158,6 +158,30 @@ impl Params {
             _ => "a finite number in the range its description gives",
         };
         let ok = |x: f64| x.is_finite() && min.is_none_or(|m| x >= m) && max.is_none_or(|m| x <= m);
+        let res = self.f64_where(key, default, expected, ok);
+        if let Some((_, kind)) = self.read.last_mut() {
+            *kind = ParamKind::Float { default, min, max };
+        }
+        res
+    }
+
+    /// Takes a float parameter that `ok` accepts, or `default` if absent; the
+    /// GUI shows it as a number without a range (prefer [`Params::f64_in`]).
+    fn f64_where(
+        &mut self,
+        key: &str,
+        default: f64,
+        expected: &'static str,
+        ok: impl Fn(f64) -> bool,
+    ) -> Result<f64, RegistryError> {
+        self.read.push((
+            key.to_owned(),
+            ParamKind::Float {
+                default,
+                min: None,
+                max: None,
+            },
+        ));
         match self.values.remove(key) {
             None => Ok(default),
             Some(v) => v.parse::<f64>().ok().filter(|&x| ok(x)).ok_or(RegistryError::BadValue {
@@ -166,6 +190,21 @@ impl Params {
                 expected,
                 value: v,
             }),
+        }
+    }
+
+    /// Takes a string parameter, or `default` if absent.
+    pub fn string_or(&mut self, key: &str, default: &str) -> String {
+        self.values.remove(key).unwrap_or_else(|| default.to_owned())
+    }
+
+    /// The error for a present but invalid value of `key`.
+    pub fn bad_value(&self, key: &str, expected: &'static str, value: &str) -> RegistryError {
+        RegistryError::BadValue {
+            scheduler: self.scheduler.clone(),
+            key: key.to_owned(),
+            expected,
+            value: value.to_owned(),
         }
     }
 
@@ -187,6 +226,12 @@ impl Params {
     }
 }
 
+/// Parameters every scheduler accepts on top of its own.
+pub static COMMON_PARAMS: &[ParamInfo] = &[ParamInfo {
+    name: "overhead",
+    description: "simulated seconds each decision costs the scheduler, decisions taking effect one after another (default 0)",
+}];
+
 /// Every scheduler, in the order `schedlab schedulers` lists them.
 pub fn all() -> &'static [SchedulerInfo] {
     REGISTRY
@@ -199,6 +244,13 @@ static REGISTRY: &[SchedulerInfo] = &[
         description: "Heterogeneous Earliest Finish Time, upward rank + insertion (Topcuoglu et al. 2002)",
         params: &[],
         build: |_, _| Ok(Box::new(Heft)),
+    },
+    SchedulerInfo {
+        name: "heft-dup",
+        nature: Nature::Static,
+        description: "HEFT duplicating each task's critical parent onto its node when that finishes it earlier",
+        params: &[],
+        build: |_, _| Ok(Box::new(HeftDuplication)),
     },
     SchedulerInfo {
         name: "energy-heft",
@@ -426,6 +478,56 @@ static REGISTRY: &[SchedulerInfo] = &[
         params: &[],
         build: |_, _| Ok(Box::new(OnlineEft::default())),
     },
+    SchedulerInfo {
+        name: "active-replication",
+        nature: Nature::Online,
+        description: "runs every task of a base scheduler on k nodes at once; the first copy to finish wins",
+        params: &[
+            ParamInfo {
+                name: "k",
+                description: "runs per task, >= 1 (default 2)",
+            },
+            ParamInfo {
+                name: "base",
+                description: "the scheduler that places each task, a name without parameters (default heft)",
+            },
+        ],
+        // The base is built with its own failure handling (a repair step if
+        // it is static), so this entry is an online wrapper around it.
+        build: |p, seed| {
+            let k = p.u64_or("k", 2)?;
+            if k == 0 {
+                return Err(p.bad_value("k", "an integer >= 1", "0"));
+            }
+            let base = p.string_or("base", "heft");
+            if base.contains(':') || base == "active-replication" {
+                return Err(p.bad_value("base", "a scheduler name without parameters", &base));
+            }
+            Ok(Box::new(ActiveReplication::new(create(&base, seed)?, k as usize)))
+        },
+    },
+    SchedulerInfo {
+        name: "adaptive",
+        nature: Nature::Online,
+        description: "online EFT that learns real node speeds per task kind from finished tasks and re-plans ranks",
+        params: &[
+            ParamInfo {
+                name: "weight",
+                description: "weight of each new observation in the learned speeds, in (0, 1] (default 0.3)",
+            },
+            ParamInfo {
+                name: "replan",
+                description: "relative change of a node's learned speed that re-plans the priorities (default 0.2)",
+            },
+        ],
+        build: |p, _| {
+            let weight = p.f64_where("weight", 0.3, "a number in (0, 1]", |w| w > 0.0 && w <= 1.0)?;
+            Ok(Box::new(OnlineEft::adaptive(
+                weight,
+                p.non_negative_f64_or("replan", 0.2)?,
+            )))
+        },
+    },
 ];
 
 /// Builds the scheduler named by `spec` (`NAME` or `NAME:key=value,…`);
@@ -455,13 +557,19 @@ pub fn create(spec: &str, seed: u64) -> Result<Box<dyn Scheduler>, RegistryError
         values,
         read: Vec::new(),
     };
-    let scheduler = Box::new(Resilient::new((info.build)(&mut params, seed)?, info.nature));
+    let overhead = params.non_negative_f64_or("overhead", 0.0)?;
+    let mut scheduler: Box<dyn Scheduler> = Box::new(Resilient::new((info.build)(&mut params, seed)?, info.nature));
+    if overhead > 0.0 {
+        scheduler = Box::new(WithOverhead::new(scheduler, SimDuration::from_secs_f64(overhead)));
+    }
     if let Some(key) = params.values.keys().next() {
-        let valid = if info.params.is_empty() {
-            "no parameters".to_owned()
-        } else {
-            info.params.iter().map(|p| p.name).collect::<Vec<_>>().join(", ")
-        };
+        let valid = info
+            .params
+            .iter()
+            .chain(COMMON_PARAMS)
+            .map(|p| p.name)
+            .collect::<Vec<_>>()
+            .join(", ");
         return Err(RegistryError::UnknownParam {
             scheduler: name.to_owned(),
             key: key.clone(),

@@ -58,6 +58,7 @@ pub mod presets;
 pub mod progress;
 pub mod result;
 pub mod scheduler;
+pub mod speed_error;
 pub mod time;
 pub mod trace;
 
@@ -69,6 +70,7 @@ pub use ids::{EdgeId, KindId, NodeId, TaskId};
 pub use noise::Noise;
 pub use platform::{Node, Platform, PlatformError, PlatformSpec};
 pub use progress::Progress;
-pub use result::{LostRecord, Metrics, OutageRecord, RunResult, TaskRecord, TransferRecord};
-pub use scheduler::{Assignment, Decisions, Scheduler, SimView, TaskState, Update};
+pub use result::{CopyRecord, LostRecord, Metrics, OutageRecord, RunResult, TaskRecord, TransferRecord};
+pub use scheduler::{Assignment, Decision, Decisions, Scheduler, SimView, TaskState, Update};
+pub use speed_error::SpeedError;
 pub use time::{SimDuration, SimTime};

@@ -22,12 +22,35 @@
 //! and the consumer has been assigned. A static plan therefore submits each
 //! node's tasks in planned start order; on single-core nodes and without
 //! noise the engine then reproduces an insertion-based plan exactly.
+//!
+//! # Copies
+//! Besides one assignment per task, a scheduler may ask for more runs of a
+//! task that is not finished with [`Decisions::replicate`]: active replicas
+//! that let a task survive a node failure, or duplicates that produce a
+//! task's output on the node of a consumer to save a transfer. Every run
+//! queues on its node in the order of the decisions, like assignments. A
+//! task is done when its first run finishes; its runs that have not started
+//! are then dropped, and runs that are running go on and serve consumers on
+//! their node. A consumer's input comes from a finished run of the producer
+//! on its own node, or by a transfer from the producer's first finished run,
+//! whichever is first. A task goes back to the scheduler (`Update::lost`)
+//! only when all its runs are lost.
+//!
+//! # Scheduling overhead
+//! A scheduler may say what each decision costs it in simulated time
+//! ([`Scheduler::decision_overhead`]), so that cheap and expensive policies
+//! are compared fairly. The scheduler is then one sequential agent: the
+//! decisions of a call take effect one after another, each `overhead` after
+//! the previous one (and never before the scheduler finished its earlier
+//! decisions). A task counts as queued on its node from the moment it was
+//! decided, but joins the node's queue, and has its inputs sent, only when
+//! its decision takes effect.
 
 use crate::cost::CostModel;
 use crate::dag::Dag;
 use crate::ids::{NodeId, TaskId};
 use crate::platform::Platform;
-use crate::time::SimTime;
+use crate::time::{SimDuration, SimTime};
 
 /// One scheduling decision: run `task` on `node` with `cores` cores at DVFS level `dvfs`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,17 +65,27 @@ pub struct Assignment {
     pub dvfs: u8,
 }
 
+/// One decision: a task's (first) run, or one more run of a task.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Decision {
+    /// Run the task (it must not be assigned already).
+    Assign(Assignment),
+    /// Add a copy: one more run of a task that is not finished (see "Copies"
+    /// in the module docs).
+    Replicate(Assignment),
+}
+
 /// Decisions a scheduler hands back to the engine, in order.
 #[derive(Debug, Default)]
 pub struct Decisions {
-    assignments: Vec<Assignment>,
+    decisions: Vec<Decision>,
 }
 
 impl Decisions {
     /// Assigns `task` to `node` with its minimum core count at nominal speed.
     pub fn assign(&mut self, view: &SimView<'_>, task: TaskId, node: NodeId) {
         let cores = view.dag().task(task).parallelism.min_cores;
-        self.assignments.push(Assignment {
+        self.push(Assignment {
             task,
             node,
             cores,
@@ -62,18 +95,27 @@ impl Decisions {
 
     /// Adds a fully specified assignment.
     pub fn push(&mut self, assignment: Assignment) {
-        self.assignments.push(assignment);
+        self.decisions.push(Decision::Assign(assignment));
     }
 
-    /// The assignments so far.
-    pub fn assignments(&self) -> &[Assignment] {
-        &self.assignments
+    /// Adds one more run of a task that is not finished: an active replica
+    /// or a duplicate. The task is done when its first run finishes.
+    pub fn replicate(&mut self, copy: Assignment) {
+        self.decisions.push(Decision::Replicate(copy));
     }
 
-    /// Removes and yields the assignments in order (for wrappers that
+    /// The assignments so far (copies left out).
+    pub fn assignments(&self) -> impl Iterator<Item = &Assignment> {
+        self.decisions.iter().filter_map(|d| match d {
+            Decision::Assign(a) => Some(a),
+            Decision::Replicate(_) => None,
+        })
+    }
+
+    /// Removes and yields the decisions in order (for wrappers that
     /// inspect or redirect another scheduler's decisions).
-    pub fn drain(&mut self) -> std::vec::Drain<'_, Assignment> {
-        self.assignments.drain(..)
+    pub fn drain(&mut self) -> std::vec::Drain<'_, Decision> {
+        self.decisions.drain(..)
     }
 }
 
@@ -223,6 +265,12 @@ pub trait Scheduler: Send {
     fn on_update(&mut self, view: &SimView<'_>, update: &Update<'_>, out: &mut Decisions) {
         let _ = (view, update, out);
     }
+
+    /// Simulated time each decision costs (see "Scheduling overhead" in the
+    /// module docs). The default is free decisions.
+    fn decision_overhead(&self) -> SimDuration {
+        SimDuration::ZERO
+    }
 }
 
 impl<S: Scheduler + ?Sized> Scheduler for Box<S> {
@@ -234,5 +282,8 @@ impl<S: Scheduler + ?Sized> Scheduler for Box<S> {
     }
     fn on_update(&mut self, view: &SimView<'_>, update: &Update<'_>, out: &mut Decisions) {
         (**self).on_update(view, update, out);
+    }
+    fn decision_overhead(&self) -> SimDuration {
+        (**self).decision_overhead()
     }
 }
