@@ -116,8 +116,7 @@ fn text_field(ui: &mut Ui, current: Option<&str>, label: egui::Id) -> Option<Opt
         .add(egui::TextEdit::singleline(&mut text).desired_width(180.0))
         .labelled_by(label)
         .changed();
-    // A comma or equals sign would split the spec; the registry would then refuse it.
-    let text = text.replace([',', '='], "");
+    // A comma or equals sign splits the spec: the registry then refuses it with a message, at Run.
     changed.then(|| (!text.trim().is_empty()).then(|| text.trim().to_owned()))
 }
 
