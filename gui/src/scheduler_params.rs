@@ -147,6 +147,11 @@ mod tests {
         ));
         let budget = index("branch-and-bound").and_then(|i| kind_of(i, "budget"));
         assert!(matches!(budget, Some(ParamKind::Integer { .. })));
-        assert_eq!(index("heft").and_then(|i| kind_of(i, "model")), None);
+        let replication = index("active-replication");
+        assert!(matches!(
+            replication.and_then(|i| kind_of(i, "k")),
+            Some(ParamKind::Integer { default: 2 })
+        ));
+        assert_eq!(replication.and_then(|i| kind_of(i, "base")), None, "a text field");
     }
 }
