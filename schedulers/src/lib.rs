@@ -24,6 +24,7 @@
 //! ```
 
 mod batch;
+mod bil;
 pub mod branch_and_bound;
 mod capacity;
 mod cpop;
@@ -36,6 +37,8 @@ mod fastest_node;
 mod fcp;
 mod fifo;
 mod flb;
+mod gdl;
+mod hbmct;
 mod heft;
 mod heft_dup;
 mod hlfet;
@@ -63,6 +66,7 @@ pub mod timeline;
 pub mod wba;
 mod work_stealing;
 
+pub use bil::Bil;
 pub use branch_and_bound::BranchAndBound;
 pub use cpop::Cpop;
 pub use dask::Dask;
@@ -74,6 +78,8 @@ pub use fastest_node::FastestNode;
 pub use fcp::Fcp;
 pub use fifo::Fifo;
 pub use flb::Flb;
+pub use gdl::Gdl;
+pub use hbmct::Hbmct;
 pub use heft::Heft;
 pub use heft_dup::HeftDuplication;
 pub use hlfet::Hlfet;

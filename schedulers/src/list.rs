@@ -244,7 +244,7 @@ impl<'c, 'a> ListPlanner<'c, 'a> {
                 dvfs: p.dvfs,
             };
             if is_duplicate {
-                out.replicate(assignment);
+                out.duplicate(assignment);
             } else {
                 out.push(assignment);
             }

@@ -319,6 +319,27 @@ static REGISTRY: &[SchedulerInfo] = &[
         build: |_, _| Ok(Box::new(Dls)),
     },
     SchedulerInfo {
+        name: "gdl",
+        nature: Nature::Static,
+        description: "Generalized Dynamic Level, DLS + descendant consideration + preferred-node cost (Sih & Lee 1993)",
+        params: &[],
+        build: |_, _| Ok(Box::new(crate::Gdl)),
+    },
+    SchedulerInfo {
+        name: "bil",
+        nature: Nature::Static,
+        description: "Best Imaginary Level, k-th smallest EST + BIL, revised for load (Oh & Ha 1996)",
+        params: &[],
+        build: |_, _| Ok(Box::new(crate::Bil)),
+    },
+    SchedulerInfo {
+        name: "hbmct",
+        nature: Nature::Static,
+        description: "Hybrid BMCT, rank-ordered groups of independent tasks balanced by MCT (Sakellariou & Zhao 2004)",
+        params: &[],
+        build: |_, _| Ok(Box::new(crate::Hbmct)),
+    },
+    SchedulerInfo {
         name: "min-min",
         nature: Nature::Static,
         description: "Min-Min on the ready set, smallest earliest completion first (Ibarra & Kim 1977)",

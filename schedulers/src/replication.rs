@@ -36,8 +36,8 @@ impl ActiveReplication {
         for decision in self.scratch.drain() {
             let a = match decision {
                 Decision::Assign(a) => a,
-                Decision::Replicate(copy) => {
-                    out.replicate(copy);
+                Decision::Copy(..) => {
+                    out.add(decision);
                     continue;
                 }
             };

@@ -44,8 +44,8 @@ impl Resilient {
             match decision {
                 Decision::Assign(a) if view.node_up(a.node) => out.push(a),
                 Decision::Assign(a) => self.pending.push(a.task),
-                Decision::Replicate(copy) if view.node_up(copy.node) => out.replicate(copy),
-                Decision::Replicate(_) => {}
+                Decision::Copy(copy, _) if view.node_up(copy.node) => out.add(decision),
+                Decision::Copy(..) => {}
             }
         }
     }

@@ -47,7 +47,8 @@ impl fmt::Display for Violation {
 ///   began no earlier than the end of a finished run of the producer on the
 ///   sending node);
 /// - no node ever ran more tasks than it has cores, and no core ran two tasks
-///   at once (copies and runs lost to failures count too); nothing ran on a down node;
+///   at once (copies, cancelled replicas and runs lost to failures count
+///   too); nothing ran on a down node;
 /// - every transfer took at least latency + bytes / bandwidth;
 /// - energy equals idle power × time up plus busy power × busy time (lost
 ///   runs included), and is at least idle power × time up (the makespan less
@@ -185,7 +186,7 @@ pub fn check(costs: &CostModel<'_>, result: &RunResult) -> Result<(), Vec<Violat
             let r = result.task(t);
             (t, r.node, r.start, r.end, result.cores_of(t))
         })
-        .chain(result.copies.iter().map(|c| {
+        .chain(result.copies.iter().chain(&result.cancelled).map(|c| {
             let r = &c.record;
             (c.task, r.node, r.start, r.end, result.cores_of_copy(c))
         }))

@@ -57,8 +57,9 @@ pub struct LostRecord {
     pub saved: f64,
 }
 
-/// A finished run of a task that was not its first to finish (an active
-/// replica or a duplicate; see [`crate::Decisions::replicate`]).
+/// A run of a task besides the one that finished first: a replica or a
+/// duplicate that finished later, or a replica cancelled when another run of
+/// its task finished (see "Copies" in [`crate::scheduler`]).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct CopyRecord {
     /// The task.
@@ -120,6 +121,9 @@ pub struct RunResult {
     pub lost: Vec<LostRecord>,
     /// Further finished runs of tasks (replicas, duplicates), in the order they finished.
     pub copies: Vec<CopyRecord>,
+    /// Replicas cancelled because another run of their task finished first
+    /// (ending at the cancellation), in the order they were cancelled.
+    pub cancelled: Vec<CopyRecord>,
     /// Node outages that overlapped the run.
     pub outages: Vec<OutageRecord>,
     /// Joules per node, indexed by [`NodeId::index`].
@@ -145,7 +149,7 @@ impl RunResult {
         self.slots(r.core_offset, r.cores)
     }
 
-    /// Core indices a finished copy held.
+    /// Core indices a finished or cancelled copy held.
     pub fn cores_of_copy(&self, copy: &CopyRecord) -> &[u32] {
         self.slots(copy.record.core_offset, copy.record.cores)
     }

@@ -25,12 +25,14 @@
 //!
 //! # Copies
 //! Besides one assignment per task, a scheduler may ask for more runs of a
-//! task that is not finished with [`Decisions::replicate`]: active replicas
-//! that let a task survive a node failure, or duplicates that produce a
-//! task's output on the node of a consumer to save a transfer. Every run
-//! queues on its node in the order of the decisions, like assignments. A
-//! task is done when its first run finishes; its runs that have not started
-//! are then dropped, and runs that are running go on and serve consumers on
+//! task that is not finished: active replicas ([`Decisions::replicate`]) that
+//! let a task survive a node failure, or duplicates ([`Decisions::duplicate`])
+//! that produce a task's output on the node of a consumer to save a
+//! transfer. A copy queues on its node at its task's place in the order of
+//! assignments (like the task would), so runs of a task stay ahead of runs
+//! of its descendants. A task is done when its first run finishes; its runs
+//! that have not started are then dropped, and its runs that are running are
+//! cancelled if the task has a replica, or else go on and serve consumers on
 //! their node. A consumer's input comes from a finished run of the producer
 //! on its own node, or by a transfer from the producer's first finished run,
 //! whichever is first. A task goes back to the scheduler (`Update::lost`)
@@ -70,9 +72,20 @@ pub struct Assignment {
 pub enum Decision {
     /// Run the task (it must not be assigned already).
     Assign(Assignment),
-    /// Add a copy: one more run of a task that is not finished (see "Copies"
-    /// in the module docs).
-    Replicate(Assignment),
+    /// Add one more run of a task that is not finished (see "Copies" in the module docs).
+    Copy(Assignment, CopyKind),
+}
+
+/// What a copy of a task is for, which decides what happens to it when
+/// another run of the task finishes first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CopyKind {
+    /// An active replica (fault tolerance): once any run of the task
+    /// finishes, the task's other runs that are still running are cancelled.
+    Replica,
+    /// A duplicate (to save a transfer): it runs to its end even if another
+    /// run of the task finished first, so that consumers on its node use its output.
+    Duplicate,
 }
 
 /// Decisions a scheduler hands back to the engine, in order.
@@ -98,17 +111,26 @@ impl Decisions {
         self.decisions.push(Decision::Assign(assignment));
     }
 
-    /// Adds one more run of a task that is not finished: an active replica
-    /// or a duplicate. The task is done when its first run finishes.
+    /// Adds an active replica of a task that is not finished (see [`CopyKind::Replica`]).
     pub fn replicate(&mut self, copy: Assignment) {
-        self.decisions.push(Decision::Replicate(copy));
+        self.decisions.push(Decision::Copy(copy, CopyKind::Replica));
+    }
+
+    /// Adds a duplicate of a task that is not finished (see [`CopyKind::Duplicate`]).
+    pub fn duplicate(&mut self, copy: Assignment) {
+        self.decisions.push(Decision::Copy(copy, CopyKind::Duplicate));
+    }
+
+    /// Adds a decision as it is (for wrappers that forward another scheduler's decisions).
+    pub fn add(&mut self, decision: Decision) {
+        self.decisions.push(decision);
     }
 
     /// The assignments so far (copies left out).
     pub fn assignments(&self) -> impl Iterator<Item = &Assignment> {
         self.decisions.iter().filter_map(|d| match d {
             Decision::Assign(a) => Some(a),
-            Decision::Replicate(_) => None,
+            Decision::Copy(..) => None,
         })
     }
 

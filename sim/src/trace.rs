@@ -2,7 +2,8 @@
 //!
 //! One process per node, one thread per core; each task run is a complete
 //! ("X") event on every core it held (further runs of a task, from
-//! replication or duplication, are named `task (copy)`). Transfers are async events in a separate
+//! replication or duplication, are named `task (copy)`, and replicas cut
+//! short when another run won `task (cancelled)`). Transfers are async events in a separate
 //! "network" process, so overlapping transfers stack instead of colliding.
 
 use crate::dag::Dag;
@@ -28,6 +29,12 @@ pub fn chrome_trace(dag: &Dag, platform: &Platform, result: &RunResult) -> Value
                 .copies
                 .iter()
                 .map(|c| (c.task, &c.record, result.cores_of_copy(c), " (copy)")),
+        )
+        .chain(
+            result
+                .cancelled
+                .iter()
+                .map(|c| (c.task, &c.record, result.cores_of_copy(c), " (cancelled)")),
         );
     for (t, r, cores, suffix) in runs {
         let task = dag.task(t);

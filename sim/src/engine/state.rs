@@ -20,7 +20,7 @@ use crate::metrics;
 use crate::network::{FinishedFlow, FlowNetwork};
 use crate::progress::Progress;
 use crate::result::{CopyRecord, LostRecord, OutageRecord, RunResult, TaskRecord, TransferRecord};
-use crate::scheduler::{Assignment, Decision, Decisions, Scheduler, SimView, StateSource, TaskState, Update};
+use crate::scheduler::{Assignment, CopyKind, Decision, Decisions, Scheduler, SimView, StateSource, TaskState, Update};
 use crate::speed_error::RealSpeeds;
 use crate::time::{SimDuration, SimTime};
 use std::cmp::Reverse;
@@ -114,6 +114,8 @@ pub(super) struct State<'a> {
     winner: Vec<Option<Run>>,
     /// Copies of each task (runs beyond the primary one).
     copies_of: Vec<Vec<Run>>,
+    /// Whether a task has an active replica: its losing runs are then cancelled.
+    has_replicas: Vec<bool>,
     // Per run (primary runs first, indexed by task).
     run_task: Vec<TaskId>,
     status: Vec<Status>,
@@ -125,15 +127,16 @@ pub(super) struct State<'a> {
     input_arrived: Vec<bool>,
     /// Bumped whenever a run is dropped or its task handed back.
     epoch: Vec<u32>,
-    /// Queue priority: the order of the run's decision (for a primary run, of
-    /// its first assignment, kept when a failure makes the task be assigned
-    /// again; see `enqueue`).
+    /// Queue priority: the order of the task's first decision, kept when a
+    /// failure makes the task be assigned again (see `enqueue`).
     priority: Vec<u64>,
     n_assigned: u64,
     assignment: Vec<Assignment>,
     records: Vec<TaskRecord>,
     /// Finished runs that were not their task's first.
     finished_copies: Vec<CopyRecord>,
+    /// Replicas cancelled because another run of their task finished.
+    cancelled_copies: Vec<CopyRecord>,
     core_slots: Vec<u32>,
     nodes: Vec<NodeState>,
     dirty_nodes: Vec<NodeId>,
@@ -268,6 +271,7 @@ impl<'a> State<'a> {
             released: dag.tasks().iter().map(|t| t.release == 0.0).collect(),
             winner: vec![None; n_tasks],
             copies_of: vec![Vec::new(); n_tasks],
+            has_replicas: vec![false; n_tasks],
             run_task: dag.task_ids().collect(),
             status: vec![Status::Unassigned; n_tasks],
             missing_inputs: dag.task_ids().map(|t| pending_at_start(dag, t)).collect(),
@@ -280,6 +284,7 @@ impl<'a> State<'a> {
             assignment: vec![placeholder; n_tasks],
             records: vec![empty_record; n_tasks],
             finished_copies: Vec::new(),
+            cancelled_copies: Vec::new(),
             core_slots: Vec::with_capacity(n_tasks),
             nodes: platform
                 .nodes()
@@ -470,10 +475,11 @@ impl<'a> State<'a> {
         let dag = self.costs.dag();
         let platform = self.costs.platform();
         for decision in decisions.drain() {
-            let (a, is_copy) = match decision {
-                Decision::Assign(a) => (a, false),
-                Decision::Replicate(a) => (a, true),
+            let (a, copy) = match decision {
+                Decision::Assign(a) => (a, None),
+                Decision::Copy(a, kind) => (a, Some(kind)),
             };
+            let is_copy = copy.is_some();
             let reject = |reason: String| SimError::BadDecision {
                 scheduler: scheduler.to_owned(),
                 task: dag
@@ -519,7 +525,8 @@ impl<'a> State<'a> {
                     node.power.level_count()
                 )));
             }
-            let run = if is_copy {
+            let run = if let Some(kind) = copy {
+                self.has_replicas[a.task.index()] |= kind == CopyKind::Replica;
                 self.new_copy(a.task)
             } else {
                 let first_time = &mut self.priority[a.task.index()];
@@ -554,8 +561,18 @@ impl<'a> State<'a> {
         self.input_arrived
             .extend(std::iter::repeat_n(false, dag.in_edges(task).len()));
         self.epoch.push(0);
-        self.priority.push(self.n_assigned);
-        self.n_assigned += 1;
+        // A copy queues at its task's place in the assignment order (a copy
+        // decided before its task's first assignment, in its own place), so
+        // that runs of a task stay ahead of runs of its descendants on every
+        // node, the order that keeps re-queued runs from deadlocking.
+        let task_place = self.priority[task.index()];
+        let place = if task_place == u64::MAX {
+            self.n_assigned += 1;
+            self.n_assigned - 1
+        } else {
+            task_place
+        };
+        self.priority.push(place);
         self.assignment.push(self.assignment[task.index()]);
         self.records.push(self.records[task.index()]);
         self.remaining.push(1.0);
@@ -582,7 +599,8 @@ impl<'a> State<'a> {
         }
     }
 
-    /// Puts `run` in `node`'s queue, in the order of the decisions.
+    /// Puts `run` in `node`'s queue, in the order of its task's first
+    /// decision (see `new_copy`).
     ///
     /// For tasks assigned once this is plain FIFO. A task handed back by a
     /// failure keeps its original place in the global assignment order, so
@@ -875,10 +893,8 @@ impl<'a> State<'a> {
         }
     }
 
-    fn run_end(&mut self, run: Run) {
-        let dag = self.costs.dag();
-        let task = self.run_task[run.index()];
-        self.status[run.index()] = Status::Finished;
+    /// Takes a run off its node's cores (it finished or was cancelled).
+    fn release_cores(&mut self, run: Run) -> TaskRecord {
         let record = self.records[run.index()];
         let node = &mut self.nodes[record.node.index()];
         if let Some(pos) = node.running.iter().position(|&r| r == run) {
@@ -892,6 +908,14 @@ impl<'a> State<'a> {
             self.freed.push(record.node);
         }
         self.mark_dirty(record.node);
+        record
+    }
+
+    fn run_end(&mut self, run: Run) {
+        let dag = self.costs.dag();
+        let task = self.run_task[run.index()];
+        self.status[run.index()] = Status::Finished;
+        let record = self.release_cores(run);
         if self.is_done(task) {
             // A later run: its outputs serve consumers on its node that still wait.
             self.finished_copies.push(CopyRecord { task, record });
@@ -909,13 +933,24 @@ impl<'a> State<'a> {
         self.winner[task.index()] = Some(run);
         self.n_done += 1;
         self.finished.push(task);
-        // Runs of the task that have not started are no longer needed.
+        // Runs of the task that have not started are no longer needed, nor
+        // running ones if the task is replicated: the first finisher wins.
+        let cancel_running = self.has_replicas[task.index()];
         for other in self.runs_of(task) {
-            if matches!(self.status[other.index()], Status::Deciding | Status::Queued) {
-                let node = self.assignment[other.index()].node;
-                self.nodes[node.index()].queue.retain(|&r| r != other);
-                self.mark_dirty(node);
-                self.drop_run(other);
+            match self.status[other.index()] {
+                Status::Deciding | Status::Queued => {
+                    let node = self.assignment[other.index()].node;
+                    self.nodes[node.index()].queue.retain(|&r| r != other);
+                    self.mark_dirty(node);
+                    self.drop_run(other);
+                }
+                Status::Running if cancel_running => {
+                    let mut record = self.release_cores(other);
+                    record.end = self.now;
+                    self.cancelled_copies.push(CopyRecord { task, record });
+                    self.drop_run(other);
+                }
+                _ => {}
             }
         }
         for &e in dag.out_edges(task) {
@@ -1011,6 +1046,7 @@ impl<'a> State<'a> {
             core_slots: self.core_slots,
             lost: self.lost_runs,
             copies: self.finished_copies,
+            cancelled: self.cancelled_copies,
             outages: Vec::new(),
             node_energy_j: Vec::new(),
             metrics: metrics::EMPTY,

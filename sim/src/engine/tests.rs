@@ -6,7 +6,7 @@ use crate::dag::{DagBuilder, TaskSpec};
 use crate::failures::NodeOutage;
 use crate::ids::{NodeId, TaskId};
 use crate::presets::preset;
-use crate::scheduler::{Assignment, Decisions, SimView, Update};
+use crate::scheduler::{Assignment, CopyKind, Decision, Decisions, SimView, Update};
 use crate::time::SimDuration;
 
 /// Assigns every task to node 0 as soon as it is ready, recording when.
@@ -554,26 +554,28 @@ fn a_node_failing_while_the_scheduler_decides_hands_the_task_back() {
     crate::check::check(&CostModel::new(&dag, &platform).unwrap(), &r).unwrap();
 }
 
-/// Makes a fixed list of decisions at time 0, `(task, node, is_copy)`, and
+/// Makes a fixed list of decisions at time 0, `(task, node, copy kind)`, and
 /// ignores everything after.
-struct Fixed(Vec<(usize, usize, bool)>);
+struct Fixed(Vec<(usize, usize, Option<CopyKind>)>);
+
+const DUP: Option<CopyKind> = Some(CopyKind::Duplicate);
+const REPLICA: Option<CopyKind> = Some(CopyKind::Replica);
 
 impl Scheduler for Fixed {
     fn name(&self) -> &str {
         "fixed"
     }
     fn plan(&mut self, _view: &SimView<'_>, out: &mut Decisions) {
-        for &(task, node, is_copy) in &self.0 {
+        for &(task, node, copy) in &self.0 {
             let a = Assignment {
                 task: TaskId::new(task),
                 node: NodeId::new(node),
                 cores: 1,
                 dvfs: 0,
             };
-            if is_copy {
-                out.replicate(a);
-            } else {
-                out.push(a);
+            match copy {
+                None => out.push(a),
+                Some(kind) => out.add(Decision::Copy(a, kind)),
             }
         }
     }
@@ -592,13 +594,21 @@ network = { model = "dedicated", latency = 0.0, bandwidth = 1e9 }
 "#,
     )
     .unwrap();
-    let mut s = Fixed(vec![(0, 0, false), (0, 1, true)]);
+    let mut s = Fixed(vec![(0, 0, None), (0, 1, DUP)]);
     let r = simulate(&dag, &platform, &mut s, &SimConfig::default()).unwrap();
     assert_eq!(r.tasks[0].node, NodeId::new(1), "the fast copy won");
     assert_eq!(r.metrics.makespan, 1.0);
     assert_eq!(r.copies.len(), 1, "the slow primary ran on: {:?}", r.copies);
     assert_eq!(r.copies[0].record.end.as_secs_f64(), 2.0);
     crate::check::check(&CostModel::new(&dag, &platform).unwrap(), &r).unwrap();
+    // As a replica, the fast copy's finish cancels the slow primary at once.
+    let mut s = Fixed(vec![(0, 0, None), (0, 1, REPLICA)]);
+    let replicated = simulate(&dag, &platform, &mut s, &SimConfig::default()).unwrap();
+    assert!(replicated.copies.is_empty());
+    assert_eq!(replicated.cancelled.len(), 1);
+    assert_eq!(replicated.cancelled[0].record.end.as_secs_f64(), 1.0);
+    assert!(replicated.metrics.energy_j < r.metrics.energy_j);
+    crate::check::check(&CostModel::new(&dag, &platform).unwrap(), &replicated).unwrap();
     // A replica survives the failure of its primary's node: nothing is handed back.
     let outage = NodeOutage {
         node: NodeId::new(1),
@@ -609,7 +619,7 @@ network = { model = "dedicated", latency = 0.0, bandwidth = 1e9 }
         failures: Failures::Trace(vec![outage].into()),
         ..SimConfig::default()
     };
-    let mut s = Fixed(vec![(0, 1, false), (0, 0, true)]);
+    let mut s = Fixed(vec![(0, 1, None), (0, 0, REPLICA)]);
     let r = simulate(&dag, &platform, &mut s, &config).unwrap();
     assert_eq!((r.tasks[0].node, r.metrics.makespan), (NodeId::new(0), 2.0));
     assert_eq!(r.lost.len(), 1);
@@ -632,8 +642,8 @@ network = { model = "dedicated", latency = 0.0, bandwidth = 1e9 }
     .unwrap();
     let costs = CostModel::new(&dag, &platform).unwrap();
     // The duplicate of `a` must be decided before `z`, which queues behind it on node 1.
-    let plain = Fixed(vec![(0, 0, false), (1, 1, false)]);
-    let duplicated = Fixed(vec![(0, 0, false), (0, 1, true), (1, 1, false)]);
+    let plain = Fixed(vec![(0, 0, None), (1, 1, None)]);
+    let duplicated = Fixed(vec![(0, 0, None), (0, 1, DUP), (1, 1, None)]);
     let mut makespans = Vec::new();
     for mut s in [plain, duplicated] {
         let r = simulate(&dag, &platform, &mut s, &SimConfig::default()).unwrap();
@@ -647,12 +657,12 @@ network = { model = "dedicated", latency = 0.0, bandwidth = 1e9 }
 fn invalid_copies_are_refused() {
     let dag = chain(2, 1.0);
     let platform = preset("homogeneous", 2).unwrap();
-    let refuse = |decisions: Vec<(usize, usize, bool)>, reason: &str| {
+    let refuse = |decisions: Vec<(usize, usize, Option<CopyKind>)>, reason: &str| {
         let err = simulate(&dag, &platform, &mut Fixed(decisions), &SimConfig::default()).unwrap_err();
         assert!(err.to_string().contains(reason), "{err}");
     };
-    refuse(vec![(0, 0, false), (1, 1, true), (1, 1, true)], "already has a run");
-    refuse(vec![(0, 0, false), (1, 0, false), (1, 0, true)], "already has a run");
-    refuse(vec![(0, 0, false), (7, 1, true)], "no such task");
-    refuse(vec![(0, 0, true), (0, 1, false), (0, 1, false)], "already assigned");
+    refuse(vec![(0, 0, None), (1, 1, DUP), (1, 1, DUP)], "already has a run");
+    refuse(vec![(0, 0, None), (1, 0, None), (1, 0, DUP)], "already has a run");
+    refuse(vec![(0, 0, None), (7, 1, DUP)], "no such task");
+    refuse(vec![(0, 0, DUP), (0, 1, None), (0, 1, None)], "already assigned");
 }
