@@ -35,6 +35,39 @@ pub enum Command {
     Convert(ConvertCmd),
     /// Print a DAG file's size and shape: tasks, edges, depth, width, work, critical path, CCR, kinds.
     Info(InfoCmd),
+    /// Fit a learned scheduler's model (the config's [train] table) and write the model file.
+    Train(TrainCmd),
+    /// Run a held-out grid and compare learned, HEFT, PEFT, auto and the oracle with 95% CIs (writes protocol.md).
+    Evaluate(EvaluateCmd),
+}
+
+/// Arguments of `schedlab evaluate`.
+#[derive(Debug, Args)]
+pub struct EvaluateCmd {
+    /// Experiment config: the held-out grid, listing `learned:MODEL` and the portfolio.
+    pub config: PathBuf,
+    /// Algorithm-selection model to score on the grid (its picks must be in the grid's schedulers).
+    #[arg(long, value_name = "MODEL")]
+    pub auto: Option<PathBuf>,
+    /// Output folder (default: the config's `out`, else results/evaluate).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Worker threads (default: one per core).
+    #[arg(long)]
+    pub threads: Option<usize>,
+}
+
+/// Arguments of `schedlab train`.
+#[derive(Debug, Args)]
+pub struct TrainCmd {
+    /// Experiment config with a [train] table.
+    pub config: PathBuf,
+    /// Model file to write (JSON).
+    #[arg(short = 'o', long = "output", value_name = "MODEL")]
+    pub output: PathBuf,
+    /// Worker threads (default: one per core); the model does not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
 }
 
 /// Arguments of `schedlab generate`.
@@ -188,6 +221,8 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write) -> Result<()> {
                 write!(out, "{}", workload_cmds::table(&stats))?;
             }
         }
+        Command::Evaluate(cmd) => crate::evaluate::run(&cmd.config, cmd.auto.as_deref(), cmd.out, cmd.threads, out)?,
+        Command::Train(cmd) => crate::train::run(&cmd.config, &cmd.output, cmd.threads, out)?,
         Command::Simulate(cmd) => {
             let args = SimulateArgs {
                 dag: cmd.dag,

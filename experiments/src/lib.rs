@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod evaluate;
 pub mod output;
 pub mod platform_arg;
 pub mod plot;
@@ -13,4 +14,5 @@ pub mod report;
 pub mod simulate;
 pub mod stats;
 pub mod sweep;
+pub mod train;
 pub mod workload_cmds;
