@@ -9,6 +9,7 @@ pub mod config;
 pub mod evaluate;
 pub mod output;
 pub mod platform_arg;
+pub mod plot;
 pub mod report;
 pub mod shard;
 pub mod simulate;

@@ -10,11 +10,10 @@
 //! table counts): the first workload, platform, noise level, failure
 //! setting and seed of the grid.
 //!
-//! Text is drawn with DejaVu Sans, bundled in `assets/` (Bitstream Vera /
-//! DejaVu licence, which permits redistribution; see `assets/README.md`), so
-//! PNGs render identically on machines without system fonts.
+//! Every plot has the look [`crate::plot`] defines.
 
 use crate::config::Config;
+use crate::plot::{FONT, LineChart, Plot as _, colour, plot_err, register_font};
 use crate::stats::{MeanCi, five_numbers, mean_ci};
 use crate::sweep::{Row, prepare, read_results, simulate_cell};
 use anyhow::{Context as _, Result, anyhow};
@@ -24,49 +23,6 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-
-/// DejaVu Sans 2.37 (fonts-dejavu-core); see `assets/README.md` for its licence.
-const DEJAVU_SANS: &[u8] = include_bytes!("../assets/DejaVuSans.ttf");
-const FONT: &str = "sans-serif";
-
-/// Registers the bundled font once per process.
-fn register_font() -> Result<()> {
-    static ONCE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    let ok = *ONCE.get_or_init(|| plotters::style::register_font(FONT, FontStyle::Normal, DEJAVU_SANS).is_ok());
-    if ok {
-        Ok(())
-    } else {
-        Err(anyhow!("cannot load the bundled font"))
-    }
-}
-
-fn plot_err<E: std::fmt::Debug>(err: E) -> anyhow::Error {
-    anyhow!("plotting: {err:?}")
-}
-
-/// A distinguishable colour per series.
-fn colour(i: usize) -> RGBColor {
-    const COLOURS: [RGBColor; 10] = [
-        RGBColor(31, 119, 180),
-        RGBColor(255, 127, 14),
-        RGBColor(44, 160, 44),
-        RGBColor(214, 39, 40),
-        RGBColor(148, 103, 189),
-        RGBColor(140, 86, 75),
-        RGBColor(227, 119, 194),
-        RGBColor(127, 127, 127),
-        RGBColor(188, 189, 34),
-        RGBColor(23, 190, 207),
-    ];
-    // Past ten series, the same hues come back lighter, then darker, so up
-    // to thirty schedulers stay distinguishable.
-    let RGBColor(r, g, b) = COLOURS[i % COLOURS.len()];
-    match (i / COLOURS.len()) % 3 {
-        0 => RGBColor(r, g, b),
-        1 => RGBColor(r / 2 + 128, g / 2 + 128, b / 2 + 128),
-        _ => RGBColor(r / 2, g / 2, b / 2),
-    }
-}
 
 /// Height of a plot whose legend lists `n_series` entries, so the legend fits.
 fn legend_height(n_series: usize) -> u32 {
@@ -658,38 +614,19 @@ where
         .map(|r| r.result.metrics.makespan)
         .fold(0.0f64, f64::max)
         .max(1e-9);
-    let mut chart = ChartBuilder::on(root)
-        .caption("Core utilisation over time (representative runs)", (FONT, 22))
-        .margin(15)
-        .x_label_area_size(45)
-        .y_label_area_size(70)
-        .build_cartesian_2d(0.0..t_max * 1.01, 0.0..105.0)
-        .map_err(plot_err)?;
-    chart
-        .configure_mesh()
-        .x_desc("time (s)")
-        .y_desc("busy cores (% of all cores)")
-        .label_style((FONT, 15))
-        .axis_desc_style((FONT, 17))
-        .draw()
-        .map_err(plot_err)?;
-    for (s, run) in runs.iter().enumerate() {
-        let c = colour(s);
-        chart
-            .draw_series(LineSeries::new(utilisation_curve(run, t_max, 60), c.stroke_width(2)))
-            .map_err(plot_err)?
-            .label(run.scheduler.as_str())
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(2)));
+    let series: Vec<(String, Vec<(f64, f64)>)> = runs
+        .iter()
+        .map(|run| (run.scheduler.clone(), utilisation_curve(run, t_max, 60)))
+        .collect();
+    LineChart {
+        caption: "Core utilisation over time (representative runs)",
+        x_desc: "time (s)",
+        y_desc: "busy cores (% of all cores)",
+        x_max: t_max,
+        y_max: 105.0,
+        series: &series,
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .label_font((FONT, 14))
-        .draw()
-        .map_err(plot_err)?;
-    Ok(())
+    .draw(root)
 }
 
 fn fmt_ci(m: Option<MeanCi>, scale: f64, digits: usize) -> String {

@@ -4,10 +4,12 @@ use crate::dag_view::{self, CriticalPath, DagCamera};
 use crate::draw::fmt_secs;
 use crate::experiment::{self, ResultsTable};
 use crate::families::{self, ParamDef};
+use crate::gallery::Gallery;
 use crate::gantt::TimeView;
 use crate::platform_editor::{EditorAction, PlatformEditor};
 use crate::results::{self, RunView};
 use crate::runner::{Job, Running};
+use crate::scheduler_params;
 use crate::setup::{PlatformSource, Setup, WorkloadSource};
 use crate::workload::LoadedWorkload;
 use egui::{RichText, Ui};
@@ -63,7 +65,7 @@ pub struct SchedlabApp {
     /// Re-run small DAGs when a setting changes.
     pub auto_run: bool,
     chart_metric: usize,
-    gantt_rects: usize,
+    gantt_bars: usize,
     editor: Option<PlatformEditor>,
     export_dir: String,
     gantt_area: Option<egui::Rect>,
@@ -71,6 +73,7 @@ pub struct SchedlabApp {
     config_name: String,
     results_path: String,
     results: Option<ResultsTable>,
+    gallery: Option<Gallery>,
     results_filter: String,
     results_sort: Option<(usize, bool)>,
     notice: Option<String>,
@@ -101,7 +104,7 @@ impl SchedlabApp {
             camera: DagCamera::default(),
             auto_run: true,
             chart_metric: 0,
-            gantt_rects: 0,
+            gantt_bars: 0,
             editor: None,
             export_dir: ".".to_owned(),
             gantt_area: None,
@@ -109,6 +112,7 @@ impl SchedlabApp {
             config_name: "GUI experiment".to_owned(),
             results_path: String::new(),
             results: None,
+            gallery: None,
             results_filter: String::new(),
             results_sort: None,
             notice: None,
@@ -145,6 +149,11 @@ impl SchedlabApp {
         self.notice.as_deref()
     }
 
+    /// The plots of the open results folder.
+    pub fn gallery(&self) -> Option<&Gallery> {
+        self.gallery.as_ref()
+    }
+
     /// The selected task.
     pub fn selected(&self) -> Option<TaskId> {
         self.selected.as_ref().map(|(t, _)| *t)
@@ -165,9 +174,9 @@ impl SchedlabApp {
         self.workload_key = None;
     }
 
-    /// Rectangles the Gantt charts drew in the last frame, after level-of-detail merging.
-    pub fn last_gantt_rects(&self) -> usize {
-        self.gantt_rects
+    /// Bars the Gantt charts drew in the last frame (the visible ones).
+    pub fn last_gantt_bars(&self) -> usize {
+        self.gantt_bars
     }
 
     /// The shared Gantt time window.
@@ -431,24 +440,15 @@ impl SchedlabApp {
                     .on_hover_text(info.description);
             }
         });
-        for (choice, info) in self.setup.schedulers.iter_mut().zip(schedulers::registry::all()) {
-            if choice.selected && !info.params.is_empty() {
-                ui.horizontal(|ui| {
-                    let label = ui.label(format!("{} params", info.name));
-                    let hint: Vec<&str> = info.params.iter().map(|p| p.name).collect();
-                    let help: Vec<String> = info
-                        .params
-                        .iter()
-                        .map(|p| format!("{}: {}", p.name, p.description))
-                        .collect();
-                    ui.add(
-                        egui::TextEdit::singleline(&mut choice.params)
-                            .hint_text(format!("{}=...", hint.join("=...,")))
-                            .desired_width(150.0),
-                    )
-                    .labelled_by(label.id)
-                    .on_hover_text(help.join("\n"));
-                });
+        for (index, (choice, info)) in self
+            .setup
+            .schedulers
+            .iter_mut()
+            .zip(schedulers::registry::all())
+            .enumerate()
+        {
+            if choice.selected {
+                scheduler_params::ui(ui, index, info, choice);
             }
         }
         ui.separator();
@@ -496,15 +496,16 @@ impl SchedlabApp {
             );
             if let Some(batch) = &self.running {
                 let (done, total) = batch.running.counts();
-                let text = match batch.running.current() {
-                    Some(name) => format!("{done}/{total}: running {name}"),
-                    None => format!("{done}/{total}"),
+                let n_tasks = batch.running.task_count();
+                let text = match (batch.running.current(), batch.running.current_tasks_done()) {
+                    (Some(name), Some(tasks)) => format!("{done}/{total}: {name}, {tasks}/{n_tasks} tasks"),
+                    _ => format!("{done}/{total}"),
                 };
                 ui.add(
                     egui::ProgressBar::new(batch.running.progress())
                         .text(text)
                         .animate(true)
-                        .desired_width(260.0),
+                        .desired_width(320.0),
                 );
             }
             if let Some(m) = &self.message {
@@ -673,7 +674,7 @@ impl SchedlabApp {
         let header = 22.0;
         let height = ((ui.available_height() - n * header) / n).max(120.0);
         let mut clicked = None;
-        let mut rects = 0;
+        let mut bars = 0;
         let selected = self.selected();
         let top = ui.cursor().min;
         let area = egui::ScrollArea::vertical()
@@ -689,10 +690,10 @@ impl SchedlabApp {
                         .gantt
                         .show(ui, &dag, &mut self.time_view, &mut v.scroll, height, selected);
                     clicked = clicked.or(out.clicked);
-                    rects += out.n_rects;
+                    bars += out.n_bars;
                 }
             });
-        self.gantt_rects = rects;
+        self.gantt_bars = bars;
         self.gantt_area = Some(egui::Rect::from_min_max(top, area.inner_rect.max));
         if let Some(t) = clicked {
             self.select(Some(t));
@@ -769,6 +770,11 @@ impl SchedlabApp {
                 self.open_results(&path);
             }
         });
+        if let Some(gallery) = &mut self.gallery {
+            egui::CollapsingHeader::new("Plots")
+                .default_open(true)
+                .show(ui, |ui| gallery.ui(ui, 340.0));
+        }
         let Some(table) = &self.results else {
             return;
         };
@@ -902,6 +908,7 @@ impl SchedlabApp {
     /// Reads `results.csv` from a folder written by `schedlab run` into the Experiments tab.
     pub fn open_results(&mut self, dir: &std::path::Path) {
         self.results_path = dir.display().to_string();
+        self.gallery = Some(Gallery::open(dir));
         match ResultsTable::load(dir) {
             Ok(t) => {
                 self.results = Some(t);
@@ -962,6 +969,30 @@ impl SchedlabApp {
                             ui.selectable_value(&mut self.chart_metric, i, *name);
                         }
                     });
+            });
+            ui.horizontal(|ui| {
+                let label = ui.label("export to folder");
+                ui.add(egui::TextEdit::singleline(&mut self.export_dir).desired_width(160.0))
+                    .labelled_by(label.id);
+                for ext in ["png", "svg"] {
+                    if ui.button(format!("Save plots as {}", ext.to_uppercase())).clicked() {
+                        let dir = PathBuf::from(self.export_dir.trim());
+                        self.notice = Some(match results::export_plots(&self.views, self.chart_metric, &dir, ext) {
+                            Ok(paths) => format!(
+                                "saved {}",
+                                paths
+                                    .iter()
+                                    .map(|p| p.display().to_string())
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ),
+                            Err(e) => e,
+                        });
+                    }
+                }
+                if let Some(n) = &self.notice {
+                    ui.weak(n);
+                }
             });
             results::comparison_chart(ui, &self.views, self.chart_metric, 200.0);
             ui.separator();

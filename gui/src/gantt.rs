@@ -2,15 +2,15 @@
 //! row per node with its outgoing transfers.
 //!
 //! Level of detail: each row's bars are sorted by start, so a frame finds the
-//! first visible bar by binary search and merges bars narrower than two
-//! pixels that touch the previous one into a single rectangle (on network
-//! rows, where transfers overlap and share one colour, every touching bar is
-//! merged). A frame therefore draws at most about one rectangle per two pixel
-//! columns per row, whatever the task count, and all of them go to the GPU as
-//! one mesh.
+//! first visible bar by binary search and skips rows scrolled out of view.
+//! The visible bars are rasterised on the CPU into a texture with a texel
+//! row per chart row ([`crate::row_raster`]), so the GPU draws one rectangle
+//! per row whatever the task count; bars narrower than a pixel still colour
+//! one pixel column.
 
 use crate::draw::{add_line, add_outline, fmt_bytes, fmt_secs, fmt_tick, tick_step};
 use crate::palette;
+use crate::row_raster::RowRaster;
 use egui::{Align2, Color32, FontId, Mesh, Pos2, Rect, Sense, Shape, Stroke, Ui, Vec2};
 use sim::{Dag, EdgeId, Platform, RunResult, TaskId};
 
@@ -107,8 +107,8 @@ impl TimeView {
 pub struct GanttInput {
     /// A task was clicked.
     pub clicked: Option<TaskId>,
-    /// Rectangles drawn (after level-of-detail merging).
-    pub n_rects: usize,
+    /// Bars drawn (the visible ones, rasterised into row textures).
+    pub n_bars: usize,
 }
 
 impl Gantt {
@@ -335,10 +335,15 @@ impl Gantt {
             k += 1.0;
         }
 
-        // Rows.
+        // Rows: bars go into one texture row per visible row (see `row_raster`).
         let first_row = (*scroll / row_h).floor().max(0.0) as usize;
         let last_row = (((*scroll + plot.height()) / row_h).ceil() as usize).min(self.rows.len());
-        let mut n_rects = 0;
+        let ppp = ui.ctx().pixels_per_point();
+        let raster_w = (plot.width() * ppp).ceil().max(1.0) as usize;
+        let mut raster = RowRaster::new(raster_w, last_row.saturating_sub(first_row));
+        let mut row_quads = Vec::with_capacity(last_row.saturating_sub(first_row));
+        let mut names = Vec::new();
+        let mut n_bars = 0;
         let mut last_label_y = f32::NEG_INFINITY;
         let node_sep = visuals.weak_text_color().gamma_multiply(0.6);
         for (r, row) in self.rows.iter().enumerate().take(last_row).skip(first_row) {
@@ -364,7 +369,7 @@ impl Gantt {
                 last_label_y = y0;
             }
             let start = Self::first_visible(row, view.t0);
-            let mut pending: Option<(f32, f32, Color32, f32)> = None;
+            let mut transfers: Option<(f32, f32)> = None;
             for bar in row
                 .bars
                 .get(start..)
@@ -375,61 +380,68 @@ impl Gantt {
                 if bar.end < view.t0 {
                     continue;
                 }
-                let x0 = x_of(bar.start).max(plot.left() - 1.0);
-                let x1 = x_of(bar.end).min(plot.right() + 1.0).max(x0 + 1.0);
-                let color = if row.net {
-                    palette::TRANSFER
+                let (x0, x1) = (x_of(bar.start), x_of(bar.end));
+                let to_px = |x: f32| (x - plot.left()) * ppp;
+                if row.net {
+                    // Transfers overlap and share one colour: fill each run of touching ones once.
+                    match &mut transfers {
+                        Some((_, end)) if x0 <= *end + 0.5 => *end = end.max(x1),
+                        _ => {
+                            if let Some((a, b)) = transfers.replace((x0, x1)) {
+                                raster.fill(r - first_row, to_px(a), to_px(b), palette::TRANSFER);
+                            }
+                        }
+                    }
                 } else {
-                    palette::kind_color(usize::from(bar.color))
-                };
-                match &mut pending {
-                    Some((_, px1, pc, pw)) if x0 <= *px1 + 0.5 && (row.net || x1 - x0 < 2.0) => {
-                        if x1 - x0 > *pw {
-                            *pc = color;
-                            *pw = x1 - x0;
-                        }
-                        *px1 = px1.max(x1);
-                    }
-                    _ => {
-                        if let Some((a, b, c, _)) = pending.take() {
-                            mesh.add_colored_rect(Rect::from_min_max(Pos2::new(a, by0), Pos2::new(b, by1)), c);
-                            n_rects += 1;
-                        }
-                        pending = Some((x0, x1, color, x1 - x0));
-                        if !row.net && x1 - x0 > 40.0 && row_h >= 12.0 {
-                            let name = dag.tasks().get(bar.item as usize).map_or("", |t| t.name.as_str());
-                            let clip = Rect::from_min_max(Pos2::new(x0, y0), Pos2::new(x1 - 2.0, y1)).intersect(plot);
-                            ui.painter_at(clip).text(
-                                Pos2::new(x0.max(plot.left()) + 3.0, (y0 + y1) * 0.5),
-                                Align2::LEFT_CENTER,
-                                name,
-                                font.clone(),
-                                Color32::BLACK,
-                            );
-                        }
-                    }
+                    let color = palette::kind_color(usize::from(bar.color));
+                    raster.fill(r - first_row, to_px(x0), to_px(x1), color);
+                }
+                n_bars += 1;
+                if !row.net && x1 - x0 > 40.0 && row_h >= 12.0 {
+                    let clip = Rect::from_min_max(Pos2::new(x0, y0), Pos2::new(x1 - 2.0, y1)).intersect(plot);
+                    names.push((clip, Pos2::new(x0.max(plot.left()) + 3.0, (y0 + y1) * 0.5), bar.item));
                 }
             }
-            if let Some((a, b, c, _)) = pending {
-                mesh.add_colored_rect(Rect::from_min_max(Pos2::new(a, by0), Pos2::new(b, by1)), c);
-                n_rects += 1;
+            if let Some((a, b)) = transfers {
+                raster.fill(
+                    r - first_row,
+                    (a - plot.left()) * ppp,
+                    (b - plot.left()) * ppp,
+                    palette::TRANSFER,
+                );
             }
+            row_quads.push((by0, by1));
+        }
+        let texture = raster.upload(ui.ctx(), response.id.with("rows"));
+        let mut bars = Mesh::with_texture(texture);
+        let n_quads = row_quads.len().max(1) as f32;
+        let right = plot.left() + raster_w as f32 / ppp;
+        for (i, &(by0, by1)) in row_quads.iter().enumerate() {
+            let uv = Rect::from_min_max(
+                Pos2::new(0.0, i as f32 / n_quads),
+                Pos2::new(1.0, (i + 1) as f32 / n_quads),
+            );
+            bars.add_rect_with_uv(
+                Rect::from_min_max(Pos2::new(plot.left(), by0), Pos2::new(right, by1)),
+                uv,
+                Color32::WHITE,
+            );
         }
 
+        let mut overlay = Mesh::default();
         // Node outages: a translucent red band over the node's rows.
         for &(r0, r1, start, end) in &self.outages {
             let y0 = plot.top() + r0 as f32 * row_h - *scroll;
             let y1 = plot.top() + r1 as f32 * row_h - *scroll;
             let x0 = x_of(start).max(plot.left());
             let x1 = x_of(end).min(plot.right()).max(x0 + 1.0);
-            mesh.add_colored_rect(
+            overlay.add_colored_rect(
                 Rect::from_min_max(Pos2::new(x0, y0), Pos2::new(x1, y1)),
                 palette::OUTAGE,
             );
         }
 
         // Selection: outline the task and draw its incoming transfers.
-        let mut overlay = Mesh::default();
         if let Some(task) = selected {
             self.paint_selection(
                 &mut overlay,
@@ -441,9 +453,14 @@ impl Gantt {
             );
         }
         let clip = ui.painter_at(plot);
-        let mut batch = mesh;
-        batch.append(overlay);
-        clip.add(Shape::mesh(batch));
+        clip.add(Shape::mesh(mesh));
+        clip.add(Shape::mesh(bars));
+        for (area, at, task) in names {
+            let name = dag.tasks().get(task as usize).map_or("", |t| t.name.as_str());
+            ui.painter_at(area)
+                .text(at, Align2::LEFT_CENTER, name, font.clone(), Color32::BLACK);
+        }
+        clip.add(Shape::mesh(overlay));
         // Labels and axis go over the plot; redraw the row labels' background edge.
         painter.line_segment(
             [
@@ -453,7 +470,7 @@ impl Gantt {
             Stroke::new(1.0, node_sep),
         );
 
-        let mut out = GanttInput { clicked: None, n_rects };
+        let mut out = GanttInput { clicked: None, n_bars };
         if let Some(p) = response.hover_pos().filter(|p| plot.contains(*p)) {
             let r = ((p.y - plot.top() + *scroll) / row_h).floor() as usize;
             let t = view.t0 + f64::from(p.x - plot.left()) / px_per_s;

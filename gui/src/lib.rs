@@ -15,12 +15,15 @@ pub mod dag_view;
 pub mod draw;
 pub mod experiment;
 pub mod families;
+pub mod gallery;
 pub mod gantt;
 pub mod modes;
 pub mod palette;
 pub mod platform_editor;
 pub mod results;
+pub mod row_raster;
 pub mod runner;
+pub mod scheduler_params;
 pub mod setup;
 pub mod workload;
 

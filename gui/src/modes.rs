@@ -132,7 +132,7 @@ pub struct Bench {
     started: bool,
     stamps: Vec<Instant>,
     cpu: Vec<Duration>,
-    rects: usize,
+    bars: usize,
 }
 
 /// The setup of the benchmark: 10^4 tasks on eight heterogeneous nodes, scheduled by HEFT.
@@ -159,7 +159,7 @@ impl Bench {
             started: false,
             stamps: Vec::new(),
             cpu: Vec::new(),
-            rects: 0,
+            bars: 0,
         }
     }
 
@@ -189,11 +189,11 @@ impl Bench {
         let (cmean, cp95) = stats(&cpu);
         let tasks = self.app.workload().map_or(0, |w| w.dag.task_count());
         println!(
-            "bench {:?}: {tasks} tasks, {} frames: frame time mean {mean:.2} ms, p95 {p95:.2} ms ({:.0} fps mean); ui pass mean {cmean:.2} ms, p95 {cp95:.2} ms; last frame drew {} rects",
+            "bench {:?}: {tasks} tasks, {} frames: frame time mean {mean:.2} ms, p95 {p95:.2} ms ({:.0} fps mean); ui pass mean {cmean:.2} ms, p95 {cp95:.2} ms; last frame drew {} bars",
             self.tab,
             dts.len(),
             1e3 / mean.max(1e-9),
-            self.rects
+            self.bars
         );
     }
 }
@@ -227,7 +227,7 @@ impl eframe::App for Bench {
         if ready {
             self.cpu.push(began.elapsed());
             self.stamps.push(Instant::now());
-            self.rects = self.app.last_gantt_rects();
+            self.bars = self.app.last_gantt_bars();
             if self.stamps.len() == self.frames + 1 {
                 self.report();
                 ctx.send_viewport_cmd(egui::ViewportCommand::Close);

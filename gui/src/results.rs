@@ -1,11 +1,14 @@
 //! The results of one batch: a metrics table side by side, a comparison bar
-//! chart, and utilisation and power over time.
+//! chart, and utilisation and power over time; the charts also save as PNG
+//! or SVG files with the look of `schedlab report` ([`export_plots`]).
 
 use crate::gantt::Gantt;
 use crate::palette;
 use egui::Ui;
 use egui_plot::{Bar, BarChart, Legend, Line, Plot, PlotPoints};
+use experiments::plot as report_plot;
 use sim::{Dag, Platform, RunResult};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// One scheduler's run with everything the views draw from it.
@@ -173,11 +176,7 @@ pub fn comparison_chart(ui: &mut Ui, views: &[RunView], metric: usize, height: f
         .allow_drag(false)
         .allow_zoom(false)
         .show_grid([false, true])
-        .y_axis_label(if unit.is_empty() {
-            name.to_owned()
-        } else {
-            format!("{name} [{unit}]")
-        })
+        .y_axis_label(metric_label(name, unit))
         .x_axis_formatter(move |mark, _range| {
             let i = mark.value.round();
             if (mark.value - i).abs() < 1e-6 && i >= 0.0 {
@@ -230,35 +229,139 @@ pub fn time_plots(ui: &mut Ui, views: &[RunView], height: f32) {
     });
 }
 
+/// Saves one chart at the report's plot size and adds its path to `written`.
+fn save_chart(chart: &impl report_plot::Plot, path: PathBuf, written: &mut Vec<PathBuf>) -> Result<(), String> {
+    report_plot::save(chart, &path, (900, 500)).map_err(|e| format!("{e:#}"))?;
+    written.push(path);
+    Ok(())
+}
+
+/// Axis label of a metric: its name and unit.
+fn metric_label(name: &str, unit: &str) -> String {
+    if unit.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{name} [{unit}]")
+    }
+}
+
+/// Saves the comparison chart of metric number `metric`, utilisation and
+/// power over time into `dir` as `ext` (`png` or `svg`) files drawn by
+/// [`experiments::plot`]; returns the paths written.
+///
+/// # Errors
+/// The message of the first file that cannot be written.
+pub fn export_plots(views: &[RunView], metric: usize, dir: &Path, ext: &str) -> Result<Vec<PathBuf>, String> {
+    let Some(&(name, unit, get)) = METRICS.get(metric) else {
+        return Err(format!("no metric number {metric}"));
+    };
+    let bars: Vec<(String, f64)> = views.iter().map(|v| (v.spec.clone(), get(&v.run.metrics))).collect();
+    let x_max = views.iter().map(|v| v.run.metrics.makespan).fold(1e-9, f64::max);
+    let curves = |pick: fn(&RunView) -> &[[f64; 2]], scale: f64| -> Vec<(String, Vec<(f64, f64)>)> {
+        views
+            .iter()
+            .map(|v| (v.spec.clone(), pick(v).iter().map(|p| (p[0], p[1] * scale)).collect()))
+            .collect()
+    };
+    let utilisation = curves(|v| &v.utilisation, 100.0);
+    let power = curves(|v| &v.power, 1.0);
+    let peak_w = power.iter().flat_map(|s| &s.1).map(|p| p.1).fold(1e-9, f64::max);
+    let slug: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let caption = format!("{} per scheduler", metric_label(name, unit));
+    let y_desc = metric_label(name, unit);
+    let mut written = Vec::new();
+    let comparison = report_plot::BarChart {
+        caption: &caption,
+        y_desc: &y_desc,
+        bars: &bars,
+    };
+    save_chart(&comparison, dir.join(format!("compare-{slug}.{ext}")), &mut written)?;
+    let chart = report_plot::LineChart {
+        caption: "Core utilisation over time",
+        x_desc: "time (s)",
+        y_desc: "busy cores (% of all cores)",
+        x_max,
+        y_max: 105.0,
+        series: &utilisation,
+    };
+    save_chart(&chart, dir.join(format!("utilisation.{ext}")), &mut written)?;
+    let chart = report_plot::LineChart {
+        caption: "Platform power over time",
+        x_desc: "time (s)",
+        y_desc: "power (W)",
+        x_max,
+        y_max: peak_w * 1.1,
+        series: &power,
+    };
+    save_chart(&chart, dir.join(format!("power.{ext}")), &mut written)?;
+    Ok(written)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn utilisation_steps_stay_within_zero_and_one_and_power_is_above_idle() {
+    /// A 60-task layered DAG run by `spec` on two heterogeneous nodes.
+    fn view(spec: &str) -> (RunView, Platform) {
         let (Ok(dag), Ok(platform)) = (
             workloads::generate("layered:tasks=60", 4),
             sim::presets::preset("heterogeneous", 2),
         ) else {
             panic!("fixture");
         };
-        let Ok(mut s) = schedulers::registry::create("heft", 0) else {
-            panic!("heft");
+        let Ok(mut s) = schedulers::registry::create(spec, 0) else {
+            panic!("{spec}");
         };
         let Ok(run) = sim::simulate(&dag, &platform, s.as_mut(), &sim::SimConfig::default()) else {
             panic!("run");
         };
         let v = RunView::new(
-            "heft".to_owned(),
+            spec.to_owned(),
             &dag,
             &platform,
             Arc::new(run),
             std::time::Duration::ZERO,
         );
+        (v, platform)
+    }
+
+    #[test]
+    fn utilisation_steps_stay_within_zero_and_one_and_power_is_above_idle() {
+        let (v, platform) = view("heft");
         assert!(v.utilisation.iter().all(|p| (0.0..=1.0 + 1e-9).contains(&p[1])));
         assert!(v.utilisation.last().is_some_and(|p| p[1].abs() < 1e-9));
         let idle: f64 = platform.nodes().iter().map(|n| n.power.idle_w).sum();
         assert!(v.power.iter().all(|p| p[1] >= idle - 1e-9));
+    }
+
+    #[test]
+    fn exported_plots_name_every_scheduler() {
+        let views = [view("heft").0, view("olb").0];
+        let dir = std::env::temp_dir().join(format!("schedlab-gui-export-{}", std::process::id()));
+        assert!(std::fs::create_dir_all(&dir).is_ok());
+        let Ok(paths) = export_plots(&views, 0, &dir, "svg") else {
+            panic!("export failed");
+        };
+        let names: Vec<String> = paths
+            .iter()
+            .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .collect();
+        assert_eq!(names, ["compare-makespan.svg", "utilisation.svg", "power.svg"]);
+        for path in &paths {
+            let svg = std::fs::read_to_string(path).unwrap_or_default();
+            assert!(svg.contains("heft") && svg.contains("olb"), "{}", path.display());
+        }
+        assert!(export_plots(&views, 0, &dir, "gif").is_err_and(|e| e.contains(".png or .svg")));
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

@@ -1,13 +1,15 @@
 //! Runs the chosen schedulers in a background thread, never on the UI thread.
 //!
 //! The thread calls [`sim::simulate`] once per scheduler, in order, and sends
-//! each outcome back over a channel. Cancelling stops it before the next
-//! scheduler; a run already inside the engine finishes in the background and
-//! its outcome is dropped.
+//! each outcome back over a channel. Every run gets a [`sim::Progress`] handle:
+//! the UI reads its count of finished tasks for the progress bar, and
+//! cancelling sets the flag all the batch's handles share, which the engine
+//! checks after every batch of events. A scheduler's up-front planning
+//! (HEFT's ranking, say) is not interrupted: cancelling then takes effect when
+//! the plan is made.
 
-use sim::{Dag, Platform, RunResult, SimConfig};
+use sim::{Dag, Platform, Progress, RunResult, SimConfig};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
 use std::time::{Duration, Instant};
 
@@ -36,16 +38,17 @@ pub struct Job {
 }
 
 enum Message {
-    Started(String),
+    Started(String, Progress),
     Done(Outcome),
 }
 
 /// A job in flight.
 pub struct Running {
     rx: Receiver<Message>,
-    cancel: Arc<AtomicBool>,
+    cancel: Progress,
     total: usize,
-    current: Option<String>,
+    n_tasks: usize,
+    current: Option<(String, Progress)>,
     outcomes: Vec<Outcome>,
 }
 
@@ -56,24 +59,33 @@ impl Running {
     /// The message of the operating system's error when no thread can be spawned.
     pub fn start(job: Job, wake: impl Fn() + Send + 'static) -> Result<Running, String> {
         let (tx, rx) = channel();
-        let cancel = Arc::new(AtomicBool::new(false));
+        let cancel = Progress::new();
         let total = job.specs.len();
-        let stop = Arc::clone(&cancel);
+        let n_tasks = job.dag.task_count();
+        let batch = cancel.clone();
         std::thread::Builder::new()
             .name("schedlab-runner".to_owned())
             .spawn(move || {
                 for spec in &job.specs {
-                    if stop.load(Ordering::Relaxed) || tx.send(Message::Started(spec.clone())).is_err() {
+                    let progress = batch.next_run();
+                    if batch.is_cancelled() || tx.send(Message::Started(spec.clone(), progress.clone())).is_err() {
                         return;
                     }
                     wake();
+                    let config = SimConfig {
+                        progress: Some(progress),
+                        ..job.config.clone()
+                    };
                     let began = Instant::now();
                     let result = schedulers::registry::create(spec, job.config.seed)
                         .map_err(|e| e.to_string())
                         .and_then(|mut s| {
-                            sim::simulate(&job.dag, &job.platform, s.as_mut(), &job.config).map_err(|e| e.to_string())
+                            sim::simulate(&job.dag, &job.platform, s.as_mut(), &config).map_err(|e| e.to_string())
                         })
                         .map(Arc::new);
+                    if batch.is_cancelled() {
+                        return;
+                    }
                     let outcome = Outcome {
                         spec: spec.clone(),
                         result,
@@ -90,6 +102,7 @@ impl Running {
             rx,
             cancel,
             total,
+            n_tasks,
             current: None,
             outcomes: Vec::new(),
         })
@@ -99,7 +112,7 @@ impl Running {
     pub fn poll(&mut self) -> bool {
         loop {
             match self.rx.try_recv() {
-                Ok(Message::Started(spec)) => self.current = Some(spec),
+                Ok(Message::Started(spec, progress)) => self.current = Some((spec, progress)),
                 Ok(Message::Done(outcome)) => {
                     self.current = None;
                     self.outcomes.push(outcome);
@@ -110,23 +123,36 @@ impl Running {
         }
     }
 
-    /// Asks the thread to stop before its next scheduler.
+    /// Stops the run inside the engine at its next batch of events, and the batch with it.
     pub fn cancel(&self) {
-        self.cancel.store(true, Ordering::Relaxed);
+        self.cancel.cancel();
     }
 
-    /// Fraction of schedulers finished, in `[0, 1]`.
+    /// Fraction of the batch done, in `[0, 1]`: finished schedulers plus the
+    /// running one's share of finished tasks.
     pub fn progress(&self) -> f32 {
         if self.total == 0 {
-            1.0
-        } else {
-            self.outcomes.len() as f32 / self.total as f32
+            return 1.0;
         }
+        let share = self
+            .current_tasks_done()
+            .map_or(0.0, |done| done as f32 / self.n_tasks.max(1) as f32);
+        (self.outcomes.len() as f32 + share.min(1.0)) / self.total as f32
     }
 
     /// The scheduler running now, if any.
     pub fn current(&self) -> Option<&str> {
-        self.current.as_deref()
+        self.current.as_ref().map(|(spec, _)| spec.as_str())
+    }
+
+    /// Tasks the running scheduler's simulation has finished, if one is running.
+    pub fn current_tasks_done(&self) -> Option<usize> {
+        self.current.as_ref().map(|(_, progress)| progress.tasks_done())
+    }
+
+    /// Number of tasks in the job's DAG.
+    pub fn task_count(&self) -> usize {
+        self.n_tasks
     }
 
     /// Number of schedulers finished and in total.
@@ -174,5 +200,46 @@ mod tests {
         assert_eq!(outcomes.len(), 2);
         assert!(outcomes.first().is_some_and(|o| o.result.is_ok()));
         assert!(outcomes.get(1).is_some_and(|o| o.result.is_err()));
+    }
+
+    #[test]
+    fn cancel_stops_a_long_simulation_inside_the_engine() {
+        let n_tasks = 100_000;
+        let dag = workloads::generate(&format!("layered:tasks={n_tasks}"), 3).map_err(|e| e.to_string());
+        let platform = sim::presets::preset("homogeneous", 4).map_err(|e| e.to_string());
+        let (Ok(dag), Ok(platform)) = (dag, platform) else {
+            panic!("fixture");
+        };
+        let job = Job {
+            dag: Arc::new(dag),
+            platform: Arc::new(platform),
+            specs: vec!["online-eft".to_owned()],
+            config: SimConfig::default(),
+        };
+        let Ok(mut running) = Running::start(job, || {}) else {
+            panic!("thread");
+        };
+        let began = Instant::now();
+        while running.current_tasks_done().unwrap_or(0) == 0 && began.elapsed() < Duration::from_secs(60) {
+            running.poll();
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        let seen = running.progress();
+        assert!(
+            seen > 0.0 && seen < 1.0,
+            "progress {seen} should be strictly between 0 and 1"
+        );
+        running.cancel();
+        let cancelled = Instant::now();
+        while !running.poll() && cancelled.elapsed() < Duration::from_secs(60) {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        eprintln!(
+            "cancelled a {n_tasks}-task run after {} finished tasks; the runner thread ended {:.1} ms later",
+            running.current_tasks_done().unwrap_or(0),
+            cancelled.elapsed().as_secs_f64() * 1e3
+        );
+        assert!(running.current_tasks_done().is_some_and(|done| done < n_tasks));
+        assert!(running.into_outcomes().is_empty(), "a cancelled run sends no outcome");
     }
 }

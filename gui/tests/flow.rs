@@ -84,7 +84,8 @@ fn save_the_setup_as_a_config_and_load_it_back() {
 
 #[test]
 fn open_a_results_folder_and_a_run_from_it_in_the_gantt_view() {
-    // `tests/data/run` is a folder written by `schedlab run` on a config saved by this GUI.
+    // `tests/data/run` is a folder written by `schedlab run` on a config saved by this GUI
+    // (results.csv, and two plots of `schedlab report`).
     let mut h = harness(small_app());
     h.run_steps(2);
     h.get_by_label("Experiments").click();
@@ -170,4 +171,48 @@ fn small_dags_re_run_when_a_setting_changes() {
     let after = h.state().views().first().map(|v| v.run.metrics.makespan);
     assert!(before.is_some() && after.is_some());
     assert_ne!(before, after, "the run did not follow the new mean work");
+}
+
+#[test]
+fn a_results_folder_shows_its_report_plots() {
+    // `tests/data/run/plots` holds two of the PNGs `schedlab report` wrote for that folder.
+    let mut h = harness(small_app());
+    h.run_steps(2);
+    h.get_by_label("Experiments").click();
+    let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/run"));
+    h.state_mut().open_results(dir);
+    h.run_steps(3);
+    assert_eq!(h.state().gallery().map(|g| g.plots().len()), Some(2));
+    assert_eq!(
+        h.query_all_by_label("gantt").count(),
+        1,
+        "the plot's name is listed once"
+    );
+    assert_eq!(h.query_all_by_label("Remake plots").count(), 1);
+}
+
+#[test]
+fn scheduler_parameters_are_typed_fields_that_build_the_spec() {
+    let mut app = small_app();
+    app.auto_run = false;
+    let mut h = harness(app);
+    h.run_steps(2);
+    h.get_by_label("wba").click();
+    h.run_steps(2);
+    assert_eq!(
+        h.query_all_by_label("wba alpha").count(),
+        1,
+        "one number field for wba's alpha"
+    );
+    h.get_by_label("wba alpha").click();
+    h.run_steps(2);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_label("wba alpha").type_text("7");
+    h.key_press(egui::Key::Enter);
+    h.run_steps(2);
+    assert_eq!(
+        h.state().setup.scheduler_specs(),
+        ["wba:alpha=1"],
+        "the range [0, 1] clamps 7 to 1"
+    );
 }

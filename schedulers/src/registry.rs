@@ -101,11 +101,35 @@ pub enum RegistryError {
     Malformed(String),
 }
 
+/// How a builder reads a numeric parameter: its type, range and default.
+///
+/// Recorded by the [`Params`] accessors, so it is exactly what the builder
+/// accepts; see [`param_kinds`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ParamKind {
+    /// A finite number in `[min, max]` (either end open when `None`).
+    Float {
+        /// Value when the key is absent.
+        default: f64,
+        /// Smallest accepted value.
+        min: Option<f64>,
+        /// Largest accepted value.
+        max: Option<f64>,
+    },
+    /// A non-negative integer.
+    Integer {
+        /// Value when the key is absent.
+        default: u64,
+    },
+}
+
 /// Parameters of one spec, consumed by the scheduler's builder.
 #[derive(Debug)]
 pub struct Params {
     scheduler: String,
     values: BTreeMap<String, String>,
+    /// Every key the builder asked for, with how it read it.
+    read: Vec<(String, ParamKind)>,
 }
 
 impl Params {
@@ -114,7 +138,7 @@ impl Params {
     /// # Errors
     /// [`RegistryError::BadValue`] if present but not a finite number.
     pub fn f64_or(&mut self, key: &str, default: f64) -> Result<f64, RegistryError> {
-        self.f64_where(key, default, "a finite number", f64::is_finite)
+        self.f64_in(key, default, None, None)
     }
 
     /// Takes a float parameter that must be finite and ≥ 0, or `default` if absent.
@@ -122,9 +146,36 @@ impl Params {
     /// # Errors
     /// [`RegistryError::BadValue`] if present but negative or not a finite number.
     pub fn non_negative_f64_or(&mut self, key: &str, default: f64) -> Result<f64, RegistryError> {
-        self.f64_where(key, default, "a finite number >= 0", |x| x.is_finite() && x >= 0.0)
+        self.f64_in(key, default, Some(0.0), None)
     }
 
+    /// Takes a float parameter that must be finite and within `[min, max]`, or `default` if absent.
+    ///
+    /// # Errors
+    /// [`RegistryError::BadValue`] if present but not a finite number in range.
+    pub fn f64_in(
+        &mut self,
+        key: &str,
+        default: f64,
+        min: Option<f64>,
+        max: Option<f64>,
+    ) -> Result<f64, RegistryError> {
+        let expected = match (min, max) {
+            (None, None) => "a finite number",
+            (Some(0.0), None) => "a finite number >= 0",
+            (Some(0.0), Some(1.0)) => "a number in [0, 1]",
+            _ => "a finite number in the range its description gives",
+        };
+        let ok = |x: f64| x.is_finite() && min.is_none_or(|m| x >= m) && max.is_none_or(|m| x <= m);
+        let res = self.f64_where(key, default, expected, ok);
+        if let Some((_, kind)) = self.read.last_mut() {
+            *kind = ParamKind::Float { default, min, max };
+        }
+        res
+    }
+
+    /// Takes a float parameter that `ok` accepts, or `default` if absent; the
+    /// GUI shows it as a number without a range (prefer [`Params::f64_in`]).
     fn f64_where(
         &mut self,
         key: &str,
@@ -132,6 +183,14 @@ impl Params {
         expected: &'static str,
         ok: impl Fn(f64) -> bool,
     ) -> Result<f64, RegistryError> {
+        self.read.push((
+            key.to_owned(),
+            ParamKind::Float {
+                default,
+                min: None,
+                max: None,
+            },
+        ));
         match self.values.remove(key) {
             None => Ok(default),
             Some(v) => v.parse::<f64>().ok().filter(|&x| ok(x)).ok_or(RegistryError::BadValue {
@@ -176,6 +235,7 @@ impl Params {
     /// # Errors
     /// [`RegistryError::BadValue`] if present but not a non-negative integer.
     pub fn u64_or(&mut self, key: &str, default: u64) -> Result<u64, RegistryError> {
+        self.read.push((key.to_owned(), ParamKind::Integer { default }));
         match self.values.remove(key) {
             None => Ok(default),
             Some(v) => v.parse::<u64>().map_err(|_| RegistryError::BadValue {
@@ -352,15 +412,7 @@ static REGISTRY: &[SchedulerInfo] = &[
             description: "tolerance in [0, 1]: 0 greedy, 1 uniform (default 0.5)",
         }],
         build: |p, seed| {
-            let alpha = p.f64_or("alpha", wba::DEFAULT_ALPHA)?;
-            if !(0.0..=1.0).contains(&alpha) {
-                return Err(RegistryError::BadValue {
-                    scheduler: "wba".to_owned(),
-                    key: "alpha".to_owned(),
-                    expected: "a number in [0, 1]",
-                    value: alpha.to_string(),
-                });
-            }
+            let alpha = p.f64_in("alpha", wba::DEFAULT_ALPHA, Some(0.0), Some(1.0))?;
             Ok(Box::new(Wba::new(alpha, seed)))
         },
     },
@@ -610,6 +662,7 @@ pub fn create(spec: &str, seed: u64) -> Result<Box<dyn Scheduler>, RegistryError
     let mut params = Params {
         scheduler: name.to_owned(),
         values,
+        read: Vec::new(),
     };
     let overhead = params.non_negative_f64_or("overhead", 0.0)?;
     let mut scheduler: Box<dyn Scheduler> = Box::new(Resilient::new((info.build)(&mut params, seed)?, info.nature));
@@ -633,6 +686,23 @@ pub fn create(spec: &str, seed: u64) -> Result<Box<dyn Scheduler>, RegistryError
     Ok(scheduler)
 }
 
+/// The numeric parameters of `info` with their kinds, ranges and defaults,
+/// in the order its builder reads them.
+///
+/// Found by running the builder once without parameters (building a
+/// scheduler is cheap: the work happens when it plans), so the answer is
+/// what the builder really accepts. Parameters read otherwise (a file path,
+/// say) are not listed.
+pub fn param_kinds(info: &SchedulerInfo) -> Vec<(String, ParamKind)> {
+    let mut params = Params {
+        scheduler: info.name.to_owned(),
+        values: BTreeMap::new(),
+        read: Vec::new(),
+    };
+    let _ = (info.build)(&mut params, 0);
+    params.read
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -643,6 +713,38 @@ mod tests {
             let s = create(info.name, 1).unwrap();
             assert_eq!(s.name(), info.name);
         }
+    }
+
+    #[test]
+    fn param_kinds_are_what_the_builders_read() {
+        let kinds = |name: &str| all().iter().find(|i| i.name == name).map(param_kinds).unwrap();
+        assert_eq!(
+            kinds("wba"),
+            [(
+                "alpha".to_owned(),
+                ParamKind::Float {
+                    default: wba::DEFAULT_ALPHA,
+                    min: Some(0.0),
+                    max: Some(1.0)
+                }
+            )]
+        );
+        assert!(matches!(
+            kinds("branch-and-bound").as_slice(),
+            [(b, ParamKind::Integer { .. }), (m, ParamKind::Integer { default: 64 })] if b == "budget" && m == "max-tasks"
+        ));
+        assert!(kinds("heft").is_empty());
+        for info in all() {
+            let read: Vec<String> = param_kinds(info).into_iter().map(|(k, _)| k).collect();
+            assert!(
+                read.iter().all(|k| info.params.iter().any(|p| p.name == k)),
+                "{} reads {read:?} but lists {:?}",
+                info.name,
+                info.params.iter().map(|p| p.name).collect::<Vec<_>>()
+            );
+        }
+        let err = create("wba:alpha=2", 0).err().unwrap().to_string();
+        assert!(err.contains("a number in [0, 1]"), "{err}");
     }
 
     #[test]

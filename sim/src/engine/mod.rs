@@ -28,6 +28,7 @@ use crate::dag::Dag;
 use crate::failures::{Checkpointing, FailureError, Failures};
 use crate::noise::Noise;
 use crate::platform::Platform;
+use crate::progress::Progress;
 use crate::result::RunResult;
 use crate::scheduler::Scheduler;
 use crate::speed_error::{SpeedError, SpeedErrorError};
@@ -52,6 +53,9 @@ pub struct SimConfig {
     /// this many simulated seconds (a guard for sweeps over harsh failure
     /// rates, where a run can take practically forever).
     pub horizon: Option<f64>,
+    /// Progress counter and cancel flag shared with another thread, if any;
+    /// the engine updates and checks it once per batch of events.
+    pub progress: Option<Progress>,
     /// Real node speeds that differ from the declared ones schedulers see.
     pub speed_error: SpeedError,
 }
@@ -89,6 +93,12 @@ pub enum SimError {
     Horizon {
         /// The horizon in seconds.
         horizon: f64,
+        /// Number of unfinished tasks.
+        unfinished: usize,
+    },
+    /// The run was stopped through [`SimConfig::progress`].
+    #[error("the run was cancelled with {unfinished} tasks unfinished")]
+    Cancelled {
         /// Number of unfinished tasks.
         unfinished: usize,
     },

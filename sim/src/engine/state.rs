@@ -18,6 +18,7 @@ use crate::failures::FailureClock;
 use crate::ids::{EdgeId, NodeId, TaskId};
 use crate::metrics;
 use crate::network::{FinishedFlow, FlowNetwork};
+use crate::progress::Progress;
 use crate::result::{CopyRecord, LostRecord, OutageRecord, RunResult, TaskRecord, TransferRecord};
 use crate::scheduler::{Assignment, CopyKind, Decision, Decisions, Scheduler, SimView, StateSource, TaskState, Update};
 use crate::speed_error::RealSpeeds;
@@ -152,6 +153,7 @@ pub(super) struct State<'a> {
     /// Checkpoint interval and cost, in seconds of work and seconds.
     checkpoints: Option<(f64, f64)>,
     horizon: Option<f64>,
+    progress: Option<Progress>,
     /// Simulated time each decision costs the scheduler.
     decision_overhead: SimDuration,
     /// When the scheduler is done with the decisions it has made so far.
@@ -309,6 +311,7 @@ impl<'a> State<'a> {
             failures: FailureClock::new(&config.failures, platform.node_count(), config.seed),
             checkpoints: checkpoint_interval.zip(config.checkpointing.map(|c| c.cost)),
             horizon: config.horizon,
+            progress: config.progress.clone(),
             decision_overhead: SimDuration::ZERO,
             scheduler_busy_until: SimTime::ZERO,
             remaining: vec![1.0; n_tasks],
@@ -369,6 +372,13 @@ impl<'a> State<'a> {
             self.settle_network();
             self.notify(scheduler, &mut decisions)?;
             self.start_dirty_nodes();
+            if let Some(progress) = &self.progress {
+                progress.report(self.n_done);
+                if progress.is_cancelled() {
+                    let unfinished = self.costs.dag().task_count() - self.n_done;
+                    return Err(SimError::Cancelled { unfinished });
+                }
+            }
             if self.is_stalled() {
                 break;
             }
