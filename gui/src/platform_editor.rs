@@ -129,6 +129,7 @@ impl PlatformEditor {
                     },
                     group: None,
                     nic_bandwidth: None,
+                    task_overhead: 0.0,
                 });
             }
             if ui.button("Use this platform").clicked() {

@@ -68,5 +68,5 @@ pub use ids::{EdgeId, KindId, NodeId, TaskId};
 pub use noise::Noise;
 pub use platform::{Node, Platform, PlatformError, PlatformSpec};
 pub use result::{LostRecord, Metrics, OutageRecord, RunResult, TaskRecord, TransferRecord};
-pub use scheduler::{Assignment, Decisions, Scheduler, SimView, TaskState, Update};
+pub use scheduler::{Assignment, Decisions, Scheduler, SimView, StateSource, TaskState, Update};
 pub use time::{SimDuration, SimTime};

@@ -170,6 +170,7 @@ fn shared_platform(n_nodes: u32) -> Platform {
         },
         group: None,
         nic_bandwidth: None,
+        task_overhead: 0.0,
     };
     let network = NetworkSpec::Shared {
         latency: 0.5,
@@ -440,4 +441,17 @@ fn a_run_past_its_horizon_stops_with_an_error() {
             unfinished: 6
         }
     );
+}
+
+#[test]
+fn task_overhead_lengthens_every_task_on_its_node_and_the_checker_agrees() {
+    let dag = chain(3, 1.0);
+    let mut spec = shared_platform(1).spec().clone();
+    spec.nodes[0].task_overhead = 0.25;
+    let platform = Platform::new(spec).unwrap();
+    let result = simulate(&dag, &platform, &mut Greedy::default(), &SimConfig::default()).unwrap();
+    assert_eq!(result.makespan(), SimTime::from_secs_f64(3.75));
+    let costs = CostModel::new(&dag, &platform).unwrap();
+    assert_eq!(costs.exec_time(TaskId::new(0), NodeId::new(0)), crate::time::SimDuration::from_secs_f64(1.25));
+    crate::check::check(&costs, &result).unwrap();
 }

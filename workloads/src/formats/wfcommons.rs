@@ -530,6 +530,7 @@ fn platform(machines: &[Machine], reference_mhz: f64, name: &str) -> Result<Opti
             },
             group: None,
             nic_bandwidth: None,
+            task_overhead: 0.0,
         });
     }
     if nodes.is_empty() {
