@@ -35,6 +35,28 @@ pub enum Command {
     Convert(ConvertCmd),
     /// Print a DAG file's size and shape: tasks, edges, depth, width, work, critical path, CCR, kinds.
     Info(InfoCmd),
+    /// Measure this machine (cores, kernel rate, dispatch overhead, copies) and write a platform file.
+    Calibrate(CalibrateCmd),
+    /// Run DAGs for real on this machine's cores and in simulation, and report the error.
+    Validate(ValidateCmd),
+}
+
+/// Arguments of `schedlab calibrate`.
+#[derive(Debug, Args)]
+pub struct CalibrateCmd {
+    /// Output folder for calibration.toml and platform.toml.
+    #[arg(long, default_value = "results/calibration")]
+    pub out: PathBuf,
+}
+
+/// Arguments of `schedlab validate`.
+#[derive(Debug, Args)]
+pub struct ValidateCmd {
+    /// Validation config (TOML), e.g. experiments/configs/validate.toml.
+    pub config: PathBuf,
+    /// Output folder (default: the config's `out`, else results/validate).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }
 
 /// Arguments of `schedlab generate`.
@@ -205,6 +227,12 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write) -> Result<()> {
                 write!(out, "{}", simulate::table(&summary))?;
             }
         }
+        Command::Calibrate(cmd) => {
+            let calibration = crate::calibrate::measure(crate::calibrate::CalibrateOptions::default())?;
+            calibration.write(&cmd.out)?;
+            writeln!(out, "{}\nwrote {}", calibration.summary(), cmd.out.join("platform.toml").display())?;
+        }
+        Command::Validate(cmd) => run_validate(&cmd, out)?,
         Command::Schedulers => {
             for info in schedulers::registry::all() {
                 let nature = match info.nature {
@@ -218,6 +246,29 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write) -> Result<()> {
             }
         }
     }
+    Ok(())
+}
+
+/// `schedlab validate`: real and simulated runs, results, report, and the summary on `out`.
+fn run_validate(cmd: &ValidateCmd, out: &mut dyn std::io::Write) -> Result<()> {
+    let config = crate::validate::ValidateConfig::load(&cmd.config)?;
+    let dir = cmd
+        .out
+        .clone()
+        .or_else(|| config.out.clone())
+        .unwrap_or_else(|| PathBuf::from("results").join("validate"));
+    let (started, load_start) = (std::time::Instant::now(), crate::calibrate::loadavg());
+    let outcome = crate::validate::run(&config, &mut |row| {
+        eprintln!(
+            "run {:>3} {} seed {} {} rep {}: sim {:.4} s, real {:.4} s ({:+.2} %)",
+            row.run, row.dag, row.seed, row.scheduler, row.repetition, row.sim_makespan, row.real_makespan, row.error_pct
+        );
+    })?;
+    let load_end = crate::calibrate::loadavg();
+    let report = crate::validate::write(&dir, &config, &outcome, (&load_start, &load_end), started.elapsed().as_secs_f64())?;
+    write!(out, "{}", crate::validate::summary_table(&outcome.summary))?;
+    writeln!(out, "loadavg before: {load_start}; after: {load_end}")?;
+    writeln!(out, "results: {}\nreport: {}", dir.join("results.csv").display(), report.display())?;
     Ok(())
 }
 

@@ -4,12 +4,16 @@
 //! This is the only crate that reads the command line or the environment,
 //! lays out result folders, or uses `anyhow`.
 
+pub mod calibrate;
 pub mod cli;
 pub mod config;
+pub mod executor;
 pub mod output;
 pub mod platform_arg;
 pub mod report;
 pub mod simulate;
 pub mod stats;
 pub mod sweep;
+pub mod validate;
+pub mod validate_report;
 pub mod workload_cmds;

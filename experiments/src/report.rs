@@ -27,10 +27,10 @@ use std::path::{Path, PathBuf};
 
 /// DejaVu Sans 2.37 (fonts-dejavu-core); see `assets/README.md` for its licence.
 const DEJAVU_SANS: &[u8] = include_bytes!("../assets/DejaVuSans.ttf");
-const FONT: &str = "sans-serif";
+pub(crate) const FONT: &str = "sans-serif";
 
 /// Registers the bundled font once per process.
-fn register_font() -> Result<()> {
+pub(crate) fn register_font() -> Result<()> {
     static ONCE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     let ok = *ONCE.get_or_init(|| plotters::style::register_font(FONT, FontStyle::Normal, DEJAVU_SANS).is_ok());
     if ok {
@@ -40,12 +40,12 @@ fn register_font() -> Result<()> {
     }
 }
 
-fn plot_err<E: std::fmt::Debug>(err: E) -> anyhow::Error {
+pub(crate) fn plot_err<E: std::fmt::Debug>(err: E) -> anyhow::Error {
     anyhow!("plotting: {err:?}")
 }
 
 /// A distinguishable colour per series.
-fn colour(i: usize) -> RGBColor {
+pub(crate) fn colour(i: usize) -> RGBColor {
     const COLOURS: [RGBColor; 10] = [
         RGBColor(31, 119, 180),
         RGBColor(255, 127, 14),
@@ -96,6 +96,7 @@ macro_rules! render {
         svg
     }};
 }
+pub(crate) use render;
 
 /// Successful rows grouped for the plots.
 struct Data<'a> {
@@ -524,11 +525,12 @@ where
     Ok(())
 }
 
-/// The representative run of each scheduler: the first instance of the grid.
-struct Representative {
-    scheduler: String,
-    result: sim::RunResult,
-    cores_per_node: Vec<u32>,
+/// One Gantt panel: the representative run of each scheduler (the first
+/// instance of the grid), or a real and a simulated run in `schedlab validate`.
+pub(crate) struct Representative {
+    pub(crate) scheduler: String,
+    pub(crate) result: sim::RunResult,
+    pub(crate) cores_per_node: Vec<u32>,
 }
 
 fn representatives(config: &Config) -> Result<(String, Vec<Representative>)> {
@@ -556,7 +558,7 @@ fn representatives(config: &Config) -> Result<(String, Vec<Representative>)> {
     Ok((label, runs))
 }
 
-fn gantt<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, runs: &[Representative]) -> Result<()>
+pub(crate) fn gantt<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, runs: &[Representative]) -> Result<()>
 where
     DB::ErrorType: 'static,
 {
@@ -699,7 +701,7 @@ fn fmt_ci(m: Option<MeanCi>, scale: f64, digits: usize) -> String {
     )
 }
 
-fn escape(s: &str) -> String {
+pub(crate) fn escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
