@@ -39,6 +39,22 @@ pub enum Command {
     Calibrate(CalibrateCmd),
     /// Run DAGs for real on this machine's cores and in simulation, and report the error.
     Validate(ValidateCmd),
+    /// Simulate recorded WfCommons executions with tasks pinned where they ran; compare makespans.
+    Replay(ReplayCmd),
+}
+
+/// Arguments of `schedlab replay`.
+#[derive(Debug, Args)]
+pub struct ReplayCmd {
+    /// WfCommons instances recording machines and makespanInSeconds (files or folders).
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Seconds added to every task (the workflow system's per-task overhead).
+    #[arg(long, default_value_t = 0.0)]
+    pub task_overhead: f64,
+    /// Fit the overhead on every other instance and report the error on the rest.
+    #[arg(long)]
+    pub fit: bool,
 }
 
 /// Arguments of `schedlab calibrate`.
@@ -233,6 +249,7 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write) -> Result<()> {
             writeln!(out, "{}\nwrote {}", calibration.summary(), cmd.out.join("platform.toml").display())?;
         }
         Command::Validate(cmd) => run_validate(&cmd, out)?,
+        Command::Replay(cmd) => crate::replay::run(&cmd.files, cmd.task_overhead, cmd.fit, out)?,
         Command::Schedulers => {
             for info in schedulers::registry::all() {
                 let nature = match info.nature {

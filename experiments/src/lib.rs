@@ -10,6 +10,7 @@ pub mod config;
 pub mod executor;
 pub mod output;
 pub mod platform_arg;
+pub mod replay;
 pub mod report;
 pub mod simulate;
 pub mod stats;
