@@ -4,7 +4,7 @@
 //! second) on each core alone and with every core busy; the executor's
 //! per-task dispatch overhead (zero-work tasks on one worker, and on all);
 //! memory-copy latency and bandwidth (a least-squares line through copies of
-//! 64 KiB to 16 MiB on one core) and the bandwidth when every core copies at
+//! 256 KiB to 64 MiB on one core) and the bandwidth when every core copies at
 //! once. The platform has one node per core (one core each) with speed = the
 //! core's all-busy rate over the mean all-busy rate (so ≈ 1), `task_overhead`
 //! = the all-workers dispatch overhead, and a shared network with the copy
@@ -21,7 +21,9 @@ use std::path::Path;
 use std::time::Instant;
 
 /// Copy sizes of the latency/bandwidth fit, bytes.
-const COPY_SIZES: [usize; 5] = [64 << 10, 256 << 10, 1 << 20, 4 << 20, 16 << 20];
+/// Large enough that the fit describes copies that miss the private caches,
+/// as the tens-of-megabyte edges of communication-heavy DAGs do.
+const COPY_SIZES: [usize; 5] = [256 << 10, 1 << 20, 4 << 20, 16 << 20, 64 << 20];
 /// Zero-work tasks per worker in the dispatch-overhead measurement.
 const DISPATCH_TASKS: usize = 400;
 
@@ -94,7 +96,10 @@ fn on_cores<T: Send>(cores: &[Option<core_affinity::CoreId>], f: impl Fn() -> T 
                 })
             })
             .collect();
-        handles.into_iter().map(|h| h.join().expect("calibration thread panicked")).collect()
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
     })
 }
 
@@ -107,8 +112,7 @@ fn kernel_rate(iterations: u64) -> f64 {
 
 /// Seconds of one copy of `bytes`, median of `reps`.
 fn copy_secs(source: &executor::copy::Source, bytes: usize, reps: usize) -> f64 {
-    let mut scratch = Vec::with_capacity(bytes);
-    source.copy_into(bytes, &mut scratch);
+    let mut scratch = vec![1u8; bytes];
     median(
         (0..reps)
             .map(|_| {
@@ -153,13 +157,7 @@ fn dispatch_overhead(workers: usize) -> Result<f64> {
 }
 
 /// A platform of `speeds.len()` one-core nodes `core-0 …` on a shared network.
-pub fn platform_spec(
-    cores: usize,
-    speeds: &[f64],
-    task_overhead: f64,
-    latency: f64,
-    bandwidth: f64,
-) -> PlatformSpec {
+pub fn platform_spec(cores: usize, speeds: &[f64], task_overhead: f64, latency: f64, bandwidth: f64) -> PlatformSpec {
     PlatformSpec {
         name: format!("calibrated-{cores}-cores"),
         network: NetworkSpec::Shared {
@@ -198,8 +196,9 @@ pub fn measure(options: CalibrateOptions) -> Result<Calibration> {
     let n_cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     let ids = core_affinity::get_core_ids().unwrap_or_default();
     let pinned = !ids.is_empty();
-    let cores: Vec<Option<core_affinity::CoreId>> =
-        (0..n_cores).map(|i| (!ids.is_empty()).then(|| ids[i % ids.len()])).collect();
+    let cores: Vec<Option<core_affinity::CoreId>> = (0..n_cores)
+        .map(|i| (!ids.is_empty()).then(|| ids[i % ids.len()]))
+        .collect();
 
     // Size the samples from a short probe.
     let probe = kernel_rate(1_000_000);
@@ -217,7 +216,10 @@ pub fn measure(options: CalibrateOptions) -> Result<Calibration> {
 
     let source = executor::copy::Source::new(COPY_SIZES[COPY_SIZES.len() - 1]);
     let points: Vec<(f64, f64)> = on_cores(&cores[..1], || {
-        COPY_SIZES.iter().map(|&b| (b as f64, copy_secs(&source, b, 9))).collect::<Vec<_>>()
+        COPY_SIZES
+            .iter()
+            .map(|&b| (b as f64, copy_secs(&source, b, 9)))
+            .collect::<Vec<_>>()
     })
     .concat();
     let (copy_latency, copy_bandwidth) = fit_line(&points);

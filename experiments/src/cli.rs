@@ -246,7 +246,12 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write) -> Result<()> {
         Command::Calibrate(cmd) => {
             let calibration = crate::calibrate::measure(crate::calibrate::CalibrateOptions::default())?;
             calibration.write(&cmd.out)?;
-            writeln!(out, "{}\nwrote {}", calibration.summary(), cmd.out.join("platform.toml").display())?;
+            writeln!(
+                out,
+                "{}\nwrote {}",
+                calibration.summary(),
+                cmd.out.join("platform.toml").display()
+            )?;
         }
         Command::Validate(cmd) => run_validate(&cmd, out)?,
         Command::Replay(cmd) => crate::replay::run(&cmd.files, cmd.task_overhead, cmd.fit, out)?,
@@ -278,14 +283,32 @@ fn run_validate(cmd: &ValidateCmd, out: &mut dyn std::io::Write) -> Result<()> {
     let outcome = crate::validate::run(&config, &mut |row| {
         eprintln!(
             "run {:>3} {} seed {} {} rep {}: sim {:.4} s, real {:.4} s ({:+.2} %)",
-            row.run, row.dag, row.seed, row.scheduler, row.repetition, row.sim_makespan, row.real_makespan, row.error_pct
+            row.run,
+            row.dag,
+            row.seed,
+            row.scheduler,
+            row.repetition,
+            row.sim_makespan,
+            row.real_makespan,
+            row.error_pct
         );
     })?;
     let load_end = crate::calibrate::loadavg();
-    let report = crate::validate::write(&dir, &config, &outcome, (&load_start, &load_end), started.elapsed().as_secs_f64())?;
+    let report = crate::validate::write(
+        &dir,
+        &config,
+        &outcome,
+        (&load_start, &load_end),
+        started.elapsed().as_secs_f64(),
+    )?;
     write!(out, "{}", crate::validate::summary_table(&outcome.summary))?;
     writeln!(out, "loadavg before: {load_start}; after: {load_end}")?;
-    writeln!(out, "results: {}\nreport: {}", dir.join("results.csv").display(), report.display())?;
+    writeln!(
+        out,
+        "results: {}\nreport: {}",
+        dir.join("results.csv").display(),
+        report.display()
+    )?;
     Ok(())
 }
 

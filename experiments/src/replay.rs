@@ -55,7 +55,10 @@ impl Instance {
     /// has no machine.
     pub fn load(path: &Path) -> Result<Instance> {
         let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-        let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let (workload, execution) =
             wfcommons::parse_execution(&text, &stem).with_context(|| format!("{}", path.display()))?;
         let what = || path.display().to_string();
@@ -166,7 +169,12 @@ pub fn fit_overhead(instances: &[&Instance]) -> Result<f64> {
         Ok(best.1)
     };
     let coarse = search((0..=120).map(f64::from).collect())?;
-    search((-20..=20).map(|k| coarse + f64::from(k) * 0.05).filter(|o| *o >= 0.0).collect())
+    search(
+        (-20..=20)
+            .map(|k| coarse + f64::from(k) * 0.05)
+            .filter(|o| *o >= 0.0)
+            .collect(),
+    )
 }
 
 /// Replays `paths` with `overhead` (and, with `fit`, fits it on half and
@@ -197,13 +205,21 @@ pub fn run(paths: &[PathBuf], overhead: f64, fit: bool, out: &mut dyn std::io::W
         "measured",
         "simulated",
         "error %",
-        if fit { "  fitted-overhead sim / error % (half)" } else { "" }
+        if fit {
+            "  fitted-overhead sim / error % (half)"
+        } else {
+            ""
+        }
     )?;
     let (mut before, mut after) = (Vec::new(), Vec::new());
     for (i, inst) in instances.iter().enumerate() {
         let sim = inst.simulate(overhead)?;
         let err = inst.error_pct(sim);
-        let name = inst.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = inst
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         write!(
             out,
             "{name:<52} {:>5} {:>4} {:>10.1} {:>10.1} {:>+8.1}",

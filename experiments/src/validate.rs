@@ -75,7 +75,10 @@ pub struct ValidateConfig {
 }
 
 fn positive(field: &str, v: f64) -> Result<f64> {
-    ensure!(v.is_finite() && v > 0.0, "{field}: expected a finite number > 0, got {v}");
+    ensure!(
+        v.is_finite() && v > 0.0,
+        "{field}: expected a finite number > 0, got {v}"
+    );
     Ok(v)
 }
 
@@ -122,7 +125,10 @@ impl ValidateConfig {
             seconds_per_work: positive("seconds_per_work", file.seconds_per_work)?,
             bytes_scale: match file.bytes_scale {
                 Some(b) => {
-                    ensure!(b.is_finite() && b >= 0.0, "bytes_scale: expected a finite number >= 0, got {b}");
+                    ensure!(
+                        b.is_finite() && b >= 0.0,
+                        "bytes_scale: expected a finite number >= 0, got {b}"
+                    );
                     b
                 }
                 None => 1.0,
@@ -404,7 +410,13 @@ pub fn run(config: &ValidateConfig, progress: &mut dyn FnMut(&Row)) -> Result<Ou
 ///
 /// # Errors
 /// If a file cannot be written.
-pub fn write(dir: &Path, config: &ValidateConfig, outcome: &Outcome, loadavg: (&str, &str), wall_secs: f64) -> Result<PathBuf> {
+pub fn write(
+    dir: &Path,
+    config: &ValidateConfig,
+    outcome: &Outcome,
+    loadavg: (&str, &str),
+    wall_secs: f64,
+) -> Result<PathBuf> {
     let mut csv = csv::Writer::from_writer(Vec::new());
     for row in &outcome.rows {
         csv.serialize(row)?;
@@ -420,6 +432,9 @@ pub fn write(dir: &Path, config: &ValidateConfig, outcome: &Outcome, loadavg: (&
         "wall_secs": wall_secs,
         "summary": outcome.summary,
     });
-    crate::output::write_atomic(&dir.join("manifest.json"), serde_json::to_string_pretty(&manifest)?.as_bytes())?;
+    crate::output::write_atomic(
+        &dir.join("manifest.json"),
+        serde_json::to_string_pretty(&manifest)?.as_bytes(),
+    )?;
     crate::validate_report::write(dir, &config.name, outcome, loadavg)
 }

@@ -79,7 +79,12 @@ where
 {
     const BINS: usize = 40;
     let top = crate::validate::percentile(
-        &outcome.start_errors.iter().chain(&outcome.end_errors).copied().collect::<Vec<_>>(),
+        &outcome
+            .start_errors
+            .iter()
+            .chain(&outcome.end_errors)
+            .copied()
+            .collect::<Vec<_>>(),
         0.99,
     )
     .max(1e-3);
@@ -90,9 +95,14 @@ where
             bins[((e / width) as usize).min(BINS - 1)] += 1;
         }
         let n = v.len().max(1) as f64;
-        bins.into_iter().map(move |b| b as f64 / n * 100.0).collect::<Vec<f64>>()
+        bins.into_iter()
+            .map(move |b| b as f64 / n * 100.0)
+            .collect::<Vec<f64>>()
     };
-    let series = [("start", count(&outcome.start_errors)), ("end", count(&outcome.end_errors))];
+    let series = [
+        ("start", count(&outcome.start_errors)),
+        ("end", count(&outcome.end_errors)),
+    ];
     let y_max = series.iter().flat_map(|s| s.1.iter()).fold(1.0f64, |a, &b| a.max(b)) * 1.1;
     let mut chart = ChartBuilder::on(root)
         .caption("Per-task |simulated − real| time", (FONT, 22))
@@ -148,7 +158,9 @@ pub fn write(dir: &Path, title: &str, outcome: &Outcome, loadavg: (&str, &str)) 
         escape(loadavg.1),
         escape(&outcome.calibration.summary())
     );
-    let svg = render!(plots, "scatter", (800, 700), |root: &DrawingArea<_, Shift>| scatter(root, outcome));
+    let svg = render!(plots, "scatter", (800, 700), |root: &DrawingArea<_, Shift>| scatter(
+        root, outcome
+    ));
     let _ = write!(
         body,
         "<h2>Simulated against real</h2>\n<p>One point per real run; on the line the simulator was exact.</p>\n<figure>{svg}</figure>\n"
@@ -174,7 +186,9 @@ pub fn write(dir: &Path, title: &str, outcome: &Outcome, loadavg: (&str, &str)) 
                 cores_per_node: cores,
             },
         ];
-        let svg = render!(plots, "gantt", (1100, 600), |root: &DrawingArea<_, Shift>| gantt(root, &runs));
+        let svg = render!(plots, "gantt", (1100, 600), |root: &DrawingArea<_, Shift>| gantt(
+            root, &runs
+        ));
         let _ = write!(
             body,
             "<h2>Real and simulated Gantt charts</h2>\n<p>The run with the median |error| ({:.2} %): {} seed {} with {}, repetition {}. Same time axis; gaps in the real chart are dispatch latency and input copies.</p>\n<figure>{svg}</figure>\n",

@@ -51,14 +51,24 @@ fn real_runs_of_static_and_online_schedulers_pass_the_invariant_checker() {
         for e in dag.edges() {
             assert!(task(e.src).end <= task(e.dst).start, "{name}: edge {e:?}");
         }
-        let cross = dag.edges().iter().filter(|e| task(e.src).node != task(e.dst).node).count();
-        assert_eq!(run.result.transfers.len(), cross, "{name}: one copy per cross-worker edge");
+        let cross = dag
+            .edges()
+            .iter()
+            .filter(|e| task(e.src).node != task(e.dst).node)
+            .count();
+        assert_eq!(
+            run.result.transfers.len(),
+            cross,
+            "{name}: one copy per cross-worker edge"
+        );
         assert!(run.result.metrics.makespan > 0.0);
     }
 
     // The checker is not vacuous on real traces: a child moved before its parent is caught.
     let mut scheduler = schedulers::registry::create("heft", 1).unwrap();
-    let mut forged = executor::execute(&dag, &platform, &mut scheduler, &settings).unwrap().result;
+    let mut forged = executor::execute(&dag, &platform, &mut scheduler, &settings)
+        .unwrap()
+        .result;
     let e = dag.edges()[0];
     forged.tasks[e.dst.index()].start = forged.tasks[e.src.index()].start;
     assert!(executor::check(&dag, &platform, &forged).is_err());
@@ -105,7 +115,10 @@ fn a_tiny_validate_run_writes_results_and_report() {
     let out = dir.join("out");
     let (code, stdout, stderr) = schedlab(&["validate", config.to_str().unwrap(), "--out", out.to_str().unwrap()]);
     assert_eq!(code, 0, "{stderr}");
-    assert!(stdout.contains("median |error| %") && stdout.contains("loadavg"), "{stdout}");
+    assert!(
+        stdout.contains("median |error| %") && stdout.contains("loadavg"),
+        "{stdout}"
+    );
     let csv = std::fs::read_to_string(out.join("results.csv")).unwrap();
     let mut lines = csv.lines();
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
@@ -135,7 +148,10 @@ fn bad_validate_configs_name_the_field() {
     let base = Path::new(".");
     let err = |text: &str| format!("{:#}", ValidateConfig::parse(text, base).unwrap_err());
     let e = err(&TINY.replace("seconds_per_work = 0.0003", "seconds_per_work = -1"));
-    assert!(e.starts_with("seconds_per_work: expected a finite number > 0, got -1"), "{e}");
+    assert!(
+        e.starts_with("seconds_per_work: expected a finite number > 0, got -1"),
+        "{e}"
+    );
     let e = err(&TINY.replace("bytes_scale", "byte_scale"));
     assert!(e.contains("byte_scale") && e.contains("line"), "{e}");
     let e = err(&TINY.replace("\"online-eft\"", "\"no-such\""));
@@ -151,7 +167,10 @@ fn replay_of_a_shared_instance_reports_its_error_and_overhead_lengthens_it() {
     let file = format!("{PEGASUS}/cycles/cycles-chameleon-1l-1c-9p-001.json");
     let (code, stdout, stderr) = schedlab(&["replay", &file]);
     assert_eq!(code, 0, "{stderr}");
-    assert!(stdout.contains("454.0") && stdout.contains("median |error| over 1 instances"), "{stdout}");
+    assert!(
+        stdout.contains("454.0") && stdout.contains("median |error| over 1 instances"),
+        "{stdout}"
+    );
     let instance = experiments::replay::Instance::load(Path::new(&file)).unwrap();
     assert_eq!(instance.measured, 454.0);
     let (bare, with) = (instance.simulate(0.0).unwrap(), instance.simulate(5.0).unwrap());

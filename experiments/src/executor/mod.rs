@@ -144,7 +144,11 @@ pub fn execute(
     let costs = CostModel::new(dag, platform)?;
     let n_nodes = platform.node_count();
     if let Some(node) = platform.nodes().iter().find(|n| n.cores != 1) {
-        bail!("node {:?} has {} cores: the real executor needs one core per node", node.name, node.cores);
+        bail!(
+            "node {:?} has {} cores: the real executor needs one core per node",
+            node.name,
+            node.cores
+        );
     }
     let slowdown = if settings.slowdown.is_empty() {
         vec![1.0; n_nodes]
@@ -180,7 +184,9 @@ pub fn execute(
             job_txs.push(tx);
             let core = (!cores.is_empty()).then(|| cores[w % cores.len()]);
             let (done_tx, source) = (done_tx.clone(), source.clone());
-            handles.push(scope.spawn(move || worker::run(w, core, &rx, &done_tx, &source, max_bytes)));
+            // Allocated and written here (not zeroed lazily by the OS), before the clock starts.
+            let scratch = vec![1u8; max_bytes];
+            handles.push(scope.spawn(move || worker::run(w, core, &rx, &done_tx, &source, scratch)));
         }
         drop(done_tx);
         let result = coordinate(dag, &costs, scheduler, settings, &slowdown, &job_txs, &done_rx);
@@ -312,7 +318,12 @@ fn coordinate(
 }
 
 /// Sends every idle worker the head of its queue if all its predecessors finished.
-fn dispatch(run: &mut Run<'_>, settings: &ExecSettings, slowdown: &[f64], jobs: &[mpsc::Sender<worker::Job>]) -> Result<()> {
+fn dispatch(
+    run: &mut Run<'_>,
+    settings: &ExecSettings,
+    slowdown: &[f64],
+    jobs: &[mpsc::Sender<worker::Job>],
+) -> Result<()> {
     let dag = run.dag;
     for (w, tx) in jobs.iter().enumerate() {
         if run.busy[w] {

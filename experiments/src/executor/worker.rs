@@ -29,17 +29,17 @@ pub(super) struct Done {
     pub end: Instant,
 }
 
-/// Runs jobs until the coordinator hangs up; returns whether pinning worked.
+/// Runs jobs until the coordinator hangs up, copying inputs into `scratch`
+/// (pre-touched, as large as the largest edge); returns whether pinning worked.
 pub(super) fn run(
     worker: usize,
     core: Option<core_affinity::CoreId>,
     jobs: &Receiver<Job>,
     done: &Sender<Done>,
     source: &Source,
-    scratch_len: usize,
+    mut scratch: Vec<u8>,
 ) -> bool {
     let pinned = core.is_some_and(core_affinity::set_for_current);
-    let mut scratch = Vec::with_capacity(scratch_len);
     while let Ok(job) = jobs.recv() {
         let copies = job
             .copies
