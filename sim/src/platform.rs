@@ -594,7 +594,10 @@ power = { idle_w = 100.0, busy_core_w = 10.0, dvfs = [{ speed_factor = 0.5, busy
         let p = Platform::from_toml(TOML).unwrap();
         assert_eq!(p.node(NodeId::new(0)).task_overhead, 0.0);
         let text = TOML.replace("speed = 2.0", "speed = 2.0\ntask_overhead = 0.25");
-        assert_eq!(Platform::from_toml(&text).unwrap().node(NodeId::new(2)).task_overhead, 0.25);
+        assert_eq!(
+            Platform::from_toml(&text).unwrap().node(NodeId::new(2)).task_overhead,
+            0.25
+        );
         let err = Platform::from_toml(&TOML.replace("speed = 2.0", "speed = 2.0\ntask_overhead = -1"));
         assert_eq!(
             err.unwrap_err().to_string(),

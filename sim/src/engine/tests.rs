@@ -452,6 +452,9 @@ fn task_overhead_lengthens_every_task_on_its_node_and_the_checker_agrees() {
     let result = simulate(&dag, &platform, &mut Greedy::default(), &SimConfig::default()).unwrap();
     assert_eq!(result.makespan(), SimTime::from_secs_f64(3.75));
     let costs = CostModel::new(&dag, &platform).unwrap();
-    assert_eq!(costs.exec_time(TaskId::new(0), NodeId::new(0)), crate::time::SimDuration::from_secs_f64(1.25));
+    assert_eq!(
+        costs.exec_time(TaskId::new(0), NodeId::new(0)),
+        crate::time::SimDuration::from_secs_f64(1.25)
+    );
     crate::check::check(&costs, &result).unwrap();
 }
