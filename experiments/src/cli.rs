@@ -185,6 +185,11 @@ pub struct SimulateCmd {
     /// interval sqrt(2 * MTBF * SECONDS) (with --mtbf).
     #[arg(long, value_name = "SECONDS", requires = "mtbf")]
     pub checkpoint: Option<f64>,
+    /// Real node speeds differ from the declared ones the scheduler sees:
+    /// key=value,... with keys slow, slow_factor, fast, fast_factor, drifting,
+    /// drift_factor, drift_time (e.g. slow=0.25,fast=0.25,drifting=0.25).
+    #[arg(long, value_name = "SPEC", default_value = "")]
+    pub speed_error: sim::SpeedError,
     /// Write a Chrome trace-event JSON file (open in Perfetto or chrome://tracing).
     #[arg(long, value_name = "OUT.json")]
     pub trace: Option<PathBuf>,
@@ -234,6 +239,7 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write) -> Result<()> {
                     repair: cmd.repair,
                 }),
                 checkpoint_cost: cmd.checkpoint,
+                speed_error: cmd.speed_error,
                 trace: cmd.trace,
             };
             let (summary, _) = simulate::run(&args)?;
@@ -265,6 +271,10 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write) -> Result<()> {
                 for p in info.params {
                     writeln!(out, "{:<14} {:<7}   {}: {}", "", "", p.name, p.description)?;
                 }
+            }
+            writeln!(out, "\nevery scheduler also accepts:")?;
+            for p in schedulers::registry::COMMON_PARAMS {
+                writeln!(out, "  {}: {}", p.name, p.description)?;
             }
         }
     }

@@ -73,6 +73,10 @@ pub struct ConfigFile {
     /// Node failures; default none.
     #[serde(default)]
     pub failures: Option<FailureEntry>,
+    /// Real node speeds that differ from the declared ones (one setting for
+    /// every cell; which nodes are affected is drawn from each cell's seed).
+    #[serde(default)]
+    pub speed_error: Option<Spanned<sim::SpeedError>>,
 }
 
 /// One `[[workloads]]` entry: a generator with parameter lists, or files.
@@ -193,6 +197,8 @@ pub struct Config {
     pub mtbf: Vec<f64>,
     /// Repair time in seconds.
     pub repair: f64,
+    /// Real node speeds versus declared ones.
+    pub speed_error: sim::SpeedError,
     /// Seeds in grid order.
     pub seeds: Vec<u64>,
 }
@@ -496,6 +502,16 @@ impl Config {
             None => (vec![f64::INFINITY], 60.0),
         };
 
+        let speed_error = match &file.speed_error {
+            Some(e) => {
+                e.get_ref()
+                    .validate()
+                    .with_context(|| format!("speed_error ({})", at(e.span())))?;
+                *e.get_ref()
+            }
+            None => sim::SpeedError::default(),
+        };
+
         let seeds = match file.seeds.get_ref() {
             Seeds::Count(n) => (0..*n).collect(),
             Seeds::List(list) => list.clone(),
@@ -518,6 +534,7 @@ impl Config {
             noise,
             mtbf,
             repair,
+            speed_error,
             seeds,
         })
     }
@@ -640,5 +657,23 @@ repair = 5
         assert_eq!(config.mtbf, [f64::INFINITY, 100.0]);
         assert_eq!(config.repair, 5.0);
         assert_eq!(config.cell_count(), 4);
+    }
+
+    #[test]
+    fn speed_error_is_read_and_checked_with_its_line() {
+        let text = |table: &str| {
+            format!(
+                "workloads = [{{ family = \"layered\" }}]\nplatforms = [{{ preset = \"homogeneous\" }}]\n\
+                 schedulers = [\"heft\"]\nseeds = 1\n[speed_error]\n{table}\n"
+            )
+        };
+        let config = Config::parse(&text("slow = 0.5\ndrift_time = 9"), Path::new(".")).unwrap();
+        assert_eq!(config.speed_error.slow, 0.5);
+        assert_eq!(config.speed_error.drift_time, 9.0);
+        assert_eq!(config.speed_error.slow_factor, 2.0, "defaults fill the rest");
+        let err = Config::parse(&text("slow = 0.9\nfast = 0.9"), Path::new(".")).unwrap_err();
+        assert!(format!("{err:#}").contains("speed_error (line 5"), "{err:#}");
+        let err = Config::parse(&text("slowness = 1"), Path::new(".")).unwrap_err();
+        assert!(format!("{err:#}").contains("slowness"), "{err:#}");
     }
 }

@@ -26,6 +26,8 @@ pub struct SimulateArgs {
     pub failures: Option<sim::Failures>,
     /// Checkpoint cost in seconds; turns on checkpoint/restart at Young/Daly's interval.
     pub checkpoint_cost: Option<f64>,
+    /// Real node speeds versus the declared ones.
+    pub speed_error: sim::SpeedError,
     /// Where to write a Chrome trace.
     pub trace: Option<PathBuf>,
 }
@@ -112,6 +114,7 @@ pub fn run(args: &SimulateArgs) -> Result<(Summary, RunResult)> {
         checkpointing: args
             .checkpoint_cost
             .map(|cost| sim::Checkpointing { cost, interval: None }),
+        speed_error: args.speed_error,
         ..SimConfig::default()
     };
     let result = sim::simulate(&workload.dag, &platform, &mut scheduler, &config)?;

@@ -190,6 +190,7 @@ pub fn prepare<'a>(config: &'a Config, cell: &Cell) -> Result<Prepared<'a>> {
             noise: Noise::lognormal(config.noise[cell.noise]),
             seed,
             failures,
+            speed_error: config.speed_error,
             ..SimConfig::default()
         },
     })

@@ -1,5 +1,5 @@
 //! The core shared by static "pick a (task, node) pair" list schedulers:
-//! Min-Min, Max-Min, Sufferage, ETF and DLS.
+//! Min-Min, Max-Min, Sufferage, ETF, DLS, GDL, BIL and WBA.
 //!
 //! Unlike HEFT-style planners, these choose the next task *and* its node
 //! together, by looking at every ready task (all predecessors planned) on
@@ -35,6 +35,12 @@ pub(crate) enum Rule {
     Etf,
     /// Highest dynamic level `SL(t) − EST(t, p) + Δ(t, p)` first.
     Dls,
+    /// Pairs by dynamic level plus descendant consideration `DC(t, p)`;
+    /// tasks by generalized dynamic level, the best pair's level plus its
+    /// lead over the task's second-best node.
+    Gdl,
+    /// Lowest best imaginary makespan `EST(t, p) + BIL(t, p)` first.
+    Bil,
 }
 
 /// A score, lower is better, compared lexicographically (nanoseconds).
@@ -52,7 +58,7 @@ pub(crate) struct Entry {
     /// Per node: data-ready time, or `None` if the node has too few cores.
     ready: Vec<Option<SimTime>>,
     /// Per node: execution time.
-    exec: Vec<SimDuration>,
+    pub(crate) exec: Vec<SimDuration>,
     /// Per node: current score (`None` where the node cannot host the task).
     pub(crate) score: Vec<Option<Score>>,
     /// Best node and its score.
@@ -76,36 +82,37 @@ pub(crate) fn plan_with<'c, 'a>(
     let dag = costs.dag();
     let platform = costs.platform();
     let n_nodes = platform.node_count();
-    let to_ns = |secs: f64| SimDuration::from_secs_f64(secs).as_nanos() as i64;
-    // Per-task static terms of the score.
+    // Per-task and per-(task, node) static terms of the score.
     let level: Vec<i64> = match rule {
         Rule::Etf => rank::static_level(costs).into_iter().map(to_ns).collect(),
-        Rule::Dls => {
-            let median: Vec<f64> = dag.task_ids().map(|t| median_exec_secs(costs, t)).collect();
-            rank::static_level_with(dag, &median).into_iter().map(to_ns).collect()
-        }
         _ => Vec::new(),
     };
-    let median: Vec<i64> = match rule {
-        Rule::Dls => dag.task_ids().map(|t| to_ns(median_exec_secs(costs, t))).collect(),
+    let offset: Vec<i64> = match rule {
+        Rule::Dls => dynamic_level_offsets(costs, false),
+        Rule::Gdl => dynamic_level_offsets(costs, true),
+        // Infinite only where the node cannot host the task, which is never scored.
+        Rule::Bil => rank::best_imaginary_level(costs)
+            .into_iter()
+            .map(|b| if b.is_finite() { to_ns(b) } else { 0 })
+            .collect(),
         _ => Vec::new(),
     };
-    let score_of = |task: TaskId, start: SimTime, exec: SimDuration| -> Score {
+    let score_of = |task: TaskId, node: NodeId, start: SimTime, exec: SimDuration| -> Score {
         let (start, end) = (start.as_nanos() as i64, (start + exec).as_nanos() as i64);
         match rule {
             Rule::MinMin | Rule::MaxMin | Rule::Sufferage => (end, 0),
             Rule::Etf => (start, end),
-            Rule::Dls => {
-                // −DL = EST − SL − (w_median − w), with Δ = w_median − w.
-                let delta = median[task.index()] - exec.as_nanos() as i64;
-                (start - level[task.index()] - delta, end)
-            }
+            Rule::Dls | Rule::Gdl | Rule::Bil => (start + offset[task.index() * n_nodes + node.index()], end),
         }
     };
     let task_key = |e: &Entry| -> Option<Score> {
         let (best, _) = e.best?;
         Some(match rule {
-            Rule::MinMin | Rule::Dls => best,
+            Rule::MinMin | Rule::Dls | Rule::Bil => best,
+            // −GDL = −DL(best) − (DL(best) − DL(second)); no second node, no lead.
+            Rule::Gdl => e
+                .second
+                .map_or(best, |s| (best.0.saturating_mul(2).saturating_sub(s.0), best.1)),
             Rule::MaxMin => (-best.0, 0),
             Rule::Sufferage => {
                 let sufferage = e.second.map_or(i64::MAX, |s| s.0 - best.0);
@@ -136,7 +143,7 @@ pub(crate) fn plan_with<'c, 'a>(
             e.ready.push(at);
             e.exec.push(exec);
             e.score
-                .push(at.map(|at| score_of(task, at.max(planner.available(q, cores)), exec)));
+                .push(at.map(|at| score_of(task, q, at.max(planner.available(q, cores)), exec)));
         }
         summarise(&mut e);
         e
@@ -174,7 +181,7 @@ pub(crate) fn plan_with<'c, 'a>(
                     free
                 }
             };
-            let new = score_of(e.task, at.max(free), e.exec[node.index()]);
+            let new = score_of(e.task, node, at.max(free), e.exec[node.index()]);
             let old = e.score[node.index()].replace(new);
             let was_top = e.best.is_some_and(|(_, n)| n == node) || e.second == old;
             if was_top && old != Some(new) {
@@ -223,4 +230,64 @@ fn median_exec_secs(costs: &CostModel<'_>, task: TaskId) -> f64 {
         .collect();
     times.sort_unstable_by(f64::total_cmp);
     times.get(times.len().saturating_sub(1) / 2).copied().unwrap_or(0.0)
+}
+
+/// `secs` as whole nanoseconds (the scores' unit).
+fn to_ns(secs: f64) -> i64 {
+    SimDuration::from_secs_f64(secs).as_nanos() as i64
+}
+
+/// The per-(task, node) term of DLS's and GDL's score, nanoseconds,
+/// row-major `[task · node_count + node]`: `−SL*(t) − Δ(t, p)` with
+/// `Δ(t, p) = w*(t) − w(t, p)`, and with `descendants` also `− DC(t, p)`.
+/// O(n·p + e) (O(n·p² + e) with `descendants`).
+fn dynamic_level_offsets(costs: &CostModel<'_>, descendants: bool) -> Vec<i64> {
+    let dag = costs.dag();
+    let platform = costs.platform();
+    let median: Vec<f64> = dag.task_ids().map(|t| median_exec_secs(costs, t)).collect();
+    let level = rank::static_level_with(dag, &median);
+    let mut offset = Vec::with_capacity(dag.task_count() * platform.node_count());
+    let mut consideration = Vec::new();
+    for t in dag.task_ids() {
+        consideration.clear();
+        if descendants {
+            descendant_consideration(costs, t, &median, &mut consideration);
+        }
+        let base = -to_ns(level[t.index()]) - to_ns(median[t.index()]);
+        for q in platform.node_ids() {
+            let exec = costs.exec_time(t, q).as_nanos() as i64;
+            offset.push(base + exec - consideration.get(q.index()).copied().unwrap_or(0));
+        }
+    }
+    offset
+}
+
+/// GDL's descendant consideration of `task` on every node, nanoseconds,
+/// pushed onto `out` (nothing for an exit task). `D` is the child that
+/// receives the most data from `task` (ties: the lower id); on node `p`,
+/// `DC(task, p) = w*(D) − min(w(D, p), F(p))` where
+/// `F(p) = min over other nodes q of c(p, q) + w(D, q)` is how soon `D` could
+/// finish elsewhere. O(k + p²) for out-degree k.
+fn descendant_consideration(costs: &CostModel<'_>, task: TaskId, median: &[f64], out: &mut Vec<i64>) {
+    let dag = costs.dag();
+    let platform = costs.platform();
+    let heaviest = dag
+        .out_edges(task)
+        .iter()
+        .map(|&e| dag.edge(e))
+        .min_by(|a, b| b.bytes.total_cmp(&a.bytes).then(a.dst.cmp(&b.dst)));
+    let Some(edge) = heaviest else { return };
+    let child = edge.dst;
+    let cores = dag.task(child).parallelism.min_cores;
+    let exec = |q: NodeId| (platform.node(q).cores >= cores).then(|| costs.exec_time(child, q).as_nanos() as i64);
+    let child_median = to_ns(median[child.index()]);
+    for p in platform.node_ids() {
+        let elsewhere = platform
+            .node_ids()
+            .filter(|&q| q != p)
+            .filter_map(|q| Some(costs.comm_time(p, q, edge.bytes).as_nanos() as i64 + exec(q)?))
+            .min();
+        let soonest = [exec(p), elsewhere].into_iter().flatten().min().unwrap_or(child_median);
+        out.push(child_median - soonest);
+    }
 }

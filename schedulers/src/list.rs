@@ -6,7 +6,7 @@
 //! insertion into timelines, emitting assignments in start order) is here once.
 
 use crate::timeline::{Slot, Timelines};
-use sim::{Assignment, CostModel, Decisions, NodeId, SimDuration, SimTime, TaskId};
+use sim::{Assignment, CostModel, Decisions, EdgeId, NodeId, SimDuration, SimTime, TaskId};
 
 /// Where a planned task runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,6 +43,8 @@ pub struct ListPlanner<'c, 'a> {
     costs: &'c CostModel<'a>,
     timelines: Timelines,
     placed: Vec<Option<Placement>>,
+    /// Duplicates of tasks on further nodes (for duplication-based planners).
+    duplicates: Vec<Vec<Placement>>,
     insertion: bool,
 }
 
@@ -53,6 +55,7 @@ impl<'c, 'a> ListPlanner<'c, 'a> {
             costs,
             timelines: Timelines::new(costs.platform()),
             placed: vec![None; costs.dag().task_count()],
+            duplicates: vec![Vec::new(); costs.dag().task_count()],
             insertion,
         }
     }
@@ -68,14 +71,39 @@ impl<'c, 'a> ListPlanner<'c, 'a> {
         let dag = self.costs.dag();
         dag.in_edges(task)
             .iter()
-            .filter_map(|&e| {
-                let edge = dag.edge(e);
-                let p = self.placed[edge.src.index()]?;
-                Some(p.end + self.costs.comm_time(p.node, node, edge.bytes))
-            })
+            .filter_map(|&e| self.arrival(e, node))
             .max()
             .unwrap_or(SimTime::ZERO)
             .max(SimTime::from_secs_f64(dag.task(task).release))
+    }
+
+    /// When the data of edge `e` could be on `node`: the earliest over the
+    /// producer's placement and its duplicates; `None` if the producer is unplanned.
+    pub fn arrival(&self, e: EdgeId, node: NodeId) -> Option<SimTime> {
+        let edge = self.costs.dag().edge(e);
+        let primary = self.placed[edge.src.index()]?;
+        let arrive = |p: &Placement| p.end + self.costs.comm_time(p.node, node, edge.bytes);
+        let duplicates = self.duplicates[edge.src.index()].iter().map(arrive);
+        Some(duplicates.fold(arrive(&primary), SimTime::min))
+    }
+
+    /// Whether `task` has a placement or a duplicate on `node`.
+    pub fn is_on(&self, task: TaskId, node: NodeId) -> bool {
+        self.placed[task.index()].is_some_and(|p| p.node == node)
+            || self.duplicates[task.index()].iter().any(|p| p.node == node)
+    }
+
+    /// Commits a duplicate of the planned `task` (a further run on another node).
+    pub fn place_duplicate(&mut self, task: TaskId, candidate: &Candidate) {
+        let placement = self.reserve(task, candidate);
+        self.duplicates[task.index()].push(placement);
+    }
+
+    /// Undoes the last [`ListPlanner::place_duplicate`] of `task` with the same `candidate`.
+    pub fn unplace_duplicate(&mut self, task: TaskId, candidate: &Candidate) {
+        let duration = candidate.end - candidate.slot.start;
+        self.timelines.release(candidate.node, &candidate.slot, duration);
+        self.duplicates[task.index()].pop();
     }
 
     /// Earliest finish of `task` on `node` at nominal speed, or `None` if the
@@ -129,17 +157,23 @@ impl<'c, 'a> ListPlanner<'c, 'a> {
 
     /// Commits a candidate.
     pub fn place(&mut self, task: TaskId, candidate: Candidate) {
+        let placement = self.reserve(task, &candidate);
+        self.placed[task.index()] = Some(placement);
+    }
+
+    /// Reserves `candidate`'s slot for `task` and describes the placement.
+    fn reserve(&mut self, task: TaskId, candidate: &Candidate) -> Placement {
         let cores = self.costs.dag().task(task).parallelism.min_cores;
         let duration = candidate.end - candidate.slot.start;
         self.timelines.reserve(candidate.node, &candidate.slot, duration);
-        self.placed[task.index()] = Some(Placement {
+        Placement {
             node: candidate.node,
             start: candidate.slot.start,
             end: candidate.end,
             cores,
             lane: candidate.slot.lanes.first().copied().unwrap_or(0),
             dvfs: candidate.dvfs,
-        });
+        }
     }
 
     /// Undoes [`ListPlanner::place`] of `task` with the same `candidate`
@@ -177,31 +211,43 @@ impl<'c, 'a> ListPlanner<'c, 'a> {
             .unwrap_or(SimTime::ZERO)
     }
 
-    /// Emits every placement as an assignment, each node's tasks in planned
-    /// start order, which the engine's FIFO node queues then follow.
+    /// Emits every placement as an assignment and every duplicate as a copy,
+    /// in planned start order, which the engine's FIFO node queues then follow.
     pub fn emit(&self, out: &mut Decisions) {
         // Ties in start time (zero-length tasks) follow the topological order,
         // so the emission order respects precedence: the engine relies on that
-        // to re-queue tasks after a failure without deadlock.
+        // to re-queue tasks after a failure without deadlock. A task's own
+        // placement goes before its duplicates that start at the same time.
         let dag = self.costs.dag();
         let mut position = vec![0u32; dag.task_count()];
         for (i, &t) in dag.topological_order().iter().enumerate() {
             position[t.index()] = i as u32;
         }
-        let mut planned: Vec<(SimTime, u32, TaskId, Placement)> = self
+        let primaries = self
             .placed
             .iter()
             .enumerate()
-            .filter_map(|(i, p)| p.map(|p| (p.start, position[i], TaskId::new(i), p)))
-            .collect();
-        planned.sort_unstable_by_key(|&(start, pos, _, _)| (start, pos));
-        for (_, _, task, p) in planned {
-            out.push(Assignment {
+            .filter_map(|(i, p)| p.map(|p| (p.start, position[i], false, TaskId::new(i), p)));
+        let position = &position;
+        let duplicates = self
+            .duplicates
+            .iter()
+            .enumerate()
+            .flat_map(|(i, d)| d.iter().map(move |&p| (p.start, position[i], true, TaskId::new(i), p)));
+        let mut planned: Vec<(SimTime, u32, bool, TaskId, Placement)> = primaries.chain(duplicates).collect();
+        planned.sort_unstable_by_key(|&(start, pos, is_duplicate, _, p)| (start, pos, is_duplicate, p.node));
+        for (_, _, is_duplicate, task, p) in planned {
+            let assignment = Assignment {
                 task,
                 node: p.node,
                 cores: p.cores,
                 dvfs: p.dvfs,
-            });
+            };
+            if is_duplicate {
+                out.duplicate(assignment);
+            } else {
+                out.push(assignment);
+            }
         }
     }
 }

@@ -1,4 +1,5 @@
-//! Online EFT: greedy earliest finish time on tasks as they become ready.
+//! Online EFT: greedy earliest finish time on tasks as they become ready,
+//! and its adaptive variant that learns the nodes' real speeds.
 //!
 //! Online. Ready tasks of one batch are taken in decreasing upward rank; each
 //! goes to the node where, by the estimates, it would finish earliest given
@@ -6,10 +7,20 @@
 //! free. The policy learns nothing about the future: it sees finish times as
 //! they happen, and corrects a core's expected free time by the observed
 //! deviation of every finished task.
+//!
+//! Adaptive variant ([`OnlineEft::adaptive`]): every finished task teaches a
+//! [`SpeedLearner`] how much slower or faster than declared its node really
+//! ran, and every later estimate is corrected by what was learned. When a
+//! node's learned factor has moved by more than a threshold since the
+//! priorities were last computed, the rest of the DAG is re-planned: upward
+//! ranks are recomputed with the corrected mean costs (O(n·p + e), which
+//! happens only a few times per run since each re-plan resets the reference).
+//!
 //! Complexity: O(p·(k + c)) per task, with k its in-degree and c cores per node.
 
 use crate::rank;
-use sim::{Decisions, NodeId, Scheduler, SimTime, SimView, TaskId, TaskState, Update};
+use crate::speed_learner::SpeedLearner;
+use sim::{CostModel, Decisions, NodeId, Scheduler, SimDuration, SimTime, SimView, TaskId, TaskState, Update};
 
 /// Online earliest-finish-time list scheduling.
 #[derive(Debug, Clone, Default)]
@@ -21,15 +32,101 @@ pub struct OnlineEft {
     expected: Vec<(SimTime, NodeId, u32)>,
     /// Ready tasks not yet placed (all nodes that could host them were down).
     batch: Vec<TaskId>,
+    /// What the adaptive variant learns; `None` for plain online EFT.
+    learning: Option<Learning>,
+}
+
+/// The adaptive variant's state.
+#[derive(Debug, Clone)]
+struct Learning {
+    /// Weight of each new observation in the learner.
+    weight: f64,
+    /// Relative change of a node's factor that triggers a re-plan.
+    replan: f64,
+    learner: SpeedLearner,
+    /// Each node's learned factor when the ranks were last computed.
+    planned_factor: Vec<f64>,
+}
+
+impl OnlineEft {
+    /// The adaptive variant: learns real node speeds with observation weight
+    /// `weight` (0 < weight ≤ 1) and re-plans priorities when a node's factor
+    /// moves by more than `replan` (relative) since the last plan.
+    pub fn adaptive(weight: f64, replan: f64) -> OnlineEft {
+        OnlineEft {
+            learning: Some(Learning {
+                weight,
+                replan,
+                learner: SpeedLearner::default(),
+                planned_factor: Vec::new(),
+            }),
+            ..OnlineEft::default()
+        }
+    }
+
+    /// Estimated seconds of `task` on `node`: declared, corrected by what was learned.
+    fn estimate(&self, costs: &CostModel<'_>, task: TaskId, node: NodeId) -> SimDuration {
+        let declared = costs.exec_time(task, node);
+        match &self.learning {
+            None => declared,
+            Some(l) => SimDuration::from_secs_f64(l.learner.corrected(costs.dag(), task, node, declared.as_secs_f64())),
+        }
+    }
+
+    /// Teaches the learner the finished tasks' real durations; re-plans the
+    /// priorities if some node turned out to differ enough from the last plan.
+    fn learn(&mut self, view: &SimView<'_>, finished: &[TaskId]) {
+        let Some(l) = &mut self.learning else { return };
+        let costs = view.costs();
+        let dag = view.dag();
+        let mut moved = false;
+        for &task in finished {
+            if let TaskState::Done { node, start, end } = view.task_state(task) {
+                let kind = dag.task(task).kind;
+                l.learner.observe(
+                    node,
+                    kind,
+                    costs.exec_time(task, node).as_secs_f64(),
+                    (end - start).as_secs_f64(),
+                );
+                let factor = l.learner.node_factor(node);
+                moved |= (factor / l.planned_factor[node.index()]).ln().abs() > l.replan.ln_1p();
+            }
+        }
+        if moved {
+            let learner = &l.learner;
+            self.rank = rank::upward_with(costs, |t| {
+                let cores = dag.task(t).parallelism.min_cores;
+                let (sum, n) = view
+                    .platform()
+                    .node_ids()
+                    .filter(|&n| view.platform().node(n).cores >= cores)
+                    .fold((0.0, 0usize), |(s, k), n| {
+                        (s + learner.corrected(dag, t, n, costs.exec_secs(t, n, cores, 0)), k + 1)
+                    });
+                sum / n.max(1) as f64
+            });
+            l.planned_factor = view.platform().node_ids().map(|n| l.learner.node_factor(n)).collect();
+        }
+    }
 }
 
 impl Scheduler for OnlineEft {
     fn name(&self) -> &str {
-        "online-eft"
+        if self.learning.is_some() {
+            "adaptive"
+        } else {
+            "online-eft"
+        }
     }
 
     fn plan(&mut self, view: &SimView<'_>, _out: &mut Decisions) {
         self.rank = rank::upward(view.costs());
+        let n_nodes = view.platform().node_count();
+        if let Some(l) = &mut self.learning {
+            l.learner = SpeedLearner::new(view.dag(), n_nodes, l.weight);
+            l.planned_factor = vec![1.0; n_nodes];
+        }
         self.core_free = view
             .platform()
             .nodes()
@@ -57,6 +154,7 @@ impl Scheduler for OnlineEft {
                 *free = (*free).max(now);
             }
         }
+        self.learn(view, update.finished);
         // Tasks that found no up node last time wait in the batch for the next update.
         self.batch.extend_from_slice(update.ready);
         let rank = &self.rank;
@@ -68,7 +166,7 @@ impl Scheduler for OnlineEft {
             let task = self.batch[i];
             match self.best_node(view, task) {
                 Some((node, start, cores)) => {
-                    let end = start + view.costs().exec_time(task, node);
+                    let end = start + self.estimate(view.costs(), task, node);
                     for &core in &cores {
                         self.core_free[node.index()][core as usize] = end;
                     }
@@ -100,7 +198,7 @@ impl OnlineEft {
             order.sort_unstable();
             order.truncate(cores);
             let start = ready.max(order[cores - 1].0);
-            let end = start + costs.exec_time(task, node);
+            let end = start + self.estimate(costs, task, node);
             if best.as_ref().is_none_or(|b| end < b.0) {
                 best = Some((end, node, start, order.into_iter().map(|(_, c)| c).collect()));
             }

@@ -12,6 +12,12 @@ use std::collections::BinaryHeap;
 /// `rank_u(t) = w̄(t) + max over successors s of (c̄(t,s) + rank_u(s))`
 /// (Topcuoglu et al. 2002, eq. 5). Indexed by task.
 pub fn upward(costs: &CostModel<'_>) -> Vec<f64> {
+    upward_with(costs, |t| costs.mean_exec_secs(t))
+}
+
+/// [`upward`] with `mean_exec(t)` as the average computation cost of `t`
+/// (e.g. corrected by learned node speeds).
+pub fn upward_with(costs: &CostModel<'_>, mean_exec: impl Fn(TaskId) -> f64) -> Vec<f64> {
     let dag = costs.dag();
     let mut rank = vec![0.0f64; dag.task_count()];
     for &t in dag.topological_order().iter().rev() {
@@ -23,7 +29,7 @@ pub fn upward(costs: &CostModel<'_>) -> Vec<f64> {
                 costs.mean_comm_secs(edge.bytes) + rank[edge.dst.index()]
             })
             .fold(0.0, f64::max);
-        rank[t.index()] = costs.mean_exec_secs(t) + tail;
+        rank[t.index()] = mean_exec(t) + tail;
     }
     rank
 }
@@ -81,6 +87,41 @@ pub fn static_level_with(dag: &Dag, weights: &[f64]) -> Vec<f64> {
         level[t.index()] = weights[t.index()] + tail;
     }
     level
+}
+
+/// Best imaginary level (Oh & Ha 1996): how long `task` and its descendants
+/// would take from `task`'s start on `node` if every task had a node of its
+/// choice to itself,
+/// `BIL(t, p) = w(t, p) + max over successors s of min over nodes q of (BIL(s, q) + c(t→s, p, q))`,
+/// with `c` the transfer time between `p` and `q` (zero for `q = p`).
+/// The paper has one cost per edge; this uses the platform's cost for each
+/// pair of nodes (as SAGA does), so on a chain `min over p of BIL` is the
+/// optimal makespan. Row-major `[task · node_count + node]`, infinite where
+/// `node` cannot host the task. O(n·p + e·p²).
+pub fn best_imaginary_level(costs: &CostModel<'_>) -> Vec<f64> {
+    let dag = costs.dag();
+    let platform = costs.platform();
+    let n_nodes = platform.node_count();
+    let mut bil = vec![f64::INFINITY; dag.task_count() * n_nodes];
+    for &t in dag.topological_order().iter().rev() {
+        let cores = dag.task(t).parallelism.min_cores;
+        for p in platform.node_ids().filter(|&p| platform.node(p).cores >= cores) {
+            let tail = dag
+                .out_edges(t)
+                .iter()
+                .map(|&e| {
+                    let edge = dag.edge(e);
+                    let child = &bil[edge.dst.index() * n_nodes..][..n_nodes];
+                    platform
+                        .node_ids()
+                        .map(|q| child[q.index()] + costs.comm_secs(p, q, edge.bytes))
+                        .fold(f64::INFINITY, f64::min)
+                })
+                .fold(0.0, f64::max);
+            bil[t.index() * n_nodes + p.index()] = costs.exec_secs(t, p, cores, 0) + tail;
+        }
+    }
+    bil
 }
 
 /// The order in which a list scheduler with a ready list takes tasks: each

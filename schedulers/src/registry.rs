@@ -6,14 +6,15 @@
 //! errors that list what is valid; nothing is silently ignored.
 
 use crate::branch_and_bound;
+use crate::overhead::WithOverhead;
 use crate::resilient::Resilient;
 use crate::wba;
 use crate::{
-    BranchAndBound, Cpop, Dask, Dls, Duplex, EnergyHeft, Etf, FastestNode, Fcp, Fifo, Flb, Heft, Hlfet, LookaheadHeft,
-    MaxMin, Mcp, Mct, Met, MinMin, Mst, Olb, OnlineEft, OnlineMaxMin, OnlineMinMin, Peft, Random, SlackReclaim,
-    Sufferage, Wba, WorkStealing,
+    ActiveReplication, BranchAndBound, Cpop, Dask, Dls, Duplex, EnergyHeft, Etf, FastestNode, Fcp, Fifo, Flb, Heft,
+    HeftDuplication, Hlfet, LookaheadHeft, MaxMin, Mcp, Mct, Met, MinMin, Mst, Olb, OnlineEft, OnlineMaxMin,
+    OnlineMinMin, Peft, Random, SlackReclaim, Sufferage, Wba, WorkStealing,
 };
-use sim::Scheduler;
+use sim::{Scheduler, SimDuration};
 use std::collections::BTreeMap;
 use thiserror::Error;
 
@@ -133,6 +134,21 @@ impl Params {
         }
     }
 
+    /// Takes a string parameter, or `default` if absent.
+    pub fn string_or(&mut self, key: &str, default: &str) -> String {
+        self.values.remove(key).unwrap_or_else(|| default.to_owned())
+    }
+
+    /// The error for a present but invalid value of `key`.
+    pub fn bad_value(&self, key: &str, expected: &'static str, value: &str) -> RegistryError {
+        RegistryError::BadValue {
+            scheduler: self.scheduler.clone(),
+            key: key.to_owned(),
+            expected,
+            value: value.to_owned(),
+        }
+    }
+
     /// Takes a non-negative integer parameter, or `default` if absent.
     ///
     /// # Errors
@@ -150,6 +166,12 @@ impl Params {
     }
 }
 
+/// Parameters every scheduler accepts on top of its own.
+pub static COMMON_PARAMS: &[ParamInfo] = &[ParamInfo {
+    name: "overhead",
+    description: "simulated seconds each decision costs the scheduler, decisions taking effect one after another (default 0)",
+}];
+
 /// Every scheduler, in the order `schedlab schedulers` lists them.
 pub fn all() -> &'static [SchedulerInfo] {
     REGISTRY
@@ -162,6 +184,13 @@ static REGISTRY: &[SchedulerInfo] = &[
         description: "Heterogeneous Earliest Finish Time, upward rank + insertion (Topcuoglu et al. 2002)",
         params: &[],
         build: |_, _| Ok(Box::new(Heft)),
+    },
+    SchedulerInfo {
+        name: "heft-dup",
+        nature: Nature::Static,
+        description: "HEFT duplicating each task's critical parent onto its node when that finishes it earlier",
+        params: &[],
+        build: |_, _| Ok(Box::new(HeftDuplication)),
     },
     SchedulerInfo {
         name: "energy-heft",
@@ -228,6 +257,27 @@ static REGISTRY: &[SchedulerInfo] = &[
         description: "Dynamic Level Scheduling, highest SL - EST + delta pair (Sih & Lee 1993)",
         params: &[],
         build: |_, _| Ok(Box::new(Dls)),
+    },
+    SchedulerInfo {
+        name: "gdl",
+        nature: Nature::Static,
+        description: "Generalized Dynamic Level, DLS + descendant consideration + preferred-node cost (Sih & Lee 1993)",
+        params: &[],
+        build: |_, _| Ok(Box::new(crate::Gdl)),
+    },
+    SchedulerInfo {
+        name: "bil",
+        nature: Nature::Static,
+        description: "Best Imaginary Level, k-th smallest EST + BIL, revised for load (Oh & Ha 1996)",
+        params: &[],
+        build: |_, _| Ok(Box::new(crate::Bil)),
+    },
+    SchedulerInfo {
+        name: "hbmct",
+        nature: Nature::Static,
+        description: "Hybrid BMCT, rank-ordered groups of independent tasks balanced by MCT (Sakellariou & Zhao 2004)",
+        params: &[],
+        build: |_, _| Ok(Box::new(crate::Hbmct)),
     },
     SchedulerInfo {
         name: "min-min",
@@ -397,6 +447,56 @@ static REGISTRY: &[SchedulerInfo] = &[
         params: &[],
         build: |_, _| Ok(Box::new(OnlineEft::default())),
     },
+    SchedulerInfo {
+        name: "active-replication",
+        nature: Nature::Online,
+        description: "runs every task of a base scheduler on k nodes at once; the first copy to finish wins",
+        params: &[
+            ParamInfo {
+                name: "k",
+                description: "runs per task, >= 1 (default 2)",
+            },
+            ParamInfo {
+                name: "base",
+                description: "the scheduler that places each task, a name without parameters (default heft)",
+            },
+        ],
+        // The base is built with its own failure handling (a repair step if
+        // it is static), so this entry is an online wrapper around it.
+        build: |p, seed| {
+            let k = p.u64_or("k", 2)?;
+            if k == 0 {
+                return Err(p.bad_value("k", "an integer >= 1", "0"));
+            }
+            let base = p.string_or("base", "heft");
+            if base.contains(':') || base == "active-replication" {
+                return Err(p.bad_value("base", "a scheduler name without parameters", &base));
+            }
+            Ok(Box::new(ActiveReplication::new(create(&base, seed)?, k as usize)))
+        },
+    },
+    SchedulerInfo {
+        name: "adaptive",
+        nature: Nature::Online,
+        description: "online EFT that learns real node speeds per task kind from finished tasks and re-plans ranks",
+        params: &[
+            ParamInfo {
+                name: "weight",
+                description: "weight of each new observation in the learned speeds, in (0, 1] (default 0.3)",
+            },
+            ParamInfo {
+                name: "replan",
+                description: "relative change of a node's learned speed that re-plans the priorities (default 0.2)",
+            },
+        ],
+        build: |p, _| {
+            let weight = p.f64_where("weight", 0.3, "a number in (0, 1]", |w| w > 0.0 && w <= 1.0)?;
+            Ok(Box::new(OnlineEft::adaptive(
+                weight,
+                p.non_negative_f64_or("replan", 0.2)?,
+            )))
+        },
+    },
 ];
 
 /// Builds the scheduler named by `spec` (`NAME` or `NAME:key=value,…`);
@@ -425,13 +525,19 @@ pub fn create(spec: &str, seed: u64) -> Result<Box<dyn Scheduler>, RegistryError
         scheduler: name.to_owned(),
         values,
     };
-    let scheduler = Box::new(Resilient::new((info.build)(&mut params, seed)?, info.nature));
+    let overhead = params.non_negative_f64_or("overhead", 0.0)?;
+    let mut scheduler: Box<dyn Scheduler> = Box::new(Resilient::new((info.build)(&mut params, seed)?, info.nature));
+    if overhead > 0.0 {
+        scheduler = Box::new(WithOverhead::new(scheduler, SimDuration::from_secs_f64(overhead)));
+    }
     if let Some(key) = params.values.keys().next() {
-        let valid = if info.params.is_empty() {
-            "no parameters".to_owned()
-        } else {
-            info.params.iter().map(|p| p.name).collect::<Vec<_>>().join(", ")
-        };
+        let valid = info
+            .params
+            .iter()
+            .chain(COMMON_PARAMS)
+            .map(|p| p.name)
+            .collect::<Vec<_>>()
+            .join(", ");
         return Err(RegistryError::UnknownParam {
             scheduler: name.to_owned(),
             key: key.clone(),

@@ -15,7 +15,7 @@
 //! forwards decisions untouched and costs O(1) per decision.
 
 use crate::registry::Nature;
-use sim::{Decisions, NodeId, Scheduler, SimView, TaskId, TaskState, Update};
+use sim::{Decision, Decisions, NodeId, Scheduler, SimView, TaskId, TaskState, Update};
 
 /// A scheduler made safe to run under node failures.
 pub struct Resilient {
@@ -37,13 +37,15 @@ impl Resilient {
         }
     }
 
-    /// Forwards the inner scheduler's decisions, diverting those aimed at down nodes.
+    /// Forwards the inner scheduler's decisions, diverting assignments aimed
+    /// at down nodes and dropping copies aimed there (a copy is optional).
     fn forward(&mut self, view: &SimView<'_>, out: &mut Decisions) {
-        for a in self.scratch.drain() {
-            if view.node_up(a.node) {
-                out.push(a);
-            } else {
-                self.pending.push(a.task);
+        for decision in self.scratch.drain() {
+            match decision {
+                Decision::Assign(a) if view.node_up(a.node) => out.push(a),
+                Decision::Assign(a) => self.pending.push(a.task),
+                Decision::Copy(copy, _) if view.node_up(copy.node) => out.add(decision),
+                Decision::Copy(..) => {}
             }
         }
     }
@@ -101,7 +103,7 @@ impl Scheduler for Resilient {
         }
         if !self.pending.is_empty() {
             // Tasks the inner scheduler just placed are not ours to place.
-            let placed: std::collections::HashSet<TaskId> = out.assignments().iter().map(|a| a.task).collect();
+            let placed: std::collections::HashSet<TaskId> = out.assignments().map(|a| a.task).collect();
             self.pending.retain(|t| !placed.contains(t));
             self.pending.sort_unstable();
             self.pending.dedup();

@@ -7,7 +7,7 @@
 use crate::cost::CostModel;
 use crate::ids::{EdgeId, TaskId};
 use crate::metrics;
-use crate::result::RunResult;
+use crate::result::{RunResult, TaskRecord};
 use crate::time::{SimDuration, SimTime};
 use std::collections::HashMap;
 
@@ -40,13 +40,15 @@ impl fmt::Display for Violation {
 }
 
 /// Checks that `result` is a valid execution of the cost model's DAG on its platform:
-/// - every task ran exactly once, ending no earlier than it started and
-///   starting no earlier than its release;
-/// - every task started only after all its inputs arrived (same node: after
-///   the producer ended; other node: after a transfer that began no earlier
-///   than the producer's end);
+/// - every task finished (its first finished run is recorded), each run
+///   ending no earlier than it started and starting no earlier than its release;
+/// - every finished run started only after all its inputs arrived on its node
+///   (from a finished run of the producer on that node, or by a transfer that
+///   began no earlier than the end of a finished run of the producer on the
+///   sending node);
 /// - no node ever ran more tasks than it has cores, and no core ran two tasks
-///   at once (runs lost to failures count too); nothing ran on a down node;
+///   at once (copies, cancelled replicas and runs lost to failures count
+///   too); nothing ran on a down node;
 /// - every transfer took at least latency + bytes / bandwidth;
 /// - energy equals idle power × time up plus busy power × busy time (lost
 ///   runs included), and is at least idle power × time up (the makespan less
@@ -67,7 +69,24 @@ pub fn check(costs: &CostModel<'_>, result: &RunResult) -> Result<(), Vec<Violat
         )));
         return Err(bad);
     }
-    for (i, r) in result.tasks.iter().enumerate() {
+    // Every finished run: the first of each task, then the copies.
+    let finished: Vec<(TaskId, &TaskRecord)> = dag
+        .task_ids()
+        .zip(&result.tasks)
+        .chain(result.copies.iter().map(|c| (c.task, &c.record)))
+        .collect();
+    let mut finished_of: Vec<Vec<&TaskRecord>> = vec![Vec::new(); dag.task_count()];
+    for &(t, r) in &finished {
+        if t.index() < dag.task_count() {
+            finished_of[t.index()].push(r);
+        }
+    }
+    for &(t, r) in &finished {
+        if t.index() >= dag.task_count() {
+            bad.push(Violation(format!("a copy of unknown task {t}")));
+            continue;
+        }
+        let i = t.index();
         let name = &dag.tasks()[i].name;
         if r.end < r.start {
             bad.push(Violation(format!("task {name:?} ends before it starts")));
@@ -96,19 +115,19 @@ pub fn check(costs: &CostModel<'_>, result: &RunResult) -> Result<(), Vec<Violat
         return Err(bad);
     }
 
-    // Transfers: each edge moved at most once, long enough, after its producer.
-    // An edge moves once, unless a failure sent its consumer elsewhere and
-    // the data had to move again.
+    // Transfers: each edge moved at most once to a node, long enough, after
+    // its producer. An edge moves to a node once, unless a failure sent its
+    // consumer elsewhere and the data had to move again.
     let mut transfer_of: HashMap<EdgeId, Vec<usize>> = HashMap::with_capacity(result.transfers.len());
     for (k, tr) in result.transfers.iter().enumerate() {
         let moves = transfer_of.entry(tr.edge).or_default();
-        moves.push(k);
-        if moves.len() == 2 && result.outages.is_empty() {
+        if result.outages.is_empty() && moves.iter().any(|&m| result.transfers[m].dst == tr.dst) {
             bad.push(Violation(format!(
-                "edge {} was transferred twice without a failure",
+                "edge {} was transferred twice to one node without a failure",
                 tr.edge
             )));
         }
+        moves.push(k);
         let edge = dag.edge(tr.edge);
         let min = costs.comm_time(tr.src, tr.dst, edge.bytes);
         if (tr.end - tr.start) + TRANSFER_ROUNDING < min {
@@ -120,40 +139,42 @@ pub fn check(costs: &CostModel<'_>, result: &RunResult) -> Result<(), Vec<Violat
                 min
             )));
         }
-        if tr.start < result.tasks[edge.src.index()].end {
+        let sent_after_a_run = finished_of[edge.src.index()]
+            .iter()
+            .any(|r| r.node == tr.src && r.end <= tr.start);
+        if !sent_after_a_run {
             bad.push(Violation(format!(
-                "transfer of edge {} began before its producer {:?} ended",
+                "transfer of edge {} began before its producer {:?} ended on the sending node",
                 tr.edge,
                 dag.task(edge.src).name
             )));
         }
     }
 
-    // Precedence.
+    // Precedence, for every finished run of every consumer.
     for (i, edge) in dag.edges().iter().enumerate() {
-        let (src, dst) = (&result.tasks[edge.src.index()], &result.tasks[edge.dst.index()]);
-        let arrival = if src.node == dst.node {
-            Some(src.end)
-        } else {
-            // The earliest move of this edge to where the consumer finally ran.
-            transfer_of
+        let producers = &finished_of[edge.src.index()];
+        for dst in &finished_of[edge.dst.index()] {
+            // The earliest of a producer run on the consumer's node and a move of this edge there.
+            let local = producers.iter().filter(|p| p.node == dst.node).map(|p| p.end);
+            let moved = transfer_of
                 .get(&EdgeId::new(i))
                 .into_iter()
                 .flatten()
                 .map(|&k| &result.transfers[k])
-                .filter(|t| t.src == src.node && t.dst == dst.node)
-                .map(|t| t.end)
-                .min()
-        };
-        let (p, c) = (&dag.task(edge.src).name, &dag.task(edge.dst).name);
-        match arrival {
-            None => bad.push(Violation(format!(
-                "task {c:?} on another node than {p:?} but no transfer moved their data"
-            ))),
-            Some(at) if dst.start < at => bad.push(Violation(format!(
-                "task {c:?} started before its input from {p:?} arrived"
-            ))),
-            Some(_) => {}
+                .filter(|t| t.dst == dst.node)
+                .map(|t| t.end);
+            let (p, c) = (&dag.task(edge.src).name, &dag.task(edge.dst).name);
+            match local.chain(moved).min() {
+                None => bad.push(Violation(format!(
+                    "task {c:?} ran on {} but no run of {p:?} there and no transfer moved their data",
+                    platform.node(dst.node).name
+                ))),
+                Some(at) if dst.start < at => bad.push(Violation(format!(
+                    "task {c:?} started before its input from {p:?} arrived"
+                ))),
+                Some(_) => {}
+            }
         }
     }
 
@@ -165,6 +186,10 @@ pub fn check(costs: &CostModel<'_>, result: &RunResult) -> Result<(), Vec<Violat
             let r = result.task(t);
             (t, r.node, r.start, r.end, result.cores_of(t))
         })
+        .chain(result.copies.iter().chain(&result.cancelled).map(|c| {
+            let r = &c.record;
+            (c.task, r.node, r.start, r.end, result.cores_of_copy(c))
+        }))
         .chain(
             result
                 .lost

@@ -57,6 +57,7 @@ pub mod platform;
 pub mod presets;
 pub mod result;
 pub mod scheduler;
+pub mod speed_error;
 pub mod time;
 pub mod trace;
 
@@ -67,6 +68,7 @@ pub use failures::{Checkpointing, Failures, NodeOutage};
 pub use ids::{EdgeId, KindId, NodeId, TaskId};
 pub use noise::Noise;
 pub use platform::{Node, Platform, PlatformError, PlatformSpec};
-pub use result::{LostRecord, Metrics, OutageRecord, RunResult, TaskRecord, TransferRecord};
-pub use scheduler::{Assignment, Decisions, Scheduler, SimView, StateSource, TaskState, Update};
+pub use result::{CopyRecord, LostRecord, Metrics, OutageRecord, RunResult, TaskRecord, TransferRecord};
+pub use scheduler::{Assignment, CopyKind, Decision, Decisions, Scheduler, SimView, StateSource, TaskState, Update};
+pub use speed_error::SpeedError;
 pub use time::{SimDuration, SimTime};

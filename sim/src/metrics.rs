@@ -23,7 +23,8 @@ pub const EMPTY: Metrics = Metrics {
 };
 
 /// Joules per node: idle power while up over the makespan, plus busy power
-/// per core at the run's DVFS level for every task run, lost runs included.
+/// per core at the run's DVFS level for every task run, copies, cancelled
+/// replicas and lost runs included.
 pub fn node_energy(platform: &Platform, result: &RunResult) -> Vec<f64> {
     let makespan = result.makespan();
     let mut up_secs = vec![makespan.as_secs_f64(); platform.node_count()];
@@ -38,6 +39,10 @@ pub fn node_energy(platform: &Platform, result: &RunResult) -> Vec<f64> {
         .map(|(n, up)| n.power.idle_w * up)
         .collect();
     for r in &result.tasks {
+        energy[r.node.index()] += busy_energy(platform, r.node, r.dvfs, r.cores, r.end - r.start);
+    }
+    for c in result.copies.iter().chain(&result.cancelled) {
+        let r = &c.record;
         energy[r.node.index()] += busy_energy(platform, r.node, r.dvfs, r.cores, r.end - r.start);
     }
     for r in &result.lost {
@@ -85,6 +90,7 @@ pub fn compute(costs: &CostModel<'_>, result: &RunResult) -> Metrics {
     let busy: f64 = result
         .tasks
         .iter()
+        .chain(result.copies.iter().chain(&result.cancelled).map(|c| &c.record))
         .map(|r| f64::from(r.cores) * (r.end - r.start).as_secs_f64())
         .sum();
     let energy_j: f64 = result.node_energy_j.iter().sum();

@@ -57,6 +57,18 @@ pub struct LostRecord {
     pub saved: f64,
 }
 
+/// A run of a task besides the one that finished first: a replica or a
+/// duplicate that finished later, or a replica cancelled when another run of
+/// its task finished (see "Copies" in [`crate::scheduler`]).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct CopyRecord {
+    /// The task.
+    pub task: TaskId,
+    /// How this run ran.
+    #[serde(flatten)]
+    pub record: TaskRecord,
+}
+
 /// A period during which a node was down.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct OutageRecord {
@@ -80,7 +92,7 @@ pub struct Metrics {
     pub speedup: f64,
     /// Speedup over the platform's total core count.
     pub efficiency: f64,
-    /// Busy core-seconds over (total cores × makespan).
+    /// Busy core-seconds (copies included) over (total cores × makespan).
     pub utilisation: f64,
     /// Total energy in joules.
     pub energy_j: f64,
@@ -99,7 +111,7 @@ pub struct Metrics {
 pub struct RunResult {
     /// Name of the scheduler that made the decisions.
     pub scheduler: String,
-    /// One record per task, indexed by [`TaskId::index`].
+    /// One record per task, indexed by [`TaskId::index`]: its first run to finish.
     pub tasks: Vec<TaskRecord>,
     /// Transfers between distinct nodes, in the order they finished.
     pub transfers: Vec<TransferRecord>,
@@ -107,6 +119,11 @@ pub struct RunResult {
     pub core_slots: Vec<u32>,
     /// Task runs aborted by node failures, in the order they were lost.
     pub lost: Vec<LostRecord>,
+    /// Further finished runs of tasks (replicas, duplicates), in the order they finished.
+    pub copies: Vec<CopyRecord>,
+    /// Replicas cancelled because another run of their task finished first
+    /// (ending at the cancellation), in the order they were cancelled.
+    pub cancelled: Vec<CopyRecord>,
     /// Node outages that overlapped the run.
     pub outages: Vec<OutageRecord>,
     /// Joules per node, indexed by [`NodeId::index`].
@@ -130,6 +147,11 @@ impl RunResult {
     pub fn cores_of(&self, task: TaskId) -> &[u32] {
         let r = &self.tasks[task.index()];
         self.slots(r.core_offset, r.cores)
+    }
+
+    /// Core indices a finished or cancelled copy held.
+    pub fn cores_of_copy(&self, copy: &CopyRecord) -> &[u32] {
+        self.slots(copy.record.core_offset, copy.record.cores)
     }
 
     /// Core indices a lost run held.

@@ -22,12 +22,37 @@
 //! and the consumer has been assigned. A static plan therefore submits each
 //! node's tasks in planned start order; on single-core nodes and without
 //! noise the engine then reproduces an insertion-based plan exactly.
+//!
+//! # Copies
+//! Besides one assignment per task, a scheduler may ask for more runs of a
+//! task that is not finished: active replicas ([`Decisions::replicate`]) that
+//! let a task survive a node failure, or duplicates ([`Decisions::duplicate`])
+//! that produce a task's output on the node of a consumer to save a
+//! transfer. A copy queues on its node at its task's place in the order of
+//! assignments (like the task would), so runs of a task stay ahead of runs
+//! of its descendants. A task is done when its first run finishes; its runs
+//! that have not started are then dropped, and its runs that are running are
+//! cancelled if the task has a replica, or else go on and serve consumers on
+//! their node. A consumer's input comes from a finished run of the producer
+//! on its own node, or by a transfer from the producer's first finished run,
+//! whichever is first. A task goes back to the scheduler (`Update::lost`)
+//! only when all its runs are lost.
+//!
+//! # Scheduling overhead
+//! A scheduler may say what each decision costs it in simulated time
+//! ([`Scheduler::decision_overhead`]), so that cheap and expensive policies
+//! are compared fairly. The scheduler is then one sequential agent: the
+//! decisions of a call take effect one after another, each `overhead` after
+//! the previous one (and never before the scheduler finished its earlier
+//! decisions). A task counts as queued on its node from the moment it was
+//! decided, but joins the node's queue, and has its inputs sent, only when
+//! its decision takes effect.
 
 use crate::cost::CostModel;
 use crate::dag::Dag;
 use crate::ids::{NodeId, TaskId};
 use crate::platform::Platform;
-use crate::time::SimTime;
+use crate::time::{SimDuration, SimTime};
 
 /// One scheduling decision: run `task` on `node` with `cores` cores at DVFS level `dvfs`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,17 +67,38 @@ pub struct Assignment {
     pub dvfs: u8,
 }
 
+/// One decision: a task's (first) run, or one more run of a task.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Decision {
+    /// Run the task (it must not be assigned already).
+    Assign(Assignment),
+    /// Add one more run of a task that is not finished (see "Copies" in the module docs).
+    Copy(Assignment, CopyKind),
+}
+
+/// What a copy of a task is for, which decides what happens to it when
+/// another run of the task finishes first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CopyKind {
+    /// An active replica (fault tolerance): once any run of the task
+    /// finishes, the task's other runs that are still running are cancelled.
+    Replica,
+    /// A duplicate (to save a transfer): it runs to its end even if another
+    /// run of the task finished first, so that consumers on its node use its output.
+    Duplicate,
+}
+
 /// Decisions a scheduler hands back to the engine, in order.
 #[derive(Debug, Default)]
 pub struct Decisions {
-    assignments: Vec<Assignment>,
+    decisions: Vec<Decision>,
 }
 
 impl Decisions {
     /// Assigns `task` to `node` with its minimum core count at nominal speed.
     pub fn assign(&mut self, view: &SimView<'_>, task: TaskId, node: NodeId) {
         let cores = view.dag().task(task).parallelism.min_cores;
-        self.assignments.push(Assignment {
+        self.push(Assignment {
             task,
             node,
             cores,
@@ -62,18 +108,36 @@ impl Decisions {
 
     /// Adds a fully specified assignment.
     pub fn push(&mut self, assignment: Assignment) {
-        self.assignments.push(assignment);
+        self.decisions.push(Decision::Assign(assignment));
     }
 
-    /// The assignments so far.
-    pub fn assignments(&self) -> &[Assignment] {
-        &self.assignments
+    /// Adds an active replica of a task that is not finished (see [`CopyKind::Replica`]).
+    pub fn replicate(&mut self, copy: Assignment) {
+        self.decisions.push(Decision::Copy(copy, CopyKind::Replica));
     }
 
-    /// Removes and yields the assignments in order (for wrappers that
+    /// Adds a duplicate of a task that is not finished (see [`CopyKind::Duplicate`]).
+    pub fn duplicate(&mut self, copy: Assignment) {
+        self.decisions.push(Decision::Copy(copy, CopyKind::Duplicate));
+    }
+
+    /// Adds a decision as it is (for wrappers that forward another scheduler's decisions).
+    pub fn add(&mut self, decision: Decision) {
+        self.decisions.push(decision);
+    }
+
+    /// The assignments so far (copies left out).
+    pub fn assignments(&self) -> impl Iterator<Item = &Assignment> {
+        self.decisions.iter().filter_map(|d| match d {
+            Decision::Assign(a) => Some(a),
+            Decision::Copy(..) => None,
+        })
+    }
+
+    /// Removes and yields the decisions in order (for wrappers that
     /// inspect or redirect another scheduler's decisions).
-    pub fn drain(&mut self) -> std::vec::Drain<'_, Assignment> {
-        self.assignments.drain(..)
+    pub fn drain(&mut self) -> std::vec::Drain<'_, Decision> {
+        self.decisions.drain(..)
     }
 }
 
@@ -230,6 +294,12 @@ pub trait Scheduler: Send {
     fn on_update(&mut self, view: &SimView<'_>, update: &Update<'_>, out: &mut Decisions) {
         let _ = (view, update, out);
     }
+
+    /// Simulated time each decision costs (see "Scheduling overhead" in the
+    /// module docs). The default is free decisions.
+    fn decision_overhead(&self) -> SimDuration {
+        SimDuration::ZERO
+    }
 }
 
 impl<S: Scheduler + ?Sized> Scheduler for Box<S> {
@@ -241,5 +311,8 @@ impl<S: Scheduler + ?Sized> Scheduler for Box<S> {
     }
     fn on_update(&mut self, view: &SimView<'_>, update: &Update<'_>, out: &mut Decisions) {
         (**self).on_update(view, update, out);
+    }
+    fn decision_overhead(&self) -> SimDuration {
+        (**self).decision_overhead()
     }
 }

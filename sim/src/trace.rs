@@ -1,7 +1,9 @@
 //! Chrome trace-event export (opens in Perfetto and chrome://tracing).
 //!
-//! One process per node, one thread per core; each task is a complete ("X")
-//! event on every core it held. Transfers are async events in a separate
+//! One process per node, one thread per core; each task run is a complete
+//! ("X") event on every core it held (further runs of a task, from
+//! replication or duplication, are named `task (copy)`, and replicas cut
+//! short when another run won `task (cancelled)`). Transfers are async events in a separate
 //! "network" process, so overlapping transfers stack instead of colliding.
 
 use crate::dag::Dag;
@@ -19,13 +21,27 @@ pub fn chrome_trace(dag: &Dag, platform: &Platform, result: &RunResult) -> Value
             events.push(json!({"ph": "M", "name": "thread_name", "pid": n, "tid": core, "args": {"name": format!("core {core}")}}));
         }
     }
-    for t in dag.task_ids() {
-        let r = result.task(t);
+    let runs = dag
+        .task_ids()
+        .map(|t| (t, result.task(t), result.cores_of(t), ""))
+        .chain(
+            result
+                .copies
+                .iter()
+                .map(|c| (c.task, &c.record, result.cores_of_copy(c), " (copy)")),
+        )
+        .chain(
+            result
+                .cancelled
+                .iter()
+                .map(|c| (c.task, &c.record, result.cores_of_copy(c), " (cancelled)")),
+        );
+    for (t, r, cores, suffix) in runs {
         let task = dag.task(t);
-        for &core in result.cores_of(t) {
+        for &core in cores {
             events.push(json!({
                 "ph": "X",
-                "name": task.name,
+                "name": format!("{}{suffix}", task.name),
                 "cat": dag.kind_name(task.kind),
                 "pid": r.node.index(),
                 "tid": core,

@@ -28,7 +28,7 @@ mod worker;
 use anyhow::{Context as _, Result, anyhow, bail, ensure};
 use sim::metrics;
 use sim::{
-    CostModel, Dag, Decisions, NodeId, Platform, RunResult, Scheduler, SimTime, SimView, StateSource, TaskId,
+    CostModel, Dag, Decision, Decisions, NodeId, Platform, RunResult, Scheduler, SimTime, SimView, StateSource, TaskId,
     TaskRecord, TaskState, TransferRecord, Update,
 };
 use std::collections::VecDeque;
@@ -95,7 +95,14 @@ impl Run<'_> {
     /// Validates and queues the scheduler's decisions (the engine's rules,
     /// less what a one-core node without DVFS cannot do).
     fn apply(&mut self, scheduler: &str, decisions: &mut Decisions) -> Result<()> {
-        for a in decisions.drain() {
+        for decision in decisions.drain() {
+            let a = match decision {
+                Decision::Assign(a) => a,
+                Decision::Copy(a, kind) => bail!(
+                    "scheduler {scheduler:?} asked for a {kind:?} of task {:?}: the real executor runs each task once",
+                    self.dag.tasks().get(a.task.index()).map_or("?", |t| t.name.as_str())
+                ),
+            };
             let name = || {
                 self.dag
                     .tasks()
@@ -308,6 +315,8 @@ fn coordinate(
         transfers,
         core_slots: vec![0; n],
         lost: Vec::new(),
+        copies: Vec::new(),
+        cancelled: Vec::new(),
         outages: Vec::new(),
         node_energy_j: Vec::new(),
         metrics: metrics::EMPTY,

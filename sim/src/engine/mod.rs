@@ -30,6 +30,7 @@ use crate::noise::Noise;
 use crate::platform::Platform;
 use crate::result::RunResult;
 use crate::scheduler::Scheduler;
+use crate::speed_error::{SpeedError, SpeedErrorError};
 use crate::time::SimTime;
 use thiserror::Error;
 
@@ -51,6 +52,8 @@ pub struct SimConfig {
     /// this many simulated seconds (a guard for sweeps over harsh failure
     /// rates, where a run can take practically forever).
     pub horizon: Option<f64>,
+    /// Real node speeds that differ from the declared ones schedulers see.
+    pub speed_error: SpeedError,
 }
 
 /// Why a run could not finish.
@@ -66,6 +69,9 @@ pub enum SimError {
     /// The failure setting is invalid.
     #[error(transparent)]
     BadFailures(#[from] FailureError),
+    /// The speed error setting is invalid.
+    #[error(transparent)]
+    BadSpeedError(#[from] SpeedErrorError),
     /// The scheduler made a decision the engine refuses.
     #[error("scheduler {scheduler:?} assigned task {task:?} to node {node}: {reason}")]
     BadDecision {
@@ -126,5 +132,6 @@ pub fn simulate(
         .ok_or(SimError::BadNoise(config.noise.sigma()))?;
     config.failures.validate(platform.node_count())?;
     let checkpoint_interval = config.checkpointing.map(|c| c.interval(&config.failures)).transpose()?;
-    state::State::new(&costs, noise, config, checkpoint_interval).run(scheduler)
+    let real_speeds = config.speed_error.draw(platform.node_count(), config.seed)?;
+    state::State::new(&costs, noise, real_speeds, config, checkpoint_interval).run(scheduler)
 }

@@ -1,4 +1,15 @@
 //! The engine's mutable state and its event handlers.
+//!
+//! # Runs
+//! The engine runs *runs* of tasks. A task's primary run has the task's index
+//! as its [`Run`] id; the copies a scheduler asks for (active replicas,
+//! duplicates) get ids from the task count on. A task is done when its first
+//! run finishes; its queued, not yet started runs are then dropped, and runs
+//! already running go on to the end (their outputs serve consumers on their
+//! node). Each input of a run arrives once: from a finished run of the
+//! producer on the same node, or by a transfer from the producer's first
+//! finished run, whichever comes first. Only when every run of a task has
+//! been lost to failures is the task handed back to the scheduler.
 
 use super::{SimConfig, SimError};
 use crate::cost::CostModel;
@@ -7,20 +18,38 @@ use crate::failures::FailureClock;
 use crate::ids::{EdgeId, NodeId, TaskId};
 use crate::metrics;
 use crate::network::{FinishedFlow, FlowNetwork};
-use crate::result::{LostRecord, OutageRecord, RunResult, TaskRecord, TransferRecord};
-use crate::scheduler::{Assignment, Decisions, Scheduler, SimView, StateSource, TaskState, Update};
+use crate::result::{CopyRecord, LostRecord, OutageRecord, RunResult, TaskRecord, TransferRecord};
+use crate::scheduler::{Assignment, CopyKind, Decision, Decisions, Scheduler, SimView, StateSource, TaskState, Update};
+use crate::speed_error::RealSpeeds;
 use crate::time::{SimDuration, SimTime};
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 
-/// A data movement in flight, tagged with the consumer's assignment epoch so
-/// that data sent to a node that has since lost the task is ignored.
+/// One run of a task (see the module docs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Run(u32);
+
+impl Run {
+    fn of(task: TaskId) -> Run {
+        Run(task.index() as u32)
+    }
+
+    fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// A data movement in flight to one run, tagged with the run's assignment
+/// epoch so that data sent to a node that has since lost the run is ignored.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) struct Transfer {
     edge: EdgeId,
     src: NodeId,
     dst: NodeId,
     issued: SimTime,
+    run: Run,
+    /// Position of `edge` among the consumer's in-edges.
+    input: u32,
     epoch: u32,
 }
 
@@ -28,8 +57,8 @@ pub(super) struct Transfer {
 enum Event {
     /// A task with a release time becomes part of the run.
     Release(TaskId),
-    /// A task run ends (ignored unless `epoch` is the task's current one).
-    TaskEnd { task: TaskId, epoch: u32 },
+    /// A run ends (ignored unless `epoch` is the run's current one).
+    RunEnd { run: Run, epoch: u32 },
     /// A dedicated-network transfer is complete.
     TransferEnd(Transfer),
     /// A shared-network transfer's latency has passed; its bytes start flowing.
@@ -40,20 +69,35 @@ enum Event {
     NodeDown { node: NodeId, repair: SimDuration },
     /// A node is back.
     NodeUp(NodeId),
+    /// A decision paid its scheduling overhead: the run joins its node's queue
+    /// (ignored unless `epoch` is the run's current one).
+    Decided { run: Run, epoch: u32 },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Status {
+    /// A primary run whose task is not assigned.
     Unassigned,
+    /// Assigned, but the decision has not taken effect yet (scheduling overhead).
+    Deciding,
     Queued,
     Running,
-    Done,
+    Finished,
+    /// Lost to a failure, or dropped because another run of its task finished
+    /// first; a primary run becomes `Unassigned` again if its task is handed back.
+    Dead,
+}
+
+impl Status {
+    fn is_live(self) -> bool {
+        matches!(self, Status::Deciding | Status::Queued | Status::Running)
+    }
 }
 
 struct NodeState {
-    queue: VecDeque<TaskId>,
+    queue: VecDeque<Run>,
     free_cores: Vec<u32>,
-    running: Vec<TaskId>,
+    running: Vec<Run>,
     up: bool,
     dirty: bool,
     freed_in_batch: bool,
@@ -61,19 +105,37 @@ struct NodeState {
 
 pub(super) struct State<'a> {
     costs: &'a CostModel<'a>,
-    status: Vec<Status>,
+    // Per task.
     unfinished_preds: Vec<u32>,
-    missing_inputs: Vec<u32>,
     /// Whether a task's release time has passed (always true without one).
     released: Vec<bool>,
-    /// Bumped whenever a task is handed back after a failure.
+    /// The run of each task that finished first.
+    winner: Vec<Option<Run>>,
+    /// Copies of each task (runs beyond the primary one).
+    copies_of: Vec<Vec<Run>>,
+    /// Whether a task has an active replica: its losing runs are then cancelled.
+    has_replicas: Vec<bool>,
+    // Per run (primary runs first, indexed by task).
+    run_task: Vec<TaskId>,
+    status: Vec<Status>,
+    missing_inputs: Vec<u32>,
+    /// Position of each edge among its consumer's in-edges.
+    input_position: Vec<u32>,
+    /// Where each run's flags in `input_arrived` start (one flag per in-edge).
+    input_offset: Vec<u32>,
+    input_arrived: Vec<bool>,
+    /// Bumped whenever a run is dropped or its task handed back.
     epoch: Vec<u32>,
-    /// Queue priority: the order of a task's first assignment, kept when a
-    /// failure makes it be assigned again (see `enqueue`).
+    /// Queue priority: the order of the task's first decision, kept when a
+    /// failure makes the task be assigned again (see `enqueue`).
     priority: Vec<u64>,
     n_assigned: u64,
     assignment: Vec<Assignment>,
     records: Vec<TaskRecord>,
+    /// Finished runs that were not their task's first.
+    finished_copies: Vec<CopyRecord>,
+    /// Replicas cancelled because another run of their task finished.
+    cancelled_copies: Vec<CopyRecord>,
     core_slots: Vec<u32>,
     nodes: Vec<NodeState>,
     dirty_nodes: Vec<NodeId>,
@@ -84,14 +146,19 @@ pub(super) struct State<'a> {
     seq: u64,
     now: SimTime,
     noise: Vec<f64>,
+    real_speeds: RealSpeeds,
     network: Option<FlowNetwork<Transfer>>,
     failures: FailureClock,
     /// Checkpoint interval and cost, in seconds of work and seconds.
     checkpoints: Option<(f64, f64)>,
     horizon: Option<f64>,
-    /// Fraction of each task's work still to do (below 1 after a checkpointed restart).
+    /// Simulated time each decision costs the scheduler.
+    decision_overhead: SimDuration,
+    /// When the scheduler is done with the decisions it has made so far.
+    scheduler_busy_until: SimTime,
+    /// Fraction of each run's work still to do (below 1 after a checkpointed restart).
     remaining: Vec<f64>,
-    /// Seconds of work the current run of each task performs.
+    /// Seconds of work each run performs.
     run_work: Vec<f64>,
     n_done: usize,
     /// Events that can still change what schedulers see: transfers in flight,
@@ -107,22 +174,34 @@ pub(super) struct State<'a> {
 
 impl StateSource for State<'_> {
     fn task_state(&self, task: TaskId) -> TaskState {
-        let i = task.index();
-        let node = self.assignment[i].node;
-        let record = &self.records[i];
-        match self.status[i] {
-            Status::Unassigned if self.unfinished_preds[i] == 0 => TaskState::Ready,
-            Status::Unassigned => TaskState::Waiting,
-            Status::Queued => TaskState::Queued { node },
-            Status::Running => TaskState::Running {
-                node,
-                start: record.start,
-            },
-            Status::Done => TaskState::Done {
-                node,
-                start: record.start,
-                end: record.end,
-            },
+        if let Some(run) = self.winner[task.index()] {
+            let r = &self.records[run.index()];
+            return TaskState::Done {
+                node: r.node,
+                start: r.start,
+                end: r.end,
+            };
+        }
+        // The most advanced live run speaks for the task: running, then queued.
+        let runs = std::iter::once(Run::of(task)).chain(self.copies_of[task.index()].iter().copied());
+        let mut queued = None;
+        for run in runs {
+            let node = self.assignment[run.index()].node;
+            match self.status[run.index()] {
+                Status::Running => {
+                    return TaskState::Running {
+                        node,
+                        start: self.records[run.index()].start,
+                    };
+                }
+                Status::Deciding | Status::Queued => queued = queued.or(Some(node)),
+                _ => {}
+            }
+        }
+        match queued {
+            Some(node) => TaskState::Queued { node },
+            None if self.unfinished_preds[task.index()] == 0 => TaskState::Ready,
+            None => TaskState::Waiting,
         }
     }
 
@@ -153,6 +232,7 @@ impl<'a> State<'a> {
     pub(super) fn new(
         costs: &'a CostModel<'a>,
         noise: Vec<f64>,
+        real_speeds: RealSpeeds,
         config: &SimConfig,
         checkpoint_interval: Option<f64>,
     ) -> State<'a> {
@@ -173,17 +253,36 @@ impl<'a> State<'a> {
             start: SimTime::ZERO,
             end: SimTime::ZERO,
         };
+        let mut input_offset = Vec::with_capacity(n_tasks);
+        let mut input_position = vec![0u32; dag.edges().len()];
+        let mut n_inputs = 0u32;
+        for t in dag.task_ids() {
+            input_offset.push(n_inputs);
+            n_inputs += dag.in_edges(t).len() as u32;
+            for (k, &e) in dag.in_edges(t).iter().enumerate() {
+                input_position[e.index()] = k as u32;
+            }
+        }
         let mut state = State {
             costs,
-            status: vec![Status::Unassigned; n_tasks],
             unfinished_preds: dag.task_ids().map(|t| pending_at_start(dag, t)).collect(),
-            missing_inputs: dag.task_ids().map(|t| pending_at_start(dag, t)).collect(),
             released: dag.tasks().iter().map(|t| t.release == 0.0).collect(),
+            winner: vec![None; n_tasks],
+            copies_of: vec![Vec::new(); n_tasks],
+            has_replicas: vec![false; n_tasks],
+            run_task: dag.task_ids().collect(),
+            status: vec![Status::Unassigned; n_tasks],
+            missing_inputs: dag.task_ids().map(|t| pending_at_start(dag, t)).collect(),
+            input_position,
+            input_offset,
+            input_arrived: vec![false; n_inputs as usize],
             epoch: vec![0; n_tasks],
             priority: vec![u64::MAX; n_tasks],
             n_assigned: 0,
             assignment: vec![placeholder; n_tasks],
             records: vec![empty_record; n_tasks],
+            finished_copies: Vec::new(),
+            cancelled_copies: Vec::new(),
             core_slots: Vec::with_capacity(n_tasks),
             nodes: platform
                 .nodes()
@@ -205,10 +304,13 @@ impl<'a> State<'a> {
             seq: 0,
             now: SimTime::ZERO,
             noise,
+            real_speeds,
             network: FlowNetwork::new(platform),
             failures: FailureClock::new(&config.failures, platform.node_count(), config.seed),
             checkpoints: checkpoint_interval.zip(config.checkpointing.map(|c| c.cost)),
             horizon: config.horizon,
+            decision_overhead: SimDuration::ZERO,
+            scheduler_busy_until: SimTime::ZERO,
             remaining: vec![1.0; n_tasks],
             run_work: vec![0.0; n_tasks],
             n_done: 0,
@@ -240,6 +342,7 @@ impl<'a> State<'a> {
 
     /// Runs to completion.
     pub(super) fn run(mut self, scheduler: &mut dyn Scheduler) -> Result<RunResult, SimError> {
+        self.decision_overhead = scheduler.decision_overhead();
         let mut decisions = Decisions::default();
         scheduler.plan(&SimView::new(self.now, self.costs, &self), &mut decisions);
         self.apply(scheduler.name(), &mut decisions)?;
@@ -274,9 +377,9 @@ impl<'a> State<'a> {
         let dag = self.costs.dag();
         if self.n_done < dag.task_count() {
             let example = self
-                .status
+                .winner
                 .iter()
-                .position(|&s| s != Status::Done)
+                .position(Option::is_none)
                 .map_or(TaskId::new(0), TaskId::new);
             return Err(SimError::Stalled {
                 scheduler: scheduler.name().to_owned(),
@@ -305,6 +408,21 @@ impl<'a> State<'a> {
 
     fn all_done(&self) -> bool {
         self.n_done == self.costs.dag().task_count()
+    }
+
+    fn is_done(&self, task: TaskId) -> bool {
+        self.winner[task.index()].is_some()
+    }
+
+    /// Whether `run`'s assignment has taken effect, so that its node receives its inputs.
+    fn is_committed(&self, run: Run) -> bool {
+        matches!(self.status[run.index()], Status::Queued | Status::Running)
+    }
+
+    /// The primary run and the copies of `task`.
+    fn runs_of(&self, task: TaskId) -> impl Iterator<Item = Run> + use<> {
+        let copies = self.copies_of[task.index()].clone();
+        std::iter::once(Run::of(task)).chain(copies)
     }
 
     /// Whether nothing but new failures can happen although tasks are unfinished.
@@ -342,11 +460,16 @@ impl<'a> State<'a> {
         self.apply(scheduler.name(), decisions)
     }
 
-    /// Validates and applies decisions.
+    /// Validates and applies decisions in order.
     fn apply(&mut self, scheduler: &str, decisions: &mut Decisions) -> Result<(), SimError> {
         let dag = self.costs.dag();
         let platform = self.costs.platform();
-        for a in decisions.drain() {
+        for decision in decisions.drain() {
+            let (a, copy) = match decision {
+                Decision::Assign(a) => (a, None),
+                Decision::Copy(a, kind) => (a, Some(kind)),
+            };
+            let is_copy = copy.is_some();
             let reject = |reason: String| SimError::BadDecision {
                 scheduler: scheduler.to_owned(),
                 task: dag
@@ -356,10 +479,20 @@ impl<'a> State<'a> {
                 node: a.node.index(),
                 reason,
             };
-            let Some(&status) = self.status.get(a.task.index()) else {
+            if a.task.index() >= dag.task_count() {
                 return Err(reject("no such task".into()));
-            };
-            if status != Status::Unassigned {
+            }
+            if is_copy {
+                if self.is_done(a.task) {
+                    return Err(reject("a copy of a task that has finished".into()));
+                }
+                let on_node = self
+                    .runs_of(a.task)
+                    .any(|r| self.status[r.index()].is_live() && self.assignment[r.index()].node == a.node);
+                if on_node {
+                    return Err(reject("a copy on a node where the task already has a run".into()));
+                }
+            } else if self.status[a.task.index()] != Status::Unassigned || self.is_done(a.task) {
                 return Err(reject("task was already assigned".into()));
             }
             let Some(node) = platform.nodes().get(a.node.index()) else {
@@ -382,80 +515,156 @@ impl<'a> State<'a> {
                     node.power.level_count()
                 )));
             }
-            let i = a.task.index();
-            self.status[i] = Status::Queued;
-            self.assignment[i] = a;
-            self.enqueue(a.task, a.node);
-            self.mark_dirty(a.node);
-            if dag.task(a.task).release > 0.0 && self.released[i] {
-                self.input_arrived(a.task);
-            }
-            for &e in dag.in_edges(a.task) {
-                if self.status[dag.edge(e).src.index()] == Status::Done {
-                    self.deliver(e);
+            let run = if let Some(kind) = copy {
+                self.has_replicas[a.task.index()] |= kind == CopyKind::Replica;
+                self.new_copy(a.task)
+            } else {
+                let first_time = &mut self.priority[a.task.index()];
+                if *first_time == u64::MAX {
+                    *first_time = self.n_assigned;
+                    self.n_assigned += 1;
                 }
+                Run::of(a.task)
+            };
+            self.assignment[run.index()] = a;
+            if self.decision_overhead == SimDuration::ZERO {
+                self.commit(run);
+            } else {
+                self.status[run.index()] = Status::Deciding;
+                self.scheduler_busy_until = self.scheduler_busy_until.max(self.now) + self.decision_overhead;
+                self.n_pending_progress += 1;
+                let epoch = self.epoch[run.index()];
+                self.push(self.scheduler_busy_until, Event::Decided { run, epoch });
             }
         }
         Ok(())
     }
 
-    /// Puts `task` in `node`'s queue, ordered by the task's first assignment.
+    /// Adds a run of `task` beyond its primary one, with its own input flags.
+    fn new_copy(&mut self, task: TaskId) -> Run {
+        let dag = self.costs.dag();
+        let run = Run(self.run_task.len() as u32);
+        self.run_task.push(task);
+        self.status.push(Status::Unassigned);
+        self.missing_inputs.push(pending_at_start(dag, task));
+        self.input_offset.push(self.input_arrived.len() as u32);
+        self.input_arrived
+            .extend(std::iter::repeat_n(false, dag.in_edges(task).len()));
+        self.epoch.push(0);
+        // A copy queues at its task's place in the assignment order (a copy
+        // decided before its task's first assignment, in its own place), so
+        // that runs of a task stay ahead of runs of its descendants on every
+        // node, the order that keeps re-queued runs from deadlocking.
+        let task_place = self.priority[task.index()];
+        let place = if task_place == u64::MAX {
+            self.n_assigned += 1;
+            self.n_assigned - 1
+        } else {
+            task_place
+        };
+        self.priority.push(place);
+        self.assignment.push(self.assignment[task.index()]);
+        self.records.push(self.records[task.index()]);
+        self.remaining.push(1.0);
+        self.run_work.push(0.0);
+        self.copies_of[task.index()].push(run);
+        run
+    }
+
+    /// Puts an assigned run in its node's queue and sends it the inputs that are ready.
+    fn commit(&mut self, run: Run) {
+        let dag = self.costs.dag();
+        let task = self.run_task[run.index()];
+        let node = self.assignment[run.index()].node;
+        self.status[run.index()] = Status::Queued;
+        self.enqueue(run, node);
+        self.mark_dirty(node);
+        if dag.task(task).release > 0.0 && self.released[task.index()] {
+            self.input_arrived(run);
+        }
+        for (k, &e) in dag.in_edges(task).iter().enumerate() {
+            if self.is_done(dag.edge(e).src) {
+                self.deliver(e, k, run);
+            }
+        }
+    }
+
+    /// Puts `run` in `node`'s queue, in the order of its task's first
+    /// decision (see `new_copy`).
     ///
     /// For tasks assigned once this is plain FIFO. A task handed back by a
     /// failure keeps its original place in the global assignment order, so
     /// it queues ahead of everything assigned after it. Static plans emit in
     /// an order that respects precedence, so a re-queued task never waits
     /// behind one of its own descendants: no failure can deadlock a queue.
-    fn enqueue(&mut self, task: TaskId, node: NodeId) {
-        let i = task.index();
-        if self.priority[i] == u64::MAX {
-            self.priority[i] = self.n_assigned;
-            self.n_assigned += 1;
-        }
+    fn enqueue(&mut self, run: Run, node: NodeId) {
+        let i = run.index();
         let priority = &self.priority;
         let queue = &mut self.nodes[node.index()].queue;
-        let at = queue.partition_point(|t| priority[t.index()] < priority[i]);
-        queue.insert(at, task);
+        let at = queue.partition_point(|r| priority[r.index()] < priority[i]);
+        queue.insert(at, run);
     }
 
-    /// Moves the data of edge `e` (producer done, consumer assigned) to the consumer's node.
-    fn deliver(&mut self, e: EdgeId) {
+    /// Moves the data of edge `e`, the `k`-th input of `run`, to `run`'s node
+    /// (its producer is done and `run` committed): locally if a finished run
+    /// of the producer is on that node, else from the producer's first finished run.
+    fn deliver(&mut self, e: EdgeId, k: usize, run: Run) {
         let edge = *self.costs.dag().edge(e);
-        let src = self.records[edge.src.index()].node;
-        let dst = self.assignment[edge.dst.index()].node;
-        if src == dst {
-            self.input_arrived(edge.dst);
+        let dst = self.assignment[run.index()].node;
+        let local = self
+            .runs_of(edge.src)
+            .any(|r| self.status[r.index()] == Status::Finished && self.records[r.index()].node == dst);
+        if local {
+            self.input_ready(run, k);
             return;
         }
+        let Some(winner) = self.winner[edge.src.index()] else {
+            return;
+        };
         let transfer = Transfer {
             edge: e,
-            src,
+            src: self.records[winner.index()].node,
             dst,
             issued: self.now,
-            epoch: self.epoch[edge.dst.index()],
+            run,
+            input: k as u32,
+            epoch: self.epoch[run.index()],
         };
         self.n_pending_progress += 1;
         if self.network.is_some() {
-            let latency = SimDuration::from_secs_f64(self.costs.platform().latency(src, dst));
+            let latency = SimDuration::from_secs_f64(self.costs.platform().latency(transfer.src, dst));
             self.push(self.now + latency, Event::FlowStart(transfer));
         } else {
-            let duration = self.costs.comm_time(src, dst, edge.bytes);
+            let duration = self.costs.comm_time(transfer.src, dst, edge.bytes);
             self.push(self.now + duration, Event::TransferEnd(transfer));
         }
     }
 
-    fn input_arrived(&mut self, task: TaskId) {
-        self.missing_inputs[task.index()] -= 1;
-        if self.missing_inputs[task.index()] == 0 {
-            self.mark_dirty(self.assignment[task.index()].node);
+    /// The `k`-th input of `run` is on its node; counts it once.
+    fn input_ready(&mut self, run: Run, k: usize) {
+        let flag = &mut self.input_arrived[self.input_offset[run.index()] as usize + k];
+        if !*flag {
+            *flag = true;
+            self.input_arrived(run);
         }
+    }
+
+    fn input_arrived(&mut self, run: Run) {
+        self.missing_inputs[run.index()] -= 1;
+        if self.missing_inputs[run.index()] == 0 {
+            self.mark_dirty(self.assignment[run.index()].node);
+        }
+    }
+
+    /// Whether transfer `t` still feeds a run waiting for it.
+    fn is_current(&self, t: &Transfer) -> bool {
+        self.epoch[t.run.index()] == t.epoch && self.is_committed(t.run)
     }
 
     fn transfer_done(&mut self, t: Transfer) {
         self.n_pending_progress -= 1;
-        let consumer = self.costs.dag().edge(t.edge).dst;
-        if self.epoch[consumer.index()] != t.epoch {
-            return; // The consumer was lost to a failure and moved; this data is moot.
+        if !self.is_current(&t) {
+            return; // The run was lost to a failure or dropped; this data is moot.
         }
         self.transfers.push(TransferRecord {
             edge: t.edge,
@@ -464,7 +673,7 @@ impl<'a> State<'a> {
             start: t.issued,
             end: self.now,
         });
-        self.input_arrived(consumer);
+        self.input_ready(t.run, t.input as usize);
     }
 
     fn process(&mut self, event: Event, flows_done: &mut Vec<FinishedFlow<Transfer>>) {
@@ -473,23 +682,24 @@ impl<'a> State<'a> {
                 self.n_pending_progress -= 1;
                 self.released[task.index()] = true;
                 self.predecessor_done(task);
-                if self.status[task.index()] != Status::Unassigned {
-                    self.input_arrived(task);
+                for run in self.runs_of(task) {
+                    if self.is_committed(run) {
+                        self.input_arrived(run);
+                    }
                 }
             }
-            Event::TaskEnd { task, epoch } => {
-                if self.epoch[task.index()] == epoch && self.status[task.index()] == Status::Running {
-                    self.task_end(task);
+            Event::RunEnd { run, epoch } => {
+                if self.epoch[run.index()] == epoch && self.status[run.index()] == Status::Running {
+                    self.run_end(run);
                 }
             }
             Event::TransferEnd(t) => self.transfer_done(t),
             Event::FlowStart(t) => {
-                let edge = self.costs.dag().edge(t.edge);
-                if self.epoch[edge.dst.index()] != t.epoch {
+                if !self.is_current(&t) {
                     self.n_pending_progress -= 1; // Moot before it began: never sent.
                     return;
                 }
-                let bytes = edge.bytes;
+                let bytes = self.costs.dag().edge(t.edge).bytes;
                 if let Some(net) = &mut self.network {
                     net.add(self.now, t.src, t.dst, bytes, t);
                 }
@@ -506,6 +716,20 @@ impl<'a> State<'a> {
             }
             Event::NodeDown { node, repair } => self.node_down(node, repair),
             Event::NodeUp(node) => self.node_up_again(node),
+            Event::Decided { run, epoch } => {
+                self.n_pending_progress -= 1;
+                if self.epoch[run.index()] != epoch || self.status[run.index()] != Status::Deciding {
+                    return; // Dropped while the scheduler was deciding.
+                }
+                if self.nodes[self.assignment[run.index()].node.index()].up {
+                    self.commit(run);
+                } else {
+                    // Its node failed while the scheduler was deciding.
+                    self.drop_run(run);
+                    let task = self.run_task[run.index()];
+                    self.hand_back_if_orphaned(task);
+                }
+            }
         }
     }
 
@@ -538,18 +762,19 @@ impl<'a> State<'a> {
         let state = &mut self.nodes[node.index()];
         state.up = false;
         let running = std::mem::take(&mut state.running);
-        let queued: Vec<TaskId> = state.queue.drain(..).collect();
+        let queued: Vec<Run> = state.queue.drain(..).collect();
         state.free_cores = all_cores(self.costs.platform().node(node).cores);
         self.outages.push(OutageRecord {
             node,
             start: self.now,
             end: None,
         });
-        for task in running {
-            let r = self.records[task.index()];
-            let saved = self.checkpointed_work(task, self.now - r.start);
+        let mut affected = Vec::with_capacity(running.len() + queued.len());
+        for run in running {
+            let r = self.records[run.index()];
+            let saved = self.checkpointed_work(run, self.now - r.start);
             self.lost_runs.push(LostRecord {
-                task,
+                task: self.run_task[run.index()],
                 node,
                 cores: r.cores,
                 core_offset: r.core_offset,
@@ -558,10 +783,15 @@ impl<'a> State<'a> {
                 end: self.now,
                 saved,
             });
-            self.hand_back(task);
+            self.drop_run(run);
+            affected.push(self.run_task[run.index()]);
         }
-        for task in queued {
-            self.hand_back(task);
+        for run in queued {
+            self.drop_run(run);
+            affected.push(self.run_task[run.index()]);
+        }
+        for task in affected {
+            self.hand_back_if_orphaned(task);
         }
         self.cancel_moot_flows();
         if repair.as_nanos() < u64::MAX {
@@ -570,13 +800,13 @@ impl<'a> State<'a> {
         }
     }
 
-    /// Seconds of work of `task`'s current run saved by checkpoints after it
-    /// ran for `elapsed`; records the progress so the next run does the rest.
-    fn checkpointed_work(&mut self, task: TaskId, elapsed: SimDuration) -> f64 {
+    /// Seconds of work of `run` saved by checkpoints after it ran for
+    /// `elapsed`; records the progress so that the task's next run does the rest.
+    fn checkpointed_work(&mut self, run: Run, elapsed: SimDuration) -> f64 {
         let Some((interval, cost)) = self.checkpoints else {
             return 0.0;
         };
-        let i = task.index();
+        let i = run.index();
         let work = self.run_work[i];
         let segments = (elapsed.as_secs_f64() / (interval + cost)).floor();
         let saved = (segments * interval).min(work);
@@ -586,27 +816,47 @@ impl<'a> State<'a> {
         saved
     }
 
-    /// Stops flows carrying data to tasks that a failure moved elsewhere.
+    /// Stops flows carrying data to runs that are gone.
     fn cancel_moot_flows(&mut self) {
-        let dag = self.costs.dag();
         let epoch = &self.epoch;
+        let status = &self.status;
         if let Some(net) = &mut self.network {
-            let dropped = net.cancel(self.now, |t| epoch[dag.edge(t.edge).dst.index()] != t.epoch);
+            let dropped = net.cancel(self.now, |t| {
+                epoch[t.run.index()] != t.epoch || !matches!(status[t.run.index()], Status::Queued | Status::Running)
+            });
             self.n_pending_progress -= dropped;
         }
     }
 
-    /// Returns an aborted or stranded task to the scheduler.
-    fn hand_back(&mut self, task: TaskId) {
-        let i = task.index();
+    /// Marks a run that will not finish (its node failed, or its task is done
+    /// and it never started) and invalidates its pending events and data.
+    fn drop_run(&mut self, run: Run) {
+        self.status[run.index()] = Status::Dead;
+        self.epoch[run.index()] += 1;
+    }
+
+    /// Returns `task` to the scheduler if it is unfinished and none of its runs is live.
+    fn hand_back_if_orphaned(&mut self, task: TaskId) {
+        if self.is_done(task) || self.runs_of(task).any(|r| self.status[r.index()].is_live()) {
+            return;
+        }
         let dag = self.costs.dag();
+        let primary = Run::of(task);
+        let i = primary.index();
+        // A lost primary run's checkpointed progress is kept for the next run.
+        let remaining = self
+            .runs_of(task)
+            .map(|r| self.remaining[r.index()])
+            .fold(1.0, f64::min);
+        self.remaining[i] = remaining;
         self.status[i] = Status::Unassigned;
-        self.epoch[i] += 1;
         // As at the start: the release counts as an input until it is delivered
         // on assignment (if already past) or by the release event.
         self.missing_inputs[i] = pending_at_start(dag, task);
+        let offset = self.input_offset[i] as usize;
+        self.input_arrived[offset..offset + dag.in_edges(task).len()].fill(false);
         self.lost.push(task);
-        if self.unfinished_preds[i] == 0 {
+        if self.unfinished_preds[task.index()] == 0 {
             self.ready.push(task);
         }
     }
@@ -633,15 +883,11 @@ impl<'a> State<'a> {
         }
     }
 
-    fn task_end(&mut self, task: TaskId) {
-        let dag = self.costs.dag();
-        let i = task.index();
-        self.status[i] = Status::Done;
-        self.n_done += 1;
-        self.finished.push(task);
-        let record = self.records[i];
+    /// Takes a run off its node's cores (it finished or was cancelled).
+    fn release_cores(&mut self, run: Run) -> TaskRecord {
+        let record = self.records[run.index()];
         let node = &mut self.nodes[record.node.index()];
-        if let Some(pos) = node.running.iter().position(|&t| t == task) {
+        if let Some(pos) = node.running.iter().position(|&r| r == run) {
             node.running.swap_remove(pos);
         }
         let offset = record.core_offset as usize;
@@ -652,11 +898,59 @@ impl<'a> State<'a> {
             self.freed.push(record.node);
         }
         self.mark_dirty(record.node);
+        record
+    }
+
+    fn run_end(&mut self, run: Run) {
+        let dag = self.costs.dag();
+        let task = self.run_task[run.index()];
+        self.status[run.index()] = Status::Finished;
+        let record = self.release_cores(run);
+        if self.is_done(task) {
+            // A later run: its outputs serve consumers on its node that still wait.
+            self.finished_copies.push(CopyRecord { task, record });
+            for &e in dag.out_edges(task) {
+                let dst = dag.edge(e).dst;
+                let k = self.input_position[e.index()] as usize;
+                for consumer in self.runs_of(dst) {
+                    if self.is_committed(consumer) && self.assignment[consumer.index()].node == record.node {
+                        self.input_ready(consumer, k);
+                    }
+                }
+            }
+            return;
+        }
+        self.winner[task.index()] = Some(run);
+        self.n_done += 1;
+        self.finished.push(task);
+        // Runs of the task that have not started are no longer needed, nor
+        // running ones if the task is replicated: the first finisher wins.
+        let cancel_running = self.has_replicas[task.index()];
+        for other in self.runs_of(task) {
+            match self.status[other.index()] {
+                Status::Deciding | Status::Queued => {
+                    let node = self.assignment[other.index()].node;
+                    self.nodes[node.index()].queue.retain(|&r| r != other);
+                    self.mark_dirty(node);
+                    self.drop_run(other);
+                }
+                Status::Running if cancel_running => {
+                    let mut record = self.release_cores(other);
+                    record.end = self.now;
+                    self.cancelled_copies.push(CopyRecord { task, record });
+                    self.drop_run(other);
+                }
+                _ => {}
+            }
+        }
         for &e in dag.out_edges(task) {
             let dst = dag.edge(e).dst;
             self.predecessor_done(dst);
-            if self.status[dst.index()] != Status::Unassigned {
-                self.deliver(e);
+            let k = self.input_position[e.index()] as usize;
+            for consumer in self.runs_of(dst) {
+                if self.is_committed(consumer) {
+                    self.deliver(e, k, consumer);
+                }
             }
         }
     }
@@ -669,7 +963,7 @@ impl<'a> State<'a> {
         }
     }
 
-    /// Starts queued tasks, head first, on every node whose state changed.
+    /// Starts queued runs, head first, on every node whose state changed.
     fn start_dirty_nodes(&mut self) {
         let mut dirty = std::mem::take(&mut self.dirty_nodes);
         dirty.sort_unstable();
@@ -678,22 +972,23 @@ impl<'a> State<'a> {
             if !self.nodes[node.index()].up {
                 continue;
             }
-            while let Some(&task) = self.nodes[node.index()].queue.front() {
-                let a = self.assignment[task.index()];
+            while let Some(&run) = self.nodes[node.index()].queue.front() {
+                let a = self.assignment[run.index()];
                 let free = self.nodes[node.index()].free_cores.len() as u32;
-                if self.missing_inputs[task.index()] > 0 || free < a.cores {
+                if self.missing_inputs[run.index()] > 0 || free < a.cores {
                     break;
                 }
                 self.nodes[node.index()].queue.pop_front();
-                self.start(task, a);
+                self.start(run, a);
             }
         }
         dirty.clear();
         self.dirty_nodes = dirty;
     }
 
-    fn start(&mut self, task: TaskId, a: Assignment) {
-        let i = task.index();
+    fn start(&mut self, run: Run, a: Assignment) {
+        let i = run.index();
+        let task = self.run_task[i];
         let offset = self.core_slots.len() as u32;
         let node = &mut self.nodes[a.node.index()];
         for _ in 0..a.cores {
@@ -701,8 +996,11 @@ impl<'a> State<'a> {
                 self.core_slots.push(core);
             }
         }
-        node.running.push(task);
-        let work = self.costs.exec_secs(task, a.node, a.cores, a.dvfs) * self.noise[i] * self.remaining[i];
+        node.running.push(run);
+        let work = self.costs.exec_secs(task, a.node, a.cores, a.dvfs)
+            * self.noise[task.index()]
+            * self.real_speeds.factor(a.node, self.now)
+            * self.remaining[i];
         self.run_work[i] = work;
         // With checkpointing, a run of `work` seconds pays for one checkpoint
         // at the end of every full interval except the last.
@@ -721,20 +1019,24 @@ impl<'a> State<'a> {
         self.status[i] = Status::Running;
         self.push(
             end,
-            Event::TaskEnd {
-                task,
+            Event::RunEnd {
+                run,
                 epoch: self.epoch[i],
             },
         );
     }
 
     fn finish(self, scheduler: &str) -> RunResult {
+        let records = &self.records;
+        let tasks = self.winner.iter().flatten().map(|run| records[run.index()]).collect();
         let mut result = RunResult {
             scheduler: scheduler.to_owned(),
-            tasks: self.records,
+            tasks,
             transfers: self.transfers,
             core_slots: self.core_slots,
             lost: self.lost_runs,
+            copies: self.finished_copies,
+            cancelled: self.cancelled_copies,
             outages: Vec::new(),
             node_energy_j: Vec::new(),
             metrics: metrics::EMPTY,

@@ -3,9 +3,11 @@
 use super::*;
 use crate::cost::CostModel;
 use crate::dag::{DagBuilder, TaskSpec};
+use crate::failures::NodeOutage;
 use crate::ids::{NodeId, TaskId};
 use crate::presets::preset;
-use crate::scheduler::{Assignment, Decisions, SimView, Update};
+use crate::scheduler::{Assignment, CopyKind, Decision, Decisions, SimView, Update};
+use crate::time::SimDuration;
 
 /// Assigns every task to node 0 as soon as it is ready, recording when.
 #[derive(Default)]
@@ -441,6 +443,229 @@ fn a_run_past_its_horizon_stops_with_an_error() {
             unfinished: 6
         }
     );
+}
+
+#[test]
+fn wrong_declared_speeds_stretch_runtimes_by_node() {
+    let dag = chain(4, 1.0);
+    let platform = preset("homogeneous", 1).unwrap();
+    let run = |speed_error: &str| {
+        let config = SimConfig {
+            speed_error: speed_error.parse().unwrap(),
+            ..SimConfig::default()
+        };
+        let r = simulate(&dag, &platform, &mut Greedy::default(), &config).unwrap();
+        crate::check::check(&CostModel::new(&dag, &platform).unwrap(), &r).unwrap();
+        r.tasks
+            .iter()
+            .map(|t| (t.end - t.start).as_secs_f64())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(run(""), [1.0; 4]);
+    assert_eq!(run("slow=1"), [2.0; 4]);
+    assert_eq!(run("fast=1,fast_factor=0.25"), [0.25; 4]);
+    // The factor of a drifting node is read when a task starts: 1 at 0 s, 2 at 1 s, 3 from 2 s on.
+    assert_eq!(run("drifting=1,drift_factor=3,drift_time=2"), [1.0, 2.0, 3.0, 3.0]);
+}
+
+/// `inner`, paying `overhead` seconds per decision.
+struct Costly<S> {
+    inner: S,
+    overhead: f64,
+}
+
+impl<S: Scheduler> Scheduler for Costly<S> {
+    fn name(&self) -> &str {
+        self.inner.name()
+    }
+    fn plan(&mut self, view: &SimView<'_>, out: &mut Decisions) {
+        self.inner.plan(view, out);
+    }
+    fn on_update(&mut self, view: &SimView<'_>, update: &Update<'_>, out: &mut Decisions) {
+        self.inner.on_update(view, update, out);
+    }
+    fn decision_overhead(&self) -> SimDuration {
+        SimDuration::from_secs_f64(self.overhead)
+    }
+}
+
+#[test]
+fn each_decision_costs_its_overhead_one_after_another() {
+    // A chain: every task waits for its own decision after its predecessor ends.
+    let dag = chain(3, 1.0);
+    let platform = preset("homogeneous", 1).unwrap();
+    let mut online = Costly {
+        inner: Greedy::default(),
+        overhead: 0.5,
+    };
+    let r = simulate(&dag, &platform, &mut online, &SimConfig::default()).unwrap();
+    let starts: Vec<f64> = r.tasks.iter().map(|t| t.start.as_secs_f64()).collect();
+    assert_eq!(starts, [0.5, 2.0, 3.5]);
+    // Independent tasks decided in one call take effect one after another.
+    let mut b = DagBuilder::new();
+    for i in 0..3 {
+        b.add_task(TaskSpec::new(format!("t{i}"), 1.0));
+    }
+    let dag = b.build().unwrap();
+    let platform = preset("homogeneous", 3).unwrap();
+    struct Spread;
+    impl Scheduler for Spread {
+        fn name(&self) -> &str {
+            "spread"
+        }
+        fn plan(&mut self, view: &SimView<'_>, out: &mut Decisions) {
+            for t in view.dag().task_ids() {
+                out.assign(view, t, NodeId::new(t.index()));
+            }
+        }
+    }
+    let mut planner = Costly {
+        inner: Spread,
+        overhead: 0.25,
+    };
+    let r = simulate(&dag, &platform, &mut planner, &SimConfig::default()).unwrap();
+    let starts: Vec<f64> = r.tasks.iter().map(|t| t.start.as_secs_f64()).collect();
+    assert_eq!(starts, [0.25, 0.5, 0.75]);
+    crate::check::check(&CostModel::new(&dag, &platform).unwrap(), &r).unwrap();
+}
+
+#[test]
+fn a_node_failing_while_the_scheduler_decides_hands_the_task_back() {
+    let dag = chain(1, 1.0);
+    let platform = preset("homogeneous", 2).unwrap();
+    let outage = NodeOutage {
+        node: NodeId::new(0),
+        at: 0.5,
+        repair: 10.0,
+    };
+    let config = SimConfig {
+        failures: Failures::Trace(vec![outage].into()),
+        ..SimConfig::default()
+    };
+    let mut online = Costly {
+        inner: FirstUp::default(),
+        overhead: 1.0,
+    };
+    let r = simulate(&dag, &platform, &mut online, &config).unwrap();
+    // Decided for node 0 at 0, effective at 1: node 0 is down by then, so the
+    // task is handed back, decided again for node 1 (effective at 2) and runs.
+    assert_eq!(r.tasks[0].node, NodeId::new(1));
+    assert_eq!(r.tasks[0].start.as_secs_f64(), 2.0);
+    assert!(r.lost.is_empty(), "nothing ran, so nothing was lost");
+    crate::check::check(&CostModel::new(&dag, &platform).unwrap(), &r).unwrap();
+}
+
+/// Makes a fixed list of decisions at time 0, `(task, node, copy kind)`, and
+/// ignores everything after.
+struct Fixed(Vec<(usize, usize, Option<CopyKind>)>);
+
+const DUP: Option<CopyKind> = Some(CopyKind::Duplicate);
+const REPLICA: Option<CopyKind> = Some(CopyKind::Replica);
+
+impl Scheduler for Fixed {
+    fn name(&self) -> &str {
+        "fixed"
+    }
+    fn plan(&mut self, _view: &SimView<'_>, out: &mut Decisions) {
+        for &(task, node, copy) in &self.0 {
+            let a = Assignment {
+                task: TaskId::new(task),
+                node: NodeId::new(node),
+                cores: 1,
+                dvfs: 0,
+            };
+            match copy {
+                None => out.push(a),
+                Some(kind) => out.add(Decision::Copy(a, kind)),
+            }
+        }
+    }
+}
+
+#[test]
+fn the_first_copy_to_finish_completes_the_task_and_running_copies_go_on() {
+    let dag = chain(1, 2.0);
+    let platform = Platform::from_toml(
+        r#"name = "test"
+nodes = [
+  { name = "slow", cores = 1, speed = 1.0, power = { idle_w = 10.0, busy_core_w = 20.0 } },
+  { name = "fast", cores = 1, speed = 2.0, power = { idle_w = 10.0, busy_core_w = 20.0 } },
+]
+network = { model = "dedicated", latency = 0.0, bandwidth = 1e9 }
+"#,
+    )
+    .unwrap();
+    let mut s = Fixed(vec![(0, 0, None), (0, 1, DUP)]);
+    let r = simulate(&dag, &platform, &mut s, &SimConfig::default()).unwrap();
+    assert_eq!(r.tasks[0].node, NodeId::new(1), "the fast copy won");
+    assert_eq!(r.metrics.makespan, 1.0);
+    assert_eq!(r.copies.len(), 1, "the slow primary ran on: {:?}", r.copies);
+    assert_eq!(r.copies[0].record.end.as_secs_f64(), 2.0);
+    crate::check::check(&CostModel::new(&dag, &platform).unwrap(), &r).unwrap();
+    // As a replica, the fast copy's finish cancels the slow primary at once.
+    let mut s = Fixed(vec![(0, 0, None), (0, 1, REPLICA)]);
+    let replicated = simulate(&dag, &platform, &mut s, &SimConfig::default()).unwrap();
+    assert!(replicated.copies.is_empty());
+    assert_eq!(replicated.cancelled.len(), 1);
+    assert_eq!(replicated.cancelled[0].record.end.as_secs_f64(), 1.0);
+    assert!(replicated.metrics.energy_j < r.metrics.energy_j);
+    crate::check::check(&CostModel::new(&dag, &platform).unwrap(), &replicated).unwrap();
+    // A replica survives the failure of its primary's node: nothing is handed back.
+    let outage = NodeOutage {
+        node: NodeId::new(1),
+        at: 0.5,
+        repair: 100.0,
+    };
+    let config = SimConfig {
+        failures: Failures::Trace(vec![outage].into()),
+        ..SimConfig::default()
+    };
+    let mut s = Fixed(vec![(0, 1, None), (0, 0, REPLICA)]);
+    let r = simulate(&dag, &platform, &mut s, &config).unwrap();
+    assert_eq!((r.tasks[0].node, r.metrics.makespan), (NodeId::new(0), 2.0));
+    assert_eq!(r.lost.len(), 1);
+    crate::check::check(&CostModel::new(&dag, &platform).unwrap(), &r).unwrap();
+}
+
+#[test]
+fn a_duplicate_on_the_consumers_node_saves_the_transfer() {
+    let mut b = DagBuilder::new();
+    let a = b.add_task(TaskSpec::new("a", 1.0));
+    let z = b.add_task(TaskSpec::new("z", 1.0));
+    b.add_edge(a, z, 4e9); // 4 s at 1 GB/s
+    let dag = b.build().unwrap();
+    let platform = Platform::from_toml(
+        r#"name = "test"
+nodes = [{ name = "n", count = 2, cores = 1, speed = 1.0, power = { idle_w = 10.0, busy_core_w = 20.0 } }]
+network = { model = "dedicated", latency = 0.0, bandwidth = 1e9 }
+"#,
+    )
+    .unwrap();
+    let costs = CostModel::new(&dag, &platform).unwrap();
+    // The duplicate of `a` must be decided before `z`, which queues behind it on node 1.
+    let plain = Fixed(vec![(0, 0, None), (1, 1, None)]);
+    let duplicated = Fixed(vec![(0, 0, None), (0, 1, DUP), (1, 1, None)]);
+    let mut makespans = Vec::new();
+    for mut s in [plain, duplicated] {
+        let r = simulate(&dag, &platform, &mut s, &SimConfig::default()).unwrap();
+        crate::check::check(&costs, &r).unwrap();
+        makespans.push(r.metrics.makespan);
+    }
+    assert_eq!(makespans, [6.0, 2.0]);
+}
+
+#[test]
+fn invalid_copies_are_refused() {
+    let dag = chain(2, 1.0);
+    let platform = preset("homogeneous", 2).unwrap();
+    let refuse = |decisions: Vec<(usize, usize, Option<CopyKind>)>, reason: &str| {
+        let err = simulate(&dag, &platform, &mut Fixed(decisions), &SimConfig::default()).unwrap_err();
+        assert!(err.to_string().contains(reason), "{err}");
+    };
+    refuse(vec![(0, 0, None), (1, 1, DUP), (1, 1, DUP)], "already has a run");
+    refuse(vec![(0, 0, None), (1, 0, None), (1, 0, DUP)], "already has a run");
+    refuse(vec![(0, 0, None), (7, 1, DUP)], "no such task");
+    refuse(vec![(0, 0, DUP), (0, 1, None), (0, 1, None)], "already assigned");
 }
 
 #[test]
