@@ -35,12 +35,62 @@ pub enum Command {
     Convert(ConvertCmd),
     /// Print a DAG file's size and shape: tasks, edges, depth, width, work, critical path, CCR, kinds.
     Info(InfoCmd),
+    /// Merge the shards of a results folder (`run --shard`) into the files `run` writes.
+    Merge(MergeCmd),
+    /// Run a sweep on a Slurm cluster as a job array of shards.
+    Slurm(crate::slurm::SlurmCmd),
+    /// Fit a learned scheduler's model (the config's [train] table) and write the model file.
+    Train(TrainCmd),
+    /// Run a held-out grid and compare learned, HEFT, PEFT, auto and the oracle with 95% CIs (writes protocol.md).
+    Evaluate(EvaluateCmd),
     /// Measure this machine (cores, kernel rate, dispatch overhead, copies) and write a platform file.
     Calibrate(CalibrateCmd),
     /// Run DAGs for real on this machine's cores and in simulation, and report the error.
     Validate(ValidateCmd),
     /// Simulate recorded WfCommons executions with tasks pinned where they ran; compare makespans.
     Replay(ReplayCmd),
+}
+
+/// Arguments of `schedlab merge`.
+#[derive(Debug, Args)]
+pub struct MergeCmd {
+    /// The results folder whose `shards/` to merge.
+    pub dir: PathBuf,
+    /// Merge the done shards even if others are not done (the manifest lists the missing ones).
+    #[arg(long)]
+    pub allow_partial: bool,
+    /// Skip the HTML report.
+    #[arg(long)]
+    pub no_report: bool,
+}
+
+/// Arguments of `schedlab evaluate`.
+#[derive(Debug, Args)]
+pub struct EvaluateCmd {
+    /// Experiment config: the held-out grid, listing `learned:MODEL` and the portfolio.
+    pub config: PathBuf,
+    /// Algorithm-selection model to score on the grid (its picks must be in the grid's schedulers).
+    #[arg(long, value_name = "MODEL")]
+    pub auto: Option<PathBuf>,
+    /// Output folder (default: the config's `out`, else results/evaluate).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Worker threads (default: one per core).
+    #[arg(long)]
+    pub threads: Option<usize>,
+}
+
+/// Arguments of `schedlab train`.
+#[derive(Debug, Args)]
+pub struct TrainCmd {
+    /// Experiment config with a [train] table.
+    pub config: PathBuf,
+    /// Model file to write (JSON).
+    #[arg(short = 'o', long = "output", value_name = "MODEL")]
+    pub output: PathBuf,
+    /// Worker threads (default: one per core); the model does not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
 }
 
 /// Arguments of `schedlab replay`.
@@ -118,6 +168,10 @@ pub struct InfoCmd {
 pub struct RunCmd {
     /// Experiment config (TOML); the built-in demo when absent.
     pub config: Option<PathBuf>,
+    /// Run only shard K of N: the cells whose index is K modulo N, into OUT/shards/K-of-N
+    /// (no report; `schedlab merge OUT` joins the shards).
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<crate::shard::Shard>,
     /// Output and parallelism.
     #[command(flatten)]
     pub sweep: SweepArgs,
@@ -204,8 +258,20 @@ pub struct SimulateCmd {
 /// Whatever the command reports; `main` prints the chain and exits with 2.
 pub fn run(cli: Cli, out: &mut dyn std::io::Write) -> Result<()> {
     match cli.command {
-        Command::Run(cmd) => run_sweep(cmd.config.as_deref(), &cmd.sweep, out)?,
-        Command::Demo(cmd) => run_sweep(None, &cmd.sweep, out)?,
+        Command::Run(cmd) => run_sweep(cmd.config.as_deref(), cmd.shard, &cmd.sweep, out)?,
+        Command::Demo(cmd) => run_sweep(None, None, &cmd.sweep, out)?,
+        Command::Merge(cmd) => {
+            let summary = crate::shard::merge(&cmd.dir, cmd.allow_partial)?;
+            writeln!(
+                out,
+                "merged {} runs ({} failed): {}",
+                summary.cells,
+                summary.failed,
+                cmd.dir.join("results.csv").display()
+            )?;
+            finish(&cmd.dir, &summary, cmd.no_report, out)?;
+        }
+        Command::Slurm(cmd) => crate::slurm::run(cmd, out)?,
         Command::Report(cmd) => {
             let path = crate::report::write(&cmd.dir)?;
             writeln!(out, "report: {}", path.display())?;
@@ -226,6 +292,8 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write) -> Result<()> {
                 write!(out, "{}", workload_cmds::table(&stats))?;
             }
         }
+        Command::Evaluate(cmd) => crate::evaluate::run(&cmd.config, cmd.auto.as_deref(), cmd.out, cmd.threads, out)?,
+        Command::Train(cmd) => crate::train::run(&cmd.config, &cmd.output, cmd.threads, out)?,
         Command::Simulate(cmd) => {
             let args = SimulateArgs {
                 dag: cmd.dag,
@@ -327,23 +395,30 @@ fn run_validate(cmd: &ValidateCmd, out: &mut dyn std::io::Write) -> Result<()> {
 /// # Errors
 /// A bad config or I/O failure, or [`crate::sweep::SomeRunsFailed`] when the
 /// sweep finished but some cells failed (exit code 1).
-fn run_sweep(config: Option<&std::path::Path>, args: &SweepArgs, out: &mut dyn std::io::Write) -> Result<()> {
+fn run_sweep(
+    config: Option<&std::path::Path>,
+    shard: Option<crate::shard::Shard>,
+    args: &SweepArgs,
+    out: &mut dyn std::io::Write,
+) -> Result<()> {
     let config = match config {
         Some(path) => crate::config::Config::load(path)?,
         None => crate::config::Config::demo()?,
     };
-    let dir = args
-        .out
-        .clone()
-        .or_else(|| config.out.clone())
-        .unwrap_or_else(|| PathBuf::from("results").join("experiment"));
+    let dir = out_dir(args.out.as_deref(), &config);
     let options = SweepOptions {
         out: dir.clone(),
         threads: args.threads,
         progress: true,
     };
     let started = std::time::Instant::now();
-    let summary = crate::sweep::run(&config, &options)?;
+    let (summary, written) = match shard {
+        Some(shard) => (
+            crate::sweep::run_shard(&config, &options, shard)?,
+            shard.dir(&dir).join("results.jsonl"),
+        ),
+        None => (crate::sweep::run(&config, &options)?, dir.join("results.csv")),
+    };
     writeln!(
         out,
         "{} runs ({} resumed from the journal, {} failed) in {:.1} s: {}",
@@ -351,10 +426,27 @@ fn run_sweep(config: Option<&std::path::Path>, args: &SweepArgs, out: &mut dyn s
         summary.resumed,
         summary.failed,
         started.elapsed().as_secs_f64(),
-        dir.join("results.csv").display()
+        written.display()
     )?;
-    if !args.no_report {
-        let path = crate::report::write(&dir)?;
+    finish(&dir, &summary, args.no_report || shard.is_some(), out)
+}
+
+/// The results folder of a sweep: `--out`, else the config's `out`, else `results/experiment`.
+pub fn out_dir(out: Option<&std::path::Path>, config: &crate::config::Config) -> PathBuf {
+    out.map(std::path::Path::to_path_buf)
+        .or_else(|| config.out.clone())
+        .unwrap_or_else(|| PathBuf::from("results").join("experiment"))
+}
+
+/// Writes the report unless `no_report`; fails with [`crate::sweep::SomeRunsFailed`] if runs failed.
+fn finish(
+    dir: &std::path::Path,
+    summary: &crate::sweep::SweepSummary,
+    no_report: bool,
+    out: &mut dyn std::io::Write,
+) -> Result<()> {
+    if !no_report {
+        let path = crate::report::write(dir)?;
         writeln!(out, "report: {}", path.display())?;
     }
     if summary.failed > 0 {

@@ -77,6 +77,9 @@ pub struct ConfigFile {
     /// every cell; which nodes are affected is drawn from each cell's seed).
     #[serde(default)]
     pub speed_error: Option<Spanned<sim::SpeedError>>,
+    /// What `schedlab train` fits on this grid; `run` does not read it.
+    #[serde(default)]
+    pub train: Option<crate::train::TrainEntry>,
 }
 
 /// One `[[workloads]]` entry: a generator with parameter lists, or files.
@@ -201,6 +204,8 @@ pub struct Config {
     pub speed_error: sim::SpeedError,
     /// Seeds in grid order.
     pub seeds: Vec<u64>,
+    /// The `[train]` table, if any.
+    pub train: Option<crate::train::TrainEntry>,
 }
 
 /// One run of the grid.
@@ -536,6 +541,7 @@ impl Config {
             repair,
             speed_error,
             seeds,
+            train: file.train,
         })
     }
 

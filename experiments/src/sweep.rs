@@ -13,10 +13,16 @@
 //! `results.csv` and `results.jsonl`, which hold only values derived from the
 //! config, so they are byte-identical whatever the thread count or how often
 //! the sweep was interrupted. Wall-clock times and the host go into
-//! `manifest.json` only.
+//! `manifest.json` only, whose [`Manifest`] separates what was computed
+//! ([`Provenance`], cell counts) from how it ran ([`RunRecord`]).
+//!
+//! [`run_shard`] runs one [`Shard`] of the grid the same way into its own
+//! folder (`DIR/shards/K-of-N`), with its own journal; [`crate::shard::merge`]
+//! joins the shards into the files [`run`] writes.
 
 use crate::config::{Cell, Config, WorkloadSource};
 use crate::output::write_atomic;
+use crate::shard::Shard;
 use anyhow::{Context as _, Result, anyhow, bail};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -311,8 +317,8 @@ impl std::error::Error for SomeRunsFailed {}
 /// Reads the journal, cutting off a torn last line.
 ///
 /// # Errors
-/// If a complete line is not a row, or a row does not belong to this config.
-fn read_journal(path: &Path, config: &Config) -> Result<Vec<Row>> {
+/// If a complete line is not a row, or a row does not belong to this config or shard.
+fn read_journal(path: &Path, config: &Config, shard: Option<Shard>) -> Result<Vec<Row>> {
     let mut file = match OpenOptions::new().read(true).write(true).open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
@@ -341,6 +347,14 @@ fn read_journal(path: &Path, config: &Config) -> Result<Vec<Row>> {
                 n + 1,
                 row.index,
                 row.id
+            );
+        }
+        if let Some(shard) = shard.filter(|s| !s.contains(row.index)) {
+            bail!(
+                "{} line {}: cell {} is not in shard {shard}; use another --out folder",
+                path.display(),
+                n + 1,
+                row.index
             );
         }
         rows.push(row);
@@ -436,6 +450,150 @@ pub fn read_results(dir: &Path) -> Result<Vec<Row>> {
         .collect()
 }
 
+/// What a results folder computed. Two folders of the same config and build
+/// have equal provenance however they ran (threads, resumes, shards).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Provenance {
+    /// The config's title.
+    pub name: String,
+    /// The config text.
+    pub config: String,
+    /// SHA-256 of the config text.
+    pub config_sha256: String,
+    /// Folder that the config's relative paths are resolved against.
+    pub config_dir: String,
+    /// The schedlab version.
+    pub schedlab_version: String,
+    /// `git rev-parse HEAD` in the current folder, if it is a checkout.
+    pub git_revision: Option<String>,
+    /// The seeds of the grid.
+    pub seeds: Vec<u64>,
+}
+
+impl Provenance {
+    /// The provenance of a run of `config` from the current folder.
+    pub fn of(config: &Config) -> Provenance {
+        Provenance {
+            name: config.name.clone(),
+            config: config.text.clone(),
+            config_sha256: sha256_hex(&config.text),
+            config_dir: config.base.display().to_string(),
+            schedlab_version: env!("CARGO_PKG_VERSION").to_owned(),
+            git_revision: git_revision(),
+            seeds: config.seeds.clone(),
+        }
+    }
+}
+
+/// How one process ran: these fields differ between runs of the same config.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunRecord {
+    /// Cells found in the journal and not rerun.
+    pub resumed: usize,
+    /// Worker threads.
+    pub threads: usize,
+    /// Start, `YYYY-MM-DDTHH:MM:SSZ`.
+    pub start: String,
+    /// End, `YYYY-MM-DDTHH:MM:SSZ`.
+    pub end: String,
+    /// Seconds from start to end.
+    pub wall_seconds: f64,
+    /// Host name.
+    pub host: String,
+}
+
+/// Which shard a shard folder's manifest describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShardPart {
+    /// K of K/N.
+    pub index: usize,
+    /// N of K/N.
+    pub count: usize,
+    /// Cells in the whole grid.
+    pub grid_cells: usize,
+}
+
+/// One shard's record in a merged manifest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShardRecord {
+    /// K of K/N.
+    pub shard: usize,
+    /// Cells the shard ran.
+    pub cells: usize,
+    /// Of which failed.
+    pub failed: usize,
+    /// How it ran.
+    #[serde(flatten)]
+    pub run: RunRecord,
+}
+
+/// `manifest.json`: provenance, counts and how the folder was produced.
+///
+/// A local run and a merge of shards of the same config write equal
+/// `provenance`, `cells` and `failed`; `run` describes the run (for a merge:
+/// the earliest start and latest end of its shards, the sums of their
+/// `resumed` and `wall_seconds`, the most `threads` any used, their hosts),
+/// and only a merge writes `shards`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// What was computed.
+    #[serde(flatten)]
+    pub provenance: Provenance,
+    /// Rows in the results.
+    pub cells: usize,
+    /// Rows with an error.
+    pub failed: usize,
+    /// How it ran.
+    #[serde(flatten)]
+    pub run: RunRecord,
+    /// In a shard's folder: which shard. Its presence marks the shard done.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<ShardPart>,
+    /// In a merged folder: each shard's own record.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shards: Vec<ShardRecord>,
+    /// In a partial merge (`merge --allow-partial`): the shards left out.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing_shards: Vec<usize>,
+}
+
+/// Reads `DIR/manifest.json`.
+///
+/// # Errors
+/// If it is missing or not a manifest.
+pub fn read_manifest(dir: &Path) -> Result<Manifest> {
+    let path = dir.join("manifest.json");
+    let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    serde_json::from_str(&text).with_context(|| format!("{} is not a schedlab manifest", path.display()))
+}
+
+/// Writes `results.jsonl`, `results.csv`, a copy of the config and, last, `manifest.json`.
+///
+/// # Errors
+/// On I/O errors.
+pub fn write_results(dir: &Path, rows: &[Row], manifest: &Manifest) -> Result<()> {
+    write_jsonl(dir, rows)?;
+    write_atomic(&dir.join("results.csv"), &results_csv(rows)?)?;
+    write_atomic(&dir.join(CONFIG_COPY), manifest.provenance.config.as_bytes())?;
+    write_manifest(dir, manifest)
+}
+
+fn write_jsonl(dir: &Path, rows: &[Row]) -> Result<()> {
+    let mut jsonl = Vec::new();
+    for row in rows {
+        serde_json::to_writer(&mut jsonl, row)?;
+        jsonl.push(b'\n');
+    }
+    write_atomic(&dir.join("results.jsonl"), &jsonl)
+}
+
+fn write_manifest(dir: &Path, manifest: &Manifest) -> Result<()> {
+    write_atomic(
+        &dir.join("manifest.json"),
+        serde_json::to_string_pretty(manifest)?.as_bytes(),
+    )
+}
+
 /// Runs every cell of `config` not yet in the journal under `options.out`,
 /// then writes `results.csv`, `results.jsonl`, `manifest.json` and a copy of the config.
 ///
@@ -443,15 +601,31 @@ pub fn read_results(dir: &Path) -> Result<Vec<Row>> {
 /// On I/O errors or a journal from another config; failed cells are not
 /// errors here, they are counted in the summary.
 pub fn run(config: &Config, options: &SweepOptions) -> Result<SweepSummary> {
+    sweep(config, options, None)
+}
+
+/// Runs the cells of `shard` not yet in its journal, in `shard.dir(&options.out)`,
+/// then writes its `results.jsonl` and, last, its `manifest.json`, which marks it done.
+///
+/// # Errors
+/// As [`run`], and if the journal holds a cell of another shard.
+pub fn run_shard(config: &Config, options: &SweepOptions, shard: Shard) -> Result<SweepSummary> {
+    sweep(config, options, Some(shard))
+}
+
+fn sweep(config: &Config, options: &SweepOptions, shard: Option<Shard>) -> Result<SweepSummary> {
     let start = SystemTime::now();
-    let dir = &options.out;
+    let dir = &shard.map_or_else(|| options.out.clone(), |s| s.dir(&options.out));
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let journal_path = dir.join(JOURNAL);
-    let mut rows = read_journal(&journal_path, config)?;
+    let mut rows = read_journal(&journal_path, config, shard)?;
     let mut done = vec![false; config.cell_count()];
     rows.retain(|r| !std::mem::replace(&mut done[r.index], true));
     let resumed = rows.len();
-    let todo: Vec<Cell> = config.cells().filter(|c| !done[c.index]).collect();
+    let todo: Vec<Cell> = Shard::cells_of(shard, config.cell_count())
+        .filter(|&i| !done[i])
+        .map(|i| config.cell(i))
+        .collect();
 
     let file = OpenOptions::new()
         .create(true)
@@ -499,36 +673,34 @@ pub fn run(config: &Config, options: &SweepOptions) -> Result<SweepSummary> {
     rows.extend(fresh);
     rows.sort_by_key(|r| r.index);
     let failed = rows.iter().filter(|r| !r.error.is_empty()).count();
-    let mut jsonl = Vec::new();
-    for row in &rows {
-        serde_json::to_writer(&mut jsonl, row)?;
-        jsonl.push(b'\n');
-    }
-    write_atomic(&dir.join("results.jsonl"), &jsonl)?;
-    write_atomic(&dir.join("results.csv"), &results_csv(&rows)?)?;
-    write_atomic(&dir.join(CONFIG_COPY), config.text.as_bytes())?;
     let end = SystemTime::now();
-    let manifest = serde_json::json!({
-        "name": config.name,
-        "config": config.text,
-        "config_sha256": sha256_hex(&config.text),
-        "config_dir": config.base.display().to_string(),
-        "schedlab_version": env!("CARGO_PKG_VERSION"),
-        "git_revision": git_revision(),
-        "seeds": config.seeds,
-        "cells": rows.len(),
-        "failed": failed,
-        "resumed": resumed,
-        "threads": pool.current_num_threads(),
-        "start": utc(start),
-        "end": utc(end),
-        "wall_seconds": end.duration_since(start).map_or(0.0, |d| d.as_secs_f64()),
-        "host": gethostname::gethostname().to_string_lossy(),
-    });
-    write_atomic(
-        &dir.join("manifest.json"),
-        serde_json::to_string_pretty(&manifest)?.as_bytes(),
-    )?;
+    let manifest = Manifest {
+        provenance: Provenance::of(config),
+        cells: rows.len(),
+        failed,
+        run: RunRecord {
+            resumed,
+            threads: pool.current_num_threads(),
+            start: utc(start),
+            end: utc(end),
+            wall_seconds: end.duration_since(start).map_or(0.0, |d| d.as_secs_f64()),
+            host: gethostname::gethostname().to_string_lossy().into_owned(),
+        },
+        shard: shard.map(|s| ShardPart {
+            index: s.index,
+            count: s.count,
+            grid_cells: config.cell_count(),
+        }),
+        shards: Vec::new(),
+        missing_shards: Vec::new(),
+    };
+    if shard.is_some() {
+        // A shard folder keeps only what the merge reads; the manifest comes last.
+        write_jsonl(dir, &rows)?;
+        write_manifest(dir, &manifest)?;
+    } else {
+        write_results(dir, &rows, &manifest)?;
+    }
     Ok(SweepSummary {
         cells: rows.len(),
         resumed,

@@ -9,7 +9,7 @@
 
 use crate::list::ListPlanner;
 use crate::rank;
-use sim::{Decisions, Scheduler, SimView};
+use sim::{CostModel, Decisions, Scheduler, SimView};
 
 /// HEFT with insertion (as in the paper).
 #[derive(Debug, Clone, Default)]
@@ -21,12 +21,16 @@ impl Scheduler for Heft {
     }
 
     fn plan(&mut self, view: &SimView<'_>, out: &mut Decisions) {
-        let costs = view.costs();
-        let ranks = rank::upward(costs);
-        let mut planner = ListPlanner::new(costs, true);
-        for task in rank::order_by_decreasing(costs, &ranks) {
-            planner.place_best(task);
-        }
-        planner.emit(out);
+        plan(view.costs()).emit(out);
     }
+}
+
+/// HEFT's plan of `costs`.
+pub(crate) fn plan<'c, 'a>(costs: &'c CostModel<'a>) -> ListPlanner<'c, 'a> {
+    let ranks = rank::upward(costs);
+    let mut planner = ListPlanner::new(costs, true);
+    for task in rank::order_by_decreasing(costs, &ranks) {
+        planner.place_best(task);
+    }
+    planner
 }

@@ -42,6 +42,7 @@ mod hbmct;
 mod heft;
 mod heft_dup;
 mod hlfet;
+pub mod learned;
 pub mod list;
 mod lookahead;
 mod max_min;

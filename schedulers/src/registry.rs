@@ -6,6 +6,7 @@
 //! errors that list what is valid; nothing is silently ignored.
 
 use crate::branch_and_bound;
+use crate::learned;
 use crate::overhead::WithOverhead;
 use crate::resilient::Resilient;
 use crate::wba;
@@ -87,6 +88,14 @@ pub enum RegistryError {
         /// The value given.
         value: String,
     },
+    /// A model file is missing, unreadable or not what the scheduler expects.
+    #[error("scheduler {scheduler:?}: {message}")]
+    BadModel {
+        /// Scheduler name.
+        scheduler: String,
+        /// What is wrong, naming the file and what was expected.
+        message: String,
+    },
     /// The spec is not `NAME` or `NAME:key=value,…`.
     #[error("malformed scheduler spec {0:?}; expected NAME or NAME:key=value,...")]
     Malformed(String),
@@ -146,6 +155,19 @@ impl Params {
             key: key.to_owned(),
             expected,
             value: value.to_owned(),
+        }
+    }
+
+    /// Takes a string parameter, if present.
+    pub fn string(&mut self, key: &str) -> Option<String> {
+        self.values.remove(key)
+    }
+
+    /// Wraps a model-loading error for this scheduler.
+    fn bad_model(&self, message: String) -> RegistryError {
+        RegistryError::BadModel {
+            scheduler: self.scheduler.clone(),
+            message,
         }
     }
 
@@ -399,6 +421,49 @@ static REGISTRY: &[SchedulerInfo] = &[
         },
     },
     SchedulerInfo {
+        name: "learned",
+        nature: Nature::Static,
+        description: "list scheduler whose node choice is a model trained to imitate a HEFT rollout (schedlab train)",
+        params: &[
+            MODEL_PARAM,
+            ParamInfo {
+                name: "guard",
+                description: "1: keep HEFT's plan when it is planned to end earlier; 0: the model alone (default 1)",
+            },
+        ],
+        build: |p, _| {
+            let model = learned::list_model(p.string("model").as_deref()).map_err(|e| p.bad_model(e))?;
+            let guard = match p.u64_or("guard", 1)? {
+                0 => false,
+                1 => true,
+                other => return Err(p.bad_value("guard", "0 or 1", &other.to_string())),
+            };
+            Ok(Box::new(learned::list::Learned::new(model, guard)))
+        },
+    },
+    SchedulerInfo {
+        name: "auto",
+        nature: Nature::Online,
+        description: "algorithm selection: runs the portfolio member with the lowest predicted regret for the DAG and platform",
+        params: &[
+            MODEL_PARAM,
+            ParamInfo {
+                name: "noise",
+                description: "runtime noise sigma the run is expected to have (default 0)",
+            },
+            ParamInfo {
+                name: "failure-rate",
+                description: "expected node failures per node per second, 1/MTBF (default 0)",
+            },
+        ],
+        build: |p, seed| {
+            let model = learned::selection_model(p.string("model").as_deref()).map_err(|e| p.bad_model(e))?;
+            let noise = p.non_negative_f64_or("noise", 0.0)?;
+            let failure_rate = p.non_negative_f64_or("failure-rate", 0.0)?;
+            Ok(Box::new(learned::select::Auto::new(model, noise, failure_rate, seed)?))
+        },
+    },
+    SchedulerInfo {
         name: "random",
         nature: Nature::Online,
         description: "each ready task to a uniformly random node (baseline)",
@@ -499,12 +564,19 @@ static REGISTRY: &[SchedulerInfo] = &[
     },
 ];
 
-/// Builds the scheduler named by `spec` (`NAME` or `NAME:key=value,…`);
-/// `seed` feeds randomised schedulers.
+/// The `model` parameter of the learned schedulers; `NAME:PATH` is short for `NAME:model=PATH`.
+const MODEL_PARAM: ParamInfo = ParamInfo {
+    name: "model",
+    description: "model file written by `schedlab train` (default: the bundled model)",
+};
+
+/// Splits `spec` into its registry entry and its parameter values, without
+/// building anything; `NAME:PATH` means `NAME:model=PATH` for schedulers that
+/// take a model.
 ///
 /// # Errors
-/// [`RegistryError`] for unknown names, unknown keys or bad values.
-pub fn create(spec: &str, seed: u64) -> Result<Box<dyn Scheduler>, RegistryError> {
+/// [`RegistryError::Unknown`] or [`RegistryError::Malformed`].
+pub fn parse(spec: &str) -> Result<(&'static SchedulerInfo, BTreeMap<String, String>), RegistryError> {
     let (name, rest) = spec.split_once(':').unwrap_or((spec, ""));
     let name = name.trim();
     let info = REGISTRY
@@ -515,12 +587,26 @@ pub fn create(spec: &str, seed: u64) -> Result<Box<dyn Scheduler>, RegistryError
             valid: REGISTRY.iter().map(|i| i.name).collect::<Vec<_>>().join(", "),
         })?;
     let mut values = BTreeMap::new();
-    for pair in rest.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        let (k, v) = pair
-            .split_once('=')
-            .ok_or_else(|| RegistryError::Malformed(spec.to_owned()))?;
+    let takes_model = info.params.iter().any(|p| p.name == MODEL_PARAM.name);
+    for (i, pair) in rest.split(',').map(str::trim).filter(|p| !p.is_empty()).enumerate() {
+        let (k, v) = match pair.split_once('=') {
+            Some(kv) => kv,
+            None if i == 0 && takes_model => (MODEL_PARAM.name, pair),
+            None => return Err(RegistryError::Malformed(spec.to_owned())),
+        };
         values.insert(k.trim().to_owned(), v.trim().to_owned());
     }
+    Ok((info, values))
+}
+
+/// Builds the scheduler named by `spec` (`NAME` or `NAME:key=value,…`);
+/// `seed` feeds randomised schedulers.
+///
+/// # Errors
+/// [`RegistryError`] for unknown names, unknown keys or bad values.
+pub fn create(spec: &str, seed: u64) -> Result<Box<dyn Scheduler>, RegistryError> {
+    let (info, values) = parse(spec)?;
+    let name = info.name;
     let mut params = Params {
         scheduler: name.to_owned(),
         values,
@@ -566,5 +652,19 @@ mod tests {
         let err = create("heft:depth=2", 0).err().unwrap().to_string();
         assert!(err.contains("depth"), "{err}");
         assert!(matches!(create("heft:x", 0), Err(RegistryError::Malformed(_))));
+    }
+
+    #[test]
+    fn learned_schedulers_take_a_bare_model_path_and_name_it_in_errors() {
+        let (info, values) = parse("learned:dir/m.json,guard=0").unwrap();
+        assert_eq!(info.name, "learned");
+        assert_eq!(values["model"], "dir/m.json");
+        assert_eq!(values["guard"], "0");
+        for spec in ["learned:/no/such/m.json", "auto:model=/no/such/m.json"] {
+            let err = create(spec, 0).err().unwrap().to_string();
+            assert!(err.contains("/no/such/m.json"), "{err}");
+        }
+        let err = create("learned:guard=2", 0).err().unwrap().to_string();
+        assert!(err.contains("0 or 1"), "{err}");
     }
 }

@@ -1,0 +1,314 @@
+//! `schedlab evaluate`: the learned schedulers' protocol on a grid of
+//! held-out instances. It runs the grid like `schedlab run` (same results
+//! folder, journal and report), then compares, per instance (workload ×
+//! platform × noise × failures × seed):
+//! - every scheduler's makespan with HEFT's and with the oracle's, the best
+//!   makespan of the portfolio (every scheduler of the grid that is not
+//!   `learned` or `auto`), as means with 95% confidence intervals;
+//! - algorithm selection (`--auto MODEL`): the member the model picks for
+//!   the instance's features and conditions, scored by that member's run.
+//!   Running `auto:MODEL` with the same declared conditions delegates to the
+//!   same member with the same seed, so its run is that member's run;
+//! - the targets of the issue, each with its interval and verdict.
+//!
+//! It also times every scheduler's decisions per task (wall clock, so it is
+//! printed and written to `protocol.md` but never to the result files,
+//! which stay byte-identical across runs).
+
+use crate::config::{Cell, Config};
+use crate::stats::{self, MeanCi};
+use crate::sweep::{self, SweepOptions};
+use anyhow::{Result, anyhow, bail};
+use schedulers::learned;
+use sim::{CostModel, Decisions, Scheduler, SimView, Update};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// An instance: the cell's coordinates without the scheduler.
+type Instance = (usize, usize, usize, usize, usize);
+
+fn instance(cell: &Cell) -> Instance {
+    (cell.workload, cell.platform, cell.noise, cell.failure, cell.seed)
+}
+
+/// One column of the comparison: a name and a makespan per instance.
+struct Column {
+    name: String,
+    makespans: Vec<f64>,
+}
+
+/// Runs the protocol on `config_path`, writes `DIR/protocol.md` and prints it.
+///
+/// # Errors
+/// A bad config or model, a failed run, or a selection model that picks a
+/// scheduler the grid does not run.
+pub fn run(
+    config_path: &Path,
+    auto: Option<&Path>,
+    out_dir: Option<PathBuf>,
+    threads: Option<usize>,
+    out: &mut dyn std::io::Write,
+) -> Result<()> {
+    let config = Config::load(config_path)?;
+    let dir = out_dir
+        .or_else(|| config.out.clone())
+        .unwrap_or_else(|| PathBuf::from("results").join("evaluate"));
+    let options = SweepOptions {
+        out: dir.clone(),
+        threads,
+        progress: true,
+    };
+    let summary = sweep::run(&config, &options)?;
+    if summary.failed > 0 {
+        return Err(sweep::SomeRunsFailed(summary.failed).into());
+    }
+    crate::report::write(&dir)?;
+    let rows = sweep::read_results(&dir)?;
+
+    // makespan[instance][scheduler]
+    let mut instances: BTreeMap<Instance, Vec<f64>> = BTreeMap::new();
+    for row in &rows {
+        let cell = config.cell(row.index);
+        let makespan = row.makespan.ok_or_else(|| anyhow!("run {} has no makespan", row.id))?;
+        instances
+            .entry(instance(&cell))
+            .or_insert_with(|| vec![f64::NAN; config.schedulers.len()])[cell.scheduler] = makespan;
+    }
+    let names: Vec<&str> = config
+        .schedulers
+        .iter()
+        .map(|s| schedulers::registry::parse(s).map(|(info, _)| info.name))
+        .collect::<Result<_, _>>()?;
+    let portfolio: Vec<usize> = (0..names.len())
+        .filter(|&i| !matches!(names[i], "learned" | "auto"))
+        .collect();
+    if portfolio.is_empty() {
+        bail!("the grid runs no portfolio scheduler (anything but learned and auto) to form the oracle");
+    }
+    let mut columns: Vec<Column> = config
+        .schedulers
+        .iter()
+        .enumerate()
+        .map(|(s, name)| Column {
+            name: name.clone(),
+            makespans: instances.values().map(|m| m[s]).collect(),
+        })
+        .collect();
+    let oracle: Vec<f64> = instances
+        .values()
+        .map(|m| portfolio.iter().map(|&s| m[s]).fold(f64::INFINITY, f64::min))
+        .collect();
+    let mut picks: BTreeMap<String, usize> = BTreeMap::new();
+    if let Some(path) = auto {
+        let model = learned::selection_model(Some(&path.display().to_string())).map_err(|e| anyhow!(e))?;
+        let mut makespans = Vec::with_capacity(instances.len());
+        for (key, m) in &instances {
+            let cell = Cell {
+                index: 0,
+                workload: key.0,
+                platform: key.1,
+                scheduler: 0,
+                noise: key.2,
+                failure: key.3,
+                seed: key.4,
+            };
+            let prepared = sweep::prepare(&config, &cell)?;
+            let costs = CostModel::new(&prepared.dag, prepared.platform)?;
+            let rate = crate::train::failure_rate(config.mtbf[cell.failure]);
+            let spec = learned::select::choose(&model, &costs, config.noise[cell.noise], rate);
+            let s = config.schedulers.iter().position(|x| x == spec).ok_or_else(|| {
+                anyhow!(
+                    "{} picks {spec:?}, which the grid does not run; add it to schedulers",
+                    path.display()
+                )
+            })?;
+            *picks.entry(spec.to_owned()).or_default() += 1;
+            makespans.push(m[s]);
+        }
+        columns.push(Column {
+            name: format!("auto ({})", path.display()),
+            makespans,
+        });
+    }
+    columns.push(Column {
+        name: "oracle (best of portfolio)".to_owned(),
+        makespans: oracle.clone(),
+    });
+    let heft = config.schedulers.iter().position(|s| s == "heft");
+    let timings = decision_times(&config)?;
+    let text = render(&config, config_path, &columns, heft, &oracle, &picks, &timings);
+    crate::output::write_atomic(&dir.join("protocol.md"), text.as_bytes())?;
+    write!(out, "{text}")?;
+    writeln!(out, "written: {}", dir.join("protocol.md").display())?;
+    Ok(())
+}
+
+/// Wall-clock time a scheduler spends in its `plan` and `on_update` calls.
+struct Timed {
+    inner: Box<dyn Scheduler>,
+    seconds: f64,
+}
+
+impl Scheduler for Timed {
+    fn name(&self) -> &str {
+        self.inner.name()
+    }
+
+    fn plan(&mut self, view: &SimView<'_>, out: &mut Decisions) {
+        let started = Instant::now();
+        self.inner.plan(view, out);
+        self.seconds += started.elapsed().as_secs_f64();
+    }
+
+    fn on_update(&mut self, view: &SimView<'_>, update: &Update<'_>, out: &mut Decisions) {
+        let started = Instant::now();
+        self.inner.on_update(view, update, out);
+        self.seconds += started.elapsed().as_secs_f64();
+    }
+}
+
+/// Mean wall-clock decision time per task of each scheduler of the grid
+/// (time in its own calls, engine excluded) over the grid's distinct
+/// (workload, platform, seed) instances at the first noise and failure
+/// setting, one run at a time: seconds per task, by scheduler index.
+fn decision_times(config: &Config) -> Result<Vec<f64>> {
+    let mut seconds = vec![0.0; config.schedulers.len()];
+    let mut tasks = 0usize;
+    for cell in config
+        .cells()
+        .filter(|c| c.scheduler == 0 && c.noise == 0 && c.failure == 0)
+    {
+        let prepared = sweep::prepare(config, &cell)?;
+        tasks += prepared.dag.task_count();
+        for (s, spec) in config.schedulers.iter().enumerate() {
+            let mut timed = Timed {
+                inner: schedulers::registry::create(spec, prepared.sim_config.seed)?,
+                seconds: 0.0,
+            };
+            sim::simulate(&prepared.dag, prepared.platform, &mut timed, &prepared.sim_config)?;
+            seconds[s] += timed.seconds;
+        }
+    }
+    Ok(seconds.into_iter().map(|s| s / tasks.max(1) as f64).collect())
+}
+
+fn ci(m: Option<MeanCi>, digits: usize) -> String {
+    m.map_or_else(
+        || "–".to_owned(),
+        |m| format!("{:.digits$} ± {:.digits$}", m.mean, m.half_width),
+    )
+}
+
+fn ratios(a: &[f64], b: &[f64]) -> Vec<f64> {
+    a.iter().zip(b).map(|(x, y)| x / y).collect()
+}
+
+/// The targets the issue sets, by scheduler name: the ratio each must stay under, against what.
+const TARGETS: [(&str, &str, f64); 3] = [
+    ("learned", "HEFT", 1.0),
+    ("auto", "oracle", 1.05),
+    ("adaptive", "HEFT", 0.9),
+];
+
+fn render(
+    config: &Config,
+    path: &Path,
+    columns: &[Column],
+    heft: Option<usize>,
+    oracle: &[f64],
+    picks: &BTreeMap<String, usize>,
+    timings: &[f64],
+) -> String {
+    let n = oracle.len();
+    let mut t = String::new();
+    let _ = writeln!(t, "## Learned schedulers: {} ({})\n", config.name, path.display());
+    let _ = writeln!(
+        t,
+        "{n} instances: {} workloads x {} platforms x {} noise levels x {} failure settings x {} seeds.",
+        config.workloads.len(),
+        config.platforms.len(),
+        config.noise.len(),
+        config.mtbf.len(),
+        config.seeds.len()
+    );
+    let _ = writeln!(
+        t,
+        "Means over instances with 95% confidence intervals (Student's t); ratios are per instance.\n"
+    );
+    let _ = writeln!(
+        t,
+        "| scheduler | mean makespan (s) | makespan / HEFT | makespan / oracle | beats HEFT | ties HEFT | µs per task |"
+    );
+    let _ = writeln!(t, "|---|---|---|---|---|---|---|");
+    let heft_makespans = heft.map(|h| &columns[h].makespans);
+    for (i, c) in columns.iter().enumerate() {
+        let micros = timings.get(i).map_or_else(String::new, |s| format!("{:.1}", s * 1e6));
+        let vs_heft = heft_makespans.map(|h| ratios(&c.makespans, h));
+        let (wins, ties) = heft_makespans.map_or((String::new(), String::new()), |h| {
+            let wins = c.makespans.iter().zip(h).filter(|(a, b)| a < b).count();
+            let ties = c.makespans.iter().zip(h).filter(|(a, b)| a == b).count();
+            (wins.to_string(), ties.to_string())
+        });
+        let _ = writeln!(
+            t,
+            "| {} | {} | {} | {} | {wins} | {ties} | {micros} |",
+            c.name,
+            ci(stats::mean_ci(&c.makespans), 3),
+            ci(vs_heft.and_then(|r| stats::mean_ci(&r)), 4),
+            ci(stats::mean_ci(&ratios(&c.makespans, oracle)), 4),
+        );
+    }
+    if !picks.is_empty() {
+        let list: Vec<String> = picks.iter().map(|(s, k)| format!("{s} {k}")).collect();
+        let _ = writeln!(t, "\nauto's picks: {}.", list.join(", "));
+    }
+    let _ = writeln!(t, "\n### Targets\n");
+    for c in columns {
+        let name = c.name.split([':', ' ']).next().unwrap_or("");
+        let Some(&(_, against, bound)) = TARGETS.iter().find(|(n, _, _)| *n == name) else {
+            continue;
+        };
+        let reference = match against {
+            "HEFT" => heft_makespans.map(Vec::as_slice),
+            _ => Some(oracle),
+        };
+        let Some(reference) = reference else {
+            let _ = writeln!(t, "- {}: no {against} runs in this grid to compare with", c.name);
+            continue;
+        };
+        // The target is on mean makespans: mean(x) <= bound * mean(ref), i.e. the mean of the
+        // paired differences x - bound * ref is <= 0, whose Student-t interval is exact for that.
+        let differences: Vec<f64> = c.makespans.iter().zip(reference).map(|(x, r)| x - bound * r).collect();
+        let (Some(d), Some(per_instance)) = (
+            stats::mean_ci(&differences),
+            stats::mean_ci(&ratios(&c.makespans, reference)),
+        ) else {
+            continue;
+        };
+        let of_means = c.makespans.iter().sum::<f64>() / reference.iter().sum::<f64>();
+        let verdict = if d.mean + d.half_width <= 0.0 {
+            "met (the whole interval is within the bound)".to_owned()
+        } else if d.mean <= 0.0 {
+            "met on the mean; the interval reaches past the bound".to_owned()
+        } else {
+            format!(
+                "missed by {:.2}% of the {against} mean makespan",
+                100.0 * (of_means - bound)
+            )
+        };
+        let _ = writeln!(
+            t,
+            "- {}: mean makespan / {against}'s {of_means:.4} (target <= {bound}); mean of {} - {bound} x {against} \
+             {:.4} ± {:.4} s: {verdict}. Per-instance ratio {:.4} ± {:.4}.",
+            c.name, c.name, d.mean, d.half_width, per_instance.mean, per_instance.half_width
+        );
+    }
+    let _ = writeln!(
+        t,
+        "\nµs per task: wall-clock time in the scheduler's own calls (engine excluded) over the distinct \
+         (workload, platform, seed) instances, one run at a time, divided by their tasks; it depends on the machine."
+    );
+    t
+}

@@ -1,0 +1,204 @@
+//! Learned schedulers end to end: `schedlab train` on a tiny grid, model
+//! files, the registry specs `learned:MODEL` and `auto:MODEL`, and
+//! `schedlab evaluate`.
+
+use experiments::config::Config;
+use experiments::train;
+use sim::{CostModel, SimConfig};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const SHARED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/data");
+
+/// A grid small enough for CI: 4 DAGs of 10 to 20 tasks on 3 nodes.
+const GRID: &str = r#"
+schedulers = ["heft", "lookahead-heft", "online-eft"]
+seeds = 2
+[[workloads]]
+family = "layered"
+params = { tasks = [10, 20], ccr = 2 }
+[[platforms]]
+preset = "heterogeneous"
+nodes = 3
+"#;
+
+/// Four single-core nodes of two speeds on a dedicated network.
+const SINGLE_CORE: &str = r#"
+name = "single-core"
+[network]
+model = "dedicated"
+latency = 0.0001
+bandwidth = 1e8
+[[nodes]]
+name = "slow"
+count = 2
+cores = 1
+speed = 1.0
+power = { idle_w = 10.0, busy_core_w = 5.0 }
+[[nodes]]
+name = "fast"
+count = 2
+cores = 1
+speed = 2.5
+power = { idle_w = 10.0, busy_core_w = 5.0 }
+"#;
+
+fn config(train: &str) -> Config {
+    Config::parse(&format!("{GRID}[train]\n{train}\n"), Path::new(".")).unwrap()
+}
+
+fn schedlab(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_schedlab"))
+        .args(args)
+        .output()
+        .expect("binary runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("schedlab-learned-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn training_is_deterministic_whatever_the_thread_count() {
+    for kind in ["model = \"learned\"\nrounds = 2", "model = \"auto\""] {
+        let grid = config(kind);
+        let one = train::train(&grid, "grid.toml", false, Some(1)).unwrap();
+        let two = train::train(&grid, "grid.toml", false, Some(2)).unwrap();
+        assert_eq!(one.model.to_bytes().unwrap(), two.model.to_bytes().unwrap(), "{kind}");
+        assert!(one.samples > 0 && one.instances == 4, "{kind}");
+    }
+}
+
+#[test]
+fn trained_models_schedule_through_the_registry_and_pass_the_checker() {
+    let dir = temp_dir("registry");
+    let list = dir.join("list.json");
+    let auto = dir.join("auto.json");
+    for (kind, path) in [("model = \"learned\"\nrounds = 1", &list), ("model = \"auto\"", &auto)] {
+        let model = train::train(&config(kind), "grid.toml", false, None).unwrap().model;
+        std::fs::write(path, model.to_bytes().unwrap()).unwrap();
+    }
+    let platform = sim::presets::preset("edge-cloud", 5).unwrap();
+    let specs = [
+        format!("learned:{}", list.display()),
+        format!("learned:model={},guard=0", list.display()),
+        format!("auto:{}", auto.display()),
+        format!("auto:model={},noise=0.3,failure-rate=0.01", auto.display()),
+    ];
+    for seed in 0..4 {
+        let dag = workloads::generate("layered:tasks=40,ccr=1", seed).unwrap();
+        let costs = CostModel::new(&dag, &platform).unwrap();
+        for spec in &specs {
+            let mut s = schedulers::registry::create(spec, seed).unwrap();
+            let result = sim::simulate(&dag, &platform, &mut s, &SimConfig::default()).unwrap();
+            if let Err(v) = sim::check::check(&costs, &result) {
+                panic!("{spec}, seed {seed}: {v:?}");
+            }
+        }
+        // The guarded learned plan is never planned longer than HEFT's, and on
+        // single-core nodes and a dedicated network without noise the engine
+        // follows plans exactly.
+        let dedicated = sim::Platform::from_toml(SINGLE_CORE).unwrap();
+        let run = |spec: &str| {
+            let mut s = schedulers::registry::create(spec, seed).unwrap();
+            sim::simulate(&dag, &dedicated, &mut s, &SimConfig::default())
+                .unwrap()
+                .metrics
+                .makespan
+        };
+        assert!(run(&specs[0]) <= run("heft"), "seed {seed}");
+    }
+    // auto runs the member its model picks for the declared conditions.
+    let model = schedulers::learned::selection_model(Some(&auto.display().to_string())).unwrap();
+    let dag = workloads::generate("layered:tasks=30,ccr=1", 9).unwrap();
+    let costs = CostModel::new(&dag, &platform).unwrap();
+    let member = schedulers::learned::select::choose(&model, &costs, 0.3, 0.01).to_owned();
+    let config = SimConfig {
+        noise: sim::Noise::lognormal(0.3),
+        seed: 9,
+        ..SimConfig::default()
+    };
+    let makespan = |spec: &str| {
+        let mut s = schedulers::registry::create(spec, 9).unwrap();
+        sim::simulate(&dag, &platform, &mut s, &config)
+            .unwrap()
+            .metrics
+            .makespan
+    };
+    assert_eq!(makespan(&specs[3]), makespan(&member));
+    // A model of the other kind is refused with the file and the kind expected.
+    let err = schedulers::registry::create(&format!("learned:{}", auto.display()), 0)
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        err.contains("auto.json") && err.contains("expected learned-list"),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn train_and_evaluate_from_the_command_line() {
+    let dir = temp_dir("cli");
+    let model = dir.join("auto.json");
+    let grid = dir.join("grid.toml");
+    std::fs::write(&grid, format!("{GRID}[train]\nmodel = \"auto\"\n")).unwrap();
+    let (code, out, err) = schedlab(&["train", grid.to_str().unwrap(), "-o", model.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let size = std::fs::metadata(&model).unwrap().len();
+    assert!(
+        out.contains("algorithm-selection model: 4 instances") && out.contains(&format!("{size} bytes")),
+        "{out}"
+    );
+
+    // Held-out: two STG graphs the model never saw.
+    let eval = dir.join("eval.toml");
+    std::fs::write(
+        &eval,
+        format!(
+            "schedulers = [\"heft\", \"lookahead-heft\", \"online-eft\", \"learned\"]\nseeds = 1\n\
+             [[workloads]]\nfiles = [\"{SHARED}/stg/rnc/50/rand0000.stg\", \"{SHARED}/stg/rnc/50/rand0001.stg\"]\n\
+             [[platforms]]\npreset = \"heterogeneous\"\nnodes = 3\n"
+        ),
+    )
+    .unwrap();
+    let out_dir = dir.join("out");
+    let (code, out, err) = schedlab(&[
+        "evaluate",
+        eval.to_str().unwrap(),
+        "--auto",
+        model.to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("2 instances") && out.contains("oracle (best of portfolio)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("- learned: mean makespan / HEFT's") && out.contains("mean makespan / oracle's"),
+        "{out}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(out_dir.join("protocol.md")).unwrap()
+            + &format!("written: {}\n", out_dir.join("protocol.md").display()),
+        out
+    );
+
+    // A grid without [train] is refused with what to add.
+    std::fs::write(&grid, GRID).unwrap();
+    let (code, _, err) = schedlab(&["train", grid.to_str().unwrap(), "-o", model.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("[train]"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
