@@ -43,6 +43,12 @@ pub enum Command {
     Train(TrainCmd),
     /// Run a held-out grid and compare learned, HEFT, PEFT, auto and the oracle with 95% CIs (writes protocol.md).
     Evaluate(EvaluateCmd),
+    /// Measure this machine (cores, kernel rate, dispatch overhead, copies) and write a platform file.
+    Calibrate(CalibrateCmd),
+    /// Run DAGs for real on this machine's cores and in simulation, and report the error.
+    Validate(ValidateCmd),
+    /// Simulate recorded WfCommons executions with tasks pinned where they ran; compare makespans.
+    Replay(ReplayCmd),
 }
 
 /// Arguments of `schedlab merge`.
@@ -85,6 +91,38 @@ pub struct TrainCmd {
     /// Worker threads (default: one per core); the model does not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
+}
+
+/// Arguments of `schedlab replay`.
+#[derive(Debug, Args)]
+pub struct ReplayCmd {
+    /// WfCommons instances recording machines and makespanInSeconds (files or folders).
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Seconds added to every task (the workflow system's per-task overhead).
+    #[arg(long, default_value_t = 0.0)]
+    pub task_overhead: f64,
+    /// Fit the overhead on every other instance and report the error on the rest.
+    #[arg(long)]
+    pub fit: bool,
+}
+
+/// Arguments of `schedlab calibrate`.
+#[derive(Debug, Args)]
+pub struct CalibrateCmd {
+    /// Output folder for calibration.toml and platform.toml.
+    #[arg(long, default_value = "results/calibration")]
+    pub out: PathBuf,
+}
+
+/// Arguments of `schedlab validate`.
+#[derive(Debug, Args)]
+pub struct ValidateCmd {
+    /// Validation config (TOML), e.g. experiments/configs/validate.toml.
+    pub config: PathBuf,
+    /// Output folder (default: the config's `out`, else results/validate).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }
 
 /// Arguments of `schedlab generate`.
@@ -279,6 +317,18 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write) -> Result<()> {
                 write!(out, "{}", simulate::table(&summary))?;
             }
         }
+        Command::Calibrate(cmd) => {
+            let calibration = crate::calibrate::measure(crate::calibrate::CalibrateOptions::default())?;
+            calibration.write(&cmd.out)?;
+            writeln!(
+                out,
+                "{}\nwrote {}",
+                calibration.summary(),
+                cmd.out.join("platform.toml").display()
+            )?;
+        }
+        Command::Validate(cmd) => run_validate(&cmd, out)?,
+        Command::Replay(cmd) => crate::replay::run(&cmd.files, cmd.task_overhead, cmd.fit, out)?,
         Command::Schedulers => {
             for info in schedulers::registry::all() {
                 let nature = match info.nature {
@@ -296,6 +346,47 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write) -> Result<()> {
             }
         }
     }
+    Ok(())
+}
+
+/// `schedlab validate`: real and simulated runs, results, report, and the summary on `out`.
+fn run_validate(cmd: &ValidateCmd, out: &mut dyn std::io::Write) -> Result<()> {
+    let config = crate::validate::ValidateConfig::load(&cmd.config)?;
+    let dir = cmd
+        .out
+        .clone()
+        .or_else(|| config.out.clone())
+        .unwrap_or_else(|| PathBuf::from("results").join("validate"));
+    let (started, load_start) = (std::time::Instant::now(), crate::calibrate::loadavg());
+    let outcome = crate::validate::run(&config, &mut |row| {
+        eprintln!(
+            "run {:>3} {} seed {} {} rep {}: sim {:.4} s, real {:.4} s ({:+.2} %)",
+            row.run,
+            row.dag,
+            row.seed,
+            row.scheduler,
+            row.repetition,
+            row.sim_makespan,
+            row.real_makespan,
+            row.error_pct
+        );
+    })?;
+    let load_end = crate::calibrate::loadavg();
+    let report = crate::validate::write(
+        &dir,
+        &config,
+        &outcome,
+        (&load_start, &load_end),
+        started.elapsed().as_secs_f64(),
+    )?;
+    write!(out, "{}", crate::validate::summary_table(&outcome.summary))?;
+    writeln!(out, "loadavg before: {load_start}; after: {load_end}")?;
+    writeln!(
+        out,
+        "results: {}\nreport: {}",
+        dir.join("results.csv").display(),
+        report.display()
+    )?;
     Ok(())
 }
 

@@ -4,12 +4,15 @@
 //! This is the only crate that reads the command line or the environment,
 //! lays out result folders, or uses `anyhow`.
 
+pub mod calibrate;
 pub mod cli;
 pub mod config;
 pub mod evaluate;
+pub mod executor;
 pub mod output;
 pub mod platform_arg;
 pub mod plot;
+pub mod replay;
 pub mod report;
 pub mod shard;
 pub mod simulate;
@@ -17,4 +20,6 @@ pub mod slurm;
 pub mod stats;
 pub mod sweep;
 pub mod train;
+pub mod validate;
+pub mod validate_report;
 pub mod workload_cmds;

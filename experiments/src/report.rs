@@ -52,6 +52,7 @@ macro_rules! render {
         svg
     }};
 }
+pub(crate) use render;
 
 /// Successful rows grouped for the plots.
 struct Data<'a> {
@@ -480,11 +481,12 @@ where
     Ok(())
 }
 
-/// The representative run of each scheduler: the first instance of the grid.
-struct Representative {
-    scheduler: String,
-    result: sim::RunResult,
-    cores_per_node: Vec<u32>,
+/// One Gantt panel: the representative run of each scheduler (the first
+/// instance of the grid), or a real and a simulated run in `schedlab validate`.
+pub(crate) struct Representative {
+    pub(crate) scheduler: String,
+    pub(crate) result: sim::RunResult,
+    pub(crate) cores_per_node: Vec<u32>,
 }
 
 fn representatives(config: &Config) -> Result<(String, Vec<Representative>)> {
@@ -512,7 +514,7 @@ fn representatives(config: &Config) -> Result<(String, Vec<Representative>)> {
     Ok((label, runs))
 }
 
-fn gantt<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, runs: &[Representative]) -> Result<()>
+pub(crate) fn gantt<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, runs: &[Representative]) -> Result<()>
 where
     DB::ErrorType: 'static,
 {
@@ -636,7 +638,7 @@ fn fmt_ci(m: Option<MeanCi>, scale: f64, digits: usize) -> String {
     )
 }
 
-fn escape(s: &str) -> String {
+pub(crate) fn escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 

@@ -257,7 +257,13 @@ fn every_shipped_config_loads() {
     let mut n = 0;
     for entry in std::fs::read_dir(CONFIGS).unwrap() {
         let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "toml") {
+        let validation = path
+            .file_name()
+            .is_some_and(|f| f.to_string_lossy().starts_with("validate"));
+        if validation {
+            // `schedlab validate` configs have their own schema.
+            experiments::validate::ValidateConfig::load(&path).unwrap_or_else(|e| panic!("{}: {e:#}", path.display()));
+        } else if path.extension().is_some_and(|e| e == "toml") {
             let config = Config::load(&path).unwrap_or_else(|e| panic!("{}: {e:#}", path.display()));
             assert!(config.cell_count() > 0, "{}", path.display());
             n += 1;

@@ -288,6 +288,7 @@ impl PlatformEditor {
                 },
                 group: None,
                 nic_bandwidth: None,
+                task_overhead: 0.0,
             });
             changed = true;
         }

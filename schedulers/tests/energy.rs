@@ -28,6 +28,7 @@ fn platform() -> Platform {
         power: power.clone(),
         group: None,
         nic_bandwidth: None,
+        task_overhead: 0.0,
     };
     let spec = PlatformSpec {
         name: "dvfs".into(),

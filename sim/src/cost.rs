@@ -101,7 +101,9 @@ impl<'a> CostModel<'a> {
 
     /// Estimated seconds of `task` on `node` with `cores` cores at DVFS level `dvfs`.
     ///
-    /// Explicit node costs win over work/speed. Unknown DVFS levels count as nominal
+    /// Explicit node costs win over work/speed; the node's
+    /// [`task_overhead`](crate::platform::NodeSpec::task_overhead) is added
+    /// (runtime noise scales it too). Unknown DVFS levels count as nominal
     /// (the engine rejects them before running anything).
     pub fn exec_secs(&self, task: TaskId, node: NodeId, cores: u32, dvfs: u8) -> f64 {
         let t = self.dag.task(task);
@@ -112,13 +114,9 @@ impl<'a> CostModel<'a> {
                 t.work / self.kind_node_speed[t.kind.index() * n_nodes + node.index()]
             }
         };
-        let factor = self
-            .platform
-            .node(node)
-            .power
-            .level(dvfs)
-            .map_or(1.0, |l| l.speed_factor);
-        base * t.parallelism.amdahl_factor(cores) / factor
+        let node = self.platform.node(node);
+        let factor = node.power.level(dvfs).map_or(1.0, |l| l.speed_factor);
+        base * t.parallelism.amdahl_factor(cores) / factor + node.task_overhead
     }
 
     /// [`CostModel::exec_secs`] as simulated time: one core at nominal speed

@@ -71,6 +71,6 @@ pub use noise::Noise;
 pub use platform::{Node, Platform, PlatformError, PlatformSpec};
 pub use progress::Progress;
 pub use result::{CopyRecord, LostRecord, Metrics, OutageRecord, RunResult, TaskRecord, TransferRecord};
-pub use scheduler::{Assignment, CopyKind, Decision, Decisions, Scheduler, SimView, TaskState, Update};
+pub use scheduler::{Assignment, CopyKind, Decision, Decisions, Scheduler, SimView, StateSource, TaskState, Update};
 pub use speed_error::SpeedError;
 pub use time::{SimDuration, SimTime};

@@ -7,8 +7,9 @@ use crate::platform::Platform;
 use crate::result::{Metrics, RunResult};
 use crate::time::SimDuration;
 
-/// Placeholder before metrics are computed.
-pub(crate) const EMPTY: Metrics = Metrics {
+/// Placeholder before metrics are computed (by the engine, or by the real
+/// executor of `schedlab validate`, which fills a [`RunResult`] itself).
+pub const EMPTY: Metrics = Metrics {
     makespan: 0.0,
     slr: 0.0,
     speedup: 0.0,

@@ -76,6 +76,16 @@ pub struct NodeSpec {
     /// defaults to the network's `bandwidth`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nic_bandwidth: Option<f64>,
+    /// Seconds added to every task run on this node: the fixed per-task cost
+    /// of whatever dispatches tasks (a thread pool's hand-off, a workflow
+    /// system's submission and staging). Schedulers see it through
+    /// [`crate::CostModel`]. Default 0.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub task_overhead: f64,
+}
+
+fn is_zero(v: &f64) -> bool {
+    *v == 0.0
 }
 
 fn one() -> u32 {
@@ -202,6 +212,8 @@ pub struct Node {
     pub group: Option<String>,
     /// NIC bandwidth in bytes/s (shared networks).
     pub nic_bandwidth: f64,
+    /// Seconds added to every task run here; see [`NodeSpec::task_overhead`].
+    pub task_overhead: f64,
 }
 
 /// A shared link between two groups, resolved to node-independent indices.
@@ -301,6 +313,7 @@ impl Platform {
                     value: ns.power.dvfs.len() as f64,
                 });
             }
+            check(|| f("task_overhead"), ns.task_overhead, false)?;
             let nic = ns.nic_bandwidth.unwrap_or(default_nic);
             check(|| f("nic_bandwidth"), nic, true)?;
             if ns.count == 0 {
@@ -324,6 +337,7 @@ impl Platform {
                     power: ns.power.clone(),
                     group: ns.group.clone(),
                     nic_bandwidth: nic,
+                    task_overhead: ns.task_overhead,
                 });
             }
         }
@@ -573,5 +587,21 @@ power = { idle_w = 100.0, busy_core_w = 10.0, dvfs = [{ speed_factor = 0.5, busy
         let text = TOML.replace("speed = 2.0", "speed = -2.0");
         let err = Platform::from_toml(&text).unwrap_err();
         assert_eq!(err.to_string(), "nodes[1].speed: expected a finite number > 0, got -2");
+    }
+
+    #[test]
+    fn task_overhead_defaults_to_zero_and_must_not_be_negative() {
+        let p = Platform::from_toml(TOML).unwrap();
+        assert_eq!(p.node(NodeId::new(0)).task_overhead, 0.0);
+        let text = TOML.replace("speed = 2.0", "speed = 2.0\ntask_overhead = 0.25");
+        assert_eq!(
+            Platform::from_toml(&text).unwrap().node(NodeId::new(2)).task_overhead,
+            0.25
+        );
+        let err = Platform::from_toml(&TOML.replace("speed = 2.0", "speed = 2.0\ntask_overhead = -1"));
+        assert_eq!(
+            err.unwrap_err().to_string(),
+            "nodes[1].task_overhead: expected a finite number >= 0, got -1"
+        );
     }
 }

@@ -48,6 +48,7 @@ pub fn preset(name: &str, n_nodes: u32) -> Result<Platform, PlatformError> {
         power,
         group: group.map(str::to_owned),
         nic_bandwidth: None,
+        task_overhead: 0.0,
     };
     let power = |idle_w: f64, busy_core_w: f64| PowerModel {
         idle_w,

@@ -187,11 +187,17 @@ pub enum TaskState {
     },
 }
 
-/// Read-only state the engine exposes to schedulers.
-pub(crate) trait StateSource {
+/// The run state behind a [`SimView`]: implemented by the engine and, since
+/// the real executor (`schedlab validate`) drives schedulers too, by anything
+/// else that runs a DAG and wants to ask a scheduler for decisions.
+pub trait StateSource {
+    /// Where `task` stands.
     fn task_state(&self, task: TaskId) -> TaskState;
+    /// Cores of `node` not running a task right now.
     fn free_cores(&self, node: NodeId) -> u32;
+    /// Tasks assigned to `node` that have not started.
     fn queue_len(&self, node: NodeId) -> usize;
+    /// Whether `node` is up.
     fn node_up(&self, node: NodeId) -> bool;
 }
 
@@ -203,7 +209,8 @@ pub struct SimView<'a> {
 }
 
 impl<'a> SimView<'a> {
-    pub(crate) fn new(now: SimTime, costs: &'a CostModel<'a>, state: &'a dyn StateSource) -> SimView<'a> {
+    /// A view at time `now` of the run whose state `state` exposes.
+    pub fn new(now: SimTime, costs: &'a CostModel<'a>, state: &'a dyn StateSource) -> SimView<'a> {
         SimView { now, costs, state }
     }
 

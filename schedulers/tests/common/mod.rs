@@ -40,6 +40,7 @@ pub fn paper_example(
         },
         group: None,
         nic_bandwidth: None,
+        task_overhead: 0.0,
     };
     let spec = PlatformSpec {
         name: name.into(),

@@ -172,6 +172,7 @@ fn shared_platform(n_nodes: u32) -> Platform {
         },
         group: None,
         nic_bandwidth: None,
+        task_overhead: 0.0,
     };
     let network = NetworkSpec::Shared {
         latency: 0.5,
@@ -665,4 +666,20 @@ fn invalid_copies_are_refused() {
     refuse(vec![(0, 0, None), (1, 0, None), (1, 0, DUP)], "already has a run");
     refuse(vec![(0, 0, None), (7, 1, DUP)], "no such task");
     refuse(vec![(0, 0, DUP), (0, 1, None), (0, 1, None)], "already assigned");
+}
+
+#[test]
+fn task_overhead_lengthens_every_task_on_its_node_and_the_checker_agrees() {
+    let dag = chain(3, 1.0);
+    let mut spec = shared_platform(1).spec().clone();
+    spec.nodes[0].task_overhead = 0.25;
+    let platform = Platform::new(spec).unwrap();
+    let result = simulate(&dag, &platform, &mut Greedy::default(), &SimConfig::default()).unwrap();
+    assert_eq!(result.makespan(), SimTime::from_secs_f64(3.75));
+    let costs = CostModel::new(&dag, &platform).unwrap();
+    assert_eq!(
+        costs.exec_time(TaskId::new(0), NodeId::new(0)),
+        crate::time::SimDuration::from_secs_f64(1.25)
+    );
+    crate::check::check(&costs, &result).unwrap();
 }

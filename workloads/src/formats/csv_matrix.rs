@@ -188,6 +188,7 @@ pub fn combine(exe_time: &Matrix, connectivity: &Matrix, bandwidth: &Matrix, nam
             },
             group: None,
             nic_bandwidth: None,
+            task_overhead: 0.0,
         })
         .collect();
     let spec = PlatformSpec {

@@ -139,6 +139,8 @@ struct File15<'a> {
 struct Exec15<'a> {
     #[serde(default, borrow)]
     tasks: Vec<ExecTask15<'a>>,
+    #[serde(default, rename = "makespanInSeconds")]
+    makespan: Option<f64>,
     #[serde(default)]
     machines: Vec<Machine15>,
 }
@@ -187,6 +189,8 @@ struct Doc14<'a> {
 struct Workflow14<'a> {
     #[serde(borrow)]
     tasks: Vec<Task14<'a>>,
+    #[serde(default, rename = "makespanInSeconds")]
+    makespan: Option<f64>,
     #[serde(default)]
     machines: Vec<Machine14>,
 }
@@ -261,6 +265,19 @@ struct Instance<'a> {
     machines: Vec<Machine>,
     /// Whether 1.5 file references must resolve in `sizes` (1.4 carries sizes inline).
     check_files: bool,
+    /// The recorded `makespanInSeconds`.
+    makespan: Option<f64>,
+}
+
+/// What an instance records of its real execution, beyond the DAG: for
+/// replaying it (`schedlab replay`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Execution {
+    /// The measured `makespanInSeconds`, if recorded.
+    pub makespan: Option<f64>,
+    /// The machine each task ran on, indexed by [`TaskId::index`] of the
+    /// parsed DAG (a node name of its platform), if recorded.
+    pub machines: Vec<Option<String>>,
 }
 
 /// Parses a WfCommons instance. `default_name` names it when the file does not.
@@ -269,6 +286,25 @@ struct Instance<'a> {
 /// A [`ParseError`] naming the line (syntax, missing or mistyped fields), the
 /// `schemaVersion` (unsupported) or the task and field at fault.
 pub fn parse(text: &str, default_name: &str) -> Result<Workload, ParseError> {
+    let (instance, name) = read_instance(text, default_name)?;
+    build(instance, name)
+}
+
+/// Parses a WfCommons instance with what it records of its execution.
+///
+/// # Errors
+/// As [`parse`].
+pub fn parse_execution(text: &str, default_name: &str) -> Result<(Workload, Execution), ParseError> {
+    let (instance, name) = read_instance(text, default_name)?;
+    let execution = Execution {
+        makespan: instance.makespan,
+        machines: instance.tasks.iter().map(|t| t.machine.clone()).collect(),
+    };
+    Ok((build(instance, name)?, execution))
+}
+
+/// The version-independent instance and its name.
+fn read_instance<'a>(text: &'a str, default_name: &str) -> Result<(Instance<'a>, String), ParseError> {
     if text.trim().is_empty() {
         return Err(ParseError::Empty);
     }
@@ -287,8 +323,7 @@ pub fn parse(text: &str, default_name: &str) -> Result<Workload, ParseError> {
             ));
         }
     };
-    let name = header.name.unwrap_or_else(|| default_name.to_owned());
-    build(instance, name)
+    Ok((instance, header.name.unwrap_or_else(|| default_name.to_owned())))
 }
 
 /// The kind of a 1.5 task: its name when that is not just the id, else its
@@ -315,6 +350,7 @@ fn kind_15(name: &str, id: &str, program: Option<&str>) -> String {
 
 fn from_15(doc: Doc15) -> Instance {
     let spec = doc.workflow.specification;
+    let makespan = doc.workflow.execution.as_ref().and_then(|e| e.makespan);
     let (runs, machines) = match doc.workflow.execution {
         Some(exec) => {
             let runs: HashMap<Str<'_>, (f64, Option<String>, Option<String>)> = exec
@@ -364,6 +400,7 @@ fn from_15(doc: Doc15) -> Instance {
             })
             .collect(),
         check_files: true,
+        makespan,
     }
 }
 
@@ -409,6 +446,7 @@ fn from_14(doc: Doc14) -> Instance {
             })
             .collect(),
         check_files: false,
+        makespan: doc.workflow.makespan,
     }
 }
 
@@ -418,6 +456,7 @@ fn build(instance: Instance, name: String) -> Result<Workload, ParseError> {
         sizes,
         machines,
         check_files,
+        ..
     } = instance;
     let task_ctx = |key: &str| format!("task {key:?}");
 
@@ -530,6 +569,7 @@ fn platform(machines: &[Machine], reference_mhz: f64, name: &str) -> Result<Opti
             },
             group: None,
             nic_bandwidth: None,
+            task_overhead: 0.0,
         });
     }
     if nodes.is_empty() {
@@ -686,6 +726,9 @@ mod tests {
         assert_eq!(w.dag.kind_name(w.dag.tasks()[1].kind), "analyze");
         assert_eq!(w.dag.tasks()[1].work, 10.0);
         assert_eq!(w.platform.unwrap().nodes()[0].cores, 8);
+        let (_, execution) = parse_execution(text, "x").unwrap();
+        assert_eq!(execution.makespan, Some(14.2));
+        assert_eq!(execution.machines, vec![Some("node01".to_owned()); 2]);
     }
 
     #[test]

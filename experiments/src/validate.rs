@@ -1,0 +1,440 @@
+//! `schedlab validate CONFIG`: every DAG × scheduler × repetition runs for
+//! real (the [`crate::executor`]) and in simulation on the calibrated
+//! platform, and the makespans and per-task times are compared.
+//!
+//! Time scale: DAG work is reference seconds; `seconds_per_work` real
+//! seconds of kernel stand for one unit, and each edge copies
+//! `bytes × bytes_scale` real bytes. The simulator runs the same scaled DAG,
+//! so both sides describe the same real run. Both scales are recorded in
+//! every row.
+//!
+//! A DAG's class is derived from the scaled DAG on the calibrated platform:
+//! `compute` when it has ≥ 100 tasks, every task is ≥ 1 ms and its CCR (mean
+//! transfer time of all edges over total work) is < 0.1; `communication`
+//! when its CCR is ≥ 0.5; `mixed` otherwise.
+
+use crate::calibrate::{self, CalibrateOptions, Calibration};
+use crate::executor::{self, ExecSettings};
+use anyhow::{Context as _, Result, anyhow, bail, ensure};
+use serde::{Deserialize, Serialize};
+use sim::{CostModel, Dag, DagBuilder, RunResult, SimConfig, TaskSpec};
+use std::path::{Path, PathBuf};
+
+/// The config file as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ValidateFile {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    out: Option<PathBuf>,
+    dags: Vec<String>,
+    #[serde(default)]
+    seeds: Vec<u64>,
+    schedulers: Vec<String>,
+    #[serde(default)]
+    repetitions: Option<u32>,
+    seconds_per_work: f64,
+    #[serde(default)]
+    bytes_scale: Option<f64>,
+    #[serde(default)]
+    slowdown: Vec<f64>,
+    #[serde(default)]
+    calibration: Option<PathBuf>,
+    #[serde(default)]
+    calibrate_secs: Option<f64>,
+}
+
+/// A validated `schedlab validate` config (see `experiments/configs/validate.toml`).
+#[derive(Debug, Clone)]
+pub struct ValidateConfig {
+    /// Name for the report.
+    pub name: String,
+    /// The config text (kept in the manifest).
+    pub text: String,
+    /// Output folder, if the config names one (relative to the working folder).
+    pub out: Option<PathBuf>,
+    /// Generator specs, `family:key=value,…`.
+    pub dags: Vec<String>,
+    /// Generator seeds; each DAG spec is generated once per seed.
+    pub seeds: Vec<u64>,
+    /// Scheduler specs.
+    pub schedulers: Vec<String>,
+    /// Real runs per DAG and scheduler.
+    pub repetitions: u32,
+    /// Real seconds one unit of DAG work takes on a calibrated core.
+    pub seconds_per_work: f64,
+    /// Real bytes copied per DAG byte.
+    pub bytes_scale: f64,
+    /// Slowdown per worker (empty: all 1).
+    pub slowdown: Vec<f64>,
+    /// A folder written by `schedlab calibrate`; calibrate afresh when absent.
+    pub calibration: Option<PathBuf>,
+    /// Seconds per kernel sample when calibrating afresh.
+    pub calibrate_secs: f64,
+}
+
+fn positive(field: &str, v: f64) -> Result<f64> {
+    ensure!(
+        v.is_finite() && v > 0.0,
+        "{field}: expected a finite number > 0, got {v}"
+    );
+    Ok(v)
+}
+
+impl ValidateConfig {
+    /// Reads and validates the config at `path`.
+    ///
+    /// # Errors
+    /// If it cannot be read or [`ValidateConfig::parse`] rejects it.
+    pub fn load(path: &Path) -> Result<ValidateConfig> {
+        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read config {}", path.display()))?;
+        let base = path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        ValidateConfig::parse(&text, &base).with_context(|| format!("config {}", path.display()))
+    }
+
+    /// Parses and validates config `text`; a relative `calibration` folder is
+    /// resolved against `base`.
+    ///
+    /// # Errors
+    /// A message naming the field: unknown keys and type errors (with line),
+    /// out-of-range numbers, empty lists, unknown generators or schedulers.
+    pub fn parse(text: &str, base: &Path) -> Result<ValidateConfig> {
+        let file: ValidateFile = toml::from_str(text).map_err(|e| anyhow!("{}", e.to_string().trim_end()))?;
+        ensure!(!file.dags.is_empty(), "dags: give at least one generator spec");
+        ensure!(!file.schedulers.is_empty(), "schedulers: give at least one scheduler");
+        for (i, spec) in file.dags.iter().enumerate() {
+            workloads::generate(spec, 0).map_err(|e| anyhow!("dags[{i}] {spec:?}: {e}"))?;
+        }
+        for (i, spec) in file.schedulers.iter().enumerate() {
+            schedulers::registry::create(spec, 0).map_err(|e| anyhow!("schedulers[{i}] {spec:?}: {e}"))?;
+        }
+        let repetitions = file.repetitions.unwrap_or(1);
+        ensure!(repetitions >= 1, "repetitions: expected an integer >= 1, got 0");
+        for (i, s) in file.slowdown.iter().enumerate() {
+            positive(&format!("slowdown[{i}]"), *s)?;
+        }
+        Ok(ValidateConfig {
+            name: file.name.unwrap_or_else(|| "validate".to_owned()),
+            text: text.to_owned(),
+            out: file.out,
+            dags: file.dags,
+            seeds: if file.seeds.is_empty() { vec![0] } else { file.seeds },
+            schedulers: file.schedulers,
+            repetitions,
+            seconds_per_work: positive("seconds_per_work", file.seconds_per_work)?,
+            bytes_scale: match file.bytes_scale {
+                Some(b) => {
+                    ensure!(
+                        b.is_finite() && b >= 0.0,
+                        "bytes_scale: expected a finite number >= 0, got {b}"
+                    );
+                    b
+                }
+                None => 1.0,
+            },
+            slowdown: file.slowdown,
+            calibration: file.calibration.map(|c| base.join(c)),
+            calibrate_secs: positive("calibrate_secs", file.calibrate_secs.unwrap_or(0.2))?,
+        })
+    }
+}
+
+/// One real run and its simulation.
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    /// Run number (config order).
+    pub run: usize,
+    /// Generator spec.
+    pub dag: String,
+    /// Generator family.
+    pub family: String,
+    /// Generator seed (also the scheduler's seed).
+    pub seed: u64,
+    /// Scheduler spec.
+    pub scheduler: String,
+    /// Repetition number.
+    pub repetition: u32,
+    /// Task count.
+    pub tasks: usize,
+    /// `compute`, `communication` or `mixed` (see the module docs).
+    pub class: String,
+    /// Mean transfer time of all edges over total work, on the calibrated platform.
+    pub ccr: f64,
+    /// Shortest task, real milliseconds.
+    pub min_task_ms: f64,
+    /// Simulated makespan, seconds.
+    pub sim_makespan: f64,
+    /// Measured makespan, seconds.
+    pub real_makespan: f64,
+    /// `(sim - real) / real`, percent.
+    pub error_pct: f64,
+    /// Median over tasks of |sim start − real start|, percent of the real makespan.
+    pub start_err_median_pct: f64,
+    /// 90th percentile of the same.
+    pub start_err_p90_pct: f64,
+    /// Median over tasks of |sim end − real end|, percent of the real makespan.
+    pub end_err_median_pct: f64,
+    /// 90th percentile of the same.
+    pub end_err_p90_pct: f64,
+    /// Real seconds per work unit.
+    pub seconds_per_work: f64,
+    /// Real bytes per DAG byte.
+    pub bytes_scale: f64,
+    /// Whether the workers were pinned.
+    pub pinned: bool,
+}
+
+/// Median and 90th percentile of |error| for one class of DAGs.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClassSummary {
+    /// The class.
+    pub class: String,
+    /// Runs.
+    pub runs: usize,
+    /// Distinct DAGs.
+    pub dags: usize,
+    /// Median |makespan error|, percent.
+    pub median_abs_error_pct: f64,
+    /// 90th percentile |makespan error|, percent.
+    pub p90_abs_error_pct: f64,
+}
+
+/// Everything a validation produced (for the report).
+pub struct Outcome {
+    /// One row per real run.
+    pub rows: Vec<Row>,
+    /// Per class, then `all`.
+    pub summary: Vec<ClassSummary>,
+    /// |start| errors of every task of every run, percent of the real makespan.
+    pub start_errors: Vec<f64>,
+    /// |end| errors, likewise.
+    pub end_errors: Vec<f64>,
+    /// The real and simulated run of the row whose |error| is the median.
+    pub example: Option<(Row, RunResult, RunResult)>,
+    /// The calibration used.
+    pub calibration: Calibration,
+}
+
+/// `p` in [0, 1] by nearest rank of sorted `v` (0 when empty).
+pub fn percentile(v: &[f64], p: f64) -> f64 {
+    let mut s = v.to_vec();
+    s.sort_by(f64::total_cmp);
+    if s.is_empty() {
+        return 0.0;
+    }
+    let rank = ((p * s.len() as f64).ceil() as usize).clamp(1, s.len());
+    s[rank - 1]
+}
+
+/// `dag` with work × `work` and bytes × `bytes` (releases and explicit costs scale with work).
+pub fn scaled(dag: &Dag, work: f64, bytes: f64) -> Result<Dag> {
+    let mut b = DagBuilder::with_capacity(dag.task_count(), dag.edge_count());
+    for t in dag.tasks() {
+        let mut spec = TaskSpec::new(t.name.clone(), t.work * work)
+            .kind(dag.kind_name(t.kind))
+            .parallelism(t.parallelism)
+            .release(t.release * work);
+        if let Some(costs) = &t.node_costs {
+            spec = spec.node_costs(costs.iter().map(|c| c * work).collect());
+        }
+        b.add_task(spec);
+    }
+    for e in dag.edges() {
+        b.add_edge(e.src, e.dst, e.bytes * bytes);
+    }
+    Ok(b.build()?)
+}
+
+/// CCR, shortest task (ms) and class of a scaled DAG on `platform`'s costs.
+fn classify(costs: &CostModel<'_>) -> (f64, f64, String) {
+    let dag = costs.dag();
+    let comm: f64 = dag.edges().iter().map(|e| costs.mean_comm_secs(e.bytes)).sum();
+    let work: f64 = dag.tasks().iter().map(|t| t.work).sum();
+    let ccr = if work > 0.0 { comm / work } else { 0.0 };
+    let min_ms = dag.tasks().iter().map(|t| t.work).fold(f64::INFINITY, f64::min) * 1e3;
+    let class = if dag.task_count() >= 100 && min_ms >= 1.0 && ccr < 0.1 {
+        "compute"
+    } else if ccr >= 0.5 {
+        "communication"
+    } else {
+        "mixed"
+    };
+    (ccr, min_ms, class.to_owned())
+}
+
+/// Per-task |sim − real| start and end differences, percent of the real makespan.
+fn task_errors(sim: &RunResult, real: &RunResult) -> (Vec<f64>, Vec<f64>) {
+    let scale = 100.0 / real.metrics.makespan.max(1e-12);
+    let diff = |a: sim::SimTime, b: sim::SimTime| (a.as_secs_f64() - b.as_secs_f64()).abs() * scale;
+    sim.tasks
+        .iter()
+        .zip(&real.tasks)
+        .map(|(s, r)| (diff(s.start, r.start), diff(s.end, r.end)))
+        .unzip()
+}
+
+/// Summaries per class (in a fixed order), then over all runs.
+pub fn summarise(rows: &[Row]) -> Vec<ClassSummary> {
+    let mut out = Vec::new();
+    for class in ["compute", "communication", "mixed", "all"] {
+        let sel: Vec<&Row> = rows.iter().filter(|r| class == "all" || r.class == class).collect();
+        if sel.is_empty() {
+            continue;
+        }
+        let errs: Vec<f64> = sel.iter().map(|r| r.error_pct.abs()).collect();
+        let mut dags: Vec<(&str, u64)> = sel.iter().map(|r| (r.dag.as_str(), r.seed)).collect();
+        dags.sort_unstable();
+        dags.dedup();
+        out.push(ClassSummary {
+            class: class.to_owned(),
+            runs: sel.len(),
+            dags: dags.len(),
+            median_abs_error_pct: percentile(&errs, 0.5),
+            p90_abs_error_pct: percentile(&errs, 0.9),
+        });
+    }
+    out
+}
+
+/// The summary as a text table (printed on stdout and shown in the report).
+pub fn summary_table(summary: &[ClassSummary]) -> String {
+    let mut s = format!(
+        "{:<14} {:>5} {:>5} {:>18} {:>15}\n",
+        "class", "dags", "runs", "median |error| %", "p90 |error| %"
+    );
+    for c in summary {
+        s.push_str(&format!(
+            "{:<14} {:>5} {:>5} {:>18.2} {:>15.2}\n",
+            c.class, c.dags, c.runs, c.median_abs_error_pct, c.p90_abs_error_pct
+        ));
+    }
+    s
+}
+
+/// Runs the validation: calibrates (or loads the calibration), then every
+/// DAG × scheduler × repetition for real and in simulation. `progress` gets
+/// one line per run.
+///
+/// # Errors
+/// A failed calibration, generation, simulation or real run (naming the run).
+pub fn run(config: &ValidateConfig, progress: &mut dyn FnMut(&Row)) -> Result<Outcome> {
+    let calibration = match &config.calibration {
+        Some(dir) => Calibration::load(dir)?,
+        None => calibrate::measure(CalibrateOptions {
+            sample_secs: config.calibrate_secs,
+        })?,
+    };
+    let platform = calibration.platform(&config.slowdown)?;
+    let settings = ExecSettings {
+        iterations_per_work: calibration.kernel_rate,
+        slowdown: config.slowdown.clone(),
+        pin: true,
+    };
+    let mut rows = Vec::new();
+    let (mut start_errors, mut end_errors) = (Vec::new(), Vec::new());
+    let mut runs: Vec<(RunResult, RunResult)> = Vec::new();
+    for spec in &config.dags {
+        for &seed in &config.seeds {
+            let dag = scaled(
+                &workloads::generate(spec, seed)?,
+                config.seconds_per_work,
+                config.bytes_scale,
+            )?;
+            let costs = CostModel::new(&dag, &platform)?;
+            let (ccr, min_task_ms, class) = classify(&costs);
+            for sched in &config.schedulers {
+                let what = || format!("{spec} seed {seed} with {sched}");
+                let mut scheduler = schedulers::registry::create(sched, seed)?;
+                let sim = sim::simulate(&dag, &platform, &mut scheduler, &SimConfig::default())
+                    .with_context(|| format!("simulating {}", what()))?;
+                for repetition in 0..config.repetitions {
+                    let mut scheduler = schedulers::registry::create(sched, seed)?;
+                    let real = executor::execute(&dag, &platform, &mut scheduler, &settings)
+                        .with_context(|| format!("running {} for real", what()))?;
+                    executor::check(&dag, &platform, &real.result).with_context(what)?;
+                    let (starts, ends) = task_errors(&sim, &real.result);
+                    let (s, r) = (sim.metrics.makespan, real.result.metrics.makespan);
+                    let row = Row {
+                        run: rows.len(),
+                        dag: spec.clone(),
+                        family: spec.split(':').next().unwrap_or(spec).to_owned(),
+                        seed,
+                        scheduler: sched.clone(),
+                        repetition,
+                        tasks: dag.task_count(),
+                        class: class.clone(),
+                        ccr,
+                        min_task_ms,
+                        sim_makespan: s,
+                        real_makespan: r,
+                        error_pct: (s - r) / r * 100.0,
+                        start_err_median_pct: percentile(&starts, 0.5),
+                        start_err_p90_pct: percentile(&starts, 0.9),
+                        end_err_median_pct: percentile(&ends, 0.5),
+                        end_err_p90_pct: percentile(&ends, 0.9),
+                        seconds_per_work: config.seconds_per_work,
+                        bytes_scale: config.bytes_scale,
+                        pinned: real.pinned,
+                    };
+                    progress(&row);
+                    start_errors.extend(starts);
+                    end_errors.extend(ends);
+                    rows.push(row);
+                    runs.push((real.result, sim.clone()));
+                }
+            }
+        }
+    }
+    if rows.is_empty() {
+        bail!("no runs: the config gives no DAG, seed or scheduler");
+    }
+    let summary = summarise(&rows);
+    let mut by_error: Vec<usize> = (0..rows.len()).collect();
+    by_error.sort_by(|&a, &b| rows[a].error_pct.abs().total_cmp(&rows[b].error_pct.abs()));
+    let median_run = by_error[by_error.len() / 2];
+    let (real, sim) = runs.swap_remove(median_run);
+    Ok(Outcome {
+        example: Some((rows[median_run].clone(), real, sim)),
+        rows,
+        summary,
+        start_errors,
+        end_errors,
+        calibration,
+    })
+}
+
+/// Writes `DIR/results.csv` (one row per run), `DIR/manifest.json` (config,
+/// calibration, load averages, wall time) and `DIR/report.html`; returns the
+/// report's path.
+///
+/// # Errors
+/// If a file cannot be written.
+pub fn write(
+    dir: &Path,
+    config: &ValidateConfig,
+    outcome: &Outcome,
+    loadavg: (&str, &str),
+    wall_secs: f64,
+) -> Result<PathBuf> {
+    let mut csv = csv::Writer::from_writer(Vec::new());
+    for row in &outcome.rows {
+        csv.serialize(row)?;
+    }
+    crate::output::write_atomic(&dir.join("results.csv"), &csv.into_inner()?)?;
+    let manifest = serde_json::json!({
+        "name": config.name,
+        "config": config.text,
+        "config_sha256": crate::sweep::sha256_hex(&config.text),
+        "calibration": outcome.calibration,
+        "loadavg_start": loadavg.0,
+        "loadavg_end": loadavg.1,
+        "wall_secs": wall_secs,
+        "summary": outcome.summary,
+    });
+    crate::output::write_atomic(
+        &dir.join("manifest.json"),
+        serde_json::to_string_pretty(&manifest)?.as_bytes(),
+    )?;
+    crate::validate_report::write(dir, &config.name, outcome, loadavg)
+}
