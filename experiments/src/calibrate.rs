@@ -182,6 +182,7 @@ pub fn platform_spec(cores: usize, speeds: &[f64], task_overhead: f64, latency: 
                 group: None,
                 nic_bandwidth: None,
                 task_overhead,
+                pulls_inputs: true,
             })
             .collect(),
     }

@@ -289,6 +289,7 @@ impl PlatformEditor {
                 group: None,
                 nic_bandwidth: None,
                 task_overhead: 0.0,
+                pulls_inputs: false,
             });
             changed = true;
         }

@@ -29,6 +29,7 @@ fn platform() -> Platform {
         group: None,
         nic_bandwidth: None,
         task_overhead: 0.0,
+        pulls_inputs: false,
     };
     let spec = PlatformSpec {
         name: "dvfs".into(),

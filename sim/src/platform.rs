@@ -82,6 +82,15 @@ pub struct NodeSpec {
     /// [`crate::CostModel`]. Default 0.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub task_overhead: f64,
+    /// Whether this node's cores fetch their own inputs, as the workers of a
+    /// thread pool that copy a task's inputs before running it: a task's
+    /// remote inputs start to move only when it is next in its node's queue
+    /// with all its predecessors finished, and it holds its cores while they
+    /// do. Otherwise (the default) inputs move in the background as soon as
+    /// both the producer finished and the consumer was assigned, as with a
+    /// network that copies by itself.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub pulls_inputs: bool,
 }
 
 fn is_zero(v: &f64) -> bool {
@@ -214,6 +223,8 @@ pub struct Node {
     pub nic_bandwidth: f64,
     /// Seconds added to every task run here; see [`NodeSpec::task_overhead`].
     pub task_overhead: f64,
+    /// Whether the node's cores fetch their own inputs; see [`NodeSpec::pulls_inputs`].
+    pub pulls_inputs: bool,
 }
 
 /// A shared link between two groups, resolved to node-independent indices.
@@ -338,6 +349,7 @@ impl Platform {
                     group: ns.group.clone(),
                     nic_bandwidth: nic,
                     task_overhead: ns.task_overhead,
+                    pulls_inputs: ns.pulls_inputs,
                 });
             }
         }

@@ -49,6 +49,7 @@ pub fn preset(name: &str, n_nodes: u32) -> Result<Platform, PlatformError> {
         group: group.map(str::to_owned),
         nic_bandwidth: None,
         task_overhead: 0.0,
+        pulls_inputs: false,
     };
     let power = |idle_w: f64, busy_core_w: f64| PowerModel {
         idle_w,

@@ -41,6 +41,7 @@ pub fn paper_example(
         group: None,
         nic_bandwidth: None,
         task_overhead: 0.0,
+        pulls_inputs: false,
     };
     let spec = PlatformSpec {
         name: name.into(),

@@ -122,6 +122,9 @@ pub(super) struct State<'a> {
     missing_inputs: Vec<u32>,
     /// Position of each edge among its consumer's in-edges.
     input_position: Vec<u32>,
+    /// Whether a run holds its cores while its node pulls its inputs
+    /// (see [`NodeSpec::pulls_inputs`](crate::platform::NodeSpec::pulls_inputs)).
+    pulling: Vec<bool>,
     /// Where each run's flags in `input_arrived` start (one flag per in-edge).
     input_offset: Vec<u32>,
     input_arrived: Vec<bool>,
@@ -276,6 +279,7 @@ impl<'a> State<'a> {
             status: vec![Status::Unassigned; n_tasks],
             missing_inputs: dag.task_ids().map(|t| pending_at_start(dag, t)).collect(),
             input_position,
+            pulling: vec![false; n_tasks],
             input_offset,
             input_arrived: vec![false; n_inputs as usize],
             epoch: vec![0; n_tasks],
@@ -557,6 +561,7 @@ impl<'a> State<'a> {
         self.run_task.push(task);
         self.status.push(Status::Unassigned);
         self.missing_inputs.push(pending_at_start(dag, task));
+        self.pulling.push(false);
         self.input_offset.push(self.input_arrived.len() as u32);
         self.input_arrived
             .extend(std::iter::repeat_n(false, dag.in_edges(task).len()));
@@ -631,6 +636,9 @@ impl<'a> State<'a> {
         let Some(winner) = self.winner[edge.src.index()] else {
             return;
         };
+        if self.costs.platform().node(dst).pulls_inputs && !self.pulling[run.index()] {
+            return; // The run's cores will fetch it when it is next to run.
+        }
         let transfer = Transfer {
             edge: e,
             src: self.records[winner.index()].node,
@@ -662,7 +670,12 @@ impl<'a> State<'a> {
     fn input_arrived(&mut self, run: Run) {
         self.missing_inputs[run.index()] -= 1;
         if self.missing_inputs[run.index()] == 0 {
-            self.mark_dirty(self.assignment[run.index()].node);
+            if self.pulling[run.index()] {
+                self.pulling[run.index()] = false;
+                self.begin_compute(run);
+            } else {
+                self.mark_dirty(self.assignment[run.index()].node);
+            }
         }
     }
 
@@ -859,6 +872,7 @@ impl<'a> State<'a> {
             .map(|r| self.remaining[r.index()])
             .fold(1.0, f64::min);
         self.remaining[i] = remaining;
+        self.pulling[i] = false;
         self.status[i] = Status::Unassigned;
         // As at the start: the release counts as an input until it is delivered
         // on assignment (if already past) or by the release event.
@@ -970,6 +984,13 @@ impl<'a> State<'a> {
         self.unfinished_preds[task.index()] -= 1;
         if self.unfinished_preds[task.index()] == 0 {
             self.ready.push(task);
+            // A node that pulls inputs may now start fetching this task's.
+            for run in self.runs_of(task) {
+                let node = self.assignment[run.index()].node;
+                if self.is_committed(run) && self.costs.platform().node(node).pulls_inputs {
+                    self.mark_dirty(node);
+                }
+            }
         }
     }
 
@@ -982,11 +1003,22 @@ impl<'a> State<'a> {
             if !self.nodes[node.index()].up {
                 continue;
             }
+            let pulls = self.costs.platform().node(node).pulls_inputs;
             while let Some(&run) = self.nodes[node.index()].queue.front() {
                 let a = self.assignment[run.index()];
                 let free = self.nodes[node.index()].free_cores.len() as u32;
-                if self.missing_inputs[run.index()] > 0 || free < a.cores {
+                if free < a.cores {
                     break;
+                }
+                if self.missing_inputs[run.index()] > 0 {
+                    // A pulling node takes the head's cores once its predecessors
+                    // are done, and fetches its inputs with them.
+                    if !(pulls && self.unfinished_preds[self.run_task[run.index()].index()] == 0) {
+                        break;
+                    }
+                    self.nodes[node.index()].queue.pop_front();
+                    self.begin_pull(run, a);
+                    continue;
                 }
                 self.nodes[node.index()].queue.pop_front();
                 self.start(run, a);
@@ -997,8 +1029,13 @@ impl<'a> State<'a> {
     }
 
     fn start(&mut self, run: Run, a: Assignment) {
+        self.take_cores(run, a);
+        self.begin_compute(run);
+    }
+
+    /// Gives `run` its cores; it counts as running from now on.
+    fn take_cores(&mut self, run: Run, a: Assignment) {
         let i = run.index();
-        let task = self.run_task[i];
         let offset = self.core_slots.len() as u32;
         let node = &mut self.nodes[a.node.index()];
         for _ in 0..a.cores {
@@ -1007,6 +1044,38 @@ impl<'a> State<'a> {
             }
         }
         node.running.push(run);
+        self.run_work[i] = 0.0;
+        self.records[i] = TaskRecord {
+            node: a.node,
+            cores: a.cores,
+            core_offset: offset,
+            dvfs: a.dvfs,
+            start: self.now,
+            end: self.now,
+        };
+        self.status[i] = Status::Running;
+    }
+
+    /// Starts a run that holds its cores while its node pulls its remaining
+    /// inputs; it computes once the last one is in (see `input_arrived`).
+    fn begin_pull(&mut self, run: Run, a: Assignment) {
+        self.take_cores(run, a);
+        self.pulling[run.index()] = true;
+        let dag = self.costs.dag();
+        let task = self.run_task[run.index()];
+        let offset = self.input_offset[run.index()] as usize;
+        for (k, &e) in dag.in_edges(task).iter().enumerate() {
+            if !self.input_arrived[offset + k] {
+                self.deliver(e, k, run);
+            }
+        }
+    }
+
+    /// Starts the computation of a run that holds its cores and has all its inputs.
+    fn begin_compute(&mut self, run: Run) {
+        let i = run.index();
+        let task = self.run_task[i];
+        let a = self.assignment[i];
         let work = self.costs.exec_secs(task, a.node, a.cores, a.dvfs)
             * self.noise[task.index()]
             * self.real_speeds.factor(a.node, self.now)
@@ -1018,15 +1087,8 @@ impl<'a> State<'a> {
             .checkpoints
             .map_or(0.0, |(interval, cost)| ((work / interval).ceil() - 1.0).max(0.0) * cost);
         let end = self.now + SimDuration::from_secs_f64(work + overhead);
-        self.records[i] = TaskRecord {
-            node: a.node,
-            cores: a.cores,
-            core_offset: offset,
-            dvfs: a.dvfs,
-            start: self.now,
-            end,
-        };
-        self.status[i] = Status::Running;
+        self.records[i].start = self.now;
+        self.records[i].end = end;
         self.push(
             end,
             Event::RunEnd {

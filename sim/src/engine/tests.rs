@@ -173,6 +173,7 @@ fn shared_platform(n_nodes: u32) -> Platform {
         group: None,
         nic_bandwidth: None,
         task_overhead: 0.0,
+        pulls_inputs: false,
     };
     let network = NetworkSpec::Shared {
         latency: 0.5,
@@ -682,4 +683,67 @@ fn task_overhead_lengthens_every_task_on_its_node_and_the_checker_agrees() {
         crate::time::SimDuration::from_secs_f64(1.25)
     );
     crate::check::check(&costs, &result).unwrap();
+}
+
+#[test]
+fn a_node_that_pulls_its_inputs_copies_them_with_its_own_core() {
+    // a (1 s, node 0) sends 1 s of data to b on node 1, which first runs c (2 s).
+    let mut b = DagBuilder::new();
+    let a = b.add_task(TaskSpec::new("a", 1.0));
+    let z = b.add_task(TaskSpec::new("b", 1.0));
+    b.add_task(TaskSpec::new("c", 2.0));
+    b.add_edge(a, z, 1e9);
+    let dag = b.build().unwrap();
+    let run = |pulls: bool| {
+        let platform = Platform::from_toml(&format!(
+            r#"name = "test"
+nodes = [{{ name = "n", count = 2, cores = 1, speed = 1.0, pulls_inputs = {pulls}, power = {{ idle_w = 1.0, busy_core_w = 1.0 }} }}]
+network = {{ model = "dedicated", latency = 0.0, bandwidth = 1e9 }}
+"#
+        ))
+        .unwrap();
+        let mut s = Fixed(vec![(0, 0, None), (2, 1, None), (1, 1, None)]);
+        let r = simulate(&dag, &platform, &mut s, &SimConfig::default()).unwrap();
+        crate::check::check(&CostModel::new(&dag, &platform).unwrap(), &r).unwrap();
+        let t = r.transfers[0];
+        (
+            t.start.as_secs_f64(),
+            t.end.as_secs_f64(),
+            r.tasks[1].start.as_secs_f64(),
+            r.metrics.makespan,
+        )
+    };
+    // In the background, the data moves while c runs and b starts when c ends.
+    assert_eq!(run(false), (1.0, 2.0, 2.0, 3.0));
+    // Pulled, the copy waits for node 1's core and delays b by its length.
+    assert_eq!(run(true), (2.0, 3.0, 3.0, 4.0));
+}
+
+#[test]
+fn an_idle_pulling_node_fetches_as_soon_as_the_producer_ends() {
+    let dag = {
+        let mut b = DagBuilder::new();
+        let a = b.add_task(TaskSpec::new("a", 1.0));
+        let z = b.add_task(TaskSpec::new("z", 1.0));
+        b.add_edge(a, z, 1e9);
+        b.build().unwrap()
+    };
+    let platform = Platform::from_toml(
+        r#"name = "test"
+nodes = [{ name = "n", count = 2, cores = 1, speed = 1.0, pulls_inputs = true, power = { idle_w = 1.0, busy_core_w = 1.0 } }]
+network = { model = "dedicated", latency = 0.0, bandwidth = 1e9 }
+"#,
+    )
+    .unwrap();
+    let r = simulate(
+        &dag,
+        &platform,
+        &mut Fixed(vec![(0, 0, None), (1, 1, None)]),
+        &SimConfig::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        r.metrics.makespan, 3.0,
+        "nothing else wakes node 1: the producer's end must"
+    );
 }

@@ -189,6 +189,7 @@ pub fn combine(exe_time: &Matrix, connectivity: &Matrix, bandwidth: &Matrix, nam
             group: None,
             nic_bandwidth: None,
             task_overhead: 0.0,
+            pulls_inputs: false,
         })
         .collect();
     let spec = PlatformSpec {

@@ -570,6 +570,7 @@ fn platform(machines: &[Machine], reference_mhz: f64, name: &str) -> Result<Opti
             group: None,
             nic_bandwidth: None,
             task_overhead: 0.0,
+            pulls_inputs: false,
         });
     }
     if nodes.is_empty() {
