@@ -433,7 +433,9 @@ impl<'a> State<'a> {
         matches!(self.status[run.index()], Status::Queued | Status::Running)
     }
 
-    /// The primary run and the copies of `task`.
+    /// The primary run and the copies of `task`. The copy list is cloned so
+    /// that callers may change the state while they iterate; without copies
+    /// (the common case) the clone is empty and allocates nothing.
     fn runs_of(&self, task: TaskId) -> impl Iterator<Item = Run> + use<> {
         let copies = self.copies_of[task.index()].clone();
         std::iter::once(Run::of(task)).chain(copies)
