@@ -10,7 +10,8 @@
 //!
 //! Adaptive variant ([`OnlineEft::adaptive`]): every finished task teaches a
 //! [`SpeedLearner`] how much slower or faster than declared its node really
-//! ran, and every later estimate is corrected by what was learned. When a
+//! ran, and how much longer than estimated its inputs took to arrive (the
+//! network's contention); every later estimate is corrected by what was learned. When a
 //! node's learned factor has moved by more than a threshold since the
 //! priorities were last computed, the rest of the DAG is re-planned: upward
 //! ranks are recomputed with the corrected mean costs (O(n·p + e), which
@@ -46,6 +47,9 @@ struct Learning {
     learner: SpeedLearner,
     /// Each node's learned factor when the ranks were last computed.
     planned_factor: Vec<f64>,
+    /// When each task was assigned, and the estimated seconds its slowest
+    /// remote input would take to arrive then (0 without remote inputs).
+    sent: Vec<(SimTime, f64)>,
 }
 
 impl OnlineEft {
@@ -59,6 +63,7 @@ impl OnlineEft {
                 replan,
                 learner: SpeedLearner::default(),
                 planned_factor: Vec::new(),
+                sent: Vec::new(),
             }),
             ..OnlineEft::default()
         }
@@ -82,6 +87,12 @@ impl OnlineEft {
         let mut moved = false;
         for &task in finished {
             if let TaskState::Done { node, start, end } = view.task_state(task) {
+                let (sent_at, estimated) = l.sent[task.index()];
+                if let Some(arrived) = view.inputs_arrived(task)
+                    && arrived > sent_at
+                {
+                    l.learner.observe_transfer(estimated, (arrived - sent_at).as_secs_f64());
+                }
                 let kind = dag.task(task).kind;
                 l.learner.observe(
                     node,
@@ -126,6 +137,7 @@ impl Scheduler for OnlineEft {
         if let Some(l) = &mut self.learning {
             l.learner = SpeedLearner::new(view.dag(), n_nodes, l.weight);
             l.planned_factor = vec![1.0; n_nodes];
+            l.sent = vec![(SimTime::ZERO, 0.0); view.dag().task_count()];
         }
         self.core_free = view
             .platform()
@@ -171,6 +183,9 @@ impl Scheduler for OnlineEft {
                         self.core_free[node.index()][core as usize] = end;
                     }
                     self.expected[task.index()] = (end, node, cores[0]);
+                    if let Some(l) = &mut self.learning {
+                        l.sent[task.index()] = (now, slowest_remote_input(view, task, node));
+                    }
                     out.assign(view, task, node);
                 }
                 None => unplaced.push(task),
@@ -192,7 +207,8 @@ impl OnlineEft {
             if free.len() < cores || !view.node_up(node) {
                 continue;
             }
-            let ready = view.inputs_ready(task, node);
+            let transfer_factor = self.learning.as_ref().map_or(1.0, |l| l.learner.transfer_factor());
+            let ready = view.inputs_ready_scaled(task, node, transfer_factor);
             // The `cores` cores that free first; the task starts when the last of them is free.
             let mut order: Vec<(SimTime, u32)> = free.iter().enumerate().map(|(c, &t)| (t, c as u32)).collect();
             order.sort_unstable();
@@ -205,4 +221,19 @@ impl OnlineEft {
         }
         best.map(|(_, node, start, cores)| (node, start, cores))
     }
+}
+
+/// Estimated seconds for the slowest input of `task` from another node to reach `node`.
+fn slowest_remote_input(view: &SimView<'_>, task: TaskId, node: NodeId) -> f64 {
+    let dag = view.dag();
+    dag.in_edges(task)
+        .iter()
+        .filter_map(|&e| {
+            let edge = dag.edge(e);
+            match view.task_state(edge.src) {
+                TaskState::Done { node: src, .. } if src != node => Some(view.costs().comm_secs(src, node, edge.bytes)),
+                _ => None,
+            }
+        })
+        .fold(0.0, f64::max)
 }

@@ -595,7 +595,7 @@ static REGISTRY: &[SchedulerInfo] = &[
     SchedulerInfo {
         name: "adaptive",
         nature: Nature::Online,
-        description: "online EFT that learns real node speeds per task kind from finished tasks and re-plans ranks",
+        description: "online EFT that learns real node speeds per task kind and real transfer times from finished tasks, and re-plans ranks",
         params: &[
             ParamInfo {
                 name: "weight",

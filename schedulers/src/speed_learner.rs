@@ -1,4 +1,5 @@
-//! Learns how fast nodes really are from the tasks they finish.
+//! Learns how fast nodes really are from the tasks they finish, and how
+//! long data really takes to move.
 //!
 //! For every finished task the learner compares the observed duration with
 //! the declared estimate and keeps, per node × task kind, an exponentially
@@ -41,6 +42,8 @@ pub struct SpeedLearner {
     by_kind: Vec<LogMean>,
     /// Indexed by node.
     by_node: Vec<LogMean>,
+    /// Observed over estimated transfer times.
+    transfers: LogMean,
 }
 
 impl SpeedLearner {
@@ -53,6 +56,7 @@ impl SpeedLearner {
             n_kinds,
             by_kind: vec![LogMean::default(); n_nodes * n_kinds],
             by_node: vec![LogMean::default(); n_nodes],
+            transfers: LogMean::default(),
         }
     }
 
@@ -74,6 +78,22 @@ impl SpeedLearner {
             specific.value.exp()
         } else {
             self.node_factor(node)
+        }
+    }
+
+    /// Records that data estimated to take `estimated` seconds took `observed`.
+    pub fn observe_transfer(&mut self, estimated: f64, observed: f64) {
+        if estimated > 0.0 && observed > 0.0 && estimated.is_finite() && observed.is_finite() {
+            self.transfers.add((observed / estimated).ln(), self.weight);
+        }
+    }
+
+    /// The factor real transfer times are expected to have over the estimates.
+    pub fn transfer_factor(&self) -> f64 {
+        if self.transfers.observed {
+            self.transfers.value.exp()
+        } else {
+            1.0
         }
     }
 

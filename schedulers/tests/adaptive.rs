@@ -60,3 +60,35 @@ fn with_a_true_declaration_adaptive_schedules_like_online_eft() {
     let right = SpeedError::default();
     assert_eq!(makespan("adaptive", right), makespan("online-eft", right));
 }
+
+#[test]
+fn learning_how_long_data_takes_to_move_avoids_a_contended_network() {
+    // Layers of 12 tasks, each fed 1 GB by two tasks of the layer above: on
+    // the heterogeneous preset's shared network, transfers take far longer
+    // than their contention-free estimates, which only observation reveals.
+    let mut b = DagBuilder::new();
+    let mut above: Vec<TaskId> = Vec::new();
+    for layer in 0..8 {
+        let tasks: Vec<TaskId> = (0..12)
+            .map(|i| b.add_task(TaskSpec::new(format!("l{layer}t{i}"), 1.0 + (i % 4) as f64)))
+            .collect();
+        for (i, &t) in tasks.iter().enumerate() {
+            for k in [i, i + 5] {
+                if let Some(&src) = above.get(k % 12) {
+                    b.add_edge(src, t, 1e9);
+                }
+            }
+        }
+        above = tasks;
+    }
+    let dag = b.build().unwrap();
+    let platform = sim::presets::preset("heterogeneous", 8).unwrap();
+    let run = |name: &str| {
+        let mut s = schedulers::registry::create(name, 0).unwrap();
+        let r = sim::simulate(&dag, &platform, &mut s, &SimConfig::default()).unwrap();
+        sim::check::check(&CostModel::new(&dag, &platform).unwrap(), &r).unwrap();
+        r.metrics.makespan
+    };
+    let (adaptive, online) = (run("adaptive"), run("online-eft"));
+    assert!(adaptive < 0.8 * online, "adaptive {adaptive} vs online-eft {online}");
+}

@@ -199,6 +199,12 @@ pub trait StateSource {
     fn queue_len(&self, node: NodeId) -> usize;
     /// Whether `node` is up.
     fn node_up(&self, node: NodeId) -> bool;
+    /// When the last input of `task`'s run (its first finished run, once
+    /// there is one) arrived on its node, if it has. The default knows nothing.
+    fn inputs_arrived(&self, task: TaskId) -> Option<SimTime> {
+        let _ = task;
+        None
+    }
 }
 
 /// A read-only view of the simulation, handed to every scheduler call.
@@ -253,13 +259,21 @@ impl<'a> SimView<'a> {
     /// only producers that have finished, and not before now: the data-ready
     /// time online policies compare nodes by. O(in-degree).
     pub fn inputs_ready(&self, task: TaskId, node: NodeId) -> SimTime {
+        self.inputs_ready_scaled(task, node, 1.0)
+    }
+
+    /// [`SimView::inputs_ready`] with every transfer estimate multiplied by
+    /// `transfer_factor` (a policy's learned correction of the network model).
+    pub fn inputs_ready_scaled(&self, task: TaskId, node: NodeId, transfer_factor: f64) -> SimTime {
         let dag = self.dag();
         dag.in_edges(task)
             .iter()
             .filter_map(|&e| {
                 let edge = dag.edge(e);
                 match self.task_state(edge.src) {
-                    TaskState::Done { node: src, end, .. } => Some(end + self.costs.comm_time(src, node, edge.bytes)),
+                    TaskState::Done { node: src, end, .. } => Some(
+                        end + SimDuration::from_secs_f64(self.costs.comm_secs(src, node, edge.bytes) * transfer_factor),
+                    ),
                     _ => None,
                 }
             })
@@ -271,6 +285,13 @@ impl<'a> SimView<'a> {
     /// Whether `node` is up (assigning to a down node is an invalid decision).
     pub fn node_up(&self, node: NodeId) -> bool {
         self.state.node_up(node)
+    }
+
+    /// When the last input of `task` arrived on the node running it, if it
+    /// has: what a runtime observes of its transfers, so that a policy can
+    /// learn how long data really takes to move.
+    pub fn inputs_arrived(&self, task: TaskId) -> Option<SimTime> {
+        self.state.inputs_arrived(task)
     }
 }
 

@@ -122,6 +122,8 @@ pub(super) struct State<'a> {
     missing_inputs: Vec<u32>,
     /// Position of each edge among its consumer's in-edges.
     input_position: Vec<u32>,
+    /// When each run's last input arrived, if it has.
+    inputs_at: Vec<Option<SimTime>>,
     /// Whether a run holds its cores while its node pulls its inputs
     /// (see [`NodeSpec::pulls_inputs`](crate::platform::NodeSpec::pulls_inputs)).
     pulling: Vec<bool>,
@@ -221,6 +223,11 @@ impl StateSource for State<'_> {
     fn node_up(&self, node: NodeId) -> bool {
         self.nodes[node.index()].up
     }
+
+    fn inputs_arrived(&self, task: TaskId) -> Option<SimTime> {
+        let run = self.winner[task.index()].unwrap_or(Run::of(task));
+        self.inputs_at[run.index()]
+    }
 }
 
 /// Inputs a task waits for before it may start: one per in-edge, plus one
@@ -280,6 +287,7 @@ impl<'a> State<'a> {
             missing_inputs: dag.task_ids().map(|t| pending_at_start(dag, t)).collect(),
             input_position,
             pulling: vec![false; n_tasks],
+            inputs_at: vec![None; n_tasks],
             input_offset,
             input_arrived: vec![false; n_inputs as usize],
             epoch: vec![0; n_tasks],
@@ -564,6 +572,7 @@ impl<'a> State<'a> {
         self.status.push(Status::Unassigned);
         self.missing_inputs.push(pending_at_start(dag, task));
         self.pulling.push(false);
+        self.inputs_at.push(None);
         self.input_offset.push(self.input_arrived.len() as u32);
         self.input_arrived
             .extend(std::iter::repeat_n(false, dag.in_edges(task).len()));
@@ -672,6 +681,7 @@ impl<'a> State<'a> {
     fn input_arrived(&mut self, run: Run) {
         self.missing_inputs[run.index()] -= 1;
         if self.missing_inputs[run.index()] == 0 {
+            self.inputs_at[run.index()] = Some(self.now);
             if self.pulling[run.index()] {
                 self.pulling[run.index()] = false;
                 self.begin_compute(run);
@@ -875,6 +885,7 @@ impl<'a> State<'a> {
             .fold(1.0, f64::min);
         self.remaining[i] = remaining;
         self.pulling[i] = false;
+        self.inputs_at[i] = None;
         self.status[i] = Status::Unassigned;
         // As at the start: the release counts as an input until it is delivered
         // on assignment (if already past) or by the release event.
