@@ -560,25 +560,30 @@ where
                 PathElement::new(vec![(0.0, y), (t_max * 1.01, y)], RGBColor(200, 200, 200))
             }))
             .map_err(plot_err)?;
+        // Copies and cancelled replicas are drawn paler, with an outline.
+        let bar = |r: &sim::RunView<'_>| {
+            let rec = r.record;
+            let node = rec.node.index();
+            let cores = f64::from(run.cores_per_node.get(node).copied().unwrap_or(1).max(1));
+            let first_core = r.cores.iter().copied().min().unwrap_or(0);
+            let y0 = node as f64 + f64::from(first_core) / cores;
+            let y1 = y0 + f64::from(rec.cores) / cores;
+            let gap = 0.1 / cores;
+            [(rec.start.as_secs_f64(), y0 + gap), (rec.end.as_secs_f64(), y1 - gap)]
+        };
         chart
-            .draw_series(run.result.tasks.iter().enumerate().map(|(t, rec)| {
-                let node = rec.node.index();
-                let cores = f64::from(run.cores_per_node.get(node).copied().unwrap_or(1).max(1));
-                let first_core = run
-                    .result
-                    .cores_of(sim::TaskId::new(t))
-                    .iter()
-                    .copied()
-                    .min()
-                    .unwrap_or(0);
-                let y0 = node as f64 + f64::from(first_core) / cores;
-                let y1 = y0 + f64::from(rec.cores) / cores;
-                let gap = 0.1 / cores;
-                Rectangle::new(
-                    [(rec.start.as_secs_f64(), y0 + gap), (rec.end.as_secs_f64(), y1 - gap)],
-                    colour(t).mix(0.8).filled(),
-                )
+            .draw_series(run.result.runs().map(|r| {
+                let opacity = if r.kind == sim::RunKind::First { 0.8 } else { 0.35 };
+                Rectangle::new(bar(&r), colour(r.task.index()).mix(opacity).filled())
             }))
+            .map_err(plot_err)?;
+        chart
+            .draw_series(
+                run.result
+                    .runs()
+                    .filter(|r| r.kind != sim::RunKind::First)
+                    .map(|r| Rectangle::new(bar(&r), BLACK.mix(0.6).stroke_width(1))),
+            )
             .map_err(plot_err)?;
     }
     Ok(())
@@ -589,7 +594,7 @@ fn utilisation_curve(run: &Representative, t_max: f64, n_bins: usize) -> Vec<(f6
     let total: f64 = run.cores_per_node.iter().map(|&c| f64::from(c)).sum();
     let width = t_max / n_bins as f64;
     let mut busy = vec![0.0; n_bins];
-    for rec in &run.result.tasks {
+    for rec in run.result.runs().map(|r| r.record) {
         let (s, e) = (rec.start.as_secs_f64(), rec.end.as_secs_f64());
         let first = ((s / width) as usize).min(n_bins - 1);
         let last = ((e / width) as usize).min(n_bins - 1);

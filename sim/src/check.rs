@@ -180,16 +180,9 @@ pub fn check(costs: &CostModel<'_>, result: &RunResult) -> Result<(), Vec<Violat
 
     // Capacity: no core runs two task runs at once (which bounds each node by
     // its core count), lost runs included; no run on a node while it is down.
-    let runs = dag
-        .task_ids()
-        .map(|t| {
-            let r = result.task(t);
-            (t, r.node, r.start, r.end, result.cores_of(t))
-        })
-        .chain(result.copies.iter().chain(&result.cancelled).map(|c| {
-            let r = &c.record;
-            (c.task, r.node, r.start, r.end, result.cores_of_copy(c))
-        }))
+    let runs = result
+        .runs()
+        .map(|r| (r.task, r.record.node, r.record.start, r.record.end, r.cores))
         .chain(
             result
                 .lost

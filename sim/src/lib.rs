@@ -70,7 +70,9 @@ pub use ids::{EdgeId, KindId, NodeId, TaskId};
 pub use noise::Noise;
 pub use platform::{Node, Platform, PlatformError, PlatformSpec};
 pub use progress::Progress;
-pub use result::{CopyRecord, LostRecord, Metrics, OutageRecord, RunResult, TaskRecord, TransferRecord};
+pub use result::{
+    CopyRecord, LostRecord, Metrics, OutageRecord, RunKind, RunResult, RunView, TaskRecord, TransferRecord,
+};
 pub use scheduler::{Assignment, CopyKind, Decision, Decisions, Scheduler, SimView, StateSource, TaskState, Update};
 pub use speed_error::SpeedError;
 pub use time::{SimDuration, SimTime};

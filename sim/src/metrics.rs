@@ -38,11 +38,7 @@ pub fn node_energy(platform: &Platform, result: &RunResult) -> Vec<f64> {
         .zip(&up_secs)
         .map(|(n, up)| n.power.idle_w * up)
         .collect();
-    for r in &result.tasks {
-        energy[r.node.index()] += busy_energy(platform, r.node, r.dvfs, r.cores, r.end - r.start);
-    }
-    for c in result.copies.iter().chain(&result.cancelled) {
-        let r = &c.record;
+    for r in result.runs().map(|r| r.record) {
         energy[r.node.index()] += busy_energy(platform, r.node, r.dvfs, r.cores, r.end - r.start);
     }
     for r in &result.lost {
@@ -88,10 +84,8 @@ pub fn compute(costs: &CostModel<'_>, result: &RunResult) -> Metrics {
     let makespan = result.makespan().as_secs_f64();
     let ratio = |num: f64, den: f64| if den > 0.0 { num / den } else { 0.0 };
     let busy: f64 = result
-        .tasks
-        .iter()
-        .chain(result.copies.iter().chain(&result.cancelled).map(|c| &c.record))
-        .map(|r| f64::from(r.cores) * (r.end - r.start).as_secs_f64())
+        .runs()
+        .map(|r| f64::from(r.record.cores) * (r.record.end - r.record.start).as_secs_f64())
         .sum();
     let energy_j: f64 = result.node_energy_j.iter().sum();
     let dag = costs.dag();

@@ -69,6 +69,30 @@ pub struct CopyRecord {
     pub record: TaskRecord,
 }
 
+/// What a run in [`RunResult::runs`] was.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RunKind {
+    /// The task's first run to finish (its record in [`RunResult::tasks`]).
+    First,
+    /// A later run that finished too (a duplicate or a slower replica).
+    Copy,
+    /// A replica cancelled when another run of its task finished.
+    Cancelled,
+}
+
+/// One run of a task, as [`RunResult::runs`] yields it.
+#[derive(Clone, Copy, Debug)]
+pub struct RunView<'a> {
+    /// The task.
+    pub task: TaskId,
+    /// How the run ran.
+    pub record: &'a TaskRecord,
+    /// Core indices it held.
+    pub cores: &'a [u32],
+    /// What the run was.
+    pub kind: RunKind,
+}
+
 /// A period during which a node was down.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct OutageRecord {
@@ -157,6 +181,26 @@ impl RunResult {
     /// Core indices a lost run held.
     pub fn cores_of_lost(&self, lost: &LostRecord) -> &[u32] {
         self.slots(lost.core_offset, lost.cores)
+    }
+
+    /// Every run that held cores and was not lost to a failure: each task's
+    /// first finished run, then the copies that finished, then the cancelled
+    /// replicas (for charts and traces that draw them all).
+    pub fn runs(&self) -> impl Iterator<Item = RunView<'_>> {
+        let first = self.tasks.iter().enumerate().map(|(t, record)| RunView {
+            task: TaskId::new(t),
+            record,
+            cores: self.slots(record.core_offset, record.cores),
+            kind: RunKind::First,
+        });
+        let copies = self.copies.iter().map(|c| (c, RunKind::Copy));
+        let cancelled = self.cancelled.iter().map(|c| (c, RunKind::Cancelled));
+        first.chain(copies.chain(cancelled).map(|(c, kind)| RunView {
+            task: c.task,
+            record: &c.record,
+            cores: self.cores_of_copy(c),
+            kind,
+        }))
     }
 
     fn slots(&self, offset: u32, count: u32) -> &[u32] {

@@ -8,7 +8,7 @@
 
 use crate::dag::Dag;
 use crate::platform::Platform;
-use crate::result::RunResult;
+use crate::result::{RunKind, RunResult};
 use serde_json::{Value, json};
 
 /// The run as a Chrome trace-event JSON document. Times are in microseconds.
@@ -21,24 +21,15 @@ pub fn chrome_trace(dag: &Dag, platform: &Platform, result: &RunResult) -> Value
             events.push(json!({"ph": "M", "name": "thread_name", "pid": n, "tid": core, "args": {"name": format!("core {core}")}}));
         }
     }
-    let runs = dag
-        .task_ids()
-        .map(|t| (t, result.task(t), result.cores_of(t), ""))
-        .chain(
-            result
-                .copies
-                .iter()
-                .map(|c| (c.task, &c.record, result.cores_of_copy(c), " (copy)")),
-        )
-        .chain(
-            result
-                .cancelled
-                .iter()
-                .map(|c| (c.task, &c.record, result.cores_of_copy(c), " (cancelled)")),
-        );
-    for (t, r, cores, suffix) in runs {
-        let task = dag.task(t);
-        for &core in cores {
+    for run in result.runs() {
+        let task = dag.task(run.task);
+        let suffix = match run.kind {
+            RunKind::First => "",
+            RunKind::Copy => " (copy)",
+            RunKind::Cancelled => " (cancelled)",
+        };
+        let r = run.record;
+        for &core in run.cores {
             events.push(json!({
                 "ph": "X",
                 "name": format!("{}{suffix}", task.name),
