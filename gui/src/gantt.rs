@@ -12,7 +12,7 @@ use crate::draw::{add_line, add_outline, fmt_bytes, fmt_secs, fmt_tick, tick_ste
 use crate::palette;
 use crate::row_raster::RowRaster;
 use egui::{Align2, Color32, FontId, Mesh, Pos2, Rect, Sense, Shape, Stroke, Ui, Vec2};
-use sim::{Dag, EdgeId, Platform, RunResult, TaskId};
+use sim::{Dag, EdgeId, Platform, RunKind, RunResult, TaskId};
 
 /// Height of the time axis band.
 const AXIS_H: f32 = 18.0;
@@ -27,6 +27,16 @@ struct Bar {
     item: u32,
     /// Palette index.
     color: u16,
+    /// A further run of the task (a replica or duplicate), drawn paler.
+    copy: bool,
+}
+
+impl Bar {
+    /// Its colour on a core row.
+    fn task_color(self) -> Color32 {
+        let color = palette::kind_color(usize::from(self.color));
+        if self.copy { color.gamma_multiply(0.45) } else { color }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -141,18 +151,22 @@ impl Gantt {
         }
         let mut task_row = vec![usize::MAX; dag.task_count()];
         let mut task_span = vec![(0.0, 0.0); dag.task_count()];
-        for (i, (record, task)) in run.tasks.iter().zip(dag.tasks()).enumerate() {
-            let id = TaskId::new(i);
+        for run_view in run.runs() {
+            let (i, record) = (run_view.task.index(), run_view.record);
+            let Some(task) = dag.tasks().get(i) else {
+                continue;
+            };
+            let first_run = run_view.kind == RunKind::First;
             let (start, end) = (record.start.as_secs_f64(), record.end.as_secs_f64());
-            if let Some(span) = task_span.get_mut(i) {
+            if first_run && let Some(span) = task_span.get_mut(i) {
                 *span = (start, end);
             }
             let Some(&first) = node_row.get(record.node.index()) else {
                 continue;
             };
-            for &core in run.cores_of(id) {
+            for &core in run_view.cores {
                 let r = first + core as usize;
-                if let Some(slot) = task_row.get_mut(i) {
+                if first_run && let Some(slot) = task_row.get_mut(i) {
                     *slot = (*slot).min(r);
                 }
                 if let Some(row) = rows.get_mut(r) {
@@ -161,6 +175,7 @@ impl Gantt {
                         end,
                         item: u32::try_from(i).unwrap_or(u32::MAX),
                         color: u16::try_from(task.kind.index()).unwrap_or(0),
+                        copy: !first_run,
                     });
                 }
             }
@@ -188,6 +203,7 @@ impl Gantt {
                     end,
                     item: u32::try_from(t.edge.index()).unwrap_or(u32::MAX),
                     color: 0,
+                    copy: false,
                 });
             }
         }
@@ -393,8 +409,7 @@ impl Gantt {
                         }
                     }
                 } else {
-                    let color = palette::kind_color(usize::from(bar.color));
-                    raster.fill(r - first_row, to_px(x0), to_px(x1), color);
+                    raster.fill(r - first_row, to_px(x0), to_px(x1), bar.task_color());
                 }
                 n_bars += 1;
                 if !row.net && x1 - x0 > 40.0 && row_h >= 12.0 {
@@ -616,11 +631,7 @@ impl Gantt {
                 );
             }
             for bar in &row.bars {
-                let color = if row.net {
-                    palette::TRANSFER
-                } else {
-                    palette::kind_color(usize::from(bar.color))
-                };
+                let color = if row.net { palette::TRANSFER } else { bar.task_color() };
                 let name = if row.net {
                     dag.edges().get(bar.item as usize).map_or(String::new(), |e| {
                         let n = |t: TaskId| dag.tasks().get(t.index()).map_or("?", |t| t.name.as_str());
@@ -672,6 +683,9 @@ fn task_tooltip(ui: &mut Ui, dag: &Dag, bar: Bar) {
         return;
     };
     ui.strong(&task.name);
+    if bar.copy {
+        ui.label("a further run of this task (replica or duplicate)");
+    }
     ui.label(format!("kind: {}", dag.kind_name(task.kind)));
     ui.label(format!("start {}  end {}", fmt_secs(bar.start), fmt_secs(bar.end)));
     ui.label(format!(
@@ -743,6 +757,30 @@ mod tests {
         assert_eq!(svg.matches("<rect x=").count(), cores + run.transfers.len());
         assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
         assert!(svg.contains("heft &lt;test&gt;"));
+    }
+
+    #[test]
+    fn copies_of_tasks_get_bars_of_their_own() {
+        let (Ok(dag), Ok(platform)) = (
+            workloads::generate("fork-join:ccr=5", 1),
+            sim::presets::preset("homogeneous", 4),
+        ) else {
+            panic!("fixture");
+        };
+        let Ok(mut dup) = schedulers::registry::create("heft-dup", 0) else {
+            panic!("heft-dup");
+        };
+        let Ok(run) = sim::simulate(&dag, &platform, dup.as_mut(), &sim::SimConfig::default()) else {
+            panic!("run");
+        };
+        assert!(!run.copies.is_empty(), "the fixture must duplicate a task");
+        let g = Gantt::new(&dag, &platform, &run);
+        let copies = g.rows.iter().flat_map(|r| &r.bars).filter(|b| b.copy).count();
+        let copy_cores: usize = run.copies.iter().map(|c| c.record.cores as usize).sum();
+        assert_eq!(copies, copy_cores);
+        let svg = g.to_svg(&dag, "copies", 800.0);
+        let cores: usize = run.runs().map(|r| r.cores.len()).sum();
+        assert_eq!(svg.matches("<rect x=").count(), cores + run.transfers.len());
     }
 
     #[test]
