@@ -257,6 +257,19 @@ impl Scheduler for Forgetful {
     }
 }
 
+/// Settings where node `node` fails once, at `at` seconds, for `repair` seconds.
+fn one_outage(node: usize, at: f64, repair: f64) -> SimConfig {
+    let outage = NodeOutage {
+        node: NodeId::new(node),
+        at,
+        repair,
+    };
+    SimConfig {
+        failures: Failures::Trace(vec![outage].into()),
+        ..SimConfig::default()
+    }
+}
+
 fn chain(n: usize, work: f64) -> Dag {
     let mut b = DagBuilder::new();
     let ids: Vec<TaskId> = (0..n)
@@ -270,18 +283,9 @@ fn chain(n: usize, work: f64) -> Dag {
 
 #[test]
 fn a_failure_aborts_the_running_task_and_it_runs_again_elsewhere() {
-    use crate::failures::{Failures, NodeOutage};
     let dag = chain(1, 2.0);
     let platform = preset("homogeneous", 2).unwrap();
-    let outage = NodeOutage {
-        node: NodeId::new(0),
-        at: 1.5,
-        repair: 1.0,
-    };
-    let config = SimConfig {
-        failures: Failures::Trace(vec![outage].into()),
-        ..SimConfig::default()
-    };
+    let config = one_outage(0, 1.5, 1.0);
     let r = simulate(&dag, &platform, &mut FirstUp::default(), &config).unwrap();
     assert_eq!(r.lost.len(), 1);
     assert_eq!((r.lost[0].start.as_secs_f64(), r.lost[0].end.as_secs_f64()), (0.0, 1.5));
@@ -317,36 +321,18 @@ fn exponential_failures_are_reproducible_and_lose_no_task() {
 
 #[test]
 fn a_permanent_failure_of_every_node_is_a_clear_stall() {
-    use crate::failures::{Failures, NodeOutage};
     let dag = chain(3, 1.0);
     let platform = preset("homogeneous", 1).unwrap();
-    let outage = NodeOutage {
-        node: NodeId::new(0),
-        at: 0.5,
-        repair: f64::INFINITY,
-    };
-    let config = SimConfig {
-        failures: Failures::Trace(vec![outage].into()),
-        ..SimConfig::default()
-    };
+    let config = one_outage(0, 0.5, f64::INFINITY);
     let err = simulate(&dag, &platform, &mut FirstUp::default(), &config).unwrap_err();
     assert!(matches!(err, SimError::Stalled { nodes_down: 1, .. }), "{err}");
 }
 
 #[test]
 fn assigning_to_a_down_node_is_refused() {
-    use crate::failures::{Failures, NodeOutage};
     let dag = chain(2, 1.0);
     let platform = preset("homogeneous", 2).unwrap();
-    let outage = NodeOutage {
-        node: NodeId::new(0),
-        at: 0.5,
-        repair: 10.0,
-    };
-    let config = SimConfig {
-        failures: Failures::Trace(vec![outage].into()),
-        ..SimConfig::default()
-    };
+    let config = one_outage(0, 0.5, 10.0);
     let mut greedy = Greedy::default();
     let err = simulate(&dag, &platform, &mut greedy, &config).unwrap_err().to_string();
     assert!(err.contains("down"), "{err}");
@@ -367,7 +353,7 @@ fn a_scheduler_that_ignores_lost_tasks_stalls_even_while_failures_go_on() {
 
 #[test]
 fn checkpoints_cost_time_and_save_work_from_a_failure() {
-    use crate::failures::{Checkpointing, Failures, NodeOutage};
+    use crate::failures::Checkpointing;
     let dag = chain(1, 100.0);
     let platform = preset("homogeneous", 2).unwrap();
     let checkpointing = Some(Checkpointing {
@@ -385,15 +371,9 @@ fn checkpoints_cost_time_and_save_work_from_a_failure() {
 
     // Node 0 fails at 50 s: 4 checkpoints (44 s) saved 40 s of work; the
     // restart on node 1 does the other 60 s plus 5 checkpoints: 50 + 65.
-    let outage = NodeOutage {
-        node: NodeId::new(0),
-        at: 50.0,
-        repair: 1.0,
-    };
     let failing = SimConfig {
-        failures: Failures::Trace(vec![outage].into()),
         checkpointing,
-        ..SimConfig::default()
+        ..one_outage(0, 50.0, 1.0)
     };
     let r = simulate(&dag, &platform, &mut FirstUp::default(), &failing).unwrap();
     assert_eq!(r.lost[0].saved, 40.0);
@@ -534,15 +514,7 @@ fn each_decision_costs_its_overhead_one_after_another() {
 fn a_node_failing_while_the_scheduler_decides_hands_the_task_back() {
     let dag = chain(1, 1.0);
     let platform = preset("homogeneous", 2).unwrap();
-    let outage = NodeOutage {
-        node: NodeId::new(0),
-        at: 0.5,
-        repair: 10.0,
-    };
-    let config = SimConfig {
-        failures: Failures::Trace(vec![outage].into()),
-        ..SimConfig::default()
-    };
+    let config = one_outage(0, 0.5, 10.0);
     let mut online = Costly {
         inner: FirstUp::default(),
         overhead: 1.0,
@@ -612,15 +584,7 @@ network = { model = "dedicated", latency = 0.0, bandwidth = 1e9 }
     assert!(replicated.metrics.energy_j < r.metrics.energy_j);
     crate::check::check(&CostModel::new(&dag, &platform).unwrap(), &replicated).unwrap();
     // A replica survives the failure of its primary's node: nothing is handed back.
-    let outage = NodeOutage {
-        node: NodeId::new(1),
-        at: 0.5,
-        repair: 100.0,
-    };
-    let config = SimConfig {
-        failures: Failures::Trace(vec![outage].into()),
-        ..SimConfig::default()
-    };
+    let config = one_outage(1, 0.5, 100.0);
     let mut s = Fixed(vec![(0, 1, None), (0, 0, REPLICA)]);
     let r = simulate(&dag, &platform, &mut s, &config).unwrap();
     assert_eq!((r.tasks[0].node, r.metrics.makespan), (NodeId::new(0), 2.0));
