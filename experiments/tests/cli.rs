@@ -1,20 +1,10 @@
 //! The `schedlab` binary end to end: arguments, output formats, errors and exit codes.
 
-use std::process::Command;
+mod common;
+
+use common::schedlab;
 
 const REFERENCE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/data/reference");
-
-fn schedlab(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_schedlab"))
-        .args(args)
-        .output()
-        .expect("binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 fn json(stdout: &str) -> serde_json::Value {
     serde_json::from_str(stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}"))

@@ -2,11 +2,14 @@
 //! files, the registry specs `learned:MODEL` and `auto:MODEL`, and
 //! `schedlab evaluate`.
 
+mod common;
+
+use common::{schedlab, temp_dir};
+
 use experiments::config::Config;
 use experiments::train;
 use sim::{CostModel, SimConfig};
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 const SHARED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/data");
 
@@ -45,25 +48,6 @@ power = { idle_w = 10.0, busy_core_w = 5.0 }
 
 fn config(train: &str) -> Config {
     Config::parse(&format!("{GRID}[train]\n{train}\n"), Path::new(".")).unwrap()
-}
-
-fn schedlab(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_schedlab"))
-        .args(args)
-        .output()
-        .expect("binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("schedlab-learned-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 #[test]

@@ -2,20 +2,17 @@
 //! shard resumes, missing shards are reported and block a merge, shards of
 //! different configs are refused, and the sbatch script `slurm submit` writes.
 
+mod common;
+
+use common::temp_dir;
+
 use experiments::config::Config;
 use experiments::shard::{self, Shard};
 use experiments::slurm::{self, ShardState};
 use experiments::sweep::{self, Manifest, SweepOptions};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("schedlab-shard-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 fn read(path: &Path) -> Vec<u8> {
     std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))

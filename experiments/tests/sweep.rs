@@ -1,20 +1,17 @@
 //! Experiment sweeps end to end: grid configs, determinism across thread
 //! counts, resume after SIGKILL, config errors, and the shipped configs.
 
+mod common;
+
+use common::temp_dir;
+
 use experiments::config::Config;
 use experiments::sweep::{self, SweepOptions};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const CONFIGS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/configs");
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("schedlab-sweep-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 const SMALL: &str = r#"
 name = "small"

@@ -1,32 +1,16 @@
 //! The real executor, `schedlab validate` and `schedlab replay`, end to end.
 
+mod common;
+
+use common::{schedlab, temp_dir};
+
 use experiments::calibrate::platform_spec;
 use experiments::executor::{self, ExecSettings};
 use experiments::validate::{ValidateConfig, scaled};
 use sim::{Platform, TaskRecord};
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 const PEGASUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/data/wfcommons/pegasus");
-
-fn schedlab(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_schedlab"))
-        .args(args)
-        .output()
-        .expect("binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("schedlab-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 /// A 60-task layered DAG of ~0.2 ms tasks with real copies, on two one-core nodes.
 fn small_case() -> (sim::Dag, Platform) {
