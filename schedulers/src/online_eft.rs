@@ -107,15 +107,8 @@ impl OnlineEft {
         if moved {
             let learner = &l.learner;
             self.rank = rank::upward_with(costs, |t| {
-                let cores = dag.task(t).parallelism.min_cores;
-                let (sum, n) = view
-                    .platform()
-                    .node_ids()
-                    .filter(|&n| view.platform().node(n).cores >= cores)
-                    .fold((0.0, 0usize), |(s, k), n| {
-                        (s + learner.corrected(dag, t, n, costs.exec_secs(t, n, cores, 0)), k + 1)
-                    });
-                sum / n.max(1) as f64
+                let kind = dag.task(t).kind;
+                costs.mean_exec_secs_scaled(t, |n| learner.factor(n, kind))
             });
             l.planned_factor = view.platform().node_ids().map(|n| l.learner.node_factor(n)).collect();
         }

@@ -149,13 +149,19 @@ impl<'a> CostModel<'a> {
     /// Mean of [`CostModel::exec_secs`] over nodes that can host the task (the
     /// "average computation cost" of HEFT's ranks).
     pub fn mean_exec_secs(&self, task: TaskId) -> f64 {
+        self.mean_exec_secs_scaled(task, |_| 1.0)
+    }
+
+    /// [`CostModel::mean_exec_secs`] with the estimate on each node multiplied
+    /// by `factor(node)` (e.g. a learned correction of declared speeds).
+    pub fn mean_exec_secs_scaled(&self, task: TaskId, factor: impl Fn(NodeId) -> f64) -> f64 {
         let cores = self.dag.task(task).parallelism.min_cores;
         let (sum, n) = self
             .platform
             .node_ids()
             .filter(|&n| self.platform.node(n).cores >= cores)
             .fold((0.0, 0usize), |(s, k), n| {
-                (s + self.exec_secs(task, n, cores, 0), k + 1)
+                (s + self.exec_secs(task, n, cores, 0) * factor(n), k + 1)
             });
         sum / n.max(1) as f64
     }
