@@ -4,9 +4,9 @@ mod common;
 
 use common::{schedlab, temp_dir};
 
-use experiments::calibrate::platform_spec;
-use experiments::executor::{self, ExecSettings};
-use experiments::validate::{ValidateConfig, scaled};
+use experiments::real::calibrate::platform_spec;
+use experiments::real::executor::{self, ExecSettings};
+use experiments::real::validate::{ValidateConfig, scaled};
 use sim::{Platform, TaskRecord};
 use std::path::Path;
 
@@ -155,7 +155,7 @@ fn replay_of_a_shared_instance_reports_its_error_and_overhead_lengthens_it() {
         stdout.contains("454.0") && stdout.contains("median |error| over 1 instances"),
         "{stdout}"
     );
-    let instance = experiments::replay::Instance::load(Path::new(&file)).unwrap();
+    let instance = experiments::real::replay::Instance::load(Path::new(&file)).unwrap();
     assert_eq!(instance.measured, 454.0);
     let (bare, with) = (instance.simulate(0.0).unwrap(), instance.simulate(5.0).unwrap());
     assert!(bare > 0.0 && with >= bare + 5.0, "{bare} {with}");

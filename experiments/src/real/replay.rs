@@ -150,7 +150,7 @@ fn median_abs_error(instances: &[&Instance], overhead: f64) -> Result<f64> {
         .iter()
         .map(|i| Ok(i.error_pct(i.simulate(overhead)?).abs()))
         .collect::<Result<Vec<f64>>>()?;
-    Ok(crate::validate::percentile(&errs, 0.5))
+    Ok(crate::real::validate::percentile(&errs, 0.5))
 }
 
 /// The overhead in [0, 120] s minimising the median |error| on `instances`.
@@ -245,14 +245,14 @@ pub fn run(paths: &[PathBuf], overhead: f64, fit: bool, out: &mut dyn std::io::W
             "task_overhead fitted on {} instances: {o:.2} s; on the {} test instances, median |error| {:.1} % with overhead {overhead} s, {:.1} % with the fitted overhead",
             instances.len().div_ceil(2),
             after.len(),
-            crate::validate::percentile(&before, 0.5),
-            crate::validate::percentile(&after, 0.5)
+            crate::real::validate::percentile(&before, 0.5),
+            crate::real::validate::percentile(&after, 0.5)
         )?,
         None => writeln!(
             out,
             "median |error| over {} instances: {:.1} % (task_overhead {overhead} s)",
             before.len(),
-            crate::validate::percentile(&before, 0.5)
+            crate::real::validate::percentile(&before, 0.5)
         )?,
     }
     Ok(())
