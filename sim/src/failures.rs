@@ -120,6 +120,24 @@ pub enum FailureError {
 }
 
 impl Failures {
+    /// Exponential failures with mean `mtbf` seconds between failures of one
+    /// node and `repair` seconds down; an infinite `mtbf` means none.
+    pub fn exponential(mtbf: f64, repair: f64) -> Failures {
+        if mtbf.is_finite() {
+            Failures::Exponential { mtbf, repair }
+        } else {
+            Failures::None
+        }
+    }
+
+    /// The mean time between failures of one node, for exponential failures.
+    pub fn mtbf(&self) -> Option<f64> {
+        match self {
+            Failures::Exponential { mtbf, .. } => Some(*mtbf),
+            Failures::None | Failures::Trace(_) => None,
+        }
+    }
+
     /// Checks the numbers against a platform of `n_nodes` nodes.
     ///
     /// # Errors

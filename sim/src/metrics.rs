@@ -5,7 +5,7 @@ use crate::dag::Dag;
 use crate::ids::NodeId;
 use crate::platform::Platform;
 use crate::result::{Metrics, RunResult};
-use crate::time::SimDuration;
+use crate::time::{SimDuration, SimTime};
 
 /// Placeholder before metrics are computed (by the engine, or by the real
 /// executor of `schedlab validate`, which fills a [`RunResult`] itself).
@@ -45,6 +45,139 @@ pub fn node_energy(platform: &Platform, result: &RunResult) -> Vec<f64> {
         energy[r.node.index()] += busy_energy(platform, r.node, r.dvfs, r.cores, r.end - r.start);
     }
     energy
+}
+
+/// A piecewise-constant function of time from 0 to `end`: `values[i]` holds
+/// from `times[i]` to `times[i + 1]` (the last one until `end`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct StepSeries {
+    /// Where each step starts, ascending; the first is 0.
+    pub times: Vec<f64>,
+    /// The value of each step.
+    pub values: Vec<f64>,
+    /// Where the last step ends.
+    pub end: f64,
+}
+
+impl StepSeries {
+    /// Steps from `base` changed by `(time, delta)` events; events at equal
+    /// times make one step, and times past `end` are cut at `end`.
+    fn from_events(mut events: Vec<(SimTime, f64)>, base: f64, end: SimTime) -> StepSeries {
+        events.sort_by_key(|e| e.0);
+        let mut series = StepSeries {
+            times: vec![0.0],
+            values: vec![base],
+            end: end.as_secs_f64(),
+        };
+        let mut level = base;
+        let mut i = 0;
+        while let Some(&(t, _)) = events.get(i) {
+            while let Some(&(_, delta)) = events.get(i).filter(|e| e.0 == t) {
+                level += delta;
+                i += 1;
+            }
+            if t >= end {
+                break;
+            }
+            if t == SimTime::ZERO {
+                series.values[0] = level;
+            } else {
+                series.times.push(t.as_secs_f64());
+                series.values.push(level);
+            }
+        }
+        series
+    }
+
+    /// The area under the steps (value × seconds).
+    pub fn integral(&self) -> f64 {
+        self.spans().map(|(a, b, v)| v * (b - a)).sum()
+    }
+
+    /// The corners of the steps, `(t0, v0), (t1, v0), (t1, v1), …, (end, v_last)`,
+    /// for drawing as a line.
+    pub fn corners(&self) -> Vec<(f64, f64)> {
+        let mut points = Vec::with_capacity(2 * self.values.len());
+        for (a, b, v) in self.spans() {
+            points.push((a, v));
+            points.push((b, v));
+        }
+        points
+    }
+
+    /// The mean value in each of `n_bins` equal bins of `[0, t_max]`, at the
+    /// bins' centres (0 outside the series).
+    pub fn bin_means(&self, t_max: f64, n_bins: usize) -> Vec<(f64, f64)> {
+        let width = t_max / n_bins.max(1) as f64;
+        let mut sums = vec![0.0; n_bins];
+        for (a, b, v) in self.spans() {
+            let first = ((a / width) as usize).min(n_bins.saturating_sub(1));
+            for (bin, sum) in sums.iter_mut().enumerate().skip(first) {
+                let lo = (bin as f64 * width).max(a);
+                let hi = ((bin + 1) as f64 * width).min(b);
+                if hi <= lo {
+                    break;
+                }
+                *sum += v * (hi - lo);
+            }
+        }
+        sums.iter()
+            .enumerate()
+            .map(|(bin, sum)| ((bin as f64 + 0.5) * width, sum / width))
+            .collect()
+    }
+
+    /// `(start, end, value)` of every step.
+    fn spans(&self) -> impl Iterator<Item = (f64, f64, f64)> + '_ {
+        let ends = self.times.iter().skip(1).copied().chain(std::iter::once(self.end));
+        self.times
+            .iter()
+            .zip(ends)
+            .zip(&self.values)
+            .map(|((&a, b), &v)| (a, b, v))
+    }
+}
+
+/// Platform power in watts over the run: idle power of every node while it
+/// is up, plus busy power per core at its DVFS level for every run that held
+/// cores (copies, cancelled replicas and lost runs included). Its integral is
+/// the run's energy, [`node_energy`] summed.
+pub fn power_series(platform: &Platform, result: &RunResult) -> StepSeries {
+    let makespan = result.makespan();
+    let idle: f64 = platform.nodes().iter().map(|n| n.power.idle_w).sum();
+    let mut events = Vec::with_capacity(2 * (result.tasks.len() + result.lost.len() + result.outages.len()));
+    for o in &result.outages {
+        let idle_w = platform.node(o.node).power.idle_w;
+        events.push((o.start.min(makespan), -idle_w));
+        events.push((o.end.unwrap_or(makespan).min(makespan), idle_w));
+    }
+    let runs = result
+        .runs()
+        .map(|r| r.record)
+        .map(|r| (r.node, r.dvfs, r.cores, r.start, r.end));
+    let lost = result.lost.iter().map(|r| (r.node, r.dvfs, r.cores, r.start, r.end));
+    for (node, dvfs, cores, start, end) in runs.chain(lost) {
+        let power = &platform.node(node).power;
+        let watts = power.level(dvfs).map_or(power.busy_core_w, |l| l.busy_core_w) * f64::from(cores);
+        events.push((start, watts));
+        events.push((end, -watts));
+    }
+    StepSeries::from_events(events, idle, makespan)
+}
+
+/// Busy cores over all cores of the platform over the run, counting every
+/// run that held cores (copies, cancelled replicas and lost runs included,
+/// which is what the cores did; [`Metrics::utilisation`] leaves lost runs out).
+pub fn utilisation_series(platform: &Platform, result: &RunResult) -> StepSeries {
+    let total = platform.total_cores().max(1) as f64;
+    let runs = result.runs().map(|r| r.record).map(|r| (r.cores, r.start, r.end));
+    let lost = result.lost.iter().map(|r| (r.cores, r.start, r.end));
+    let mut events = Vec::with_capacity(2 * (result.tasks.len() + result.lost.len()));
+    for (cores, start, end) in runs.chain(lost) {
+        events.push((start, f64::from(cores) / total));
+        events.push((end, -f64::from(cores) / total));
+    }
+    StepSeries::from_events(events, 0.0, result.makespan())
 }
 
 /// Busy joules of one run on `cores` cores of `node` at DVFS level `dvfs`.
@@ -119,5 +252,38 @@ pub fn compute(costs: &CostModel<'_>, result: &RunResult) -> Metrics {
                 busy_energy(platform, r.node, r.dvfs, r.cores, r.end - r.start) * unsaved
             })
             .sum(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(secs: f64) -> SimTime {
+        SimTime::ZERO + SimDuration::from_secs_f64(secs)
+    }
+
+    #[test]
+    fn steps_merge_equal_times_and_integrate() {
+        let events = vec![(t(1.0), 2.0), (t(3.0), -2.0), (t(1.0), 1.0), (t(0.0), 0.5)];
+        let s = StepSeries::from_events(events, 1.0, t(4.0));
+        assert_eq!(s.times, [0.0, 1.0, 3.0]);
+        assert_eq!(s.values, [1.5, 4.5, 2.5]);
+        assert_eq!(s.integral(), 1.5 + 4.5 * 2.0 + 2.5);
+        assert_eq!(
+            s.corners(),
+            [(0.0, 1.5), (1.0, 1.5), (1.0, 4.5), (3.0, 4.5), (3.0, 2.5), (4.0, 2.5)]
+        );
+    }
+
+    #[test]
+    fn bin_means_keep_the_area() {
+        let s = StepSeries::from_events(vec![(t(1.0), 2.0), (t(3.0), -2.0)], 0.0, t(4.0));
+        let bins = s.bin_means(4.0, 8);
+        assert_eq!(bins.len(), 8);
+        assert_eq!(bins[0], (0.25, 0.0));
+        assert_eq!(bins[3], (1.75, 2.0));
+        let area: f64 = bins.iter().map(|b| b.1 * 0.5).sum();
+        assert!((area - s.integral()).abs() < 1e-12);
     }
 }

@@ -161,6 +161,29 @@ impl SpeedError {
     }
 }
 
+impl std::fmt::Display for SpeedError {
+    /// The `key=value,…` form [`SpeedError::from_str`] reads, listing the
+    /// keys that differ from their defaults (empty for no error).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let d = SpeedError::default();
+        let fields = [
+            ("slow", self.slow, d.slow),
+            ("slow_factor", self.slow_factor, d.slow_factor),
+            ("fast", self.fast, d.fast),
+            ("fast_factor", self.fast_factor, d.fast_factor),
+            ("drifting", self.drifting, d.drifting),
+            ("drift_factor", self.drift_factor, d.drift_factor),
+            ("drift_time", self.drift_time, d.drift_time),
+        ];
+        let pairs: Vec<String> = fields
+            .iter()
+            .filter(|(_, value, default)| value != default)
+            .map(|(key, value, _)| format!("{key}={value}"))
+            .collect();
+        f.write_str(&pairs.join(","))
+    }
+}
+
 impl FromStr for SpeedError {
     type Err = SpeedErrorError;
 
@@ -254,6 +277,14 @@ mod tests {
         assert_eq!(count(|s| s == NodeSpeed::Declared), 2);
         let other_seeds_differ = (4..20).any(|seed| error.draw(8, seed).unwrap() != speeds);
         assert!(other_seeds_differ);
+    }
+
+    #[test]
+    fn display_writes_what_from_str_reads() {
+        let error: SpeedError = "slow=0.25,fast_factor=0.4,drift_time=30".parse().unwrap();
+        assert_eq!(error.to_string(), "slow=0.25,fast_factor=0.4,drift_time=30");
+        assert_eq!(error.to_string().parse::<SpeedError>().unwrap(), error);
+        assert_eq!(SpeedError::default().to_string(), "");
     }
 
     #[test]
