@@ -6,7 +6,8 @@
 //! [`grid`] (experiment grids: config, sweep, shards, report, Slurm),
 //! [`real`] (runs on real hardware: executor, calibrate, validate, replay),
 //! [`learning`] (train and evaluate learned schedulers) and [`cli`] (the
-//! commands).
+//! commands), around two shared pieces: [`run`] (one simulated run, audited)
+//! and [`results`] (the results folder: rows, metrics, manifest).
 
 pub mod cli;
 pub mod grid;
@@ -15,4 +16,6 @@ pub mod output;
 pub mod platform_arg;
 pub mod plot;
 pub mod real;
+pub mod results;
+pub mod run;
 pub mod stats;

@@ -7,9 +7,10 @@ mod common;
 use common::temp_dir;
 
 use experiments::grid::config::Config;
-use experiments::grid::shard::{self, Shard};
+use experiments::grid::shard::Shard;
 use experiments::grid::slurm::{self, ShardState};
-use experiments::grid::sweep::{self, Manifest, SweepOptions};
+use experiments::grid::sweep::{self, SweepOptions};
+use experiments::results::{self, Manifest};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -75,7 +76,7 @@ fn merged_shards_equal_a_local_run_byte_for_byte() {
         // Every cell ran in exactly one shard.
         let mut seen = vec![0; config.cell_count()];
         for index in 0..count {
-            for row in sweep::read_results(&Shard::new(index, count).unwrap().dir(&out)).unwrap() {
+            for row in results::read_results(&Shard::new(index, count).unwrap().dir(&out)).unwrap() {
                 seen[row.index] += 1;
             }
         }
@@ -84,7 +85,7 @@ fn merged_shards_equal_a_local_run_byte_for_byte() {
             "N={count}: cells not in exactly one shard"
         );
 
-        let merged = shard::merge(&out, false).unwrap();
+        let merged = results::merge::merge(&out, false).unwrap();
         assert_eq!((merged.cells, merged.failed), (summary.cells, summary.failed));
         for file in ["results.csv", "results.jsonl", "config.toml"] {
             assert!(
@@ -92,8 +93,8 @@ fn merged_shards_equal_a_local_run_byte_for_byte() {
                 "N={count}: {file} differs"
             );
         }
-        let a = sweep::read_manifest(&local).unwrap();
-        let b = sweep::read_manifest(&out).unwrap();
+        let a = results::read_manifest(&local).unwrap();
+        let b = results::read_manifest(&out).unwrap();
         assert_eq!(a.provenance, b.provenance, "N={count}");
         assert_eq!((a.cells, a.failed), (b.cells, b.failed), "N={count}");
         assert_eq!(b.shards.len(), count);
@@ -176,7 +177,7 @@ fn a_killed_shard_resumes_and_equals_a_fresh_one() {
         String::from_utf8_lossy(&resumed.stderr)
     );
     assert_eq!(journal_lines(&folder), cells, "no cell ran twice");
-    let manifest = sweep::read_manifest(&folder).unwrap();
+    let manifest = results::read_manifest(&folder).unwrap();
     assert!(manifest.run.resumed >= at_kill);
     assert_eq!(manifest.cells, cells);
     let status = slurm::status(&killed).unwrap();
@@ -214,7 +215,7 @@ fn a_missing_shard_is_reported_and_blocks_the_merge() {
     assert!(text.contains("missing  1: 1"), "{text}");
     assert!(text.contains("done     2"), "{text}");
 
-    let err = format!("{:#}", shard::merge(&dir, false).unwrap_err());
+    let err = format!("{:#}", results::merge::merge(&dir, false).unwrap_err());
     for needle in ["1 of 3 shards are not done: 1", "--allow-partial", "--shard K/3"] {
         assert!(err.contains(needle), "merge error lacks {needle:?}: {err}");
     }
@@ -227,12 +228,12 @@ fn a_missing_shard_is_reported_and_blocks_the_merge() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("no Slurm submission"));
 
     // A partial merge holds exactly the done shards' cells and says what is missing.
-    let partial = shard::merge(&dir, true).unwrap();
-    let rows = sweep::read_results(&dir).unwrap();
+    let partial = results::merge::merge(&dir, true).unwrap();
+    let rows = results::read_results(&dir).unwrap();
     assert_eq!(rows.len(), partial.cells);
     assert!(rows.iter().all(|r| r.index % 3 != 1));
     assert!(rows.windows(2).all(|w| w[0].index < w[1].index));
-    let manifest: Manifest = sweep::read_manifest(&dir).unwrap();
+    let manifest: Manifest = results::read_manifest(&dir).unwrap();
     assert_eq!(manifest.missing_shards, [1]);
     let _ = std::fs::remove_dir_all(dir);
 }
@@ -244,7 +245,7 @@ fn shards_of_different_configs_or_shardings_are_refused() {
     let b = Config::parse(&GRID.replace("seeds = 2", "seeds = [5, 6]"), Path::new(".")).unwrap();
     run_shards(&a, &dir, 2, [0]);
     run_shards(&b, &dir, 2, [1]);
-    let err = format!("{:#}", shard::merge(&dir, false).unwrap_err());
+    let err = format!("{:#}", results::merge::merge(&dir, false).unwrap_err());
     assert!(
         err.contains("shards 0 and 1") && err.contains("config SHA-256"),
         "{err}"
@@ -254,7 +255,7 @@ fn shards_of_different_configs_or_shardings_are_refused() {
     let other = temp_dir("mixed-n");
     run_shards(&a, &other, 2, [0]);
     run_shards(&a, &other, 3, [1]);
-    let err = format!("{:#}", shard::merge(&other, false).unwrap_err());
+    let err = format!("{:#}", results::merge::merge(&other, false).unwrap_err());
     assert!(err.contains("2 and 3 parts"), "{err}");
     // A shard's journal holds only its own cells.
     let (from, to) = (

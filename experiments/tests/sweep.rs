@@ -348,10 +348,18 @@ seeds = 2
         .wait()
         .unwrap();
     assert_eq!(status.code(), Some(1));
-    let rows = sweep::read_results(&out).unwrap();
+    let rows = experiments::results::read_results(&out).unwrap();
     assert_eq!(rows.len(), 4);
-    assert!(rows[..2].iter().all(|r| r.error.is_empty() && r.makespan.is_some()));
-    assert!(rows[2..].iter().all(|r| r.error.contains("8") && r.makespan.is_none()));
+    assert!(
+        rows[..2]
+            .iter()
+            .all(|r| r.error.is_empty() && r.get(&experiments::results::metrics::MAKESPAN).is_some())
+    );
+    assert!(
+        rows[2..]
+            .iter()
+            .all(|r| r.error.contains("8") && r.get(&experiments::results::metrics::MAKESPAN).is_none())
+    );
     assert!(out.join("report.html").is_file());
     let _ = std::fs::remove_dir_all(dir);
 }

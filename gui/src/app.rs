@@ -13,7 +13,8 @@ use crate::scheduler_params;
 use crate::setup::{PlatformSource, Setup, WorkloadSource};
 use crate::workload::LoadedWorkload;
 use egui::{RichText, Ui};
-use sim::TaskId;
+use experiments::results::metrics::METRICS;
+use sim::{Failures, SpeedError, TaskId};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -77,6 +78,8 @@ pub struct SchedlabApp {
     results_filter: String,
     results_sort: Option<(usize, bool)>,
     notice: Option<String>,
+    speed_error_text: String,
+    speed_error_problem: Option<String>,
 }
 
 impl Default for SchedlabApp {
@@ -89,6 +92,7 @@ impl SchedlabApp {
     /// A window starting from `setup`; the DAG is generated on the first frame.
     pub fn new(setup: Setup) -> SchedlabApp {
         SchedlabApp {
+            speed_error_text: setup.speed_error.to_string(),
             setup,
             tab: Tab::Dag,
             workload: None,
@@ -116,7 +120,16 @@ impl SchedlabApp {
             results_filter: String::new(),
             results_sort: None,
             notice: None,
+            speed_error_problem: None,
         }
+    }
+
+    /// Replaces the setup, e.g. with one read from a config or a results row.
+    fn replace_setup(&mut self, setup: Setup) {
+        self.speed_error_text = setup.speed_error.to_string();
+        self.speed_error_problem = None;
+        self.setup = setup;
+        self.workload_key = None;
     }
 
     /// The current workload, if one was generated or loaded.
@@ -460,20 +473,54 @@ impl SchedlabApp {
             ui.add(egui::DragValue::new(&mut self.setup.sim_seed))
                 .labelled_by(label.id);
         });
-        let mut failures = self.setup.mtbf.is_some();
-        ui.checkbox(&mut failures, "node failures (exponential)");
-        if failures != self.setup.mtbf.is_some() {
-            self.setup.mtbf = failures.then_some(100.0);
+        let mut failing = matches!(self.setup.failures, Failures::Exponential { .. });
+        ui.checkbox(&mut failing, "node failures (exponential)");
+        if failing != matches!(self.setup.failures, Failures::Exponential { .. }) {
+            self.setup.failures = Failures::exponential(if failing { 100.0 } else { f64::INFINITY }, 60.0);
         }
-        if let Some(mtbf) = &mut self.setup.mtbf {
+        if let Failures::Exponential { mtbf, repair } = &mut self.setup.failures {
             ui.horizontal(|ui| {
                 let label = ui.label("MTBF [s]");
                 ui.add(egui::DragValue::new(mtbf).speed(1.0).range(0.01..=1e9))
                     .labelled_by(label.id);
                 let label = ui.label("repair [s]");
-                ui.add(egui::DragValue::new(&mut self.setup.repair).speed(1.0).range(0.0..=1e9))
+                ui.add(egui::DragValue::new(repair).speed(1.0).range(0.0..=1e9))
                     .labelled_by(label.id);
             });
+            let mut checkpointing = self.setup.checkpoint.is_some();
+            ui.checkbox(&mut checkpointing, "checkpoint running tasks (Young/Daly interval)");
+            if checkpointing != self.setup.checkpoint.is_some() {
+                self.setup.checkpoint = checkpointing.then_some(1.0);
+            }
+            if let Some(cost) = &mut self.setup.checkpoint {
+                ui.horizontal(|ui| {
+                    let label = ui.label("checkpoint cost [s]");
+                    ui.add(egui::DragValue::new(cost).speed(0.1).range(0.0..=1e6))
+                        .labelled_by(label.id);
+                });
+            }
+        } else {
+            self.setup.checkpoint = None;
+        }
+        ui.horizontal(|ui| {
+            let label = ui.label("speed error").on_hover_text(
+                "real node speeds differ from the declared ones: slow, slow_factor, fast, fast_factor, drifting, drift_factor, drift_time (e.g. slow=0.25,fast=0.25)",
+            );
+            let response = ui
+                .add(egui::TextEdit::singleline(&mut self.speed_error_text).desired_width(220.0))
+                .labelled_by(label.id);
+            if response.changed() {
+                match self.speed_error_text.parse::<SpeedError>() {
+                    Ok(error) => {
+                        self.setup.speed_error = error;
+                        self.speed_error_problem = None;
+                    }
+                    Err(e) => self.speed_error_problem = Some(e.to_string()),
+                }
+            }
+        });
+        if let Some(problem) = &self.speed_error_problem {
+            ui.colored_label(ui.visuals().error_fg_color, problem);
         }
     }
 
@@ -788,19 +835,7 @@ impl SchedlabApp {
             ));
         });
         let order = table.view(&self.results_filter, self.results_sort);
-        let shown = [
-            "workload",
-            "platform",
-            "scheduler",
-            "noise",
-            "seed",
-            "makespan",
-            "slr",
-            "energy_j",
-            "utilisation",
-            "error",
-        ];
-        let cols: Vec<usize> = shown.iter().filter_map(|c| table.column(c)).collect();
+        let columns = experiment::Column::shown();
         let mut open = None;
         let mut sort = self.results_sort;
         egui::ScrollArea::both().show(ui, |ui| {
@@ -809,14 +844,13 @@ impl SchedlabApp {
                 .spacing([12.0, 3.0])
                 .show(ui, |ui| {
                     ui.label("");
-                    for &c in &cols {
-                        let name = table.headers.get(c).map_or("", String::as_str);
+                    for (c, column) in columns.iter().enumerate() {
                         let arrow = match sort {
                             Some((s, true)) if s == c => " ^",
                             Some((s, false)) if s == c => " v",
                             _ => "",
                         };
-                        if ui.button(format!("{name}{arrow}")).clicked() {
+                        if ui.button(format!("{}{arrow}", column.header())).clicked() {
                             sort = Some((c, !matches!(sort, Some((s, true)) if s == c)));
                         }
                     }
@@ -825,12 +859,8 @@ impl SchedlabApp {
                         if ui.small_button("Open run").clicked() {
                             open = Some(r);
                         }
-                        for &c in &cols {
-                            let cell = table.rows.get(r).and_then(|row| row.get(c)).map_or("", String::as_str);
-                            match cell.parse::<f64>() {
-                                Ok(x) if cell.contains('.') => ui.label(results::fmt_num(x)),
-                                _ => ui.label(cell),
-                            };
+                        for column in &columns {
+                            ui.label(table.rows.get(r).map(|row| column.text(row)).unwrap_or_default());
                         }
                         ui.end_row();
                     }
@@ -850,8 +880,7 @@ impl SchedlabApp {
         };
         match table.setup_of(row) {
             Ok(setup) => {
-                self.setup = setup;
-                self.workload_key = None;
+                self.replace_setup(setup);
                 self.refresh_workload(false);
                 self.start_run(wake);
                 self.tab = Tab::Gantt;
@@ -897,15 +926,14 @@ impl SchedlabApp {
         let base = path.parent().map(std::path::Path::to_path_buf).unwrap_or_default();
         match experiment::from_config(&text, &base) {
             Ok(setup) => {
-                self.setup = setup;
-                self.workload_key = None;
+                self.replace_setup(setup);
                 format!("loaded {}", path.display())
             }
             Err(e) => format!("{}: {e}", path.display()),
         }
     }
 
-    /// Reads `results.csv` from a folder written by `schedlab run` into the Experiments tab.
+    /// Reads the results of a folder written by `schedlab run` into the Experiments tab.
     pub fn open_results(&mut self, dir: &std::path::Path) {
         self.results_path = dir.display().to_string();
         self.gallery = Some(Gallery::open(dir));
@@ -963,10 +991,10 @@ impl SchedlabApp {
             ui.horizontal(|ui| {
                 ui.strong("Compare");
                 egui::ComboBox::from_label("metric")
-                    .selected_text(results::METRICS.get(self.chart_metric).map_or("", |m| m.0))
+                    .selected_text(METRICS.get(self.chart_metric).map_or("", |m| m.label))
                     .show_ui(ui, |ui| {
-                        for (i, (name, _, _)) in results::METRICS.iter().enumerate() {
-                            ui.selectable_value(&mut self.chart_metric, i, *name);
+                        for (i, metric) in METRICS.iter().enumerate() {
+                            ui.selectable_value(&mut self.chart_metric, i, metric.label);
                         }
                     });
             });

@@ -1,82 +1,110 @@
 //! Experiments: the current setup as a `schedlab run` config, and results
-//! folders written by `schedlab run` (`results.csv`).
+//! folders written by `schedlab run`.
 //!
-//! The config follows `experiments/configs/*.toml`: `workloads` (a generator
-//! `family` with `params`, or `files`), `platforms` (a `preset` with `nodes`,
-//! or a platform `file`), `schedulers`, `noise` and `seeds`. A `schedlab run`
-//! cell uses one seed for the generator, the engine and randomised
-//! schedulers, so the config carries the DAG seed; a different run seed is
-//! noted in a comment.
+//! Both directions go through the types `schedlab` itself uses: a setup is
+//! written as an [`experiments::grid::config::ConfigFile`], read back through
+//! [`Config::parse`] (so the window accepts exactly what `schedlab run`
+//! accepts, with its error messages), and a results folder is read as typed
+//! [`Row`]s with the config that produced them, so a row is rebuilt from its
+//! grid cell rather than from its labels.
+//!
+//! A `schedlab run` cell uses one seed for the generator, the engine and
+//! randomised schedulers, so the config carries the DAG seed; a different run
+//! seed, and checkpointing (which configs do not set), are noted in comments.
 
-use crate::setup::{PlatformSource, Setup, WorkloadSource};
+use crate::setup::{PlatformSource, SchedulerChoice, Setup, WorkloadSource};
+use experiments::grid::config::{
+    Cell, Config, ConfigFile, FailureEntry, OneOrMany, PlatformEntry, Seeds, WorkloadEntry, WorkloadSource as Source,
+};
+use experiments::results::metrics::{InReport, METRICS, Metric};
+use experiments::results::{Row, read_manifest, read_results};
+use sim::{Failures, SpeedError};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use toml::{Table, Value};
+use toml::Spanned;
 
 /// Where the custom platform goes when the setup uses one: beside the config.
 pub fn platform_file_for(config: &Path) -> PathBuf {
     config.with_extension("platform.toml")
 }
 
-/// The setup as config text; `platform_file` is the file name the custom platform was written to.
-pub fn to_config(setup: &Setup, name: &str, platform_file: Option<&str>) -> String {
-    let mut doc = Table::new();
-    doc.insert("name".to_owned(), Value::from(name));
-    doc.insert("out".to_owned(), Value::from(format!("results/{}", slug(name))));
-    let mut workload = Table::new();
-    match &setup.source {
+/// A value with no place in a text yet.
+fn unplaced<T>(value: T) -> Spanned<T> {
+    Spanned::new(0..0, value)
+}
+
+/// A generator value as TOML: an integer or float when it reads as one, else a string.
+fn toml_value(text: &str) -> toml::Value {
+    text.parse::<i64>()
+        .map(toml::Value::from)
+        .or_else(|_| text.parse::<f64>().map(toml::Value::from))
+        .unwrap_or_else(|_| toml::Value::from(text))
+}
+
+/// The setup as a config file; `platform_file` is the file name the custom platform was written to.
+pub fn config_file(setup: &Setup, name: &str, platform_file: Option<&str>) -> ConfigFile {
+    let workload = match &setup.source {
         WorkloadSource::Generated => {
-            workload.insert("family".to_owned(), Value::from(setup.family.as_str()));
-            let mut params = Table::new();
+            let mut params = BTreeMap::new();
             for (p, v) in setup.params().iter().zip(&setup.values) {
                 let value = if p.integer {
-                    Value::from(v.round() as i64)
+                    toml::Value::from(v.round() as i64)
                 } else {
-                    Value::from(*v)
+                    toml::Value::from(*v)
                 };
-                params.insert(p.key.to_owned(), value);
+                params.insert(p.key.to_owned(), unplaced(OneOrMany::One(value)));
             }
-            for pair in setup.extra_params.split(',').filter_map(|kv| kv.split_once('=')) {
-                let (k, v) = (pair.0.trim(), pair.1.trim());
-                let value = v
-                    .parse::<i64>()
-                    .map(Value::from)
-                    .or_else(|_| v.parse::<f64>().map(Value::from));
-                params.insert(k.to_owned(), value.unwrap_or_else(|_| Value::from(v)));
+            for (k, v) in setup.extra_params.split(',').filter_map(|kv| kv.split_once('=')) {
+                params.insert(k.trim().to_owned(), unplaced(OneOrMany::One(toml_value(v.trim()))));
             }
-            workload.insert("params".to_owned(), Value::Table(params));
+            WorkloadEntry {
+                family: Some(unplaced(setup.family.clone())),
+                params,
+                files: None,
+            }
         }
-        WorkloadSource::File(path) => {
-            workload.insert(
-                "files".to_owned(),
-                Value::Array(vec![Value::from(path.display().to_string())]),
-            );
-        }
+        WorkloadSource::File(path) => WorkloadEntry {
+            family: None,
+            params: BTreeMap::new(),
+            files: Some(unplaced(vec![path.display().to_string()])),
+        },
+    };
+    let (preset, nodes, file) = match (&setup.platform, platform_file) {
+        (PlatformSource::Custom(_) | PlatformSource::FromWorkload, Some(file)) => (None, None, Some(file.to_owned())),
+        _ => (
+            Some(setup.preset.clone()),
+            Some(unplaced(OneOrMany::One(setup.nodes))),
+            None,
+        ),
+    };
+    ConfigFile {
+        name: Some(name.to_owned()),
+        out: Some(PathBuf::from(format!("results/{}", slug(name)))),
+        workloads: vec![workload],
+        platforms: vec![PlatformEntry {
+            preset: preset.map(unplaced),
+            nodes,
+            file: file.map(unplaced),
+            bandwidth: None,
+            latency: None,
+        }],
+        schedulers: setup.scheduler_specs().into_iter().map(unplaced).collect(),
+        noise: Some(unplaced(OneOrMany::One(setup.noise_sigma))),
+        seeds: unplaced(Seeds::List(vec![setup.dag_seed])),
+        failures: match setup.failures {
+            Failures::Exponential { mtbf, repair } => Some(FailureEntry {
+                mtbf: unplaced(OneOrMany::One(mtbf)),
+                repair: Some(unplaced(repair)),
+            }),
+            Failures::None | Failures::Trace(_) => None,
+        },
+        speed_error: (setup.speed_error != SpeedError::default()).then(|| unplaced(setup.speed_error)),
+        train: None,
     }
-    doc.insert("workloads".to_owned(), Value::Array(vec![Value::Table(workload)]));
-    let mut platform = Table::new();
-    match (&setup.platform, platform_file) {
-        (PlatformSource::Custom(_) | PlatformSource::FromWorkload, Some(file)) => {
-            platform.insert("file".to_owned(), Value::from(file));
-        }
-        _ => {
-            platform.insert("preset".to_owned(), Value::from(setup.preset.as_str()));
-            platform.insert("nodes".to_owned(), Value::from(i64::from(setup.nodes)));
-        }
-    }
-    doc.insert("platforms".to_owned(), Value::Array(vec![Value::Table(platform)]));
-    let specs: Vec<Value> = setup.scheduler_specs().into_iter().map(Value::from).collect();
-    doc.insert("schedulers".to_owned(), Value::Array(specs));
-    doc.insert("noise".to_owned(), Value::from(setup.noise_sigma));
-    doc.insert(
-        "seeds".to_owned(),
-        Value::Array(vec![Value::from(setup.dag_seed as i64)]),
-    );
-    if let Some(mtbf) = setup.mtbf {
-        let mut failures = Table::new();
-        failures.insert("mtbf".to_owned(), Value::from(mtbf));
-        failures.insert("repair".to_owned(), Value::from(setup.repair));
-        doc.insert("failures".to_owned(), Value::Table(failures));
-    }
+}
+
+/// The setup as config text; `platform_file` is the file name the custom platform was written to.
+pub fn to_config(setup: &Setup, name: &str, platform_file: Option<&str>) -> String {
     let mut text = String::from("# Saved by schedlab-gui; run it with `schedlab run THIS_FILE`.\n");
     if setup.sim_seed != setup.dag_seed {
         text.push_str(&format!(
@@ -84,7 +112,15 @@ pub fn to_config(setup: &Setup, name: &str, platform_file: Option<&str>) -> Stri
             setup.sim_seed, setup.dag_seed
         ));
     }
-    text.push_str(&toml::to_string(&doc).unwrap_or_default());
+    if let Some(cost) = setup.checkpoint {
+        text.push_str(&format!(
+            "# The window checkpointed running tasks ({cost} s per checkpoint); experiment configs do not checkpoint.\n"
+        ));
+    }
+    match toml::to_string(&config_file(setup, name, platform_file)) {
+        Ok(body) => text.push_str(&body),
+        Err(e) => text.push_str(&format!("# cannot write the config: {e}\n")),
+    }
     text
 }
 
@@ -103,185 +139,184 @@ fn slug(name: &str) -> String {
     if s.is_empty() { "gui".to_owned() } else { s }
 }
 
-/// Reads a config back into a setup: its first workload, first platform,
-/// every scheduler, the first noise level and the first seed.
-///
-/// # Errors
-/// The TOML error, or a message naming the key that is missing or has the wrong type.
-pub fn from_config(text: &str, base: &Path) -> Result<Setup, String> {
-    let doc: Table = toml::from_str(text).map_err(|e| e.to_string())?;
+/// The setup that runs `cell` of `config`, with `schedulers` selected.
+fn setup_of_cell(config: &Config, cell: &Cell, schedulers: &[String]) -> Result<Setup, String> {
     let mut setup = Setup::default();
-    let first = |key: &str| -> Option<&Value> {
-        match doc.get(key)? {
-            Value::Array(a) => a.first(),
-            v => Some(v),
-        }
-    };
-    let Some(Value::Table(workload)) = first("workloads") else {
-        return Err("config has no [[workloads]] entry".to_owned());
-    };
-    if let Some(family) = workload.get("family").and_then(Value::as_str) {
-        setup.set_family(family);
-        let mut extra = Vec::new();
-        for (key, value) in workload.get("params").and_then(Value::as_table).into_iter().flatten() {
-            let value = match value {
-                Value::Array(a) => a.first().cloned().unwrap_or(Value::from(0)),
-                v => v.clone(),
-            };
-            let number = value.as_float().or_else(|| value.as_integer().map(|i| i as f64));
-            match number {
-                Some(x) if setup.params().iter().any(|p| p.key == key) => setup.set_param(key, x),
-                _ => extra.push(format!(
-                    "{key}={}",
-                    value.as_str().map_or_else(|| value.to_string(), str::to_owned)
-                )),
+    match &config.workloads[cell.workload] {
+        Source::Generator { family, params, .. } => {
+            setup.set_family(family);
+            let mut extra = Vec::new();
+            for (key, value) in params {
+                match value.parse::<f64>() {
+                    Ok(x) if setup.params().iter().any(|p| p.key == key) => setup.set_param(key, x),
+                    _ => extra.push(format!("{key}={value}")),
+                }
             }
+            setup.extra_params = extra.join(",");
         }
-        setup.extra_params = extra.join(",");
-    } else if let Some(file) = workload
-        .get("files")
-        .and_then(Value::as_array)
-        .and_then(|a| a.first())
-        .and_then(Value::as_str)
-    {
-        setup.source = WorkloadSource::File(base.join(file));
-    } else {
-        return Err("workloads: expected `family` or `files`".to_owned());
+        Source::File { path, .. } => setup.source = WorkloadSource::File(path.clone()),
     }
-    if let Some(Value::Table(platform)) = first("platforms") {
-        if let Some(preset) = platform.get("preset").and_then(Value::as_str) {
+    let platform = &config.platforms[cell.platform];
+    match &platform.preset {
+        Some((preset, nodes)) => {
             preset.clone_into(&mut setup.preset);
-            let nodes = match platform.get("nodes") {
-                Some(Value::Array(a)) => a.first().and_then(Value::as_integer),
-                Some(v) => v.as_integer(),
-                None => Some(8),
+            setup.nodes = *nodes;
+        }
+        None => setup.platform = PlatformSource::Custom(platform.platform.spec().clone()),
+    }
+    for spec in schedulers {
+        let (info, _) = schedulers::registry::parse(spec).map_err(|e| e.to_string())?;
+        let params = spec.split_once(':').map_or("", |(_, p)| p);
+        if let Some(choice) = setup.schedulers.iter_mut().find(|s| s.name == info.name) {
+            *choice = SchedulerChoice {
+                name: info.name,
+                selected: true,
+                params: params.to_owned(),
             };
-            setup.nodes = nodes.and_then(|n| u32::try_from(n).ok()).unwrap_or(8);
-        } else if let Some(file) = platform.get("file").and_then(Value::as_str) {
-            let path = base.join(file);
-            let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-            let p = sim::Platform::from_toml(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-            setup.platform = PlatformSource::Custom(p.spec().clone());
         }
     }
-    for spec in doc
-        .get("schedulers")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-    {
-        let (name, params) = spec.split_once(':').unwrap_or((spec, ""));
-        if let Some(choice) = setup.schedulers.iter_mut().find(|s| s.name == name) {
-            choice.selected = true;
-            params.clone_into(&mut choice.params);
-        } else {
-            return Err(format!("schedulers: unknown scheduler {name:?}"));
-        }
-    }
-    if let Some(noise) = first("noise") {
-        setup.noise_sigma = noise
-            .as_float()
-            .or_else(|| noise.as_integer().map(|i| i as f64))
-            .unwrap_or(0.0);
-    }
-    if let Some(Value::Table(failures)) = doc.get("failures") {
-        let number = |v: &Value| v.as_float().or_else(|| v.as_integer().map(|i| i as f64));
-        let mtbf = match failures.get("mtbf") {
-            Some(Value::Array(a)) => a.first().and_then(number),
-            Some(v) => number(v),
-            None => None,
-        };
-        setup.mtbf = mtbf.filter(|m| m.is_finite());
-        if let Some(repair) = failures.get("repair").and_then(number) {
-            setup.repair = repair;
-        }
-    }
-    match doc.get("seeds") {
-        Some(Value::Array(a)) => {
-            let seed = a
-                .first()
-                .and_then(Value::as_integer)
-                .and_then(|s| u64::try_from(s).ok())
-                .unwrap_or(0);
-            setup.dag_seed = seed;
-            setup.sim_seed = seed;
-        }
-        Some(Value::Integer(_)) => {
-            setup.dag_seed = 0;
-            setup.sim_seed = 0;
-        }
-        _ => {}
-    }
+    setup.noise_sigma = config.noise[cell.noise];
+    setup.dag_seed = config.seeds[cell.seed];
+    setup.sim_seed = setup.dag_seed;
+    setup.failures = config.failures[cell.failure].clone();
+    setup.speed_error = config.speed_error;
     Ok(setup)
 }
 
-/// A `results.csv` written by `schedlab run`, for browsing.
-#[derive(Clone, Debug, Default)]
+/// Reads a config back into a setup: its first workload, first platform,
+/// every scheduler, the first noise level, failure setting and seed.
+///
+/// # Errors
+/// What `schedlab run` would say about the config (key, line and column).
+pub fn from_config(text: &str, base: &Path) -> Result<Setup, String> {
+    let config = Config::parse(text, base).map_err(|e| format!("{e:#}"))?;
+    setup_of_cell(&config, &config.cell(0), &config.schedulers)
+}
+
+/// A column of the results table.
+#[derive(Clone, Copy, Debug)]
+pub enum Column {
+    /// The workload label.
+    Workload,
+    /// The platform label.
+    Platform,
+    /// The scheduler spec.
+    Scheduler,
+    /// The noise sigma.
+    Noise,
+    /// The seed.
+    Seed,
+    /// A metric of the results' table.
+    Metric(&'static Metric),
+    /// Why the run failed.
+    Error,
+}
+
+impl Column {
+    /// The columns shown: the coordinates that tell runs apart, the metrics
+    /// the report tabulates, and the error.
+    pub fn shown() -> Vec<Column> {
+        let metrics = METRICS.iter().filter(|m| m.report != InReport::No).map(Column::Metric);
+        [
+            Column::Workload,
+            Column::Platform,
+            Column::Scheduler,
+            Column::Noise,
+            Column::Seed,
+        ]
+        .into_iter()
+        .chain(metrics)
+        .chain([Column::Error])
+        .collect()
+    }
+
+    /// The header.
+    pub fn header(&self) -> &'static str {
+        match self {
+            Column::Workload => "workload",
+            Column::Platform => "platform",
+            Column::Scheduler => "scheduler",
+            Column::Noise => "noise",
+            Column::Seed => "seed",
+            Column::Metric(m) => m.key,
+            Column::Error => "error",
+        }
+    }
+
+    /// The value of a numeric column.
+    fn number(&self, row: &Row) -> Option<f64> {
+        match self {
+            Column::Noise => Some(row.noise),
+            Column::Seed => Some(row.seed as f64),
+            Column::Metric(m) => row.get(m),
+            _ => None,
+        }
+    }
+
+    /// The cell's text.
+    pub fn text(&self, row: &Row) -> String {
+        match self {
+            Column::Workload => row.workload.clone(),
+            Column::Platform => row.platform.clone(),
+            Column::Scheduler => row.scheduler.clone(),
+            Column::Seed => row.seed.to_string(),
+            Column::Noise => row.noise.to_string(),
+            Column::Metric(_) => self.number(row).map(crate::results::fmt_num).unwrap_or_default(),
+            Column::Error => row.error.clone(),
+        }
+    }
+}
+
+/// A results folder written by `schedlab run`, for browsing.
+#[derive(Clone, Debug)]
 pub struct ResultsTable {
     /// The folder it came from.
     pub dir: PathBuf,
-    /// Column names.
-    pub headers: Vec<String>,
-    /// Rows, as text.
-    pub rows: Vec<Vec<String>>,
+    /// The rows, in grid order.
+    pub rows: Vec<Row>,
+    /// The config that produced them, or why it cannot be rebuilt.
+    config: Result<Config, String>,
 }
 
 impl ResultsTable {
-    /// Reads `DIR/results.csv` (or the file itself if `path` is one).
+    /// Reads `DIR/results.jsonl` and the config recorded in `DIR/manifest.json`.
     ///
     /// # Errors
-    /// The I/O or CSV error, naming the file.
-    pub fn load(path: &Path) -> Result<ResultsTable, String> {
-        let file = if path.is_dir() {
-            path.join("results.csv")
-        } else {
-            path.to_path_buf()
-        };
-        let mut reader = csv::Reader::from_path(&file).map_err(|e| format!("{}: {e}", file.display()))?;
-        let headers = reader
-            .headers()
-            .map_err(|e| format!("{}: {e}", file.display()))?
-            .iter()
-            .map(str::to_owned)
-            .collect();
-        let mut rows = Vec::new();
-        for record in reader.records() {
-            let record = record.map_err(|e| format!("{}: {e}", file.display()))?;
-            rows.push(record.iter().map(str::to_owned).collect());
-        }
+    /// The reader's error, naming the file (and line).
+    pub fn load(dir: &Path) -> Result<ResultsTable, String> {
+        let rows = read_results(dir).map_err(|e| format!("{e:#}"))?;
+        let config = read_manifest(dir).map_err(|e| format!("{e:#}")).and_then(|m| {
+            let p = m.provenance;
+            Config::parse(&p.config, Path::new(&p.config_dir)).map_err(|e| format!("{e:#}"))
+        });
         Ok(ResultsTable {
-            dir: file.parent().map(Path::to_path_buf).unwrap_or_default(),
-            headers,
+            dir: dir.to_path_buf(),
             rows,
+            config,
         })
     }
 
-    /// Index of column `name`.
-    pub fn column(&self, name: &str) -> Option<usize> {
-        self.headers.iter().position(|h| h == name)
-    }
-
-    /// Indices of the rows containing `filter` (case-insensitive) in any cell,
-    /// sorted by column `sort` (numerically where both cells are numbers).
+    /// Indices of the rows containing `filter` (case-insensitive) in any shown
+    /// column, sorted by shown column `sort` (numerically for numbers).
     pub fn view(&self, filter: &str, sort: Option<(usize, bool)>) -> Vec<usize> {
+        let columns = Column::shown();
         let needle = filter.trim().to_lowercase();
         let mut idx: Vec<usize> = (0..self.rows.len())
             .filter(|&i| {
                 needle.is_empty()
-                    || self
-                        .rows
-                        .get(i)
-                        .is_some_and(|r| r.iter().any(|c| c.to_lowercase().contains(&needle)))
+                    || columns
+                        .iter()
+                        .any(|c| c.text(&self.rows[i]).to_lowercase().contains(&needle))
             })
             .collect();
-        if let Some((col, ascending)) = sort {
-            let cell = |i: usize| self.rows.get(i).and_then(|r| r.get(col)).map_or("", String::as_str);
+        if let Some((col, ascending)) = sort
+            && let Some(column) = columns.get(col)
+        {
             idx.sort_by(|&a, &b| {
-                let (x, y) = (cell(a), cell(b));
-                let ord = match (x.parse::<f64>(), y.parse::<f64>()) {
-                    (Ok(p), Ok(q)) => p.total_cmp(&q),
-                    _ => x.cmp(y),
+                let (x, y) = (&self.rows[a], &self.rows[b]);
+                let ord = match (column.number(x), column.number(y)) {
+                    (Some(p), Some(q)) => p.total_cmp(&q),
+                    _ => column.text(x).cmp(&column.text(y)),
                 };
                 if ascending { ord } else { ord.reverse() }
             });
@@ -289,65 +324,18 @@ impl ResultsTable {
         idx
     }
 
-    /// The setup that reproduces row `row`, when its workload is a generator
-    /// spec and its platform a preset (`NAME:NODES`).
+    /// The setup that reproduces row `row`: its grid cell of the recorded config.
     ///
     /// # Errors
-    /// A message saying which part cannot be rebuilt.
+    /// A message saying why the config or the row cannot be rebuilt.
     pub fn setup_of(&self, row: usize) -> Result<Setup, String> {
-        let get = |name: &str| {
-            self.column(name)
-                .and_then(|c| self.rows.get(row).and_then(|r| r.get(c)))
-                .map(String::as_str)
-        };
-        let workload = get("workload").ok_or("no workload column")?;
-        let platform = get("platform").ok_or("no platform column")?;
-        let scheduler = get("scheduler").ok_or("no scheduler column")?;
-        let mut setup = Setup::default();
-        let (family, params) = workload.split_once(':').unwrap_or((workload, ""));
-        if !crate::families::kinds().contains(&family) {
-            let path = self.dir.join(workload);
-            if !path.exists() {
-                return Err(format!("workload {workload:?} is neither a generator spec nor a file"));
-            }
-            setup.source = WorkloadSource::File(path);
-        } else {
-            setup.set_family(family);
-            let mut extra = Vec::new();
-            for (k, v) in params.split(',').filter_map(|kv| kv.split_once('=')) {
-                match v.parse::<f64>() {
-                    Ok(x) if setup.params().iter().any(|p| p.key == k) => setup.set_param(k, x),
-                    _ => extra.push(format!("{k}={v}")),
-                }
-            }
-            setup.extra_params = extra.join(",");
+        let config = self.config.as_ref().map_err(Clone::clone)?;
+        let row = self.rows.get(row).ok_or("no such row")?;
+        if row.index >= config.cell_count() {
+            return Err(format!("row {} is not a cell of the recorded config", row.index));
         }
-        let (preset, nodes) = platform
-            .split_once(':')
-            .ok_or_else(|| format!("platform {platform:?} is not PRESET:NODES"))?;
-        if !sim::presets::PRESET_NAMES.contains(&preset) {
-            return Err(format!("platform {platform:?} is not a preset"));
-        }
-        preset.clone_into(&mut setup.preset);
-        setup.nodes = nodes
-            .parse()
-            .map_err(|_| format!("platform {platform:?}: bad node count"))?;
-        let (name, sparams) = scheduler.split_once(':').unwrap_or((scheduler, ""));
-        let choice = setup
-            .schedulers
-            .iter_mut()
-            .find(|s| s.name == name)
-            .ok_or_else(|| format!("unknown scheduler {name:?}"))?;
-        choice.selected = true;
-        sparams.clone_into(&mut choice.params);
-        if let Some(noise) = get("noise").and_then(|n| n.parse().ok()) {
-            setup.noise_sigma = noise;
-        }
-        if let Some(seed) = get("seed").and_then(|n| n.parse().ok()) {
-            setup.dag_seed = seed;
-            setup.sim_seed = seed;
-        }
-        Ok(setup)
+        let cell = config.cell(row.index);
+        setup_of_cell(config, &cell, std::slice::from_ref(&config.schedulers[cell.scheduler]))
     }
 }
 
@@ -366,44 +354,26 @@ mod tests {
         setup.noise_sigma = 0.2;
         setup.dag_seed = 7;
         setup.sim_seed = 7;
-        setup.mtbf = Some(500.0);
-        setup.repair = 30.0;
+        setup.failures = Failures::exponential(500.0, 30.0);
+        setup.speed_error = "slow=0.5".parse().unwrap_or_default();
         let text = to_config(&setup, "GUI test", None);
-        let Ok(back) = from_config(&text, Path::new(".")) else {
-            panic!("parse: {text}");
-        };
+        let back = from_config(&text, Path::new(".")).unwrap_or_else(|e| panic!("{e}\n{text}"));
         assert_eq!(back.generator_spec(), setup.generator_spec());
         assert_eq!(back.scheduler_specs(), setup.scheduler_specs());
         assert_eq!((back.preset.as_str(), back.nodes), (setup.preset.as_str(), setup.nodes));
         assert!((back.noise_sigma - 0.2).abs() < 1e-12);
         assert_eq!(back.dag_seed, 7);
-        assert_eq!((back.mtbf, back.repair), (Some(500.0), 30.0));
+        assert_eq!(back.failures, setup.failures);
+        assert_eq!(back.speed_error, setup.speed_error);
         assert!(text.contains("[[workloads]]") && text.contains("family = \"fork-join\""));
     }
 
     #[test]
-    fn results_rows_sort_filter_and_rebuild_a_setup() {
-        let table = ResultsTable {
-            dir: PathBuf::new(),
-            headers: ["workload", "platform", "scheduler", "noise", "seed", "makespan"]
-                .map(str::to_owned)
-                .to_vec(),
-            rows: vec![
-                ["layered:tasks=20", "heterogeneous:4", "heft", "0", "3", "10.5"]
-                    .map(str::to_owned)
-                    .to_vec(),
-                ["layered:tasks=20", "heterogeneous:4", "cpop", "0", "3", "9.25"]
-                    .map(str::to_owned)
-                    .to_vec(),
-            ],
-        };
-        assert_eq!(table.view("", Some((5, true))), vec![1, 0]);
-        assert_eq!(table.view("CPOP", None), vec![1]);
-        let Ok(setup) = table.setup_of(1) else {
-            panic!("setup");
-        };
-        assert_eq!(setup.scheduler_specs(), vec!["cpop".to_owned()]);
-        assert!(setup.generator_spec().starts_with("layered:tasks=20,"));
-        assert_eq!(setup.nodes, 4);
+    fn a_bad_config_is_reported_with_its_line() {
+        let err = from_config("seeds = 1\nschedulers = [\"heft\"]\nnoise = -1\n", Path::new("."));
+        assert!(err.is_err());
+        let text = "workloads = [{ family = \"layered\" }]\nplatforms = [{ preset = \"homogeneous\" }]\nschedulers = [\"no-such\"]\nseeds = 1\n";
+        let err = from_config(text, Path::new(".")).err().unwrap_or_default();
+        assert!(err.contains("line 3"), "{err}");
     }
 }

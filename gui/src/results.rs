@@ -7,6 +7,8 @@ use crate::palette;
 use egui::Ui;
 use egui_plot::{Bar, BarChart, Legend, Line, Plot, PlotPoints};
 use experiments::plot as report_plot;
+use experiments::results::metrics::{Better, METRICS};
+use sim::metrics::StepSeries;
 use sim::{Dag, Platform, RunResult};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -20,10 +22,13 @@ pub struct RunView {
     pub run: Arc<RunResult>,
     /// Its Gantt chart.
     pub gantt: Gantt,
-    /// Busy fraction of all cores over time, as a step function.
-    pub utilisation: Vec<[f64; 2]>,
-    /// Platform power draw in watts over time, as a step function.
-    pub power: Vec<[f64; 2]>,
+    /// Busy fraction of all cores over time ([`sim::metrics::utilisation_series`]).
+    pub utilisation: StepSeries,
+    /// Platform power draw in watts over time ([`sim::metrics::power_series`]);
+    /// its integral is the run's energy.
+    pub power: StepSeries,
+    /// The value of every entry of [`METRICS`], in its order.
+    pub metrics: Vec<f64>,
     /// Scroll offset of its Gantt chart.
     pub scroll: f32,
     /// Wall-clock time the simulation took.
@@ -39,63 +44,23 @@ impl RunView {
         run: Arc<RunResult>,
         wall: std::time::Duration,
     ) -> RunView {
-        let total_cores = platform.total_cores().max(1) as f64;
-        let idle_w: f64 = platform.nodes().iter().map(|n| n.power.idle_w).sum();
-        let mut events: Vec<(f64, f64, f64)> = Vec::with_capacity(run.tasks.len() * 2);
-        for r in &run.tasks {
-            let node = platform.nodes().get(r.node.index());
-            let busy_w = node.map_or(0.0, |n| {
-                n.power.level(r.dvfs).map_or(n.power.busy_core_w, |l| l.busy_core_w)
-            });
-            let cores = f64::from(r.cores);
-            events.push((r.start.as_secs_f64(), cores, busy_w * cores));
-            events.push((r.end.as_secs_f64(), -cores, -busy_w * cores));
-        }
-        events.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let mut utilisation = vec![[0.0, 0.0]];
-        let mut power = vec![[0.0, idle_w]];
-        let (mut busy, mut watts) = (0.0, idle_w);
-        let mut i = 0;
-        while let Some(&(t, _, _)) = events.get(i) {
-            while let Some(&(_, c, w)) = events.get(i).filter(|e| e.0 == t) {
-                busy += c;
-                watts += w;
-                i += 1;
-            }
-            let last_u = utilisation.last().map_or(0.0, |p| p[1]);
-            let last_p = power.last().map_or(idle_w, |p| p[1]);
-            utilisation.push([t, last_u]);
-            utilisation.push([t, (busy / total_cores).max(0.0)]);
-            power.push([t, last_p]);
-            power.push([t, watts.max(0.0)]);
-        }
-        let gantt = Gantt::new(dag, platform, &run);
         RunView {
+            utilisation: sim::metrics::utilisation_series(platform, &run),
+            power: sim::metrics::power_series(platform, &run),
+            metrics: METRICS.iter().map(|m| (m.value)(&run, platform)).collect(),
+            gantt: Gantt::new(dag, platform, &run),
             spec,
             run,
-            gantt,
-            utilisation,
-            power,
             scroll: 0.0,
             wall,
         }
     }
+
+    /// The value of metric number `metric` (index into [`METRICS`]).
+    pub fn metric(&self, metric: usize) -> f64 {
+        self.metrics.get(metric).copied().unwrap_or(f64::NAN)
+    }
 }
-
-/// One metric of the table and chart: label, unit and accessor.
-pub type MetricDef = (&'static str, &'static str, fn(&sim::Metrics) -> f64);
-
-/// The metrics the table and chart show.
-pub const METRICS: [MetricDef; 8] = [
-    ("makespan", "s", |m| m.makespan),
-    ("SLR", "", |m| m.slr),
-    ("speedup", "", |m| m.speedup),
-    ("efficiency", "", |m| m.efficiency),
-    ("utilisation", "", |m| m.utilisation),
-    ("energy", "J", |m| m.energy_j),
-    ("EDP", "J·s", |m| m.edp),
-    ("bytes moved", "B", |m| m.bytes_moved),
-];
 
 /// A number with four significant digits, switching to exponent form when large or small.
 pub fn fmt_num(x: f64) -> String {
@@ -125,14 +90,10 @@ pub fn metrics_table(ui: &mut Ui, views: &[RunView], errors: &[(String, String)]
                     ));
             }
             ui.end_row();
-            for (name, unit, get) in METRICS {
-                ui.label(if unit.is_empty() {
-                    name.to_owned()
-                } else {
-                    format!("{name} [{unit}]")
-                });
-                let values: Vec<f64> = views.iter().map(|v| get(&v.run.metrics)).collect();
-                let higher_better = matches!(name, "speedup" | "efficiency" | "utilisation");
+            for (i, metric) in METRICS.iter().enumerate() {
+                ui.label(metric.axis_label());
+                let values: Vec<f64> = views.iter().map(|v| v.metric(i)).collect();
+                let higher_better = metric.better == Better::Higher;
                 let best = values.iter().copied().fold(None, |b: Option<f64>, x| match b {
                     None => Some(x),
                     Some(b) if (higher_better && x > b) || (!higher_better && x < b) => Some(x),
@@ -156,14 +117,14 @@ pub fn metrics_table(ui: &mut Ui, views: &[RunView], errors: &[(String, String)]
 
 /// Bar chart comparing metric number `metric` (index into [`METRICS`]) across schedulers.
 pub fn comparison_chart(ui: &mut Ui, views: &[RunView], metric: usize, height: f32) {
-    let Some(&(name, unit, get)) = METRICS.get(metric) else {
+    let Some(m) = METRICS.get(metric) else {
         return;
     };
     let bars: Vec<Bar> = views
         .iter()
         .enumerate()
         .map(|(k, v)| {
-            Bar::new(k as f64, get(&v.run.metrics))
+            Bar::new(k as f64, v.metric(metric))
                 .name(&v.spec)
                 .fill(palette::kind_color(k))
                 .width(0.6)
@@ -176,7 +137,7 @@ pub fn comparison_chart(ui: &mut Ui, views: &[RunView], metric: usize, height: f
         .allow_drag(false)
         .allow_zoom(false)
         .show_grid([false, true])
-        .y_axis_label(metric_label(name, unit))
+        .y_axis_label(m.axis_label())
         .x_axis_formatter(move |mark, _range| {
             let i = mark.value.round();
             if (mark.value - i).abs() < 1e-6 && i >= 0.0 {
@@ -185,7 +146,14 @@ pub fn comparison_chart(ui: &mut Ui, views: &[RunView], metric: usize, height: f
                 String::new()
             }
         })
-        .show(ui, |plot| plot.bar_chart(BarChart::new(name, bars)));
+        .show(ui, |plot| plot.bar_chart(BarChart::new(m.label, bars)));
+}
+
+/// A step series as a line named `name`.
+fn step_line<'a>(name: &str, series: &StepSeries) -> Line<'a> {
+    let points: Vec<[f64; 2]> = series.corners().into_iter().map(|(t, v)| [t, v]).collect();
+    let dense = points.len() > 4000;
+    Line::new(name.to_owned(), PlotPoints::from(points)).allow_band(dense)
 }
 
 /// Utilisation (left) and power (right) over time, one line per scheduler.
@@ -201,11 +169,7 @@ pub fn time_plots(ui: &mut Ui, views: &[RunView], height: f32) {
                 .include_y(1.0)
                 .show(ui, |plot| {
                     for (k, v) in views.iter().enumerate() {
-                        plot.line(
-                            Line::new(v.spec.clone(), PlotPoints::from(v.utilisation.clone()))
-                                .color(palette::kind_color(k))
-                                .allow_band(v.utilisation.len() > 4000),
-                        );
+                        plot.line(step_line(&v.spec, &v.utilisation).color(palette::kind_color(k)));
                     }
                 });
         }
@@ -218,11 +182,7 @@ pub fn time_plots(ui: &mut Ui, views: &[RunView], height: f32) {
                 .include_y(0.0)
                 .show(ui, |plot| {
                     for (k, v) in views.iter().enumerate() {
-                        plot.line(
-                            Line::new(v.spec.clone(), PlotPoints::from(v.power.clone()))
-                                .color(palette::kind_color(k))
-                                .allow_band(v.power.len() > 4000),
-                        );
+                        plot.line(step_line(&v.spec, &v.power).color(palette::kind_color(k)));
                     }
                 });
         }
@@ -236,15 +196,6 @@ fn save_chart(chart: &impl report_plot::Plot, path: PathBuf, written: &mut Vec<P
     Ok(())
 }
 
-/// Axis label of a metric: its name and unit.
-fn metric_label(name: &str, unit: &str) -> String {
-    if unit.is_empty() {
-        name.to_owned()
-    } else {
-        format!("{name} [{unit}]")
-    }
-}
-
 /// Saves the comparison chart of metric number `metric`, utilisation and
 /// power over time into `dir` as `ext` (`png` or `svg`) files drawn by
 /// [`experiments::plot`]; returns the paths written.
@@ -252,21 +203,25 @@ fn metric_label(name: &str, unit: &str) -> String {
 /// # Errors
 /// The message of the first file that cannot be written.
 pub fn export_plots(views: &[RunView], metric: usize, dir: &Path, ext: &str) -> Result<Vec<PathBuf>, String> {
-    let Some(&(name, unit, get)) = METRICS.get(metric) else {
+    let Some(m) = METRICS.get(metric) else {
         return Err(format!("no metric number {metric}"));
     };
-    let bars: Vec<(String, f64)> = views.iter().map(|v| (v.spec.clone(), get(&v.run.metrics))).collect();
+    let bars: Vec<(String, f64)> = views.iter().map(|v| (v.spec.clone(), v.metric(metric))).collect();
     let x_max = views.iter().map(|v| v.run.metrics.makespan).fold(1e-9, f64::max);
-    let curves = |pick: fn(&RunView) -> &[[f64; 2]], scale: f64| -> Vec<(String, Vec<(f64, f64)>)> {
+    let curves = |pick: fn(&RunView) -> &StepSeries, scale: f64| -> Vec<(String, Vec<(f64, f64)>)> {
         views
             .iter()
-            .map(|v| (v.spec.clone(), pick(v).iter().map(|p| (p[0], p[1] * scale)).collect()))
+            .map(|v| {
+                let points = pick(v).corners().into_iter().map(|(t, y)| (t, y * scale)).collect();
+                (v.spec.clone(), points)
+            })
             .collect()
     };
     let utilisation = curves(|v| &v.utilisation, 100.0);
     let power = curves(|v| &v.power, 1.0);
     let peak_w = power.iter().flat_map(|s| &s.1).map(|p| p.1).fold(1e-9, f64::max);
-    let slug: String = name
+    let slug: String = m
+        .label
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() {
@@ -276,8 +231,8 @@ pub fn export_plots(views: &[RunView], metric: usize, dir: &Path, ext: &str) -> 
             }
         })
         .collect();
-    let caption = format!("{} per scheduler", metric_label(name, unit));
-    let y_desc = metric_label(name, unit);
+    let caption = format!("{} per scheduler", m.axis_label());
+    let y_desc = m.axis_label();
     let mut written = Vec::new();
     let comparison = report_plot::BarChart {
         caption: &caption,
@@ -337,10 +292,58 @@ mod tests {
     #[test]
     fn utilisation_steps_stay_within_zero_and_one_and_power_is_above_idle() {
         let (v, platform) = view("heft");
-        assert!(v.utilisation.iter().all(|p| (0.0..=1.0 + 1e-9).contains(&p[1])));
-        assert!(v.utilisation.last().is_some_and(|p| p[1].abs() < 1e-9));
+        assert!(v.utilisation.values.iter().all(|u| (0.0..=1.0 + 1e-9).contains(u)));
         let idle: f64 = platform.nodes().iter().map(|n| n.power.idle_w).sum();
-        assert!(v.power.iter().all(|p| p[1] >= idle - 1e-9));
+        assert!(v.power.values.iter().all(|&w| w >= idle - 1e-9));
+    }
+
+    #[test]
+    fn power_integrates_to_the_energy_under_failures_and_with_replicas() {
+        let (Ok(dag), Ok(platform)) = (
+            workloads::generate("layered:tasks=80,ccr=0.1", 5),
+            sim::presets::preset("heterogeneous", 4),
+        ) else {
+            panic!("fixture");
+        };
+        let mut checked = 0;
+        for (spec, mtbf) in [
+            ("active-replication:k=2,base=heft", 15.0),
+            ("heft", 10.0),
+            ("online-eft", 8.0),
+        ] {
+            let run = experiments::run::RunSpec {
+                dag: &dag,
+                platform: &platform,
+                scheduler: spec,
+                settings: sim::SimConfig {
+                    failures: sim::Failures::exponential(mtbf, 3.0),
+                    seed: 2,
+                    ..sim::SimConfig::default()
+                },
+            }
+            .execute()
+            .unwrap_or_else(|e| panic!("{spec}: {e:#}"));
+            let v = RunView::new(
+                spec.to_owned(),
+                &dag,
+                &platform,
+                Arc::new(run),
+                std::time::Duration::ZERO,
+            );
+            let energy = v.run.metrics.energy_j;
+            let error = (v.power.integral() - energy).abs() / energy;
+            assert!(
+                error <= 1e-9,
+                "{spec}: power integrates to {} J, energy {energy} J",
+                v.power.integral()
+            );
+            assert!(!v.run.outages.is_empty(), "{spec}: no node failed");
+            if spec.starts_with("active-replication") {
+                assert!(!v.run.copies.is_empty() || !v.run.cancelled.is_empty(), "no replicas");
+            }
+            checked += usize::from(!v.run.lost.is_empty());
+        }
+        assert!(checked > 0, "no run lost a task to a failure");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Runs the chosen schedulers in a background thread, never on the UI thread.
 //!
-//! The thread calls [`sim::simulate`] once per scheduler, in order, and sends
+//! The thread calls [`RunSpec::execute`] (the run every `schedlab` command
+//! makes, audited by the invariant checker) once per scheduler, in order, and sends
 //! each outcome back over a channel. Every run gets a [`sim::Progress`] handle:
 //! the UI reads its count of finished tasks for the progress bar, and
 //! cancelling sets the flag all the batch's handles share, which the engine
@@ -8,6 +9,7 @@
 //! (HEFT's ranking, say) is not interrupted: cancelling then takes effect when
 //! the plan is made.
 
+use experiments::run::RunSpec;
 use sim::{Dag, Platform, Progress, RunResult, SimConfig};
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
@@ -18,7 +20,7 @@ use std::time::{Duration, Instant};
 pub struct Outcome {
     /// The scheduler spec it ran.
     pub spec: String,
-    /// The run, or the error message of the registry or engine.
+    /// The run, or the error message of the registry, the engine or the invariant checker.
     pub result: Result<Arc<RunResult>, String>,
     /// Wall-clock time of the run.
     pub wall: Duration,
@@ -72,17 +74,17 @@ impl Running {
                         return;
                     }
                     wake();
-                    let config = SimConfig {
-                        progress: Some(progress),
-                        ..job.config.clone()
+                    let run = RunSpec {
+                        dag: &job.dag,
+                        platform: &job.platform,
+                        scheduler: spec,
+                        settings: SimConfig {
+                            progress: Some(progress),
+                            ..job.config.clone()
+                        },
                     };
                     let began = Instant::now();
-                    let result = schedulers::registry::create(spec, job.config.seed)
-                        .map_err(|e| e.to_string())
-                        .and_then(|mut s| {
-                            sim::simulate(&job.dag, &job.platform, s.as_mut(), &config).map_err(|e| e.to_string())
-                        })
-                        .map(Arc::new);
+                    let result = run.execute().map(Arc::new).map_err(|e| format!("{e:#}"));
                     if batch.is_cancelled() {
                         return;
                     }

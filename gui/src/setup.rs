@@ -4,7 +4,7 @@
 //! (generator spec, scheduler specs, [`sim::SimConfig`]); it computes nothing itself.
 
 use crate::families::{self, ParamDef};
-use sim::{Failures, Noise, Platform, PlatformSpec, SimConfig};
+use sim::{Checkpointing, Failures, Noise, Platform, PlatformSpec, SimConfig, SpeedError};
 use std::path::PathBuf;
 
 /// Where the DAG comes from.
@@ -75,10 +75,13 @@ pub struct Setup {
     pub noise_sigma: f64,
     /// Seed of the engine's draws and of randomised schedulers.
     pub sim_seed: u64,
-    /// Mean time between failures of one node in seconds; `None` for no failures.
-    pub mtbf: Option<f64>,
-    /// Seconds a failed node stays down.
-    pub repair: f64,
+    /// Node failures.
+    pub failures: Failures,
+    /// Checkpoint cost in seconds, if running tasks checkpoint (at
+    /// Young/Daly's interval; needs exponential failures).
+    pub checkpoint: Option<f64>,
+    /// Real node speeds versus the declared ones the schedulers see.
+    pub speed_error: SpeedError,
 }
 
 impl Default for Setup {
@@ -102,8 +105,9 @@ impl Default for Setup {
                 .collect(),
             noise_sigma: 0.0,
             sim_seed: 1,
-            mtbf: None,
-            repair: 60.0,
+            failures: Failures::None,
+            checkpoint: None,
+            speed_error: SpeedError::default(),
         };
         setup.set_family("layered");
         setup
@@ -177,18 +181,14 @@ impl Setup {
         }
     }
 
-    /// The engine settings.
+    /// The engine settings: every one the window sets.
     pub fn sim_config(&self) -> SimConfig {
         SimConfig {
             noise: Noise::lognormal(self.noise_sigma),
             seed: self.sim_seed,
-            failures: match self.mtbf {
-                Some(mtbf) => Failures::Exponential {
-                    mtbf,
-                    repair: self.repair,
-                },
-                None => Failures::None,
-            },
+            failures: self.failures.clone(),
+            checkpointing: self.checkpoint.map(|cost| Checkpointing { cost, interval: None }),
+            speed_error: self.speed_error,
             ..SimConfig::default()
         }
     }

@@ -25,8 +25,7 @@ fn saved_setup_parses_as_an_experiment_config_with_the_same_grid() {
     assert_eq!(config.schedulers, setup.scheduler_specs());
     assert_eq!(config.seeds, vec![7]);
     assert_eq!(config.noise, vec![0.2]);
-    assert_eq!(config.mtbf, vec![500.0]);
-    assert!((config.repair - 30.0).abs() < 1e-12);
+    assert_eq!(config.failures, vec![sim::Failures::exponential(500.0, 30.0)]);
     assert_eq!(config.workloads.len(), 1);
     assert_eq!(config.workloads.first().map(|w| w.family()), Some("fork-join"));
     let labels: Vec<&str> = config.platforms.iter().map(|p| p.label.as_str()).collect();

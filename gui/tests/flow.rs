@@ -85,7 +85,7 @@ fn save_the_setup_as_a_config_and_load_it_back() {
 #[test]
 fn open_a_results_folder_and_a_run_from_it_in_the_gantt_view() {
     // `tests/data/run` is a folder written by `schedlab run` on a config saved by this GUI
-    // (results.csv, and two plots of `schedlab report`).
+    // (results, manifest and config copy, and two plots of `schedlab report`).
     let mut h = harness(small_app());
     h.run_steps(2);
     h.get_by_label("Experiments").click();

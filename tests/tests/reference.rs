@@ -15,7 +15,7 @@ fn simulate(folder: &str, scheduler: &str) -> (experiments::cli::simulate::Summa
         scheduler: scheduler.to_owned(),
         noise: 0.0,
         seed: 0,
-        failures: None,
+        failures: sim::Failures::None,
         checkpoint_cost: None,
         speed_error: sim::SpeedError::default(),
         trace: None,

@@ -263,7 +263,7 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write) -> Result<()> {
         Command::Run(cmd) => run_sweep(cmd.config.as_deref(), cmd.shard, &cmd.sweep, out)?,
         Command::Demo(cmd) => run_sweep(None, None, &cmd.sweep, out)?,
         Command::Merge(cmd) => {
-            let summary = crate::grid::shard::merge(&cmd.dir, cmd.allow_partial)?;
+            let summary = crate::results::merge::merge(&cmd.dir, cmd.allow_partial)?;
             writeln!(
                 out,
                 "merged {} runs ({} failed): {}",
@@ -306,7 +306,7 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write) -> Result<()> {
                 scheduler: cmd.scheduler,
                 noise: cmd.noise,
                 seed: cmd.seed,
-                failures: cmd.mtbf.map(|mtbf| sim::Failures::Exponential {
+                failures: cmd.mtbf.map_or(sim::Failures::None, |mtbf| sim::Failures::Exponential {
                     mtbf,
                     repair: cmd.repair,
                 }),

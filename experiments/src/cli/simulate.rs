@@ -1,9 +1,10 @@
 //! `schedlab simulate`: one DAG, one platform, one scheduler, one run.
 
 use crate::platform_arg;
+use crate::run::RunSpec;
 use anyhow::{Context as _, Result, bail};
 use serde::Serialize;
-use sim::{CostModel, Metrics, Noise, Platform, RunResult, SimConfig};
+use sim::{Metrics, Noise, Platform, RunResult, SimConfig};
 use std::path::PathBuf;
 use workloads::Workload;
 
@@ -22,8 +23,8 @@ pub struct SimulateArgs {
     pub noise: f64,
     /// Seed for generation, noise, failures and randomised schedulers.
     pub seed: u64,
-    /// Node failures, if any.
-    pub failures: Option<sim::Failures>,
+    /// Node failures.
+    pub failures: sim::Failures,
     /// Checkpoint cost in seconds; turns on checkpoint/restart at Young/Daly's interval.
     pub checkpoint_cost: Option<f64>,
     /// Real node speeds versus the declared ones.
@@ -96,37 +97,33 @@ pub fn platform(args: &SimulateArgs, workload: &Workload) -> Result<Platform> {
     }
 }
 
-/// Runs the simulation, audits it and writes the trace if asked.
+/// Runs the simulation (audited by [`RunSpec::execute`]) and writes the trace if asked.
 ///
 /// # Errors
 /// On any invalid input, a scheduler error, or an invariant violation.
 pub fn run(args: &SimulateArgs) -> Result<(Summary, RunResult)> {
     let workload = workload(args)?;
     let platform = platform(args, &workload)?;
-    let mut scheduler = schedulers::registry::create(&args.scheduler, args.seed).context("--scheduler")?;
+    schedulers::registry::create(&args.scheduler, args.seed).context("--scheduler")?;
     if !(args.noise.is_finite() && args.noise >= 0.0) {
         bail!("--noise: expected a finite number >= 0, got {}", args.noise);
     }
-    let config = SimConfig {
-        noise: Noise::lognormal(args.noise),
-        seed: args.seed,
-        failures: args.failures.clone().unwrap_or_default(),
-        checkpointing: args
-            .checkpoint_cost
-            .map(|cost| sim::Checkpointing { cost, interval: None }),
-        speed_error: args.speed_error,
-        ..SimConfig::default()
+    let spec = RunSpec {
+        dag: &workload.dag,
+        platform: &platform,
+        scheduler: &args.scheduler,
+        settings: SimConfig {
+            noise: Noise::lognormal(args.noise),
+            seed: args.seed,
+            failures: args.failures.clone(),
+            checkpointing: args
+                .checkpoint_cost
+                .map(|cost| sim::Checkpointing { cost, interval: None }),
+            speed_error: args.speed_error,
+            ..SimConfig::default()
+        },
     };
-    let result = sim::simulate(&workload.dag, &platform, &mut scheduler, &config)?;
-    let costs = CostModel::new(&workload.dag, &platform)?;
-    if let Err(violations) = sim::check::check(&costs, &result) {
-        let list: Vec<String> = violations.iter().take(5).map(ToString::to_string).collect();
-        bail!(
-            "the run violates {} invariants (simulator bug), e.g.:\n  {}",
-            violations.len(),
-            list.join("\n  ")
-        );
-    }
+    let result = spec.execute()?;
     if let Some(path) = &args.trace {
         let trace = sim::trace::chrome_trace(&workload.dag, &platform, &result);
         crate::output::write_atomic(path, serde_json::to_string(&trace)?.as_bytes())?;

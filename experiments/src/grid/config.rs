@@ -12,15 +12,15 @@
 //! six coordinates, so both are stable for a given config.
 
 use anyhow::{Context as _, Result, anyhow, bail};
-use serde::Deserialize;
-use sim::Platform;
+use serde::{Deserialize, Serialize};
 use sim::platform::NetworkSpec;
+use sim::{Failures, Platform};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
 
 /// A value that may be written once or as a list (`nodes = 8` or `nodes = [4, 8]`).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(untagged)]
 pub enum OneOrMany<T> {
     /// A list of values (tried first, so that a list of TOML values stays a list).
@@ -40,7 +40,7 @@ impl<T: Clone> OneOrMany<T> {
 }
 
 /// Seeds: a count `n` (seeds 0 … n−1) or an explicit list.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(untagged)]
 pub enum Seeds {
     /// Seeds `0 .. n`.
@@ -49,15 +49,16 @@ pub enum Seeds {
     List(Vec<u64>),
 }
 
-/// The config file as written.
-#[derive(Debug, Clone, Deserialize)]
+/// The config file as written (and as the GUI writes it: [`Spanned::new`]
+/// with an empty span wraps a value that has no place in a text yet).
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConfigFile {
     /// A title for the report.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Output folder, relative to the current directory; `--out` overrides it.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub out: Option<PathBuf>,
     /// Workload entries.
     pub workloads: Vec<WorkloadEntry>,
@@ -66,66 +67,66 @@ pub struct ConfigFile {
     /// Scheduler specs (`NAME` or `NAME:key=value,…`).
     pub schedulers: Vec<Spanned<String>>,
     /// Log-normal runtime noise σ values; default `[0]`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub noise: Option<Spanned<OneOrMany<f64>>>,
     /// Seeds: a count or a list.
     pub seeds: Spanned<Seeds>,
     /// Node failures; default none.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failures: Option<FailureEntry>,
     /// Real node speeds that differ from the declared ones (one setting for
     /// every cell; which nodes are affected is drawn from each cell's seed).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speed_error: Option<Spanned<sim::SpeedError>>,
     /// What `schedlab train` fits on this grid; `run` does not read it.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub train: Option<crate::learning::train::TrainEntry>,
 }
 
 /// One `[[workloads]]` entry: a generator with parameter lists, or files.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct WorkloadEntry {
     /// Generator kind (`layered`, `fork-join`, …; see `workloads::KINDS`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub family: Option<Spanned<String>>,
     /// Generator keys, each a value or a list of values to sweep.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub params: BTreeMap<String, Spanned<OneOrMany<toml::Value>>>,
     /// DAG files or glob patterns, relative to the config file's folder.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub files: Option<Spanned<Vec<String>>>,
 }
 
 /// One `[[platforms]]` entry: a preset or a file, with overrides.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PlatformEntry {
     /// Preset name (`homogeneous`, `heterogeneous`, `edge-cloud`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preset: Option<Spanned<String>>,
     /// Node counts of the preset (default 8).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nodes: Option<Spanned<OneOrMany<u32>>>,
     /// Platform TOML file, relative to the config file's folder.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file: Option<Spanned<String>>,
     /// Network bandwidth overrides in bytes/s.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bandwidth: Option<Spanned<OneOrMany<f64>>>,
     /// Network latency overrides in seconds.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latency: Option<Spanned<OneOrMany<f64>>>,
 }
 
 /// The `[failures]` table: exponential node failures.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct FailureEntry {
     /// Mean times between failures of one node in seconds; `inf` = no failures.
     pub mtbf: Spanned<OneOrMany<f64>>,
     /// Seconds a failed node stays down (default 60).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repair: Option<Spanned<f64>>,
 }
 
@@ -140,6 +141,8 @@ pub enum WorkloadSource {
         family: String,
         /// The `ccr` key, if given.
         ccr: Option<f64>,
+        /// The generator's keys and values, sorted by key.
+        params: Vec<(String, String)>,
     },
     /// A file `workloads::load` reads.
     File {
@@ -173,6 +176,8 @@ impl WorkloadSource {
 pub struct PlatformChoice {
     /// Label used in ids and result rows (`heterogeneous:16`, `file.toml bw=1e9`).
     pub label: String,
+    /// The preset and node count it was built from, if it is a preset without overrides.
+    pub preset: Option<(String, u32)>,
     /// The platform.
     pub platform: Platform,
 }
@@ -196,10 +201,8 @@ pub struct Config {
     pub schedulers: Vec<String>,
     /// Noise σ values in grid order.
     pub noise: Vec<f64>,
-    /// Failure MTBFs in grid order (`inf` = none).
-    pub mtbf: Vec<f64>,
-    /// Repair time in seconds.
-    pub repair: f64,
+    /// Failure settings in grid order (an `inf` MTBF is [`Failures::None`]).
+    pub failures: Vec<Failures>,
     /// Real node speeds versus declared ones.
     pub speed_error: sim::SpeedError,
     /// Seeds in grid order.
@@ -221,7 +224,7 @@ pub struct Cell {
     pub scheduler: usize,
     /// Index into [`Config::noise`].
     pub noise: usize,
-    /// Index into [`Config::mtbf`].
+    /// Index into [`Config::failures`].
     pub failure: usize,
     /// Index into [`Config::seeds`].
     pub seed: usize,
@@ -331,6 +334,7 @@ impl Config {
                             spec,
                             family: family.get_ref().clone(),
                             ccr,
+                            params: combo,
                         });
                     }
                     // Generating once checks the kind, every key and every value.
@@ -396,7 +400,7 @@ impl Config {
                 }
                 None => vec![None],
             };
-            let bases: Vec<(String, Platform)> = match (&entry.preset, &entry.file) {
+            let bases: Vec<(String, Option<(String, u32)>, Platform)> = match (&entry.preset, &entry.file) {
                 (Some(preset), None) => {
                     let nodes = entry.nodes.as_ref().map_or_else(
                         || vec![crate::platform_arg::DEFAULT_PRESET_NODES],
@@ -414,7 +418,8 @@ impl Config {
                                 sim::presets::PRESET_NAMES.join(", ")
                             )
                         })?;
-                        list.push((format!("{}:{n}", preset.get_ref()), platform));
+                        let origin = (preset.get_ref().clone(), n);
+                        list.push((format!("{}:{n}", preset.get_ref()), Some(origin), platform));
                     }
                     list
                 }
@@ -427,11 +432,11 @@ impl Config {
                         .with_context(|| format!("{key}.file ({}): cannot read {}", at(path.span()), full.display()))?;
                     let platform = Platform::from_toml(&text)
                         .with_context(|| format!("{key}.file ({}): {}", at(path.span()), path.get_ref()))?;
-                    vec![(path.get_ref().clone(), platform)]
+                    vec![(path.get_ref().clone(), None, platform)]
                 }
                 _ => bail!("{key}: give exactly one of `preset` or `file`"),
             };
-            for (label, platform) in bases {
+            for (label, preset, platform) in bases {
                 for bw in &bandwidths {
                     for lat in &latencies {
                         let mut label = label.clone();
@@ -453,7 +458,12 @@ impl Config {
                             }
                         }
                         let platform = Platform::new(spec).with_context(|| format!("{key}: {label}"))?;
-                        platforms.push(PlatformChoice { label, platform });
+                        let preset = preset.clone().filter(|_| bw.is_none() && lat.is_none());
+                        platforms.push(PlatformChoice {
+                            label,
+                            preset,
+                            platform,
+                        });
                     }
                 }
             }
@@ -483,7 +493,7 @@ impl Config {
             None => vec![0.0],
         };
 
-        let (mtbf, repair) = match &file.failures {
+        let failures = match &file.failures {
             Some(f) => {
                 let list = f.mtbf.get_ref().to_vec();
                 if list.is_empty() || list.iter().any(|x| x.is_nan() || *x <= 0.0) {
@@ -502,9 +512,11 @@ impl Config {
                     Some(r) => *r.get_ref(),
                     None => 60.0,
                 };
-                (list, repair)
+                list.into_iter()
+                    .map(|mtbf| Failures::exponential(mtbf, repair))
+                    .collect()
             }
-            None => (vec![f64::INFINITY], 60.0),
+            None => vec![Failures::None],
         };
 
         let speed_error = match &file.speed_error {
@@ -537,8 +549,7 @@ impl Config {
             platforms,
             schedulers,
             noise,
-            mtbf,
-            repair,
+            failures,
             speed_error,
             seeds,
             train: file.train,
@@ -551,7 +562,7 @@ impl Config {
             * self.platforms.len()
             * self.schedulers.len()
             * self.noise.len()
-            * self.mtbf.len()
+            * self.failures.len()
             * self.seeds.len()
     }
 
@@ -564,7 +575,7 @@ impl Config {
             i
         };
         let seed = take(self.seeds.len());
-        let failure = take(self.mtbf.len());
+        let failure = take(self.failures.len());
         let noise = take(self.noise.len());
         let scheduler = take(self.schedulers.len());
         let platform = take(self.platforms.len());
@@ -593,7 +604,7 @@ impl Config {
             self.platforms[cell.platform].label,
             self.schedulers[cell.scheduler],
             self.noise[cell.noise],
-            self.mtbf[cell.failure],
+            self.failures[cell.failure].mtbf().unwrap_or(f64::INFINITY),
             self.seeds[cell.seed]
         )
     }
@@ -660,8 +671,7 @@ repair = 5
 "#;
         let config = Config::parse(text, Path::new(".")).unwrap();
         assert_eq!(config.seeds, [7, 9]);
-        assert_eq!(config.mtbf, [f64::INFINITY, 100.0]);
-        assert_eq!(config.repair, 5.0);
+        assert_eq!(config.failures, [Failures::None, Failures::exponential(100.0, 5.0)]);
         assert_eq!(config.cell_count(), 4);
     }
 

@@ -13,8 +13,10 @@
 //! Every plot has the look [`crate::plot`] defines.
 
 use crate::grid::config::Config;
-use crate::grid::sweep::{Row, prepare, read_results, simulate_cell};
+use crate::grid::sweep::prepare;
 use crate::plot::{FONT, LineChart, Plot as _, colour, plot_err, register_font};
+use crate::results::metrics::{ENERGY, InReport, MAKESPAN, METRICS, SLR};
+use crate::results::{Row, read_manifest, read_results};
 use crate::stats::{MeanCi, five_numbers, mean_ci};
 use anyhow::{Context as _, Result, anyhow};
 use plotters::coord::Shift;
@@ -232,7 +234,7 @@ where
                 .rows
                 .iter()
                 .filter(|r| &r.scheduler == name && key(r).as_ref() == Some(cat))
-                .filter_map(|r| r.slr)
+                .filter_map(|r| r.get(&SLR))
                 .collect();
             if let Some(m) = mean_ci(&vals) {
                 points.push((i as f64, m));
@@ -323,8 +325,8 @@ fn pareto<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &Data<'_>) ->
 where
     DB::ErrorType: 'static,
 {
-    let mk = data.ratios(|r| r.makespan);
-    let en = data.ratios(|r| r.energy_j);
+    let mk = data.ratios(|r| r.get(&MAKESPAN));
+    let en = data.ratios(|r| r.get(&ENERGY));
     let means: Vec<Option<(f64, f64)>> = (0..data.schedulers.len())
         .map(|s| {
             let m = mean_ci(&mk.iter().filter(|v| v.0 == s).map(|v| v.1).collect::<Vec<_>>())?;
@@ -400,7 +402,7 @@ fn win_matrix(data: &Data<'_>) -> (Vec<Vec<usize>>, Vec<Vec<usize>>) {
     let mut by_instance: BTreeMap<_, Vec<Option<f64>>> = BTreeMap::new();
     for row in &data.rows {
         by_instance.entry(instance(row)).or_insert_with(|| vec![None; k])[data.scheduler_index(&row.scheduler)] =
-            row.makespan;
+            row.get(&MAKESPAN);
     }
     let mut wins = vec![vec![0; k]; k];
     let mut total = vec![vec![0; k]; k];
@@ -489,7 +491,9 @@ pub(crate) struct Representative {
     pub(crate) cores_per_node: Vec<u32>,
 }
 
-fn representatives(config: &Config) -> Result<(String, Vec<Representative>)> {
+/// The representative runs of `config` (see [`Representative`]), the label
+/// of their instance and its platform.
+fn representatives(config: &Config) -> Result<(String, &sim::Platform, Vec<Representative>)> {
     let mut runs = Vec::new();
     let mut label = String::new();
     for s in 0..config.schedulers.len() {
@@ -502,7 +506,7 @@ fn representatives(config: &Config) -> Result<(String, Vec<Representative>)> {
             let id = config.cell_id(&cell);
             label = id.replacen(&format!("|{}|", config.schedulers[s]), "|", 1);
         }
-        let Ok(result) = simulate_cell(config, &cell, &prepared) else {
+        let Ok(result) = prepared.spec(&config.schedulers[s]).execute() else {
             continue;
         };
         runs.push(Representative {
@@ -511,7 +515,12 @@ fn representatives(config: &Config) -> Result<(String, Vec<Representative>)> {
             result,
         });
     }
-    Ok((label, runs))
+    let platform = config
+        .platforms
+        .first()
+        .map(|p| &p.platform)
+        .context("the config has no platform")?;
+    Ok((label, platform, runs))
 }
 
 pub(crate) fn gantt<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, runs: &[Representative]) -> Result<()>
@@ -589,30 +598,13 @@ where
     Ok(())
 }
 
-/// Busy fraction of all cores in `n_bins` equal bins of `[0, t_max]`.
-fn utilisation_curve(run: &Representative, t_max: f64, n_bins: usize) -> Vec<(f64, f64)> {
-    let total: f64 = run.cores_per_node.iter().map(|&c| f64::from(c)).sum();
-    let width = t_max / n_bins as f64;
-    let mut busy = vec![0.0; n_bins];
-    for rec in run.result.runs().map(|r| r.record) {
-        let (s, e) = (rec.start.as_secs_f64(), rec.end.as_secs_f64());
-        let first = ((s / width) as usize).min(n_bins - 1);
-        let last = ((e / width) as usize).min(n_bins - 1);
-        for (b, slot) in busy.iter_mut().enumerate().take(last + 1).skip(first) {
-            let lo = (b as f64 * width).max(s);
-            let hi = ((b + 1) as f64 * width).min(e);
-            if hi > lo {
-                *slot += (hi - lo) * f64::from(rec.cores);
-            }
-        }
-    }
-    busy.iter()
-        .enumerate()
-        .map(|(b, v)| ((b as f64 + 0.5) * width, 100.0 * v / (width * total)))
-        .collect()
-}
-
-fn utilisation<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, runs: &[Representative]) -> Result<()>
+/// Core utilisation of each run over time, in 60 equal bins of the longest
+/// run (means of [`sim::metrics::utilisation_series`], so lost runs count).
+fn utilisation<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    platform: &sim::Platform,
+    runs: &[Representative],
+) -> Result<()>
 where
     DB::ErrorType: 'static,
 {
@@ -623,7 +615,13 @@ where
         .max(1e-9);
     let series: Vec<(String, Vec<(f64, f64)>)> = runs
         .iter()
-        .map(|run| (run.scheduler.clone(), utilisation_curve(run, t_max, 60)))
+        .map(|run| {
+            let bins = sim::metrics::utilisation_series(platform, &run.result).bin_means(t_max, 60);
+            (
+                run.scheduler.clone(),
+                bins.into_iter().map(|(t, u)| (t, 100.0 * u)).collect(),
+            )
+        })
         .collect();
     LineChart {
         caption: "Core utilisation over time (representative runs)",
@@ -658,6 +656,46 @@ fn categories(rows: &[&Row], key: &dyn Fn(&Row) -> Option<String>) -> Vec<String
     list
 }
 
+/// The table of per-scheduler means with 95 % CIs: one column per metric
+/// whose [`InReport`] asks for one, in the order of [`METRICS`].
+fn means_table(data: &Data<'_>) -> String {
+    let columns: Vec<_> = METRICS.iter().filter(|m| m.report != InReport::No).collect();
+    let mut t =
+        String::from("<h2>Means with 95% confidence intervals</h2>\n<table>\n<tr><th>scheduler</th><th>runs</th>");
+    for m in &columns {
+        let header = match m.report {
+            InReport::Ratio { .. } => format!("{} ratio", m.label),
+            InReport::Mean { scale, .. } if scale == 100.0 => format!("{} (%)", m.label),
+            _ => m.label.to_owned(),
+        };
+        let _ = write!(t, "<th>{}</th>", escape(&header));
+    }
+    t.push_str("</tr>\n");
+    let ratios: Vec<Vec<(usize, f64)>> = columns.iter().map(|m| data.ratios(|r| r.get(m))).collect();
+    for (s, name) in data.schedulers.iter().enumerate() {
+        let mine: Vec<&&Row> = data.rows.iter().filter(|r| &r.scheduler == name).collect();
+        let _ = write!(t, "<tr><td>{}</td><td>{}</td>", escape(name), mine.len());
+        for (m, ratio) in columns.iter().zip(&ratios) {
+            let cell = match m.report {
+                InReport::Ratio { digits } => {
+                    let mean = mean_ci(&ratio.iter().filter(|x| x.0 == s).map(|x| x.1).collect::<Vec<_>>());
+                    fmt_ci(mean, 1.0, digits)
+                }
+                InReport::Mean { scale, digits } => fmt_ci(
+                    mean_ci(&mine.iter().filter_map(|r| r.get(m)).collect::<Vec<_>>()),
+                    scale,
+                    digits,
+                ),
+                InReport::No => String::new(),
+            };
+            let _ = write!(t, "<td>{cell}</td>");
+        }
+        t.push_str("</tr>\n");
+    }
+    t.push_str("</table>\n");
+    t
+}
+
 /// Writes `DIR/report.html` and `DIR/plots/*`; returns the report's path.
 ///
 /// # Errors
@@ -665,15 +703,11 @@ fn categories(rows: &[&Row], key: &dyn Fn(&Row) -> Option<String>) -> Vec<String
 pub fn write(dir: &Path) -> Result<PathBuf> {
     register_font()?;
     let rows = read_results(dir)?;
-    let manifest_path = dir.join("manifest.json");
-    let manifest: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(&manifest_path).with_context(|| format!("cannot read {}", manifest_path.display()))?,
-    )
-    .with_context(|| format!("{} is not JSON", manifest_path.display()))?;
-    let config_text = manifest["config"].as_str().unwrap_or_default();
-    let config_dir = PathBuf::from(manifest["config_dir"].as_str().unwrap_or("."));
-    let config = Config::parse(config_text, &config_dir);
-    let title = manifest["name"].as_str().unwrap_or("experiment").to_owned();
+    let manifest = read_manifest(dir)?;
+    let provenance = &manifest.provenance;
+    let config_text = provenance.config.as_str();
+    let config = Config::parse(config_text, Path::new(&provenance.config_dir));
+    let title = provenance.name.clone();
 
     let mut schedulers: Vec<String> = Vec::new();
     for row in &rows {
@@ -702,7 +736,7 @@ pub fn write(dir: &Path) -> Result<PathBuf> {
         body.push_str("<p>No run succeeded; see the error column of results.csv.</p>\n");
     } else {
         let names = &data.schedulers;
-        let mk = data.ratios(|r| r.makespan);
+        let mk = data.ratios(|r| r.get(&MAKESPAN));
         let svg = render!(plots, "makespan", (900, 500), |root: &DrawingArea<_, Shift>| box_plot(
             root,
             "Makespan relative to the best scheduler on each instance",
@@ -719,7 +753,7 @@ pub fn write(dir: &Path) -> Result<PathBuf> {
         let slr: Vec<(usize, f64)> = data
             .rows
             .iter()
-            .filter_map(|r| Some((data.scheduler_index(&r.scheduler), r.slr?)))
+            .filter_map(|r| Some((data.scheduler_index(&r.scheduler), r.get(&SLR)?)))
             .collect();
         let svg = render!(plots, "slr", (900, 500), |root: &DrawingArea<_, Shift>| box_plot(
             root,
@@ -803,7 +837,7 @@ pub fn write(dir: &Path) -> Result<PathBuf> {
         );
 
         match config.as_ref().map_err(|e| anyhow!("{e:#}")).and_then(representatives) {
-            Ok((label, runs)) if !runs.is_empty() => {
+            Ok((label, platform, runs)) if !runs.is_empty() => {
                 let n_nodes = runs.iter().map(|r| r.cores_per_node.len()).max().unwrap_or(1);
                 let height = ((110 + 25 * n_nodes).clamp(180, 400) * runs.len()) as u32;
                 let svg = render!(plots, "gantt", (1000, height), |root: &DrawingArea<_, Shift>| gantt(
@@ -819,7 +853,7 @@ pub fn write(dir: &Path) -> Result<PathBuf> {
                     &svg,
                 );
                 let svg = render!(plots, "utilisation", (900, 500), |root: &DrawingArea<_, Shift>| {
-                    utilisation(root, &runs)
+                    utilisation(root, platform, &runs)
                 });
                 section(
                     &mut body,
@@ -841,26 +875,7 @@ pub fn write(dir: &Path) -> Result<PathBuf> {
             }
         }
 
-        body.push_str("<h2>Means with 95% confidence intervals</h2>\n<table>\n<tr><th>scheduler</th><th>runs</th><th>makespan ratio</th><th>SLR</th><th>speedup</th><th>efficiency</th><th>utilisation (%)</th><th>energy ratio</th></tr>\n");
-        let en = data.ratios(|r| r.energy_j);
-        for (s, name) in data.schedulers.iter().enumerate() {
-            let mine: Vec<&&Row> = data.rows.iter().filter(|r| &r.scheduler == name).collect();
-            let col = |f: &dyn Fn(&Row) -> Option<f64>| mean_ci(&mine.iter().filter_map(|r| f(r)).collect::<Vec<_>>());
-            let pick = |v: &[(usize, f64)]| mean_ci(&v.iter().filter(|x| x.0 == s).map(|x| x.1).collect::<Vec<_>>());
-            let _ = writeln!(
-                body,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                escape(name),
-                mine.len(),
-                fmt_ci(pick(&mk), 1.0, 3),
-                fmt_ci(col(&|r| r.slr), 1.0, 3),
-                fmt_ci(col(&|r| r.speedup), 1.0, 2),
-                fmt_ci(col(&|r| r.efficiency), 1.0, 3),
-                fmt_ci(col(&|r| r.utilisation), 100.0, 1),
-                fmt_ci(pick(&en), 1.0, 3),
-            );
-        }
-        body.push_str("</table>\n");
+        body.push_str(&means_table(&data));
 
         let families = categories(&data.rows, &|r: &Row| Some(r.family.clone()));
         let platforms = categories(&data.rows, &|r: &Row| Some(r.platform.clone()));
@@ -884,7 +899,7 @@ pub fn write(dir: &Path) -> Result<PathBuf> {
                         .rows
                         .iter()
                         .filter(|r| &r.scheduler == name && &key(r) == g)
-                        .filter_map(|r| r.slr)
+                        .filter_map(|r| r.get(&SLR))
                         .collect();
                     let _ = write!(body, "<td>{}</td>", fmt_ci(mean_ci(&vals), 1.0, 3));
                 }
@@ -901,9 +916,9 @@ pub fn write(dir: &Path) -> Result<PathBuf> {
         t = escape(&title),
         n = rows.len(),
         k = data.schedulers.len(),
-        h = escape(manifest["config_sha256"].as_str().unwrap_or("?")),
-        v = escape(manifest["schedlab_version"].as_str().unwrap_or("?")),
-        g = escape(manifest["git_revision"].as_str().unwrap_or("unknown")),
+        h = escape(&provenance.config_sha256),
+        v = escape(&provenance.schedlab_version),
+        g = escape(provenance.git_revision.as_deref().unwrap_or("unknown")),
     );
     html.push_str(&body);
     let _ = write!(

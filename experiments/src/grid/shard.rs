@@ -11,13 +11,11 @@
 //!
 //! Shard K of N lives in `DIR/shards/K-of-N` with its own journal, so it resumes
 //! like a whole sweep. Its `manifest.json` is written last, atomically: its
-//! presence marks the shard done. [`merge`] checks that every shard is done
+//! presence marks the shard done. [`crate::results::merge`] checks that every shard is done
 //! and ran the same config and build, then writes the rows in grid order
 //! through the same code as a local run, so the results are byte-identical.
 
-use crate::grid::sweep::{
-    Manifest, Row, RunRecord, ShardRecord, SweepSummary, read_manifest, read_results, write_results,
-};
+use crate::results::{Manifest, read_manifest};
 use anyhow::{Context as _, Result, bail};
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -246,97 +244,6 @@ impl Shards {
         }
         Ok(())
     }
-}
-
-/// Merges the shards of `dir` into `dir/results.csv`, `results.jsonl`,
-/// `config.toml` and `manifest.json`, the files `schedlab run` writes.
-///
-/// # Errors
-/// If a shard is not done (unless `allow_partial`, which merges the done ones
-/// and lists the others in the manifest), if shards of different configs or
-/// shardings are mixed, or if a shard's results do not hold exactly its cells.
-pub fn merge(dir: &Path, allow_partial: bool) -> Result<SweepSummary> {
-    let shards = Shards::scan(dir, None)?;
-    let missing: Vec<usize> = (0..shards.count)
-        .filter(|&k| !matches!(shards.progress[k], Progress::Done(_)))
-        .collect();
-    let n_done = shards.count - missing.len();
-    if !missing.is_empty() && (!allow_partial || n_done == 0) {
-        let how = if n_done == 0 {
-            String::from("no shard is done")
-        } else {
-            format!("pass --allow-partial to merge the {n_done} done shards anyway")
-        };
-        bail!(
-            "{}: {} of {} shards are not done: {}; run them (`schedlab slurm resubmit {}`, or \
-             `schedlab run CONFIG --shard K/{} --out {}`), or {how}",
-            dir.display(),
-            missing.len(),
-            shards.count,
-            ranges(&missing),
-            dir.display(),
-            shards.count,
-            dir.display()
-        );
-    }
-    let mut rows: Vec<Row> = Vec::new();
-    let mut records = Vec::with_capacity(n_done);
-    let mut first: Option<&Manifest> = None;
-    for (k, manifest) in shards.done() {
-        let shard = Shard::new(k, shards.count)?;
-        let grid_cells = manifest.shard.map_or(0, |p| p.grid_cells);
-        let folder = shard.dir(dir);
-        let part = read_results(&folder)?;
-        let expected = Shard::cells_of(Some(shard), grid_cells);
-        if part.len() != shard.cell_count(grid_cells) || !part.iter().map(|r| r.index).eq(expected) {
-            bail!(
-                "{}/results.jsonl does not hold exactly the {} cells of shard {shard}; rerun the shard",
-                folder.display(),
-                shard.cell_count(grid_cells)
-            );
-        }
-        rows.extend(part);
-        records.push(ShardRecord {
-            shard: k,
-            cells: manifest.cells,
-            failed: manifest.failed,
-            run: manifest.run.clone(),
-        });
-        first.get_or_insert(manifest);
-    }
-    let Some(first) = first else {
-        bail!("{}: no shard is done", dir.display());
-    };
-    rows.sort_by_key(|r| r.index);
-    let failed = rows.iter().filter(|r| !r.error.is_empty()).count();
-    let resumed = records.iter().map(|r| r.run.resumed).sum();
-    let mut hosts: Vec<&str> = records.iter().map(|r| r.run.host.as_str()).collect();
-    hosts.sort_unstable();
-    hosts.dedup();
-    let run = RunRecord {
-        resumed,
-        threads: records.iter().map(|r| r.run.threads).max().unwrap_or(0),
-        // The `YYYY-MM-DDTHH:MM:SSZ` format sorts as text.
-        start: records.iter().map(|r| r.run.start.clone()).min().unwrap_or_default(),
-        end: records.iter().map(|r| r.run.end.clone()).max().unwrap_or_default(),
-        wall_seconds: records.iter().map(|r| r.run.wall_seconds).sum(),
-        host: hosts.join(","),
-    };
-    let manifest = Manifest {
-        provenance: first.provenance.clone(),
-        cells: rows.len(),
-        failed,
-        run,
-        shard: None,
-        shards: records,
-        missing_shards: missing,
-    };
-    write_results(dir, &rows, &manifest)?;
-    Ok(SweepSummary {
-        cells: rows.len(),
-        resumed,
-        failed,
-    })
 }
 
 #[cfg(test)]

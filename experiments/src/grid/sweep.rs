@@ -17,17 +17,19 @@
 //! ([`Provenance`], cell counts) from how it ran ([`RunRecord`]).
 //!
 //! [`run_shard`] runs one [`Shard`] of the grid the same way into its own
-//! folder (`DIR/shards/K-of-N`), with its own journal; [`crate::grid::shard::merge`]
+//! folder (`DIR/shards/K-of-N`), with its own journal; [`crate::results::merge`]
 //! joins the shards into the files [`run`] writes.
+//! The files themselves belong to [`crate::results`].
 
 use crate::grid::config::{Cell, Config, WorkloadSource};
 use crate::grid::shard::Shard;
-use crate::output::write_atomic;
+use crate::results::manifest::utc;
+use crate::results::metrics::METRICS;
+use crate::results::{Manifest, Provenance, Row, RunRecord, ShardPart, write_jsonl, write_manifest, write_results};
+use crate::run::RunSpec;
 use anyhow::{Context as _, Result, anyhow, bail};
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
-use sha2::Digest as _;
-use sim::{CostModel, Dag, Failures, Noise, Platform, RunResult, SimConfig};
+use sim::{Dag, Noise, Platform, SimConfig};
 use std::fs::{File, OpenOptions};
 use std::io::{Read as _, Write as _};
 use std::path::{Path, PathBuf};
@@ -36,138 +38,28 @@ use std::time::{Duration, Instant, SystemTime};
 
 /// Journal file name inside the output folder.
 pub const JOURNAL: &str = "journal.jsonl";
-/// A copy of the config text inside the output folder.
-pub const CONFIG_COPY: &str = "config.toml";
 
-/// One finished cell: every parameter and every metric.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Row {
-    /// Grid position.
-    pub index: usize,
-    /// Stable id.
-    pub id: String,
-    /// Workload label (generator spec or file).
-    pub workload: String,
-    /// Generator kind, or `file`.
-    pub family: String,
-    /// The generator's `ccr` key, if given.
-    pub ccr: Option<f64>,
-    /// Tasks in the DAG.
-    pub tasks: usize,
-    /// Edges in the DAG.
-    pub edges: usize,
-    /// Platform label.
-    pub platform: String,
-    /// Nodes in the platform.
-    pub nodes: usize,
-    /// Cores in the platform.
-    pub cores: u64,
-    /// Scheduler spec.
-    pub scheduler: String,
-    /// Runtime noise σ.
-    pub noise: f64,
-    /// Mean time between failures in seconds (`null` = no failures).
-    pub mtbf: Option<f64>,
-    /// Seed.
-    pub seed: u64,
-    /// Makespan in seconds.
-    pub makespan: Option<f64>,
-    /// Schedule length ratio.
-    pub slr: Option<f64>,
-    /// Speedup over the best sequential run.
-    pub speedup: Option<f64>,
-    /// Speedup per core.
-    pub efficiency: Option<f64>,
-    /// Busy fraction of all cores.
-    pub utilisation: Option<f64>,
-    /// Energy in joules.
-    pub energy_j: Option<f64>,
-    /// Energy-delay product in J·s.
-    pub edp: Option<f64>,
-    /// Bytes moved between nodes.
-    pub bytes_moved: Option<f64>,
-    /// Task runs aborted by failures.
-    pub lost_runs: Option<usize>,
-    /// Core-seconds lost to failures.
-    pub lost_work: Option<f64>,
-    /// Joules spent on aborted runs.
-    pub wasted_energy_j: Option<f64>,
-    /// Why the cell failed; empty when it ran.
-    pub error: String,
-}
-
-/// The columns of `results.csv`, in order.
-pub const CSV_COLUMNS: [&str; 26] = [
-    "index",
-    "id",
-    "workload",
-    "family",
-    "ccr",
-    "tasks",
-    "edges",
-    "platform",
-    "nodes",
-    "cores",
-    "scheduler",
-    "noise",
-    "mtbf",
-    "seed",
-    "makespan",
-    "slr",
-    "speedup",
-    "efficiency",
-    "utilisation",
-    "energy_j",
-    "edp",
-    "bytes_moved",
-    "lost_runs",
-    "lost_work",
-    "wasted_energy_j",
-    "error",
-];
-
-impl Row {
-    fn csv_record(&self) -> Vec<String> {
-        let f = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_default();
-        vec![
-            self.index.to_string(),
-            self.id.clone(),
-            self.workload.clone(),
-            self.family.clone(),
-            f(self.ccr),
-            self.tasks.to_string(),
-            self.edges.to_string(),
-            self.platform.clone(),
-            self.nodes.to_string(),
-            self.cores.to_string(),
-            self.scheduler.clone(),
-            self.noise.to_string(),
-            f(self.mtbf),
-            self.seed.to_string(),
-            f(self.makespan),
-            f(self.slr),
-            f(self.speedup),
-            f(self.efficiency),
-            f(self.utilisation),
-            f(self.energy_j),
-            f(self.edp),
-            f(self.bytes_moved),
-            self.lost_runs.map(|v| v.to_string()).unwrap_or_default(),
-            f(self.lost_work),
-            f(self.wasted_energy_j),
-            self.error.clone(),
-        ]
-    }
-}
-
-/// Everything one cell needs, resolved: the DAG, the platform and the settings.
+/// Everything the cells of one instance share, resolved: the DAG, the
+/// platform and the engine's settings; [`Prepared::spec`] adds a scheduler.
 pub struct Prepared<'a> {
     /// The DAG.
     pub dag: Dag,
     /// The platform.
     pub platform: &'a Platform,
     /// The engine settings.
-    pub sim_config: SimConfig,
+    pub settings: SimConfig,
+}
+
+impl Prepared<'_> {
+    /// The run of `scheduler` on this instance.
+    pub fn spec<'s>(&'s self, scheduler: &'s str) -> RunSpec<'s> {
+        RunSpec {
+            dag: &self.dag,
+            platform: self.platform,
+            scheduler,
+            settings: self.settings.clone(),
+        }
+    }
 }
 
 /// Builds the DAG and settings of `cell`.
@@ -180,48 +72,24 @@ pub fn prepare<'a>(config: &'a Config, cell: &Cell) -> Result<Prepared<'a>> {
         WorkloadSource::Generator { spec, .. } => workloads::generate(spec, seed)?,
         WorkloadSource::File { path, .. } => workloads::load(path)?.dag,
     };
-    let mtbf = config.mtbf[cell.failure];
-    let failures = if mtbf.is_finite() {
-        Failures::Exponential {
-            mtbf,
-            repair: config.repair,
-        }
-    } else {
-        Failures::None
-    };
     Ok(Prepared {
         dag,
         platform: &config.platforms[cell.platform].platform,
-        sim_config: SimConfig {
+        settings: SimConfig {
             noise: Noise::lognormal(config.noise[cell.noise]),
             seed,
-            failures,
+            failures: config.failures[cell.failure].clone(),
             speed_error: config.speed_error,
             ..SimConfig::default()
         },
     })
 }
 
-/// Runs `cell` and audits the run with the invariant checker.
-///
-/// # Errors
-/// A scheduler or engine error, or an invariant violation.
-pub fn simulate_cell(config: &Config, cell: &Cell, prepared: &Prepared<'_>) -> Result<RunResult> {
-    let mut scheduler = schedulers::registry::create(&config.schedulers[cell.scheduler], prepared.sim_config.seed)?;
-    let result = sim::simulate(&prepared.dag, prepared.platform, &mut scheduler, &prepared.sim_config)?;
-    let costs = CostModel::new(&prepared.dag, prepared.platform)?;
-    if let Err(violations) = sim::check::check(&costs, &result) {
-        let first = violations.first().map(ToString::to_string).unwrap_or_default();
-        bail!("the run violates {} invariants, first: {first}", violations.len());
-    }
-    Ok(result)
-}
-
 /// Runs one cell into a row; a failure becomes a row with `error` set.
 pub fn run_cell(config: &Config, cell: &Cell) -> Row {
-    let mtbf = config.mtbf[cell.failure];
     let workload = &config.workloads[cell.workload];
     let platform = &config.platforms[cell.platform];
+    let scheduler = &config.schedulers[cell.scheduler];
     let mut row = Row {
         index: cell.index,
         id: config.cell_id(cell),
@@ -236,45 +104,20 @@ pub fn run_cell(config: &Config, cell: &Cell) -> Row {
         platform: platform.label.clone(),
         nodes: platform.platform.node_count(),
         cores: platform.platform.total_cores(),
-        scheduler: config.schedulers[cell.scheduler].clone(),
+        scheduler: scheduler.clone(),
         noise: config.noise[cell.noise],
-        mtbf: mtbf.is_finite().then_some(mtbf),
+        mtbf: config.failures[cell.failure].mtbf(),
         seed: config.seeds[cell.seed],
-        makespan: None,
-        slr: None,
-        speedup: None,
-        efficiency: None,
-        utilisation: None,
-        energy_j: None,
-        edp: None,
-        bytes_moved: None,
-        lost_runs: None,
-        lost_work: None,
-        wasted_energy_j: None,
+        metrics: vec![None; METRICS.len()],
         error: String::new(),
     };
     let outcome = prepare(config, cell).and_then(|prepared| {
         row.tasks = prepared.dag.task_count();
         row.edges = prepared.dag.edge_count();
-        simulate_cell(config, cell, &prepared)
+        prepared.spec(scheduler).execute()
     });
     match outcome {
-        Ok(result) => {
-            // Adding 0 turns -0 into 0, so no file shows "-0".
-            let m = &result.metrics;
-            let z = |x: f64| x + 0.0;
-            row.makespan = Some(z(m.makespan));
-            row.slr = Some(z(m.slr));
-            row.speedup = Some(z(m.speedup));
-            row.efficiency = Some(z(m.efficiency));
-            row.utilisation = Some(z(m.utilisation));
-            row.energy_j = Some(z(m.energy_j));
-            row.edp = Some(z(m.edp));
-            row.bytes_moved = Some(z(m.bytes_moved));
-            row.lost_runs = Some(result.lost.len());
-            row.lost_work = Some(z(m.lost_work));
-            row.wasted_energy_j = Some(z(m.wasted_energy_j));
-        }
+        Ok(result) => row.set_metrics(&result, &platform.platform),
         Err(err) => row.error = format!("{err:#}"),
     }
     row
@@ -379,219 +222,6 @@ impl Journal {
         }
         Ok(())
     }
-}
-
-/// SHA-256 of `text` in hex.
-pub fn sha256_hex(text: &str) -> String {
-    sha2::Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-/// `YYYY-MM-DDTHH:MM:SSZ` for a time since the Unix epoch.
-fn utc(time: SystemTime) -> String {
-    let secs = time.duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    let days = i64::try_from(secs / 86_400).unwrap_or(0);
-    let rem = secs % 86_400;
-    // Civil-from-days (H. Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
-}
-
-/// `git rev-parse HEAD` in the current folder, if git answers.
-fn git_revision() -> Option<String> {
-    let out = std::process::Command::new("git")
-        .args(["rev-parse", "HEAD"])
-        .stderr(std::process::Stdio::null())
-        .output()
-        .ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
-}
-
-/// The tidy CSV of sorted rows.
-///
-/// # Errors
-/// Only if CSV encoding fails.
-pub fn results_csv(rows: &[Row]) -> Result<Vec<u8>> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    writer.write_record(CSV_COLUMNS)?;
-    for row in rows {
-        writer.write_record(row.csv_record())?;
-    }
-    writer.into_inner().map_err(|e| anyhow!("csv: {e}"))
-}
-
-/// Reads the rows of `DIR/results.jsonl`.
-///
-/// # Errors
-/// If the file is missing or a line is not a row.
-pub fn read_results(dir: &Path) -> Result<Vec<Row>> {
-    let path = dir.join("results.jsonl");
-    let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
-    text.lines()
-        .enumerate()
-        .map(|(n, line)| serde_json::from_str(line).with_context(|| format!("{} line {}", path.display(), n + 1)))
-        .collect()
-}
-
-/// What a results folder computed. Two folders of the same config and build
-/// have equal provenance however they ran (threads, resumes, shards).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Provenance {
-    /// The config's title.
-    pub name: String,
-    /// The config text.
-    pub config: String,
-    /// SHA-256 of the config text.
-    pub config_sha256: String,
-    /// Folder that the config's relative paths are resolved against.
-    pub config_dir: String,
-    /// The schedlab version.
-    pub schedlab_version: String,
-    /// `git rev-parse HEAD` in the current folder, if it is a checkout.
-    pub git_revision: Option<String>,
-    /// The seeds of the grid.
-    pub seeds: Vec<u64>,
-}
-
-impl Provenance {
-    /// The provenance of a run of `config` from the current folder.
-    pub fn of(config: &Config) -> Provenance {
-        Provenance {
-            name: config.name.clone(),
-            config: config.text.clone(),
-            config_sha256: sha256_hex(&config.text),
-            config_dir: config.base.display().to_string(),
-            schedlab_version: env!("CARGO_PKG_VERSION").to_owned(),
-            git_revision: git_revision(),
-            seeds: config.seeds.clone(),
-        }
-    }
-}
-
-/// How one process ran: these fields differ between runs of the same config.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RunRecord {
-    /// Cells found in the journal and not rerun.
-    pub resumed: usize,
-    /// Worker threads.
-    pub threads: usize,
-    /// Start, `YYYY-MM-DDTHH:MM:SSZ`.
-    pub start: String,
-    /// End, `YYYY-MM-DDTHH:MM:SSZ`.
-    pub end: String,
-    /// Seconds from start to end.
-    pub wall_seconds: f64,
-    /// Host name.
-    pub host: String,
-}
-
-/// Which shard a shard folder's manifest describes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ShardPart {
-    /// K of K/N.
-    pub index: usize,
-    /// N of K/N.
-    pub count: usize,
-    /// Cells in the whole grid.
-    pub grid_cells: usize,
-}
-
-/// One shard's record in a merged manifest.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ShardRecord {
-    /// K of K/N.
-    pub shard: usize,
-    /// Cells the shard ran.
-    pub cells: usize,
-    /// Of which failed.
-    pub failed: usize,
-    /// How it ran.
-    #[serde(flatten)]
-    pub run: RunRecord,
-}
-
-/// `manifest.json`: provenance, counts and how the folder was produced.
-///
-/// A local run and a merge of shards of the same config write equal
-/// `provenance`, `cells` and `failed`; `run` describes the run (for a merge:
-/// the earliest start and latest end of its shards, the sums of their
-/// `resumed` and `wall_seconds`, the most `threads` any used, their hosts),
-/// and only a merge writes `shards`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Manifest {
-    /// What was computed.
-    #[serde(flatten)]
-    pub provenance: Provenance,
-    /// Rows in the results.
-    pub cells: usize,
-    /// Rows with an error.
-    pub failed: usize,
-    /// How it ran.
-    #[serde(flatten)]
-    pub run: RunRecord,
-    /// In a shard's folder: which shard. Its presence marks the shard done.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shard: Option<ShardPart>,
-    /// In a merged folder: each shard's own record.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub shards: Vec<ShardRecord>,
-    /// In a partial merge (`merge --allow-partial`): the shards left out.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub missing_shards: Vec<usize>,
-}
-
-/// Reads `DIR/manifest.json`.
-///
-/// # Errors
-/// If it is missing or not a manifest.
-pub fn read_manifest(dir: &Path) -> Result<Manifest> {
-    let path = dir.join("manifest.json");
-    let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
-    serde_json::from_str(&text).with_context(|| format!("{} is not a schedlab manifest", path.display()))
-}
-
-/// Writes `results.jsonl`, `results.csv`, a copy of the config and, last, `manifest.json`.
-///
-/// # Errors
-/// On I/O errors.
-pub fn write_results(dir: &Path, rows: &[Row], manifest: &Manifest) -> Result<()> {
-    write_jsonl(dir, rows)?;
-    write_atomic(&dir.join("results.csv"), &results_csv(rows)?)?;
-    write_atomic(&dir.join(CONFIG_COPY), manifest.provenance.config.as_bytes())?;
-    write_manifest(dir, manifest)
-}
-
-fn write_jsonl(dir: &Path, rows: &[Row]) -> Result<()> {
-    let mut jsonl = Vec::new();
-    for row in rows {
-        serde_json::to_writer(&mut jsonl, row)?;
-        jsonl.push(b'\n');
-    }
-    write_atomic(&dir.join("results.jsonl"), &jsonl)
-}
-
-fn write_manifest(dir: &Path, manifest: &Manifest) -> Result<()> {
-    write_atomic(
-        &dir.join("manifest.json"),
-        serde_json::to_string_pretty(manifest)?.as_bytes(),
-    )
 }
 
 /// Runs every cell of `config` not yet in the journal under `options.out`,
@@ -706,24 +336,4 @@ fn sweep(config: &Config, options: &SweepOptions, shard: Option<Shard>) -> Resul
         resumed,
         failed,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn utc_formats_known_instants() {
-        assert_eq!(utc(SystemTime::UNIX_EPOCH), "1970-01-01T00:00:00Z");
-        let t = SystemTime::UNIX_EPOCH + Duration::from_secs(1_795_000_000);
-        assert_eq!(utc(t), "2026-11-18T11:06:40Z");
-    }
-
-    #[test]
-    fn sha256_of_abc() {
-        assert_eq!(
-            sha256_hex("abc"),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-        );
-    }
 }

@@ -17,6 +17,7 @@
 
 use crate::grid::config::{Cell, Config};
 use crate::grid::sweep::{self, SweepOptions};
+use crate::results::metrics::MAKESPAN;
 use crate::stats::{self, MeanCi};
 use anyhow::{Result, anyhow, bail};
 use schedulers::learned;
@@ -65,13 +66,15 @@ pub fn run(
         return Err(sweep::SomeRunsFailed(summary.failed).into());
     }
     crate::grid::report::write(&dir)?;
-    let rows = sweep::read_results(&dir)?;
+    let rows = crate::results::read_results(&dir)?;
 
     // makespan[instance][scheduler]
     let mut instances: BTreeMap<Instance, Vec<f64>> = BTreeMap::new();
     for row in &rows {
         let cell = config.cell(row.index);
-        let makespan = row.makespan.ok_or_else(|| anyhow!("run {} has no makespan", row.id))?;
+        let makespan = row
+            .get(&MAKESPAN)
+            .ok_or_else(|| anyhow!("run {} has no makespan", row.id))?;
         instances
             .entry(instance(&cell))
             .or_insert_with(|| vec![f64::NAN; config.schedulers.len()])[cell.scheduler] = makespan;
@@ -116,7 +119,7 @@ pub fn run(
             };
             let prepared = sweep::prepare(&config, &cell)?;
             let costs = CostModel::new(&prepared.dag, prepared.platform)?;
-            let rate = crate::learning::train::failure_rate(config.mtbf[cell.failure]);
+            let rate = crate::learning::train::failure_rate(&config.failures[cell.failure]);
             let spec = learned::select::choose(&model, &costs, config.noise[cell.noise], rate);
             let s = config.schedulers.iter().position(|x| x == spec).ok_or_else(|| {
                 anyhow!(
@@ -183,11 +186,12 @@ fn decision_times(config: &Config) -> Result<Vec<f64>> {
         let prepared = sweep::prepare(config, &cell)?;
         tasks += prepared.dag.task_count();
         for (s, spec) in config.schedulers.iter().enumerate() {
+            let run = prepared.spec(spec);
             let mut timed = Timed {
-                inner: schedulers::registry::create(spec, prepared.sim_config.seed)?,
+                inner: schedulers::registry::create(spec, run.settings.seed)?,
                 seconds: 0.0,
             };
-            sim::simulate(&prepared.dag, prepared.platform, &mut timed, &prepared.sim_config)?;
+            run.execute_with(&mut timed)?;
             seconds[s] += timed.seconds;
         }
     }
@@ -230,7 +234,7 @@ fn render(
         config.workloads.len(),
         config.platforms.len(),
         config.noise.len(),
-        config.mtbf.len(),
+        config.failures.len(),
         config.seeds.len()
     );
     let _ = writeln!(

@@ -34,12 +34,12 @@ use rayon::prelude::*;
 use schedulers::learned::features::{self, CANDIDATE_FEATURES, INSTANCE_FEATURES};
 use schedulers::learned::list::{self, Decision, Demonstration};
 use schedulers::learned::model::{ListModel, Model, SelectionModel, TrainedOn};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use sim::CostModel;
 use std::path::Path;
 
 /// The `[train]` table of a config.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct TrainEntry {
     /// Which model to fit.
@@ -63,7 +63,7 @@ fn alpha(entry: &TrainEntry) -> Result<f64> {
 }
 
 /// The kinds of model `schedlab train` fits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ModelKind {
     /// A node-scoring model for `learned:MODEL`.
@@ -136,7 +136,7 @@ fn progress_bar(show: bool, len: usize, what: &str) -> indicatif::ProgressBar {
 fn provenance(config: &Config, config_name: &str, instances: usize, samples: usize, labels: String) -> TrainedOn {
     TrainedOn {
         config: config_name.to_owned(),
-        config_sha256: sweep::sha256_hex(&config.text),
+        config_sha256: crate::results::manifest::sha256_hex(&config.text),
         workloads: config.workloads.iter().map(|w| w.label().to_owned()).collect(),
         platforms: config.platforms.iter().map(|p| p.label.clone()).collect(),
         seeds: config.seeds.clone(),
@@ -273,12 +273,14 @@ fn train_selection(config: &Config, entry: &TrainEntry, config_name: &str, progr
         .map(|cell| {
             let prepared = sweep::prepare(config, cell)?;
             let costs = CostModel::new(&prepared.dag, prepared.platform)?;
-            let mtbf = config.mtbf[cell.failure];
-            let features = features::instance(&costs, config.noise[cell.noise], failure_rate(mtbf));
+            let rate = failure_rate(&config.failures[cell.failure]);
+            let features = features::instance(&costs, config.noise[cell.noise], rate);
             let makespans = (0..portfolio.len())
                 .map(|s| {
                     let member = Cell { scheduler: s, ..*cell };
-                    let result = sweep::simulate_cell(config, &member, &prepared)
+                    let result = prepared
+                        .spec(&config.schedulers[s])
+                        .execute()
                         .with_context(|| format!("portfolio run {}", config.cell_id(&member)))?;
                     bar.inc(1);
                     Ok(result.metrics.makespan)
@@ -365,13 +367,12 @@ fn train_selection(config: &Config, entry: &TrainEntry, config_name: &str, progr
     })
 }
 
-/// Failures per node per second for an MTBF (`inf` = none).
-pub fn failure_rate(mtbf: f64) -> f64 {
-    if mtbf.is_finite() && mtbf > 0.0 {
-        1.0 / mtbf
-    } else {
-        0.0
-    }
+/// Failures per node per second (0 without exponential failures).
+pub fn failure_rate(failures: &sim::Failures) -> f64 {
+    failures
+        .mtbf()
+        .filter(|&mtbf| mtbf > 0.0)
+        .map_or(0.0, |mtbf| 1.0 / mtbf)
 }
 
 /// Index of the smallest value (ties: the first).

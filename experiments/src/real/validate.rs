@@ -15,6 +15,7 @@
 
 use crate::real::calibrate::{self, CalibrateOptions, Calibration};
 use crate::real::executor::{self, ExecSettings};
+use crate::run::RunSpec;
 use anyhow::{Context as _, Result, anyhow, bail, ensure};
 use serde::{Deserialize, Serialize};
 use sim::{CostModel, Dag, DagBuilder, RunResult, SimConfig, TaskSpec};
@@ -345,9 +346,14 @@ pub fn run(config: &ValidateConfig, progress: &mut dyn FnMut(&Row)) -> Result<Ou
             let (ccr, min_task_ms, class) = classify(&costs);
             for sched in &config.schedulers {
                 let what = || format!("{spec} seed {seed} with {sched}");
-                let mut scheduler = schedulers::registry::create(sched, seed)?;
-                let sim = sim::simulate(&dag, &platform, &mut scheduler, &SimConfig::default())
-                    .with_context(|| format!("simulating {}", what()))?;
+                let sim = RunSpec {
+                    dag: &dag,
+                    platform: &platform,
+                    scheduler: sched,
+                    settings: SimConfig::default(),
+                }
+                .execute()
+                .with_context(|| format!("simulating {}", what()))?;
                 for repetition in 0..config.repetitions {
                     let mut scheduler = schedulers::registry::create(sched, seed)?;
                     let real = executor::execute(&dag, &platform, &mut scheduler, &settings)
@@ -425,7 +431,7 @@ pub fn write(
     let manifest = serde_json::json!({
         "name": config.name,
         "config": config.text,
-        "config_sha256": crate::grid::sweep::sha256_hex(&config.text),
+        "config_sha256": crate::results::manifest::sha256_hex(&config.text),
         "calibration": outcome.calibration,
         "loadavg_start": loadavg.0,
         "loadavg_end": loadavg.1,

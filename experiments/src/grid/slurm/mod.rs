@@ -113,7 +113,7 @@ fn submit(args: &SubmitArgs, out: &mut dyn std::io::Write) -> Result<()> {
         workdir: std::env::current_dir().context("cannot read the current folder")?,
         out: std::path::absolute(&dir).with_context(|| format!("cannot make {} absolute", dir.display()))?,
         name: config.name.clone(),
-        config_sha256: crate::grid::sweep::sha256_hex(&config.text),
+        config_sha256: crate::results::manifest::sha256_hex(&config.text),
         grid_cells,
         shards,
         max_running: args.max_running,
@@ -342,7 +342,7 @@ fn resubmit(dir: &Path, out: &mut dyn std::io::Write) -> Result<()> {
     let config_path = plan.workdir.join(&plan.config);
     let text = std::fs::read_to_string(&config_path)
         .with_context(|| format!("cannot read the submitted config {}", config_path.display()))?;
-    if crate::grid::sweep::sha256_hex(&text) != plan.config_sha256 {
+    if crate::results::manifest::sha256_hex(&text) != plan.config_sha256 {
         bail!(
             "{} changed since it was submitted (SHA-256 {} then); resubmitted shards would compute another grid",
             config_path.display(),

@@ -1,0 +1,237 @@
+//! The one table of metrics: every figure a run is judged by, with its
+//! name, unit and how it is computed from a [`RunResult`].
+//!
+//! The columns of `results.csv`, the keys of `results.jsonl`, the report's
+//! table of means and the GUI's metric list are all read off [`METRICS`], so
+//! adding a metric is one entry here (and its computation, in `sim::metrics`
+//! when it needs the engine's records). [`SERIES`] lists the per-node and
+//! per-job series a run also yields, for views that draw one value per node
+//! or per job.
+
+use sim::{Platform, RunResult};
+
+/// Whether smaller or larger values are better.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Better {
+    /// Smaller is better (makespan, energy).
+    Lower,
+    /// Larger is better (speedup, utilisation).
+    Higher,
+}
+
+/// How a value is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A real number.
+    Real,
+    /// A whole count, written without a fraction in JSON.
+    Count,
+}
+
+/// The column a metric gets in the report's table of per-scheduler means.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum InReport {
+    /// Not in the table.
+    No,
+    /// Mean ± 95 % CI of the value times `scale`, with `digits` decimals.
+    Mean {
+        /// Factor applied before printing (100 for a percentage).
+        scale: f64,
+        /// Decimals printed.
+        digits: usize,
+    },
+    /// Mean ± 95 % CI of the value over the least value on the same
+    /// instance, since raw values of different instances differ by orders of magnitude.
+    Ratio {
+        /// Decimals printed.
+        digits: usize,
+    },
+}
+
+/// One metric: a column of the results and a line of every metric table.
+#[derive(Debug, Clone, Copy)]
+pub struct Metric {
+    /// CSV column and JSON key.
+    pub key: &'static str,
+    /// Name shown in tables and on axes.
+    pub label: &'static str,
+    /// Unit shown after the label (empty for ratios and counts).
+    pub unit: &'static str,
+    /// How the value is written.
+    pub kind: Kind,
+    /// Which direction is better.
+    pub better: Better,
+    /// Its column in the report's table of means.
+    pub report: InReport,
+    /// Its value for a finished run on a platform.
+    pub value: fn(&RunResult, &Platform) -> f64,
+}
+
+impl Metric {
+    /// `label [unit]`, or the label alone when it has no unit.
+    pub fn axis_label(&self) -> String {
+        if self.unit.is_empty() {
+            self.label.to_owned()
+        } else {
+            format!("{} [{}]", self.label, self.unit)
+        }
+    }
+}
+
+const fn real(
+    key: &'static str,
+    label: &'static str,
+    unit: &'static str,
+    better: Better,
+    report: InReport,
+    value: fn(&RunResult, &Platform) -> f64,
+) -> Metric {
+    Metric {
+        key,
+        label,
+        unit,
+        kind: Kind::Real,
+        better,
+        report,
+        value,
+    }
+}
+
+/// Makespan in seconds.
+pub const MAKESPAN: Metric = real(
+    "makespan",
+    "makespan",
+    "s",
+    Better::Lower,
+    InReport::Ratio { digits: 3 },
+    |r, _| r.metrics.makespan,
+);
+/// Schedule length ratio.
+pub const SLR: Metric = real(
+    "slr",
+    "SLR",
+    "",
+    Better::Lower,
+    InReport::Mean { scale: 1.0, digits: 3 },
+    |r, _| r.metrics.slr,
+);
+/// Energy in joules.
+pub const ENERGY: Metric = real(
+    "energy_j",
+    "energy",
+    "J",
+    Better::Lower,
+    InReport::Ratio { digits: 3 },
+    |r, _| r.metrics.energy_j,
+);
+
+/// Every metric, in the order of the results' columns.
+pub const METRICS: [Metric; 11] = [
+    MAKESPAN,
+    SLR,
+    real(
+        "speedup",
+        "speedup",
+        "",
+        Better::Higher,
+        InReport::Mean { scale: 1.0, digits: 2 },
+        |r, _| r.metrics.speedup,
+    ),
+    real(
+        "efficiency",
+        "efficiency",
+        "",
+        Better::Higher,
+        InReport::Mean { scale: 1.0, digits: 3 },
+        |r, _| r.metrics.efficiency,
+    ),
+    real(
+        "utilisation",
+        "utilisation",
+        "",
+        Better::Higher,
+        InReport::Mean {
+            scale: 100.0,
+            digits: 1,
+        },
+        |r, _| r.metrics.utilisation,
+    ),
+    ENERGY,
+    real("edp", "EDP", "J·s", Better::Lower, InReport::No, |r, _| r.metrics.edp),
+    real(
+        "bytes_moved",
+        "bytes moved",
+        "B",
+        Better::Lower,
+        InReport::No,
+        |r, _| r.metrics.bytes_moved,
+    ),
+    Metric {
+        key: "lost_runs",
+        label: "lost runs",
+        unit: "",
+        kind: Kind::Count,
+        better: Better::Lower,
+        report: InReport::No,
+        value: |r, _| r.lost.len() as f64,
+    },
+    real(
+        "lost_work",
+        "lost work",
+        "core·s",
+        Better::Lower,
+        InReport::No,
+        |r, _| r.metrics.lost_work,
+    ),
+    real(
+        "wasted_energy_j",
+        "wasted energy",
+        "J",
+        Better::Lower,
+        InReport::No,
+        |r, _| r.metrics.wasted_energy_j,
+    ),
+];
+
+/// The position of `metric` in [`METRICS`].
+pub fn position(metric: &Metric) -> Option<usize> {
+    METRICS.iter().position(|m| m.key == metric.key)
+}
+
+/// The metric whose key is `key`.
+pub fn by_key(key: &str) -> Option<&'static Metric> {
+    METRICS.iter().find(|m| m.key == key)
+}
+
+/// What a series has one value per.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Per {
+    /// One value per platform node, by node index.
+    Node,
+    /// One value per job of a job stream, by job index.
+    Job,
+}
+
+/// A series of values a run yields, one per node or per job.
+#[derive(Debug, Clone, Copy)]
+pub struct Series {
+    /// Key in files and exports.
+    pub key: &'static str,
+    /// Name shown in views.
+    pub label: &'static str,
+    /// Unit of every value.
+    pub unit: &'static str,
+    /// What the series has one value per.
+    pub per: Per,
+    /// Its values for a finished run.
+    pub values: fn(&RunResult) -> Vec<f64>,
+}
+
+/// Every per-node and per-job series.
+pub const SERIES: [Series; 1] = [Series {
+    key: "node_energy_j",
+    label: "energy per node",
+    unit: "J",
+    per: Per::Node,
+    values: |r| r.node_energy_j.clone(),
+}];
