@@ -126,7 +126,7 @@ pub const ENERGY: Metric = real(
 );
 
 /// Every metric, in the order of the results' columns.
-pub const METRICS: [Metric; 11] = [
+pub const METRICS: &[Metric] = &[
     MAKESPAN,
     SLR,
     real(

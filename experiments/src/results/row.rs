@@ -182,7 +182,7 @@ impl<'de> Deserialize<'de> for Row {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Row, D::Error> {
         let file = RowFile::deserialize(deserializer)?;
         let mut metrics = Vec::with_capacity(METRICS.len());
-        for metric in &METRICS {
+        for metric in METRICS {
             metrics.push(match file.rest.get(metric.key) {
                 None | Some(serde_json::Value::Null) => None,
                 Some(value) => Some(value.as_f64().ok_or_else(|| {
