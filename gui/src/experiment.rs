@@ -124,7 +124,9 @@ pub fn to_config(setup: &Setup, name: &str, platform_file: Option<&str>) -> Stri
     text
 }
 
-fn slug(name: &str) -> String {
+/// `name` in lower case with every other character than a letter or digit
+/// a `-`, trimmed of `-` (`gui` when nothing is left): a file or folder name.
+pub(crate) fn slug(name: &str) -> String {
     let s: String = name
         .chars()
         .map(|c| {

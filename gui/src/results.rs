@@ -220,17 +220,7 @@ pub fn export_plots(views: &[RunView], metric: usize, dir: &Path, ext: &str) -> 
     let utilisation = curves(|v| &v.utilisation, 100.0);
     let power = curves(|v| &v.power, 1.0);
     let peak_w = power.iter().flat_map(|s| &s.1).map(|p| p.1).fold(1e-9, f64::max);
-    let slug: String = m
-        .label
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
+    let slug = crate::experiment::slug(m.label);
     let caption = format!("{} per scheduler", m.axis_label());
     let y_desc = m.axis_label();
     let mut written = Vec::new();

@@ -14,8 +14,7 @@ fn saved_setup_parses_as_an_experiment_config_with_the_same_grid() {
     setup.select("min-min", true);
     setup.noise_sigma = 0.2;
     setup.dag_seed = 7;
-    setup.mtbf = Some(500.0);
-    setup.repair = 30.0;
+    setup.failures = sim::Failures::exponential(500.0, 30.0);
     let text = to_config(&setup, "GUI test", None);
     let config = match experiments::grid::config::Config::parse(&text, Path::new(".")) {
         Ok(c) => c,
