@@ -191,6 +191,20 @@ pub const METRICS: &[Metric] = &[
         InReport::No,
         |r, _| r.metrics.wasted_energy_j,
     ),
+    real(
+        "peak_power_w",
+        "peak power",
+        "W",
+        Better::Lower,
+        InReport::No,
+        |r, p| {
+            sim::metrics::power_series(p, r)
+                .values
+                .iter()
+                .copied()
+                .fold(0.0, f64::max)
+        },
+    ),
 ];
 
 /// The position of `metric` in [`METRICS`].
