@@ -171,13 +171,16 @@ impl WorkloadSource {
     }
 }
 
+/// The preset name and node count a platform was built from.
+pub type PresetOrigin = (String, u32);
+
 /// One platform of the grid, already built.
 #[derive(Debug, Clone)]
 pub struct PlatformChoice {
     /// Label used in ids and result rows (`heterogeneous:16`, `file.toml bw=1e9`).
     pub label: String,
     /// The preset and node count it was built from, if it is a preset without overrides.
-    pub preset: Option<(String, u32)>,
+    pub preset: Option<PresetOrigin>,
     /// The platform.
     pub platform: Platform,
 }
@@ -400,7 +403,8 @@ impl Config {
                 }
                 None => vec![None],
             };
-            let bases: Vec<(String, Option<(String, u32)>, Platform)> = match (&entry.preset, &entry.file) {
+            // (label, preset and node count if from a preset, platform)
+            let bases: Vec<(String, Option<PresetOrigin>, Platform)> = match (&entry.preset, &entry.file) {
                 (Some(preset), None) => {
                     let nodes = entry.nodes.as_ref().map_or_else(
                         || vec![crate::platform_arg::DEFAULT_PRESET_NODES],

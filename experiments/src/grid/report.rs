@@ -665,7 +665,7 @@ fn means_table(data: &Data<'_>) -> String {
     for m in &columns {
         let header = match m.report {
             InReport::Ratio { .. } => format!("{} ratio", m.label),
-            InReport::Mean { scale, .. } if scale == 100.0 => format!("{} (%)", m.label),
+            InReport::Mean { scale: 100.0, .. } => format!("{} (%)", m.label),
             _ => m.label.to_owned(),
         };
         let _ = write!(t, "<th>{}</th>", escape(&header));
