@@ -50,6 +50,7 @@ pub mod dag;
 pub mod engine;
 pub mod failures;
 pub mod ids;
+pub mod job_metrics;
 pub mod metrics;
 mod network;
 pub mod noise;

@@ -7,7 +7,8 @@
 //! - [`load`] and [`save`]: the format follows from the path (see [`formats`]);
 //! - [`generate`]: a spec string such as `layered:tasks=1000,ccr=1` and a seed
 //!   give a DAG (see [`generators`]);
-//! - [`stats`]: the figures `schedlab info` prints.
+//! - [`stats`]: the figures `schedlab info` prints;
+//! - [`stream`]: jobs arriving over time (arrival processes, job mixes, traces, load).
 //!
 //! Design decision: units are converted once, at import. Inside schedlab work
 //! is always reference seconds (time on one core of speed 1.0) and data is
@@ -25,6 +26,7 @@ mod error;
 pub mod formats;
 pub mod generators;
 mod stats;
+pub mod stream;
 
 pub use error::{LoadError, ParseError, SaveError};
 pub use generators::{GenError, generate};
