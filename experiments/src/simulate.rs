@@ -3,7 +3,7 @@
 use crate::platform_arg;
 use anyhow::{Context as _, Result, bail};
 use serde::Serialize;
-use sim::{CostModel, Metrics, Noise, Platform, RunResult, SimConfig};
+use sim::{CostModel, Dag, Metrics, Noise, Platform, RunResult, SimConfig};
 use std::path::PathBuf;
 use workloads::Workload;
 
@@ -96,14 +96,33 @@ pub fn platform(args: &SimulateArgs, workload: &Workload) -> Result<Platform> {
     }
 }
 
+/// `dag` as it runs on `platform`: with the set-up and tear-down jobs of the
+/// platform's workflow system when it has them (see [`sim::wms`]), else
+/// unchanged. Its scheduler goes behind [`schedulers::wms::wrap`].
+///
+/// # Errors
+/// If the jobs cannot be added (a task named like one of them).
+pub fn workflow_dag(dag: Dag, platform: &Platform) -> Result<Dag> {
+    match platform.workflow_system() {
+        Some(wms) if wms.setup > 0.0 || wms.teardown > 0.0 => {
+            Ok(sim::wms::with_auxiliary_jobs(&dag, wms.setup, wms.teardown, &[])?)
+        }
+        _ => Ok(dag),
+    }
+}
+
 /// Runs the simulation, audits it and writes the trace if asked.
 ///
 /// # Errors
 /// On any invalid input, a scheduler error, or an invariant violation.
 pub fn run(args: &SimulateArgs) -> Result<(Summary, RunResult)> {
-    let workload = workload(args)?;
+    let mut workload = workload(args)?;
     let platform = platform(args, &workload)?;
-    let mut scheduler = schedulers::registry::create(&args.scheduler, args.seed).context("--scheduler")?;
+    workload.dag = workflow_dag(workload.dag, &platform)?;
+    let mut scheduler = schedulers::wms::wrap(
+        schedulers::registry::create(&args.scheduler, args.seed).context("--scheduler")?,
+        &platform,
+    );
     if !(args.noise.is_finite() && args.noise >= 0.0) {
         bail!("--noise: expected a finite number >= 0, got {}", args.noise);
     }

@@ -180,6 +180,7 @@ pub fn prepare<'a>(config: &'a Config, cell: &Cell) -> Result<Prepared<'a>> {
         WorkloadSource::Generator { spec, .. } => workloads::generate(spec, seed)?,
         WorkloadSource::File { path, .. } => workloads::load(path)?.dag,
     };
+    let dag = crate::simulate::workflow_dag(dag, &config.platforms[cell.platform].platform)?;
     let mtbf = config.mtbf[cell.failure];
     let failures = if mtbf.is_finite() {
         Failures::Exponential {
@@ -207,7 +208,10 @@ pub fn prepare<'a>(config: &'a Config, cell: &Cell) -> Result<Prepared<'a>> {
 /// # Errors
 /// A scheduler or engine error, or an invariant violation.
 pub fn simulate_cell(config: &Config, cell: &Cell, prepared: &Prepared<'_>) -> Result<RunResult> {
-    let mut scheduler = schedulers::registry::create(&config.schedulers[cell.scheduler], prepared.sim_config.seed)?;
+    let mut scheduler = schedulers::wms::wrap(
+        schedulers::registry::create(&config.schedulers[cell.scheduler], prepared.sim_config.seed)?,
+        prepared.platform,
+    );
     let result = sim::simulate(&prepared.dag, prepared.platform, &mut scheduler, &prepared.sim_config)?;
     let costs = CostModel::new(&prepared.dag, prepared.platform)?;
     if let Err(violations) = sim::check::check(&costs, &result) {

@@ -66,6 +66,7 @@ mod sufferage;
 pub mod timeline;
 pub mod wba;
 mod work_stealing;
+pub mod wms;
 
 pub use bil::Bil;
 pub use branch_and_bound::BranchAndBound;
