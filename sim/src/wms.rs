@@ -157,3 +157,110 @@ pub fn with_auxiliary_jobs(dag: &Dag, setup: f64, teardown: f64, staged_inputs: 
     }
     b.build()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::platform::Platform;
+    use crate::{Decisions, NodeId, Scheduler, SimConfig, SimView, Update};
+
+    /// A one-node platform of `cores` cores with `wms` (TOML, as a platform file holds it).
+    fn platform(cores: u32, wms: &str) -> Result<Platform, PlatformError> {
+        Platform::from_toml(&format!(
+            "name = \"p\"\n[network]\nmodel = \"dedicated\"\nlatency = 0.0\nbandwidth = 1e9\n\
+             [[nodes]]\nname = \"n\"\ncores = {cores}\nspeed = 1.0\npower = {{ idle_w = 0.0, busy_core_w = 0.0 }}\n\
+             [workflow_system]\n{wms}"
+        ))
+    }
+
+    /// Runs every ready task on node 0.
+    struct OnFirst;
+    impl Scheduler for OnFirst {
+        fn name(&self) -> &str {
+            "on-first"
+        }
+        fn on_update(&mut self, view: &SimView<'_>, update: &Update<'_>, out: &mut Decisions) {
+            for &t in update.ready {
+                out.assign(view, t, NodeId::new(0));
+            }
+        }
+    }
+
+    fn makespan(dag: &Dag, platform: &Platform) -> f64 {
+        crate::simulate(dag, platform, &mut OnFirst, &SimConfig::default())
+            .unwrap()
+            .metrics
+            .makespan
+    }
+
+    /// `a` (1 s) writes 1 MB that `b` (1 s) reads.
+    fn chain() -> Dag {
+        let mut b = DagBuilder::new();
+        let a = b.add_task(TaskSpec::new("a", 1.0));
+        let c = b.add_task(TaskSpec::new("b", 1.0));
+        b.add_edge(a, c, 1e6);
+        b.build().unwrap()
+    }
+
+    #[test]
+    fn staging_adds_latency_plus_bytes_over_bandwidth_to_each_task_with_inputs() {
+        // b stages 1 MB at 100 kB/s after a 2 s latency: 12 s; a has no
+        // inputs and stages nothing. Same node, so no network transfer.
+        let p = platform(1, "staging_bandwidth = 1e5\nstaging_latency = 2.0").unwrap();
+        assert_eq!(makespan(&chain(), &p), 1.0 + 12.0 + 1.0);
+        let dag = chain();
+        let costs = crate::CostModel::new(&dag, &p).unwrap();
+        assert_eq!(costs.exec_secs(TaskId::new(1), NodeId::new(0), 1, 0), 13.0);
+        // Without a bandwidth, a latency alone stages nothing.
+        assert_eq!(makespan(&chain(), &platform(1, "staging_latency = 2.0").unwrap()), 2.0);
+    }
+
+    #[test]
+    fn auxiliary_jobs_run_before_and_after_every_task() {
+        let dag = with_auxiliary_jobs(&chain(), 5.0, 7.0, &[]).unwrap();
+        assert_eq!(dag.task_count(), 4);
+        assert_eq!(dag.task(TaskId::new(2)).name, SETUP_TASK);
+        assert_eq!(dag.task(TaskId::new(3)).name, TEARDOWN_TASK);
+        // 5 s set-up, the 2 s chain, 7 s tear-down.
+        assert_eq!(makespan(&dag, &platform(4, "").unwrap()), 14.0);
+    }
+
+    #[test]
+    fn staged_workflow_inputs_come_from_the_set_up_job() {
+        // a reads 3 MB of workflow inputs: an edge from set-up carries them,
+        // and staging at 1 MB/s charges a 3 s (b still stages its 1 MB).
+        let dag = with_auxiliary_jobs(&chain(), 0.0, 0.0, &[3e6, 0.0]).unwrap();
+        let setup = TaskId::new(2);
+        let into_a: Vec<f64> = dag
+            .in_edges(TaskId::new(0))
+            .iter()
+            .map(|&e| dag.edge(e))
+            .filter(|e| e.src == setup)
+            .map(|e| e.bytes)
+            .collect();
+        assert_eq!(into_a, vec![3e6]);
+        let p = platform(1, "staging_bandwidth = 1e6").unwrap();
+        assert_eq!(makespan(&dag, &p), (1.0 + 3.0) + (1.0 + 1.0));
+        let err = with_auxiliary_jobs(&chain(), 0.0, 0.0, &[1.0]).unwrap_err();
+        assert!(err.to_string().contains("expected 2 entries, one per task"), "{err}");
+    }
+
+    #[test]
+    fn bad_parameters_name_their_field() {
+        let err = |wms: &str| platform(1, wms).unwrap_err().to_string();
+        assert_eq!(
+            err("submit_interval = -1.0"),
+            "workflow_system.submit_interval: expected a finite number of seconds >= 0, got -1"
+        );
+        assert_eq!(
+            err("staging_bandwidth = 0.0"),
+            "workflow_system.staging_bandwidth: expected a finite number of bytes per second > 0, got 0"
+        );
+        assert_eq!(
+            err("setup = inf"),
+            "workflow_system.setup: expected a finite number of seconds >= 0, got inf"
+        );
+        let unknown = err("submit_intervall = 1.0");
+        assert!(unknown.contains("submit_intervall") && unknown.contains("line"), "{unknown}");
+    }
+}
