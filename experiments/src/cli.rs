@@ -383,15 +383,33 @@ fn run_replay(cmd: &ReplayCmd, out: &mut dyn std::io::Write) -> Result<()> {
     let set = |flag: &str, value: Option<f64>, positive: bool, field: &mut f64| -> Result<()> {
         if let Some(v) = value {
             if !(v.is_finite() && if positive { v > 0.0 } else { v >= 0.0 }) {
-                bail!("--{flag}: expected a finite number {} 0, got {v}", if positive { ">" } else { ">=" });
+                bail!(
+                    "--{flag}: expected a finite number {} 0, got {v}",
+                    if positive { ">" } else { ">=" }
+                );
             }
             *field = v;
         }
         Ok(())
     };
-    set("submit-interval", cmd.submit_interval, false, &mut model.submit_interval)?;
-    set("staging-bandwidth", cmd.staging_bandwidth, true, &mut model.staging_bandwidth)?;
-    set("staging-latency", cmd.staging_latency, false, &mut model.staging_latency)?;
+    set(
+        "submit-interval",
+        cmd.submit_interval,
+        false,
+        &mut model.submit_interval,
+    )?;
+    set(
+        "staging-bandwidth",
+        cmd.staging_bandwidth,
+        true,
+        &mut model.staging_bandwidth,
+    )?;
+    set(
+        "staging-latency",
+        cmd.staging_latency,
+        false,
+        &mut model.staging_latency,
+    )?;
     set("auxiliary", cmd.auxiliary, false, &mut model.auxiliary)?;
     set("job-overhead", cmd.job_overhead, false, &mut model.job_overhead)?;
     let options = crate::replay::Options {

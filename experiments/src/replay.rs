@@ -13,7 +13,7 @@
 //!
 //! With `--fit`, the instances (sorted by path) are split alternately into a
 //! fit half and a test half. The fitted parameters ([`FITTED`]) minimise the
-//! mean squared log ratio of simulated to measured makespan on the fit half
+//! mean |relative error| of the simulated makespans on the fit half
 //! (argmin's Nelder–Mead over the logarithms of the parameters, from the
 //! documented HTCondor/DAGMan defaults); the others stay at their defaults.
 //! One fit covers all families; families with at least [`MIN_FAMILY`]
@@ -131,15 +131,31 @@ impl Model {
 
     /// Writes the parameters with their units, one per line.
     fn describe(&self, out: &mut dyn std::io::Write, indent: &str) -> std::io::Result<()> {
-        writeln!(out, "{indent}submit_interval   = {:>12.4} s per job", self.submit_interval)?;
+        writeln!(
+            out,
+            "{indent}submit_interval   = {:>12.4} s per job",
+            self.submit_interval
+        )?;
         writeln!(
             out,
             "{indent}staging_bandwidth = {:>12.4} MB/s per job",
             self.staging_bandwidth / 1e6
         )?;
-        writeln!(out, "{indent}auxiliary         = {:>12.4} s (set-up and tear-down jobs, each)", self.auxiliary)?;
-        writeln!(out, "{indent}staging_latency   = {:>12.4} s per job (fixed)", self.staging_latency)?;
-        writeln!(out, "{indent}job_overhead      = {:>12.4} s per job (fixed)", self.job_overhead)
+        writeln!(
+            out,
+            "{indent}auxiliary         = {:>12.4} s (set-up and tear-down jobs, each)",
+            self.auxiliary
+        )?;
+        writeln!(
+            out,
+            "{indent}staging_latency   = {:>12.4} s per job (fixed)",
+            self.staging_latency
+        )?;
+        writeln!(
+            out,
+            "{indent}job_overhead      = {:>12.4} s per job (fixed)",
+            self.job_overhead
+        )
     }
 }
 
@@ -323,10 +339,9 @@ fn simulate_all(instances: &[&Instance], model: &Model) -> Result<Vec<f64>> {
     instances.par_iter().map(|i| i.simulate(model)).collect()
 }
 
-/// The fit's objective: the mean squared log ratio of simulated to measured
-/// makespans over the fit instances, as a function of the logarithms of the
-/// fitted parameters. Smooth where the median |error| is not, and symmetric
-/// in over- and underestimates.
+/// The fit's objective: the mean |relative error| of the simulated
+/// makespans over the fit instances (the quantity the targets are stated
+/// in), as a function of the logarithms of the fitted parameters.
 struct Objective<'a> {
     instances: &'a [&'a Instance],
     base: Model,
@@ -352,19 +367,25 @@ impl CostFunction for Objective<'_> {
         let sum: f64 = simulated
             .iter()
             .zip(self.instances)
-            .map(|(s, i)| (s / i.measured).ln().powi(2))
+            .map(|(s, i)| (s / i.measured - 1.0).abs())
             .sum();
         Ok(sum / self.instances.len() as f64)
     }
 }
 
-/// Nelder–Mead iterations of a fit.
-pub const FIT_ITERATIONS: u64 = 150;
+/// Nelder–Mead iterations of each round of a fit.
+pub const FIT_ITERATIONS: u64 = 200;
+
+/// Rounds of a fit: each restarts Nelder–Mead from the best point so far
+/// with a fresh simplex, since a collapsed simplex can stall short of the
+/// minimum.
+pub const FIT_ROUNDS: usize = 2;
 
 /// Fits [`FITTED`] of `base` on `instances`: Nelder–Mead over the logarithms
 /// of the parameters, from a simplex around `base` (each parameter also
-/// tried at twice its value), for at most [`FIT_ITERATIONS`] iterations.
-/// Deterministic: the simplex and every evaluation are.
+/// tried at twice its value), [`FIT_ROUNDS`] rounds of at most
+/// [`FIT_ITERATIONS`] iterations. Deterministic: the simplex and every
+/// evaluation are.
 ///
 /// # Errors
 /// If `instances` is empty or a simulation fails.
@@ -372,24 +393,28 @@ pub fn fit(instances: &[&Instance], base: Model) -> Result<Model> {
     if instances.is_empty() {
         bail!("nothing to fit on");
     }
-    let start: Vec<f64> = base.fitted().iter().map(|v| v.ln()).collect();
-    let mut simplex = vec![start.clone()];
-    for k in 0..start.len() {
-        let mut p = start.clone();
-        p[k] += std::f64::consts::LN_2;
-        simplex.push(p);
+    let mut best = base;
+    for _ in 0..FIT_ROUNDS {
+        let start: Vec<f64> = best.fitted().iter().map(|v| v.ln()).collect();
+        let mut simplex = vec![start.clone()];
+        for k in 0..start.len() {
+            let mut p = start.clone();
+            p[k] += std::f64::consts::LN_2;
+            simplex.push(p);
+        }
+        let objective = Objective { instances, base };
+        let solver = NelderMead::new(simplex).with_sd_tolerance(1e-6)?;
+        let result = Executor::new(objective, solver)
+            .configure(|s| s.max_iters(FIT_ITERATIONS))
+            .run()
+            .map_err(|e| anyhow!("fitting: {e:#}"))?;
+        let point = result
+            .state()
+            .get_best_param()
+            .ok_or_else(|| anyhow!("fitting: no parameters evaluated"))?;
+        best = Objective { instances, base }.model(point);
     }
-    let objective = Objective { instances, base };
-    let solver = NelderMead::new(simplex).with_sd_tolerance(1e-6)?;
-    let result = Executor::new(objective, solver)
-        .configure(|s| s.max_iters(FIT_ITERATIONS))
-        .run()
-        .map_err(|e| anyhow!("fitting: {e:#}"))?;
-    let best = result
-        .state()
-        .get_best_param()
-        .ok_or_else(|| anyhow!("fitting: no parameters evaluated"))?;
-    Ok(Objective { instances, base }.model(best))
+    Ok(best)
 }
 
 /// What `schedlab replay` does.
@@ -410,7 +435,7 @@ fn summary(errors: &[f64]) -> String {
         "median |error| {:.1} %, p90 {:.1} % (nearest rank: the {} of {})",
         crate::validate::percentile(&abs, 0.5),
         crate::validate::percentile(&abs, 0.9),
-        ordinal(abs.len() + 1 - ((0.9 * abs.len() as f64).ceil() as usize).clamp(1, abs.len().max(1))),
+        ordinal(abs.len() + 1 - crate::validate::nearest_rank(abs.len().max(1), 0.9)),
         abs.len()
     )
 }
@@ -625,7 +650,11 @@ fn residuals(out: &mut dyn std::io::Write, instances: &[Instance], errors: &[f64
         .iter()
         .map(|(name, v)| format!("{name} {:+.2}", spearman(errors, v)))
         .collect();
-    writeln!(out, "  Spearman rank correlation of the error with: {}", line.join(", "))
+    writeln!(
+        out,
+        "  Spearman rank correlation of the error with: {}",
+        line.join(", ")
+    )
 }
 
 /// The platform a researcher can simulate new workflows on: every machine
@@ -642,7 +671,9 @@ fn calibrated_platform(instances: &[&Instance], model: &Model) -> Result<Platfor
             entry.task_overhead = model.job_overhead;
         }
     }
-    let first = instances.first().ok_or_else(|| anyhow!("no instance to take machines from"))?;
+    let first = instances
+        .first()
+        .ok_or_else(|| anyhow!("no instance to take machines from"))?;
     Ok(Platform::new(PlatformSpec {
         name: "replay-calibrated".to_owned(),
         network: first.platform.spec().network.clone(),

@@ -10,7 +10,6 @@ use experiments::validate::{ValidateConfig, scaled};
 use sim::{Platform, TaskRecord};
 use std::path::Path;
 
-
 /// A 60-task layered DAG of ~0.2 ms tasks with real copies, on two one-core nodes.
 fn small_case() -> (sim::Dag, Platform) {
     let dag = scaled(&workloads::generate("layered:tasks=60,ccr=1", 3).unwrap(), 2e-4, 1e-3).unwrap();

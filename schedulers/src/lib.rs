@@ -65,8 +65,8 @@ mod speed_learner;
 mod sufferage;
 pub mod timeline;
 pub mod wba;
-mod work_stealing;
 pub mod wms;
+mod work_stealing;
 
 pub use bil::Bil;
 pub use branch_and_bound::BranchAndBound;

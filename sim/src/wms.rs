@@ -261,6 +261,9 @@ mod tests {
             "workflow_system.setup: expected a finite number of seconds >= 0, got inf"
         );
         let unknown = err("submit_intervall = 1.0");
-        assert!(unknown.contains("submit_intervall") && unknown.contains("line"), "{unknown}");
+        assert!(
+            unknown.contains("submit_intervall") && unknown.contains("line"),
+            "{unknown}"
+        );
     }
 }
