@@ -2,24 +2,17 @@
 //! the same code paths as the binary.
 //!
 //! This is the only crate that reads the command line or the environment,
-//! lays out result folders, or uses `anyhow`.
+//! lays out result folders, or uses `anyhow`. Modules are grouped by concern:
+//! [`grid`] (experiment grids: config, sweep, shards, report, Slurm),
+//! [`real`] (runs on real hardware: executor, calibrate, validate, replay),
+//! [`learning`] (train and evaluate learned schedulers) and [`cli`] (the
+//! commands).
 
-pub mod calibrate;
 pub mod cli;
-pub mod config;
-pub mod evaluate;
-pub mod executor;
+pub mod grid;
+pub mod learning;
 pub mod output;
 pub mod platform_arg;
 pub mod plot;
-pub mod replay;
-pub mod report;
-pub mod shard;
-pub mod simulate;
-pub mod slurm;
+pub mod real;
 pub mod stats;
-pub mod sweep;
-pub mod train;
-pub mod validate;
-pub mod validate_report;
-pub mod workload_cmds;

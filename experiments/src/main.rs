@@ -12,7 +12,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: {err:#}");
-            if err.is::<experiments::sweep::SomeRunsFailed>() {
+            if err.is::<experiments::grid::sweep::SomeRunsFailed>() {
                 ExitCode::from(1)
             } else {
                 ExitCode::from(2)

@@ -6,8 +6,8 @@ mod common;
 
 use common::{schedlab, temp_dir};
 
-use experiments::config::Config;
-use experiments::train;
+use experiments::grid::config::Config;
+use experiments::learning::train;
 use sim::{CostModel, SimConfig};
 use std::path::Path;
 

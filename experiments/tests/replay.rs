@@ -3,7 +3,7 @@
 mod common;
 
 use common::{schedlab, temp_dir};
-use experiments::replay::{Instance, Model, fit};
+use experiments::real::replay::{Instance, Model, fit};
 use std::path::Path;
 
 const WFCOMMONS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/data/wfcommons");

@@ -6,10 +6,10 @@ mod common;
 
 use common::temp_dir;
 
-use experiments::config::Config;
-use experiments::shard::{self, Shard};
-use experiments::slurm::{self, ShardState};
-use experiments::sweep::{self, Manifest, SweepOptions};
+use experiments::grid::config::Config;
+use experiments::grid::shard::{self, Shard};
+use experiments::grid::slurm::{self, ShardState};
+use experiments::grid::sweep::{self, Manifest, SweepOptions};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -66,7 +66,7 @@ fn merged_shards_equal_a_local_run_byte_for_byte() {
         summary.failed > 0 && summary.failed < summary.cells,
         "the grid should mix failed and good runs"
     );
-    experiments::report::write(&local).unwrap();
+    experiments::grid::report::write(&local).unwrap();
     let local_manifest: serde_json::Value = serde_json::from_slice(&read(&local.join("manifest.json"))).unwrap();
 
     for count in [1, 3, 7] {
@@ -107,7 +107,7 @@ fn merged_shards_equal_a_local_run_byte_for_byte() {
             "N={count}"
         );
         if count == 7 {
-            experiments::report::write(&out).unwrap();
+            experiments::grid::report::write(&out).unwrap();
             assert!(
                 read(&local.join("report.html")) == read(&out.join("report.html")),
                 "report differs"

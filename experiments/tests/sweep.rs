@@ -5,8 +5,8 @@ mod common;
 
 use common::temp_dir;
 
-use experiments::config::Config;
-use experiments::sweep::{self, SweepOptions};
+use experiments::grid::config::Config;
+use experiments::grid::sweep::{self, SweepOptions};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -259,7 +259,8 @@ fn every_shipped_config_loads() {
             .is_some_and(|f| f.to_string_lossy().starts_with("validate"));
         if validation {
             // `schedlab validate` configs have their own schema.
-            experiments::validate::ValidateConfig::load(&path).unwrap_or_else(|e| panic!("{}: {e:#}", path.display()));
+            experiments::real::validate::ValidateConfig::load(&path)
+                .unwrap_or_else(|e| panic!("{}: {e:#}", path.display()));
         } else if path.extension().is_some_and(|e| e == "toml") {
             let config = Config::load(&path).unwrap_or_else(|e| panic!("{}: {e:#}", path.display()));
             assert!(config.cell_count() > 0, "{}", path.display());
@@ -297,7 +298,7 @@ fn report_writes_html_and_plots() {
         },
     )
     .unwrap();
-    let path = experiments::report::write(&out).unwrap();
+    let path = experiments::grid::report::write(&out).unwrap();
     let html = std::fs::read_to_string(path).unwrap();
     for needle in [
         "<svg",

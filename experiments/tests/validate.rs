@@ -4,9 +4,9 @@ mod common;
 
 use common::{schedlab, temp_dir};
 
-use experiments::calibrate::platform_spec;
-use experiments::executor::{self, ExecSettings};
-use experiments::validate::{ValidateConfig, scaled};
+use experiments::real::calibrate::platform_spec;
+use experiments::real::executor::{self, ExecSettings};
+use experiments::real::validate::{ValidateConfig, scaled};
 use sim::{Platform, TaskRecord};
 use std::path::Path;
 

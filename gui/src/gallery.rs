@@ -2,7 +2,7 @@
 //! `DIR/plots/`, shown one at a time in the Experiments tab.
 //!
 //! A folder without plots gets a button that writes them with
-//! [`experiments::report::write`], the code behind `schedlab report`, on a
+//! [`experiments::grid::report::write`], the code behind `schedlab report`, on a
 //! background thread (it re-simulates one run per scheduler for the Gantt
 //! and utilisation plots, and simulation never runs on the UI thread).
 
@@ -67,7 +67,7 @@ impl Gallery {
         let spawned = std::thread::Builder::new()
             .name("schedlab-report".to_owned())
             .spawn(move || {
-                let result = experiments::report::write(&dir)
+                let result = experiments::grid::report::write(&dir)
                     .map(|_| ())
                     .map_err(|e| format!("{e:#}"));
                 let _ = tx.send(result);

@@ -17,7 +17,7 @@ fn saved_setup_parses_as_an_experiment_config_with_the_same_grid() {
     setup.mtbf = Some(500.0);
     setup.repair = 30.0;
     let text = to_config(&setup, "GUI test", None);
-    let config = match experiments::config::Config::parse(&text, Path::new(".")) {
+    let config = match experiments::grid::config::Config::parse(&text, Path::new(".")) {
         Ok(c) => c,
         Err(e) => panic!("{e:#}\n{text}"),
     };

@@ -1,10 +1,10 @@
 //! The literature's worked examples, read from `../shared/data/reference/`
 //! through the same path as `schedlab simulate --dag`.
 
-use experiments::simulate::{SimulateArgs, run};
+use experiments::cli::simulate::{SimulateArgs, run};
 use std::path::PathBuf;
 
-fn simulate(folder: &str, scheduler: &str) -> (experiments::simulate::Summary, sim::RunResult) {
+fn simulate(folder: &str, scheduler: &str) -> (experiments::cli::simulate::Summary, sim::RunResult) {
     let args = SimulateArgs {
         dag: Some(PathBuf::from(format!(
             "{}/reference/{folder}",

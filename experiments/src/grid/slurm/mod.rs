@@ -12,7 +12,7 @@ mod queue;
 
 pub use plan::{JobRecord, Plan};
 
-use crate::shard::{Progress, Shards, ranges};
+use crate::grid::shard::{Progress, Shards, ranges};
 use anyhow::{Context as _, Result, bail};
 use clap::{Args, Subcommand};
 use queue::Queued;
@@ -95,7 +95,7 @@ pub fn run(cmd: SlurmCmd, out: &mut dyn std::io::Write) -> Result<()> {
 
 /// `slurm submit`: plan, write the script, submit (or print it with `--dry-run`).
 fn submit(args: &SubmitArgs, out: &mut dyn std::io::Write) -> Result<()> {
-    let config = crate::config::Config::load(&args.config)?;
+    let config = crate::grid::config::Config::load(&args.config)?;
     let grid_cells = config.cell_count();
     let shards = args
         .shards
@@ -113,7 +113,7 @@ fn submit(args: &SubmitArgs, out: &mut dyn std::io::Write) -> Result<()> {
         workdir: std::env::current_dir().context("cannot read the current folder")?,
         out: std::path::absolute(&dir).with_context(|| format!("cannot make {} absolute", dir.display()))?,
         name: config.name.clone(),
-        config_sha256: crate::sweep::sha256_hex(&config.text),
+        config_sha256: crate::grid::sweep::sha256_hex(&config.text),
         grid_cells,
         shards,
         max_running: args.max_running,
@@ -136,7 +136,7 @@ fn submit(args: &SubmitArgs, out: &mut dyn std::io::Write) -> Result<()> {
             plan.out.display()
         );
     }
-    if plan.out.join(crate::shard::SHARDS).exists() {
+    if plan.out.join(crate::grid::shard::SHARDS).exists() {
         // Shards run by hand must be of this config and sharding.
         let found = Shards::scan(&plan.out, Some(shards))?;
         if let Some((k, m)) = found
@@ -342,7 +342,7 @@ fn resubmit(dir: &Path, out: &mut dyn std::io::Write) -> Result<()> {
     let config_path = plan.workdir.join(&plan.config);
     let text = std::fs::read_to_string(&config_path)
         .with_context(|| format!("cannot read the submitted config {}", config_path.display()))?;
-    if crate::sweep::sha256_hex(&text) != plan.config_sha256 {
+    if crate::grid::sweep::sha256_hex(&text) != plan.config_sha256 {
         bail!(
             "{} changed since it was submitted (SHA-256 {} then); resubmitted shards would compute another grid",
             config_path.display(),

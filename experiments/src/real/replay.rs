@@ -433,9 +433,9 @@ fn summary(errors: &[f64]) -> String {
     let abs: Vec<f64> = errors.iter().map(|e| e.abs()).collect();
     format!(
         "median |error| {:.1} %, p90 {:.1} % (nearest rank: the {} of {})",
-        crate::validate::percentile(&abs, 0.5),
-        crate::validate::percentile(&abs, 0.9),
-        ordinal(abs.len() + 1 - crate::validate::nearest_rank(abs.len().max(1), 0.9)),
+        crate::real::validate::percentile(&abs, 0.5),
+        crate::real::validate::percentile(&abs, 0.9),
+        ordinal(abs.len() + 1 - crate::real::validate::nearest_rank(abs.len().max(1), 0.9)),
         abs.len()
     )
 }

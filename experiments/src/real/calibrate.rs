@@ -11,7 +11,7 @@
 //! latency and single-copy bandwidth. Power is not measured: the platform
 //! carries a placeholder (0 W idle, 1 W per busy core).
 
-use crate::executor::{self, ExecSettings, kernel};
+use crate::real::executor::{self, ExecSettings, kernel};
 use anyhow::{Context as _, Result};
 use serde::{Deserialize, Serialize};
 use sim::platform::{NetworkSpec, NodeSpec, PowerModel};

@@ -1,10 +1,12 @@
 //! Command-line definitions (clap) and dispatch.
 
-use crate::simulate::{self, SimulateArgs};
-use crate::sweep::SweepOptions;
-use crate::workload_cmds;
+pub mod simulate;
+pub mod workload;
+
+use crate::grid::sweep::SweepOptions;
 use anyhow::{Context as _, Result, bail};
 use clap::{Args, Parser, Subcommand};
+use simulate::SimulateArgs;
 use std::path::PathBuf;
 
 /// schedlab: schedule task DAGs on heterogeneous platforms, simulate, compare.
@@ -38,7 +40,7 @@ pub enum Command {
     /// Merge the shards of a results folder (`run --shard`) into the files `run` writes.
     Merge(MergeCmd),
     /// Run a sweep on a Slurm cluster as a job array of shards.
-    Slurm(crate::slurm::SlurmCmd),
+    Slurm(crate::grid::slurm::SlurmCmd),
     /// Fit a learned scheduler's model (the config's [train] table) and write the model file.
     Train(TrainCmd),
     /// Run a held-out grid and compare learned, HEFT, PEFT, auto and the oracle with 95% CIs (writes protocol.md).
@@ -191,7 +193,7 @@ pub struct RunCmd {
     /// Run only shard K of N: the cells whose index is K modulo N, into OUT/shards/K-of-N
     /// (no report; `schedlab merge OUT` joins the shards).
     #[arg(long, value_name = "K/N")]
-    pub shard: Option<crate::shard::Shard>,
+    pub shard: Option<crate::grid::shard::Shard>,
     /// Output and parallelism.
     #[command(flatten)]
     pub sweep: SweepArgs,
@@ -281,7 +283,7 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write) -> Result<()> {
         Command::Run(cmd) => run_sweep(cmd.config.as_deref(), cmd.shard, &cmd.sweep, out)?,
         Command::Demo(cmd) => run_sweep(None, None, &cmd.sweep, out)?,
         Command::Merge(cmd) => {
-            let summary = crate::shard::merge(&cmd.dir, cmd.allow_partial)?;
+            let summary = crate::grid::shard::merge(&cmd.dir, cmd.allow_partial)?;
             writeln!(
                 out,
                 "merged {} runs ({} failed): {}",
@@ -291,29 +293,31 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write) -> Result<()> {
             )?;
             finish(&cmd.dir, &summary, cmd.no_report, out)?;
         }
-        Command::Slurm(cmd) => crate::slurm::run(cmd, out)?,
+        Command::Slurm(cmd) => crate::grid::slurm::run(cmd, out)?,
         Command::Report(cmd) => {
-            let path = crate::report::write(&cmd.dir)?;
+            let path = crate::grid::report::write(&cmd.dir)?;
             writeln!(out, "report: {}", path.display())?;
         }
         Command::Generate(cmd) => {
-            let stats = workload_cmds::generate(&cmd.kind, &cmd.params, cmd.seed, &cmd.output)?;
-            writeln!(out, "{}", workload_cmds::wrote(&cmd.output, &stats))?;
+            let stats = workload::generate(&cmd.kind, &cmd.params, cmd.seed, &cmd.output)?;
+            writeln!(out, "{}", workload::wrote(&cmd.output, &stats))?;
         }
         Command::Convert(cmd) => {
-            let stats = workload_cmds::convert(&cmd.input, &cmd.output)?;
-            writeln!(out, "{}", workload_cmds::wrote(&cmd.output, &stats))?;
+            let stats = workload::convert(&cmd.input, &cmd.output)?;
+            writeln!(out, "{}", workload::wrote(&cmd.output, &stats))?;
         }
         Command::Info(cmd) => {
-            let stats = workload_cmds::info(&cmd.file)?;
+            let stats = workload::info(&cmd.file)?;
             if cmd.json {
                 writeln!(out, "{}", serde_json::to_string(&stats)?)?;
             } else {
-                write!(out, "{}", workload_cmds::table(&stats))?;
+                write!(out, "{}", workload::table(&stats))?;
             }
         }
-        Command::Evaluate(cmd) => crate::evaluate::run(&cmd.config, cmd.auto.as_deref(), cmd.out, cmd.threads, out)?,
-        Command::Train(cmd) => crate::train::run(&cmd.config, &cmd.output, cmd.threads, out)?,
+        Command::Evaluate(cmd) => {
+            crate::learning::evaluate::run(&cmd.config, cmd.auto.as_deref(), cmd.out, cmd.threads, out)?
+        }
+        Command::Train(cmd) => crate::learning::train::run(&cmd.config, &cmd.output, cmd.threads, out)?,
         Command::Simulate(cmd) => {
             let args = SimulateArgs {
                 dag: cmd.dag,
@@ -338,7 +342,7 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write) -> Result<()> {
             }
         }
         Command::Calibrate(cmd) => {
-            let calibration = crate::calibrate::measure(crate::calibrate::CalibrateOptions::default())?;
+            let calibration = crate::real::calibrate::measure(crate::real::calibrate::CalibrateOptions::default())?;
             calibration.write(&cmd.out)?;
             writeln!(
                 out,
@@ -376,9 +380,9 @@ fn run_replay(cmd: &ReplayCmd, out: &mut dyn std::io::Write) -> Result<()> {
         Some(path) => {
             let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
             let platform = sim::Platform::from_toml(&text).with_context(|| format!("{}", path.display()))?;
-            crate::replay::Model::from_platform(&platform).with_context(|| format!("{}", path.display()))?
+            crate::real::replay::Model::from_platform(&platform).with_context(|| format!("{}", path.display()))?
         }
-        None => crate::replay::Model::default(),
+        None => crate::real::replay::Model::default(),
     };
     let set = |flag: &str, value: Option<f64>, positive: bool, field: &mut f64| -> Result<()> {
         if let Some(v) = value {
@@ -412,24 +416,24 @@ fn run_replay(cmd: &ReplayCmd, out: &mut dyn std::io::Write) -> Result<()> {
     )?;
     set("auxiliary", cmd.auxiliary, false, &mut model.auxiliary)?;
     set("job-overhead", cmd.job_overhead, false, &mut model.job_overhead)?;
-    let options = crate::replay::Options {
+    let options = crate::real::replay::Options {
         model,
         fit: cmd.fit,
         platform_out: cmd.platform_out.clone(),
     };
-    crate::replay::run(&cmd.files, &options, out)
+    crate::real::replay::run(&cmd.files, &options, out)
 }
 
 /// `schedlab validate`: real and simulated runs, results, report, and the summary on `out`.
 fn run_validate(cmd: &ValidateCmd, out: &mut dyn std::io::Write) -> Result<()> {
-    let config = crate::validate::ValidateConfig::load(&cmd.config)?;
+    let config = crate::real::validate::ValidateConfig::load(&cmd.config)?;
     let dir = cmd
         .out
         .clone()
         .or_else(|| config.out.clone())
         .unwrap_or_else(|| PathBuf::from("results").join("validate"));
-    let (started, load_start) = (std::time::Instant::now(), crate::calibrate::loadavg());
-    let outcome = crate::validate::run(&config, &mut |row| {
+    let (started, load_start) = (std::time::Instant::now(), crate::real::calibrate::loadavg());
+    let outcome = crate::real::validate::run(&config, &mut |row| {
         eprintln!(
             "run {:>3} {} seed {} {} rep {}: sim {:.4} s, real {:.4} s ({:+.2} %)",
             row.run,
@@ -442,15 +446,15 @@ fn run_validate(cmd: &ValidateCmd, out: &mut dyn std::io::Write) -> Result<()> {
             row.error_pct
         );
     })?;
-    let load_end = crate::calibrate::loadavg();
-    let report = crate::validate::write(
+    let load_end = crate::real::calibrate::loadavg();
+    let report = crate::real::validate::write(
         &dir,
         &config,
         &outcome,
         (&load_start, &load_end),
         started.elapsed().as_secs_f64(),
     )?;
-    write!(out, "{}", crate::validate::summary_table(&outcome.summary))?;
+    write!(out, "{}", crate::real::validate::summary_table(&outcome.summary))?;
     writeln!(out, "loadavg before: {load_start}; after: {load_end}")?;
     writeln!(
         out,
@@ -464,17 +468,17 @@ fn run_validate(cmd: &ValidateCmd, out: &mut dyn std::io::Write) -> Result<()> {
 /// `schedlab run`: the sweep, then the report.
 ///
 /// # Errors
-/// A bad config or I/O failure, or [`crate::sweep::SomeRunsFailed`] when the
+/// A bad config or I/O failure, or [`crate::grid::sweep::SomeRunsFailed`] when the
 /// sweep finished but some cells failed (exit code 1).
 fn run_sweep(
     config: Option<&std::path::Path>,
-    shard: Option<crate::shard::Shard>,
+    shard: Option<crate::grid::shard::Shard>,
     args: &SweepArgs,
     out: &mut dyn std::io::Write,
 ) -> Result<()> {
     let config = match config {
-        Some(path) => crate::config::Config::load(path)?,
-        None => crate::config::Config::demo()?,
+        Some(path) => crate::grid::config::Config::load(path)?,
+        None => crate::grid::config::Config::demo()?,
     };
     let dir = out_dir(args.out.as_deref(), &config);
     let options = SweepOptions {
@@ -485,10 +489,10 @@ fn run_sweep(
     let started = std::time::Instant::now();
     let (summary, written) = match shard {
         Some(shard) => (
-            crate::sweep::run_shard(&config, &options, shard)?,
+            crate::grid::sweep::run_shard(&config, &options, shard)?,
             shard.dir(&dir).join("results.jsonl"),
         ),
-        None => (crate::sweep::run(&config, &options)?, dir.join("results.csv")),
+        None => (crate::grid::sweep::run(&config, &options)?, dir.join("results.csv")),
     };
     writeln!(
         out,
@@ -503,25 +507,25 @@ fn run_sweep(
 }
 
 /// The results folder of a sweep: `--out`, else the config's `out`, else `results/experiment`.
-pub fn out_dir(out: Option<&std::path::Path>, config: &crate::config::Config) -> PathBuf {
+pub fn out_dir(out: Option<&std::path::Path>, config: &crate::grid::config::Config) -> PathBuf {
     out.map(std::path::Path::to_path_buf)
         .or_else(|| config.out.clone())
         .unwrap_or_else(|| PathBuf::from("results").join("experiment"))
 }
 
-/// Writes the report unless `no_report`; fails with [`crate::sweep::SomeRunsFailed`] if runs failed.
+/// Writes the report unless `no_report`; fails with [`crate::grid::sweep::SomeRunsFailed`] if runs failed.
 fn finish(
     dir: &std::path::Path,
-    summary: &crate::sweep::SweepSummary,
+    summary: &crate::grid::sweep::SweepSummary,
     no_report: bool,
     out: &mut dyn std::io::Write,
 ) -> Result<()> {
     if !no_report {
-        let path = crate::report::write(dir)?;
+        let path = crate::grid::report::write(dir)?;
         writeln!(out, "report: {}", path.display())?;
     }
     if summary.failed > 0 {
-        return Err(crate::sweep::SomeRunsFailed(summary.failed).into());
+        return Err(crate::grid::sweep::SomeRunsFailed(summary.failed).into());
     }
     Ok(())
 }

@@ -12,10 +12,10 @@
 //!
 //! Every plot has the look [`crate::plot`] defines.
 
-use crate::config::Config;
+use crate::grid::config::Config;
+use crate::grid::sweep::{Row, prepare, read_results, simulate_cell};
 use crate::plot::{FONT, LineChart, Plot as _, colour, plot_err, register_font};
 use crate::stats::{MeanCi, five_numbers, mean_ci};
-use crate::sweep::{Row, prepare, read_results, simulate_cell};
 use anyhow::{Context as _, Result, anyhow};
 use plotters::coord::Shift;
 use plotters::prelude::*;

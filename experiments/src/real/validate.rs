@@ -1,5 +1,5 @@
 //! `schedlab validate CONFIG`: every DAG × scheduler × repetition runs for
-//! real (the [`crate::executor`]) and in simulation on the calibrated
+//! real (the [`crate::real::executor`]) and in simulation on the calibrated
 //! platform, and the makespans and per-task times are compared.
 //!
 //! Time scale: DAG work is reference seconds; `seconds_per_work` real
@@ -13,8 +13,8 @@
 //! transfer time of all edges over total work) is < 0.1; `communication`
 //! when its CCR is ≥ 0.5; `mixed` otherwise.
 
-use crate::calibrate::{self, CalibrateOptions, Calibration};
-use crate::executor::{self, ExecSettings};
+use crate::real::calibrate::{self, CalibrateOptions, Calibration};
+use crate::real::executor::{self, ExecSettings};
 use anyhow::{Context as _, Result, anyhow, bail, ensure};
 use serde::{Deserialize, Serialize};
 use sim::{CostModel, Dag, DagBuilder, RunResult, SimConfig, TaskSpec};
@@ -429,7 +429,7 @@ pub fn write(
     let manifest = serde_json::json!({
         "name": config.name,
         "config": config.text,
-        "config_sha256": crate::sweep::sha256_hex(&config.text),
+        "config_sha256": crate::grid::sweep::sha256_hex(&config.text),
         "calibration": outcome.calibration,
         "loadavg_start": loadavg.0,
         "loadavg_end": loadavg.1,
@@ -440,5 +440,5 @@ pub fn write(
         &dir.join("manifest.json"),
         serde_json::to_string_pretty(&manifest)?.as_bytes(),
     )?;
-    crate::validate_report::write(dir, &config.name, outcome, loadavg)
+    crate::real::validate_report::write(dir, &config.name, outcome, loadavg)
 }

@@ -15,7 +15,9 @@
 //! and ran the same config and build, then writes the rows in grid order
 //! through the same code as a local run, so the results are byte-identical.
 
-use crate::sweep::{Manifest, Row, RunRecord, ShardRecord, SweepSummary, read_manifest, read_results, write_results};
+use crate::grid::sweep::{
+    Manifest, Row, RunRecord, ShardRecord, SweepSummary, read_manifest, read_results, write_results,
+};
 use anyhow::{Context as _, Result, bail};
 use std::fmt;
 use std::path::{Path, PathBuf};

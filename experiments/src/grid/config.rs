@@ -79,7 +79,7 @@ pub struct ConfigFile {
     pub speed_error: Option<Spanned<sim::SpeedError>>,
     /// What `schedlab train` fits on this grid; `run` does not read it.
     #[serde(default)]
-    pub train: Option<crate::train::TrainEntry>,
+    pub train: Option<crate::learning::train::TrainEntry>,
 }
 
 /// One `[[workloads]]` entry: a generator with parameter lists, or files.
@@ -205,7 +205,7 @@ pub struct Config {
     /// Seeds in grid order.
     pub seeds: Vec<u64>,
     /// The `[train]` table, if any.
-    pub train: Option<crate::train::TrainEntry>,
+    pub train: Option<crate::learning::train::TrainEntry>,
 }
 
 /// One run of the grid.
@@ -247,7 +247,7 @@ fn scalar(value: &toml::Value) -> Option<String> {
 }
 
 /// The built-in demo config (`experiments/configs/demo.toml`).
-pub const DEMO: &str = include_str!("../configs/demo.toml");
+pub const DEMO: &str = include_str!("../../configs/demo.toml");
 
 impl Config {
     /// The built-in demo.

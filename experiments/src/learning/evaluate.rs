@@ -15,9 +15,9 @@
 //! printed and written to `protocol.md` but never to the result files,
 //! which stay byte-identical across runs).
 
-use crate::config::{Cell, Config};
+use crate::grid::config::{Cell, Config};
+use crate::grid::sweep::{self, SweepOptions};
 use crate::stats::{self, MeanCi};
-use crate::sweep::{self, SweepOptions};
 use anyhow::{Result, anyhow, bail};
 use schedulers::learned;
 use sim::{CostModel, Decisions, Scheduler, SimView, Update};
@@ -64,7 +64,7 @@ pub fn run(
     if summary.failed > 0 {
         return Err(sweep::SomeRunsFailed(summary.failed).into());
     }
-    crate::report::write(&dir)?;
+    crate::grid::report::write(&dir)?;
     let rows = sweep::read_results(&dir)?;
 
     // makespan[instance][scheduler]
@@ -116,7 +116,7 @@ pub fn run(
             };
             let prepared = sweep::prepare(&config, &cell)?;
             let costs = CostModel::new(&prepared.dag, prepared.platform)?;
-            let rate = crate::train::failure_rate(config.mtbf[cell.failure]);
+            let rate = crate::learning::train::failure_rate(config.mtbf[cell.failure]);
             let spec = learned::select::choose(&model, &costs, config.noise[cell.noise], rate);
             let s = config.schedulers.iter().position(|x| x == spec).ok_or_else(|| {
                 anyhow!(

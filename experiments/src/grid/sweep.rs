@@ -17,12 +17,12 @@
 //! ([`Provenance`], cell counts) from how it ran ([`RunRecord`]).
 //!
 //! [`run_shard`] runs one [`Shard`] of the grid the same way into its own
-//! folder (`DIR/shards/K-of-N`), with its own journal; [`crate::shard::merge`]
+//! folder (`DIR/shards/K-of-N`), with its own journal; [`crate::grid::shard::merge`]
 //! joins the shards into the files [`run`] writes.
 
-use crate::config::{Cell, Config, WorkloadSource};
+use crate::grid::config::{Cell, Config, WorkloadSource};
+use crate::grid::shard::Shard;
 use crate::output::write_atomic;
-use crate::shard::Shard;
 use anyhow::{Context as _, Result, anyhow, bail};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -180,7 +180,7 @@ pub fn prepare<'a>(config: &'a Config, cell: &Cell) -> Result<Prepared<'a>> {
         WorkloadSource::Generator { spec, .. } => workloads::generate(spec, seed)?,
         WorkloadSource::File { path, .. } => workloads::load(path)?.dag,
     };
-    let dag = crate::simulate::workflow_dag(dag, &config.platforms[cell.platform].platform)?;
+    let dag = crate::cli::simulate::workflow_dag(dag, &config.platforms[cell.platform].platform)?;
     let mtbf = config.mtbf[cell.failure];
     let failures = if mtbf.is_finite() {
         Failures::Exponential {

@@ -5,9 +5,9 @@
 //! run whose error is the median, and the table of runs. Drawn with the
 //! experiment report's font, colours and Gantt chart.
 
+use crate::grid::report::{Representative, escape, gantt, render};
 use crate::plot::{FONT, colour, plot_err, register_font};
-use crate::report::{Representative, escape, gantt, render};
-use crate::validate::{Outcome, summary_table};
+use crate::real::validate::{Outcome, summary_table};
 use anyhow::{Context as _, Result};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -79,7 +79,7 @@ where
     DB::ErrorType: 'static,
 {
     const BINS: usize = 40;
-    let top = crate::validate::percentile(
+    let top = crate::real::validate::percentile(
         &outcome
             .start_errors
             .iter()

@@ -22,9 +22,9 @@
 //! fitting, and both solvers are deterministic, so the model file depends
 //! only on the config: the same bytes for any thread count.
 
-use crate::config::{Cell, Config};
+use crate::grid::config::{Cell, Config};
+use crate::grid::sweep;
 use crate::stats::{self, MeanCi};
-use crate::sweep;
 use anyhow::{Context as _, Result, anyhow, bail};
 use linfa::prelude::*;
 use linfa_linear::LinearRegression;

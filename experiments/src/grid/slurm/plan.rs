@@ -2,8 +2,8 @@
 //! `resubmit` work from the folder alone: the plan (`plan.json`), one line
 //! per submitted job (`jobs.jsonl`), and the sbatch script of each submission.
 
+use crate::grid::shard::ranges;
 use crate::output::write_atomic;
-use crate::shard::ranges;
 use anyhow::{Context as _, Result, bail};
 use serde::{Deserialize, Serialize};
 use std::io::Write as _;

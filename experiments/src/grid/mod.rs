@@ -1,0 +1,9 @@
+//! Experiment grids: a config's cross product of workloads, platforms,
+//! schedulers and settings, run as a sweep (optionally in shards, on Slurm)
+//! into a results folder, and the report drawn from it.
+
+pub mod config;
+pub mod report;
+pub mod shard;
+pub mod slurm;
+pub mod sweep;

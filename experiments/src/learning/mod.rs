@@ -1,0 +1,5 @@
+//! Learned scheduling: fitting models on a grid's results (`train`) and
+//! scoring them against the classics on held-out grids (`evaluate`).
+
+pub mod evaluate;
+pub mod train;

@@ -1,0 +1,9 @@
+//! Runs on real hardware: the thread-per-core executor, calibrating a
+//! platform file from this machine, validating simulated makespans against
+//! real ones, and replaying recorded WfCommons executions.
+
+pub mod calibrate;
+pub mod executor;
+pub mod replay;
+pub mod validate;
+pub mod validate_report;
