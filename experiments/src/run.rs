@@ -24,13 +24,30 @@ pub struct RunSpec<'a> {
     pub settings: SimConfig,
 }
 
+/// `dag` as it runs on `platform`: with the set-up and tear-down jobs of the
+/// platform's workflow system when it has them (see [`sim::wms`]), else
+/// unchanged. [`RunSpec::execute`] puts the scheduler behind
+/// [`schedulers::wms::wrap`] for the same system.
+///
+/// # Errors
+/// If the jobs cannot be added (a task named like one of them).
+pub fn workflow_dag(dag: Dag, platform: &Platform) -> Result<Dag> {
+    match platform.workflow_system() {
+        Some(wms) if wms.setup > 0.0 || wms.teardown > 0.0 => {
+            Ok(sim::wms::with_auxiliary_jobs(&dag, wms.setup, wms.teardown, &[])?)
+        }
+        _ => Ok(dag),
+    }
+}
+
 impl RunSpec<'_> {
     /// Builds the scheduler from the registry, runs it and audits the run.
     ///
     /// # Errors
     /// An unknown scheduler spec, an engine error, or an invariant violation.
     pub fn execute(&self) -> Result<RunResult> {
-        let mut scheduler = schedulers::registry::create(self.scheduler, self.settings.seed)?;
+        let mut scheduler =
+            schedulers::wms::wrap(schedulers::registry::create(self.scheduler, self.settings.seed)?, self.platform);
         self.execute_with(scheduler.as_mut())
     }
 

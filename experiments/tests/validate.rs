@@ -1,4 +1,4 @@
-//! The real executor, `schedlab validate` and `schedlab replay`, end to end.
+//! The real executor and `schedlab validate`, end to end.
 
 mod common;
 
@@ -9,8 +9,6 @@ use experiments::real::executor::{self, ExecSettings};
 use experiments::real::validate::{ValidateConfig, scaled};
 use sim::{Platform, TaskRecord};
 use std::path::Path;
-
-const PEGASUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/data/wfcommons/pegasus");
 
 /// A 60-task layered DAG of ~0.2 ms tasks with real copies, on two one-core nodes.
 fn small_case() -> (sim::Dag, Platform) {
@@ -144,19 +142,4 @@ fn bad_validate_configs_name_the_field() {
     assert!(e.starts_with("dags[1]"), "{e}");
     let e = err(&format!("{TINY}slowdown = [1.0, 0.0]\n"));
     assert!(e.starts_with("slowdown[1]: expected a finite number > 0"), "{e}");
-}
-
-#[test]
-fn replay_of_a_shared_instance_reports_its_error_and_overhead_lengthens_it() {
-    let file = format!("{PEGASUS}/cycles/cycles-chameleon-1l-1c-9p-001.json");
-    let (code, stdout, stderr) = schedlab(&["replay", &file]);
-    assert_eq!(code, 0, "{stderr}");
-    assert!(
-        stdout.contains("454.0") && stdout.contains("median |error| over 1 instances"),
-        "{stdout}"
-    );
-    let instance = experiments::real::replay::Instance::load(Path::new(&file)).unwrap();
-    assert_eq!(instance.measured, 454.0);
-    let (bare, with) = (instance.simulate(0.0).unwrap(), instance.simulate(5.0).unwrap());
-    assert!(bare > 0.0 && with >= bare + 5.0, "{bare} {with}");
 }

@@ -65,6 +65,7 @@ mod speed_learner;
 mod sufferage;
 pub mod timeline;
 pub mod wba;
+pub mod wms;
 mod work_stealing;
 
 pub use bil::Bil;

@@ -39,6 +39,7 @@ fn platform() -> Platform {
             bandwidth_matrix: None,
         },
         nodes: vec![node("fast", 2.0), node("slow", 1.0)],
+        workflow_system: None,
     };
     Platform::new(spec).unwrap()
 }

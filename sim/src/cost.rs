@@ -48,6 +48,9 @@ pub struct CostModel<'a> {
     mean_latency: f64,
     /// Mean inverse bandwidth over ordered pairs of distinct nodes, s/byte.
     mean_inv_bandwidth: f64,
+    /// Seconds each task spends staging its inputs in through the workflow
+    /// system's shared storage (empty when the platform stages nothing).
+    staging_secs: Vec<f64>,
 }
 
 impl<'a> CostModel<'a> {
@@ -80,12 +83,20 @@ impl<'a> CostModel<'a> {
             }
         }
         let (mean_latency, mean_inv_bandwidth) = mean_link(platform);
+        let staging_secs = match platform.workflow_system() {
+            Some(wms) if wms.staging_bandwidth.is_some() => dag
+                .task_ids()
+                .map(|t| wms.staging_secs(dag.in_edges(t).iter().map(|&e| dag.edge(e).bytes).sum()))
+                .collect(),
+            _ => Vec::new(),
+        };
         Ok(CostModel {
             dag,
             platform,
             kind_node_speed,
             mean_latency,
             mean_inv_bandwidth,
+            staging_secs,
         })
     }
 
@@ -102,9 +113,11 @@ impl<'a> CostModel<'a> {
     /// Estimated seconds of `task` on `node` with `cores` cores at DVFS level `dvfs`.
     ///
     /// Explicit node costs win over work/speed; the node's
-    /// [`task_overhead`](crate::platform::NodeSpec::task_overhead) is added
-    /// (runtime noise scales it too). Unknown DVFS levels count as nominal
-    /// (the engine rejects them before running anything).
+    /// [`task_overhead`](crate::platform::NodeSpec::task_overhead) and the
+    /// time to stage the task's inputs through the platform's workflow
+    /// system ([`crate::WorkflowSystem::staging_secs`] of its in-edge bytes)
+    /// are added (runtime noise scales them too). Unknown DVFS levels count
+    /// as nominal (the engine rejects them before running anything).
     pub fn exec_secs(&self, task: TaskId, node: NodeId, cores: u32, dvfs: u8) -> f64 {
         let t = self.dag.task(task);
         let base = match &t.node_costs {
@@ -116,7 +129,8 @@ impl<'a> CostModel<'a> {
         };
         let node = self.platform.node(node);
         let factor = node.power.level(dvfs).map_or(1.0, |l| l.speed_factor);
-        base * t.parallelism.amdahl_factor(cores) / factor + node.task_overhead
+        let staging = self.staging_secs.get(task.index()).copied().unwrap_or(0.0);
+        base * t.parallelism.amdahl_factor(cores) / factor + node.task_overhead + staging
     }
 
     /// [`CostModel::exec_secs`] as simulated time: one core at nominal speed

@@ -62,6 +62,7 @@ pub mod scheduler;
 pub mod speed_error;
 pub mod time;
 pub mod trace;
+pub mod wms;
 
 pub use cost::{BindError, CostModel};
 pub use dag::{Dag, DagBuilder, DagError, Edge, Parallelism, Task, TaskSpec};
@@ -77,3 +78,4 @@ pub use result::{
 pub use scheduler::{Assignment, CopyKind, Decision, Decisions, Scheduler, SimView, StateSource, TaskState, Update};
 pub use speed_error::SpeedError;
 pub use time::{SimDuration, SimTime};
+pub use wms::WorkflowSystem;

@@ -6,6 +6,7 @@
 //! [`crate::presets`].
 
 use crate::ids::NodeId;
+use crate::wms::WorkflowSystem;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use thiserror::Error;
@@ -161,6 +162,10 @@ pub struct PlatformSpec {
     pub network: NetworkSpec,
     /// The nodes.
     pub nodes: Vec<NodeSpec>,
+    /// The workflow management system jobs go through, if any (the
+    /// `[workflow_system]` table; see [`crate::wms`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workflow_system: Option<WorkflowSystem>,
 }
 
 /// Why a platform is invalid. Every variant names the field.
@@ -363,6 +368,9 @@ impl Platform {
             }
         }
         let network = resolve_network(&spec.network, &nodes)?;
+        if let Some(wms) = &spec.workflow_system {
+            wms.validate()?;
+        }
         Ok(Platform {
             name: spec.name.clone(),
             nodes,
@@ -389,6 +397,11 @@ impl Platform {
     /// The spec this platform was built from (for writing it back out).
     pub fn spec(&self) -> &PlatformSpec {
         &self.spec
+    }
+
+    /// The workflow management system jobs go through, if the platform has one.
+    pub fn workflow_system(&self) -> Option<&WorkflowSystem> {
+        self.spec.workflow_system.as_ref()
     }
 
     /// All nodes, indexed by [`NodeId::index`].

@@ -65,6 +65,7 @@ pub fn preset(name: &str, n_nodes: u32) -> Result<Platform, PlatformError> {
                 bandwidth_matrix: None,
             },
             nodes: vec![node("node", n_nodes, 1, 1.0, power(10.0, 20.0), None)],
+            workflow_system: None,
         },
         "heterogeneous" => {
             let fast_power = PowerModel {
@@ -94,6 +95,7 @@ pub fn preset(name: &str, n_nodes: u32) -> Result<Platform, PlatformError> {
                     group_links: Vec::new(),
                 },
                 nodes,
+                workflow_system: None,
             }
         }
         "edge-cloud" => {
@@ -120,6 +122,7 @@ pub fn preset(name: &str, n_nodes: u32) -> Result<Platform, PlatformError> {
                     group_links,
                 },
                 nodes,
+                workflow_system: None,
             }
         }
         other => {

@@ -4,7 +4,7 @@ pub mod simulate;
 pub mod workload;
 
 use crate::grid::sweep::SweepOptions;
-use anyhow::Result;
+use anyhow::{Context as _, Result, bail};
 use clap::{Args, Parser, Subcommand};
 use simulate::SimulateArgs;
 use std::path::PathBuf;
@@ -101,12 +101,32 @@ pub struct ReplayCmd {
     /// WfCommons instances recording machines and makespanInSeconds (files or folders).
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
-    /// Seconds added to every task (the workflow system's per-task overhead).
-    #[arg(long, default_value_t = 0.0)]
-    pub task_overhead: f64,
-    /// Fit the overhead on every other instance and report the error on the rest.
+    /// Take the workflow-system model from a platform file written by `replay --fit`
+    /// (its [workflow_system] and task_overhead) instead of the defaults.
+    #[arg(long, value_name = "PLATFORM")]
+    pub model: Option<PathBuf>,
+    /// Seconds between two job submissions (default: DAGMan's 5 s / 100 jobs).
+    #[arg(long)]
+    pub submit_interval: Option<f64>,
+    /// Bytes per second at which a job stages its inputs (default: 1.25e9).
+    #[arg(long)]
+    pub staging_bandwidth: Option<f64>,
+    /// Seconds of fixed cost per job that stages inputs (default: 0).
+    #[arg(long)]
+    pub staging_latency: Option<f64>,
+    /// Seconds of each of the set-up and tear-down jobs (default: one 60 s negotiation cycle).
+    #[arg(long)]
+    pub auxiliary: Option<f64>,
+    /// Seconds per job on the execute node, every node's task_overhead (default: 0).
+    #[arg(long)]
+    pub job_overhead: Option<f64>,
+    /// Fit submit_interval, staging_bandwidth and auxiliary on every other instance
+    /// (across families, and per family with at least 4 instances) and report on the rest.
     #[arg(long)]
     pub fit: bool,
+    /// With --fit, write the calibrated platform (TOML) here.
+    #[arg(long, value_name = "FILE", requires = "fit")]
+    pub platform_out: Option<PathBuf>,
 }
 
 /// Arguments of `schedlab calibrate`.
@@ -332,7 +352,7 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write) -> Result<()> {
             )?;
         }
         Command::Validate(cmd) => run_validate(&cmd, out)?,
-        Command::Replay(cmd) => crate::real::replay::run(&cmd.files, cmd.task_overhead, cmd.fit, out)?,
+        Command::Replay(cmd) => run_replay(&cmd, out)?,
         Command::Schedulers => {
             for info in schedulers::registry::all() {
                 let nature = match info.nature {
@@ -351,6 +371,57 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// `schedlab replay`: the model from `--model` or the defaults, with any
+/// parameter given on the command line in its place.
+fn run_replay(cmd: &ReplayCmd, out: &mut dyn std::io::Write) -> Result<()> {
+    let mut model = match &cmd.model {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+            let platform = sim::Platform::from_toml(&text).with_context(|| format!("{}", path.display()))?;
+            crate::real::replay::Model::from_platform(&platform).with_context(|| format!("{}", path.display()))?
+        }
+        None => crate::real::replay::Model::default(),
+    };
+    let set = |flag: &str, value: Option<f64>, positive: bool, field: &mut f64| -> Result<()> {
+        if let Some(v) = value {
+            if !(v.is_finite() && if positive { v > 0.0 } else { v >= 0.0 }) {
+                bail!(
+                    "--{flag}: expected a finite number {} 0, got {v}",
+                    if positive { ">" } else { ">=" }
+                );
+            }
+            *field = v;
+        }
+        Ok(())
+    };
+    set(
+        "submit-interval",
+        cmd.submit_interval,
+        false,
+        &mut model.submit_interval,
+    )?;
+    set(
+        "staging-bandwidth",
+        cmd.staging_bandwidth,
+        true,
+        &mut model.staging_bandwidth,
+    )?;
+    set(
+        "staging-latency",
+        cmd.staging_latency,
+        false,
+        &mut model.staging_latency,
+    )?;
+    set("auxiliary", cmd.auxiliary, false, &mut model.auxiliary)?;
+    set("job-overhead", cmd.job_overhead, false, &mut model.job_overhead)?;
+    let options = crate::real::replay::Options {
+        model,
+        fit: cmd.fit,
+        platform_out: cmd.platform_out.clone(),
+    };
+    crate::real::replay::run(&cmd.files, &options, out)
 }
 
 /// `schedlab validate`: real and simulated runs, results, report, and the summary on `out`.

@@ -102,8 +102,9 @@ pub fn platform(args: &SimulateArgs, workload: &Workload) -> Result<Platform> {
 /// # Errors
 /// On any invalid input, a scheduler error, or an invariant violation.
 pub fn run(args: &SimulateArgs) -> Result<(Summary, RunResult)> {
-    let workload = workload(args)?;
+    let mut workload = workload(args)?;
     let platform = platform(args, &workload)?;
+    workload.dag = crate::run::workflow_dag(workload.dag, &platform)?;
     schedulers::registry::create(&args.scheduler, args.seed).context("--scheduler")?;
     if !(args.noise.is_finite() && args.noise >= 0.0) {
         bail!("--noise: expected a finite number >= 0, got {}", args.noise);

@@ -72,6 +72,7 @@ pub fn prepare<'a>(config: &'a Config, cell: &Cell) -> Result<Prepared<'a>> {
         WorkloadSource::Generator { spec, .. } => workloads::generate(spec, seed)?,
         WorkloadSource::File { path, .. } => workloads::load(path)?.dag,
     };
+    let dag = crate::run::workflow_dag(dag, &config.platforms[cell.platform].platform)?;
     Ok(Prepared {
         dag,
         platform: &config.platforms[cell.platform].platform,

@@ -185,6 +185,7 @@ pub fn platform_spec(cores: usize, speeds: &[f64], task_overhead: f64, latency: 
                 pulls_inputs: true,
             })
             .collect(),
+        workflow_system: None,
     }
 }
 

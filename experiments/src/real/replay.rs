@@ -1,22 +1,165 @@
-//! `schedlab replay FILE…`: simulates recorded WfCommons executions and
-//! compares with their measured `makespanInSeconds`.
+//! `schedlab replay FILE…`: simulates recorded WfCommons executions through a
+//! model of the workflow management system that ran them, and compares with
+//! their measured `makespanInSeconds`.
 //!
 //! Each instance runs on the platform built from its machines (the reader
 //! makes a task's work replay its measured runtime on its own machine), with
-//! every task pinned to the machine it ran on, queued there as soon as it is
-//! ready. Workflow systems add per-task costs the instance does not list
-//! (submission, staging, scheduling cycles); they are modelled as every
-//! node's `task_overhead`. With `--fit`, the instances (sorted by path) are
-//! split alternately into a fit half and a test half: the overhead that
-//! minimises the median |error| on the fit half (a grid search, 0–120 s in
-//! 1 s steps, then 0.05 s steps around the best) is applied to the test half.
+//! every task pinned to the machine it ran on (to the only machine when the
+//! file records one machine and no placement, as Nextflow's do), queued there
+//! as soon as DAGMan submits it. The platform gets the workflow system of
+//! [`Model`] (see [`sim::wms`]): serial submission, staging of inputs through
+//! shared storage, the set-up and tear-down jobs, and a per-job overhead on
+//! the execute node.
+//!
+//! With `--fit`, the instances (sorted by path) are split alternately into a
+//! fit half and a test half. The fitted parameters ([`FITTED`]) minimise the
+//! mean |relative error| of the simulated makespans on the fit half
+//! (argmin's Nelder–Mead over the logarithms of the parameters, from the
+//! documented HTCondor/DAGMan defaults); the others stay at their defaults.
+//! One fit covers all families; families with at least [`MIN_FAMILY`]
+//! instances also get their own fit on their fit-half instances. Errors are
+//! reported on the test half, which no fit sees.
 
 use anyhow::{Context as _, Result, anyhow, bail};
-use sim::{Decisions, NodeId, Platform, Scheduler, SimConfig, SimView, Update};
+use argmin::core::{CostFunction, Executor, State as _};
+use argmin::solver::neldermead::NelderMead;
+use rayon::prelude::*;
+use schedulers::wms::Dagman;
+use sim::{
+    Dag, Decisions, NodeId, Platform, PlatformSpec, Scheduler, SimConfig, SimDuration, SimView, Update, WorkflowSystem,
+};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use workloads::formats::wfcommons;
 
-/// Queues each ready task on the node it ran on.
+/// The workflow-system parameters of a replay, each with its unit.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Model {
+    /// Seconds between two job submissions by DAGMan.
+    pub submit_interval: f64,
+    /// Bytes per second at which a job reads its inputs from shared storage.
+    pub staging_bandwidth: f64,
+    /// Seconds of fixed cost per job that stages inputs.
+    pub staging_latency: f64,
+    /// Seconds of each of the set-up and tear-down jobs.
+    pub auxiliary: f64,
+    /// Seconds per job on the execute node (start-up and teardown), every node's `task_overhead`.
+    pub job_overhead: f64,
+}
+
+/// The parameters `--fit` fits, in the order of [`Model::fitted`].
+pub const FITTED: [&str; 3] = ["submit_interval", "staging_bandwidth", "auxiliary"];
+
+/// Families with at least this many instances get a fit of their own.
+pub const MIN_FAMILY: usize = 4;
+
+impl Default for Model {
+    /// The documented HTCondor/DAGMan defaults: DAGMan submits at most
+    /// `DAGMAN_MAX_SUBMITS_PER_INTERVAL` = 100 jobs per
+    /// `DAGMAN_USER_LOG_SCAN_INTERVAL` = 5 s, i.e. one every 0.05 s; the
+    /// first jobs wait for a negotiation cycle (`NEGOTIATOR_INTERVAL` = 60 s),
+    /// counted in the set-up job, and so does the tear-down; staging at the
+    /// 10 Gbit/s of the reader's network, with no latency; no per-job
+    /// overhead on the execute node.
+    fn default() -> Model {
+        Model {
+            submit_interval: 0.05,
+            staging_bandwidth: sim::presets::REFERENCE_BANDWIDTH,
+            staging_latency: 0.0,
+            auxiliary: 60.0,
+            job_overhead: 0.0,
+        }
+    }
+}
+
+impl Model {
+    /// The fitted parameters, in [`FITTED`] order.
+    fn fitted(&self) -> [f64; 3] {
+        [self.submit_interval, self.staging_bandwidth, self.auxiliary]
+    }
+
+    /// `self` with the fitted parameters set to `values` ([`FITTED`] order).
+    fn with_fitted(self, values: [f64; 3]) -> Model {
+        let [submit_interval, staging_bandwidth, auxiliary] = values;
+        Model {
+            submit_interval,
+            staging_bandwidth,
+            auxiliary,
+            ..self
+        }
+    }
+
+    /// The platform-file form of the workflow system.
+    pub fn workflow_system(&self) -> WorkflowSystem {
+        WorkflowSystem {
+            submit_interval: self.submit_interval,
+            staging_bandwidth: Some(self.staging_bandwidth),
+            staging_latency: self.staging_latency,
+            setup: self.auxiliary,
+            teardown: self.auxiliary,
+        }
+    }
+
+    /// The model a platform file holds: its workflow system and its first
+    /// node's `task_overhead`.
+    ///
+    /// # Errors
+    /// If the platform has no `[workflow_system]`, or it has no staging
+    /// bandwidth or different set-up and tear-down times.
+    pub fn from_platform(platform: &Platform) -> Result<Model> {
+        let wms = platform
+            .workflow_system()
+            .ok_or_else(|| anyhow!("the platform {:?} has no [workflow_system] table", platform.name()))?;
+        let staging_bandwidth = wms
+            .staging_bandwidth
+            .ok_or_else(|| anyhow!("workflow_system.staging_bandwidth: replay needs one"))?;
+        if wms.setup != wms.teardown {
+            bail!(
+                "workflow_system.setup ({}) and teardown ({}): replay models one auxiliary time for both",
+                wms.setup,
+                wms.teardown
+            );
+        }
+        Ok(Model {
+            submit_interval: wms.submit_interval,
+            staging_bandwidth,
+            staging_latency: wms.staging_latency,
+            auxiliary: wms.setup,
+            job_overhead: platform.nodes().first().map_or(0.0, |n| n.task_overhead),
+        })
+    }
+
+    /// Writes the parameters with their units, one per line.
+    fn describe(&self, out: &mut dyn std::io::Write, indent: &str) -> std::io::Result<()> {
+        writeln!(
+            out,
+            "{indent}submit_interval   = {:>12.4} s per job",
+            self.submit_interval
+        )?;
+        writeln!(
+            out,
+            "{indent}staging_bandwidth = {:>12.4} MB/s per job",
+            self.staging_bandwidth / 1e6
+        )?;
+        writeln!(
+            out,
+            "{indent}auxiliary         = {:>12.4} s (set-up and tear-down jobs, each)",
+            self.auxiliary
+        )?;
+        writeln!(
+            out,
+            "{indent}staging_latency   = {:>12.4} s per job (fixed)",
+            self.staging_latency
+        )?;
+        writeln!(
+            out,
+            "{indent}job_overhead      = {:>12.4} s per job (fixed)",
+            self.job_overhead
+        )
+    }
+}
+
+/// Queues each task on the node it ran on.
 struct Pinned {
     node_of: Vec<NodeId>,
 }
@@ -36,15 +179,22 @@ impl Scheduler for Pinned {
 pub struct Instance {
     /// The file.
     pub path: PathBuf,
+    /// The workflow family: the name of the folder holding the file.
+    pub family: String,
     /// Tasks.
     pub tasks: usize,
     /// Machines.
     pub machines: usize,
+    /// Mean measured task runtime, seconds.
+    pub mean_runtime: f64,
+    /// Bytes of every task's input files, workflow inputs included.
+    pub input_bytes: f64,
     /// The measured makespan, seconds.
     pub measured: f64,
-    dag: sim::Dag,
+    dag: Dag,
     platform: Platform,
     node_of: Vec<NodeId>,
+    external_input_bytes: Vec<f64>,
 }
 
 impl Instance {
@@ -52,7 +202,7 @@ impl Instance {
     ///
     /// # Errors
     /// If the file does not parse, records no makespan or machines, or a task
-    /// has no machine.
+    /// has no machine while the file lists several.
     pub fn load(path: &Path) -> Result<Instance> {
         let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
         let stem = path
@@ -75,9 +225,17 @@ impl Instance {
             .enumerate()
             .map(|(i, m)| {
                 let task = &workload.dag.tasks()[i].name;
-                let m = m
-                    .as_deref()
-                    .ok_or_else(|| anyhow!("{}: task {task:?} records no machine", what()))?;
+                let Some(m) = m.as_deref() else {
+                    return if platform.node_count() == 1 {
+                        Ok(NodeId::new(0))
+                    } else {
+                        Err(anyhow!(
+                            "{}: task {task:?} records no machine and the file lists {}",
+                            what(),
+                            platform.node_count()
+                        ))
+                    };
+                };
                 platform
                     .nodes()
                     .iter()
@@ -86,31 +244,63 @@ impl Instance {
                     .ok_or_else(|| anyhow!("{}: task {task:?} ran on {m:?}, which is not in machines", what()))
             })
             .collect::<Result<Vec<_>>>()?;
+        let dag = workload.dag;
+        let tasks = dag.task_count();
+        let mean_runtime = dag
+            .task_ids()
+            .map(|t| dag.task(t).work / platform.node(node_of[t.index()]).speed)
+            .sum::<f64>()
+            / tasks.max(1) as f64;
+        let input_bytes =
+            dag.edges().iter().map(|e| e.bytes).sum::<f64>() + execution.external_input_bytes.iter().sum::<f64>();
         Ok(Instance {
+            family: path
+                .parent()
+                .and_then(Path::file_name)
+                .map(|f| f.to_string_lossy().into_owned())
+                .unwrap_or_default(),
             path: path.to_owned(),
-            tasks: workload.dag.task_count(),
+            tasks,
             machines: platform.node_count(),
+            mean_runtime,
+            input_bytes,
             measured,
-            dag: workload.dag,
+            dag,
             platform,
             node_of,
+            external_input_bytes: execution.external_input_bytes,
         })
     }
 
-    /// Simulated makespan with `task_overhead` seconds added to every task.
+    /// The file name.
+    pub fn name(&self) -> String {
+        self.path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    }
+
+    /// Simulated makespan under `model`.
     ///
     /// # Errors
-    /// If the overhead is invalid or the simulation fails.
-    pub fn simulate(&self, task_overhead: f64) -> Result<f64> {
-        let mut spec = self.platform.spec().clone();
+    /// If a parameter is invalid or the simulation fails.
+    pub fn simulate(&self, model: &Model) -> Result<f64> {
+        let mut spec: PlatformSpec = self.platform.spec().clone();
         for node in &mut spec.nodes {
-            node.task_overhead = task_overhead;
+            node.task_overhead = model.job_overhead;
         }
+        let wms = model.workflow_system();
+        spec.workflow_system = Some(wms.clone());
         let platform = Platform::new(spec)?;
-        let mut pinned = Pinned {
-            node_of: self.node_of.clone(),
-        };
-        let result = sim::simulate(&self.dag, &platform, &mut pinned, &SimConfig::default())
+        let dag = sim::wms::with_auxiliary_jobs(&self.dag, wms.setup, wms.teardown, &self.external_input_bytes)?;
+        // The auxiliary jobs (the last two tasks) run on the first machine.
+        let mut node_of = self.node_of.clone();
+        node_of.extend([NodeId::new(0); 2]);
+        let mut scheduler = Dagman::new(
+            Box::new(Pinned { node_of }),
+            SimDuration::from_secs_f64(wms.submit_interval),
+        );
+        let result = sim::simulate(&dag, &platform, &mut scheduler, &SimConfig::default())
             .with_context(|| format!("simulating {}", self.path.display()))?;
         Ok(result.metrics.makespan)
     }
@@ -144,116 +334,350 @@ pub fn files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-/// Median |error| in percent of `instances` at `overhead`.
-fn median_abs_error(instances: &[&Instance], overhead: f64) -> Result<f64> {
-    let errs = instances
-        .iter()
-        .map(|i| Ok(i.error_pct(i.simulate(overhead)?).abs()))
-        .collect::<Result<Vec<f64>>>()?;
-    Ok(crate::real::validate::percentile(&errs, 0.5))
+/// Simulated makespans of `instances` under `model`, in order (in parallel).
+fn simulate_all(instances: &[&Instance], model: &Model) -> Result<Vec<f64>> {
+    instances.par_iter().map(|i| i.simulate(model)).collect()
 }
 
-/// The overhead in [0, 120] s minimising the median |error| on `instances`.
+/// The fit's objective: the mean |relative error| of the simulated
+/// makespans over the fit instances (the quantity the targets are stated
+/// in), as a function of the logarithms of the fitted parameters.
+struct Objective<'a> {
+    instances: &'a [&'a Instance],
+    base: Model,
+}
+
+impl Objective<'_> {
+    fn model(&self, log_params: &[f64]) -> Model {
+        let mut values = [0.0; 3];
+        for (v, x) in values.iter_mut().zip(log_params) {
+            *v = x.exp();
+        }
+        self.base.with_fitted(values)
+    }
+}
+
+impl CostFunction for Objective<'_> {
+    type Param = Vec<f64>;
+    type Output = f64;
+
+    fn cost(&self, log_params: &Vec<f64>) -> Result<f64, argmin::core::Error> {
+        let model = self.model(log_params);
+        let simulated = simulate_all(self.instances, &model)?;
+        let sum: f64 = simulated
+            .iter()
+            .zip(self.instances)
+            .map(|(s, i)| (s / i.measured - 1.0).abs())
+            .sum();
+        Ok(sum / self.instances.len() as f64)
+    }
+}
+
+/// Nelder–Mead iterations of each round of a fit.
+pub const FIT_ITERATIONS: u64 = 200;
+
+/// Rounds of a fit: each restarts Nelder–Mead from the best point so far
+/// with a fresh simplex, since a collapsed simplex can stall short of the
+/// minimum.
+pub const FIT_ROUNDS: usize = 2;
+
+/// Fits [`FITTED`] of `base` on `instances`: Nelder–Mead over the logarithms
+/// of the parameters, from a simplex around `base` (each parameter also
+/// tried at twice its value), [`FIT_ROUNDS`] rounds of at most
+/// [`FIT_ITERATIONS`] iterations. Deterministic: the simplex and every
+/// evaluation are.
 ///
 /// # Errors
-/// If a simulation fails.
-pub fn fit_overhead(instances: &[&Instance]) -> Result<f64> {
-    let search = |grid: Vec<f64>| -> Result<f64> {
-        let mut best = (f64::INFINITY, 0.0);
-        for o in grid {
-            let e = median_abs_error(instances, o)?;
-            if e < best.0 {
-                best = (e, o);
-            }
+/// If `instances` is empty or a simulation fails.
+pub fn fit(instances: &[&Instance], base: Model) -> Result<Model> {
+    if instances.is_empty() {
+        bail!("nothing to fit on");
+    }
+    let mut best = base;
+    for _ in 0..FIT_ROUNDS {
+        let start: Vec<f64> = best.fitted().iter().map(|v| v.ln()).collect();
+        let mut simplex = vec![start.clone()];
+        for k in 0..start.len() {
+            let mut p = start.clone();
+            p[k] += std::f64::consts::LN_2;
+            simplex.push(p);
         }
-        Ok(best.1)
-    };
-    let coarse = search((0..=120).map(f64::from).collect())?;
-    search(
-        (-20..=20)
-            .map(|k| coarse + f64::from(k) * 0.05)
-            .filter(|o| *o >= 0.0)
-            .collect(),
+        let objective = Objective { instances, base };
+        let solver = NelderMead::new(simplex).with_sd_tolerance(1e-6)?;
+        let result = Executor::new(objective, solver)
+            .configure(|s| s.max_iters(FIT_ITERATIONS))
+            .run()
+            .map_err(|e| anyhow!("fitting: {e:#}"))?;
+        let point = result
+            .state()
+            .get_best_param()
+            .ok_or_else(|| anyhow!("fitting: no parameters evaluated"))?;
+        best = Objective { instances, base }.model(point);
+    }
+    Ok(best)
+}
+
+/// What `schedlab replay` does.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The model without `--fit`, and the start and fixed values of a fit.
+    pub model: Model,
+    /// Fit on half the instances and report on the other half.
+    pub fit: bool,
+    /// Where to write the calibrated platform (with `--fit`).
+    pub platform_out: Option<PathBuf>,
+}
+
+/// |errors| in percent: median, nearest-rank 90th percentile, as a line.
+fn summary(errors: &[f64]) -> String {
+    let abs: Vec<f64> = errors.iter().map(|e| e.abs()).collect();
+    format!(
+        "median |error| {:.1} %, p90 {:.1} % (nearest rank: the {} of {})",
+        crate::real::validate::percentile(&abs, 0.5),
+        crate::real::validate::percentile(&abs, 0.9),
+        ordinal(abs.len() + 1 - crate::real::validate::nearest_rank(abs.len().max(1), 0.9)),
+        abs.len()
     )
 }
 
-/// Replays `paths` with `overhead` (and, with `fit`, fits it on half and
-/// tests on the other half), writing a table to `out`.
+fn ordinal(k: usize) -> String {
+    match k {
+        1 => "largest".to_owned(),
+        2 => "2nd largest".to_owned(),
+        3 => "3rd largest".to_owned(),
+        k => format!("{k}th largest"),
+    }
+}
+
+/// Replays `paths` (and, with `options.fit`, fits on half and tests on the
+/// other half), writing tables to `out`.
 ///
 /// # Errors
-/// If an instance cannot be read or simulated, or `fit` has fewer than two instances.
-pub fn run(paths: &[PathBuf], overhead: f64, fit: bool, out: &mut dyn std::io::Write) -> Result<()> {
+/// If an instance cannot be read or simulated, `fit` has fewer than two
+/// instances, or the platform cannot be written.
+pub fn run(paths: &[PathBuf], options: &Options, out: &mut dyn std::io::Write) -> Result<()> {
     let instances = files(paths)?
         .iter()
         .map(|p| Instance::load(p))
         .collect::<Result<Vec<_>>>()?;
-    let fitted = if fit {
-        if instances.len() < 2 {
-            bail!("--fit needs at least two instances");
+    let all: Vec<&Instance> = instances.iter().collect();
+    let base = options.model;
+    let before = simulate_all(&all, &base)?;
+    if !options.fit {
+        writeln!(out, "Model:")?;
+        base.describe(out, "  ")?;
+        table_header(out, false)?;
+        let mut errors = Vec::new();
+        for (inst, sim) in instances.iter().zip(&before) {
+            let err = inst.error_pct(*sim);
+            errors.push(err);
+            table_row(out, inst, *sim, err, None)?;
         }
-        let train: Vec<&Instance> = instances.iter().step_by(2).collect();
-        Some(fit_overhead(&train)?)
-    } else {
-        None
-    };
+        writeln!(out, "All {} instances: {}", instances.len(), summary(&errors))?;
+        residuals(out, &instances, &errors)?;
+        return Ok(());
+    }
+    if instances.len() < 2 {
+        bail!("--fit needs at least two instances");
+    }
+    let train: Vec<&Instance> = instances.iter().step_by(2).collect();
+    let fitted = fit(&train, base)?;
+    let mut families: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, inst) in instances.iter().enumerate() {
+        families.entry(inst.family.as_str()).or_default().push(i);
+    }
+    let mut family_models: BTreeMap<&str, Model> = BTreeMap::new();
+    for (family, members) in &families {
+        if members.len() >= MIN_FAMILY {
+            let fam_train: Vec<&Instance> = members.iter().filter(|i| *i % 2 == 0).map(|&i| &instances[i]).collect();
+            family_models.insert(family, fit(&fam_train, fitted)?);
+        }
+    }
+    let after = simulate_all(&all, &fitted)?;
     writeln!(
         out,
-        "{:<52} {:>5} {:>4} {:>10} {:>10} {:>8} {}",
+        "Fitted on the {} fit-half instances (every other file, sorted by path), across families:",
+        train.len()
+    )?;
+    fitted.describe(out, "  ")?;
+    for (family, model) in &family_models {
+        writeln!(out, "Fitted on the fit-half instances of {family} only:")?;
+        model.describe(out, "  ")?;
+    }
+    table_header(out, true)?;
+    let (mut test_before, mut test_after) = (Vec::new(), Vec::new());
+    let mut per_family: BTreeMap<&str, (Vec<f64>, Vec<f64>)> = BTreeMap::new();
+    for (i, inst) in instances.iter().enumerate() {
+        let err_fit = inst.error_pct(after[i]);
+        let family_err = match family_models.get(inst.family.as_str()) {
+            Some(m) => Some(inst.error_pct(inst.simulate(m)?)),
+            None => None,
+        };
+        table_row(out, inst, after[i], err_fit, Some((i % 2 == 1, family_err)))?;
+        if i % 2 == 1 {
+            test_before.push(inst.error_pct(before[i]));
+            test_after.push(err_fit);
+            let entry = per_family.entry(inst.family.as_str()).or_default();
+            entry.0.push(err_fit);
+            entry.1.extend(family_err);
+        }
+    }
+    writeln!(out, "Test half ({} instances):", test_after.len())?;
+    writeln!(out, "  default model:         {}", summary(&test_before))?;
+    writeln!(out, "  fitted across families: {}", summary(&test_after))?;
+    let mut sorted = test_after.clone();
+    sorted.sort_by(|a, b| b.abs().total_cmp(&a.abs()));
+    let list: Vec<String> = sorted.iter().map(|e| format!("{e:+.1}")).collect();
+    writeln!(out, "  errors %, largest first: {}", list.join(", "))?;
+    for (family, (across, own)) in &per_family {
+        write!(out, "  {family:<14} across: {}", summary(across))?;
+        if !own.is_empty() {
+            write!(out, "; own fit: {}", summary(own))?;
+        }
+        writeln!(out)?;
+    }
+    let errors: Vec<f64> = instances.iter().zip(&after).map(|(i, s)| i.error_pct(*s)).collect();
+    residuals(out, &instances, &errors)?;
+    if let Some(path) = &options.platform_out {
+        let platform = calibrated_platform(&train, &fitted)?;
+        let text = toml::to_string(platform.spec()).context("serialising the platform")?;
+        crate::output::write_atomic(path, text.as_bytes())?;
+        writeln!(out, "Wrote the calibrated platform to {}", path.display())?;
+    }
+    Ok(())
+}
+
+fn table_header(out: &mut dyn std::io::Write, fit: bool) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{:<48} {:>5} {:>4} {:>9} {:>9} {:>8}{}",
         "instance",
         "tasks",
         "mach",
         "measured",
         "simulated",
         "error %",
-        if fit {
-            "  fitted-overhead sim / error % (half)"
-        } else {
-            ""
-        }
+        if fit { "  half  own-family-fit error %" } else { "" }
+    )
+}
+
+fn table_row(
+    out: &mut dyn std::io::Write,
+    inst: &Instance,
+    sim: f64,
+    err: f64,
+    fit: Option<(bool, Option<f64>)>,
+) -> std::io::Result<()> {
+    write!(
+        out,
+        "{:<48} {:>5} {:>4} {:>9.0} {:>9.0} {:>+8.1}",
+        inst.name(),
+        inst.tasks,
+        inst.machines,
+        inst.measured,
+        sim,
+        err
     )?;
-    let (mut before, mut after) = (Vec::new(), Vec::new());
-    for (i, inst) in instances.iter().enumerate() {
-        let sim = inst.simulate(overhead)?;
-        let err = inst.error_pct(sim);
-        let name = inst
-            .path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        write!(
-            out,
-            "{name:<52} {:>5} {:>4} {:>10.1} {:>10.1} {:>+8.1}",
-            inst.tasks, inst.machines, inst.measured, sim, err
-        )?;
-        if let Some(o) = fitted {
-            let half = if i % 2 == 0 { "fit" } else { "test" };
-            let sim_fit = inst.simulate(o)?;
-            let err_fit = inst.error_pct(sim_fit);
-            write!(out, "  {sim_fit:>10.1} / {err_fit:>+8.1} ({half})")?;
-            if i % 2 == 1 {
-                before.push(err.abs());
-                after.push(err_fit.abs());
-            }
-        } else {
-            before.push(err.abs());
+    if let Some((test, family)) = fit {
+        write!(out, "  {}", if test { "test" } else { "fit " })?;
+        if let Some(e) = family {
+            write!(out, "  {e:>+8.1}")?;
         }
-        writeln!(out)?;
     }
-    match fitted {
-        Some(o) => writeln!(
-            out,
-            "task_overhead fitted on {} instances: {o:.2} s; on the {} test instances, median |error| {:.1} % with overhead {overhead} s, {:.1} % with the fitted overhead",
-            instances.len().div_ceil(2),
-            after.len(),
-            crate::real::validate::percentile(&before, 0.5),
-            crate::real::validate::percentile(&after, 0.5)
-        )?,
-        None => writeln!(
-            out,
-            "median |error| over {} instances: {:.1} % (task_overhead {overhead} s)",
-            before.len(),
-            crate::real::validate::percentile(&before, 0.5)
-        )?,
+    writeln!(out)
+}
+
+/// Spearman's rank correlation of `a` and `b` (ties get their mean rank).
+pub fn spearman(a: &[f64], b: &[f64]) -> f64 {
+    fn ranks(v: &[f64]) -> Vec<f64> {
+        let mut idx: Vec<usize> = (0..v.len()).collect();
+        idx.sort_by(|&i, &j| v[i].total_cmp(&v[j]));
+        let mut r = vec![0.0; v.len()];
+        let mut k = 0;
+        while k < idx.len() {
+            let mut m = k;
+            while m + 1 < idx.len() && v[idx[m + 1]] == v[idx[k]] {
+                m += 1;
+            }
+            for &i in &idx[k..=m] {
+                r[i] = (k + m) as f64 / 2.0;
+            }
+            k = m + 1;
+        }
+        r
     }
-    Ok(())
+    let (ra, rb) = (ranks(a), ranks(b));
+    let n = ra.len() as f64;
+    let mean = (n - 1.0) / 2.0;
+    let cov: f64 = ra.iter().zip(&rb).map(|(x, y)| (x - mean) * (y - mean)).sum();
+    let var = |r: &[f64]| r.iter().map(|x| (x - mean).powi(2)).sum::<f64>();
+    let denom = (var(&ra) * var(&rb)).sqrt();
+    if denom == 0.0 { 0.0 } else { cov / denom }
+}
+
+/// The residual of every instance against what could explain it, and the
+/// rank correlation with each: a mechanism the model lacks shows as a
+/// residual that grows with one of them.
+fn residuals(out: &mut dyn std::io::Write, instances: &[Instance], errors: &[f64]) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "Residuals (simulated - measured, % of measured) against instance features:"
+    )?;
+    writeln!(
+        out,
+        "  {:<48} {:>8} {:>6} {:>12} {:>10} {:>5}",
+        "instance", "error %", "tasks", "mean task s", "input GB", "mach"
+    )?;
+    for (inst, e) in instances.iter().zip(errors) {
+        writeln!(
+            out,
+            "  {:<48} {:>+8.1} {:>6} {:>12.1} {:>10.2} {:>5}",
+            inst.name(),
+            e,
+            inst.tasks,
+            inst.mean_runtime,
+            inst.input_bytes / 1e9,
+            inst.machines
+        )?;
+    }
+    let features: [(&str, Vec<f64>); 4] = [
+        ("task count", instances.iter().map(|i| i.tasks as f64).collect()),
+        ("mean task runtime", instances.iter().map(|i| i.mean_runtime).collect()),
+        ("input bytes", instances.iter().map(|i| i.input_bytes).collect()),
+        ("machine count", instances.iter().map(|i| i.machines as f64).collect()),
+    ];
+    let line: Vec<String> = features
+        .iter()
+        .map(|(name, v)| format!("{name} {:+.2}", spearman(errors, v)))
+        .collect();
+    writeln!(
+        out,
+        "  Spearman rank correlation of the error with: {}",
+        line.join(", ")
+    )
+}
+
+/// The platform a researcher can simulate new workflows on: every machine
+/// of the fit instances (by name, with the most cores recorded for it) at
+/// speed 1.0, so that a task's work is its runtime on these machines, with
+/// the fitted workflow system and per-job overhead.
+fn calibrated_platform(instances: &[&Instance], model: &Model) -> Result<Platform> {
+    let mut nodes: BTreeMap<String, sim::platform::NodeSpec> = BTreeMap::new();
+    for inst in instances {
+        for node in &inst.platform.spec().nodes {
+            let entry = nodes.entry(node.name.clone()).or_insert_with(|| node.clone());
+            entry.cores = entry.cores.max(node.cores);
+            entry.speed = 1.0;
+            entry.task_overhead = model.job_overhead;
+        }
+    }
+    let first = instances
+        .first()
+        .ok_or_else(|| anyhow!("no instance to take machines from"))?;
+    Ok(Platform::new(PlatformSpec {
+        name: "replay-calibrated".to_owned(),
+        network: first.platform.spec().network.clone(),
+        nodes: nodes.into_values().collect(),
+        workflow_system: Some(model.workflow_system()),
+    })?)
 }

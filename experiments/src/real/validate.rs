@@ -224,8 +224,12 @@ pub fn percentile(v: &[f64], p: f64) -> f64 {
     if s.is_empty() {
         return 0.0;
     }
-    let rank = ((p * s.len() as f64).ceil() as usize).clamp(1, s.len());
-    s[rank - 1]
+    s[nearest_rank(s.len(), p) - 1]
+}
+
+/// The 1-based rank [`percentile`] takes `p` at among `n > 0` sorted values.
+pub fn nearest_rank(n: usize, p: f64) -> usize {
+    ((p * n as f64).ceil() as usize).clamp(1, n)
 }
 
 /// `dag` with work × `work` and bytes × `bytes` (releases and explicit costs scale with work).

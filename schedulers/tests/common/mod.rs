@@ -51,6 +51,7 @@ pub fn paper_example(
             bandwidth_matrix: None,
         },
         nodes: vec![node],
+        workflow_system: None,
     };
     (b.build().unwrap(), Platform::new(spec).unwrap())
 }

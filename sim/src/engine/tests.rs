@@ -184,6 +184,7 @@ fn shared_platform(n_nodes: u32) -> Platform {
         name: "shared".into(),
         network,
         nodes: vec![node],
+        workflow_system: None,
     })
     .unwrap()
 }

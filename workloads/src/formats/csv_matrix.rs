@@ -200,6 +200,7 @@ pub fn combine(exe_time: &Matrix, connectivity: &Matrix, bandwidth: &Matrix, nam
             bandwidth_matrix: Some(matrix),
         },
         nodes,
+        workflow_system: None,
     };
     let platform = Platform::new(spec).map_err(|e| Fault::Bandwidth(e.into()))?;
     Ok(Workload {

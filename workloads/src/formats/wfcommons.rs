@@ -278,6 +278,9 @@ pub struct Execution {
     /// The machine each task ran on, indexed by [`TaskId::index`] of the
     /// parsed DAG (a node name of its platform), if recorded.
     pub machines: Vec<Option<String>>,
+    /// Bytes of the workflow inputs each task reads (files no task writes,
+    /// which make no edge), indexed like `machines`.
+    pub external_input_bytes: Vec<f64>,
 }
 
 /// Parses a WfCommons instance. `default_name` names it when the file does not.
@@ -296,9 +299,26 @@ pub fn parse(text: &str, default_name: &str) -> Result<Workload, ParseError> {
 /// As [`parse`].
 pub fn parse_execution(text: &str, default_name: &str) -> Result<(Workload, Execution), ParseError> {
     let (instance, name) = read_instance(text, default_name)?;
+    let written: HashSet<&str> = instance
+        .tasks
+        .iter()
+        .flat_map(|t| t.outputs.iter().map(AsRef::as_ref))
+        .collect();
+    let external_input_bytes = instance
+        .tasks
+        .iter()
+        .map(|t| {
+            t.inputs
+                .iter()
+                .filter(|f| !written.contains(f.as_ref()))
+                .map(|f| instance.sizes.get(f).copied().unwrap_or(0.0))
+                .sum()
+        })
+        .collect();
     let execution = Execution {
         makespan: instance.makespan,
         machines: instance.tasks.iter().map(|t| t.machine.clone()).collect(),
+        external_input_bytes,
     };
     Ok((build(instance, name)?, execution))
 }
@@ -584,6 +604,7 @@ fn platform(machines: &[Machine], reference_mhz: f64, name: &str) -> Result<Opti
             bandwidth_matrix: None,
         },
         nodes,
+        workflow_system: None,
     };
     Ok(Some(Platform::new(spec)?))
 }
