@@ -3,12 +3,12 @@
 //!
 //! Three identical nodes (speed 1); links 0–1 and 0–2 carry 1 byte/s, link
 //! 1–2 carries 4 bytes/s; no latency. Over the 6 ordered pairs the mean
-//! bandwidth is 13/6 byte/s and the mean inverse bandwidth 0.75 s/byte, so
-//! the 13-byte edge B→D has `c̄ = 13 / (13/6) = 6 s` by the papers' rate
+//! bandwidth is 2 bytes/s and the mean inverse bandwidth 0.75 s/byte, so
+//! the 13-byte edge B→D has `c̄ = 13 / 2 = 6.5 s` by the papers' rate
 //! definition and `c̄ = 13 × 0.75 = 9.75 s` as the mean of transfer times.
 //!
 //! DAG: A (1 s) → B (1 s) → D (1 s) with 13 bytes on B→D, and A → C (10 s);
-//! A→B and A→C carry nothing. Upward ranks: D = 1, B = 2 + c̄ (8 or 11.75),
+//! A→B and A→C carry nothing. Upward ranks: D = 1, B = 2 + c̄ (8.5 or 11.75),
 //! C = 10, so B comes after C by rate and before C by time.
 
 use sim::platform::{NetworkSpec, NodeSpec, PlatformSpec, PowerModel};
@@ -68,7 +68,7 @@ fn schedule(spec: &str) -> Vec<(usize, f64, f64)> {
 fn the_two_means_differ_as_computed_by_hand() {
     let (dag, platform) = instance();
     let costs = CostModel::new(&dag, &platform).unwrap();
-    assert!((costs.mean_comm_secs(13.0) - 6.0).abs() < 1e-12);
+    assert!((costs.mean_comm_secs(13.0) - 6.5).abs() < 1e-12);
     assert!((costs.mean_comm_secs_by(13.0, CommMean::Time) - 9.75).abs() < 1e-12);
     // SAGA's mean over the 3 links and 3 free self links: 9.75 × 2/4.
     assert!((costs.mean_comm_secs_by(13.0, CommMean::SagaLinks) - 4.875).abs() < 1e-12);
@@ -89,7 +89,7 @@ fn heft_by_rate_places_c_first_and_by_time_b_first() {
 
 #[test]
 fn cpop_by_rate_and_by_time_follow_different_critical_paths() {
-    // Rate: priorities A 11, B 9, C 11, D 9: the critical path A, C on node 0;
+    // Rate: priorities A 11, B 9.5, C 11, D 9.5: the critical path A, C on node 0;
     // B and D finish first on node 1.
     assert_eq!(
         schedule("cpop"),
