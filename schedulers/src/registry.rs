@@ -296,7 +296,7 @@ pub static COMMON_PARAMS: &[ParamInfo] = &[ParamInfo {
 /// How a scheduler averages transfer times over nodes; see [`sim::CommMean`].
 pub const COMM_MEAN_PARAM: ParamInfo = ParamInfo {
     name: "comm_mean",
-    description: "mean transfer time of an edge in priorities: rate = latency + data / mean bandwidth (the papers', default), time = mean of the transfer times",
+    description: "mean transfer time of an edge in ranks: rate = mean latency + data / mean bandwidth (default; the definition of the HEFT, CPOP and PEFT papers), time = mean of the transfer times",
 };
 
 /// Whose definitions a scheduler follows; see [`crate::definitions`].
