@@ -281,6 +281,8 @@ fn mean_link(platform: &Platform) -> MeanLink {
     if n < 2 {
         return res;
     }
+    // The one bandwidth while all links have it, so that the mean rate is exactly that rate.
+    let mut uniform = Some(platform.path_bandwidth(NodeId::new(0), NodeId::new(1)));
     for a in platform.node_ids() {
         for b in platform.node_ids() {
             if a != b {
@@ -288,23 +290,13 @@ fn mean_link(platform: &Platform) -> MeanLink {
                 res.latency += platform.latency(a, b);
                 res.inv_bandwidth += 1.0 / bandwidth;
                 res.bandwidth += bandwidth;
+                uniform = uniform.filter(|&u| u == bandwidth);
             }
         }
     }
     let pairs = (n * (n - 1)) as f64;
-    let (first, last) = (NodeId::new(0), NodeId::new(n - 1));
-    let uniform = platform.node_ids().all(|a| {
-        platform
-            .node_ids()
-            .all(|b| a == b || platform.path_bandwidth(a, b) == platform.path_bandwidth(first, last))
-    });
     res.latency /= pairs;
     res.inv_bandwidth /= pairs;
-    // Exact on uniform links, so that the mean rate is the one rate there.
-    res.bandwidth = if uniform {
-        platform.path_bandwidth(first, last)
-    } else {
-        res.bandwidth / pairs
-    };
+    res.bandwidth = uniform.unwrap_or(res.bandwidth / pairs);
     res
 }
