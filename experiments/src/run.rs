@@ -46,8 +46,10 @@ impl RunSpec<'_> {
     /// # Errors
     /// An unknown scheduler spec, an engine error, or an invariant violation.
     pub fn execute(&self) -> Result<RunResult> {
-        let mut scheduler =
-            schedulers::wms::wrap(schedulers::registry::create(self.scheduler, self.settings.seed)?, self.platform);
+        let mut scheduler = schedulers::wms::wrap(
+            schedulers::registry::create(self.scheduler, self.settings.seed)?,
+            self.platform,
+        );
         self.execute_with(scheduler.as_mut())
     }
 

@@ -69,7 +69,14 @@ pub(crate) struct Entry {
 
 /// Plans every task of `costs`' DAG by `rule`.
 pub(crate) fn plan<'c, 'a>(costs: &'c CostModel<'a>, rule: Rule) -> ListPlanner<'c, 'a> {
-    plan_with(costs, rule, None)
+    plan_impl(costs, rule, None, false)
+}
+
+/// Plans every task of `costs`' DAG by `rule` in rounds, as SAGA 2.1.0's
+/// Min-Min and Max-Min do: each round takes only the tasks that were ready
+/// when it began, and tasks they make ready wait for the next round.
+pub(crate) fn plan_in_rounds<'c, 'a>(costs: &'c CostModel<'a>, rule: Rule) -> ListPlanner<'c, 'a> {
+    plan_impl(costs, rule, None, true)
 }
 
 /// Plans every task of `costs`' DAG, scoring pairs by `rule` and picking
@@ -77,7 +84,17 @@ pub(crate) fn plan<'c, 'a>(costs: &'c CostModel<'a>, rule: Rule) -> ListPlanner<
 pub(crate) fn plan_with<'c, 'a>(
     costs: &'c CostModel<'a>,
     rule: Rule,
+    choose: Option<&mut Chooser<'_>>,
+) -> ListPlanner<'c, 'a> {
+    plan_impl(costs, rule, choose, false)
+}
+
+/// [`plan_with`], in rounds (see [`plan_in_rounds`]) if `rounds`.
+fn plan_impl<'c, 'a>(
+    costs: &'c CostModel<'a>,
+    rule: Rule,
     mut choose: Option<&mut Chooser<'_>>,
+    rounds: bool,
 ) -> ListPlanner<'c, 'a> {
     let dag = costs.dag();
     let platform = costs.platform();
@@ -152,12 +169,20 @@ pub(crate) fn plan_with<'c, 'a>(
         ready.push(new_entry(&planner, t));
     }
     let mut makespan = SimTime::ZERO;
+    // With rounds: whether a task belongs to the current round.
+    let mut in_round = vec![false; if rounds { dag.task_count() } else { 0 }];
     while !ready.is_empty() {
+        if rounds && !ready.iter().any(|e| in_round[e.task.index()]) {
+            for e in &ready {
+                in_round[e.task.index()] = true;
+            }
+        }
         let choice = match choose.as_mut() {
             Some(choose) => choose(&ready, makespan),
             None => ready
                 .iter()
                 .enumerate()
+                .filter(|(_, e)| !rounds || in_round[e.task.index()])
                 .filter_map(|(i, e)| task_key(e).map(|k| (k, e.task, i)))
                 .min()
                 .and_then(|(_, _, i)| ready[i].best.map(|(_, node)| (i, node))),

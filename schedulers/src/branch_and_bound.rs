@@ -36,6 +36,10 @@
 //! Complexity: O(budget · (r·p·k + n + e)) time for r ready tasks of in-degree
 //! k, plus the incumbent's O(n·r + e·p) (see [`crate::batch`]); O(n·(p + c))
 //! memory; exponential in n without a budget.
+//!
+//! Mean transfer times: only the incumbent's HEFT ranks use a mean, HEFT's
+//! `c̄ = L̄ + data / B̄` (`comm_mean=rate`, the default; `comm_mean=time` for the
+//! mean of the transfer times); the search itself uses every link's own time.
 
 use crate::batch::{self, Rule};
 use crate::list::{ListPlanner, Placement};

@@ -5,8 +5,15 @@
 //! (priority equal to the entry task's) all go to the one node that runs the
 //! whole critical path fastest; other tasks go, with insertion, where they
 //! finish earliest. Ready tasks are taken by highest priority.
+//! Mean transfer times are the paper's `L̄ + data / B̄` (`comm_mean=rate`, the
+//! default; `comm_mean=time` for the mean of the transfer times).
+//! With `compat=saga`, SAGA 2.1.0's definitions: its downward rank
+//! ([`rank::downward_saga`]), its mean over links ([`sim::CommMean::SagaLinks`]),
+//! and as critical path every task whose priority is within `numpy.isclose`
+//! (relative 1e-5, absolute 1e-8) of the entry task's.
 //! Complexity: O(e·p + n log n) plus the timeline search.
 
+use crate::definitions::Compat;
 use crate::list::ListPlanner;
 use crate::rank;
 use sim::{Decisions, NodeId, Scheduler, SimView, TaskId};
@@ -16,9 +23,23 @@ use std::collections::BinaryHeap;
 /// Relative tolerance when comparing priorities to the critical-path length.
 const CP_REL_TOL: f64 = 1e-9;
 
-/// CPOP (as in the paper).
+/// CPOP (as in the paper, or as in SAGA).
 #[derive(Debug, Clone, Default)]
-pub struct Cpop;
+pub struct Cpop {
+    compat: Compat,
+}
+
+impl Cpop {
+    /// CPOP following `compat`'s definitions.
+    pub fn new(compat: Compat) -> Cpop {
+        Cpop { compat }
+    }
+}
+
+/// `numpy.isclose(a, b)` with its default tolerances, as SAGA compares priorities.
+fn numpy_isclose(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-8 + 1e-5 * b.abs()
+}
 
 /// A ready task keyed by priority, ties by lower id.
 #[derive(PartialEq)]
@@ -47,21 +68,33 @@ impl Scheduler for Cpop {
         let costs = view.costs();
         let dag = view.dag();
         let up = rank::upward(costs);
-        let down = rank::downward(costs);
+        let down = match self.compat {
+            Compat::Paper => rank::downward(costs),
+            Compat::Saga => rank::downward_saga(costs),
+        };
         let priority: Vec<f64> = up.iter().zip(&down).map(|(u, d)| u + d).collect();
         let on_cp = |t: TaskId, cp: f64| (priority[t.index()] - cp).abs() <= CP_REL_TOL * cp.abs().max(1.0);
 
-        // Walk the critical path from the highest-priority entry task.
         let mut critical = vec![false; dag.task_count()];
         let entry = dag
             .entry_tasks()
             .max_by(|&a, &b| priority[a.index()].total_cmp(&priority[b.index()]).then(b.cmp(&a)));
         if let Some(entry) = entry {
             let cp = priority[entry.index()];
-            let mut current = Some(entry);
-            while let Some(t) = current {
-                critical[t.index()] = true;
-                current = dag.successors(t).filter(|&s| on_cp(s, cp)).min();
+            match self.compat {
+                // Walk the critical path from the highest-priority entry task.
+                Compat::Paper => {
+                    let mut current = Some(entry);
+                    while let Some(t) = current {
+                        critical[t.index()] = true;
+                        current = dag.successors(t).filter(|&s| on_cp(s, cp)).min();
+                    }
+                }
+                Compat::Saga => {
+                    for t in dag.task_ids() {
+                        critical[t.index()] = numpy_isclose(priority[t.index()], cp);
+                    }
+                }
             }
         }
         let cp_tasks: Vec<TaskId> = dag.task_ids().filter(|t| critical[t.index()]).collect();

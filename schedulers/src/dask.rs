@@ -21,6 +21,10 @@
 //!
 //! Complexity: O(p·k + log n) per ready task (k its in-degree) and
 //! O(p + log n) per decision; no decision scans the ready set.
+//!
+//! Mean transfer times: Dask estimates each transfer on its real link; the upward
+//! rank that orders ready tasks uses HEFT's `c̄ = L̄ + data / B̄` (`comm_mean=rate`,
+//! the default; `comm_mean=time` for the mean of the transfer times).
 
 use crate::capacity::Capacity;
 use crate::rank;

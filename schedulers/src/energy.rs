@@ -21,6 +21,9 @@
 //!   Starts do not move, so the planned makespan is HEFT's. Tasks on cores
 //!   shared with multi-core tasks are left at nominal speed.
 //!   Complexity: HEFT plus O(e + n log n + n·l).
+//!
+//! Mean transfer times: HEFT's `c̄ = L̄ + data / B̄` in the upward rank of both
+//! (`comm_mean=rate`, the default; `comm_mean=time` for the mean of the transfer times).
 
 use crate::list::{Candidate, ListPlanner};
 use crate::rank;

@@ -11,6 +11,10 @@
 //! which is the same there; ties: earlier start, lower node id).
 //! Complexity: O(n log n + e + n·p) plus the timeline search on two nodes
 //! per task.
+//!
+//! Mean transfer times: the paper's links are identical, where every definition agrees;
+//! on differing links HEFT's `c̄ = L̄ + data / B̄` (`comm_mean=rate`, the default;
+//! `comm_mean=time` for the mean of the transfer times).
 
 use crate::list::ListPlanner;
 use crate::rank;

@@ -13,6 +13,10 @@
 //! Tasks go without insertion. Like the paper (written for identical
 //! processors) it compares start times, not finish times.
 //! Complexity: O(n·(log n + p) + e) plus the timeline search.
+//!
+//! Mean transfer times: the paper's links are identical, where every definition agrees;
+//! on differing links HEFT's `c̄ = L̄ + data / B̄` (`comm_mean=rate`, the default;
+//! `comm_mean=time` for the mean of the transfer times).
 
 use crate::list::ListPlanner;
 use crate::rank;

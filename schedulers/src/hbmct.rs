@@ -22,6 +22,10 @@
 //! round of step 2 tries up to `k·p` moves for a group of `k` tasks, each
 //! re-planning one node's share of the group, O(k) placements: O(k²·p)
 //! placements per round, rounds until no move helps (few in practice).
+//!
+//! Mean transfer times: HEFT's `c̄ = L̄ + data / B̄` in the upward rank, as the paper
+//! takes HEFT's ranking (`comm_mean=rate`, the default; `comm_mean=time` for the
+//! mean of the transfer times).
 
 use crate::list::ListPlanner;
 use crate::rank;

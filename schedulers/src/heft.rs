@@ -6,6 +6,10 @@
 //! insertion, on the node where it finishes earliest.
 //! Complexity: O(e·p) for ranks and data-ready times plus the timeline search
 //! (near-linear in practice, see [`crate::timeline`]).
+//!
+//! Mean transfer times: the paper's `c̄ = L̄ + data / B̄` (mean latency plus data over the mean bandwidth;
+//! `comm_mean=rate`, the default), or the mean of the transfer times (`comm_mean=time`).
+//! `compat=saga` uses SAGA 2.1.0's mean over links ([`sim::CommMean::SagaLinks`]).
 
 use crate::list::ListPlanner;
 use crate::rank;

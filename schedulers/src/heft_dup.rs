@@ -16,6 +16,9 @@
 //! [`sim::scheduler`]): the consumer takes its input from the local copy
 //! instead of waiting for the transfer.
 //! Complexity: about three times HEFT's, O(e·p) plus the timeline searches.
+//!
+//! Mean transfer times: HEFT's `c̄ = L̄ + data / B̄` in the upward rank
+//! (`comm_mean=rate`, the default; `comm_mean=time` for the mean of the transfer times).
 
 use crate::list::{Candidate, ListPlanner};
 use crate::rank;

@@ -29,6 +29,7 @@ pub mod branch_and_bound;
 mod capacity;
 mod cpop;
 mod dask;
+pub mod definitions;
 mod dls;
 mod duplex;
 mod energy;

@@ -11,6 +11,10 @@
 //! lower node id). Every tentative placement is undone before the next.
 //! Complexity: O(Σ_t p·d_t·p·(k + c)) = O(e·p²·(k̄ + c)) for out-degree
 //! d_t, mean in-degree k̄ and c cores per node, plus the timeline search.
+//!
+//! Mean transfer times: HEFT's `c̄ = L̄ + data / B̄` in the upward rank, as the paper
+//! takes HEFT's ranks (`comm_mean=rate`, the default; `comm_mean=time` for the
+//! mean of the transfer times).
 
 use crate::list::{Candidate, ListPlanner};
 use crate::rank;

@@ -9,6 +9,10 @@
 //! them by the descendants' ALAP lists). Each task goes, with insertion, to
 //! the node where it can start earliest (ties: earliest finish, lowest id).
 //! Complexity: O(e·p + n log n) plus the timeline search.
+//!
+//! Mean transfer times: the paper's links are identical, where every definition agrees;
+//! on differing links HEFT's `c̄ = L̄ + data / B̄` (`comm_mean=rate`, the default;
+//! `comm_mean=time` for the mean of the transfer times).
 
 use crate::list::ListPlanner;
 use crate::rank;

@@ -18,6 +18,10 @@
 //! happens only a few times per run since each re-plan resets the reference).
 //!
 //! Complexity: O(p·(k + c)) per task, with k its in-degree and c cores per node.
+//!
+//! Mean transfer times: the upward rank that orders ready tasks uses HEFT's
+//! `c̄ = L̄ + data / B̄` (`comm_mean=rate`, the default; `comm_mean=time` for the
+//! mean of the transfer times).
 
 use crate::rank;
 use crate::speed_learner::SpeedLearner;

@@ -8,16 +8,30 @@
 //! only when it changes node. Tasks are taken from a ready list by decreasing
 //! `rank_oct` (the mean of `t`'s OCT row); each goes, with insertion, to the
 //! node minimising the optimistic finish `EFT(t, p) + OCT(t, p)`.
+//! Mean transfer times are the paper's `L̄ + data / B̄` (`comm_mean=rate`, the
+//! default; `comm_mean=time` for the mean of the transfer times).
+//! With `compat=saga`, SAGA 2.1.0's table: the transfer between `p` and `q`
+//! costs that link's own time ([`optimistic_cost_table_per_link`]).
 //! Complexity: O(e·p² + n log n) for the table and ranks, O(e·p) for
 //! data-ready times, plus the timeline search.
 
+use crate::definitions::Compat;
 use crate::list::{Candidate, ListPlanner};
 use crate::rank;
-use sim::{CostModel, Decisions, Scheduler, SimDuration, SimTime, SimView};
+use sim::{CostModel, Decisions, NodeId, Scheduler, SimDuration, SimTime, SimView};
 
-/// PEFT with insertion (as in the paper).
+/// PEFT with insertion (as in the paper, or as in SAGA).
 #[derive(Debug, Clone, Default)]
-pub struct Peft;
+pub struct Peft {
+    compat: Compat,
+}
+
+impl Peft {
+    /// PEFT following `compat`'s definitions.
+    pub fn new(compat: Compat) -> Peft {
+        Peft { compat }
+    }
+}
 
 /// The optimistic cost table, row-major `[task][node]`, in seconds:
 /// `OCT(t, p) = max over successors s of min over nodes q of
@@ -25,6 +39,39 @@ pub struct Peft;
 /// Nodes that cannot host a task (too few cores) are never chosen as `q`.
 /// O(e·p²).
 pub fn optimistic_cost_table(costs: &CostModel<'_>) -> Vec<f64> {
+    oct_by(costs, |through, comm_from, row| {
+        let best_elsewhere = through.iter().fold(f64::INFINITY, |a, &b| a.min(b)) + comm_from(None);
+        for (p, slot) in row.iter_mut().enumerate() {
+            *slot = slot.max(through[p].min(best_elsewhere));
+        }
+    })
+}
+
+/// SAGA 2.1.0's optimistic cost table: [`optimistic_cost_table`] with
+/// `c(p, q)`, the time of the transfer on the link between `p` and `q`, in
+/// place of the mean `[q ≠ p]·c̄(t, s)`. O(e·p²).
+pub fn optimistic_cost_table_per_link(costs: &CostModel<'_>) -> Vec<f64> {
+    oct_by(costs, |through, comm_from, row| {
+        for (p, slot) in row.iter_mut().enumerate() {
+            let best = through
+                .iter()
+                .enumerate()
+                .map(|(q, &x)| x + comm_from(Some((p, q))))
+                .fold(f64::INFINITY, f64::min);
+            *slot = slot.max(best);
+        }
+    })
+}
+
+/// The table's recursion over the DAG; `fold(through, comm, row)` raises
+/// `row` (the current task's entries) by one successor, given `through[q]`
+/// (the successor's OCT plus execution time on `q`, infinite where it cannot
+/// run) and `comm(Some((p, q)))`, the edge's transfer time from `p` to `q`
+/// (`comm(None)`: its mean).
+fn oct_by(
+    costs: &CostModel<'_>,
+    mut fold: impl FnMut(&[f64], &dyn Fn(Option<(usize, usize)>) -> f64, &mut [f64]),
+) -> Vec<f64> {
     let dag = costs.dag();
     let platform = costs.platform();
     let n_nodes = platform.node_count();
@@ -44,12 +91,11 @@ pub fn optimistic_cost_table(costs: &CostModel<'_>) -> Vec<f64> {
                     f64::INFINITY
                 };
             }
-            let comm = costs.mean_comm_secs(edge.bytes);
-            let best_elsewhere = through.iter().fold(f64::INFINITY, |a, &b| a.min(b)) + comm;
-            for (p, slot) in row.iter_mut().enumerate() {
-                let value = through[p].min(best_elsewhere);
-                *slot = slot.max(value);
-            }
+            let comm = |pair: Option<(usize, usize)>| match pair {
+                None => costs.mean_comm_secs(edge.bytes),
+                Some((p, q)) => costs.comm_secs(NodeId::new(p), NodeId::new(q), edge.bytes),
+            };
+            fold(&through, &comm, &mut row);
         }
         oct[t.index() * n_nodes..(t.index() + 1) * n_nodes].copy_from_slice(&row);
     }
@@ -83,7 +129,10 @@ impl Scheduler for Peft {
     fn plan(&mut self, view: &SimView<'_>, out: &mut Decisions) {
         let costs = view.costs();
         let n_nodes = view.platform().node_count();
-        let oct = optimistic_cost_table(costs);
+        let oct = match self.compat {
+            Compat::Paper => optimistic_cost_table(costs),
+            Compat::Saga => optimistic_cost_table_per_link(costs),
+        };
         let ranks = rank_oct(costs, &oct);
         let mut planner = ListPlanner::new(costs, true);
         for task in rank::ready_list(view.dag(), &ranks) {

@@ -1,8 +1,8 @@
 //! Task priorities shared by list schedulers: upward and downward ranks.
 //!
 //! Both use HEFT's averages: a task's mean execution time over the nodes that
-//! can host it, and an edge's mean transfer time over all pairs of distinct
-//! nodes. Each is one pass over the DAG in (reverse) topological order:
+//! can host it, and an edge's mean transfer time [`CostModel::mean_comm_secs`]
+//! (by the definition the cost model carries, see [`sim::CommMean`]). Each is one pass over the DAG in (reverse) topological order:
 //! O(n·p + e).
 
 use sim::{CostModel, Dag, TaskId};
@@ -46,6 +46,38 @@ pub fn downward(costs: &CostModel<'_>) -> Vec<f64> {
             .map(|&e| {
                 let edge = dag.edge(e);
                 rank[edge.src.index()] + costs.mean_exec_secs(edge.src) + costs.mean_comm_secs(edge.bytes)
+            })
+            .fold(0.0, f64::max);
+    }
+    rank
+}
+
+/// SAGA 2.1.0's downward rank, used by its CPOP:
+/// `rank_d(t) = max over predecessors p of (rank_d(p) + c̄(p,t) + w(t) / s̄)`,
+/// with `w(t) / s̄` the task's work over the mean node speed for its kind,
+/// where the paper adds the predecessor's mean execution time `w̄(p)`.
+/// Indexed by task. O(n·p + e).
+pub fn downward_saga(costs: &CostModel<'_>) -> Vec<f64> {
+    let dag = costs.dag();
+    let platform = costs.platform();
+    let mean_speed = |t: TaskId| {
+        let kind = dag.kind_name(dag.task(t).kind);
+        let sum: f64 = platform
+            .nodes()
+            .iter()
+            .map(|n| n.speed * n.kind_speed.get(kind).copied().unwrap_or(1.0))
+            .sum();
+        sum / platform.node_count().max(1) as f64
+    };
+    let mut rank = vec![0.0f64; dag.task_count()];
+    for &t in dag.topological_order() {
+        let own = dag.task(t).work / mean_speed(t);
+        rank[t.index()] = dag
+            .in_edges(t)
+            .iter()
+            .map(|&e| {
+                let edge = dag.edge(e);
+                rank[edge.src.index()] + costs.mean_comm_secs(edge.bytes) + own
             })
             .fold(0.0, f64::max);
     }

@@ -6,6 +6,7 @@
 //! errors that list what is valid; nothing is silently ignored.
 
 use crate::branch_and_bound;
+use crate::definitions::{Compat, WithCommMean};
 use crate::learned;
 use crate::overhead::WithOverhead;
 use crate::resilient::Resilient;
@@ -15,7 +16,7 @@ use crate::{
     HeftDuplication, Hlfet, LookaheadHeft, MaxMin, Mcp, Mct, Met, MinMin, Mst, Olb, OnlineEft, OnlineMaxMin,
     OnlineMinMin, Peft, Random, SlackReclaim, Sufferage, Wba, WorkStealing,
 };
-use sim::{Scheduler, SimDuration};
+use sim::{CommMean, Scheduler, SimDuration};
 use std::collections::BTreeMap;
 use thiserror::Error;
 
@@ -130,9 +131,47 @@ pub struct Params {
     values: BTreeMap<String, String>,
     /// Every key the builder asked for, with how it read it.
     read: Vec<(String, ParamKind)>,
+    /// The `compat` value, once read.
+    compat: Option<Compat>,
 }
 
 impl Params {
+    /// Takes the `compat` parameter ([`COMPAT_PARAM`]); later calls return the same value.
+    ///
+    /// # Errors
+    /// [`RegistryError::BadValue`] if present but neither `paper` nor `saga`.
+    pub fn compat(&mut self) -> Result<Compat, RegistryError> {
+        if let Some(compat) = self.compat {
+            return Ok(compat);
+        }
+        let compat = match self.values.remove(COMPAT_PARAM.name) {
+            None => Compat::Paper,
+            Some(v) => Compat::from_name(&v).ok_or_else(|| self.bad_value(COMPAT_PARAM.name, "paper or saga", &v))?,
+        };
+        self.compat = Some(compat);
+        Ok(compat)
+    }
+
+    /// Takes the `comm_mean` parameter ([`COMM_MEAN_PARAM`]): `compat=saga`
+    /// implies SAGA's mean over links.
+    ///
+    /// # Errors
+    /// [`RegistryError::BadValue`] if present but neither `rate` nor `time`,
+    /// or given together with `compat=saga`.
+    pub fn comm_mean(&mut self) -> Result<CommMean, RegistryError> {
+        let compat = self.compat()?;
+        let key = COMM_MEAN_PARAM.name;
+        match (self.values.remove(key), compat) {
+            (None, Compat::Paper) => Ok(CommMean::Rate),
+            (None, Compat::Saga) => Ok(CommMean::SagaLinks),
+            (Some(v), Compat::Saga) => Err(self.bad_value(key, "no comm_mean with compat=saga (it sets SAGA's)", &v)),
+            (Some(v), Compat::Paper) => match CommMean::from_name(&v) {
+                Some(m @ (CommMean::Rate | CommMean::Time)) => Ok(m),
+                _ => Err(self.bad_value(key, "rate or time", &v)),
+            },
+        }
+    }
+
     /// Takes a float parameter, or `default` if absent.
     ///
     /// # Errors
@@ -254,6 +293,18 @@ pub static COMMON_PARAMS: &[ParamInfo] = &[ParamInfo {
     description: "simulated seconds each decision costs the scheduler, decisions taking effect one after another (default 0)",
 }];
 
+/// How a scheduler averages transfer times over nodes; see [`sim::CommMean`].
+pub const COMM_MEAN_PARAM: ParamInfo = ParamInfo {
+    name: "comm_mean",
+    description: "mean transfer time of an edge in ranks: rate = mean latency + data / mean bandwidth (default; the definition of the HEFT, CPOP and PEFT papers), time = mean of the transfer times",
+};
+
+/// Whose definitions a scheduler follows; see [`crate::definitions`].
+pub const COMPAT_PARAM: ParamInfo = ParamInfo {
+    name: "compat",
+    description: "paper (default) or saga: SAGA 2.1.0's definitions where they differ, to reproduce its makespans",
+};
+
 /// Every scheduler, in the order `schedlab schedulers` lists them.
 pub fn all() -> &'static [SchedulerInfo] {
     REGISTRY
@@ -264,59 +315,62 @@ static REGISTRY: &[SchedulerInfo] = &[
         name: "heft",
         nature: Nature::Static,
         description: "Heterogeneous Earliest Finish Time, upward rank + insertion (Topcuoglu et al. 2002)",
-        params: &[],
+        params: &[COMM_MEAN_PARAM, COMPAT_PARAM],
         build: |_, _| Ok(Box::new(Heft)),
     },
     SchedulerInfo {
         name: "heft-dup",
         nature: Nature::Static,
         description: "HEFT duplicating each task's critical parent onto its node when that finishes it earlier",
-        params: &[],
+        params: &[COMM_MEAN_PARAM],
         build: |_, _| Ok(Box::new(HeftDuplication)),
     },
     SchedulerInfo {
         name: "energy-heft",
         nature: Nature::Static,
         description: "HEFT order, least-energy node and DVFS level within (1+slack) x HEFT's makespan",
-        params: &[ParamInfo {
-            name: "slack",
-            description: "makespan budget over HEFT's, as a fraction (default 0.1)",
-        }],
+        params: &[
+            ParamInfo {
+                name: "slack",
+                description: "makespan budget over HEFT's, as a fraction (default 0.1)",
+            },
+            COMM_MEAN_PARAM,
+        ],
         build: |p, _| Ok(Box::new(EnergyHeft::new(p.non_negative_f64_or("slack", 0.1)?))),
     },
     SchedulerInfo {
         name: "heft-slack",
         nature: Nature::Static,
         description: "HEFT, then slack reclamation: slow each task to the cheapest DVFS level that delays nothing",
-        params: &[],
+        params: &[COMM_MEAN_PARAM],
         build: |_, _| Ok(Box::new(SlackReclaim)),
     },
     SchedulerInfo {
         name: "cpop",
         nature: Nature::Static,
         description: "Critical Path On a Processor (Topcuoglu et al. 2002)",
-        params: &[],
-        build: |_, _| Ok(Box::new(Cpop)),
+        params: &[COMM_MEAN_PARAM, COMPAT_PARAM],
+        build: |p, _| Ok(Box::new(Cpop::new(p.compat()?))),
     },
     SchedulerInfo {
         name: "peft",
         nature: Nature::Static,
         description: "Predict Earliest Finish Time, optimistic cost table + insertion (Arabnejad & Barbosa 2014)",
-        params: &[],
-        build: |_, _| Ok(Box::new(Peft)),
+        params: &[COMM_MEAN_PARAM, COMPAT_PARAM],
+        build: |p, _| Ok(Box::new(Peft::new(p.compat()?))),
     },
     SchedulerInfo {
         name: "lookahead-heft",
         nature: Nature::Static,
         description: "HEFT choosing each node by its children's earliest finish (Bittencourt et al. 2010)",
-        params: &[],
+        params: &[COMM_MEAN_PARAM],
         build: |_, _| Ok(Box::new(LookaheadHeft)),
     },
     SchedulerInfo {
         name: "mcp",
         nature: Nature::Static,
         description: "Modified Critical Path, ALAP order + earliest start with insertion (Wu & Gajski 1990)",
-        params: &[],
+        params: &[COMM_MEAN_PARAM],
         build: |_, _| Ok(Box::new(Mcp)),
     },
     SchedulerInfo {
@@ -358,22 +412,22 @@ static REGISTRY: &[SchedulerInfo] = &[
         name: "hbmct",
         nature: Nature::Static,
         description: "Hybrid BMCT, rank-ordered groups of independent tasks balanced by MCT (Sakellariou & Zhao 2004)",
-        params: &[],
+        params: &[COMM_MEAN_PARAM],
         build: |_, _| Ok(Box::new(crate::Hbmct)),
     },
     SchedulerInfo {
         name: "min-min",
         nature: Nature::Static,
         description: "Min-Min on the ready set, smallest earliest completion first (Ibarra & Kim 1977)",
-        params: &[],
-        build: |_, _| Ok(Box::new(MinMin)),
+        params: &[COMPAT_PARAM],
+        build: |p, _| Ok(Box::new(MinMin::new(p.compat()?))),
     },
     SchedulerInfo {
         name: "max-min",
         nature: Nature::Static,
         description: "Max-Min on the ready set, largest earliest completion first (Ibarra & Kim 1977)",
-        params: &[],
-        build: |_, _| Ok(Box::new(MaxMin)),
+        params: &[COMPAT_PARAM],
+        build: |p, _| Ok(Box::new(MaxMin::new(p.compat()?))),
     },
     SchedulerInfo {
         name: "sufferage",
@@ -393,14 +447,14 @@ static REGISTRY: &[SchedulerInfo] = &[
         name: "fcp",
         nature: Nature::Static,
         description: "Fast Critical Path, enabling node or first free node (Radulescu & van Gemund 1999)",
-        params: &[],
+        params: &[COMM_MEAN_PARAM],
         build: |_, _| Ok(Box::new(Fcp)),
     },
     SchedulerInfo {
         name: "flb",
         nature: Nature::Static,
         description: "Fast Load Balancing, an O(n log n) approximation of ETF (Radulescu & van Gemund 1999)",
-        params: &[],
+        params: &[COMM_MEAN_PARAM],
         build: |_, _| Ok(Box::new(Flb)),
     },
     SchedulerInfo {
@@ -448,7 +502,7 @@ static REGISTRY: &[SchedulerInfo] = &[
         name: "fastest-node",
         nature: Nature::Static,
         description: "every task on the node that runs the whole DAG fastest (serial baseline)",
-        params: &[],
+        params: &[COMPAT_PARAM],
         build: |_, _| Ok(Box::new(FastestNode)),
     },
     SchedulerInfo {
@@ -464,6 +518,7 @@ static REGISTRY: &[SchedulerInfo] = &[
                 name: "max-tasks",
                 description: "larger DAGs get the incumbent (best of HEFT, ETF, DLS) without search (default 64)",
             },
+            COMM_MEAN_PARAM,
         ],
         build: |p, _| {
             let budget = p.u64_or("budget", branch_and_bound::DEFAULT_BUDGET)?;
@@ -554,14 +609,14 @@ static REGISTRY: &[SchedulerInfo] = &[
         name: "dask",
         nature: Nature::Online,
         description: "Dask-like: earliest estimated start incl. transfers, idle nodes steal (Rocklin 2015)",
-        params: &[],
+        params: &[COMM_MEAN_PARAM],
         build: |_, _| Ok(Box::new(Dask::default())),
     },
     SchedulerInfo {
         name: "online-eft",
         nature: Nature::Online,
         description: "greedy earliest finish time on ready tasks, by upward rank",
-        params: &[],
+        params: &[COMM_MEAN_PARAM],
         build: |_, _| Ok(Box::new(OnlineEft::default())),
     },
     SchedulerInfo {
@@ -605,6 +660,7 @@ static REGISTRY: &[SchedulerInfo] = &[
                 name: "replan",
                 description: "relative change of a node's learned speed that re-plans the priorities (default 0.2)",
             },
+            COMM_MEAN_PARAM,
         ],
         build: |p, _| {
             let weight = p.f64_where("weight", 0.3, "a number in (0, 1]", |w| w > 0.0 && w <= 1.0)?;
@@ -663,9 +719,23 @@ pub fn create(spec: &str, seed: u64) -> Result<Box<dyn Scheduler>, RegistryError
         scheduler: name.to_owned(),
         values,
         read: Vec::new(),
+        compat: None,
     };
     let overhead = params.non_negative_f64_or("overhead", 0.0)?;
-    let mut scheduler: Box<dyn Scheduler> = Box::new(Resilient::new((info.build)(&mut params, seed)?, info.nature));
+    let takes = |param: ParamInfo| info.params.iter().any(|p| p.name == param.name);
+    if takes(COMPAT_PARAM) {
+        params.compat()?;
+    }
+    let comm_mean = if takes(COMM_MEAN_PARAM) {
+        params.comm_mean()?
+    } else {
+        CommMean::Rate
+    };
+    let mut inner = (info.build)(&mut params, seed)?;
+    if comm_mean != CommMean::Rate {
+        inner = Box::new(WithCommMean::new(inner, comm_mean));
+    }
+    let mut scheduler: Box<dyn Scheduler> = Box::new(Resilient::new(inner, info.nature));
     if overhead > 0.0 {
         scheduler = Box::new(WithOverhead::new(scheduler, SimDuration::from_secs_f64(overhead)));
     }
@@ -698,6 +768,7 @@ pub fn param_kinds(info: &SchedulerInfo) -> Vec<(String, ParamKind)> {
         scheduler: info.name.to_owned(),
         values: BTreeMap::new(),
         read: Vec::new(),
+        compat: None,
     };
     let _ = (info.build)(&mut params, 0);
     params.read

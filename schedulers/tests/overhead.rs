@@ -48,7 +48,7 @@ fn every_scheduler_pays_its_decision_overhead() {
 
 #[test]
 fn overhead_is_listed_among_the_valid_keys_and_checked() {
-    let err = schedulers::registry::create("heft:overheads=1", 0)
+    let err = schedulers::registry::create("fifo:overheads=1", 0)
         .err()
         .unwrap()
         .to_string();

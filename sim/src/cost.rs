@@ -37,6 +37,47 @@ pub enum BindError {
     },
 }
 
+/// Which mean transfer time stands for an edge whose endpoints are not yet
+/// placed (the `c̄` of HEFT's ranks), where the network's links differ.
+///
+/// On links of one bandwidth all three agree up to [`CommMean::SagaLinks`]'s
+/// self links. Selected by a scheduler's `comm_mean=` parameter or `compat=saga`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum CommMean {
+    /// `c̄ = L̄ + data / B̄`, with `L̄` the mean latency and `B̄` the mean
+    /// bandwidth ("average transfer rate") over ordered pairs of distinct
+    /// nodes: the definition of Topcuoglu et al. 2002 (HEFT, CPOP) and of
+    /// Arabnejad & Barbosa 2014 (PEFT).
+    #[default]
+    Rate,
+    /// The mean over ordered pairs of distinct nodes of `L + data / B`, i.e.
+    /// data over the harmonic mean of the bandwidths: the mean of the transfer
+    /// times rather than the time at the mean rate.
+    Time,
+    /// SAGA 2.1.0's: the mean of `data / B` over the links of an undirected
+    /// network with a self link per node, the `n` self links counting as free:
+    /// [`CommMean::Time`] × (n − 1) / (n + 1).
+    SagaLinks,
+}
+
+impl CommMean {
+    /// The parameter value that names this definition (`rate`, `time`, `saga-links`).
+    pub fn name(self) -> &'static str {
+        match self {
+            CommMean::Rate => "rate",
+            CommMean::Time => "time",
+            CommMean::SagaLinks => "saga-links",
+        }
+    }
+
+    /// The definition named `name`, as [`CommMean::name`] spells it.
+    pub fn from_name(name: &str) -> Option<CommMean> {
+        [CommMean::Rate, CommMean::Time, CommMean::SagaLinks]
+            .into_iter()
+            .find(|m| m.name() == name)
+    }
+}
+
 /// Estimates of task and transfer times for one DAG on one platform.
 #[derive(Clone, Debug)]
 pub struct CostModel<'a> {
@@ -51,6 +92,10 @@ pub struct CostModel<'a> {
     /// Seconds each task spends staging its inputs in through the workflow
     /// system's shared storage (empty when the platform stages nothing).
     staging_secs: Vec<f64>,
+    /// Mean bandwidth over ordered pairs of distinct nodes, bytes/s.
+    mean_bandwidth: f64,
+    /// What [`CostModel::mean_comm_secs`] computes.
+    comm_mean: CommMean,
 }
 
 impl<'a> CostModel<'a> {
@@ -82,7 +127,7 @@ impl<'a> CostModel<'a> {
                 kind_node_speed.push(node.speed * node.kind_speed.get(kind).copied().unwrap_or(1.0));
             }
         }
-        let (mean_latency, mean_inv_bandwidth) = mean_link(platform);
+        let link = mean_link(platform);
         let staging_secs = match platform.workflow_system() {
             Some(wms) if wms.staging_bandwidth.is_some() => dag
                 .task_ids()
@@ -94,10 +139,26 @@ impl<'a> CostModel<'a> {
             dag,
             platform,
             kind_node_speed,
-            mean_latency,
-            mean_inv_bandwidth,
+            mean_latency: link.latency,
+            mean_inv_bandwidth: link.inv_bandwidth,
+            mean_bandwidth: link.bandwidth,
+            comm_mean: CommMean::default(),
             staging_secs,
         })
+    }
+
+    /// This model with [`CostModel::mean_comm_secs`] following `comm_mean`
+    /// (a scheduler's choice of definition; the engine's estimates per pair of
+    /// nodes do not change).
+    #[must_use]
+    pub fn with_comm_mean(mut self, comm_mean: CommMean) -> CostModel<'a> {
+        self.comm_mean = comm_mean;
+        self
+    }
+
+    /// The definition [`CostModel::mean_comm_secs`] follows.
+    pub fn comm_mean(&self) -> CommMean {
+        self.comm_mean
     }
 
     /// The DAG.
@@ -190,34 +251,66 @@ impl<'a> CostModel<'a> {
             .fold(f64::INFINITY, f64::min)
     }
 
-    /// Mean estimated transfer seconds of `bytes` over all ordered pairs of
-    /// distinct nodes (HEFT's "average communication cost"); zero on one node.
+    /// HEFT's "average communication cost" of an edge carrying `bytes`, by
+    /// this model's [`CommMean`] (by default the paper's `L̄ + bytes / B̄`);
+    /// zero on one node.
     pub fn mean_comm_secs(&self, bytes: f64) -> f64 {
-        if self.platform.node_count() < 2 {
-            0.0
-        } else {
-            self.mean_latency + bytes * self.mean_inv_bandwidth
+        self.mean_comm_secs_by(bytes, self.comm_mean)
+    }
+
+    /// [`CostModel::mean_comm_secs`] by the definition `comm_mean`. O(1).
+    pub fn mean_comm_secs_by(&self, bytes: f64, comm_mean: CommMean) -> f64 {
+        let n = self.platform.node_count();
+        if n < 2 {
+            return 0.0;
+        }
+        let mean_time = self.mean_latency + bytes * self.mean_inv_bandwidth;
+        match comm_mean {
+            CommMean::Rate => self.mean_latency + bytes / self.mean_bandwidth,
+            CommMean::Time => mean_time,
+            CommMean::SagaLinks => mean_time * (n - 1) as f64 / (n + 1) as f64,
         }
     }
 }
 
-/// Mean latency and mean inverse bandwidth over ordered pairs of distinct
-/// nodes, computed once per binding: O(n²) in nodes.
-fn mean_link(platform: &Platform) -> (f64, f64) {
+/// Means over ordered pairs of distinct nodes.
+struct MeanLink {
+    /// Latency, seconds.
+    latency: f64,
+    /// Inverse bandwidth, s/byte.
+    inv_bandwidth: f64,
+    /// Bandwidth, bytes/s.
+    bandwidth: f64,
+}
+
+/// [`MeanLink`] of `platform`, computed once per binding: O(n²) in nodes.
+/// All zero (unused) on fewer than two nodes.
+fn mean_link(platform: &Platform) -> MeanLink {
     let n = platform.node_count();
+    let mut res = MeanLink {
+        latency: 0.0,
+        inv_bandwidth: 0.0,
+        bandwidth: 0.0,
+    };
     if n < 2 {
-        return (0.0, 0.0);
+        return res;
     }
-    let mut lat = 0.0;
-    let mut inv = 0.0;
+    // The one bandwidth while all links have it, so that the mean rate is exactly that rate.
+    let mut uniform = Some(platform.path_bandwidth(NodeId::new(0), NodeId::new(1)));
     for a in platform.node_ids() {
         for b in platform.node_ids() {
             if a != b {
-                lat += platform.latency(a, b);
-                inv += 1.0 / platform.path_bandwidth(a, b);
+                let bandwidth = platform.path_bandwidth(a, b);
+                res.latency += platform.latency(a, b);
+                res.inv_bandwidth += 1.0 / bandwidth;
+                res.bandwidth += bandwidth;
+                uniform = uniform.filter(|&u| u == bandwidth);
             }
         }
     }
     let pairs = (n * (n - 1)) as f64;
-    (lat / pairs, inv / pairs)
+    res.latency /= pairs;
+    res.inv_bandwidth /= pairs;
+    res.bandwidth = uniform.unwrap_or(res.bandwidth / pairs);
+    res
 }

@@ -64,7 +64,7 @@ pub mod time;
 pub mod trace;
 pub mod wms;
 
-pub use cost::{BindError, CostModel};
+pub use cost::{BindError, CommMean, CostModel};
 pub use dag::{Dag, DagBuilder, DagError, Edge, Parallelism, Task, TaskSpec};
 pub use engine::{SimConfig, SimError, simulate};
 pub use failures::{Checkpointing, Failures, NodeOutage};

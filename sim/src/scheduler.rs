@@ -220,6 +220,20 @@ impl<'a> SimView<'a> {
         SimView { now, costs, state }
     }
 
+    /// This view with `costs` as its estimates (a scheduler's own definitions
+    /// of the means over nodes, see [`CostModel::with_comm_mean`]). `costs` must
+    /// bind the same DAG and platform.
+    pub fn with_costs<'b>(&self, costs: &'b CostModel<'b>) -> SimView<'b>
+    where
+        'a: 'b,
+    {
+        SimView {
+            now: self.now,
+            costs,
+            state: self.state,
+        }
+    }
+
     /// Current simulated time.
     pub fn now(&self) -> SimTime {
         self.now

@@ -39,7 +39,7 @@ use std::path::Path;
 pub struct Workload {
     /// The tasks and their data edges.
     pub dag: sim::Dag,
-    /// The processors the file brings (CSV matrices, WfCommons machines, our JSON).
+    /// The processors the file brings (CSV matrices, WfCommons machines, SAGA networks, our JSON).
     pub platform: Option<sim::Platform>,
     /// A short name: the file's own name for the workflow, else the file stem.
     pub name: String,
@@ -50,13 +50,15 @@ pub struct Workload {
 ///   `*_resource_BW.csv`, or one of those files: the reference CSV matrices
 ///   ([`formats::csv_matrix`]);
 /// - `.json`: WfCommons WfFormat 1.4–1.6 when the top level has `workflow` and
-///   `schemaVersion` keys ([`formats::wfcommons`]), else schedlab JSON ([`formats::json`]);
+///   `schemaVersion` keys ([`formats::wfcommons`]), a SAGA problem instance
+///   when it has `task_graph` and `network` ([`formats::saga`]), else schedlab
+///   JSON ([`formats::json`]);
 /// - `.stg`: Standard Task Graph Set ([`formats::stg`]);
 /// - `.dot` or `.gv`: Graphviz DOT ([`formats::dot`]);
 /// - `.xml` or `.dax`: Pegasus DAX 2.1 ([`formats::dax`]);
 /// - `.txt`: the FFT/Laplace graphs of brunodantas/scheduling-graphs ([`formats::dantas`]).
 ///
-/// Only the CSV matrices, WfCommons machines and schedlab JSON bring a platform.
+/// Only the CSV matrices, WfCommons machines, SAGA instances and schedlab JSON bring a platform.
 ///
 /// # Errors
 /// A [`LoadError`] whose message starts with the path and names the line,

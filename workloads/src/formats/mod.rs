@@ -11,6 +11,7 @@ pub mod dax;
 pub mod dot;
 mod files;
 pub mod json;
+pub mod saga;
 pub mod stg;
 pub mod wfcommons;
 
@@ -20,7 +21,7 @@ use std::io::Write as _;
 use std::path::Path;
 
 const LOAD_EXPECTED: &str = "a directory of *_task_exe_time.csv, *_task_connectivity.csv and \
-     *_resource_BW.csv (or one of those files), or a .json (schedlab or WfCommons), .stg, \
+     *_resource_BW.csv (or one of those files), or a .json (schedlab, WfCommons or SAGA), .stg, \
      .dot/.gv, .xml/.dax or .txt (FFT/Laplace) file";
 const SAVE_EXPECTED: &str = ".json (schedlab), .wfformat.json (WfCommons 1.5) or .dot/.gv";
 
@@ -80,6 +81,8 @@ pub(crate) fn load(path: &Path) -> Result<Workload, LoadError> {
             let text = read_text(path)?;
             if wfcommons::sniff(&text).map_err(parse_error)? {
                 wfcommons::parse(&text, &stem(path)).map_err(parse_error)
+            } else if saga::sniff(&text).map_err(parse_error)? {
+                saga::parse(&text, &stem(path)).map_err(parse_error)
             } else {
                 json::parse(&text, &stem(path)).map_err(parse_error)
             }
