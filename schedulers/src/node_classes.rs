@@ -1,9 +1,8 @@
 //! Nodes that no task can tell apart, so list planners may evaluate them as one.
 //!
-//! Two nodes are in one class when every field of theirs but the name is
-//! equal (cores, speeds, power, group, NIC, overheads, and whatever fields
-//! later issues add: a new field splits classes by default) and the network
-//! reaches both the same way from any third node. Then a task that has no
+//! Two nodes are in one class when they are in one [platform
+//! class](sim::Platform::node_class) (every field but the name equal) and
+//! the network reaches both the same way from any third node. Then a task that has no
 //! predecessor on either has the same data-ready time and the same duration
 //! on both; only their timelines differ (see [`crate::list`]).
 //!
@@ -12,7 +11,7 @@
 //! depend only on the two nodes' NICs and groups, which are class fields.
 
 use sim::platform::Network;
-use sim::{CostModel, Node, NodeId};
+use sim::{CostModel, NodeId};
 
 /// More classes than this and the per-class scan saves little over trying
 /// every node: planners then fall back to the exhaustive scan.
@@ -37,22 +36,13 @@ impl NodeClasses {
                 return None;
             }
         }
-        let anonymous: Vec<Node> = platform
-            .nodes()
-            .iter()
-            .map(|n| Node {
-                name: String::new(),
-                ..n.clone()
-            })
-            .collect();
-        let mut classes: Vec<Vec<NodeId>> = Vec::new();
+        let n_classes = platform.class_representatives().len();
+        if n_classes > MAX_CLASSES {
+            return None;
+        }
+        let mut classes: Vec<Vec<NodeId>> = vec![Vec::new(); n_classes];
         for node in platform.node_ids() {
-            let same = |c: &Vec<NodeId>| anonymous[c[0].index()] == anonymous[node.index()];
-            match classes.iter().position(same) {
-                Some(class) => classes[class].push(node),
-                None if classes.len() == MAX_CLASSES => return None,
-                None => classes.push(vec![node]),
-            }
+            classes[platform.node_class(node)].push(node);
         }
         Some(NodeClasses { classes })
     }

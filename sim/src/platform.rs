@@ -264,6 +264,10 @@ pub struct Platform {
     nodes: Vec<Node>,
     network: Network,
     spec: PlatformSpec,
+    /// Class of each node: nodes whose fields are equal but for the name.
+    node_class: Vec<u32>,
+    /// The first node of each class.
+    class_representatives: Vec<NodeId>,
 }
 
 fn check(field: impl FnOnce() -> String, value: f64, positive: bool) -> Result<(), PlatformError> {
@@ -363,11 +367,14 @@ impl Platform {
             }
         }
         let network = resolve_network(&spec.network, &nodes)?;
+        let (node_class, class_representatives) = classes(&spec, &nodes);
         Ok(Platform {
             name: spec.name.clone(),
             nodes,
             network,
             spec,
+            node_class,
+            class_representatives,
         })
     }
 
@@ -404,6 +411,20 @@ impl Platform {
     /// Number of nodes.
     pub fn node_count(&self) -> usize {
         self.nodes.len()
+    }
+
+    /// The class of `node`: nodes of one class have equal fields but for
+    /// the name (every field: one added later splits classes by default), so
+    /// every cost estimate of a task without explicit node costs is the same
+    /// on all of them. Classes are numbered in order of first node.
+    pub fn node_class(&self, node: NodeId) -> usize {
+        self.node_class[node.index()] as usize
+    }
+
+    /// The first node of each class, in class order: per-node minima and
+    /// per-node sums over tasks need only these.
+    pub fn class_representatives(&self) -> &[NodeId] {
+        &self.class_representatives
     }
 
     /// Node ids `0..n`.
@@ -457,6 +478,34 @@ impl Platform {
             }
         }
     }
+}
+
+/// Node classes (see [`Platform::node_class`]). The nodes one spec entry
+/// expands to differ only in name, so entries are compared, not nodes:
+/// O(entries²) comparisons.
+fn classes(spec: &PlatformSpec, nodes: &[Node]) -> (Vec<u32>, Vec<NodeId>) {
+    let anonymous = |n: &Node| Node {
+        name: String::new(),
+        ..n.clone()
+    };
+    let mut templates: Vec<Node> = Vec::new();
+    let mut representatives = Vec::new();
+    let mut node_class = Vec::with_capacity(nodes.len());
+    let mut first = 0;
+    for entry in &spec.nodes {
+        let template = anonymous(&nodes[first]);
+        let class = match templates.iter().position(|t| *t == template) {
+            Some(class) => class,
+            None => {
+                templates.push(template);
+                representatives.push(NodeId::new(first));
+                templates.len() - 1
+            }
+        };
+        node_class.extend(std::iter::repeat_n(class as u32, entry.count as usize));
+        first += entry.count as usize;
+    }
+    (node_class, representatives)
 }
 
 /// The `(min, max)` group pair of two nodes in different groups.
@@ -545,6 +594,22 @@ fn resolve_network(spec: &NetworkSpec, nodes: &[Node]) -> Result<Network, Platfo
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nodes_that_differ_only_in_name_share_a_class() {
+        let text = r#"name = "classes"
+nodes = [
+  { name = "a", count = 2, cores = 2, speed = 1.0, power = { idle_w = 1.0, busy_core_w = 1.0 } },
+  { name = "b", cores = 4, speed = 1.0, power = { idle_w = 1.0, busy_core_w = 1.0 } },
+  { name = "c", count = 2, cores = 2, speed = 1.0, power = { idle_w = 1.0, busy_core_w = 1.0 } },
+]
+network = { model = "dedicated", latency = 0.0, bandwidth = 1e9 }
+"#;
+        let p = Platform::from_toml(text).unwrap();
+        let classes: Vec<usize> = p.node_ids().map(|n| p.node_class(n)).collect();
+        assert_eq!(classes, [0, 0, 1, 0, 0]);
+        assert_eq!(p.class_representatives(), [NodeId::new(0), NodeId::new(2)]);
+    }
 
     const TOML: &str = r#"
 name = "two-groups"
