@@ -7,10 +7,10 @@
 //! filling (the classic max-min algorithm): repeatedly find the link whose
 //! remaining capacity divided by its unfrozen flows is smallest (ties: the
 //! lowest link index), give those flows that share, and remove them. The
-//! smallest share comes from a heap of (share, link) entries, pushed whenever
-//! a link's share changes and skipped when stale, so a recomputation costs
-//! O((L + F) log L) for L links and F flows rather than a scan of every link
-//! per step; the picks, and so every rate, are the same as the scan's.
+//! smallest share comes from a heap of (share, link) entries, one pushed per
+//! link whose share a step changed and skipped when stale, so a step costs
+//! O(changed links × log) rather than a scan of every active link; the
+//! picks, and so every rate, are the same as the scan's.
 //! This is written here rather than taken
 //! from a crate because it is the simulator's own model and must interact
 //! with the engine's exact integer clock.
@@ -57,6 +57,9 @@ pub(crate) struct FlowNetwork<T> {
     scratch_active: Vec<u32>,
     /// Candidate bottlenecks: (share, link) as of when each was pushed.
     scratch_heap: BinaryHeap<Reverse<(Share, u32)>>,
+    /// Links whose share changed in the current step, and their flags.
+    scratch_changed: Vec<u32>,
+    scratch_touched: Vec<bool>,
 }
 
 /// A link's fair share in bytes/s, ordered as a number (shares are finite
@@ -113,6 +116,8 @@ impl<T: Copy> FlowNetwork<T> {
             scratch_link_flows: vec![Vec::new(); n_links],
             scratch_active: Vec::new(),
             scratch_heap: BinaryHeap::new(),
+            scratch_changed: Vec::new(),
+            scratch_touched: vec![false; n_links],
             dirty: false,
         })
     }
@@ -246,17 +251,24 @@ impl<T: Copy> FlowNetwork<T> {
                 let f = &mut self.flows[i];
                 f.rate = share;
                 for &l in &f.links[..f.n_links as usize] {
-                    let l_index = l as usize;
-                    self.scratch_cap[l_index] -= share;
-                    self.scratch_count[l_index] -= 1;
-                    // The link's share changed: a fresh entry (the ones it
-                    // replaces fail the check above when popped).
-                    if self.scratch_count[l_index] > 0 {
-                        let share = share_of(&self.scratch_cap, &self.scratch_count, l);
-                        self.scratch_heap.push(Reverse((Share(share), l)));
+                    self.scratch_cap[l as usize] -= share;
+                    self.scratch_count[l as usize] -= 1;
+                    if !self.scratch_touched[l as usize] {
+                        self.scratch_touched[l as usize] = true;
+                        self.scratch_changed.push(l);
                     }
                 }
             }
+            // Each link whose share changed gets one fresh entry (the ones it
+            // replaces fail the check above when popped).
+            for &l in &self.scratch_changed {
+                self.scratch_touched[l as usize] = false;
+                if self.scratch_count[l as usize] > 0 {
+                    let share = share_of(&self.scratch_cap, &self.scratch_count, l);
+                    self.scratch_heap.push(Reverse((Share(share), l)));
+                }
+            }
+            self.scratch_changed.clear();
         }
     }
 }
