@@ -100,13 +100,18 @@ impl Timelines {
         if cores == 1 {
             let mut best: Option<(SimTime, u32)> = None;
             for (i, lane) in lanes.iter().enumerate() {
-                let start = if insertion {
+                // A lane whose gaps all end too early appends (see `quick_start`).
+                let no_gap_fits = duration > SimDuration::ZERO && lane.hole_end < ready + duration;
+                let start = if insertion && !no_gap_fits {
                     earliest_gap(&lane.busy, ready, duration)
                 } else {
                     lane.end().max(ready)
                 };
                 if best.is_none_or(|(b, _)| start < b) {
                     best = Some((start, i as u32));
+                    if start == ready {
+                        break; // No lane starts sooner, and later lanes lose ties.
+                    }
                 }
             }
             let (start, lane) = best.unwrap_or((ready, 0));
@@ -247,6 +252,51 @@ mod tests {
                     expected,
                     "{n} intervals, ready {ready}"
                 );
+            }
+        }
+    }
+
+    /// `earliest` (with its shortcuts) against the plain minimum over lanes
+    /// of each lane's own search, on reservations of random tasks.
+    #[test]
+    fn earliest_matches_the_plain_search_over_lanes() {
+        let platform = sim::Platform::from_toml(
+            r#"name = "lanes"
+nodes = [{ name = "n", cores = 3, speed = 1.0, power = { idle_w = 1.0, busy_core_w = 1.0 } }]
+network = { model = "dedicated", latency = 0.0, bandwidth = 1.0 }
+"#,
+        )
+        .unwrap();
+        let n = NodeId::new(0);
+        // A small linear congruential sequence: deterministic, no RNG needed.
+        let mut x = 12345u64;
+        let mut next = |m: u64| {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (x >> 33) % m
+        };
+        for _ in 0..50 {
+            let mut tl = Timelines::new(&platform);
+            for _ in 0..40 {
+                let (ready, d) = (t(next(60)), SimDuration::from_nanos(next(6)));
+                for insertion in [true, false] {
+                    let plain = tl.lanes[0]
+                        .iter()
+                        .enumerate()
+                        .map(|(i, lane)| {
+                            let start = if insertion {
+                                earliest_gap(&lane.busy, ready, d)
+                            } else {
+                                lane.end().max(ready)
+                            };
+                            (start, i as u32)
+                        })
+                        .min()
+                        .unwrap();
+                    let slot = tl.earliest(n, ready, d, 1, insertion);
+                    assert_eq!((slot.start, slot.lanes[0]), plain);
+                }
+                let slot = tl.earliest(n, ready, d, 1, next(2) == 0);
+                tl.reserve(n, &slot, d);
             }
         }
     }
