@@ -1,16 +1,20 @@
-//! Scaling benchmarks for issue 2: the engine alone, and HEFT (planning plus
-//! engine), on sparse layered DAGs of 10^4 and 10^5 tasks on 64 nodes.
+//! Scaling benchmarks: the targets of issue 14 and the engine alone.
 //!
-//! The engine is measured by replaying a fixed plan (HEFT's, computed once
-//! outside the timed loop), so the figure contains no scheduling work.
-//! Two networks: `homogeneous:64` (dedicated links: cost per event is O(1)
-//! plus the heap) and `heterogeneous:64` (shared links with max-min
-//! fairness: every batch of events recomputes the shares of all active
-//! flows, so cost grows with the number of concurrent transfers; measured at
-//! 10^4 tasks only, to keep the run short).
-//! Run with `cargo bench -p experiments --bench scale`.
+//! Groups (filter with the group name, e.g. `-- targets`):
+//! - `targets`: generating a 10^6-task layered DAG; HEFT on the 10k
+//!   Epigenomics case (`experiments/platforms/epigenomics-4nodes.toml`);
+//!   HEFT plus simulation of 10^5 layered tasks on `heterogeneous:64`.
+//! - `engine_replay`: the engine alone, replaying a fixed plan (HEFT's,
+//!   computed once outside the timed loop), with the number of events as
+//!   throughput, so criterion reports events per second.
+//! - `scale_1m`: HEFT plus simulation of 10^6 layered tasks (CCR 1) on
+//!   `homogeneous:1024` and `heterogeneous:1024` (long: about ten samples of
+//!   several seconds each).
+//!
+//! Run with `cargo bench -p experiments --bench scale [-- GROUP]`; README
+//! ("Benchmarks") has the whole-process commands and the regression guard.
 
-use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use sim::{Assignment, Dag, Decisions, Platform, RunResult, Scheduler, SimConfig, SimView};
 use std::hint::black_box;
 use std::time::Duration;
@@ -47,40 +51,82 @@ fn plan_of(result: &RunResult) -> Vec<Assignment> {
         .collect()
 }
 
-fn setup(n_tasks: usize, preset: &str) -> (Dag, Platform) {
-    let dag = workloads::generate(&format!("layered:tasks={n_tasks},ccr=1"), 1).expect("generator");
-    let platform = sim::presets::preset(preset, 64).expect("preset");
-    (dag, platform)
+/// Events a dedicated-network run processes without failures: one per task
+/// end and one per transfer.
+fn events(result: &RunResult) -> u64 {
+    (result.tasks.len() + result.transfers.len()) as u64
+}
+
+fn layered(n_tasks: usize) -> Dag {
+    workloads::generate(&format!("layered:tasks={n_tasks},ccr=1"), 1).expect("generator")
+}
+
+fn preset(name: &str, n_nodes: u32) -> Platform {
+    sim::presets::preset(name, n_nodes).expect("preset")
 }
 
 fn run(dag: &Dag, platform: &Platform, scheduler: &mut dyn Scheduler) -> RunResult {
     sim::simulate(dag, platform, scheduler, &SimConfig::default()).expect("run")
 }
 
-fn scale(c: &mut Criterion) {
-    let mut group = c.benchmark_group("scale");
+fn targets(c: &mut Criterion) {
+    let mut group = c.benchmark_group("targets");
     group
         .sample_size(10)
-        .measurement_time(Duration::from_secs(20))
+        .measurement_time(Duration::from_secs(15))
         .warm_up_time(Duration::from_secs(1));
-    for (n_tasks, preset) in [
-        (10_000usize, "homogeneous"),
-        (100_000, "homogeneous"),
-        (10_000, "heterogeneous"),
-    ] {
-        let (dag, platform) = setup(n_tasks, preset);
-        let label = format!("{preset}64_{n_tasks}tasks_{}edges", dag.edge_count());
-        let mut heft = schedulers::Heft;
-        let plan = plan_of(&run(&dag, &platform, &mut heft));
-        group.bench_function(BenchmarkId::new("engine_replay", &label), |b| {
+    group.bench_function("generate_layered_1m", |b| b.iter(|| black_box(layered(1_000_000))));
+
+    let epigenomics = workloads::generate("epigenomics:lanes=10,chunks=250", 1).expect("generator");
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/platforms/epigenomics-4nodes.toml");
+    let four_nodes = Platform::from_toml(&std::fs::read_to_string(path).expect("platform file")).expect("platform");
+    group.bench_function("heft_epigenomics_10k", |b| {
+        b.iter(|| black_box(run(&epigenomics, &four_nodes, &mut schedulers::Heft)))
+    });
+
+    let dag = layered(100_000);
+    let platform = preset("heterogeneous", 64);
+    group.bench_function("heft_layered_100k_heterogeneous64", |b| {
+        b.iter(|| black_box(run(&dag, &platform, &mut schedulers::Heft)))
+    });
+    group.finish();
+}
+
+fn engine_replay(c: &mut Criterion) {
+    let mut group = c.benchmark_group("engine_replay");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(15))
+        .warm_up_time(Duration::from_secs(1));
+    for n_tasks in [10_000usize, 100_000] {
+        let dag = layered(n_tasks);
+        let platform = preset("homogeneous", 64);
+        let heft = run(&dag, &platform, &mut schedulers::Heft);
+        let plan = plan_of(&heft);
+        group.throughput(Throughput::Elements(events(&heft)));
+        let label = format!("homogeneous64_{n_tasks}tasks_{}events", events(&heft));
+        group.bench_function(BenchmarkId::from_parameter(label), |b| {
             b.iter(|| black_box(run(&dag, &platform, &mut Replay(plan.clone()))))
         });
-        group.bench_function(BenchmarkId::new("heft_plan_and_run", &label), |b| {
+    }
+    group.finish();
+}
+
+fn scale_1m(c: &mut Criterion) {
+    let mut group = c.benchmark_group("scale_1m");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(60))
+        .warm_up_time(Duration::from_secs(1));
+    let dag = layered(1_000_000);
+    for name in ["homogeneous", "heterogeneous"] {
+        let platform = preset(name, 1024);
+        group.bench_function(BenchmarkId::new("heft_layered_1m", format!("{name}1024")), |b| {
             b.iter(|| black_box(run(&dag, &platform, &mut schedulers::Heft)))
         });
     }
     group.finish();
 }
 
-criterion_group!(benches, scale);
+criterion_group!(benches, targets, engine_replay, scale_1m);
 criterion_main!(benches);

@@ -52,6 +52,7 @@ mod mct;
 mod met;
 mod min_min;
 mod mst;
+pub mod node_classes;
 mod olb;
 mod online_batch;
 mod online_eft;

@@ -4,9 +4,21 @@
 //! HEFT, CPOP and their relatives differ only in the order in which they pick
 //! tasks and in how they choose a node; the bookkeeping (data-ready times,
 //! insertion into timelines, emitting assignments in start order) is here once.
+//!
+//! # Finding the earliest finish
+//! [`ListPlanner::best`] gives the same candidate as trying every node
+//! ([`ListPlanner::best_by`] with the finish time as key), ties included,
+//! but evaluates exactly only the nodes that hold a predecessor of the task.
+//! Every other node of one [class](crate::node_classes) has the same
+//! data-ready time and duration, so the class is scanned with one ready time
+//! and each node's timeline summary ([`Timelines::quick_start`]), searching a
+//! timeline only where an idle gap might hold the task, and stopping at the
+//! first node that can start at the ready time (later ids lose ties).
 
+use crate::node_classes::NodeClasses;
 use crate::timeline::{Slot, Timelines};
 use sim::{Assignment, CostModel, Decisions, EdgeId, NodeId, SimDuration, SimTime, TaskId};
+use smallvec::SmallVec;
 
 /// Where a planned task runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,6 +50,18 @@ pub struct Candidate {
     pub dvfs: u8,
 }
 
+/// A filter for increasing node ids that drops those in `sorted` (a merge,
+/// O(1) amortised per id).
+fn not_in(sorted: &[NodeId]) -> impl FnMut(&NodeId) -> bool + '_ {
+    let mut next = 0;
+    move |node| {
+        while sorted.get(next).is_some_and(|h| h < node) {
+            next += 1;
+        }
+        sorted.get(next) != Some(node)
+    }
+}
+
 /// A partial static plan.
 pub struct ListPlanner<'c, 'a> {
     costs: &'c CostModel<'a>,
@@ -46,6 +70,8 @@ pub struct ListPlanner<'c, 'a> {
     /// Duplicates of tasks on further nodes (for duplication-based planners).
     duplicates: Vec<Vec<Placement>>,
     insertion: bool,
+    /// Interchangeable nodes, if the platform allows grouping them.
+    classes: Option<NodeClasses>,
 }
 
 impl<'c, 'a> ListPlanner<'c, 'a> {
@@ -57,6 +83,7 @@ impl<'c, 'a> ListPlanner<'c, 'a> {
             placed: vec![None; costs.dag().task_count()],
             duplicates: vec![Vec::new(); costs.dag().task_count()],
             insertion,
+            classes: NodeClasses::new(costs),
         }
     }
 
@@ -127,9 +154,65 @@ impl<'c, 'a> ListPlanner<'c, 'a> {
         Some(Candidate { node, slot, end, dvfs })
     }
 
-    /// The candidate with the earliest finish over all nodes (ties: lowest node id).
+    /// The candidate with the earliest finish over all nodes (ties: lowest
+    /// node id): the same as `best_by(task, |c| c.end)`, found through node
+    /// classes where they apply (see the module docs).
     pub fn best(&self, task: TaskId) -> Option<Candidate> {
-        self.best_by(task, |c| c.end)
+        let t = self.costs.dag().task(task);
+        match &self.classes {
+            Some(classes) if t.parallelism.min_cores == 1 && t.node_costs.is_none() => {
+                self.best_by_class(task, classes)
+            }
+            _ => self.best_by(task, |c| c.end),
+        }
+    }
+
+    /// [`ListPlanner::best`] of a single-core task through `classes`.
+    fn best_by_class(&self, task: TaskId, classes: &NodeClasses) -> Option<Candidate> {
+        let dag = self.costs.dag();
+        // Nodes holding a run of a predecessor see its data sooner: exact.
+        let mut holders: SmallVec<[NodeId; 16]> = SmallVec::new();
+        for &e in dag.in_edges(task) {
+            let src = dag.edge(e).src.index();
+            holders.extend(self.placed[src].map(|p| p.node));
+            holders.extend(self.duplicates[src].iter().map(|p| p.node));
+        }
+        holders.sort_unstable();
+        holders.dedup();
+        let mut best: Option<(SimTime, NodeId)> = None;
+        let mut consider = |end: SimTime, node: NodeId| {
+            if best.is_none_or(|b| (end, node) < b) {
+                best = Some((end, node));
+            }
+        };
+        for &node in &holders {
+            if let Some(c) = self.candidate(task, node) {
+                consider(c.end, node);
+            }
+        }
+        for class in classes.classes() {
+            let mut others = class.iter().copied().filter(not_in(&holders)).peekable();
+            let Some(&first) = others.peek() else { continue };
+            let ready = self.data_ready(task, first);
+            let duration = self.costs.exec_time_with(task, first, 1, 0);
+            let mut class_best: Option<(SimTime, NodeId)> = None;
+            for node in others {
+                let start = self
+                    .timelines
+                    .quick_start(node, ready, duration, self.insertion)
+                    .unwrap_or_else(|| self.timelines.earliest(node, ready, duration, 1, self.insertion).start);
+                if class_best.is_none_or(|(s, _)| start < s) {
+                    class_best = Some((start, node));
+                    if start == ready {
+                        break; // Nothing starts sooner, and later ids lose ties.
+                    }
+                }
+            }
+            if let Some((start, node)) = class_best {
+                consider(start + duration, node);
+            }
+        }
+        best.and_then(|(_, node)| self.candidate(task, node))
     }
 
     /// The candidate minimising `key` over all nodes that can host `task`

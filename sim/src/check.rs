@@ -5,11 +5,10 @@
 //! bookkeeping. Tests call [`check`] on every run they make.
 
 use crate::cost::CostModel;
-use crate::ids::{EdgeId, TaskId};
+use crate::ids::TaskId;
 use crate::metrics;
 use crate::result::{RunResult, TaskRecord};
 use crate::time::{SimDuration, SimTime};
-use std::collections::HashMap;
 
 /// One task's hold on one core, for the overlap sweep.
 struct CoreUse {
@@ -75,12 +74,7 @@ pub fn check(costs: &CostModel<'_>, result: &RunResult) -> Result<(), Vec<Violat
         .zip(&result.tasks)
         .chain(result.copies.iter().map(|c| (c.task, &c.record)))
         .collect();
-    let mut finished_of: Vec<Vec<&TaskRecord>> = vec![Vec::new(); dag.task_count()];
-    for &(t, r) in &finished {
-        if t.index() < dag.task_count() {
-            finished_of[t.index()].push(r);
-        }
-    }
+    let finished_of = Groups::new(dag.task_count(), finished.iter().map(|&(t, r)| (t.index(), r)));
     for &(t, r) in &finished {
         if t.index() >= dag.task_count() {
             bad.push(Violation(format!("a copy of unknown task {t}")));
@@ -118,16 +112,18 @@ pub fn check(costs: &CostModel<'_>, result: &RunResult) -> Result<(), Vec<Violat
     // Transfers: each edge moved at most once to a node, long enough, after
     // its producer. An edge moves to a node once, unless a failure sent its
     // consumer elsewhere and the data had to move again.
-    let mut transfer_of: HashMap<EdgeId, Vec<usize>> = HashMap::with_capacity(result.transfers.len());
+    let transfer_of = Groups::new(
+        dag.edge_count(),
+        result.transfers.iter().enumerate().map(|(k, tr)| (tr.edge.index(), k)),
+    );
     for (k, tr) in result.transfers.iter().enumerate() {
-        let moves = transfer_of.entry(tr.edge).or_default();
-        if result.outages.is_empty() && moves.iter().any(|&m| result.transfers[m].dst == tr.dst) {
+        let mut earlier = transfer_of.get(tr.edge.index()).iter().take_while(|&&m| m < k);
+        if result.outages.is_empty() && earlier.any(|&m| result.transfers[m].dst == tr.dst) {
             bad.push(Violation(format!(
                 "edge {} was transferred twice to one node without a failure",
                 tr.edge
             )));
         }
-        moves.push(k);
         let edge = dag.edge(tr.edge);
         let min = costs.comm_time(tr.src, tr.dst, edge.bytes);
         if (tr.end - tr.start) + TRANSFER_ROUNDING < min {
@@ -139,7 +135,8 @@ pub fn check(costs: &CostModel<'_>, result: &RunResult) -> Result<(), Vec<Violat
                 min
             )));
         }
-        let sent_after_a_run = finished_of[edge.src.index()]
+        let sent_after_a_run = finished_of
+            .get(edge.src.index())
             .iter()
             .any(|r| r.node == tr.src && r.end <= tr.start);
         if !sent_after_a_run {
@@ -153,14 +150,13 @@ pub fn check(costs: &CostModel<'_>, result: &RunResult) -> Result<(), Vec<Violat
 
     // Precedence, for every finished run of every consumer.
     for (i, edge) in dag.edges().iter().enumerate() {
-        let producers = &finished_of[edge.src.index()];
-        for dst in &finished_of[edge.dst.index()] {
+        let producers = finished_of.get(edge.src.index());
+        for dst in finished_of.get(edge.dst.index()) {
             // The earliest of a producer run on the consumer's node and a move of this edge there.
             let local = producers.iter().filter(|p| p.node == dst.node).map(|p| p.end);
             let moved = transfer_of
-                .get(&EdgeId::new(i))
-                .into_iter()
-                .flatten()
+                .get(i)
+                .iter()
                 .map(|&k| &result.transfers[k])
                 .filter(|t| t.dst == dst.node)
                 .map(|t| t.end);
@@ -190,9 +186,11 @@ pub fn check(costs: &CostModel<'_>, result: &RunResult) -> Result<(), Vec<Violat
                 .map(|l| (l.task, l.node, l.start, l.end, result.cores_of_lost(l))),
         );
     let mut core_use: Vec<CoreUse> = Vec::with_capacity(result.core_slots.len());
+    let mut distinct: Vec<u32> = Vec::new();
     for (t, node, start, end, cores) in runs {
         let name = &dag.task(t).name;
-        let mut distinct = cores.to_vec();
+        distinct.clear();
+        distinct.extend_from_slice(cores);
         distinct.sort_unstable();
         distinct.dedup();
         if distinct.len() != cores.len() {
@@ -270,4 +268,38 @@ pub fn check(costs: &CostModel<'_>, result: &RunResult) -> Result<(), Vec<Violat
     }
 
     if bad.is_empty() { Ok(()) } else { Err(bad) }
+}
+
+/// Values grouped by a dense key, in the order they came within each key
+/// (compressed rows: two passes, no per-key allocation).
+struct Groups<T> {
+    offsets: Vec<usize>,
+    values: Vec<T>,
+}
+
+impl<T: Copy> Groups<T> {
+    /// Groups `items` by key; keys at or above `n_keys` are left out.
+    fn new(n_keys: usize, items: impl Iterator<Item = (usize, T)> + Clone) -> Groups<T> {
+        let mut offsets = vec![0usize; n_keys + 1];
+        for (key, _) in items.clone().filter(|&(key, _)| key < n_keys) {
+            offsets[key + 1] += 1;
+        }
+        for i in 0..n_keys {
+            offsets[i + 1] += offsets[i];
+        }
+        let mut cursor = offsets.clone();
+        let mut values = Vec::with_capacity(offsets[n_keys]);
+        let mut slots: Vec<Option<T>> = vec![None; offsets[n_keys]];
+        for (key, value) in items.filter(|&(key, _)| key < n_keys) {
+            slots[cursor[key]] = Some(value);
+            cursor[key] += 1;
+        }
+        values.extend(slots.into_iter().flatten());
+        Groups { offsets, values }
+    }
+
+    /// The values of `key`, in order.
+    fn get(&self, key: usize) -> &[T] {
+        &self.values[self.offsets[key]..self.offsets[key + 1]]
+    }
 }

@@ -231,24 +231,49 @@ impl<'a> CostModel<'a> {
     /// by `factor(node)` (e.g. a learned correction of declared speeds).
     pub fn mean_exec_secs_scaled(&self, task: TaskId, factor: impl Fn(NodeId) -> f64) -> f64 {
         let cores = self.dag.task(task).parallelism.min_cores;
+        // Nodes of one class have the same estimate (unless the task gives
+        // explicit per-node costs): compute it once per run of such nodes.
+        let per_class = self.dag.task(task).node_costs.is_none();
+        let mut last: Option<(usize, f64)> = None;
+        let mut estimate = |n: NodeId| {
+            let class = self.platform.node_class(n);
+            match last {
+                Some((c, secs)) if per_class && c == class => secs,
+                _ => {
+                    let secs = self.exec_secs(task, n, cores, 0);
+                    last = Some((class, secs));
+                    secs
+                }
+            }
+        };
         let (sum, n) = self
             .platform
             .node_ids()
             .filter(|&n| self.platform.node(n).cores >= cores)
-            .fold((0.0, 0usize), |(s, k), n| {
-                (s + self.exec_secs(task, n, cores, 0) * factor(n), k + 1)
-            });
+            .fold((0.0, 0usize), |(s, k), n| (s + estimate(n) * factor(n), k + 1));
         sum / n.max(1) as f64
     }
 
     /// Smallest [`CostModel::exec_secs`] over nodes that can host the task.
     pub fn min_exec_secs(&self, task: TaskId) -> f64 {
         let cores = self.dag.task(task).parallelism.min_cores;
-        self.platform
-            .node_ids()
+        self.candidate_nodes(task)
             .filter(|&n| self.platform.node(n).cores >= cores)
             .map(|n| self.exec_secs(task, n, cores, 0))
             .fold(f64::INFINITY, f64::min)
+    }
+
+    /// Nodes among which some node has each per-node estimate of `task`
+    /// (see [`Platform::node_class`]): one per class, or every node when
+    /// the task gives explicit per-node costs.
+    pub fn candidate_nodes(&self, task: TaskId) -> impl Iterator<Item = NodeId> + '_ {
+        let per_class = self.dag.task(task).node_costs.is_none();
+        let representatives = per_class.then(|| self.platform.class_representatives().iter().copied());
+        let every_node = (!per_class).then(|| self.platform.node_ids());
+        representatives
+            .into_iter()
+            .flatten()
+            .chain(every_node.into_iter().flatten())
     }
 
     /// HEFT's "average communication cost" of an edge carrying `bytes`, by

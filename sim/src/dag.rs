@@ -321,11 +321,17 @@ impl DagBuilder {
         let tasks: Vec<Task> = specs
             .into_iter()
             .map(|spec| {
-                let next_kind = KindId::new(kinds.len());
-                let kind = *kind_ids.entry(spec.kind.clone()).or_insert_with(|| {
-                    kinds.push(spec.kind);
-                    next_kind
-                });
+                // Look up before inserting: most tasks share a few kinds, and
+                // cloning every label for the entry API allocated once per task.
+                let kind = match kind_ids.get(spec.kind.as_str()) {
+                    Some(&kind) => kind,
+                    None => {
+                        let kind = KindId::new(kinds.len());
+                        kind_ids.insert(spec.kind.clone(), kind);
+                        kinds.push(spec.kind);
+                        kind
+                    }
+                };
                 Task {
                     name: spec.name,
                     kind,

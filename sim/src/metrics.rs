@@ -204,9 +204,14 @@ pub fn min_critical_path(costs: &CostModel<'_>) -> f64 {
 /// Best time to run the whole DAG sequentially on one core of one node.
 pub fn best_sequential(costs: &CostModel<'_>) -> f64 {
     let dag: &Dag = costs.dag();
-    costs
-        .platform()
-        .node_ids()
+    let platform = costs.platform();
+    // Nodes of one class have equal sums unless tasks give per-node costs.
+    let nodes: Vec<NodeId> = match dag.node_cost_count() {
+        None => platform.class_representatives().to_vec(),
+        Some(_) => platform.node_ids().collect(),
+    };
+    nodes
+        .into_iter()
         .map(|n| dag.task_ids().map(|t| costs.exec_secs(t, n, 1, 0)).sum::<f64>())
         .fold(f64::INFINITY, f64::min)
 }

@@ -269,6 +269,14 @@ pub struct Platform {
     nodes: Vec<Node>,
     network: Network,
     spec: PlatformSpec,
+    /// Class of each node: nodes whose fields are equal but for the name.
+    node_class: Vec<u32>,
+    /// The first node of each class.
+    class_representatives: Vec<NodeId>,
+    /// The bandwidth of every pair on a dedicated network without a
+    /// per-pair matrix: looking it up spares a read of the `n × n` matrix,
+    /// a cache miss per transfer estimate on large platforms.
+    one_bandwidth: Option<f64>,
 }
 
 fn check(field: impl FnOnce() -> String, value: f64, positive: bool) -> Result<(), PlatformError> {
@@ -371,11 +379,23 @@ impl Platform {
         if let Some(wms) = &spec.workflow_system {
             wms.validate()?;
         }
+        let (node_class, class_representatives) = classes(&spec, &nodes);
+        let one_bandwidth = match &spec.network {
+            NetworkSpec::Dedicated {
+                bandwidth,
+                bandwidth_matrix: None,
+                ..
+            } => Some(*bandwidth),
+            _ => None,
+        };
         Ok(Platform {
             name: spec.name.clone(),
             nodes,
             network,
             spec,
+            node_class,
+            class_representatives,
+            one_bandwidth,
         })
     }
 
@@ -419,6 +439,20 @@ impl Platform {
         self.nodes.len()
     }
 
+    /// The class of `node`: nodes of one class have equal fields but for
+    /// the name (every field: one added later splits classes by default), so
+    /// every cost estimate of a task without explicit node costs is the same
+    /// on all of them. Classes are numbered in order of first node.
+    pub fn node_class(&self, node: NodeId) -> usize {
+        self.node_class[node.index()] as usize
+    }
+
+    /// The first node of each class, in class order: per-node minima and
+    /// per-node sums over tasks need only these.
+    pub fn class_representatives(&self) -> &[NodeId] {
+        &self.class_representatives
+    }
+
     /// Node ids `0..n`.
     pub fn node_ids(&self) -> impl ExactSizeIterator<Item = NodeId> + use<> {
         (0..self.nodes.len()).map(NodeId::new)
@@ -455,6 +489,9 @@ impl Platform {
     /// Bandwidth in bytes/s of the path between two distinct nodes when it
     /// carries nothing else (the bottleneck link for shared networks).
     pub fn path_bandwidth(&self, src: NodeId, dst: NodeId) -> f64 {
+        if let Some(bandwidth) = self.one_bandwidth {
+            return bandwidth;
+        }
         match &self.network {
             Network::Dedicated { bandwidth, .. } => bandwidth[src.index() * self.nodes.len() + dst.index()],
             Network::Shared {
@@ -470,6 +507,34 @@ impl Platform {
             }
         }
     }
+}
+
+/// Node classes (see [`Platform::node_class`]). The nodes one spec entry
+/// expands to differ only in name, so entries are compared, not nodes:
+/// O(entries²) comparisons.
+fn classes(spec: &PlatformSpec, nodes: &[Node]) -> (Vec<u32>, Vec<NodeId>) {
+    let anonymous = |n: &Node| Node {
+        name: String::new(),
+        ..n.clone()
+    };
+    let mut templates: Vec<Node> = Vec::new();
+    let mut representatives = Vec::new();
+    let mut node_class = Vec::with_capacity(nodes.len());
+    let mut first = 0;
+    for entry in &spec.nodes {
+        let template = anonymous(&nodes[first]);
+        let class = match templates.iter().position(|t| *t == template) {
+            Some(class) => class,
+            None => {
+                templates.push(template);
+                representatives.push(NodeId::new(first));
+                templates.len() - 1
+            }
+        };
+        node_class.extend(std::iter::repeat_n(class as u32, entry.count as usize));
+        first += entry.count as usize;
+    }
+    (node_class, representatives)
 }
 
 /// The `(min, max)` group pair of two nodes in different groups.
@@ -558,6 +623,22 @@ fn resolve_network(spec: &NetworkSpec, nodes: &[Node]) -> Result<Network, Platfo
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nodes_that_differ_only_in_name_share_a_class() {
+        let text = r#"name = "classes"
+nodes = [
+  { name = "a", count = 2, cores = 2, speed = 1.0, power = { idle_w = 1.0, busy_core_w = 1.0 } },
+  { name = "b", cores = 4, speed = 1.0, power = { idle_w = 1.0, busy_core_w = 1.0 } },
+  { name = "c", count = 2, cores = 2, speed = 1.0, power = { idle_w = 1.0, busy_core_w = 1.0 } },
+]
+network = { model = "dedicated", latency = 0.0, bandwidth = 1e9 }
+"#;
+        let p = Platform::from_toml(text).unwrap();
+        let classes: Vec<usize> = p.node_ids().map(|n| p.node_class(n)).collect();
+        assert_eq!(classes, [0, 0, 1, 0, 0]);
+        assert_eq!(p.class_representatives(), [NodeId::new(0), NodeId::new(2)]);
+    }
 
     const TOML: &str = r#"
 name = "two-groups"

@@ -19,6 +19,7 @@
 //! the scheduler in [`Update::lost`](crate::Update::lost); assigning to a
 //! down node is an invalid decision.
 
+mod runs;
 mod state;
 #[cfg(test)]
 mod tests;

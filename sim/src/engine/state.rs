@@ -11,6 +11,7 @@
 //! finished run, whichever comes first. Only when every run of a task has
 //! been lost to failures is the task handed back to the scheduler.
 
+use super::runs::{NewRun, Run, Runs, Status};
 use super::{SimConfig, SimError};
 use crate::cost::CostModel;
 use crate::dag::Dag;
@@ -25,20 +26,6 @@ use crate::speed_error::RealSpeeds;
 use crate::time::{SimDuration, SimTime};
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
-
-/// One run of a task (see the module docs).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-struct Run(u32);
-
-impl Run {
-    fn of(task: TaskId) -> Run {
-        Run(task.index() as u32)
-    }
-
-    fn index(self) -> usize {
-        self.0 as usize
-    }
-}
 
 /// A data movement in flight to one run, tagged with the run's assignment
 /// epoch so that data sent to a node that has since lost the run is ignored.
@@ -75,26 +62,6 @@ enum Event {
     Decided { run: Run, epoch: u32 },
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Status {
-    /// A primary run whose task is not assigned.
-    Unassigned,
-    /// Assigned, but the decision has not taken effect yet (scheduling overhead).
-    Deciding,
-    Queued,
-    Running,
-    Finished,
-    /// Lost to a failure, or dropped because another run of its task finished
-    /// first; a primary run becomes `Unassigned` again if its task is handed back.
-    Dead,
-}
-
-impl Status {
-    fn is_live(self) -> bool {
-        matches!(self, Status::Deciding | Status::Queued | Status::Running)
-    }
-}
-
 struct NodeState {
     queue: VecDeque<Run>,
     free_cores: Vec<u32>,
@@ -116,28 +83,11 @@ pub(super) struct State<'a> {
     copies_of: Vec<Vec<Run>>,
     /// Whether a task has an active replica: its losing runs are then cancelled.
     has_replicas: Vec<bool>,
-    // Per run (primary runs first, indexed by task).
-    run_task: Vec<TaskId>,
-    status: Vec<Status>,
-    missing_inputs: Vec<u32>,
+    /// Every run (primary runs first, indexed by task).
+    runs: Runs,
     /// Position of each edge among its consumer's in-edges.
     input_position: Vec<u32>,
-    /// When each run's last input arrived, if it has.
-    inputs_at: Vec<Option<SimTime>>,
-    /// Whether a run holds its cores while its node pulls its inputs
-    /// (see [`NodeSpec::pulls_inputs`](crate::platform::NodeSpec::pulls_inputs)).
-    pulling: Vec<bool>,
-    /// Where each run's flags in `input_arrived` start (one flag per in-edge).
-    input_offset: Vec<u32>,
-    input_arrived: Vec<bool>,
-    /// Bumped whenever a run is dropped or its task handed back.
-    epoch: Vec<u32>,
-    /// Queue priority: the order of the task's first decision, kept when a
-    /// failure makes the task be assigned again (see `enqueue`).
-    priority: Vec<u64>,
     n_assigned: u64,
-    assignment: Vec<Assignment>,
-    records: Vec<TaskRecord>,
     /// Finished runs that were not their task's first.
     finished_copies: Vec<CopyRecord>,
     /// Replicas cancelled because another run of their task finished.
@@ -163,10 +113,6 @@ pub(super) struct State<'a> {
     decision_overhead: SimDuration,
     /// When the scheduler is done with the decisions it has made so far.
     scheduler_busy_until: SimTime,
-    /// Fraction of each run's work still to do (below 1 after a checkpointed restart).
-    remaining: Vec<f64>,
-    /// Seconds of work each run performs.
-    run_work: Vec<f64>,
     n_done: usize,
     /// Events that can still change what schedulers see: transfers in flight,
     /// pending releases and pending repairs. With none of these, no running
@@ -182,7 +128,7 @@ pub(super) struct State<'a> {
 impl StateSource for State<'_> {
     fn task_state(&self, task: TaskId) -> TaskState {
         if let Some(run) = self.winner[task.index()] {
-            let r = &self.records[run.index()];
+            let r = &self.runs.record[run];
             return TaskState::Done {
                 node: r.node,
                 start: r.start,
@@ -193,12 +139,12 @@ impl StateSource for State<'_> {
         let runs = std::iter::once(Run::of(task)).chain(self.copies_of[task.index()].iter().copied());
         let mut queued = None;
         for run in runs {
-            let node = self.assignment[run.index()].node;
-            match self.status[run.index()] {
+            let node = self.runs.assignment[run].node;
+            match self.runs.status[run] {
                 Status::Running => {
                     return TaskState::Running {
                         node,
-                        start: self.records[run.index()].start,
+                        start: self.runs.record[run].start,
                     };
                 }
                 Status::Deciding | Status::Queued => queued = queued.or(Some(node)),
@@ -226,7 +172,7 @@ impl StateSource for State<'_> {
 
     fn inputs_arrived(&self, task: TaskId) -> Option<SimTime> {
         let run = self.winner[task.index()].unwrap_or(Run::of(task));
-        self.inputs_at[run.index()]
+        self.runs.inputs_at[run]
     }
 }
 
@@ -265,15 +211,20 @@ impl<'a> State<'a> {
             start: SimTime::ZERO,
             end: SimTime::ZERO,
         };
-        let mut input_offset = Vec::with_capacity(n_tasks);
         let mut input_position = vec![0u32; dag.edges().len()];
-        let mut n_inputs = 0u32;
+        let mut runs = Runs::with_capacity(n_tasks, dag.edge_count());
         for t in dag.task_ids() {
-            input_offset.push(n_inputs);
-            n_inputs += dag.in_edges(t).len() as u32;
             for (k, &e) in dag.in_edges(t).iter().enumerate() {
                 input_position[e.index()] = k as u32;
             }
+            runs.push(NewRun {
+                task: t,
+                missing_inputs: pending_at_start(dag, t),
+                n_inputs: dag.in_edges(t).len(),
+                priority: u64::MAX,
+                assignment: placeholder,
+                record: empty_record,
+            });
         }
         let mut state = State {
             costs,
@@ -282,19 +233,9 @@ impl<'a> State<'a> {
             winner: vec![None; n_tasks],
             copies_of: vec![Vec::new(); n_tasks],
             has_replicas: vec![false; n_tasks],
-            run_task: dag.task_ids().collect(),
-            status: vec![Status::Unassigned; n_tasks],
-            missing_inputs: dag.task_ids().map(|t| pending_at_start(dag, t)).collect(),
+            runs,
             input_position,
-            pulling: vec![false; n_tasks],
-            inputs_at: vec![None; n_tasks],
-            input_offset,
-            input_arrived: vec![false; n_inputs as usize],
-            epoch: vec![0; n_tasks],
-            priority: vec![u64::MAX; n_tasks],
             n_assigned: 0,
-            assignment: vec![placeholder; n_tasks],
-            records: vec![empty_record; n_tasks],
             finished_copies: Vec::new(),
             cancelled_copies: Vec::new(),
             core_slots: Vec::with_capacity(n_tasks),
@@ -326,8 +267,6 @@ impl<'a> State<'a> {
             progress: config.progress.clone(),
             decision_overhead: SimDuration::ZERO,
             scheduler_busy_until: SimTime::ZERO,
-            remaining: vec![1.0; n_tasks],
-            run_work: vec![0.0; n_tasks],
             n_done: 0,
             n_pending_progress: 0,
             ready: dag.task_ids().filter(|&t| pending_at_start(dag, t) == 0).collect(),
@@ -438,7 +377,7 @@ impl<'a> State<'a> {
 
     /// Whether `run`'s assignment has taken effect, so that its node receives its inputs.
     fn is_committed(&self, run: Run) -> bool {
-        matches!(self.status[run.index()], Status::Queued | Status::Running)
+        matches!(self.runs.status[run], Status::Queued | Status::Running)
     }
 
     /// The primary run and the copies of `task`. The copy list is cloned so
@@ -512,11 +451,11 @@ impl<'a> State<'a> {
                 }
                 let on_node = self
                     .runs_of(a.task)
-                    .any(|r| self.status[r.index()].is_live() && self.assignment[r.index()].node == a.node);
+                    .any(|r| self.runs.status[r].is_live() && self.runs.assignment[r].node == a.node);
                 if on_node {
                     return Err(reject("a copy on a node where the task already has a run".into()));
                 }
-            } else if self.status[a.task.index()] != Status::Unassigned || self.is_done(a.task) {
+            } else if self.runs.status[Run::of(a.task)] != Status::Unassigned || self.is_done(a.task) {
                 return Err(reject("task was already assigned".into()));
             }
             let Some(node) = platform.nodes().get(a.node.index()) else {
@@ -543,21 +482,21 @@ impl<'a> State<'a> {
                 self.has_replicas[a.task.index()] |= kind == CopyKind::Replica;
                 self.new_copy(a.task)
             } else {
-                let first_time = &mut self.priority[a.task.index()];
+                let first_time = &mut self.runs.priority[Run::of(a.task)];
                 if *first_time == u64::MAX {
                     *first_time = self.n_assigned;
                     self.n_assigned += 1;
                 }
                 Run::of(a.task)
             };
-            self.assignment[run.index()] = a;
+            self.runs.assignment[run] = a;
             if self.decision_overhead == SimDuration::ZERO {
                 self.commit(run);
             } else {
-                self.status[run.index()] = Status::Deciding;
+                self.runs.status[run] = Status::Deciding;
                 self.scheduler_busy_until = self.scheduler_busy_until.max(self.now) + self.decision_overhead;
                 self.n_pending_progress += 1;
-                let epoch = self.epoch[run.index()];
+                let epoch = self.runs.epoch[run];
                 self.push(self.scheduler_busy_until, Event::Decided { run, epoch });
             }
         }
@@ -567,32 +506,26 @@ impl<'a> State<'a> {
     /// Adds a run of `task` beyond its primary one, with its own input flags.
     fn new_copy(&mut self, task: TaskId) -> Run {
         let dag = self.costs.dag();
-        let run = Run(self.run_task.len() as u32);
-        self.run_task.push(task);
-        self.status.push(Status::Unassigned);
-        self.missing_inputs.push(pending_at_start(dag, task));
-        self.pulling.push(false);
-        self.inputs_at.push(None);
-        self.input_offset.push(self.input_arrived.len() as u32);
-        self.input_arrived
-            .extend(std::iter::repeat_n(false, dag.in_edges(task).len()));
-        self.epoch.push(0);
         // A copy queues at its task's place in the assignment order (a copy
         // decided before its task's first assignment, in its own place), so
         // that runs of a task stay ahead of runs of its descendants on every
         // node, the order that keeps re-queued runs from deadlocking.
-        let task_place = self.priority[task.index()];
+        let primary = Run::of(task);
+        let task_place = self.runs.priority[primary];
         let place = if task_place == u64::MAX {
             self.n_assigned += 1;
             self.n_assigned - 1
         } else {
             task_place
         };
-        self.priority.push(place);
-        self.assignment.push(self.assignment[task.index()]);
-        self.records.push(self.records[task.index()]);
-        self.remaining.push(1.0);
-        self.run_work.push(0.0);
+        let run = self.runs.push(NewRun {
+            task,
+            missing_inputs: pending_at_start(dag, task),
+            n_inputs: dag.in_edges(task).len(),
+            priority: place,
+            assignment: self.runs.assignment[primary],
+            record: self.runs.record[primary],
+        });
         self.copies_of[task.index()].push(run);
         run
     }
@@ -600,9 +533,9 @@ impl<'a> State<'a> {
     /// Puts an assigned run in its node's queue and sends it the inputs that are ready.
     fn commit(&mut self, run: Run) {
         let dag = self.costs.dag();
-        let task = self.run_task[run.index()];
-        let node = self.assignment[run.index()].node;
-        self.status[run.index()] = Status::Queued;
+        let task = self.runs.task[run];
+        let node = self.runs.assignment[run].node;
+        self.runs.status[run] = Status::Queued;
         self.enqueue(run, node);
         self.mark_dirty(node);
         if dag.task(task).release > 0.0 && self.released[task.index()] {
@@ -624,10 +557,9 @@ impl<'a> State<'a> {
     /// an order that respects precedence, so a re-queued task never waits
     /// behind one of its own descendants: no failure can deadlock a queue.
     fn enqueue(&mut self, run: Run, node: NodeId) {
-        let i = run.index();
-        let priority = &self.priority;
+        let priority = &self.runs.priority;
         let queue = &mut self.nodes[node.index()].queue;
-        let at = queue.partition_point(|r| priority[r.index()] < priority[i]);
+        let at = queue.partition_point(|&r| priority[r] < priority[run]);
         queue.insert(at, run);
     }
 
@@ -636,10 +568,10 @@ impl<'a> State<'a> {
     /// of the producer is on that node, else from the producer's first finished run.
     fn deliver(&mut self, e: EdgeId, k: usize, run: Run) {
         let edge = *self.costs.dag().edge(e);
-        let dst = self.assignment[run.index()].node;
+        let dst = self.runs.assignment[run].node;
         let local = self
             .runs_of(edge.src)
-            .any(|r| self.status[r.index()] == Status::Finished && self.records[r.index()].node == dst);
+            .any(|r| self.runs.status[r] == Status::Finished && self.runs.record[r].node == dst);
         if local {
             self.input_ready(run, k);
             return;
@@ -647,17 +579,17 @@ impl<'a> State<'a> {
         let Some(winner) = self.winner[edge.src.index()] else {
             return;
         };
-        if self.costs.platform().node(dst).pulls_inputs && !self.pulling[run.index()] {
+        if self.costs.platform().node(dst).pulls_inputs && !self.runs.pulling[run] {
             return; // The run's cores will fetch it when it is next to run.
         }
         let transfer = Transfer {
             edge: e,
-            src: self.records[winner.index()].node,
+            src: self.runs.record[winner].node,
             dst,
             issued: self.now,
             run,
             input: k as u32,
-            epoch: self.epoch[run.index()],
+            epoch: self.runs.epoch[run],
         };
         self.n_pending_progress += 1;
         if self.network.is_some() {
@@ -671,29 +603,27 @@ impl<'a> State<'a> {
 
     /// The `k`-th input of `run` is on its node; counts it once.
     fn input_ready(&mut self, run: Run, k: usize) {
-        let flag = &mut self.input_arrived[self.input_offset[run.index()] as usize + k];
-        if !*flag {
-            *flag = true;
+        if self.runs.mark_input(run, k) {
             self.input_arrived(run);
         }
     }
 
     fn input_arrived(&mut self, run: Run) {
-        self.missing_inputs[run.index()] -= 1;
-        if self.missing_inputs[run.index()] == 0 {
-            self.inputs_at[run.index()] = Some(self.now);
-            if self.pulling[run.index()] {
-                self.pulling[run.index()] = false;
+        self.runs.missing_inputs[run] -= 1;
+        if self.runs.missing_inputs[run] == 0 {
+            self.runs.inputs_at[run] = Some(self.now);
+            if self.runs.pulling[run] {
+                self.runs.pulling[run] = false;
                 self.begin_compute(run);
             } else {
-                self.mark_dirty(self.assignment[run.index()].node);
+                self.mark_dirty(self.runs.assignment[run].node);
             }
         }
     }
 
     /// Whether transfer `t` still feeds a run waiting for it.
     fn is_current(&self, t: &Transfer) -> bool {
-        self.epoch[t.run.index()] == t.epoch && self.is_committed(t.run)
+        self.runs.epoch[t.run] == t.epoch && self.is_committed(t.run)
     }
 
     fn transfer_done(&mut self, t: Transfer) {
@@ -724,7 +654,7 @@ impl<'a> State<'a> {
                 }
             }
             Event::RunEnd { run, epoch } => {
-                if self.epoch[run.index()] == epoch && self.status[run.index()] == Status::Running {
+                if self.runs.epoch[run] == epoch && self.runs.status[run] == Status::Running {
                     self.run_end(run);
                 }
             }
@@ -753,15 +683,15 @@ impl<'a> State<'a> {
             Event::NodeUp(node) => self.node_up_again(node),
             Event::Decided { run, epoch } => {
                 self.n_pending_progress -= 1;
-                if self.epoch[run.index()] != epoch || self.status[run.index()] != Status::Deciding {
+                if self.runs.epoch[run] != epoch || self.runs.status[run] != Status::Deciding {
                     return; // Dropped while the scheduler was deciding.
                 }
-                if self.nodes[self.assignment[run.index()].node.index()].up {
+                if self.nodes[self.runs.assignment[run].node.index()].up {
                     self.commit(run);
                 } else {
                     // Its node failed while the scheduler was deciding.
                     self.drop_run(run);
-                    let task = self.run_task[run.index()];
+                    let task = self.runs.task[run];
                     self.hand_back_if_orphaned(task);
                 }
             }
@@ -806,10 +736,10 @@ impl<'a> State<'a> {
         });
         let mut affected = Vec::with_capacity(running.len() + queued.len());
         for run in running {
-            let r = self.records[run.index()];
+            let r = self.runs.record[run];
             let saved = self.checkpointed_work(run, self.now - r.start);
             self.lost_runs.push(LostRecord {
-                task: self.run_task[run.index()],
+                task: self.runs.task[run],
                 node,
                 cores: r.cores,
                 core_offset: r.core_offset,
@@ -819,11 +749,11 @@ impl<'a> State<'a> {
                 saved,
             });
             self.drop_run(run);
-            affected.push(self.run_task[run.index()]);
+            affected.push(self.runs.task[run]);
         }
         for run in queued {
             self.drop_run(run);
-            affected.push(self.run_task[run.index()]);
+            affected.push(self.runs.task[run]);
         }
         for task in affected {
             self.hand_back_if_orphaned(task);
@@ -841,23 +771,21 @@ impl<'a> State<'a> {
         let Some((interval, cost)) = self.checkpoints else {
             return 0.0;
         };
-        let i = run.index();
-        let work = self.run_work[i];
+        let work = self.runs.work[run];
         let segments = (elapsed.as_secs_f64() / (interval + cost)).floor();
         let saved = (segments * interval).min(work);
         if work > 0.0 {
-            self.remaining[i] *= 1.0 - saved / work;
+            self.runs.remaining[run] *= 1.0 - saved / work;
         }
         saved
     }
 
     /// Stops flows carrying data to runs that are gone.
     fn cancel_moot_flows(&mut self) {
-        let epoch = &self.epoch;
-        let status = &self.status;
+        let runs = &self.runs;
         if let Some(net) = &mut self.network {
             let dropped = net.cancel(self.now, |t| {
-                epoch[t.run.index()] != t.epoch || !matches!(status[t.run.index()], Status::Queued | Status::Running)
+                runs.epoch[t.run] != t.epoch || !matches!(runs.status[t.run], Status::Queued | Status::Running)
             });
             self.n_pending_progress -= dropped;
         }
@@ -866,32 +794,27 @@ impl<'a> State<'a> {
     /// Marks a run that will not finish (its node failed, or its task is done
     /// and it never started) and invalidates its pending events and data.
     fn drop_run(&mut self, run: Run) {
-        self.status[run.index()] = Status::Dead;
-        self.epoch[run.index()] += 1;
+        self.runs.status[run] = Status::Dead;
+        self.runs.epoch[run] += 1;
     }
 
     /// Returns `task` to the scheduler if it is unfinished and none of its runs is live.
     fn hand_back_if_orphaned(&mut self, task: TaskId) {
-        if self.is_done(task) || self.runs_of(task).any(|r| self.status[r.index()].is_live()) {
+        if self.is_done(task) || self.runs_of(task).any(|r| self.runs.status[r].is_live()) {
             return;
         }
         let dag = self.costs.dag();
         let primary = Run::of(task);
-        let i = primary.index();
         // A lost primary run's checkpointed progress is kept for the next run.
-        let remaining = self
-            .runs_of(task)
-            .map(|r| self.remaining[r.index()])
-            .fold(1.0, f64::min);
-        self.remaining[i] = remaining;
-        self.pulling[i] = false;
-        self.inputs_at[i] = None;
-        self.status[i] = Status::Unassigned;
+        let remaining = self.runs_of(task).map(|r| self.runs.remaining[r]).fold(1.0, f64::min);
+        self.runs.remaining[primary] = remaining;
+        self.runs.pulling[primary] = false;
+        self.runs.inputs_at[primary] = None;
+        self.runs.status[primary] = Status::Unassigned;
         // As at the start: the release counts as an input until it is delivered
         // on assignment (if already past) or by the release event.
-        self.missing_inputs[i] = pending_at_start(dag, task);
-        let offset = self.input_offset[i] as usize;
-        self.input_arrived[offset..offset + dag.in_edges(task).len()].fill(false);
+        self.runs.missing_inputs[primary] = pending_at_start(dag, task);
+        self.runs.clear_inputs(primary, dag.in_edges(task).len());
         self.lost.push(task);
         if self.unfinished_preds[task.index()] == 0 {
             self.ready.push(task);
@@ -922,7 +845,7 @@ impl<'a> State<'a> {
 
     /// Takes a run off its node's cores (it finished or was cancelled).
     fn release_cores(&mut self, run: Run) -> TaskRecord {
-        let record = self.records[run.index()];
+        let record = self.runs.record[run];
         let node = &mut self.nodes[record.node.index()];
         if let Some(pos) = node.running.iter().position(|&r| r == run) {
             node.running.swap_remove(pos);
@@ -940,8 +863,8 @@ impl<'a> State<'a> {
 
     fn run_end(&mut self, run: Run) {
         let dag = self.costs.dag();
-        let task = self.run_task[run.index()];
-        self.status[run.index()] = Status::Finished;
+        let task = self.runs.task[run];
+        self.runs.status[run] = Status::Finished;
         let record = self.release_cores(run);
         if self.is_done(task) {
             // A later run: its outputs serve consumers on its node that still wait.
@@ -950,7 +873,7 @@ impl<'a> State<'a> {
                 let dst = dag.edge(e).dst;
                 let k = self.input_position[e.index()] as usize;
                 for consumer in self.runs_of(dst) {
-                    if self.is_committed(consumer) && self.assignment[consumer.index()].node == record.node {
+                    if self.is_committed(consumer) && self.runs.assignment[consumer].node == record.node {
                         self.input_ready(consumer, k);
                     }
                 }
@@ -964,9 +887,9 @@ impl<'a> State<'a> {
         // running ones if the task is replicated: the first finisher wins.
         let cancel_running = self.has_replicas[task.index()];
         for other in self.runs_of(task) {
-            match self.status[other.index()] {
+            match self.runs.status[other] {
                 Status::Deciding | Status::Queued => {
-                    let node = self.assignment[other.index()].node;
+                    let node = self.runs.assignment[other].node;
                     self.nodes[node.index()].queue.retain(|&r| r != other);
                     self.mark_dirty(node);
                     self.drop_run(other);
@@ -999,7 +922,7 @@ impl<'a> State<'a> {
             self.ready.push(task);
             // A node that pulls inputs may now start fetching this task's.
             for run in self.runs_of(task) {
-                let node = self.assignment[run.index()].node;
+                let node = self.runs.assignment[run].node;
                 if self.is_committed(run) && self.costs.platform().node(node).pulls_inputs {
                     self.mark_dirty(node);
                 }
@@ -1018,15 +941,15 @@ impl<'a> State<'a> {
             }
             let pulls = self.costs.platform().node(node).pulls_inputs;
             while let Some(&run) = self.nodes[node.index()].queue.front() {
-                let a = self.assignment[run.index()];
+                let a = self.runs.assignment[run];
                 let free = self.nodes[node.index()].free_cores.len() as u32;
                 if free < a.cores {
                     break;
                 }
-                if self.missing_inputs[run.index()] > 0 {
+                if self.runs.missing_inputs[run] > 0 {
                     // A pulling node takes the head's cores once its predecessors
                     // are done, and fetches its inputs with them.
-                    if !(pulls && self.unfinished_preds[self.run_task[run.index()].index()] == 0) {
+                    if !(pulls && self.unfinished_preds[self.runs.task[run].index()] == 0) {
                         break;
                     }
                     self.nodes[node.index()].queue.pop_front();
@@ -1048,7 +971,6 @@ impl<'a> State<'a> {
 
     /// Gives `run` its cores; it counts as running from now on.
     fn take_cores(&mut self, run: Run, a: Assignment) {
-        let i = run.index();
         let offset = self.core_slots.len() as u32;
         let node = &mut self.nodes[a.node.index()];
         for _ in 0..a.cores {
@@ -1057,8 +979,8 @@ impl<'a> State<'a> {
             }
         }
         node.running.push(run);
-        self.run_work[i] = 0.0;
-        self.records[i] = TaskRecord {
+        self.runs.work[run] = 0.0;
+        self.runs.record[run] = TaskRecord {
             node: a.node,
             cores: a.cores,
             core_offset: offset,
@@ -1066,19 +988,18 @@ impl<'a> State<'a> {
             start: self.now,
             end: self.now,
         };
-        self.status[i] = Status::Running;
+        self.runs.status[run] = Status::Running;
     }
 
     /// Starts a run that holds its cores while its node pulls its remaining
     /// inputs; it computes once the last one is in (see `input_arrived`).
     fn begin_pull(&mut self, run: Run, a: Assignment) {
         self.take_cores(run, a);
-        self.pulling[run.index()] = true;
+        self.runs.pulling[run] = true;
         let dag = self.costs.dag();
-        let task = self.run_task[run.index()];
-        let offset = self.input_offset[run.index()] as usize;
+        let task = self.runs.task[run];
         for (k, &e) in dag.in_edges(task).iter().enumerate() {
-            if !self.input_arrived[offset + k] {
+            if !self.runs.has_input(run, k) {
                 self.deliver(e, k, run);
             }
         }
@@ -1086,34 +1007,33 @@ impl<'a> State<'a> {
 
     /// Starts the computation of a run that holds its cores and has all its inputs.
     fn begin_compute(&mut self, run: Run) {
-        let i = run.index();
-        let task = self.run_task[i];
-        let a = self.assignment[i];
+        let task = self.runs.task[run];
+        let a = self.runs.assignment[run];
         let work = self.costs.exec_secs(task, a.node, a.cores, a.dvfs)
             * self.noise[task.index()]
             * self.real_speeds.factor(a.node, self.now)
-            * self.remaining[i];
-        self.run_work[i] = work;
+            * self.runs.remaining[run];
+        self.runs.work[run] = work;
         // With checkpointing, a run of `work` seconds pays for one checkpoint
         // at the end of every full interval except the last.
         let overhead = self
             .checkpoints
             .map_or(0.0, |(interval, cost)| ((work / interval).ceil() - 1.0).max(0.0) * cost);
         let end = self.now + SimDuration::from_secs_f64(work + overhead);
-        self.records[i].start = self.now;
-        self.records[i].end = end;
+        self.runs.record[run].start = self.now;
+        self.runs.record[run].end = end;
         self.push(
             end,
             Event::RunEnd {
                 run,
-                epoch: self.epoch[i],
+                epoch: self.runs.epoch[run],
             },
         );
     }
 
     fn finish(self, scheduler: &str) -> RunResult {
-        let records = &self.records;
-        let tasks = self.winner.iter().flatten().map(|run| records[run.index()]).collect();
+        let records = &self.runs.record;
+        let tasks = self.winner.iter().flatten().map(|&run| records[run]).collect();
         let mut result = RunResult {
             scheduler: scheduler.to_owned(),
             tasks,
