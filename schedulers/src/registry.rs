@@ -60,7 +60,10 @@ pub struct SchedulerInfo {
 #[non_exhaustive]
 pub enum RegistryError {
     /// No scheduler has this name.
-    #[error("unknown scheduler {name:?}; expected one of: {valid}")]
+    #[error(
+        "unknown scheduler {name:?}{hint}; expected one of: {valid}",
+        hint = sim::suggest::did_you_mean(.name, .valid.split(", "))
+    )]
     Unknown {
         /// The name given.
         name: String,
@@ -68,7 +71,10 @@ pub enum RegistryError {
         valid: String,
     },
     /// A parameter is not accepted by this scheduler.
-    #[error("scheduler {scheduler:?} has no parameter {key:?}; it accepts: {valid}")]
+    #[error(
+        "scheduler {scheduler:?} has no parameter {key:?}{hint}; it accepts: {valid}",
+        hint = sim::suggest::did_you_mean(.key, .valid.split(", "))
+    )]
     UnknownParam {
         /// Scheduler name.
         scheduler: String,
@@ -822,8 +828,11 @@ mod tests {
     fn errors_list_valid_choices() {
         let err = create("hfet", 0).err().unwrap().to_string();
         assert!(err.contains("heft") && err.contains("hfet"), "{err}");
+        assert!(err.contains("\"hfet\"; did you mean \"heft\"?"), "{err}");
         let err = create("heft:depth=2", 0).err().unwrap().to_string();
         assert!(err.contains("depth"), "{err}");
+        let err = create("heft:overhed=1", 0).err().unwrap().to_string();
+        assert!(err.contains("did you mean \"overhead\"?"), "{err}");
         assert!(matches!(create("heft:x", 0), Err(RegistryError::Malformed(_))));
     }
 

@@ -60,6 +60,7 @@ pub mod progress;
 pub mod result;
 pub mod scheduler;
 pub mod speed_error;
+pub mod suggest;
 pub mod time;
 pub mod trace;
 pub mod wms;

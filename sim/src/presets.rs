@@ -63,6 +63,7 @@ pub fn preset(name: &str, n_nodes: u32) -> Result<Platform, PlatformError> {
                 latency: 0.0,
                 bandwidth: REFERENCE_BANDWIDTH,
                 bandwidth_matrix: None,
+                latency_matrix: None,
             },
             nodes: vec![node("node", n_nodes, 1, 1.0, power(10.0, 20.0), None)],
             workflow_system: None,
@@ -127,7 +128,8 @@ pub fn preset(name: &str, n_nodes: u32) -> Result<Platform, PlatformError> {
         }
         other => {
             return Err(PlatformError::Toml(format!(
-                "unknown platform preset {other:?}; expected one of {}",
+                "unknown platform preset {other:?}{}; expected one of {}",
+                crate::suggest::did_you_mean(other, PRESET_NAMES),
                 PRESET_NAMES.join(", ")
             )));
         }
@@ -153,5 +155,8 @@ mod tests {
     fn unknown_preset_lists_names() {
         let err = preset("cray", 4).unwrap_err().to_string();
         assert!(err.contains("homogeneous") && err.contains("cray"), "{err}");
+        assert!(!err.contains("did you mean"), "{err}");
+        let err = preset("heterogenous", 4).unwrap_err().to_string();
+        assert!(err.contains("did you mean \"heterogeneous\"?"), "{err}");
     }
 }

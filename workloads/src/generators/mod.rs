@@ -37,7 +37,10 @@ use thiserror::Error;
 #[non_exhaustive]
 pub enum GenError {
     /// The kind names no generator.
-    #[error("unknown generator {kind:?} (valid: {valid})")]
+    #[error(
+        "unknown generator {kind:?}{hint} (valid: {valid})",
+        hint = sim::suggest::did_you_mean(.kind, .valid.split(", "))
+    )]
     UnknownKind {
         /// The kind given.
         kind: String,
@@ -45,7 +48,10 @@ pub enum GenError {
         valid: String,
     },
     /// A key is not a parameter of this generator.
-    #[error("{kind}: unknown parameter {key:?} (valid: {valid})")]
+    #[error(
+        "{kind}: unknown parameter {key:?}{hint} (valid: {valid})",
+        hint = sim::suggest::did_you_mean(.key, .valid.split(", "))
+    )]
     UnknownKey {
         /// The generator.
         kind: String,
@@ -362,6 +368,16 @@ pub(crate) mod check {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn misspelt_kinds_and_keys_get_a_suggestion() {
+        let e = generate("layerd:tasks=3", 1).unwrap_err();
+        assert!(e.to_string().contains("did you mean \"layered\"?"), "{e}");
+        let e = generate("layered:taks=3", 1).unwrap_err();
+        assert!(e.to_string().contains("did you mean \"tasks\"?"), "{e}");
+        let e = generate("nope", 1).unwrap_err();
+        assert!(!e.to_string().contains("did you mean"), "{e}");
+    }
 
     #[test]
     fn unknown_kind_and_key_list_the_valid_ones() {
