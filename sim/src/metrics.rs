@@ -216,18 +216,23 @@ pub fn best_sequential(costs: &CostModel<'_>) -> f64 {
         .fold(f64::INFINITY, f64::min)
 }
 
+/// The sum of `values`, +0 when there are none. The standard library's
+/// float sum of nothing is −0, which files and tables would show as `-0`.
+fn sum(values: impl Iterator<Item = f64>) -> f64 {
+    values.sum::<f64>() + 0.0
+}
+
 /// Summary metrics; see [`Metrics`] for definitions.
 pub fn compute(costs: &CostModel<'_>, result: &RunResult) -> Metrics {
     let platform = costs.platform();
     let makespan = result.makespan().as_secs_f64();
     let ratio = |num: f64, den: f64| if den > 0.0 { num / den } else { 0.0 };
-    let busy: f64 = result
+    let busy = sum(result
         .runs()
-        .map(|r| f64::from(r.record.cores) * (r.record.end - r.record.start).as_secs_f64())
-        .sum();
-    let energy_j: f64 = result.node_energy_j.iter().sum();
+        .map(|r| f64::from(r.record.cores) * (r.record.end - r.record.start).as_secs_f64()));
+    let energy_j = sum(result.node_energy_j.iter().copied());
     let dag = costs.dag();
-    let bytes_moved = result.transfers.iter().map(|t| dag.edge(t.edge).bytes).sum();
+    let bytes_moved = sum(result.transfers.iter().map(|t| dag.edge(t.edge).bytes));
     let speedup = ratio(best_sequential(costs), makespan);
     Metrics {
         makespan,
@@ -238,25 +243,32 @@ pub fn compute(costs: &CostModel<'_>, result: &RunResult) -> Metrics {
         energy_j,
         edp: energy_j * makespan,
         bytes_moved,
-        lost_work: result
+        lost_work: sum(result
             .lost
             .iter()
-            .map(|r| f64::from(r.cores) * ((r.end - r.start).as_secs_f64() - r.saved).max(0.0))
-            .sum(),
+            .map(|r| f64::from(r.cores) * ((r.end - r.start).as_secs_f64() - r.saved).max(0.0))),
         // The share of an aborted run that checkpoints saved was not wasted.
-        wasted_energy_j: result
-            .lost
-            .iter()
-            .map(|r| {
-                let span = (r.end - r.start).as_secs_f64();
-                let unsaved = if span > 0.0 {
-                    ((span - r.saved) / span).clamp(0.0, 1.0)
-                } else {
-                    0.0
-                };
-                busy_energy(platform, r.node, r.dvfs, r.cores, r.end - r.start) * unsaved
-            })
-            .sum(),
+        wasted_energy_j: sum(result.lost.iter().map(|r| {
+            let span = (r.end - r.start).as_secs_f64();
+            let unsaved = if span > 0.0 {
+                ((span - r.saved) / span).clamp(0.0, 1.0)
+            } else {
+                0.0
+            };
+            busy_energy(platform, r.node, r.dvfs, r.cores, r.end - r.start) * unsaved
+        })),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_sum_is_positive_zero() {
+        assert!(sum(std::iter::empty()).is_sign_positive());
+        assert_eq!(format!("{:.3}", sum(std::iter::empty())), "0.000");
+        assert_eq!(sum([1.5, 2.0].into_iter()), 3.5);
     }
 }
 
