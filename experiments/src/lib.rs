@@ -14,6 +14,7 @@ pub mod grid;
 pub mod learning;
 pub mod output;
 pub mod platform_arg;
+pub mod platforms;
 pub mod plot;
 pub mod real;
 pub mod results;

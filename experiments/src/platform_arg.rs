@@ -34,3 +34,27 @@ pub fn resolve(arg: &str) -> Result<Platform> {
         )
     })
 }
+
+/// The `--network` option of every command that takes a platform; it means
+/// [`Platform::with_network_model`] everywhere.
+#[derive(Debug, Clone, Copy, Default, clap::Args)]
+pub struct NetworkArg {
+    /// Switch the platform's network model: `dedicated` (a private link per
+    /// node pair, no contention) or `shared` (max-min fair NICs and group
+    /// links). Every pair keeps its uncontended latency and bandwidth.
+    #[arg(long, value_name = "dedicated|shared")]
+    pub network: Option<sim::platform::NetworkModel>,
+}
+
+/// `platform` switched to `network`, if given.
+///
+/// # Errors
+/// If the platform's network cannot take that model (see [`Platform::with_network_model`]).
+pub fn with_network(platform: Platform, network: Option<sim::platform::NetworkModel>) -> Result<Platform> {
+    match network {
+        Some(model) => Ok(platform
+            .with_network_model(model)
+            .with_context(|| format!("--network {model}"))?),
+        None => Ok(platform),
+    }
+}

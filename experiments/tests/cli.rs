@@ -179,3 +179,71 @@ fn generate_convert_info_round_trip() {
     assert!(err.contains("/nonexistent/dag.json"), "{err}");
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[test]
+fn platforms_describes_every_preset_and_prints_platform_files_as_json() {
+    let (code, out, err) = schedlab(&["platforms"]);
+    assert_eq!(code, 0, "{err}");
+    for name in [
+        "homogeneous:8",
+        "heterogeneous:8",
+        "edge-cloud:8",
+        "idle W",
+        "link edge <-> cloud",
+    ] {
+        assert!(out.contains(name), "{name} missing from:\n{out}");
+    }
+    let (code, out, err) = schedlab(&["platforms", "edge-cloud:4", "--network", "dedicated", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let v = json(&out);
+    assert_eq!(v[0]["spec"]["network"]["model"], "dedicated");
+    assert_eq!(v[0]["spec"]["name"], "edge-cloud:4 net=dedicated");
+}
+
+#[test]
+fn network_switches_the_model_in_simulate_and_zero_never_prints_negative() {
+    let run = |network: &str| {
+        let (code, out, err) = schedlab(&[
+            "simulate",
+            "--generate",
+            "layered:tasks=60,ccr=5,fat=0.8",
+            "--platform",
+            "heterogeneous:4",
+            "--network",
+            network,
+            "--json",
+        ]);
+        assert_eq!(code, 0, "{err}");
+        assert!(!out.contains("-0.0"), "{out}");
+        json(&out)
+    };
+    let (shared, dedicated) = (run("shared"), run("dedicated"));
+    assert_eq!(shared["platform"], "heterogeneous:4", "already shared: unchanged");
+    assert_eq!(dedicated["platform"], "heterogeneous:4 net=dedicated");
+    assert_eq!(dedicated["lost_work"], 0.0);
+    let (s, d) = (
+        shared["makespan"].as_f64().unwrap(),
+        dedicated["makespan"].as_f64().unwrap(),
+    );
+    assert!(
+        d < s,
+        "without contention the same plan ends sooner: dedicated {d} vs shared {s}"
+    );
+    let (code, _, err) = schedlab(&[
+        "simulate",
+        "--generate",
+        "layered",
+        "--platform",
+        "homogeneous:2",
+        "--network",
+        "sharde",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("did you mean \"shared\"?"), "{err}");
+    let (code, out, _) = schedlab(&["simulate", "--generate", "layered", "--platform", "homogeneous:2"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("0 runs, 0.000 core-s, 0.000 J") && !out.contains("-0"),
+        "{out}"
+    );
+}

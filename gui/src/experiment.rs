@@ -87,6 +87,7 @@ pub fn config_file(setup: &Setup, name: &str, platform_file: Option<&str>) -> Co
             file: file.map(unplaced),
             bandwidth: None,
             latency: None,
+            network: None,
         }],
         schedulers: setup.scheduler_specs().into_iter().map(unplaced).collect(),
         noise: Some(unplaced(OneOrMany::One(setup.noise_sigma))),

@@ -158,6 +158,7 @@ impl PlatformEditor {
                     latency: latency(&self.spec.network),
                     bandwidth: bandwidth(&self.spec.network),
                     bandwidth_matrix: None,
+                    latency_matrix: None,
                 };
                 changed = true;
             }

@@ -6,8 +6,8 @@
 //! predecessor on either has the same data-ready time and the same duration
 //! on both; only their timelines differ (see [`crate::list`]).
 //!
-//! Dedicated networks qualify when all pairs have one bandwidth (latency is
-//! global); shared networks always do, since a path's bandwidth and latency
+//! Dedicated networks qualify when all pairs have one bandwidth and one
+//! latency; shared networks always do, since a path's bandwidth and latency
 //! depend only on the two nodes' NICs and groups, which are class fields.
 
 use sim::platform::Network;
@@ -28,11 +28,19 @@ impl NodeClasses {
     /// the number of classes rules the grouping out.
     pub fn new(costs: &CostModel<'_>) -> Option<NodeClasses> {
         let platform = costs.platform();
-        if let Network::Dedicated { bandwidth, .. } = platform.network() {
+        if let Network::Dedicated {
+            bandwidth,
+            latency_matrix,
+            ..
+        } = platform.network()
+        {
             let n = platform.node_count();
-            let mut off_diagonal = (0..n * n).filter(|i| i / n != i % n).map(|i| bandwidth[i]);
-            let first = off_diagonal.next();
-            if off_diagonal.any(|b| Some(b) != first) {
+            let uneven = |matrix: &[f64]| {
+                let mut off_diagonal = (0..n * n).filter(|i| i / n != i % n).map(|i| matrix[i]);
+                let first = off_diagonal.next();
+                off_diagonal.any(|b| Some(b) != first)
+            };
+            if uneven(bandwidth) || latency_matrix.as_deref().is_some_and(uneven) {
                 return None;
             }
         }

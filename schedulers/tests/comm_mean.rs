@@ -45,6 +45,7 @@ fn instance() -> (Dag, Platform) {
             latency: 0.0,
             bandwidth: 1.0,
             bandwidth_matrix: Some(vec![vec![1.0, 1.0, 1.0], vec![1.0, 1.0, 4.0], vec![1.0, 4.0, 1.0]]),
+            latency_matrix: None,
         },
         nodes: vec![node],
         workflow_system: None,

@@ -37,6 +37,7 @@ fn platform() -> Platform {
             latency: 0.0,
             bandwidth: 1e9,
             bandwidth_matrix: None,
+            latency_matrix: None,
         },
         nodes: vec![node("fast", 2.0), node("slow", 1.0)],
         workflow_system: None,

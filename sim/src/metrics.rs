@@ -270,11 +270,6 @@ mod tests {
         assert_eq!(format!("{:.3}", sum(std::iter::empty())), "0.000");
         assert_eq!(sum([1.5, 2.0].into_iter()), 3.5);
     }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
 
     fn t(secs: f64) -> SimTime {
         SimTime::ZERO + SimDuration::from_secs_f64(secs)

@@ -122,6 +122,11 @@ pub enum NetworkSpec {
         /// diagonal entries are ignored.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         bandwidth_matrix: Option<Vec<Vec<f64>>>,
+        /// Optional per-pair latencies in seconds, shaped like `bandwidth_matrix`;
+        /// [`Platform::with_network_model`] writes one for a shared network's
+        /// group links.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        latency_matrix: Option<Vec<Vec<f64>>>,
     },
     /// Shared links: each node has an up and a down link of its NIC bandwidth,
     /// and groups may be joined by a shared link. Concurrent transfers share
@@ -135,6 +140,47 @@ pub enum NetworkSpec {
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         group_links: Vec<GroupLinkSpec>,
     },
+}
+
+/// The two network models, as `--network` and a config's `network` key name them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NetworkModel {
+    /// [`NetworkSpec::Dedicated`]: no contention.
+    Dedicated,
+    /// [`NetworkSpec::Shared`]: max-min fair contention on NICs and group links.
+    Shared,
+}
+
+impl NetworkModel {
+    /// The name used in files and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            NetworkModel::Dedicated => "dedicated",
+            NetworkModel::Shared => "shared",
+        }
+    }
+}
+
+impl std::fmt::Display for NetworkModel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl std::str::FromStr for NetworkModel {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<NetworkModel, String> {
+        match s {
+            "dedicated" => Ok(NetworkModel::Dedicated),
+            "shared" => Ok(NetworkModel::Shared),
+            other => Err(format!(
+                "unknown network model {other:?}{}; expected dedicated or shared",
+                crate::suggest::did_you_mean(other, ["dedicated", "shared"])
+            )),
+        }
+    }
 }
 
 /// A shared link between two groups of nodes.
@@ -189,12 +235,25 @@ pub enum PlatformError {
     #[error("duplicate node name {0:?}")]
     DuplicateName(String),
     /// A matrix has the wrong shape.
-    #[error("network.bandwidth_matrix: expected {expected}x{expected}, got {rows} rows (or a short row)")]
+    #[error("network.{matrix}: expected {expected}x{expected}, got {rows} rows (or a short row)")]
     MatrixShape {
+        /// Which matrix: `bandwidth_matrix` or `latency_matrix`.
+        matrix: &'static str,
         /// Number of nodes.
         expected: usize,
         /// Rows found.
         rows: usize,
+    },
+    /// The network cannot be switched to another model without changing some
+    /// pair's latency or bandwidth.
+    #[error("platform {platform:?}: cannot switch to the {model} network model: {reason}")]
+    NetworkModel {
+        /// The platform's name.
+        platform: String,
+        /// The model asked for.
+        model: NetworkModel,
+        /// Why not.
+        reason: &'static str,
     },
     /// A group link names a group no node is in.
     #[error("network.group_links[{index}]: unknown group {group:?}")]
@@ -250,6 +309,9 @@ pub enum Network {
         latency: f64,
         /// Bytes per second, per ordered pair, row-major `n × n`.
         bandwidth: Vec<f64>,
+        /// Seconds per ordered pair, row-major `n × n`, when pairs differ
+        /// (else every pair has `latency`).
+        latency_matrix: Option<Vec<f64>>,
     },
     /// Shared links with max-min fairness; see [`NetworkSpec::Shared`].
     Shared {
@@ -405,7 +467,8 @@ impl Platform {
     /// [`PlatformError::Toml`] with line and column for syntax errors, unknown
     /// keys and wrong types; other variants for out-of-range values.
     pub fn from_toml(text: &str) -> Result<Platform, PlatformError> {
-        let spec: PlatformSpec = toml::from_str(text).map_err(|e| PlatformError::Toml(e.to_string()))?;
+        let spec: PlatformSpec = toml::from_str(text)
+            .map_err(|e| PlatformError::Toml(crate::suggest::hint_unknown_field(&e.to_string())))?;
         Platform::new(spec)
     }
 
@@ -468,13 +531,114 @@ impl Platform {
         &self.network
     }
 
+    /// The model of this platform's network.
+    pub fn network_model(&self) -> NetworkModel {
+        match self.network {
+            Network::Dedicated { .. } => NetworkModel::Dedicated,
+            Network::Shared { .. } => NetworkModel::Shared,
+        }
+    }
+
+    /// This platform with its network switched to `model`: the one meaning of
+    /// `--network` and of a config's `network` key.
+    ///
+    /// Every ordered pair of nodes keeps the latency and bandwidth it has when
+    /// the network carries nothing else ([`Platform::latency`],
+    /// [`Platform::path_bandwidth`]), so schedulers' cost estimates do not
+    /// change; only contention does.
+    /// - To `dedicated`: each pair gets a private link with its path's latency
+    ///   and bottleneck bandwidth (per-pair matrices when pairs differ, as
+    ///   across an edge–cloud uplink); NICs and group links no longer contend.
+    /// - To `shared`: each node gets a NIC of the dedicated network's
+    ///   bandwidth, which all its transfers share (max-min fair).
+    /// - To the model the platform already has: the platform unchanged.
+    ///
+    /// The name gains ` net=MODEL` when the model changes.
+    ///
+    /// # Errors
+    /// [`PlatformError::NetworkModel`] when a dedicated network with per-pair
+    /// bandwidths or latencies is to become shared, which has one latency and
+    /// per-node bandwidths only.
+    pub fn with_network_model(&self, model: NetworkModel) -> Result<Platform, PlatformError> {
+        let mut spec = self.spec.clone();
+        spec.network = match (&self.spec.network, model) {
+            (NetworkSpec::Shared { latency, bandwidth, .. }, NetworkModel::Dedicated) => {
+                let (latency, latency_matrix) = self.per_pair(*latency, |a, b| self.latency(a, b));
+                let (bandwidth, bandwidth_matrix) = self.per_pair(*bandwidth, |a, b| self.path_bandwidth(a, b));
+                NetworkSpec::Dedicated {
+                    latency,
+                    bandwidth,
+                    bandwidth_matrix,
+                    latency_matrix,
+                }
+            }
+            (
+                NetworkSpec::Dedicated {
+                    latency,
+                    bandwidth,
+                    bandwidth_matrix,
+                    latency_matrix,
+                },
+                NetworkModel::Shared,
+            ) => {
+                if bandwidth_matrix.is_some() || latency_matrix.is_some() {
+                    return Err(PlatformError::NetworkModel {
+                        platform: self.name.clone(),
+                        model,
+                        reason: "its per-pair bandwidth_matrix or latency_matrix has no shared equivalent",
+                    });
+                }
+                for node in &mut spec.nodes {
+                    node.nic_bandwidth = None;
+                }
+                NetworkSpec::Shared {
+                    latency: *latency,
+                    bandwidth: *bandwidth,
+                    group_links: Vec::new(),
+                }
+            }
+            _ => return Ok(self.clone()),
+        };
+        spec.name = format!("{} net={model}", spec.name);
+        Platform::new(spec)
+    }
+
+    /// `value(a, b)` over ordered pairs of distinct nodes: the common value
+    /// and no matrix when all pairs agree (`default` with fewer than two
+    /// nodes), else `default` and the matrix (zero diagonal).
+    fn per_pair(&self, default: f64, value: impl Fn(NodeId, NodeId) -> f64) -> (f64, Option<Vec<Vec<f64>>>) {
+        let rows: Vec<Vec<f64>> = self
+            .node_ids()
+            .map(|a| {
+                self.node_ids()
+                    .map(|b| if a == b { 0.0 } else { value(a, b) })
+                    .collect()
+            })
+            .collect();
+        let mut off_diagonal = rows
+            .iter()
+            .enumerate()
+            .flat_map(|(i, row)| row.iter().enumerate().filter(move |&(j, _)| j != i).map(|(_, &v)| v));
+        match off_diagonal.next() {
+            None => (default, None),
+            Some(first) if off_diagonal.all(|v| v == first) => (first, None),
+            Some(_) => (default, Some(rows)),
+        }
+    }
+
     /// Latency in seconds between two distinct nodes (zero within a node).
     pub fn latency(&self, src: NodeId, dst: NodeId) -> f64 {
         if src == dst {
             return 0.0;
         }
         match &self.network {
-            Network::Dedicated { latency, .. } => *latency,
+            Network::Dedicated {
+                latency,
+                latency_matrix,
+                ..
+            } => latency_matrix
+                .as_ref()
+                .map_or(*latency, |m| m[src.index() * self.nodes.len() + dst.index()]),
             Network::Shared {
                 latency,
                 node_group,
@@ -543,6 +707,29 @@ pub(crate) fn group_pair(node_group: &[u32], src: NodeId, dst: NodeId) -> Option
     (a != b).then(|| (a.min(b), a.max(b)))
 }
 
+/// Copies the off-diagonal entries of a square per-pair matrix into the
+/// row-major `matrix`, checking its shape and each number (`positive`: > 0,
+/// else >= 0).
+fn fill_matrix(matrix: &mut [f64], rows: &[Vec<f64>], name: &'static str, positive: bool) -> Result<(), PlatformError> {
+    let n = rows.len();
+    if n * n != matrix.len() || rows.iter().any(|r| r.len() != n) {
+        return Err(PlatformError::MatrixShape {
+            matrix: name,
+            expected: matrix.len().isqrt(),
+            rows: n,
+        });
+    }
+    for (i, row) in rows.iter().enumerate() {
+        for (j, &value) in row.iter().enumerate() {
+            if i != j {
+                check(|| format!("network.{name}[{i}][{j}]"), value, positive)?;
+                matrix[i * n + j] = value;
+            }
+        }
+    }
+    Ok(())
+}
+
 fn resolve_network(spec: &NetworkSpec, nodes: &[Node]) -> Result<Network, PlatformError> {
     let n = nodes.len();
     match spec {
@@ -550,27 +737,24 @@ fn resolve_network(spec: &NetworkSpec, nodes: &[Node]) -> Result<Network, Platfo
             latency,
             bandwidth,
             bandwidth_matrix,
+            latency_matrix,
         } => {
             let mut matrix = vec![*bandwidth; n * n];
             if let Some(rows) = bandwidth_matrix {
-                if rows.len() != n || rows.iter().any(|r| r.len() != n) {
-                    return Err(PlatformError::MatrixShape {
-                        expected: n,
-                        rows: rows.len(),
-                    });
-                }
-                for (i, row) in rows.iter().enumerate() {
-                    for (j, &bw) in row.iter().enumerate() {
-                        if i != j {
-                            check(|| format!("network.bandwidth_matrix[{i}][{j}]"), bw, true)?;
-                            matrix[i * n + j] = bw;
-                        }
-                    }
-                }
+                fill_matrix(&mut matrix, rows, "bandwidth_matrix", true)?;
             }
+            let latency_matrix = match latency_matrix {
+                Some(rows) => {
+                    let mut matrix = vec![*latency; n * n];
+                    fill_matrix(&mut matrix, rows, "latency_matrix", false)?;
+                    Some(matrix)
+                }
+                None => None,
+            };
             Ok(Network::Dedicated {
                 latency: *latency,
                 bandwidth: matrix,
+                latency_matrix,
             })
         }
         NetworkSpec::Shared {
@@ -686,6 +870,7 @@ power = { idle_w = 100.0, busy_core_w = 10.0, dvfs = [{ speed_factor = 0.5, busy
         let text = TOML.replace("speed = 0.5", "sped = 0.5");
         let err = Platform::from_toml(&text).unwrap_err().to_string();
         assert!(err.contains("sped") && err.contains("line"), "{err}");
+        assert!(err.contains("did you mean \"speed\"?"), "{err}");
     }
 
     #[test]
@@ -693,6 +878,100 @@ power = { idle_w = 100.0, busy_core_w = 10.0, dvfs = [{ speed_factor = 0.5, busy
         let text = TOML.replace("speed = 2.0", "speed = -2.0");
         let err = Platform::from_toml(&text).unwrap_err();
         assert_eq!(err.to_string(), "nodes[1].speed: expected a finite number > 0, got -2");
+    }
+
+    /// Every ordered pair's uncontended latency and bandwidth.
+    fn pairs(p: &Platform) -> Vec<(f64, f64)> {
+        p.node_ids()
+            .flat_map(|a| p.node_ids().map(move |b| (a, b)))
+            .filter(|(a, b)| a != b)
+            .map(|(a, b)| (p.latency(a, b), p.path_bandwidth(a, b)))
+            .collect()
+    }
+
+    #[test]
+    fn switching_the_network_model_keeps_every_pair_and_drops_contention() {
+        for (name, nodes) in [
+            ("edge-cloud", 8),
+            ("heterogeneous", 5),
+            ("homogeneous", 4),
+            ("edge-cloud", 1),
+        ] {
+            let p = crate::presets::preset(name, nodes).unwrap();
+            let other = match p.network_model() {
+                NetworkModel::Dedicated => NetworkModel::Shared,
+                NetworkModel::Shared => NetworkModel::Dedicated,
+            };
+            let switched = p.with_network_model(other).unwrap();
+            assert_eq!(switched.network_model(), other, "{name}");
+            assert_eq!(pairs(&switched), pairs(&p), "{name}:{nodes}");
+            assert_eq!(switched.name(), format!("{}:{nodes} net={other}", name));
+            assert_eq!(
+                p.with_network_model(p.network_model()).unwrap(),
+                p,
+                "same model: unchanged"
+            );
+            let back = switched.with_network_model(p.network_model());
+            if nodes > 1 && name == "edge-cloud" {
+                // The uplink became per-pair matrices, which shared cannot express.
+                let err = back.unwrap_err().to_string();
+                assert!(err.contains("cannot switch to the shared network model"), "{err}");
+            } else {
+                assert_eq!(pairs(&back.unwrap()), pairs(&p), "{name}:{nodes} round trip");
+            }
+        }
+    }
+
+    #[test]
+    fn a_dedicated_edge_cloud_keeps_its_uplink_as_matrices() {
+        let p = crate::presets::preset("edge-cloud", 4).unwrap();
+        let d = p.with_network_model(NetworkModel::Dedicated).unwrap();
+        let NetworkSpec::Dedicated {
+            bandwidth_matrix: Some(bw),
+            latency_matrix: Some(lat),
+            ..
+        } = &d.spec().network
+        else {
+            panic!("expected per-pair matrices: {:?}", d.spec().network);
+        };
+        // Node 0 is the cloud node, 1..4 edge nodes.
+        assert_eq!((bw[0][1], lat[0][1]), (1.25e7, 1e-4 + 0.02));
+        assert_eq!((bw[1][2], lat[1][2]), (1.25e9, 1e-4));
+        let text = toml::to_string(d.spec()).unwrap();
+        assert_eq!(
+            Platform::from_toml(&text).unwrap(),
+            d,
+            "the matrices survive a platform file"
+        );
+    }
+
+    #[test]
+    fn latency_matrix_is_checked_like_bandwidth_matrix() {
+        let text = |m: &str| {
+            format!(
+                "name = \"x\"\nnetwork = {{ model = \"dedicated\", latency = 0.1, bandwidth = 1e9, latency_matrix = {m} }}\n\
+                 [[nodes]]\nname = \"n\"\ncount = 2\ncores = 1\nspeed = 1.0\npower = {{ idle_w = 1.0, busy_core_w = 1.0 }}\n"
+            )
+        };
+        let p = Platform::from_toml(&text("[[0, 0.5], [0.25, 0]]")).unwrap();
+        assert_eq!(p.latency(NodeId::new(0), NodeId::new(1)), 0.5);
+        assert_eq!(p.latency(NodeId::new(1), NodeId::new(0)), 0.25);
+        assert_eq!(p.latency(NodeId::new(1), NodeId::new(1)), 0.0);
+        let err = Platform::from_toml(&text("[[0, -1], [0, 0]]")).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "network.latency_matrix[0][1]: expected a finite number >= 0, got -1"
+        );
+        let err = Platform::from_toml(&text("[[0, 1]]")).unwrap_err().to_string();
+        assert_eq!(err, "network.latency_matrix: expected 2x2, got 1 rows (or a short row)");
+    }
+
+    #[test]
+    fn network_model_names_parse() {
+        assert_eq!("shared".parse::<NetworkModel>(), Ok(NetworkModel::Shared));
+        assert_eq!("dedicated".parse::<NetworkModel>(), Ok(NetworkModel::Dedicated));
+        let err = "dedicted".parse::<NetworkModel>().unwrap_err();
+        assert!(err.contains("did you mean \"dedicated\"?"), "{err}");
     }
 
     #[test]

@@ -12,6 +12,7 @@ fn simulate(folder: &str, scheduler: &str) -> (experiments::cli::simulate::Summa
         ))),
         generate: None,
         platform: None,
+        network: None,
         scheduler: scheduler.to_owned(),
         noise: 0.0,
         seed: 0,

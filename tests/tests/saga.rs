@@ -33,6 +33,7 @@ fn makespan(dag: &Path, scheduler: &str) -> f64 {
         generate: None,
         platform: None,
         scheduler: scheduler.to_owned(),
+        network: None,
         noise: 0.0,
         seed: 0,
         failures: sim::Failures::None,

@@ -25,6 +25,8 @@ pub enum Command {
     Simulate(SimulateCmd),
     /// List every scheduler with a one-line description and its parameters.
     Schedulers,
+    /// Describe platforms (every preset by default): nodes, cores, speeds, power, DVFS and links.
+    Platforms(PlatformsCmd),
     /// Run an experiment grid (the built-in demo without CONFIG) and write its report.
     Run(RunCmd),
     /// Run the built-in demo experiment and write its report (same as `run` without CONFIG).
@@ -51,6 +53,19 @@ pub enum Command {
     Validate(ValidateCmd),
     /// Simulate recorded WfCommons executions with tasks pinned where they ran; compare makespans.
     Replay(ReplayCmd),
+}
+
+/// Arguments of `schedlab platforms`.
+#[derive(Debug, Args)]
+pub struct PlatformsCmd {
+    /// Platform TOML files or PRESET[:NODES] (default: every preset with 8 nodes).
+    pub platforms: Vec<String>,
+    /// The network model to show them with.
+    #[command(flatten)]
+    pub network: crate::platform_arg::NetworkArg,
+    /// Print a JSON array of {platform, nodes, cores, spec}; each spec is a platform file's content.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Arguments of `schedlab merge`.
@@ -241,6 +256,9 @@ pub struct SimulateCmd {
     /// not needed when the DAG brings its own processors.
     #[arg(long)]
     pub platform: Option<String>,
+    /// The network model to run the platform with.
+    #[command(flatten)]
+    pub network: crate::platform_arg::NetworkArg,
     /// Scheduler: NAME or NAME:key=value,... (see `schedlab schedulers`).
     #[arg(long, default_value = "heft")]
     pub scheduler: String,
@@ -323,6 +341,7 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write) -> Result<()> {
                 dag: cmd.dag,
                 generate: cmd.generate,
                 platform: cmd.platform,
+                network: cmd.network.network,
                 scheduler: cmd.scheduler,
                 noise: cmd.noise,
                 seed: cmd.seed,
@@ -353,6 +372,7 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write) -> Result<()> {
         }
         Command::Validate(cmd) => run_validate(&cmd, out)?,
         Command::Replay(cmd) => run_replay(&cmd, out)?,
+        Command::Platforms(cmd) => crate::platforms::run(&cmd.platforms, cmd.network.network, cmd.json, out)?,
         Command::Schedulers => {
             for info in schedulers::registry::all() {
                 let nature = match info.nature {

@@ -17,6 +17,8 @@ pub struct SimulateArgs {
     pub generate: Option<String>,
     /// A platform file or `PRESET[:NODES]`; optional when the DAG brings its own.
     pub platform: Option<String>,
+    /// Switch the platform's network to this model (`--network`).
+    pub network: Option<sim::platform::NetworkModel>,
     /// Scheduler spec.
     pub scheduler: String,
     /// Log-normal runtime noise σ.
@@ -82,19 +84,21 @@ pub fn workload(args: &SimulateArgs) -> Result<Workload> {
     }
 }
 
-/// The platform from `--platform`, or the one the workload brings.
+/// The platform from `--platform`, or the one the workload brings, with
+/// `--network` applied.
 ///
 /// # Errors
-/// If neither is available or the argument is invalid.
+/// If neither is available, the argument is invalid, or the network cannot be switched.
 pub fn platform(args: &SimulateArgs, workload: &Workload) -> Result<Platform> {
-    match (&args.platform, &workload.platform) {
-        (Some(arg), _) => platform_arg::resolve(arg),
-        (None, Some(own)) => Ok(own.clone()),
+    let platform = match (&args.platform, &workload.platform) {
+        (Some(arg), _) => platform_arg::resolve(arg)?,
+        (None, Some(own)) => own.clone(),
         (None, None) => bail!(
             "--platform is required: {} brings no processors of its own",
             workload.name
         ),
-    }
+    };
+    platform_arg::with_network(platform, args.network)
 }
 
 /// Runs the simulation (audited by [`RunSpec::execute`]) and writes the trace if asked.

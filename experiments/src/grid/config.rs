@@ -40,13 +40,46 @@ impl<T: Clone> OneOrMany<T> {
 }
 
 /// Seeds: a count `n` (seeds 0 … n−1) or an explicit list.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 #[serde(untagged)]
 pub enum Seeds {
     /// Seeds `0 .. n`.
     Count(u64),
     /// These seeds.
     List(Vec<u64>),
+}
+
+/// What `seeds` accepts, as error messages say it.
+const SEEDS_EXPECTED: &str = "a seed count such as `seeds = 5` or a list of seeds such as `seeds = [0, 7, 9]`";
+
+impl<'de> Deserialize<'de> for Seeds {
+    /// Hand-written rather than `untagged`, whose error ("data did not match
+    /// any variant") does not say what `seeds` accepts.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Seeds, D::Error> {
+        struct SeedsVisitor;
+        impl<'de> serde::de::Visitor<'de> for SeedsVisitor {
+            type Value = Seeds;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(SEEDS_EXPECTED)
+            }
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<Seeds, E> {
+                Ok(Seeds::Count(n))
+            }
+            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<Seeds, E> {
+                u64::try_from(n)
+                    .map(Seeds::Count)
+                    .map_err(|_| E::invalid_value(serde::de::Unexpected::Signed(n), &self))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Seeds, A::Error> {
+                let mut list = Vec::new();
+                while let Some(seed) = seq.next_element::<u64>()? {
+                    list.push(seed);
+                }
+                Ok(Seeds::List(list))
+            }
+        }
+        deserializer.deserialize_any(SeedsVisitor)
+    }
 }
 
 /// The config file as written (and as the GUI writes it: [`Spanned::new`]
@@ -117,6 +150,10 @@ pub struct PlatformEntry {
     /// Network latency overrides in seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latency: Option<Spanned<OneOrMany<f64>>>,
+    /// Network model overrides, `dedicated` or `shared`, applied after the
+    /// bandwidth and latency overrides (see [`Platform::with_network_model`]).
+    #[serde(default)]
+    pub network: Option<Spanned<OneOrMany<String>>>,
 }
 
 /// The `[failures]` table: exponential node failures.
@@ -280,7 +317,8 @@ impl Config {
     /// A message naming the key and its line for unknown keys, bad values,
     /// unknown generators, schedulers or presets, and unmatched globs.
     pub fn parse(text: &str, base: &Path) -> Result<Config> {
-        let file: ConfigFile = toml::from_str(text).map_err(|e| anyhow!("{}", e.to_string().trim_end()))?;
+        let file: ConfigFile = toml::from_str(text)
+            .map_err(|e| anyhow!("{}", sim::suggest::hint_unknown_field(e.to_string().trim_end())))?;
         let at = |span: std::ops::Range<usize>| {
             let (line, col) = line_col(text, span.start);
             format!("line {line}, column {col}")
@@ -403,6 +441,19 @@ impl Config {
                 }
                 None => vec![None],
             };
+            let networks: Vec<Option<sim::platform::NetworkModel>> = match &entry.network {
+                Some(n) => {
+                    let list = n.get_ref().to_vec();
+                    if list.is_empty() {
+                        bail!("{key}.network ({}): empty list", at(n.span()));
+                    }
+                    list.iter()
+                        .map(|m| m.parse().map(Some))
+                        .collect::<Result<_, String>>()
+                        .map_err(|e| anyhow!("{key}.network ({}): {e}", at(n.span())))?
+                }
+                None => vec![None],
+            };
             // (label, preset and node count if from a preset, platform)
             let bases: Vec<(String, Option<PresetOrigin>, Platform)> = match (&entry.preset, &entry.file) {
                 (Some(preset), None) => {
@@ -442,7 +493,10 @@ impl Config {
             };
             for (label, preset, platform) in bases {
                 for bw in &bandwidths {
-                    for lat in &latencies {
+                    for (lat, network) in latencies
+                        .iter()
+                        .flat_map(|lat| networks.iter().map(move |network| (lat, network)))
+                    {
                         let mut label = label.clone();
                         let mut spec = platform.spec().clone();
                         if let Some(bw) = bw {
@@ -461,8 +515,16 @@ impl Config {
                                 }
                             }
                         }
-                        let platform = Platform::new(spec).with_context(|| format!("{key}: {label}"))?;
-                        let preset = preset.clone().filter(|_| bw.is_none() && lat.is_none());
+                        let mut platform = Platform::new(spec).with_context(|| format!("{key}: {label}"))?;
+                        if let Some(model) = network {
+                            label.push_str(&format!(" net={model}"));
+                            platform = platform
+                                .with_network_model(*model)
+                                .with_context(|| format!("{key}.network: {label}"))?;
+                        }
+                        let preset = preset
+                            .clone()
+                            .filter(|_| bw.is_none() && lat.is_none() && network.is_none());
                         platforms.push(PlatformChoice {
                             label,
                             preset,
@@ -677,6 +739,82 @@ repair = 5
         assert_eq!(config.seeds, [7, 9]);
         assert_eq!(config.failures, [Failures::None, Failures::exponential(100.0, 5.0)]);
         assert_eq!(config.cell_count(), 4);
+    }
+
+    #[test]
+    fn network_overrides_switch_the_model_and_label_the_platform() {
+        let text = |network: &str| {
+            format!(
+                "workloads = [{{ family = \"layered\" }}]\n\
+                 platforms = [{{ preset = \"edge-cloud\", nodes = 4, latency = 0.5, network = {network} }}]\n\
+                 schedulers = [\"heft\"]\nseeds = 1\n"
+            )
+        };
+        let config = Config::parse(&text("[\"shared\", \"dedicated\"]"), Path::new(".")).unwrap();
+        let labels: Vec<&str> = config.platforms.iter().map(|p| p.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            ["edge-cloud:4 lat=0.5 net=shared", "edge-cloud:4 lat=0.5 net=dedicated"]
+        );
+        let (shared, dedicated) = (&config.platforms[0].platform, &config.platforms[1].platform);
+        assert_eq!(shared.network_model(), sim::platform::NetworkModel::Shared);
+        assert_eq!(dedicated.network_model(), sim::platform::NetworkModel::Dedicated);
+        let (cloud, edge) = (sim::NodeId::new(0), sim::NodeId::new(1));
+        assert_eq!(
+            dedicated.latency(cloud, edge),
+            0.5 + 0.02,
+            "the latency override comes first"
+        );
+        assert_eq!(dedicated.path_bandwidth(cloud, edge), 1.25e7);
+        let err = format!(
+            "{:#}",
+            Config::parse(&text("\"dedicted\""), Path::new(".")).unwrap_err()
+        );
+        assert!(
+            err.contains("platforms[0].network (line 2") && err.contains("did you mean \"dedicated\"?"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn seeds_errors_say_what_seeds_accepts() {
+        let text = |seeds: &str| {
+            format!(
+                "workloads = [{{ family = \"layered\" }}]\nplatforms = [{{ preset = \"homogeneous\" }}]\n\
+                 schedulers = [\"heft\"]\nseeds = {seeds}\n"
+            )
+        };
+        for bad in ["\"3\"", "-1", "1.5", "[1, \"x\"]"] {
+            let err = format!("{:#}", Config::parse(&text(bad), Path::new(".")).unwrap_err());
+            assert!(err.contains("line 4"), "{bad}: {err}");
+            assert!(
+                err.contains("a seed count such as `seeds = 5`") || err.contains("expected u64"),
+                "{bad}: {err}"
+            );
+            assert!(!err.contains("untagged"), "{bad}: {err}");
+        }
+        let config = Config::parse(&text("[4, 2]"), Path::new(".")).unwrap();
+        assert_eq!(config.seeds, [4, 2]);
+    }
+
+    #[test]
+    fn misspelt_keys_and_names_get_a_suggestion() {
+        let base = "workloads = [{ family = \"layered\" }]\nplatforms = [{ preset = \"homogeneous\" }]\n\
+                    schedulers = [\"heft\"]\nseeds = 1\n";
+        let cases = [
+            (base.replace("seeds = 1", "seed = 1"), "did you mean \"seeds\"?"),
+            (base.replace("preset =", "presett ="), "did you mean \"preset\"?"),
+            (
+                base.replace("\"homogeneous\"", "\"homogenous\""),
+                "did you mean \"homogeneous\"?",
+            ),
+            (base.replace("\"heft\"", "\"hetf\""), "did you mean \"heft\"?"),
+            (base.replace("\"layered\"", "\"layerd\""), "did you mean \"layered\"?"),
+        ];
+        for (text, hint) in cases {
+            let err = format!("{:#}", Config::parse(&text, Path::new(".")).unwrap_err());
+            assert!(err.contains(hint), "{text}\n{err}");
+        }
     }
 
     #[test]

@@ -49,6 +49,7 @@ pub fn paper_example(
             latency: 0.0,
             bandwidth: 1.0,
             bandwidth_matrix: None,
+            latency_matrix: None,
         },
         nodes: vec![node],
         workflow_system: None,

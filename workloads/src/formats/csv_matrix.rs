@@ -198,6 +198,7 @@ pub fn combine(exe_time: &Matrix, connectivity: &Matrix, bandwidth: &Matrix, nam
             latency: startup.unwrap_or(0.0),
             bandwidth: 1.0,
             bandwidth_matrix: Some(matrix),
+            latency_matrix: None,
         },
         nodes,
         workflow_system: None,

@@ -332,6 +332,7 @@ fn build_platform(network: &Graph, name: &str) -> Result<Platform, ParseError> {
             latency: 0.0,
             bandwidth: strength.first().and_then(|r| r.get(1)).copied().unwrap_or(1.0),
             bandwidth_matrix: Some(strength),
+            latency_matrix: None,
         },
         nodes,
         workflow_system: None,

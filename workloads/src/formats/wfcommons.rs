@@ -602,6 +602,7 @@ fn platform(machines: &[Machine], reference_mhz: f64, name: &str) -> Result<Opti
             latency: 0.0,
             bandwidth: REFERENCE_BANDWIDTH,
             bandwidth_matrix: None,
+            latency_matrix: None,
         },
         nodes,
         workflow_system: None,

@@ -387,6 +387,7 @@ pub fn check(dag: &Dag, platform: &Platform, result: &RunResult) -> Result<()> {
         latency: 0.0,
         bandwidth: f64::MAX,
         bandwidth_matrix: None,
+        latency_matrix: None,
     };
     let free = Platform::new(spec)?;
     let costs = CostModel::new(dag, &free)?;
