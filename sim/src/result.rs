@@ -110,7 +110,12 @@ pub struct Metrics {
     /// Time the last task finished.
     pub makespan: f64,
     /// Schedule length ratio: makespan over the critical path with every task
-    /// on its fastest node and communication ignored (≥ 1 without noise).
+    /// on its fastest node and communication ignored, both as the schedulers
+    /// estimate them (declared speeds, no noise). The denominator is the same
+    /// for every run of an instance, so SLRs compare across noise levels; it
+    /// is a lower bound on the makespan only without noise and speed errors.
+    /// With them, actual runtimes may be shorter than estimated and SLR may
+    /// fall below 1.
     pub slr: f64,
     /// Best single-node sequential time (one core) over makespan.
     pub speedup: f64,

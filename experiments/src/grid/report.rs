@@ -762,7 +762,14 @@ pub fn write(dir: &Path) -> Result<PathBuf> {
             names,
             &slr
         ));
-        section(&mut body, "Schedule length ratio", "SLR ≥ 1; lower is better.", &svg);
+        section(
+            &mut body,
+            "Schedule length ratio",
+            "Makespan over the critical path of estimated task times on their fastest nodes, communication free; \
+             lower is better. At least 1 without noise or speed errors; with them runs can be shorter than \
+             estimated and SLR can fall below 1.",
+            &svg,
+        );
 
         let ccr_key = |r: &Row| r.ccr.map(|c| c.to_string());
         let ccrs = categories(&data.rows, &ccr_key);
