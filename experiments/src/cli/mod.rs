@@ -523,6 +523,9 @@ fn run_sweep(
         started.elapsed().as_secs_f64(),
         written.display()
     )?;
+    for reason in &summary.reruns {
+        writeln!(out, "{reason}")?;
+    }
     finish(&dir, &summary, args.no_report || shard.is_some(), out)
 }
 

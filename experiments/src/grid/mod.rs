@@ -3,6 +3,7 @@
 //! into a results folder, and the report drawn from it.
 
 pub mod config;
+pub mod identity;
 pub mod report;
 pub mod shard;
 pub mod slurm;

@@ -22,14 +22,18 @@
 //! The files themselves belong to [`crate::results`].
 
 use crate::grid::config::{Cell, Config, WorkloadSource};
+use crate::grid::identity::{self, Inputs};
 use crate::grid::shard::Shard;
+use crate::output::write_atomic;
 use crate::results::manifest::utc;
 use crate::results::metrics::METRICS;
 use crate::results::{Manifest, Provenance, Row, RunRecord, ShardPart, write_jsonl, write_manifest, write_results};
 use crate::run::RunSpec;
-use anyhow::{Context as _, Result, anyhow, bail};
+use anyhow::{Context as _, Result, anyhow};
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 use sim::{Dag, Noise, Platform, SimConfig};
+use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
 use std::io::{Read as _, Write as _};
 use std::path::{Path, PathBuf};
@@ -88,10 +92,38 @@ pub fn prepare<'a>(config: &'a Config, cell: &Cell) -> Result<Prepared<'a>> {
 
 /// Runs one cell into a row; a failure becomes a row with `error` set.
 pub fn run_cell(config: &Config, cell: &Cell) -> Row {
+    let scheduler = &config.schedulers[cell.scheduler];
+    let platform = &config.platforms[cell.platform];
+    let mut row = row_template(config, cell);
+    let outcome = prepare(config, cell).and_then(|prepared| {
+        row.tasks = prepared.dag.task_count();
+        row.edges = prepared.dag.edge_count();
+        prepared.spec(scheduler).execute()
+    });
+    match outcome {
+        Ok(result) => row.set_metrics(&result, &platform.platform),
+        Err(err) => row.error = format!("{err:#}"),
+    }
+    row
+}
+
+/// A resumed row: the journal's results under the labels of `cell` in the
+/// current config (its index and labels may differ when the grid grew).
+fn resumed_row(config: &Config, cell: &Cell, journal: &Row) -> Row {
+    Row {
+        tasks: journal.tasks,
+        edges: journal.edges,
+        metrics: journal.metrics.clone(),
+        error: journal.error.clone(),
+        ..row_template(config, cell)
+    }
+}
+
+/// The row of `cell` with its labels and no results yet.
+fn row_template(config: &Config, cell: &Cell) -> Row {
     let workload = &config.workloads[cell.workload];
     let platform = &config.platforms[cell.platform];
-    let scheduler = &config.schedulers[cell.scheduler];
-    let mut row = Row {
+    Row {
         index: cell.index,
         id: config.cell_id(cell),
         workload: workload.label().to_owned(),
@@ -105,23 +137,13 @@ pub fn run_cell(config: &Config, cell: &Cell) -> Row {
         platform: platform.label.clone(),
         nodes: platform.platform.node_count(),
         cores: platform.platform.total_cores(),
-        scheduler: scheduler.clone(),
+        scheduler: config.schedulers[cell.scheduler].clone(),
         noise: config.noise[cell.noise],
         mtbf: config.failures[cell.failure].mtbf(),
         seed: config.seeds[cell.seed],
         metrics: vec![None; METRICS.len()],
         error: String::new(),
-    };
-    let outcome = prepare(config, cell).and_then(|prepared| {
-        row.tasks = prepared.dag.task_count();
-        row.edges = prepared.dag.edge_count();
-        prepared.spec(scheduler).execute()
-    });
-    match outcome {
-        Ok(result) => row.set_metrics(&result, &platform.platform),
-        Err(err) => row.error = format!("{err:#}"),
     }
-    row
 }
 
 /// Settings of [`run`] that are not in the config.
@@ -144,6 +166,8 @@ pub struct SweepSummary {
     pub resumed: usize,
     /// Cells whose row carries an error.
     pub failed: usize,
+    /// Why cells at the coordinates of journal rows were rerun (which input changed).
+    pub reruns: Vec<String>,
 }
 
 /// The sweep finished but this many cells failed; `main` exits with 1.
@@ -158,11 +182,21 @@ impl std::fmt::Display for SomeRunsFailed {
 
 impl std::error::Error for SomeRunsFailed {}
 
+/// One journal line: a finished cell's row and the hashed inputs it was computed from.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct JournalLine {
+    #[serde(flatten)]
+    row: Row,
+    /// Absent in journals of builds before cell identities: never resumed from.
+    #[serde(default)]
+    inputs: Option<Inputs>,
+}
+
 /// Reads the journal, cutting off a torn last line.
 ///
 /// # Errors
-/// If a complete line is not a row, or a row does not belong to this config or shard.
-fn read_journal(path: &Path, config: &Config, shard: Option<Shard>) -> Result<Vec<Row>> {
+/// If a complete line is not a row.
+fn read_journal(path: &Path) -> Result<Vec<JournalLine>> {
     let mut file = match OpenOptions::new().read(true).write(true).open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
@@ -177,33 +211,50 @@ fn read_journal(path: &Path, config: &Config, shard: Option<Shard>) -> Result<Ve
         file.set_len(complete as u64)
             .with_context(|| format!("cannot truncate {}", path.display()))?;
     }
+    bytes[..complete]
+        .split(|&b| b == b'\n')
+        .enumerate()
+        .filter(|(_, line)| !line.is_empty())
+        .map(|(n, line)| {
+            serde_json::from_slice(line).with_context(|| format!("{} line {}: not a result row", path.display(), n + 1))
+        })
+        .collect()
+}
+
+/// The rows of `cells` that the journal holds with equal inputs, and the
+/// messages that say why the cells at the coordinates of other journal rows rerun.
+fn resume(config: &Config, cells: &[Cell], inputs: &[Inputs], journal: &[JournalLine]) -> (Vec<Row>, Vec<String>) {
+    let by_identity: HashMap<String, &Row> = journal
+        .iter()
+        .filter_map(|line| Some((line.inputs.as_ref()?.identity(), &line.row)))
+        .collect();
+    let by_id: HashMap<&str, &JournalLine> = journal.iter().map(|line| (line.row.id.as_str(), line)).collect();
     let mut rows = Vec::new();
-    for (n, line) in bytes[..complete].split(|&b| b == b'\n').enumerate() {
-        if line.is_empty() {
+    // Reason → cells it makes rerun, in first-seen order.
+    let mut reasons: Vec<(String, usize)> = Vec::new();
+    for cell in cells {
+        let now = &inputs[cell.index];
+        if let Some(row) = by_identity.get(&now.identity()) {
+            rows.push(resumed_row(config, cell, row));
             continue;
         }
-        let row: Row = serde_json::from_slice(line)
-            .with_context(|| format!("{} line {}: not a result row", path.display(), n + 1))?;
-        if row.index >= config.cell_count() || config.cell_id(&config.cell(row.index)) != row.id {
-            bail!(
-                "{} line {}: cell {} ({}) is not in this config; use another --out folder",
-                path.display(),
-                n + 1,
-                row.index,
-                row.id
-            );
+        let Some(old) = by_id.get(config.cell_id(cell).as_str()) else {
+            continue; // A new cell: nothing to explain.
+        };
+        let reason = match &old.inputs {
+            Some(before) => before.changes(now, config, cell).join(", ") + " changed",
+            None => "the journal predates cell identities".to_owned(),
+        };
+        match reasons.iter_mut().find(|(r, _)| *r == reason) {
+            Some((_, n)) => *n += 1,
+            None => reasons.push((reason, 1)),
         }
-        if let Some(shard) = shard.filter(|s| !s.contains(row.index)) {
-            bail!(
-                "{} line {}: cell {} is not in shard {shard}; use another --out folder",
-                path.display(),
-                n + 1,
-                row.index
-            );
-        }
-        rows.push(row);
     }
-    Ok(rows)
+    let messages = reasons
+        .into_iter()
+        .map(|(reason, n)| format!("{n} cells rerun: {reason} since the journal"))
+        .collect();
+    (rows, messages)
 }
 
 /// Appends rows to the journal, syncing at most every half second.
@@ -213,8 +264,11 @@ struct Journal {
 }
 
 impl Journal {
-    fn append(&mut self, row: &Row) -> Result<()> {
-        let mut line = serde_json::to_vec(row)?;
+    fn append(&mut self, row: &Row, inputs: &Inputs) -> Result<()> {
+        let mut line = serde_json::to_vec(&JournalLine {
+            row: row.clone(),
+            inputs: Some(inputs.clone()),
+        })?;
         line.push(b'\n');
         self.file.write_all(&line)?;
         if self.last_sync.elapsed() >= Duration::from_millis(500) {
@@ -249,14 +303,27 @@ fn sweep(config: &Config, options: &SweepOptions, shard: Option<Shard>) -> Resul
     let dir = &shard.map_or_else(|| options.out.clone(), |s| s.dir(&options.out));
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let journal_path = dir.join(JOURNAL);
-    let mut rows = read_journal(&journal_path, config, shard)?;
-    let mut done = vec![false; config.cell_count()];
-    rows.retain(|r| !std::mem::replace(&mut done[r.index], true));
-    let resumed = rows.len();
-    let todo: Vec<Cell> = Shard::cells_of(shard, config.cell_count())
-        .filter(|&i| !done[i])
+    let inputs = identity::of(config);
+    let cells: Vec<Cell> = Shard::cells_of(shard, config.cell_count())
         .map(|i| config.cell(i))
         .collect();
+    let (mut rows, reruns) = resume(config, &cells, &inputs, &read_journal(&journal_path)?);
+    let resumed = rows.len();
+    // Keep only the reused lines, so rows of changed inputs never come back.
+    let mut kept = Vec::new();
+    for row in &rows {
+        serde_json::to_writer(
+            &mut kept,
+            &JournalLine {
+                row: row.clone(),
+                inputs: Some(inputs[row.index].clone()),
+            },
+        )?;
+        kept.push(b'\n');
+    }
+    write_atomic(&journal_path, &kept)?;
+    let done: std::collections::HashSet<usize> = rows.iter().map(|r| r.index).collect();
+    let todo: Vec<Cell> = cells.into_iter().filter(|c| !done.contains(&c.index)).collect();
 
     let file = OpenOptions::new()
         .create(true)
@@ -286,7 +353,7 @@ fn sweep(config: &Config, options: &SweepOptions, shard: Option<Shard>) -> Resul
                 let row = run_cell(config, cell);
                 let mut journal = journal.lock().map_err(|_| anyhow!("journal lock poisoned"))?;
                 journal
-                    .append(&row)
+                    .append(&row, &inputs[cell.index])
                     .with_context(|| format!("cannot append to {}", journal_path.display()))?;
                 drop(journal);
                 bar.inc(1);
@@ -336,5 +403,6 @@ fn sweep(config: &Config, options: &SweepOptions, shard: Option<Shard>) -> Resul
         cells: rows.len(),
         resumed,
         failed,
+        reruns,
     })
 }

@@ -87,5 +87,6 @@ pub fn merge(dir: &Path, allow_partial: bool) -> Result<SweepSummary> {
         cells: rows.len(),
         resumed,
         failed,
+        reruns: Vec::new(),
     })
 }
