@@ -129,6 +129,10 @@ pub struct WorkloadEntry {
     /// DAG files or glob patterns, relative to the config file's folder.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub files: Option<Spanned<Vec<String>>>,
+    /// Files only: the name results and plots show in the `family` column
+    /// (default: each file's own name for its workflow, e.g. WfCommons', else its stem).
+    #[serde(default)]
+    pub name: Option<Spanned<String>>,
 }
 
 /// One `[[platforms]]` entry: a preset or a file, with overrides.
@@ -187,6 +191,8 @@ pub enum WorkloadSource {
         path: PathBuf,
         /// The path as the report shows it.
         label: String,
+        /// The workload's name: the entry's `name`, else the file's own.
+        name: String,
     },
 }
 
@@ -199,11 +205,11 @@ impl WorkloadSource {
         }
     }
 
-    /// The family (generator kind, or `file`).
+    /// The family: the generator kind, or a file's name.
     pub fn family(&self) -> &str {
         match self {
             WorkloadSource::Generator { family, .. } => family,
-            WorkloadSource::File { .. } => "file",
+            WorkloadSource::File { name, .. } => name,
         }
     }
 }
@@ -337,6 +343,13 @@ impl Config {
         for (i, entry) in file.workloads.iter().enumerate() {
             let key = format!("workloads[{i}]");
             match (&entry.family, &entry.files) {
+                (Some(_), None) if entry.name.is_some() => {
+                    let span = entry.name.as_ref().map_or(0..0, Spanned::span);
+                    bail!(
+                        "{key}.name ({}): names are for file entries; a generator's is its family",
+                        at(span)
+                    );
+                }
                 (Some(family), None) => {
                     let mut combos: Vec<Vec<(String, String)>> = vec![Vec::new()];
                     for (k, values) in &entry.params {
@@ -405,9 +418,10 @@ impl Config {
                         }
                         for path in matched {
                             let label = path.strip_prefix(base).unwrap_or(&path).to_string_lossy().into_owned();
-                            workloads::load(&path)
+                            let loaded = workloads::load(&path)
                                 .with_context(|| format!("{key}.files ({}): {label}", at(files.span())))?;
-                            workloads.push(WorkloadSource::File { path, label });
+                            let name = entry.name.as_ref().map_or(loaded.name, |n| n.get_ref().clone());
+                            workloads.push(WorkloadSource::File { path, label, name });
                         }
                     }
                     if workloads.len() == before {
@@ -774,6 +788,33 @@ repair = 5
             err.contains("platforms[0].network (line 2") && err.contains("did you mean \"dedicated\"?"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn file_entries_are_named_by_their_name_key_or_the_file() {
+        let reference = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../shared/data/reference/heft_topcuoglu2002"
+        );
+        let text = |name: &str| {
+            format!(
+                "workloads = [{{ files = [{reference:?}]{name} }}]\nplatforms = [{{ preset = \"homogeneous\" }}]\n\
+                 schedulers = [\"heft\"]\nseeds = 1\n"
+            )
+        };
+        let named = Config::parse(&text(", name = \"topcuoglu\""), Path::new(".")).unwrap();
+        assert_eq!(named.workloads[0].family(), "topcuoglu");
+        let default = Config::parse(&text(""), Path::new(".")).unwrap();
+        assert_eq!(default.workloads[0].family(), "heft_topcuoglu2002", "the folder's stem");
+        let err = Config::parse(
+            &text("").replace(
+                &format!("files = [{reference:?}]"),
+                "family = \"layered\", name = \"x\"",
+            ),
+            Path::new("."),
+        )
+        .unwrap_err();
+        assert!(format!("{err:#}").contains("workloads[0].name (line 1"), "{err:#}");
     }
 
     #[test]
