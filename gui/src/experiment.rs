@@ -61,12 +61,14 @@ pub fn config_file(setup: &Setup, name: &str, platform_file: Option<&str>) -> Co
                 family: Some(unplaced(setup.family.clone())),
                 params,
                 files: None,
+                name: None,
             }
         }
         WorkloadSource::File(path) => WorkloadEntry {
             family: None,
             params: BTreeMap::new(),
             files: Some(unplaced(vec![path.display().to_string()])),
+            name: None,
         },
     };
     let (preset, nodes, file) = match (&setup.platform, platform_file) {

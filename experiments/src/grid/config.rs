@@ -131,7 +131,7 @@ pub struct WorkloadEntry {
     pub files: Option<Spanned<Vec<String>>>,
     /// Files only: the name results and plots show in the `family` column
     /// (default: each file's own name for its workflow, e.g. WfCommons', else its stem).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<Spanned<String>>,
 }
 
@@ -156,7 +156,7 @@ pub struct PlatformEntry {
     pub latency: Option<Spanned<OneOrMany<f64>>>,
     /// Network model overrides, `dedicated` or `shared`, applied after the
     /// bandwidth and latency overrides (see [`Platform::with_network_model`]).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network: Option<Spanned<OneOrMany<String>>>,
 }
 
