@@ -11,7 +11,9 @@
 //! A→B and A→C carry nothing. Upward ranks: D = 1, B = 2 + c̄ (8.5 or 11.75),
 //! C = 10, so B comes after C by rate and before C by time.
 
-use sim::platform::{NetworkSpec, NodeSpec, PlatformSpec, PowerModel};
+mod common;
+
+use sim::platform::{NetworkSpec, PlatformSpec};
 use sim::{CommMean, CostModel, Dag, DagBuilder, Platform, SimConfig, TaskSpec, simulate};
 
 fn instance() -> (Dag, Platform) {
@@ -23,22 +25,7 @@ fn instance() -> (Dag, Platform) {
     b.add_edge(a, bb, 0.0);
     b.add_edge(a, c, 0.0);
     b.add_edge(bb, d, 13.0);
-    let node = NodeSpec {
-        name: "p".into(),
-        count: 3,
-        cores: 1,
-        speed: 1.0,
-        kind_speed: Default::default(),
-        power: PowerModel {
-            idle_w: 1.0,
-            busy_core_w: 1.0,
-            dvfs: vec![],
-        },
-        group: None,
-        nic_bandwidth: None,
-        task_overhead: 0.0,
-        pulls_inputs: false,
-    };
+    let node = common::unit_nodes(3);
     let spec = PlatformSpec {
         name: "links-1-1-4".into(),
         network: NetworkSpec::Dedicated {

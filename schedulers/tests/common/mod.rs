@@ -1,6 +1,9 @@
 //! The literature's small examples, built inline so schedulers are checked
 //! independently of any file reader.
 
+// Each test binary compiles this module and uses only some of its helpers.
+#![allow(dead_code)]
+
 use sim::platform::{NetworkSpec, NodeSpec, PlatformSpec, PowerModel};
 use sim::{Dag, DagBuilder, Platform, TaskSpec};
 
@@ -27,22 +30,7 @@ pub fn paper_example(
     for &(s, d, bytes) in edges {
         b.add_edge(ids[s], ids[d], bytes);
     }
-    let node = NodeSpec {
-        name: "p".into(),
-        count: 3,
-        cores: 1,
-        speed: 1.0,
-        kind_speed: Default::default(),
-        power: PowerModel {
-            idle_w: 1.0,
-            busy_core_w: 1.0,
-            dvfs: vec![],
-        },
-        group: None,
-        nic_bandwidth: None,
-        task_overhead: 0.0,
-        pulls_inputs: false,
-    };
+    let node = unit_nodes(3);
     let spec = PlatformSpec {
         name: name.into(),
         network: NetworkSpec::Dedicated {
@@ -55,4 +43,25 @@ pub fn paper_example(
         workflow_system: None,
     };
     (b.build().unwrap(), Platform::new(spec).unwrap())
+}
+
+/// `count` identical single-core nodes of speed 1 drawing 1 W idle and 1 W
+/// per busy core, the processors of the papers' examples.
+pub fn unit_nodes(count: u32) -> NodeSpec {
+    NodeSpec {
+        name: "p".into(),
+        count,
+        cores: 1,
+        speed: 1.0,
+        kind_speed: Default::default(),
+        power: PowerModel {
+            idle_w: 1.0,
+            busy_core_w: 1.0,
+            dvfs: vec![],
+        },
+        group: None,
+        nic_bandwidth: None,
+        task_overhead: 0.0,
+        pulls_inputs: false,
+    }
 }
