@@ -10,7 +10,9 @@
 //! and [`results`] (the results folder: rows, metrics, manifest).
 
 pub mod cli;
+pub mod gantt;
 pub mod grid;
+pub mod html;
 pub mod learning;
 pub mod output;
 pub mod platform_arg;
@@ -20,3 +22,4 @@ pub mod real;
 pub mod results;
 pub mod run;
 pub mod stats;
+pub mod table;

@@ -14,7 +14,7 @@ use anyhow::{Context as _, Result, anyhow, bail};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// DejaVu Sans 2.37 (fonts-dejavu-core); see `assets/README.md` for its licence.
 const DEJAVU_SANS: &[u8] = include_bytes!("../assets/DejaVuSans.ttf");
@@ -90,19 +90,136 @@ pub fn save(plot: &impl Plot, path: &Path, size: (u32, u32)) -> Result<()> {
             plot.draw(&root)?;
             root.present().map_err(plot_err)
         }
-        Some("svg") => {
-            let mut svg = String::new();
-            {
-                let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
-                root.fill(&WHITE).map_err(plot_err)?;
-                plot.draw(&root)?;
-                root.present().map_err(plot_err)?;
-            }
-            crate::output::write_atomic(path, svg.as_bytes())
-        }
+        Some("svg") => crate::output::write_atomic(path, svg(plot, size)?.as_bytes()),
         _ => bail!("{}: expected a file name ending in .png or .svg", path.display()),
     }
     .with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// Renders `plot` at `size` pixels as SVG text (for inlining in HTML).
+///
+/// # Errors
+/// If the chart cannot be drawn.
+pub fn svg(plot: &impl Plot, size: (u32, u32)) -> Result<String> {
+    register_font()?;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+        root.fill(&WHITE).map_err(plot_err)?;
+        plot.draw(&root)?;
+        root.present().map_err(plot_err)?;
+    }
+    Ok(svg)
+}
+
+/// The figures of one HTML report: each is inlined as SVG and copied as
+/// `NAME.png` and `NAME.svg` into one folder (a report's `plots/`).
+pub struct Figures {
+    dir: PathBuf,
+}
+
+impl Figures {
+    /// Figures saved into `dir`, which is created.
+    ///
+    /// # Errors
+    /// If the folder cannot be created.
+    pub fn create(dir: PathBuf) -> Result<Figures> {
+        std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        Ok(Figures { dir })
+    }
+
+    /// Draws `plot` at `size` into `NAME.png` and `NAME.svg`; returns the SVG text.
+    ///
+    /// # Errors
+    /// If the chart cannot be drawn or a file cannot be written.
+    pub fn add(&self, name: &str, size: (u32, u32), plot: &impl Plot) -> Result<String> {
+        let svg = svg(plot, size)?;
+        save(plot, &self.dir.join(format!("{name}.png")), size)?;
+        crate::output::write_atomic(&self.dir.join(format!("{name}.svg")), svg.as_bytes())?;
+        Ok(svg)
+    }
+}
+
+/// Font of tick labels.
+pub const TICK_FONT: (&str, u32) = (FONT, 15);
+
+/// Font of axis descriptions.
+pub const AXIS_FONT: (&str, u32) = (FONT, 17);
+
+/// Draws the legend of `chart`'s labelled series at `position`, boxed on a
+/// translucent white background, as every schedlab chart does.
+///
+/// # Errors
+/// If the backend fails.
+pub fn legend<'a, DB, CT>(chart: &mut ChartContext<'a, DB, CT>, position: SeriesLabelPosition) -> Result<()>
+where
+    DB: DrawingBackend + 'a,
+    DB::ErrorType: 'static,
+    CT: plotters::coord::CoordTranslate,
+{
+    chart
+        .configure_series_labels()
+        .position(position)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .label_font((FONT, 14))
+        .draw()
+        .map_err(plot_err)
+}
+
+/// A value axis that turns logarithmic when the data spans more than a factor of 8.
+#[derive(Clone, Copy, Debug)]
+pub struct Scale {
+    log: bool,
+}
+
+impl Scale {
+    /// The scale for data in `[lo, hi]`.
+    pub fn for_range(lo: f64, hi: f64) -> Scale {
+        Scale {
+            log: lo > 0.0 && hi / lo > 8.0,
+        }
+    }
+
+    /// Where `v` goes on the axis.
+    pub fn map(self, v: f64) -> f64 {
+        if self.log { v.log10() } else { v }
+    }
+
+    /// The axis range for data in `[lo, hi]`, padded by 5 %.
+    pub fn range(self, lo: f64, hi: f64) -> std::ops::Range<f64> {
+        let (a, b) = (self.map(lo), self.map(hi));
+        let pad = ((b - a) * 0.05).max(1e-3);
+        a - pad..b + pad
+    }
+
+    /// Tick label for axis position `v`.
+    pub fn label(self, v: f64) -> String {
+        let x = if self.log { 10f64.powf(v) } else { v };
+        let digits = if x.abs() >= 100.0 {
+            0
+        } else if x.abs() >= 10.0 {
+            1
+        } else {
+            2
+        };
+        format!("{x:.digits$}")
+    }
+
+    /// Suffix for axis descriptions.
+    pub fn note(self) -> &'static str {
+        if self.log { ", log scale" } else { "" }
+    }
+}
+
+/// Tick label of a categorical axis whose categories sit at 0, 1, 2, …:
+/// the name at a whole position, nothing between.
+pub fn category_label(names: &[String], x: f64) -> String {
+    let i = x.round();
+    if (x - i).abs() > 1e-6 || i < 0.0 {
+        return String::new();
+    }
+    names.get(i as usize).cloned().unwrap_or_default()
 }
 
 /// Lines over time, one per named series, with a legend at the upper right.
@@ -137,8 +254,8 @@ impl Plot for LineChart<'_> {
             .configure_mesh()
             .x_desc(self.x_desc)
             .y_desc(self.y_desc)
-            .label_style((FONT, 15))
-            .axis_desc_style((FONT, 17))
+            .label_style(TICK_FONT)
+            .axis_desc_style(AXIS_FONT)
             .draw()
             .map_err(plot_err)?;
         for (s, (name, points)) in self.series.iter().enumerate() {
@@ -149,15 +266,7 @@ impl Plot for LineChart<'_> {
                 .label(name.as_str())
                 .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(2)));
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .label_font((FONT, 14))
-            .draw()
-            .map_err(plot_err)?;
-        Ok(())
+        legend(&mut chart, SeriesLabelPosition::UpperRight)
     }
 }
 
@@ -199,8 +308,8 @@ impl Plot for BarChart<'_> {
                 }
             })
             .y_desc(self.y_desc)
-            .label_style((FONT, 15))
-            .axis_desc_style((FONT, 17))
+            .label_style(TICK_FONT)
+            .axis_desc_style(AXIS_FONT)
             .draw()
             .map_err(plot_err)?;
         chart

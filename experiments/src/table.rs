@@ -19,6 +19,8 @@ pub enum Value {
     Number(f64, usize),
     /// A mean and its 95 % half-width, with this many decimals in LaTeX.
     MeanCi(MeanCi, usize),
+    /// A p-value: three decimals in LaTeX and HTML, `< 0.001` below that.
+    PValue(f64),
     /// No value (an empty cell).
     Missing,
 }
@@ -68,6 +70,15 @@ pub struct Table {
 /// Full precision for CSV: Rust's shortest round-trip form.
 fn csv_number(x: f64) -> String {
     if x.is_finite() { x.to_string() } else { String::new() }
+}
+
+/// A p-value as papers print it: three decimals, or `< 0.001`.
+fn p_text(p: f64) -> String {
+    if p < 0.001 {
+        "< 0.001".to_owned()
+    } else {
+        format!("{p:.3}")
+    }
 }
 
 /// Escapes LaTeX's special characters in text.
@@ -130,7 +141,7 @@ impl Table {
                     (Value::Missing, _) => record.push(String::new()),
                     (Value::Text(t), _) => record.push(t.clone()),
                     (Value::Count(n), _) => record.push(n.to_string()),
-                    (Value::Number(x, _), _) => record.push(csv_number(*x)),
+                    (Value::Number(x, _) | Value::PValue(x), _) => record.push(csv_number(*x)),
                 }
             }
             writer.write_record(record)?;
@@ -164,6 +175,7 @@ impl Table {
                     Value::Text(t) => latex_escape(t),
                     Value::Count(n) => n.to_string(),
                     Value::Number(x, digits) => format!("{x:.digits$}"),
+                    Value::PValue(p) => p_text(*p).replace('<', "$<$"),
                     Value::MeanCi(m, digits) => format!("{:.digits$} $\\pm$ {:.digits$}", m.mean, m.half_width),
                     Value::Missing => "--".to_owned(),
                 })
@@ -172,6 +184,33 @@ impl Table {
         }
         out.push_str("\\bottomrule\n\\end{tabular}\n");
         Ok(out)
+    }
+
+    /// The table as an HTML `<table>` (text HTML-escaped, means as `m ± h`).
+    pub fn to_html(&self) -> String {
+        let escape = crate::html::escape;
+        let mut out = String::from("<table>\n<tr>");
+        for c in &self.columns {
+            out.push_str(&format!("<th>{}</th>", escape(&c.title)));
+        }
+        out.push_str("</tr>\n");
+        for row in &self.rows {
+            out.push_str("<tr>");
+            for value in row {
+                let cell = match value {
+                    Value::Text(t) => escape(t),
+                    Value::Count(n) => n.to_string(),
+                    Value::Number(x, digits) => format!("{x:.digits$}"),
+                    Value::PValue(p) => escape(&p_text(*p)),
+                    Value::MeanCi(m, digits) => format!("{:.digits$} ± {:.digits$}", m.mean, m.half_width),
+                    Value::Missing => "–".to_owned(),
+                };
+                out.push_str(&format!("<td>{cell}</td>"));
+            }
+            out.push_str("</tr>\n");
+        }
+        out.push_str("</table>\n");
+        out
     }
 
     fn check_row(&self, r: usize, row: &[Value]) -> Result<()> {

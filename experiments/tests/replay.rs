@@ -150,3 +150,16 @@ fn bad_parameters_get_clear_errors() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn network_means_what_it_means_in_every_command() {
+    let file = srasearch("10a-001");
+    for model in ["dedicated", "shared"] {
+        let (code, stdout, stderr) = schedlab(&["replay", &file, "--network", model]);
+        assert_eq!(code, 0, "--network {model}: {stderr}");
+        assert!(stdout.contains("All 1 instances: median |error|"), "{stdout}");
+    }
+    let (code, _, stderr) = schedlab(&["replay", &file, "--network", "fat-tree"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("dedicated") && stderr.contains("shared"), "{stderr}");
+}

@@ -7,6 +7,7 @@ mod common;
 use common::temp_dir;
 
 use experiments::grid::config::Config;
+use experiments::grid::identity;
 use experiments::grid::shard::Shard;
 use experiments::grid::slurm::{self, ShardState};
 use experiments::grid::sweep::{self, SweepOptions};
@@ -14,6 +15,11 @@ use experiments::results::{self, Manifest};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
+
+/// The grid indices of `shard`'s cells.
+fn cells_of(config: &Config, shard: Shard) -> Vec<usize> {
+    Shard::cells_of(Some(shard), &identity::of(config))
+}
 
 fn read(path: &Path) -> Vec<u8> {
     std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
@@ -46,7 +52,7 @@ fn run_shards(config: &Config, out: &Path, count: usize, which: impl IntoIterato
     for index in which {
         let shard = Shard::new(index, count).unwrap();
         let summary = sweep::run_shard(config, &options(out, 1 + index % 2), shard).unwrap();
-        assert_eq!(summary.cells, shard.cell_count(config.cell_count()));
+        assert_eq!(summary.cells, cells_of(config, shard).len());
     }
 }
 
@@ -139,7 +145,7 @@ fn a_killed_shard_resumes_and_equals_a_fresh_one() {
     std::fs::write(&config_path, LONG).unwrap();
     let config = Config::parse(LONG, Path::new(".")).unwrap();
     let shard = Shard::new(1, 3).unwrap();
-    let cells = shard.cell_count(config.cell_count());
+    let cells = cells_of(&config, shard).len();
     let (config_s, killed, fresh) = (config_path.to_str().unwrap(), dir.join("killed"), dir.join("fresh"));
     let folder = shard.dir(&killed);
 
@@ -231,7 +237,9 @@ fn a_missing_shard_is_reported_and_blocks_the_merge() {
     let partial = results::merge::merge(&dir, true).unwrap();
     let rows = results::read_results(&dir).unwrap();
     assert_eq!(rows.len(), partial.cells);
-    assert!(rows.iter().all(|r| r.index % 3 != 1));
+    let missing = cells_of(&config, Shard::new(1, 3).unwrap());
+    assert!(rows.iter().all(|r| !missing.contains(&r.index)));
+    assert_eq!(rows.len() + missing.len(), config.cell_count());
     assert!(rows.windows(2).all(|w| w[0].index < w[1].index));
     let manifest: Manifest = results::read_manifest(&dir).unwrap();
     assert_eq!(manifest.missing_shards, [1]);
@@ -266,7 +274,7 @@ fn shards_of_different_configs_or_shardings_are_refused() {
     std::fs::copy(from.join("journal.jsonl"), to.join("journal.jsonl")).unwrap();
     let shard = Shard::new(1, 2).unwrap();
     let summary = sweep::run_shard(&a, &options(&other, 1), shard).unwrap();
-    assert_eq!((summary.resumed, summary.cells), (0, shard.cell_count(a.cell_count())));
+    assert_eq!((summary.resumed, summary.cells), (0, cells_of(&a, shard).len()));
     assert_eq!(journal_lines(&to), summary.cells);
     let _ = std::fs::remove_dir_all(dir);
     let _ = std::fs::remove_dir_all(other);

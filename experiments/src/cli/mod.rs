@@ -142,6 +142,9 @@ pub struct ReplayCmd {
     /// With --fit, write the calibrated platform (TOML) here.
     #[arg(long, value_name = "FILE", requires = "fit")]
     pub platform_out: Option<PathBuf>,
+    /// The network model to run every instance's platform with.
+    #[command(flatten)]
+    pub network: crate::platform_arg::NetworkArg,
 }
 
 /// Arguments of `schedlab calibrate`.
@@ -205,10 +208,18 @@ pub struct InfoCmd {
 pub struct RunCmd {
     /// Experiment config (TOML); the built-in demo when absent.
     pub config: Option<PathBuf>,
-    /// Run only shard K of N: the cells whose index is K modulo N, into OUT/shards/K-of-N
-    /// (no report; `schedlab merge OUT` joins the shards).
+    /// Run only shard K of N: the cells whose identity hash is K modulo N, into
+    /// OUT/shards/K-of-N (no report; `schedlab merge OUT` joins the shards).
     #[arg(long, value_name = "K/N")]
     pub shard: Option<crate::grid::shard::Shard>,
+    /// After the sweep, write Chrome traces of the cells matching SELECTOR:
+    /// KEY=VALUE,... with keys workload (label or name), platform, scheduler,
+    /// noise, mtbf, seed (e.g. "scheduler=heft,seed=1"), or all.
+    #[arg(long, value_name = "SELECTOR", requires = "trace_dir")]
+    pub trace_cells: Option<crate::grid::select::Selector>,
+    /// Folder for the traces of --trace-cells, one cell-INDEX.json per cell.
+    #[arg(long, value_name = "DIR", requires = "trace_cells")]
+    pub trace_dir: Option<PathBuf>,
     /// Output and parallelism.
     #[command(flatten)]
     pub sweep: SweepArgs,
@@ -298,8 +309,11 @@ pub struct SimulateCmd {
 /// Whatever the command reports; `main` prints the chain and exits with 2.
 pub fn run(cli: Cli, out: &mut dyn std::io::Write) -> Result<()> {
     match cli.command {
-        Command::Run(cmd) => run_sweep(cmd.config.as_deref(), cmd.shard, &cmd.sweep, out)?,
-        Command::Demo(cmd) => run_sweep(None, None, &cmd.sweep, out)?,
+        Command::Run(cmd) => {
+            let traces = cmd.trace_cells.as_ref().zip(cmd.trace_dir.as_deref());
+            run_sweep(cmd.config.as_deref(), cmd.shard, traces, &cmd.sweep, out)?;
+        }
+        Command::Demo(cmd) => run_sweep(None, None, None, &cmd.sweep, out)?,
         Command::Merge(cmd) => {
             let summary = crate::results::merge::merge(&cmd.dir, cmd.allow_partial)?;
             writeln!(
@@ -440,6 +454,7 @@ fn run_replay(cmd: &ReplayCmd, out: &mut dyn std::io::Write) -> Result<()> {
         model,
         fit: cmd.fit,
         platform_out: cmd.platform_out.clone(),
+        network: cmd.network.network,
     };
     crate::real::replay::run(&cmd.files, &options, out)
 }
@@ -493,6 +508,7 @@ fn run_validate(cmd: &ValidateCmd, out: &mut dyn std::io::Write) -> Result<()> {
 fn run_sweep(
     config: Option<&std::path::Path>,
     shard: Option<crate::grid::shard::Shard>,
+    traces: Option<(&crate::grid::select::Selector, &std::path::Path)>,
     args: &SweepArgs,
     out: &mut dyn std::io::Write,
 ) -> Result<()> {
@@ -525,6 +541,11 @@ fn run_sweep(
     )?;
     for reason in &summary.reruns {
         writeln!(out, "{reason}")?;
+    }
+    if let Some((selector, trace_dir)) = traces {
+        let rows = crate::results::read_results(shard.map_or(dir.as_path(), |_| written.parent().unwrap_or(&dir)))?;
+        let files = crate::grid::traces::write(&config, &rows, selector, trace_dir)?;
+        writeln!(out, "{} traces ({selector}): {}", files.len(), trace_dir.display())?;
     }
     finish(&dir, &summary, args.no_report || shard.is_some(), out)
 }

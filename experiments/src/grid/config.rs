@@ -11,6 +11,7 @@
 //! index is its position in that order and its id joins the labels of its
 //! six coordinates, so both are stable for a given config.
 
+use super::select::Selector;
 use anyhow::{Context as _, Result, anyhow, bail};
 use serde::{Deserialize, Serialize};
 use sim::platform::NetworkSpec;
@@ -114,6 +115,19 @@ pub struct ConfigFile {
     /// What `schedlab train` fits on this grid; `run` does not read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub train: Option<crate::learning::train::TrainEntry>,
+    /// What `schedlab report` draws; the runs do not depend on it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report: Option<ReportEntry>,
+}
+
+/// The `[report]` table.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportEntry {
+    /// The instance whose runs the Gantt and utilisation figures show
+    /// (default: the median instance; see [`crate::grid::report`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub show: Option<Spanned<Selector>>,
 }
 
 /// One `[[workloads]]` entry: a generator with parameter lists, or files.
@@ -255,6 +269,8 @@ pub struct Config {
     pub seeds: Vec<u64>,
     /// The `[train]` table, if any.
     pub train: Option<crate::learning::train::TrainEntry>,
+    /// `[report] show`: the instance the report draws runs of.
+    pub report_show: Option<Selector>,
 }
 
 /// One run of the grid.
@@ -293,6 +309,45 @@ fn scalar(value: &toml::Value) -> Option<String> {
         toml::Value::Boolean(b) => Some(b.to_string()),
         _ => None,
     }
+}
+
+/// Checks that the labels `selector` names are labels of the grid, so a
+/// typo is an error with a hint rather than a report without Gantt charts.
+fn check_selector(
+    selector: &Selector,
+    workloads: &[WorkloadSource],
+    platforms: &[PlatformChoice],
+    schedulers: &[String],
+) -> Result<()> {
+    let check = |what: &str, given: &Option<String>, valid: Vec<&str>| -> Result<()> {
+        match given {
+            Some(g) if !valid.contains(&g.as_str()) => bail!(
+                "{what} {g:?} is not in the grid{} (valid: {})",
+                sim::suggest::did_you_mean(g, valid.iter().copied()),
+                valid.join(", ")
+            ),
+            _ => Ok(()),
+        }
+    };
+    let mut names: Vec<&str> = Vec::new();
+    for w in workloads {
+        for name in [w.label(), w.family()] {
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+    }
+    check("workload", &selector.workload, names)?;
+    check(
+        "platform",
+        &selector.platform,
+        platforms.iter().map(|p| p.label.as_str()).collect(),
+    )?;
+    check(
+        "scheduler",
+        &selector.scheduler,
+        schedulers.iter().map(String::as_str).collect(),
+    )
 }
 
 /// The built-in demo config (`experiments/configs/demo.toml`).
@@ -620,6 +675,15 @@ impl Config {
             );
         }
 
+        let report_show = match file.report.and_then(|r| r.show) {
+            Some(show) => {
+                check_selector(show.get_ref(), &workloads, &platforms, &schedulers)
+                    .with_context(|| format!("[report] show ({})", at(show.span())))?;
+                Some(show.into_inner())
+            }
+            None => None,
+        };
+
         Ok(Config {
             name: file.name.unwrap_or_else(|| "experiment".to_owned()),
             text: text.to_owned(),
@@ -633,6 +697,7 @@ impl Config {
             speed_error,
             seeds,
             train: file.train,
+            report_show,
         })
     }
 

@@ -5,6 +5,8 @@
 pub mod config;
 pub mod identity;
 pub mod report;
+pub mod select;
 pub mod shard;
 pub mod slurm;
 pub mod sweep;
+pub mod traces;

@@ -1,13 +1,14 @@
 //! Shards: the K-th of N deterministic parts of a grid, their folders, and
 //! merging them back into one results folder.
 //!
-//! Cell `i` belongs to shard `i % N` (strided), not to the K-th contiguous
-//! block. Grid order varies the seed fastest and the workload slowest, so
-//! neighbouring cells cost alike and distant ones very differently (a block
-//! of 10^4-task DAGs, then a block of 50-task ones). Contiguous blocks would
-//! hand one shard all the expensive cells; striding deals every run of N
-//! consecutive cells one to each shard, so shard sizes differ by at most one
-//! cell and every shard gets the same mix of workloads, platforms and schedulers.
+//! A cell belongs to the shard its identity picks: the first 64 bits of the
+//! content hash of its inputs ([`Inputs::identity`]) modulo N. A cell's shard
+//! therefore depends on what the cell is, not on where it sits in the grid:
+//! growing an axis (more seeds, another scheduler) leaves every finished cell
+//! in its shard, so a shard resumes its journal instead of recomputing cells
+//! that moved. The hash deals cells uniformly at random, so every shard gets
+//! the same mix of cheap and expensive cells in expectation; sizes vary like
+//! a binomial draw (about ±√(cells/N)), not by at most one as striding would.
 //!
 //! Shard K of N lives in `DIR/shards/K-of-N` with its own journal, so it resumes
 //! like a whole sweep. Its `manifest.json` is written last, atomically: its
@@ -15,6 +16,7 @@
 //! and ran the same config and build, then writes the rows in grid order
 //! through the same code as a local run, so the results are byte-identical.
 
+use super::identity::Inputs;
 use crate::results::{Manifest, read_manifest};
 use anyhow::{Context as _, Result, bail};
 use std::fmt;
@@ -25,7 +27,7 @@ use std::str::FromStr;
 pub const SHARDS: &str = "shards";
 
 /// Shard `index` of `count` (`K/N` on the command line): the cells whose
-/// grid index is `index` modulo `count`.
+/// identity hash is `index` modulo `count`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Shard {
     /// K, in `0..count`.
@@ -52,20 +54,20 @@ impl Shard {
         Ok(Shard { index, count })
     }
 
-    /// Whether grid cell `cell` belongs to this shard.
-    pub fn contains(&self, cell: usize) -> bool {
-        cell % self.count == self.index
+    /// Whether the cell with these inputs belongs to this shard.
+    pub fn owns(&self, inputs: &Inputs) -> bool {
+        let identity = inputs.identity();
+        // A SHA-256 in hex: its first 16 digits are 64 uniformly distributed bits.
+        let bits = u64::from_str_radix(&identity[..16], 16).unwrap_or(0);
+        bits % self.count as u64 == self.index as u64
     }
 
-    /// The grid indices of `shard` (every cell when `None`) in a grid of `grid_cells`, ascending.
-    pub fn cells_of(shard: Option<Shard>, grid_cells: usize) -> impl Iterator<Item = usize> {
-        let (first, step) = shard.map_or((0, 1), |s| (s.index, s.count));
-        (first..grid_cells).step_by(step)
-    }
-
-    /// How many cells of a grid of `grid_cells` this shard holds.
-    pub fn cell_count(&self, grid_cells: usize) -> usize {
-        grid_cells.saturating_sub(self.index).div_ceil(self.count)
+    /// The grid indices of `shard`'s cells (every cell when `None`), ascending,
+    /// given every cell's inputs in grid order.
+    pub fn cells_of(shard: Option<Shard>, inputs: &[Inputs]) -> Vec<usize> {
+        (0..inputs.len())
+            .filter(|&i| shard.is_none_or(|s| s.owns(&inputs[i])))
+            .collect()
     }
 
     /// This shard's folder under the results folder `out`.
@@ -259,23 +261,45 @@ mod tests {
         }
     }
 
+    fn inputs(seed: u64) -> Inputs {
+        Inputs {
+            workload: "w".into(),
+            platform: "p".into(),
+            scheduler: "s".into(),
+            settings: format!("seed={seed}"),
+            build: "b".into(),
+        }
+    }
+
     #[test]
-    fn shards_partition_the_grid_evenly() {
-        for grid_cells in [0, 1, 5, 13, 100] {
-            for count in [1, 3, 7, 20] {
-                let mut owner = vec![usize::MAX; grid_cells];
-                for index in 0..count {
-                    let shard = Shard::new(index, count).unwrap();
-                    let cells: Vec<usize> = Shard::cells_of(Some(shard), grid_cells).collect();
-                    assert_eq!(cells.len(), shard.cell_count(grid_cells));
-                    assert!(cells.len().abs_diff(grid_cells / count) <= 1);
-                    for cell in cells {
-                        assert!(shard.contains(cell));
-                        assert_eq!(owner[cell], usize::MAX, "cell {cell} in two shards");
-                        owner[cell] = index;
-                    }
+    fn shards_partition_the_grid_and_keep_cells_when_it_grows() {
+        let grid: Vec<Inputs> = (0..2000).map(inputs).collect();
+        for count in [1, 3, 7, 20] {
+            let mut owner = vec![usize::MAX; grid.len()];
+            for index in 0..count {
+                let shard = Shard::new(index, count).unwrap();
+                let cells = Shard::cells_of(Some(shard), &grid);
+                // Binomial(2000, 1/N): within 5 standard deviations of the mean.
+                let p = 1.0 / count as f64;
+                let sd = (grid.len() as f64 * p * (1.0 - p)).sqrt();
+                assert!((cells.len() as f64 - grid.len() as f64 * p).abs() <= 5.0 * sd + 1e-9);
+                for cell in cells {
+                    assert_eq!(owner[cell], usize::MAX, "cell {cell} in two shards");
+                    owner[cell] = index;
                 }
-                assert!(owner.iter().all(|&o| o < count), "a cell in no shard");
+            }
+            assert!(owner.iter().all(|&o| o < count), "a cell in no shard");
+            // Growing the grid in front of the old cells moves none of them.
+            let grown: Vec<Inputs> = (5000..5100).map(inputs).chain((0..2000).map(inputs)).collect();
+            for index in 0..count {
+                let shard = Shard::new(index, count).unwrap();
+                let before = Shard::cells_of(Some(shard), &grid);
+                let after: Vec<usize> = Shard::cells_of(Some(shard), &grown)
+                    .into_iter()
+                    .filter(|&i| i >= 100)
+                    .map(|i| i - 100)
+                    .collect();
+                assert_eq!(before, after);
             }
         }
     }

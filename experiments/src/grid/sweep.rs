@@ -90,6 +90,21 @@ pub fn prepare<'a>(config: &'a Config, cell: &Cell) -> Result<Prepared<'a>> {
     })
 }
 
+/// Reruns the cell `row` records (runs are deterministic, so this is the
+/// run behind the row); returns its prepared instance and result.
+///
+/// # Errors
+/// If the row's cell is not in `config`, or it cannot be prepared or run.
+pub fn rerun<'a>(config: &'a Config, row: &Row) -> Result<(Prepared<'a>, sim::RunResult)> {
+    let cell = config
+        .cells()
+        .find(|c| config.cell_id(c) == row.id)
+        .with_context(|| format!("cell {} is not in the config", row.id))?;
+    let prepared = prepare(config, &cell)?;
+    let result = prepared.spec(&row.scheduler).execute()?;
+    Ok((prepared, result))
+}
+
 /// Runs one cell into a row; a failure becomes a row with `error` set.
 pub fn run_cell(config: &Config, cell: &Cell) -> Row {
     let scheduler = &config.schedulers[cell.scheduler];
@@ -304,7 +319,8 @@ fn sweep(config: &Config, options: &SweepOptions, shard: Option<Shard>) -> Resul
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let journal_path = dir.join(JOURNAL);
     let inputs = identity::of(config);
-    let cells: Vec<Cell> = Shard::cells_of(shard, config.cell_count())
+    let cells: Vec<Cell> = Shard::cells_of(shard, &inputs)
+        .into_iter()
         .map(|i| config.cell(i))
         .collect();
     let (mut rows, reruns) = resume(config, &cells, &inputs, &read_journal(&journal_path)?);

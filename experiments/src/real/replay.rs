@@ -426,6 +426,9 @@ pub struct Options {
     pub fit: bool,
     /// Where to write the calibrated platform (with `--fit`).
     pub platform_out: Option<PathBuf>,
+    /// The network model every instance's platform runs with (`--network`;
+    /// see [`Platform::with_network_model`]), if not the reader's.
+    pub network: Option<sim::platform::NetworkModel>,
 }
 
 /// |errors| in percent: median, nearest-rank 90th percentile, as a line.
@@ -458,7 +461,12 @@ fn ordinal(k: usize) -> String {
 pub fn run(paths: &[PathBuf], options: &Options, out: &mut dyn std::io::Write) -> Result<()> {
     let instances = files(paths)?
         .iter()
-        .map(|p| Instance::load(p))
+        .map(|p| {
+            let mut instance = Instance::load(p)?;
+            instance.platform = crate::platform_arg::with_network(instance.platform, options.network)
+                .with_context(|| format!("{}", p.display()))?;
+            Ok(instance)
+        })
         .collect::<Result<Vec<_>>>()?;
     let all: Vec<&Instance> = instances.iter().collect();
     let base = options.model;

@@ -5,141 +5,140 @@
 //! run whose error is the median, and the table of runs. Drawn with the
 //! experiment report's font, colours and Gantt chart.
 
-use crate::grid::report::{Representative, escape, gantt, render};
-use crate::plot::{FONT, colour, plot_err, register_font};
+use crate::gantt::{Gantt, Panel};
+use crate::html::{Page, escape};
+use crate::plot::{AXIS_FONT, FONT, Figures, Plot, TICK_FONT, colour, legend, plot_err};
 use crate::real::validate::{Outcome, summary_table};
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 /// Simulated (y) against real (x) makespan per run, coloured by class, with y = x.
-fn scatter<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, outcome: &Outcome) -> Result<()>
-where
-    DB::ErrorType: 'static,
-{
-    let hi = outcome
-        .rows
-        .iter()
-        .map(|r| r.sim_makespan.max(r.real_makespan))
-        .fold(1e-6, f64::max)
-        * 1.05;
-    let mut chart = ChartBuilder::on(root)
-        .caption("Simulated against real makespan", (FONT, 22))
-        .margin(15)
-        .x_label_area_size(45)
-        .y_label_area_size(70)
-        .build_cartesian_2d(0.0..hi, 0.0..hi)
-        .map_err(plot_err)?;
-    chart
-        .configure_mesh()
-        .x_desc("real makespan (s)")
-        .y_desc("simulated makespan (s)")
-        .label_style((FONT, 15))
-        .axis_desc_style((FONT, 17))
-        .draw()
-        .map_err(plot_err)?;
-    chart
-        .draw_series(LineSeries::new([(0.0, 0.0), (hi, hi)], BLACK.stroke_width(1)))
-        .map_err(plot_err)?
-        .label("y = x")
-        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], BLACK));
-    for (i, class) in ["compute", "communication", "mixed"].iter().enumerate() {
-        let c = colour(i);
-        let points: Vec<(f64, f64)> = outcome
+struct Scatter<'a> {
+    outcome: &'a Outcome,
+}
+
+impl Plot for Scatter<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()>
+    where
+        DB::ErrorType: 'static,
+    {
+        let outcome = self.outcome;
+        let hi = outcome
             .rows
             .iter()
-            .filter(|r| r.class == *class)
-            .map(|r| (r.real_makespan, r.sim_makespan))
-            .collect();
-        if points.is_empty() {
-            continue;
-        }
+            .map(|r| r.sim_makespan.max(r.real_makespan))
+            .fold(1e-6, f64::max)
+            * 1.05;
+        let mut chart = ChartBuilder::on(root)
+            .caption("Simulated against real makespan", (FONT, 22))
+            .margin(15)
+            .x_label_area_size(45)
+            .y_label_area_size(70)
+            .build_cartesian_2d(0.0..hi, 0.0..hi)
+            .map_err(plot_err)?;
         chart
-            .draw_series(points.into_iter().map(|p| Circle::new(p, 4, c.filled())))
+            .configure_mesh()
+            .x_desc("real makespan (s)")
+            .y_desc("simulated makespan (s)")
+            .label_style(TICK_FONT)
+            .axis_desc_style(AXIS_FONT)
+            .draw()
+            .map_err(plot_err)?;
+        chart
+            .draw_series(LineSeries::new([(0.0, 0.0), (hi, hi)], BLACK.stroke_width(1)))
             .map_err(plot_err)?
-            .label(*class)
-            .legend(move |(x, y)| Circle::new((x + 9, y), 4, c.filled()));
+            .label("y = x")
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], BLACK));
+        for (i, class) in ["compute", "communication", "mixed"].iter().enumerate() {
+            let c = colour(i);
+            let points: Vec<(f64, f64)> = outcome
+                .rows
+                .iter()
+                .filter(|r| r.class == *class)
+                .map(|r| (r.real_makespan, r.sim_makespan))
+                .collect();
+            if points.is_empty() {
+                continue;
+            }
+            chart
+                .draw_series(points.into_iter().map(|p| Circle::new(p, 4, c.filled())))
+                .map_err(plot_err)?
+                .label(*class)
+                .legend(move |(x, y)| Circle::new((x + 9, y), 4, c.filled()));
+        }
+        legend(&mut chart, SeriesLabelPosition::UpperLeft)
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .label_font((FONT, 15))
-        .background_style(WHITE.mix(0.8))
-        .border_style(BLACK)
-        .draw()
-        .map_err(plot_err)?;
-    Ok(())
 }
 
 /// Histograms of per-task |start| and |end| errors (percent of the real makespan).
-fn task_error_histogram<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, outcome: &Outcome) -> Result<()>
-where
-    DB::ErrorType: 'static,
-{
-    const BINS: usize = 40;
-    let top = crate::real::validate::percentile(
-        &outcome
-            .start_errors
-            .iter()
-            .chain(&outcome.end_errors)
-            .copied()
-            .collect::<Vec<_>>(),
-        0.99,
-    )
-    .max(1e-3);
-    let width = top / BINS as f64;
-    let count = |v: &[f64]| {
-        let mut bins = vec![0usize; BINS];
-        for &e in v {
-            bins[((e / width) as usize).min(BINS - 1)] += 1;
-        }
-        let n = v.len().max(1) as f64;
-        bins.into_iter()
-            .map(move |b| b as f64 / n * 100.0)
-            .collect::<Vec<f64>>()
-    };
-    let series = [
-        ("start", count(&outcome.start_errors)),
-        ("end", count(&outcome.end_errors)),
-    ];
-    let y_max = series.iter().flat_map(|s| s.1.iter()).fold(1.0f64, |a, &b| a.max(b)) * 1.1;
-    let mut chart = ChartBuilder::on(root)
-        .caption("Per-task |simulated − real| time", (FONT, 22))
-        .margin(15)
-        .x_label_area_size(45)
-        .y_label_area_size(70)
-        .build_cartesian_2d(0.0..top, 0.0..y_max)
-        .map_err(plot_err)?;
-    chart
-        .configure_mesh()
-        .x_desc("|error|, % of the real makespan (last bin: 99th percentile and above)")
-        .y_desc("% of tasks")
-        .label_style((FONT, 15))
-        .axis_desc_style((FONT, 17))
-        .draw()
-        .map_err(plot_err)?;
-    for (k, (name, bins)) in series.iter().enumerate() {
-        let c = colour(k);
+struct TaskErrors<'a> {
+    outcome: &'a Outcome,
+}
+
+impl Plot for TaskErrors<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()>
+    where
+        DB::ErrorType: 'static,
+    {
+        let outcome = self.outcome;
+        const BINS: usize = 40;
+        let top = crate::real::validate::percentile(
+            &outcome
+                .start_errors
+                .iter()
+                .chain(&outcome.end_errors)
+                .copied()
+                .collect::<Vec<_>>(),
+            0.99,
+        )
+        .max(1e-3);
+        let width = top / BINS as f64;
+        let count = |v: &[f64]| {
+            let mut bins = vec![0usize; BINS];
+            for &e in v {
+                bins[((e / width) as usize).min(BINS - 1)] += 1;
+            }
+            let n = v.len().max(1) as f64;
+            bins.into_iter()
+                .map(move |b| b as f64 / n * 100.0)
+                .collect::<Vec<f64>>()
+        };
+        let series = [
+            ("start", count(&outcome.start_errors)),
+            ("end", count(&outcome.end_errors)),
+        ];
+        let y_max = series.iter().flat_map(|s| s.1.iter()).fold(1.0f64, |a, &b| a.max(b)) * 1.1;
+        let mut chart = ChartBuilder::on(root)
+            .caption("Per-task |simulated − real| time", (FONT, 22))
+            .margin(15)
+            .x_label_area_size(45)
+            .y_label_area_size(70)
+            .build_cartesian_2d(0.0..top, 0.0..y_max)
+            .map_err(plot_err)?;
         chart
-            .draw_series(bins.iter().enumerate().map(|(i, &h)| {
-                let x0 = i as f64 * width + k as f64 * width / 2.0;
-                Rectangle::new([(x0, 0.0), (x0 + width / 2.0, h)], c.mix(0.8).filled())
-            }))
-            .map_err(plot_err)?
-            .label(*name)
-            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], c.filled()));
+            .configure_mesh()
+            .x_desc("|error|, % of the real makespan (last bin: 99th percentile and above)")
+            .y_desc("% of tasks")
+            .label_style(TICK_FONT)
+            .axis_desc_style(AXIS_FONT)
+            .draw()
+            .map_err(plot_err)?;
+        for (k, (name, bins)) in series.iter().enumerate() {
+            let c = colour(k);
+            chart
+                .draw_series(bins.iter().enumerate().map(|(i, &h)| {
+                    let x0 = i as f64 * width + k as f64 * width / 2.0;
+                    Rectangle::new([(x0, 0.0), (x0 + width / 2.0, h)], c.mix(0.8).filled())
+                }))
+                .map_err(plot_err)?
+                .label(*name)
+                .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], c.filled()));
+        }
+        legend(&mut chart, SeriesLabelPosition::UpperRight)
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .label_font((FONT, 15))
-        .background_style(WHITE.mix(0.8))
-        .border_style(BLACK)
-        .draw()
-        .map_err(plot_err)?;
-    Ok(())
 }
 
 /// Writes `DIR/report.html` and its plots; returns the report's path.
@@ -147,60 +146,55 @@ where
 /// # Errors
 /// If a plot or file cannot be written.
 pub fn write(dir: &Path, title: &str, outcome: &Outcome, loadavg: (&str, &str)) -> Result<PathBuf> {
-    register_font()?;
-    let plots = dir.join("plots");
-    std::fs::create_dir_all(&plots).with_context(|| format!("cannot create {}", plots.display()))?;
-    let mut body = String::new();
-    let _ = write!(
-        body,
-        "<h2>Makespan error by DAG class</h2>\n<pre>{}</pre>\n<p>Error = (simulated − real) / real. Load average before the runs: {}; after: {}. Calibration: {}.</p>\n",
-        escape(&summary_table(&outcome.summary)),
+    let figures = Figures::create(dir.join("plots"))?;
+    let mut page = Page::new(&format!("{title}: simulator against real runs"));
+    page.preformatted("Makespan error by DAG class", &summary_table(&outcome.summary));
+    page.paragraph(&format!(
+        "Error = (simulated − real) / real. Load average before the runs: {}; after: {}. Calibration: {}.",
         escape(loadavg.0),
         escape(loadavg.1),
         escape(&outcome.calibration.summary())
-    );
-    let svg = render!(plots, "scatter", (800, 700), |root: &DrawingArea<_, Shift>| scatter(
-        root, outcome
     ));
-    let _ = write!(
-        body,
-        "<h2>Simulated against real</h2>\n<p>One point per real run; on the line the simulator was exact.</p>\n<figure>{svg}</figure>\n"
+    page.figure(
+        "Simulated against real",
+        "One point per real run; on the line the simulator was exact.",
+        &figures.add("scatter", (800, 700), &Scatter { outcome })?,
     );
-    let svg = render!(plots, "task_errors", (900, 500), |root: &DrawingArea<_, Shift>| {
-        task_error_histogram(root, outcome)
-    });
-    let _ = write!(
-        body,
-        "<h2>Per-task start and end error</h2>\n<p>Every task of every run: |simulated − real| start and end time, as a percentage of the run's real makespan.</p>\n<figure>{svg}</figure>\n"
+    page.figure(
+        "Per-task start and end error",
+        "Every task of every run: |simulated − real| start and end time, as a percentage of the run's real makespan.",
+        &figures.add("task_errors", (900, 500), &TaskErrors { outcome })?,
     );
     if let Some((row, real, sim)) = &outcome.example {
         let cores: Vec<u32> = vec![1; outcome.calibration.cores];
-        let runs = [
-            Representative {
-                scheduler: format!("real {}", row.scheduler),
+        let panels = [
+            Panel {
+                title: format!("real {}", row.scheduler),
                 result: real.clone(),
                 cores_per_node: cores.clone(),
             },
-            Representative {
-                scheduler: format!("simulated {}", row.scheduler),
+            Panel {
+                title: format!("simulated {}", row.scheduler),
                 result: sim.clone(),
                 cores_per_node: cores,
             },
         ];
-        let svg = render!(plots, "gantt", (1100, 600), |root: &DrawingArea<_, Shift>| gantt(
-            root, &runs
-        ));
-        let _ = write!(
-            body,
-            "<h2>Real and simulated Gantt charts</h2>\n<p>The run with the median |error| ({:.2} %): {} seed {} with {}, repetition {}. Same time axis; gaps in the real chart are dispatch latency and input copies.</p>\n<figure>{svg}</figure>\n",
-            row.error_pct,
-            escape(&row.dag),
-            row.seed,
-            escape(&row.scheduler),
-            row.repetition
+        page.figure(
+            "Real and simulated Gantt charts",
+            &format!(
+                "The run with the median |error| ({:.2} %): {} seed {} with {}, repetition {}. Same time axis; gaps in the real chart are dispatch latency and input copies.",
+                row.error_pct,
+                escape(&row.dag),
+                row.seed,
+                escape(&row.scheduler),
+                row.repetition
+            ),
+            &figures.add("gantt", (1100, 600), &Gantt { panels: &panels })?,
         );
     }
-    body.push_str("<h2>Runs</h2>\n<table>\n<tr><th>run</th><th>DAG</th><th>seed</th><th>scheduler</th><th>rep</th><th>tasks</th><th>class</th><th>CCR</th><th>simulated (s)</th><th>real (s)</th><th>error %</th><th>start err median / p90 %</th><th>end err median / p90 %</th></tr>\n");
+    let mut body = String::from(
+        "<table>\n<tr><th>run</th><th>DAG</th><th>seed</th><th>scheduler</th><th>rep</th><th>tasks</th><th>class</th><th>CCR</th><th>simulated (s)</th><th>real (s)</th><th>error %</th><th>start err median / p90 %</th><th>end err median / p90 %</th></tr>\n",
+    );
     for r in &outcome.rows {
         let _ = writeln!(
             body,
@@ -223,11 +217,8 @@ pub fn write(dir: &Path, title: &str, outcome: &Outcome, loadavg: (&str, &str)) 
         );
     }
     body.push_str("</table>\n");
-    let html = format!(
-        "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>{t}</title>\n<style>body{{font-family:sans-serif;max-width:1150px;margin:auto}}table{{border-collapse:collapse;font-size:13px}}td,th{{border:1px solid #ccc;padding:2px 6px;text-align:right}}</style></head>\n<body><h1>{t}: simulator against real runs</h1>\n{body}</body></html>\n",
-        t = escape(title)
-    );
+    page.table("Runs", "One row per real run.", &body);
     let path = dir.join("report.html");
-    crate::output::write_atomic(&path, html.as_bytes())?;
+    page.write(&path)?;
     Ok(path)
 }

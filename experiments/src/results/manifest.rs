@@ -3,16 +3,26 @@
 
 use crate::grid::config::Config;
 use crate::output::write_atomic;
-use anyhow::{Context as _, Result};
+use anyhow::{Context as _, Result, bail};
 use serde::{Deserialize, Serialize};
 use sha2::Digest as _;
 use std::path::Path;
 use std::time::SystemTime;
 
+/// The layout of results folders this build writes, recorded in
+/// `manifest.json`. 2: cells carry content hashes of their inputs in the
+/// journal, file workloads are named in the `family` column, and the metric
+/// columns follow [`crate::results::metrics::METRICS`]; 1 (unrecorded) before.
+pub const FORMAT_VERSION: u32 = 2;
+
 /// What a results folder computed. Two folders of the same config and build
 /// have equal provenance however they ran (threads, resumes, shards).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Provenance {
+    /// The layout of the results folder ([`FORMAT_VERSION`]; 0 for folders
+    /// written before it was recorded).
+    #[serde(default)]
+    pub format_version: u32,
     /// The config's title.
     pub name: String,
     /// The config text.
@@ -33,6 +43,7 @@ impl Provenance {
     /// The provenance of a run of `config` from the current folder.
     pub fn of(config: &Config) -> Provenance {
         Provenance {
+            format_version: FORMAT_VERSION,
             name: config.name.clone(),
             config: config.text.clone(),
             config_sha256: sha256_hex(&config.text),
@@ -139,11 +150,20 @@ pub struct Manifest {
 /// Reads `DIR/manifest.json`.
 ///
 /// # Errors
-/// If it is missing or not a manifest.
+/// If it is missing, not a manifest, or of a newer format than this build reads.
 pub fn read_manifest(dir: &Path) -> Result<Manifest> {
     let path = dir.join("manifest.json");
     let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
-    serde_json::from_str(&text).with_context(|| format!("{} is not a schedlab manifest", path.display()))
+    let manifest: Manifest =
+        serde_json::from_str(&text).with_context(|| format!("{} is not a schedlab manifest", path.display()))?;
+    if manifest.provenance.format_version > FORMAT_VERSION {
+        bail!(
+            "{}: results format {} is newer than this schedlab's ({FORMAT_VERSION}); use a newer build",
+            path.display(),
+            manifest.provenance.format_version
+        );
+    }
+    Ok(manifest)
 }
 
 /// Writes `DIR/manifest.json`.

@@ -4,11 +4,21 @@
 //! build ([`Shards::scan`]), then writes the rows in grid order through
 //! [`write_results`], the writer of a local run, so the results are byte-identical.
 
-use super::{Manifest, Row, RunRecord, ShardRecord, read_results, write_results};
+use super::{Manifest, Provenance, Row, RunRecord, ShardRecord, read_results, write_results};
+use crate::grid::config::Config;
+use crate::grid::identity::{self, Inputs};
 use crate::grid::shard::{Progress, Shard, Shards, ranges};
 use crate::grid::sweep::SweepSummary;
-use anyhow::{Result, bail};
+use anyhow::{Context as _, Result, bail};
 use std::path::Path;
+
+/// The inputs of every cell of the grid a shard's manifest names, so the
+/// merge can check that each shard holds exactly the cells it owns now.
+fn grid_inputs(provenance: &Provenance) -> Result<Vec<Inputs>> {
+    let config = Config::parse(&provenance.config, Path::new(&provenance.config_dir))
+        .context("cannot rebuild the shards' config to check which cells each shard owns")?;
+    Ok(identity::of(&config))
+}
 
 /// Merges the shards of `dir` into `dir/results.csv`, `results.jsonl`,
 /// `config.toml` and `manifest.json`, the files `schedlab run` writes.
@@ -44,17 +54,22 @@ pub fn merge(dir: &Path, allow_partial: bool) -> Result<SweepSummary> {
     let mut rows: Vec<Row> = Vec::new();
     let mut records = Vec::with_capacity(n_done);
     let mut first: Option<&Manifest> = None;
+    let mut inputs = None;
     for (k, manifest) in shards.done() {
         let shard = Shard::new(k, shards.count)?;
-        let grid_cells = manifest.shard.map_or(0, |p| p.grid_cells);
+        let inputs = match &inputs {
+            Some(inputs) => inputs,
+            None => inputs.insert(grid_inputs(&manifest.provenance)?),
+        };
         let folder = shard.dir(dir);
         let part = read_results(&folder)?;
-        let expected = Shard::cells_of(Some(shard), grid_cells);
-        if part.len() != shard.cell_count(grid_cells) || !part.iter().map(|r| r.index).eq(expected) {
+        let expected = Shard::cells_of(Some(shard), inputs);
+        if !part.iter().map(|r| r.index).eq(expected.iter().copied()) {
             bail!(
-                "{}/results.jsonl does not hold exactly the {} cells of shard {shard}; rerun the shard",
+                "{}/results.jsonl does not hold exactly the {} cells of shard {shard} (an input changed since, \
+                 or the shard was cut short); rerun the shard",
                 folder.display(),
-                shard.cell_count(grid_cells)
+                expected.len()
             );
         }
         rows.extend(part);

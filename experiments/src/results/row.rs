@@ -211,6 +211,36 @@ impl<'de> Deserialize<'de> for Row {
     }
 }
 
+/// A successful row of `scheduler` on seed `seed` of `layered` on
+/// `homogeneous:2` with makespan `makespan`, SLR 1 and energy 10 × makespan,
+/// for the unit tests of the modules that read rows.
+#[cfg(test)]
+pub(crate) fn sample(scheduler: &str, seed: u64, makespan: f64) -> Row {
+    use super::metrics::{ENERGY, MAKESPAN, SLR};
+    let mut metrics = vec![None; METRICS.len()];
+    for (metric, value) in [(&MAKESPAN, makespan), (&SLR, 1.0), (&ENERGY, 10.0 * makespan)] {
+        metrics[position(metric).expect("a metric of the table")] = Some(value);
+    }
+    Row {
+        index: 0,
+        id: format!("layered|homogeneous:2|{scheduler}|noise=0|mtbf=inf|seed={seed}"),
+        workload: "layered".into(),
+        family: "layered".into(),
+        ccr: None,
+        tasks: 10,
+        edges: 9,
+        platform: "homogeneous:2".into(),
+        nodes: 2,
+        cores: 2,
+        scheduler: scheduler.into(),
+        noise: 0.0,
+        mtbf: None,
+        seed,
+        metrics,
+        error: String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,246 @@
+//! `schedlab report DIR`: a self-contained `report.html` with inline SVG
+//! plots (PNG and SVG copies in `DIR/plots/`), tables of means with 95 %
+//! confidence intervals, and paper tables (`DIR/tables/`, CSV and LaTeX),
+//! made from `DIR/results.jsonl`.
+//!
+//! Makespans and energies of different workloads and platforms differ by
+//! orders of magnitude, so the plots that pool instances use ratios to the
+//! best scheduler on the same instance (same workload, platform, noise,
+//! failures and seed); the paper tables give absolute values in units. The
+//! Gantt charts and utilisation curves rerun one instance (see [`shown`]).
+//!
+//! Every chart is a [`crate::plot::Plot`] with the look [`crate::plot`] defines.
+
+mod charts;
+mod data;
+pub mod paper;
+mod shown;
+mod tables;
+
+use crate::gantt::Gantt;
+use crate::grid::config::Config;
+use crate::html::{Page, escape};
+use crate::plot::Figures;
+use crate::results::metrics::{MAKESPAN, SLR};
+use crate::results::{Row, read_manifest, read_results};
+use anyhow::{Result, anyhow};
+use charts::{BoxPlot, Pareto, SlrLines, WinLoss};
+use data::{Data, categories};
+use std::path::{Path, PathBuf};
+
+/// Height of a plot whose legend lists `n_series` entries, so the legend fits.
+fn legend_height(n_series: usize) -> u32 {
+    (140 + 19 * n_series as u32).max(500)
+}
+
+/// Writes `DIR/report.html`, `DIR/plots/*` and `DIR/tables/*`; returns the report's path.
+///
+/// # Errors
+/// If the results cannot be read or a file cannot be written.
+pub fn write(dir: &Path) -> Result<PathBuf> {
+    let rows = read_results(dir)?;
+    let manifest = read_manifest(dir)?;
+    let provenance = &manifest.provenance;
+    let config = Config::parse(&provenance.config, Path::new(&provenance.config_dir));
+    let data = Data::new(&rows);
+    let figures = Figures::create(dir.join("plots"))?;
+
+    let mut page = Page::new(&provenance.name);
+    page.paragraph(&format!(
+        "{n} runs ({failed} failed), {k} schedulers. Results: <code>results.csv</code>, <code>results.jsonl</code>; \
+         provenance: <code>manifest.json</code> (config SHA-256 <code>{h}</code>, schedlab {v}, git {g}). \
+         PNG and SVG copies of every plot are in <code>plots/</code>; the paper tables, as CSV and LaTeX, in <code>tables/</code>.",
+        n = rows.len(),
+        failed = rows.len() - data.rows.len(),
+        k = data.schedulers.len(),
+        h = escape(&provenance.config_sha256),
+        v = escape(&provenance.schedlab_version),
+        g = escape(provenance.git_revision.as_deref().unwrap_or("unknown")),
+    ));
+    if data.rows.is_empty() {
+        page.paragraph("No run succeeded; see the error column of results.csv.");
+    } else {
+        let tests = paper::pair_tests(&data.rows);
+        pooled_figures(&mut page, &figures, &data, &tests)?;
+        match &config {
+            Ok(config) => shown_runs(&mut page, &figures, &data, config)?,
+            Err(e) => page.paragraph(&format!(
+                "Gantt charts skipped: the config cannot be rebuilt ({}).",
+                escape(&format!("{e:#}"))
+            )),
+        }
+        page.push(&tables::means_table(&data));
+        paper_tables(&mut page, dir, &data, &tests)?;
+        page.push(&tables::slr_by_group(&data));
+    }
+    page.preformatted("Config", &provenance.config);
+    let path = dir.join("report.html");
+    page.write(&path)?;
+    Ok(path)
+}
+
+/// A grid axis the report draws mean SLR against, when it has two values or more.
+struct SlrAxis<'a> {
+    file: &'a str,
+    heading: &'a str,
+    title: &'a str,
+    x_desc: &'a str,
+    key: &'a dyn Fn(&Row) -> Option<String>,
+}
+
+/// The charts that pool every instance: makespan and SLR boxes, SLR against
+/// CCR and node count, the energy–makespan front and the win/loss matrix.
+fn pooled_figures(page: &mut Page, figures: &Figures, data: &Data<'_>, tests: &[paper::PairTest]) -> Result<()> {
+    let names = &data.schedulers;
+    let mk = data.ratios(|r| r.get(&MAKESPAN));
+    let plot = BoxPlot {
+        title: "Makespan relative to the best scheduler on each instance",
+        y_desc: "makespan / best makespan (ratio)",
+        names,
+        values: &mk,
+    };
+    page.figure(
+        "Makespan",
+        "Box: quartiles; black line: median; whiskers: minimum and maximum. An instance is one workload, platform, noise level, failure setting and seed; 1 means best on that instance.",
+        &figures.add("makespan", (900, 500), &plot)?,
+    );
+    let slr: Vec<(usize, f64)> = data
+        .rows
+        .iter()
+        .filter_map(|r| Some((data.scheduler_index(&r.scheduler), r.get(&SLR)?)))
+        .collect();
+    let plot = BoxPlot {
+        title: "Schedule length ratio per scheduler",
+        y_desc: "SLR (makespan / critical path on fastest node)",
+        names,
+        values: &slr,
+    };
+    page.figure(
+        "Schedule length ratio",
+        "Makespan over the critical path of estimated task times on their fastest nodes, communication free; \
+         lower is better. At least 1 without noise or speed errors; with them runs can be shorter than \
+         estimated and SLR can fall below 1.",
+        &figures.add("slr", (900, 500), &plot)?,
+    );
+
+    let ccr_key = |r: &Row| r.ccr.map(|c| c.to_string());
+    let nodes_key = |r: &Row| Some(r.nodes.to_string());
+    let by_ccr = SlrAxis {
+        file: "slr_vs_ccr",
+        heading: "SLR against CCR",
+        title: "SLR against communication-to-computation ratio",
+        x_desc: "CCR (generator key ccr)",
+        key: &ccr_key,
+    };
+    let by_nodes = SlrAxis {
+        file: "slr_vs_nodes",
+        heading: "SLR against node count",
+        title: "SLR against platform size",
+        x_desc: "nodes in the platform",
+        key: &nodes_key,
+    };
+    for axis in [by_ccr, by_nodes] {
+        let values = categories(&data.rows, axis.key);
+        if values.len() < 2 {
+            continue;
+        }
+        let plot = SlrLines {
+            data,
+            title: axis.title,
+            x_desc: axis.x_desc,
+            categories: &values,
+            key: axis.key,
+        };
+        page.figure(
+            axis.heading,
+            "Mean over every other parameter; bars: 95% confidence intervals.",
+            &figures.add(axis.file, (900, legend_height(names.len())), &plot)?,
+        );
+    }
+    page.figure(
+        "Energy against makespan",
+        "Means of per-instance ratios to the best scheduler on the instance; the line joins the schedulers no other beats on both.",
+        &figures.add("energy_vs_makespan", (900, 550), &Pareto { data })?,
+    );
+    let side = (180 + 90 * names.len()) as u32;
+    page.figure(
+        "Win/loss matrix and pairwise tests",
+        "Cell (row, column): percentage of instances where the row scheduler's makespan is strictly shorter than the column's; \
+         * marks pairs whose makespans differ significantly (paired Wilcoxon signed-rank test, Holm-adjusted over all pairs, p < 0.05; \
+         see Pairwise comparisons).",
+        &figures.add("win_loss", (side + 60, side), &WinLoss { data, tests })?,
+    );
+    Ok(())
+}
+
+/// The Gantt charts and utilisation curves of the shown instance.
+fn shown_runs(page: &mut Page, figures: &Figures, data: &Data<'_>, config: &Config) -> Result<()> {
+    let Some(choice) = shown::choose(data, config.report_show.as_ref()) else {
+        let selector = config
+            .report_show
+            .as_ref()
+            .map_or_else(String::new, ToString::to_string);
+        page.paragraph(&format!(
+            "No successful run matches [report] show = {{ {} }}, so there are no Gantt charts.",
+            escape(&selector)
+        ));
+        return Ok(());
+    };
+    let (platform, panels) = shown::panels(config, &choice.rows).map_err(|e| anyhow!("report: {e:#}"))?;
+    let first = choice.rows[0];
+    let label = format!(
+        "{} on {}, noise {}, MTBF {}, seed {}",
+        first.workload,
+        first.platform,
+        first.noise,
+        first.mtbf.unwrap_or(f64::INFINITY),
+        first.seed
+    );
+    let n_nodes = panels.iter().map(|r| r.cores_per_node.len()).max().unwrap_or(1);
+    let height = ((110 + 25 * n_nodes).clamp(180, 400) * panels.len()) as u32;
+    page.figure(
+        "Gantt charts",
+        &format!(
+            "One run per scheduler on {} ({}); each node's band is split by core, one colour per task.",
+            escape(&label),
+            escape(&choice.why)
+        ),
+        &figures.add("gantt", (1000, height), &Gantt { panels: &panels })?,
+    );
+    page.figure(
+        "Utilisation over time",
+        &format!("The same runs; busy cores in 60 equal time bins. {}.", escape(&label)),
+        &figures.add(
+            "utilisation",
+            (900, 500),
+            &shown::Utilisation {
+                platform,
+                panels: &panels,
+            },
+        )?,
+    );
+    Ok(())
+}
+
+/// The absolute-values and pairwise tables, in the page and in `DIR/tables/`.
+fn paper_tables(page: &mut Page, dir: &Path, data: &Data<'_>, tests: &[paper::PairTest]) -> Result<()> {
+    let [absolute, pairwise] = paper::write(dir, &data.rows, tests)?;
+    page.table(
+        "Absolute values",
+        &format!(
+            "{} Also as <code>tables/absolute.csv</code> and <code>tables/absolute.tex</code> (LaTeX, booktabs).",
+            escape(paper::CI_NOTE)
+        ),
+        &absolute.to_html(),
+    );
+    page.table(
+        "Pairwise comparisons",
+        "Per pair of schedulers, over the instances (workload, platform, noise, MTBF, seed) both ran: \
+         a paired two-sided Wilcoxon signed-rank test on makespan (exact for up to 50 untied non-zero differences, \
+         else the normal approximation with tie and continuity corrections; ties are dropped), Holm-adjusted over all pairs, \
+         with win/tie/loss counts (a tie is an equal makespan). W+ sums the ranks of instances where A is longer. \
+         Also as <code>tables/pairwise.csv</code> and <code>tables/pairwise.tex</code>.",
+        &pairwise.to_html(),
+    );
+    Ok(())
+}
