@@ -103,6 +103,7 @@ pub fn config_file(setup: &Setup, name: &str, platform_file: Option<&str>) -> Co
         },
         speed_error: (setup.speed_error != SpeedError::default()).then(|| unplaced(setup.speed_error)),
         train: None,
+        report: None,
     }
 }
 
