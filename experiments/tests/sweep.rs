@@ -363,3 +363,41 @@ seeds = 2
     assert!(out.join("report.html").is_file());
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn checkpointing_is_a_config_key_that_saves_lost_work() {
+    let base = r#"
+workloads = [{ family = "pipeline", params = { stages = 4, lanes = 4, work = 40 } }]
+platforms = [{ preset = "homogeneous", nodes = 4 }]
+schedulers = ["heft"]
+seeds = 3
+[failures]
+mtbf = [inf, 60]
+repair = 5
+"#;
+    let lost_work = |text: &str, name: &str| -> Vec<f64> {
+        let config = Config::parse(text, Path::new(".")).unwrap();
+        let out = temp_dir(name);
+        sweep::run(
+            &config,
+            &SweepOptions {
+                out: out.clone(),
+                threads: Some(1),
+                progress: false,
+            },
+        )
+        .unwrap();
+        let rows = experiments::results::read_results(&out).unwrap();
+        let _ = std::fs::remove_dir_all(out);
+        let metric = experiments::results::metrics::by_key("lost_work").unwrap();
+        rows.iter().map(|r| r.get(metric).unwrap()).collect()
+    };
+    let without = lost_work(base, "no-checkpoint");
+    let with = lost_work(&format!("{base}checkpoint = 0.5\n"), "checkpoint");
+    // Rows: seeds 0..3 without failures, then seeds 0..3 with MTBF 60.
+    assert_eq!(&without[..3], &[0.0; 3]);
+    assert_eq!(&with[..3], &[0.0; 3]);
+    let (a, b): (f64, f64) = (without[3..].iter().sum(), with[3..].iter().sum());
+    assert!(a > 0.0, "failures lose work: {without:?}");
+    assert!(b < a, "checkpoints save lost work: {b} against {a}");
+}

@@ -10,7 +10,7 @@
 //!
 //! A `schedlab run` cell uses one seed for the generator, the engine and
 //! randomised schedulers, so the config carries the DAG seed; a different run
-//! seed, and checkpointing (which configs do not set), are noted in comments.
+//! seed is noted in a comment.
 
 use crate::setup::{PlatformSource, SchedulerChoice, Setup, WorkloadSource};
 use experiments::grid::config::{
@@ -98,6 +98,7 @@ pub fn config_file(setup: &Setup, name: &str, platform_file: Option<&str>) -> Co
             Failures::Exponential { mtbf, repair } => Some(FailureEntry {
                 mtbf: unplaced(OneOrMany::One(mtbf)),
                 repair: Some(unplaced(repair)),
+                checkpoint: setup.checkpoint.map(unplaced),
             }),
             Failures::None | Failures::Trace(_) => None,
         },
@@ -114,11 +115,6 @@ pub fn to_config(setup: &Setup, name: &str, platform_file: Option<&str>) -> Stri
         text.push_str(&format!(
             "# The window ran with run seed {} and DAG seed {}; a schedlab run cell uses one seed for both.\n",
             setup.sim_seed, setup.dag_seed
-        ));
-    }
-    if let Some(cost) = setup.checkpoint {
-        text.push_str(&format!(
-            "# The window checkpointed running tasks ({cost} s per checkpoint); experiment configs do not checkpoint.\n"
         ));
     }
     match toml::to_string(&config_file(setup, name, platform_file)) {
@@ -185,6 +181,7 @@ fn setup_of_cell(config: &Config, cell: &Cell, schedulers: &[String]) -> Result<
     setup.dag_seed = config.seeds[cell.seed];
     setup.sim_seed = setup.dag_seed;
     setup.failures = config.failures[cell.failure].clone();
+    setup.checkpoint = config.checkpoint.filter(|_| setup.failures != Failures::None);
     setup.speed_error = config.speed_error;
     Ok(setup)
 }
@@ -361,6 +358,7 @@ mod tests {
         setup.dag_seed = 7;
         setup.sim_seed = 7;
         setup.failures = Failures::exponential(500.0, 30.0);
+        setup.checkpoint = Some(2.5);
         setup.speed_error = "slow=0.5".parse().unwrap_or_default();
         let text = to_config(&setup, "GUI test", None);
         let back = from_config(&text, Path::new(".")).unwrap_or_else(|e| panic!("{e}\n{text}"));
@@ -370,6 +368,7 @@ mod tests {
         assert!((back.noise_sigma - 0.2).abs() < 1e-12);
         assert_eq!(back.dag_seed, 7);
         assert_eq!(back.failures, setup.failures);
+        assert_eq!(back.checkpoint, Some(2.5));
         assert_eq!(back.speed_error, setup.speed_error);
         assert!(text.contains("[[workloads]]") && text.contains("family = \"fork-join\""));
     }

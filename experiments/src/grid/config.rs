@@ -183,6 +183,11 @@ pub struct FailureEntry {
     /// Seconds a failed node stays down (default 60).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repair: Option<Spanned<f64>>,
+    /// Seconds one checkpoint of a running task costs: running tasks then
+    /// checkpoint at Young/Daly's interval √(2 · MTBF · C) and a lost task
+    /// restarts from its last checkpoint (cells without failures do not checkpoint).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checkpoint: Option<Spanned<f64>>,
 }
 
 /// Where a workload's DAG comes from.
@@ -263,6 +268,8 @@ pub struct Config {
     pub noise: Vec<f64>,
     /// Failure settings in grid order (an `inf` MTBF is [`Failures::None`]).
     pub failures: Vec<Failures>,
+    /// `[failures] checkpoint`: seconds per checkpoint, if tasks checkpoint.
+    pub checkpoint: Option<f64>,
     /// Real node speeds versus declared ones.
     pub speed_error: sim::SpeedError,
     /// Seeds in grid order.
@@ -653,6 +660,14 @@ impl Config {
             }
             None => vec![Failures::None],
         };
+        let checkpoint = match file.failures.as_ref().and_then(|f| f.checkpoint.as_ref()) {
+            Some(c) if !(c.get_ref().is_finite() && *c.get_ref() > 0.0) => bail!(
+                "failures.checkpoint ({}): expected a finite number > 0 (seconds per checkpoint)",
+                at(c.span())
+            ),
+            Some(c) => Some(*c.get_ref()),
+            None => None,
+        };
 
         let speed_error = match &file.speed_error {
             Some(e) => {
@@ -694,6 +709,7 @@ impl Config {
             schedulers,
             noise,
             failures,
+            checkpoint,
             speed_error,
             seeds,
             train: file.train,
@@ -818,6 +834,14 @@ repair = 5
         assert_eq!(config.seeds, [7, 9]);
         assert_eq!(config.failures, [Failures::None, Failures::exponential(100.0, 5.0)]);
         assert_eq!(config.cell_count(), 4);
+        assert_eq!(config.checkpoint, None);
+        let with = Config::parse(&format!("{text}checkpoint = 2\n"), Path::new(".")).unwrap();
+        assert_eq!(with.checkpoint, Some(2.0));
+        let err = format!(
+            "{:#}",
+            Config::parse(&format!("{text}checkpoint = 0\n"), Path::new(".")).unwrap_err()
+        );
+        assert!(err.contains("failures.checkpoint (line 9"), "{err}");
     }
 
     #[test]

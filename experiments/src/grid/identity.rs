@@ -5,7 +5,7 @@
 //! spec, or the bytes of the DAG file or folder), its platform (the resolved
 //! spec after overrides, so an edited platform file or a changed preset
 //! counts), its scheduler (the spec, plus the bytes of any model file it
-//! names), its settings (noise, MTBF, repair, speed error, seed) and the
+//! names), its settings (noise, MTBF, repair, checkpoint cost, speed error, seed) and the
 //! build (the sources of `sim`, `schedulers` and `workloads`, the bundled
 //! models and `Cargo.lock`, hashed by `build.rs`). The journal stores them
 //! beside each row; a row is reused only for a cell with equal inputs, and
@@ -165,11 +165,16 @@ pub fn of(config: &Config) -> Vec<Inputs> {
             scheduler: schedulers[cell.scheduler].clone(),
             settings: sha256_hex(
                 format!(
-                    "noise={}|failures={:?}|speed_error={:?}|seed={}",
+                    "noise={}|failures={:?}|speed_error={:?}|seed={}{}",
                     config.noise[cell.noise],
                     config.failures[cell.failure],
                     config.speed_error,
-                    config.seeds[cell.seed]
+                    config.seeds[cell.seed],
+                    // Appended only when set, so journals from before the key stay valid.
+                    config
+                        .checkpoint
+                        .map(|c| format!("|checkpoint={c}"))
+                        .unwrap_or_default()
                 )
                 .as_bytes(),
             ),

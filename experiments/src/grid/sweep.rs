@@ -84,6 +84,10 @@ pub fn prepare<'a>(config: &'a Config, cell: &Cell) -> Result<Prepared<'a>> {
             noise: Noise::lognormal(config.noise[cell.noise]),
             seed,
             failures: config.failures[cell.failure].clone(),
+            checkpointing: config
+                .checkpoint
+                .filter(|_| config.failures[cell.failure] != sim::Failures::None)
+                .map(|cost| sim::Checkpointing { cost, interval: None }),
             speed_error: config.speed_error,
             ..SimConfig::default()
         },
