@@ -48,6 +48,8 @@ pub struct Candidate {
     pub end: SimTime,
     /// DVFS level the duration assumes.
     pub dvfs: u8,
+    /// Cores the task holds.
+    pub cores: u32,
 }
 
 /// A filter for increasing node ids that drops those in `sorted` (a merge,
@@ -122,7 +124,7 @@ impl<'c, 'a> ListPlanner<'c, 'a> {
 
     /// Commits a duplicate of the planned `task` (a further run on another node).
     pub fn place_duplicate(&mut self, task: TaskId, candidate: &Candidate) {
-        let placement = self.reserve(task, candidate);
+        let placement = self.reserve(candidate);
         self.duplicates[task.index()].push(placement);
     }
 
@@ -143,15 +145,53 @@ impl<'c, 'a> ListPlanner<'c, 'a> {
     /// the node has too few cores or no such level.
     pub fn candidate_at(&self, task: TaskId, node: NodeId, dvfs: u8) -> Option<Candidate> {
         let cores = self.costs.dag().task(task).parallelism.min_cores;
+        self.candidate_with(task, node, cores, dvfs)
+    }
+
+    /// Earliest finish of `task` on `node` holding `cores` cores at DVFS level
+    /// `dvfs`, or `None` if the node has fewer cores or no such level, or
+    /// `cores` is outside the task's `[min_cores, max_cores]`.
+    pub fn candidate_with(&self, task: TaskId, node: NodeId, cores: u32, dvfs: u8) -> Option<Candidate> {
+        let parallelism = self.costs.dag().task(task).parallelism;
         let platform_node = self.costs.platform().node(node);
-        if platform_node.cores < cores || platform_node.power.level(dvfs).is_none() {
+        if platform_node.cores < cores
+            || !(parallelism.min_cores..=parallelism.max_cores).contains(&cores)
+            || platform_node.power.level(dvfs).is_none()
+        {
             return None;
         }
         let duration = self.costs.exec_time_with(task, node, cores, dvfs);
         let ready = self.data_ready(task, node);
         let slot = self.timelines.earliest(node, ready, duration, cores, self.insertion);
         let end = slot.start + duration;
-        Some(Candidate { node, slot, end, dvfs })
+        Some(Candidate {
+            node,
+            slot,
+            end,
+            dvfs,
+            cores,
+        })
+    }
+
+    /// The earliest finish of `task` over every node and every core count the
+    /// task and node allow (a moldable task may finish sooner on more cores).
+    /// Ties go to fewer cores, which hold the same finish for less core time,
+    /// then to the lowest node id. O(p × cores) candidates.
+    pub fn best_moldable(&self, task: TaskId) -> Option<Candidate> {
+        let parallelism = self.costs.dag().task(task).parallelism;
+        let mut best: Option<((SimTime, u32, NodeId), Candidate)> = None;
+        for node in self.costs.platform().node_ids() {
+            let most = parallelism.max_cores.min(self.costs.platform().node(node).cores);
+            for cores in parallelism.min_cores..=most {
+                if let Some(c) = self.candidate_with(task, node, cores, 0) {
+                    let key = (c.end, cores, node);
+                    if best.as_ref().is_none_or(|(b, _)| key < *b) {
+                        best = Some((key, c));
+                    }
+                }
+            }
+        }
+        best.map(|(_, c)| c)
     }
 
     /// The candidate with the earliest finish over all nodes (ties: lowest
@@ -240,13 +280,13 @@ impl<'c, 'a> ListPlanner<'c, 'a> {
 
     /// Commits a candidate.
     pub fn place(&mut self, task: TaskId, candidate: Candidate) {
-        let placement = self.reserve(task, &candidate);
+        let placement = self.reserve(&candidate);
         self.placed[task.index()] = Some(placement);
     }
 
     /// Reserves `candidate`'s slot for `task` and describes the placement.
-    fn reserve(&mut self, task: TaskId, candidate: &Candidate) -> Placement {
-        let cores = self.costs.dag().task(task).parallelism.min_cores;
+    fn reserve(&mut self, candidate: &Candidate) -> Placement {
+        let cores = candidate.cores;
         let duration = candidate.end - candidate.slot.start;
         self.timelines.reserve(candidate.node, &candidate.slot, duration);
         Placement {

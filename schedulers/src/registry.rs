@@ -13,8 +13,8 @@ use crate::resilient::Resilient;
 use crate::wba;
 use crate::{
     ActiveReplication, BranchAndBound, Cpop, Dask, Dls, Duplex, EnergyHeft, Etf, FastestNode, Fcp, Fifo, Flb, Heft,
-    HeftDuplication, Hlfet, LookaheadHeft, MaxMin, Mcp, Mct, Met, MinMin, Mst, Olb, OnlineEft, OnlineMaxMin,
-    OnlineMinMin, Peft, Random, SlackReclaim, Sufferage, Wba, WorkStealing,
+    HeftDuplication, Hlfet, LookaheadHeft, MaxMin, Mcp, Mct, Met, MinMin, MoldableHeft, Mst, Olb, OnlineEft,
+    OnlineMaxMin, OnlineMinMin, Peft, Random, SlackReclaim, Sufferage, Wba, WorkStealing,
 };
 use sim::{CommMean, Scheduler, SimDuration};
 use std::collections::BTreeMap;
@@ -323,6 +323,13 @@ static REGISTRY: &[SchedulerInfo] = &[
         description: "Heterogeneous Earliest Finish Time, upward rank + insertion (Topcuoglu et al. 2002)",
         params: &[COMM_MEAN_PARAM, COMPAT_PARAM],
         build: |_, _| Ok(Box::new(Heft)),
+    },
+    SchedulerInfo {
+        name: "m-heft",
+        nature: Nature::Static,
+        description: "HEFT for moldable tasks: node and core count chosen together by earliest finish (M-HEFT, N'Takpé et al. 2007)",
+        params: &[COMM_MEAN_PARAM],
+        build: |_, _| Ok(Box::new(MoldableHeft)),
     },
     SchedulerInfo {
         name: "heft-dup",

@@ -263,6 +263,19 @@ impl<'a> CostModel<'a> {
             .fold(f64::INFINITY, f64::min)
     }
 
+    /// Smallest [`CostModel::exec_secs`] over nodes that can host the task and
+    /// over the core counts it may run on: a moldable task on as many cores as
+    /// it can use there (Amdahl's law never slows a task down with more
+    /// cores). Equal to [`CostModel::min_exec_secs`] for a task of one core
+    /// count; the lower bound behind SLR.
+    pub fn best_exec_secs(&self, task: TaskId) -> f64 {
+        let p = self.dag.task(task).parallelism;
+        self.candidate_nodes(task)
+            .filter(|&n| self.platform.node(n).cores >= p.min_cores)
+            .map(|n| self.exec_secs(task, n, p.max_cores.min(self.platform.node(n).cores), 0))
+            .fold(f64::INFINITY, f64::min)
+    }
+
     /// Nodes among which some node has each per-node estimate of `task`
     /// (see [`Platform::node_class`]): one per class, or every node when
     /// the task gives explicit per-node costs.

@@ -188,14 +188,15 @@ fn busy_energy(platform: &Platform, node: NodeId, dvfs: u8, cores: u32, span: Si
 }
 
 /// Length in seconds of the longest path when every task runs on its fastest
-/// node and communication is free: the denominator of SLR.
+/// node (a moldable task on as many cores as it can use there) and
+/// communication is free: the denominator of SLR, so SLR ≥ 1 without noise.
 pub fn min_critical_path(costs: &CostModel<'_>) -> f64 {
     let dag = costs.dag();
     let mut finish = vec![0.0f64; dag.task_count()];
     let mut longest = 0.0f64;
     for &t in dag.topological_order() {
         let ready = dag.predecessors(t).map(|p| finish[p.index()]).fold(0.0, f64::max);
-        finish[t.index()] = ready + costs.min_exec_secs(t);
+        finish[t.index()] = ready + costs.best_exec_secs(t);
         longest = longest.max(finish[t.index()]);
     }
     longest
