@@ -27,6 +27,7 @@ mod batch;
 mod bil;
 pub mod branch_and_bound;
 mod capacity;
+pub mod cpa;
 mod cpop;
 mod dask;
 pub mod definitions;

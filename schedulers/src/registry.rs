@@ -6,6 +6,7 @@
 //! errors that list what is valid; nothing is silently ignored.
 
 use crate::branch_and_bound;
+use crate::cpa::{Cpa, Variant as CpaVariant};
 use crate::definitions::{Compat, WithCommMean};
 use crate::learned;
 use crate::overhead::WithOverhead;
@@ -330,6 +331,27 @@ static REGISTRY: &[SchedulerInfo] = &[
         description: "HEFT for moldable tasks: node and core count chosen together by earliest finish (M-HEFT, N'Takpé et al. 2007)",
         params: &[COMM_MEAN_PARAM],
         build: |_, _| Ok(Box::new(MoldableHeft)),
+    },
+    SchedulerInfo {
+        name: "cpa",
+        nature: Nature::Static,
+        description: "Critical Path and Allocation for moldable tasks: cores to critical tasks until the critical path meets the average area, then list scheduling (Radulescu & van Gemund 2001)",
+        params: &[],
+        build: |_, _| Ok(Box::new(Cpa::new(CpaVariant::Cpa))),
+    },
+    SchedulerInfo {
+        name: "mcpa",
+        nature: Nature::Static,
+        description: "Modified CPA: a precedence level's allocations never exceed the platform's cores (Bansal et al. 2006)",
+        params: &[],
+        build: |_, _| Ok(Box::new(Cpa::new(CpaVariant::Mcpa))),
+    },
+    SchedulerInfo {
+        name: "hcpa",
+        nature: Nature::Static,
+        description: "Heterogeneous CPA: allocation on a homogeneous reference platform of equal power, translated per node (N'Takpe & Suter 2006)",
+        params: &[],
+        build: |_, _| Ok(Box::new(Cpa::new(CpaVariant::Hcpa))),
     },
     SchedulerInfo {
         name: "heft-dup",

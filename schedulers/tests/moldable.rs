@@ -1,5 +1,5 @@
-//! Moldable tasks: M-HEFT chooses each task's node and core count by earliest
-//! finish, checked against schedules worked by hand, and SLR's lower bound
+//! Moldable tasks: M-HEFT, CPA, MCPA and HCPA choose core counts, checked
+//! against allocations and schedules worked by hand, and SLR's lower bound
 //! gives each moldable task its best core count.
 
 mod common;
@@ -70,15 +70,20 @@ fn allocations(result: &RunResult) -> Vec<(u32, f64)> {
         .collect()
 }
 
+/// Every scheduler that chooses core counts.
+const MOLDABLE: [&str; 4] = ["m-heft", "cpa", "mcpa", "hcpa"];
+
 #[test]
 fn a_perfectly_parallel_chain_takes_every_core() {
     let (dag, platform) = (chain(4, 0.0), platform(&[(1.0, 8)]));
-    let result = run("m-heft", &dag, &platform);
-    // Work 8 on 8 cores: 1 s each, 8 core-seconds each, 4 s in all.
-    assert_eq!(allocations(&result), vec![(8, 8.0); 4]);
-    assert!((result.metrics.makespan - 4.0).abs() < 1e-9);
-    // The lower bound gives each task its 8 cores, so M-HEFT is optimal: SLR 1.
-    assert!((result.metrics.slr - 1.0).abs() < 1e-9, "{}", result.metrics.slr);
+    for scheduler in MOLDABLE {
+        let result = run(scheduler, &dag, &platform);
+        // Work 8 on 8 cores: 1 s each, 8 core-seconds each, 4 s in all.
+        assert_eq!(allocations(&result), vec![(8, 8.0); 4], "{scheduler}");
+        assert!((result.metrics.makespan - 4.0).abs() < 1e-9);
+        // The lower bound gives each task its 8 cores: optimal, SLR 1.
+        assert!((result.metrics.slr - 1.0).abs() < 1e-9, "{}", result.metrics.slr);
+    }
     // HEFT keeps each task on its fewest cores: 8 times longer.
     let rigid = run("heft", &dag, &platform);
     assert_eq!(allocations(&rigid), vec![(1, 8.0); 4]);
@@ -88,11 +93,13 @@ fn a_perfectly_parallel_chain_takes_every_core() {
 #[test]
 fn a_fully_serial_chain_keeps_one_core_per_task() {
     let (dag, platform) = (chain(4, 1.0), platform(&[(1.0, 8)]));
-    let result = run("m-heft", &dag, &platform);
-    // More cores finish no sooner; they would only waste core time.
-    assert_eq!(allocations(&result), vec![(1, 8.0); 4]);
-    assert!((result.metrics.makespan - 32.0).abs() < 1e-9);
-    assert!((result.metrics.slr - 1.0).abs() < 1e-9);
+    for scheduler in MOLDABLE {
+        let result = run(scheduler, &dag, &platform);
+        // More cores finish no sooner; they would only waste core time.
+        assert_eq!(allocations(&result), vec![(1, 8.0); 4], "{scheduler}");
+        assert!((result.metrics.makespan - 32.0).abs() < 1e-9);
+        assert!((result.metrics.slr - 1.0).abs() < 1e-9);
+    }
 }
 
 #[test]
@@ -111,4 +118,107 @@ fn node_and_core_count_are_chosen_together() {
     let r = &result.tasks[0];
     assert_eq!((r.node.index(), r.cores), (1, 8));
     assert!((result.metrics.makespan - 1.0).abs() < 1e-9);
+}
+
+/// A task of `work` on 1 to 4 cores with serial fraction `serial`.
+fn moldable(name: &str, work: f64, serial: f64) -> TaskSpec {
+    TaskSpec::new(name, work).parallelism(Parallelism {
+        min_cores: 1,
+        max_cores: 4,
+        serial_fraction: serial,
+    })
+}
+
+#[test]
+fn cpa_allocates_as_worked_by_hand() {
+    // A → {B, C} → D on one 4-core node (P = 4); A, B, D perfectly parallel
+    // (work 4, 8, 4), C serial (work 2); no data. Allocation, by CPA's rules:
+    //  k = A1 B1 C1 D1: T_CP = A+B+D = 16 > T_A = 18/4 = 4.5; gains A 3, B 6, D 3: B.
+    //  B2: T_CP 12; gains A 3, B 2 − 8/9 = 1.11, D 3: A (lower id).
+    //  A2: T_CP 10; gains A 1 − 4/9 = 0.56, B 1.11, D 3: D.
+    //  D2: T_CP 8; gains A 0.56, B 1.11, D 0.56: B.
+    //  B3: T_CP 6.67; gains A 0.56, B 8/9 − 1/2 = 0.39, D 0.56: A.
+    //  A3: T_CP 6; gains A 4/9 − 1/4 = 0.19, B 0.39, D 0.56: D.
+    //  D3: T_CP 5.33; gains A 0.19, B 0.39, D 0.19: B.
+    //  B4: T_CP = 4.67 on both paths (A-B-D and A-C-D); C cannot gain
+    //      (serial), B is at 4 cores; gains A 0.19, D 0.19: A.
+    //  A4: T_CP = 1 + 2 + 1.33 = 4.33 <= T_A = 4.5: stop.
+    let mut b = DagBuilder::new();
+    let a = b.add_task(moldable("A", 4.0, 0.0));
+    let bb = b.add_task(moldable("B", 8.0, 0.0));
+    let c = b.add_task(moldable("C", 2.0, 1.0));
+    let d = b.add_task(moldable("D", 4.0, 0.0));
+    for (s, t) in [(a, bb), (a, c), (bb, d), (c, d)] {
+        b.add_edge(s, t, 0.0);
+    }
+    let dag = b.build().unwrap();
+    let platform = platform(&[(1.0, 4)]);
+    let costs = sim::CostModel::new(&dag, &platform).unwrap();
+    let reference = schedulers::cpa::Reference::of(&costs, schedulers::cpa::Variant::Cpa);
+    assert_eq!(reference.cores, 4);
+    let cores = schedulers::cpa::allocate(&costs, &reference, schedulers::cpa::Variant::Cpa);
+    assert_eq!(cores, [4, 4, 1, 3]);
+    // Mapping by bottom level (A 4.33, B = C 3.33, D 1.33; B and C tie and
+    // go in the DAG's topological order): A 0–1 on 4 cores; B and C one
+    // after the other, 2 s each (B holds every core); D 5–6.33 on 3 cores.
+    let result = run("cpa", &dag, &platform);
+    let span = |i: usize| {
+        let r = &result.tasks[i];
+        (r.cores, r.start.as_secs_f64(), r.end.as_secs_f64())
+    };
+    let close = |got: (u32, f64, f64), want: (u32, f64, f64)| {
+        got.0 == want.0 && (got.1 - want.1).abs() < 1e-6 && (got.2 - want.2).abs() < 1e-6
+    };
+    assert!(close(span(0), (4, 0.0, 1.0)), "{:?}", span(0));
+    let (b_first, c_first) = ((4, 1.0, 3.0), (1, 1.0, 3.0));
+    let ordered = (close(span(1), b_first) && close(span(2), (1, 3.0, 5.0)))
+        || (close(span(2), c_first) && close(span(1), (4, 3.0, 5.0)));
+    assert!(ordered, "{:?} {:?}", span(1), span(2));
+    assert!(close(span(3), (3, 5.0, 5.0 + 4.0 / 3.0)), "{:?}", span(3));
+}
+
+#[test]
+fn mcpa_keeps_a_level_within_the_platform() {
+    // Three independent tasks of work 12 on one 4-core node. CPA gives each
+    // 2 cores (T_CP 12 → 6 <= T_A 9); MCPA stops once the level holds 4
+    // cores (B 2, C 1, D 1), with T_CP still 12. Both finish at 12.
+    let mut b = DagBuilder::new();
+    for name in ["B", "C", "D"] {
+        b.add_task(moldable(name, 12.0, 0.0));
+    }
+    let dag = b.build().unwrap();
+    let platform = platform(&[(1.0, 4)]);
+    let costs = sim::CostModel::new(&dag, &platform).unwrap();
+    let cpa = schedulers::cpa::Reference::of(&costs, schedulers::cpa::Variant::Cpa);
+    assert_eq!(
+        schedulers::cpa::allocate(&costs, &cpa, schedulers::cpa::Variant::Cpa),
+        [2, 2, 2]
+    );
+    assert_eq!(
+        schedulers::cpa::allocate(&costs, &cpa, schedulers::cpa::Variant::Mcpa),
+        [2, 1, 1]
+    );
+    for scheduler in ["cpa", "mcpa"] {
+        let result = run(scheduler, &dag, &platform);
+        assert!((result.metrics.makespan - 12.0).abs() < 1e-9, "{scheduler}");
+    }
+}
+
+#[test]
+fn hcpa_reasons_on_a_reference_platform_of_equal_power() {
+    // Nodes of speed 1 × 4 cores and speed 2 × 2 cores: power 8, so the
+    // reference platform has 8 cores of speed 1 (the slowest).
+    let platform = platform(&[(1.0, 4), (2.0, 2)]);
+    let dag = chain(1, 0.0);
+    let costs = sim::CostModel::new(&dag, &platform).unwrap();
+    let reference = schedulers::cpa::Reference::of(&costs, schedulers::cpa::Variant::Hcpa);
+    assert_eq!((reference.node.index(), reference.cores, reference.largest), (0, 8, 4));
+    // One perfectly parallel task of work 8: T_A = 8/8 = 1, so it grows to the
+    // largest node's 4 cores (reference time 2 s); mapped, the speed-2 node
+    // needs 2 cores for 8/2/2 = 2 s, and finishes as early as the 4-core one:
+    // the lower node id wins.
+    let result = run("hcpa", &dag, &platform);
+    let r = &result.tasks[0];
+    assert_eq!((r.node.index(), r.cores), (0, 4));
+    assert!((result.metrics.makespan - 2.0).abs() < 1e-9);
 }
