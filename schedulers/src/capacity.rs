@@ -35,6 +35,11 @@ impl Capacity {
         self.free.get(node.index()).is_some_and(|&f| f >= cores)
     }
 
+    /// Free cores of `node`.
+    pub(crate) fn free(&self, node: NodeId) -> u32 {
+        self.free.get(node.index()).copied().unwrap_or(0)
+    }
+
     /// Whether some node has a free core.
     pub(crate) fn any_free(&self) -> bool {
         !self.with_free.is_empty()

@@ -18,6 +18,9 @@
 //!   that node is down.
 //! - Node failures: a lost task leaves its node's backlog and comes back as
 //!   ready; down nodes get no new tasks and run nothing.
+//! - Moldable tasks (`moldable=1`, the default): a task started on a node
+//!   takes, of the cores free there now, the count that finishes it
+//!   earliest (the fewest such); `moldable=0` keeps it on its fewest cores.
 //!
 //! Complexity: O(p·k + log n) per ready task (k its in-degree) and
 //! O(p + log n) per decision; no decision scans the ready set.
@@ -28,7 +31,7 @@
 
 use crate::capacity::Capacity;
 use crate::rank;
-use sim::{Decisions, NodeId, Scheduler, SimDuration, SimTime, SimView, TaskId, Update};
+use sim::{Assignment, Decisions, NodeId, Scheduler, SimDuration, SimTime, SimView, TaskId, Update};
 use std::collections::BinaryHeap;
 
 /// The Dask-like policy.
@@ -43,9 +46,35 @@ pub struct Dask {
     /// Per task: the node whose queue or cores it is in, and its estimate there.
     at: Vec<Option<(NodeId, u64)>>,
     capacity: Capacity,
+    /// Keep every task on its fewest cores instead of choosing a core count.
+    rigid: bool,
 }
 
 impl Dask {
+    /// This policy choosing core counts of moldable tasks (`true`, the
+    /// default) or keeping every task on its fewest cores.
+    pub fn moldable(self, moldable: bool) -> Dask {
+        Dask {
+            rigid: !moldable,
+            ..self
+        }
+    }
+
+    /// Cores `task` takes on `node` when `free` cores are free there: the
+    /// fewest that finish it as early as the most it may use.
+    fn cores_to_take(&self, view: &SimView<'_>, task: TaskId, node: NodeId, free: u32) -> u32 {
+        let p = view.dag().task(task).parallelism;
+        let most = p.max_cores.min(free).max(p.min_cores);
+        if self.rigid || most == p.min_cores {
+            return p.min_cores;
+        }
+        let costs = view.costs();
+        let fastest = costs.exec_time_with(task, node, most, 0);
+        (p.min_cores..most)
+            .find(|&k| costs.exec_time_with(task, node, k, 0) <= fastest)
+            .unwrap_or(most)
+    }
+
     /// When `task` could start on `node`: inputs there and backlog drained.
     fn estimated_start(&self, view: &SimView<'_>, task: TaskId, node: NodeId) -> SimTime {
         let per_core = self.backlog[node.index()] / u64::from(view.platform().node(node).cores.max(1));
@@ -145,8 +174,14 @@ impl Scheduler for Dask {
                     break;
                 }
                 self.queues[node.index()].pop();
+                let cores = self.cores_to_take(view, task, node, self.capacity.free(node));
                 self.capacity.take(task, node, cores);
-                out.assign(view, task, node);
+                out.push(Assignment {
+                    task,
+                    node,
+                    cores,
+                    dvfs: 0,
+                });
             }
         }
     }

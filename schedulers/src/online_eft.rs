@@ -17,7 +17,15 @@
 //! ranks are recomputed with the corrected mean costs (O(n·p + e), which
 //! happens only a few times per run since each re-plan resets the reference).
 //!
-//! Complexity: O(p·(k + c)) per task, with k its in-degree and c cores per node.
+//! Moldable tasks (`moldable=1`, the default): a task that may run on several
+//! core counts takes, on each node, each count from its fewest cores to the
+//! most it and the node allow, and the (node, cores) pair finishing earliest
+//! wins (ties: fewer cores, then the lower node id), as M-HEFT does offline;
+//! `moldable=0` keeps every task on its fewest cores (as a real runtime that
+//! gives a task one thread does).
+//!
+//! Complexity: O(p·(k + c·log c + m)) per task, with k its in-degree, c cores
+//! per node and m the core counts it may take.
 //!
 //! Mean transfer times: the upward rank that orders ready tasks uses HEFT's
 //! `c̄ = L̄ + data / B̄` (`comm_mean=rate`, the default; `comm_mean=time` for the
@@ -25,7 +33,9 @@
 
 use crate::rank;
 use crate::speed_learner::SpeedLearner;
-use sim::{CostModel, Decisions, NodeId, Scheduler, SimDuration, SimTime, SimView, TaskId, TaskState, Update};
+use sim::{
+    Assignment, CostModel, Decisions, NodeId, Scheduler, SimDuration, SimTime, SimView, TaskId, TaskState, Update,
+};
 
 /// Online earliest-finish-time list scheduling.
 #[derive(Debug, Clone, Default)]
@@ -33,12 +43,14 @@ pub struct OnlineEft {
     rank: Vec<f64>,
     /// Expected time each core of each node becomes free.
     core_free: Vec<Vec<SimTime>>,
-    /// Expected end and core of each assigned task.
-    expected: Vec<(SimTime, NodeId, u32)>,
+    /// Expected end, node, first core and core count of each assigned task.
+    expected: Vec<(SimTime, NodeId, u32, u32)>,
     /// Ready tasks not yet placed (all nodes that could host them were down).
     batch: Vec<TaskId>,
     /// What the adaptive variant learns; `None` for plain online EFT.
     learning: Option<Learning>,
+    /// Keep every task on its fewest cores instead of choosing a core count.
+    rigid: bool,
 }
 
 /// The adaptive variant's state.
@@ -73,9 +85,19 @@ impl OnlineEft {
         }
     }
 
-    /// Estimated seconds of `task` on `node`: declared, corrected by what was learned.
-    fn estimate(&self, costs: &CostModel<'_>, task: TaskId, node: NodeId) -> SimDuration {
-        let declared = costs.exec_time(task, node);
+    /// This policy choosing core counts of moldable tasks (`true`, the
+    /// default) or keeping every task on its fewest cores.
+    pub fn moldable(self, moldable: bool) -> OnlineEft {
+        OnlineEft {
+            rigid: !moldable,
+            ..self
+        }
+    }
+
+    /// Estimated seconds of `task` on `cores` cores of `node`: declared,
+    /// corrected by what was learned.
+    fn estimate(&self, costs: &CostModel<'_>, task: TaskId, node: NodeId, cores: u32) -> SimDuration {
+        let declared = costs.exec_time_with(task, node, cores, 0);
         match &self.learning {
             None => declared,
             Some(l) => SimDuration::from_secs_f64(l.learner.corrected(costs.dag(), task, node, declared.as_secs_f64())),
@@ -98,10 +120,11 @@ impl OnlineEft {
                     l.learner.observe_transfer(estimated, (arrived - sent_at).as_secs_f64());
                 }
                 let kind = dag.task(task).kind;
+                let cores = self.expected[task.index()].3;
                 l.learner.observe(
                     node,
                     kind,
-                    costs.exec_time(task, node).as_secs_f64(),
+                    costs.exec_time_with(task, node, cores, 0).as_secs_f64(),
                     (end - start).as_secs_f64(),
                 );
                 let factor = l.learner.node_factor(node);
@@ -142,13 +165,13 @@ impl Scheduler for OnlineEft {
             .iter()
             .map(|n| vec![SimTime::ZERO; n.cores as usize])
             .collect();
-        self.expected = vec![(SimTime::ZERO, NodeId::new(0), 0); view.dag().task_count()];
+        self.expected = vec![(SimTime::ZERO, NodeId::new(0), 0, 1); view.dag().task_count()];
     }
 
     fn on_update(&mut self, view: &SimView<'_>, update: &Update<'_>, out: &mut Decisions) {
         let now = view.now();
         for &task in update.finished {
-            let (expected_end, planned_node, core) = self.expected[task.index()];
+            let (expected_end, planned_node, core, _) = self.expected[task.index()];
             // A failure may have moved the task elsewhere; then there is nothing to correct.
             if let TaskState::Done { node, end, .. } = view.task_state(task)
                 && node == planned_node
@@ -175,15 +198,21 @@ impl Scheduler for OnlineEft {
             let task = self.batch[i];
             match self.best_node(view, task) {
                 Some((node, start, cores)) => {
-                    let end = start + self.estimate(view.costs(), task, node);
+                    let count = cores.len() as u32;
+                    let end = start + self.estimate(view.costs(), task, node, count);
                     for &core in &cores {
                         self.core_free[node.index()][core as usize] = end;
                     }
-                    self.expected[task.index()] = (end, node, cores[0]);
+                    self.expected[task.index()] = (end, node, cores[0], count);
                     if let Some(l) = &mut self.learning {
                         l.sent[task.index()] = (now, slowest_remote_input(view, task, node));
                     }
-                    out.assign(view, task, node);
+                    out.push(Assignment {
+                        task,
+                        node,
+                        cores: count,
+                        dvfs: 0,
+                    });
                 }
                 None => unplaced.push(task),
             }
@@ -193,30 +222,38 @@ impl Scheduler for OnlineEft {
 }
 
 impl OnlineEft {
-    /// Node, expected start and cores with the earliest expected finish.
+    /// Node, expected start and cores with the earliest expected finish
+    /// (ties: fewer cores, then the lower node id).
     fn best_node(&self, view: &SimView<'_>, task: TaskId) -> Option<(NodeId, SimTime, Vec<u32>)> {
-        let dag = view.dag();
         let costs = view.costs();
-        let cores = dag.task(task).parallelism.min_cores as usize;
-        let mut best: Option<(SimTime, NodeId, SimTime, Vec<u32>)> = None;
+        let parallelism = view.dag().task(task).parallelism;
+        let fewest = parallelism.min_cores as usize;
+        let mut best: Option<((SimTime, usize, NodeId), SimTime, Vec<u32>)> = None;
         for node in view.platform().node_ids() {
             let free = &self.core_free[node.index()];
-            if free.len() < cores || !view.node_up(node) {
+            if free.len() < fewest || !view.node_up(node) {
                 continue;
             }
+            let most = if self.rigid {
+                fewest
+            } else {
+                (parallelism.max_cores as usize).min(free.len())
+            };
             let transfer_factor = self.learning.as_ref().map_or(1.0, |l| l.learner.transfer_factor());
             let ready = view.inputs_ready_scaled(task, node, transfer_factor);
-            // The `cores` cores that free first; the task starts when the last of them is free.
+            // The cores that free first; on k cores the task starts when the k-th is free.
             let mut order: Vec<(SimTime, u32)> = free.iter().enumerate().map(|(c, &t)| (t, c as u32)).collect();
             order.sort_unstable();
-            order.truncate(cores);
-            let start = ready.max(order[cores - 1].0);
-            let end = start + self.estimate(costs, task, node);
-            if best.as_ref().is_none_or(|b| end < b.0) {
-                best = Some((end, node, start, order.into_iter().map(|(_, c)| c).collect()));
+            for k in fewest..=most {
+                let start = ready.max(order[k - 1].0);
+                let end = start + self.estimate(costs, task, node, k as u32);
+                let key = (end, k, node);
+                if best.as_ref().is_none_or(|b| key < b.0) {
+                    best = Some((key, start, order[..k].iter().map(|&(_, c)| c).collect()));
+                }
             }
         }
-        best.map(|(_, node, start, cores)| (node, start, cores))
+        best.map(|((_, _, node), start, cores)| (node, start, cores))
     }
 }
 

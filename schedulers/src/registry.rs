@@ -306,6 +306,21 @@ pub const COMM_MEAN_PARAM: ParamInfo = ParamInfo {
     description: "mean transfer time of an edge in ranks: rate = mean latency + data / mean bandwidth (default; the definition of the HEFT, CPOP and PEFT papers), time = mean of the transfer times",
 };
 
+/// Whether an online policy chooses the core count of moldable tasks.
+pub const MOLDABLE_PARAM: ParamInfo = ParamInfo {
+    name: "moldable",
+    description: "1 (default): a moldable task takes the core count that finishes it earliest; 0: its fewest cores, as a runtime giving each task one thread",
+};
+
+/// Reads [`MOLDABLE_PARAM`].
+fn moldable(p: &mut Params) -> Result<bool, RegistryError> {
+    match p.u64_or("moldable", 1)? {
+        0 => Ok(false),
+        1 => Ok(true),
+        other => Err(p.bad_value("moldable", "0 or 1", &other.to_string())),
+    }
+}
+
 /// Whose definitions a scheduler follows; see [`crate::definitions`].
 pub const COMPAT_PARAM: ParamInfo = ParamInfo {
     name: "compat",
@@ -644,15 +659,15 @@ static REGISTRY: &[SchedulerInfo] = &[
         name: "dask",
         nature: Nature::Online,
         description: "Dask-like: earliest estimated start incl. transfers, idle nodes steal (Rocklin 2015)",
-        params: &[COMM_MEAN_PARAM],
-        build: |_, _| Ok(Box::new(Dask::default())),
+        params: &[MOLDABLE_PARAM, COMM_MEAN_PARAM],
+        build: |p, _| Ok(Box::new(Dask::default().moldable(moldable(p)?))),
     },
     SchedulerInfo {
         name: "online-eft",
         nature: Nature::Online,
         description: "greedy earliest finish time on ready tasks, by upward rank",
-        params: &[COMM_MEAN_PARAM],
-        build: |_, _| Ok(Box::new(OnlineEft::default())),
+        params: &[MOLDABLE_PARAM, COMM_MEAN_PARAM],
+        build: |p, _| Ok(Box::new(OnlineEft::default().moldable(moldable(p)?))),
     },
     SchedulerInfo {
         name: "active-replication",
@@ -695,14 +710,13 @@ static REGISTRY: &[SchedulerInfo] = &[
                 name: "replan",
                 description: "relative change of a node's learned speed that re-plans the priorities (default 0.2)",
             },
+            MOLDABLE_PARAM,
             COMM_MEAN_PARAM,
         ],
         build: |p, _| {
             let weight = p.f64_where("weight", 0.3, "a number in (0, 1]", |w| w > 0.0 && w <= 1.0)?;
-            Ok(Box::new(OnlineEft::adaptive(
-                weight,
-                p.non_negative_f64_or("replan", 0.2)?,
-            )))
+            let replan = p.non_negative_f64_or("replan", 0.2)?;
+            Ok(Box::new(OnlineEft::adaptive(weight, replan).moldable(moldable(p)?)))
         },
     },
 ];

@@ -222,3 +222,21 @@ fn hcpa_reasons_on_a_reference_platform_of_equal_power() {
     assert_eq!((r.node.index(), r.cores), (0, 4));
     assert!((result.metrics.makespan - 2.0).abs() < 1e-9);
 }
+
+#[test]
+fn online_policies_choose_core_counts_unless_told_not_to() {
+    let (parallel, serial, platform) = (chain(4, 0.0), chain(4, 1.0), platform(&[(1.0, 8)]));
+    for scheduler in ["online-eft", "adaptive", "dask"] {
+        let result = run(scheduler, &parallel, &platform);
+        assert_eq!(allocations(&result), vec![(8, 8.0); 4], "{scheduler}");
+        let result = run(scheduler, &serial, &platform);
+        assert_eq!(allocations(&result), vec![(1, 8.0); 4], "{scheduler}");
+        let rigid = run(&format!("{scheduler}:moldable=0"), &parallel, &platform);
+        assert_eq!(allocations(&rigid), vec![(1, 8.0); 4], "{scheduler}:moldable=0");
+    }
+    let err = schedulers::registry::create("online-eft:moldable=2", 0)
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(err.contains("0 or 1"), "{err}");
+}
