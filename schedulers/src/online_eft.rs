@@ -228,7 +228,9 @@ impl OnlineEft {
         let costs = view.costs();
         let parallelism = view.dag().task(task).parallelism;
         let fewest = parallelism.min_cores as usize;
-        let mut best: Option<((SimTime, usize, NodeId), SimTime, Vec<u32>)> = None;
+        // (end, cores, node) as the key, then the start and the cores.
+        type Choice = ((SimTime, usize, NodeId), SimTime, Vec<u32>);
+        let mut best: Option<Choice> = None;
         for node in view.platform().node_ids() {
             let free = &self.core_free[node.index()];
             if free.len() < fewest || !view.node_up(node) {
