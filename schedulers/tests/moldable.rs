@@ -240,3 +240,24 @@ fn online_policies_choose_core_counts_unless_told_not_to() {
         .to_string();
     assert!(err.contains("0 or 1"), "{err}");
 }
+
+#[test]
+fn bad_parallelism_is_an_error_naming_the_task() {
+    let mut b = DagBuilder::new();
+    b.add_task(TaskSpec::new("wide", 1.0).parallelism(Parallelism {
+        min_cores: 4,
+        max_cores: 2,
+        serial_fraction: 0.0,
+    }));
+    let err = b.build().unwrap_err().to_string();
+    assert!(err.contains("\"wide\"") && err.contains("min_cores <= max_cores"), "{err}");
+    let mut b = DagBuilder::new();
+    b.add_task(TaskSpec::new("huge", 1.0).parallelism(Parallelism {
+        min_cores: 16,
+        max_cores: 16,
+        serial_fraction: 0.0,
+    }));
+    let dag = b.build().unwrap();
+    let err = sim::CostModel::new(&dag, &platform(&[(1.0, 8)])).err().unwrap().to_string();
+    assert!(err.contains("\"huge\" needs at least 16 cores"), "{err}");
+}

@@ -222,6 +222,15 @@ impl DagBuilder {
         TaskId::new(self.tasks.len() - 1)
     }
 
+    /// Sets the parallelism of a task already added (for transformations
+    /// applied to a whole generated DAG, such as making a share of its tasks
+    /// moldable). Validated by [`DagBuilder::build`] like any other.
+    pub fn set_parallelism(&mut self, task: TaskId, parallelism: Parallelism) {
+        if let Some(spec) = self.tasks.get_mut(task.index()) {
+            spec.parallelism = parallelism;
+        }
+    }
+
     /// Adds a data edge. Several edges between the same pair of tasks are
     /// merged into one carrying the sum of their bytes (several files passed
     /// from one task to another travel as one transfer).

@@ -117,8 +117,9 @@ pub fn generate(spec: &str, seed: u64) -> Result<Dag, GenError> {
     let (kind, rest) = spec.split_once(':').unwrap_or((spec, ""));
     let kind = kind.trim();
     let mut params = Params::parse(kind, rest)?;
+    let moldability = Moldability::read(&mut params)?;
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let builder = match kind {
+    let mut builder = match kind {
         "layered" => layered::generate(&mut params, &mut rng)?,
         "topcuoglu" => topcuoglu::generate(&mut params, &mut rng)?,
         "erdos-renyi" => erdos_renyi::generate(&mut params, &mut rng)?,
@@ -144,10 +145,56 @@ pub fn generate(spec: &str, seed: u64) -> Result<Dag, GenError> {
             });
         }
     };
+    moldability.apply(&mut builder, seed);
     builder.build().map_err(|error| GenError::Dag {
         kind: kind.to_owned(),
         error,
     })
+}
+
+/// The keys every generator takes to make a share of its tasks moldable
+/// (data-parallel: they may run on 1 to `max_cores` cores of one node, with
+/// Amdahl's law):
+/// - `moldable` \[0]: the fraction of tasks made moldable, each drawn
+///   independently;
+/// - `serial` \[0.1]: their serial fraction;
+/// - `max_cores` \[8]: the most cores they can use.
+///
+/// The draws come from a random stream of their own, so a spec without
+/// `moldable` gives the DAG it gave before the key existed.
+#[derive(Clone, Copy, Debug)]
+struct Moldability {
+    fraction: f64,
+    serial: f64,
+    max_cores: u32,
+}
+
+impl Moldability {
+    fn read(p: &mut Params) -> Result<Moldability, GenError> {
+        Ok(Moldability {
+            fraction: p.f64("moldable", 0.0, 0.0..=1.0)?,
+            serial: p.f64("serial", 0.1, 0.0..=1.0)?,
+            max_cores: p.usize("max_cores", 8, 1..=1_000_000)? as u32,
+        })
+    }
+
+    fn apply(&self, builder: &mut DagBuilder, seed: u64) {
+        if self.fraction <= 0.0 {
+            return;
+        }
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        rng.set_stream(1);
+        let parallelism = sim::Parallelism {
+            min_cores: 1,
+            max_cores: self.max_cores,
+            serial_fraction: self.serial,
+        };
+        for i in 0..builder.task_count() {
+            if rng.random::<f64>() < self.fraction {
+                builder.set_parallelism(sim::TaskId::new(i), parallelism);
+            }
+        }
+    }
 }
 
 /// The `key=value` pairs of a spec. Generators read them with typed getters,
@@ -377,6 +424,30 @@ mod tests {
         assert!(e.to_string().contains("did you mean \"tasks\"?"), "{e}");
         let e = generate("nope", 1).unwrap_err();
         assert!(!e.to_string().contains("did you mean"), "{e}");
+    }
+
+    #[test]
+    fn a_share_of_tasks_becomes_moldable_without_changing_the_dag() {
+        let plain = generate("layered:tasks=400", 3).unwrap();
+        let none = generate("layered:tasks=400,moldable=0", 3).unwrap();
+        assert_eq!(plain.tasks(), none.tasks());
+        let half = generate("layered:tasks=400,moldable=0.5,serial=0.2,max_cores=4", 3).unwrap();
+        // Only the parallelism differs: same work, names and edges.
+        assert_eq!(half.edges(), plain.edges());
+        assert!(half.tasks().iter().zip(plain.tasks()).all(|(a, b)| a.work == b.work && a.name == b.name));
+        let moldable: Vec<_> = half.tasks().iter().filter(|t| t.parallelism.max_cores > 1).collect();
+        // Binomial(400, 0.5): within 5 standard deviations (10) of 200.
+        assert!((150..=250).contains(&moldable.len()), "{}", moldable.len());
+        assert!(moldable.iter().all(|t| {
+            let p = t.parallelism;
+            (p.min_cores, p.max_cores, p.serial_fraction) == (1, 4, 0.2)
+        }));
+        for kind in KINDS {
+            let dag = generate(&format!("{kind}:moldable=1"), 1).unwrap_or_else(|e| panic!("{kind}: {e}"));
+            assert!(dag.tasks().iter().all(|t| t.parallelism.max_cores == 8), "{kind}");
+        }
+        let e = generate("layered:moldable=1.5", 1).unwrap_err();
+        assert!(e.to_string().contains("moldable"), "{e}");
     }
 
     #[test]
