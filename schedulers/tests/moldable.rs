@@ -250,7 +250,10 @@ fn bad_parallelism_is_an_error_naming_the_task() {
         serial_fraction: 0.0,
     }));
     let err = b.build().unwrap_err().to_string();
-    assert!(err.contains("\"wide\"") && err.contains("min_cores <= max_cores"), "{err}");
+    assert!(
+        err.contains("\"wide\"") && err.contains("min_cores <= max_cores"),
+        "{err}"
+    );
     let mut b = DagBuilder::new();
     b.add_task(TaskSpec::new("huge", 1.0).parallelism(Parallelism {
         min_cores: 16,
@@ -258,6 +261,9 @@ fn bad_parallelism_is_an_error_naming_the_task() {
         serial_fraction: 0.0,
     }));
     let dag = b.build().unwrap();
-    let err = sim::CostModel::new(&dag, &platform(&[(1.0, 8)])).err().unwrap().to_string();
+    let err = sim::CostModel::new(&dag, &platform(&[(1.0, 8)]))
+        .err()
+        .unwrap()
+        .to_string();
     assert!(err.contains("\"huge\" needs at least 16 cores"), "{err}");
 }

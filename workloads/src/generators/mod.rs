@@ -434,7 +434,12 @@ mod tests {
         let half = generate("layered:tasks=400,moldable=0.5,serial=0.2,max_cores=4", 3).unwrap();
         // Only the parallelism differs: same work, names and edges.
         assert_eq!(half.edges(), plain.edges());
-        assert!(half.tasks().iter().zip(plain.tasks()).all(|(a, b)| a.work == b.work && a.name == b.name));
+        assert!(
+            half.tasks()
+                .iter()
+                .zip(plain.tasks())
+                .all(|(a, b)| a.work == b.work && a.name == b.name)
+        );
         let moldable: Vec<_> = half.tasks().iter().filter(|t| t.parallelism.max_cores > 1).collect();
         // Binomial(400, 0.5): within 5 standard deviations (10) of 200.
         assert!((150..=250).contains(&moldable.len()), "{}", moldable.len());

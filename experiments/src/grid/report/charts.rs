@@ -200,7 +200,22 @@ impl Plot for SlrLines<'_> {
                 }))
                 .map_err(plot_err)?;
         }
-        legend(&mut chart, SeriesLabelPosition::UpperLeft)
+        // The legend goes to the side where the lines are lower, so it hides none.
+        let highest_at = |x: f64| {
+            series
+                .iter()
+                .flatten()
+                .filter(|(cx, _)| *cx == x)
+                .map(|(_, m)| m.mean)
+                .fold(f64::NEG_INFINITY, f64::max)
+        };
+        let last = (categories.len().max(1) - 1) as f64;
+        let corner = if highest_at(0.0) > highest_at(last) {
+            SeriesLabelPosition::UpperRight
+        } else {
+            SeriesLabelPosition::UpperLeft
+        };
+        legend(&mut chart, corner)
     }
 }
 

@@ -69,6 +69,43 @@ impl<'a> Data<'a> {
     }
 }
 
+/// A row's workload as the report names it: its name (a generator's kind, a
+/// file workload's name) and, for generators, the parameters after the kind
+/// (`ccr=1,tasks=50`; empty for files, so files of one name pool together).
+pub fn workload_label(row: &Row) -> (&str, &str) {
+    let params = row
+        .workload
+        .strip_prefix(row.family.as_str())
+        .and_then(|rest| rest.strip_prefix(':'))
+        .unwrap_or("");
+    (&row.family, params)
+}
+
+/// The value of generator key `key` in a row's workload, if it has one.
+pub fn generator_param(row: &Row, key: &str) -> Option<String> {
+    workload_label(row)
+        .1
+        .split(',')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(k, _)| *k == key)
+        .map(|(_, v)| v.to_owned())
+}
+
+/// Generator keys that take two values or more across `rows`, sorted.
+pub fn varying_params(rows: &[&Row]) -> Vec<String> {
+    let mut values: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for row in rows {
+        for (k, v) in workload_label(row).1.split(',').filter_map(|pair| pair.split_once('=')) {
+            values.entry(k).or_default().insert(v);
+        }
+    }
+    values
+        .into_iter()
+        .filter(|(_, v)| v.len() >= 2)
+        .map(|(k, _)| k.to_owned())
+        .collect()
+}
+
 /// Distinct values of `key` in first-seen order.
 pub fn distinct<'r>(rows: impl Iterator<Item = &'r Row>, key: impl Fn(&Row) -> &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();

@@ -25,7 +25,7 @@ use crate::results::metrics::{MAKESPAN, SLR};
 use crate::results::{Row, read_manifest, read_results};
 use anyhow::{Result, anyhow};
 use charts::{BoxPlot, Pareto, SlrLines, WinLoss};
-use data::{Data, categories};
+use data::{Data, categories, generator_param, varying_params};
 use std::path::{Path, PathBuf};
 
 /// Height of a plot whose legend lists `n_series` entries, so the legend fits.
@@ -79,12 +79,15 @@ pub fn write(dir: &Path) -> Result<PathBuf> {
     Ok(path)
 }
 
+/// A row's value on a grid axis, as a category label.
+type RowKey = Box<dyn Fn(&Row) -> Option<String>>;
+
 /// A grid axis the report draws mean SLR against, when it has two values or more.
 struct SlrAxis<'a> {
-    file: &'a str,
-    heading: &'a str,
-    title: &'a str,
-    x_desc: &'a str,
+    file: String,
+    heading: String,
+    title: String,
+    x_desc: String,
     key: &'a dyn Fn(&Row) -> Option<String>,
 }
 
@@ -123,38 +126,66 @@ fn pooled_figures(page: &mut Page, figures: &Figures, data: &Data<'_>, tests: &[
         &figures.add("slr", (900, 500), &plot)?,
     );
 
-    let ccr_key = |r: &Row| r.ccr.map(|c| c.to_string());
+    // SLR against every generator key the grid varies (CCR, a moldable
+    // workload's serial fraction, the task count, …) and against node count.
+    let keys = varying_params(&data.rows);
+    let key_fns: Vec<RowKey> = keys
+        .iter()
+        .map(|key| {
+            let key = key.clone();
+            Box::new(move |r: &Row| generator_param(r, &key)) as RowKey
+        })
+        .collect();
     let nodes_key = |r: &Row| Some(r.nodes.to_string());
-    let by_ccr = SlrAxis {
-        file: "slr_vs_ccr",
-        heading: "SLR against CCR",
-        title: "SLR against communication-to-computation ratio",
-        x_desc: "CCR (generator key ccr)",
-        key: &ccr_key,
-    };
-    let by_nodes = SlrAxis {
-        file: "slr_vs_nodes",
-        heading: "SLR against node count",
-        title: "SLR against platform size",
-        x_desc: "nodes in the platform",
+    let mut axes: Vec<SlrAxis<'_>> = keys
+        .iter()
+        .zip(&key_fns)
+        .map(|(key, f)| {
+            let (heading, title, x_desc) = if key == "ccr" {
+                (
+                    "SLR against CCR".to_owned(),
+                    "SLR against communication-to-computation ratio".to_owned(),
+                    "CCR (generator key ccr)".to_owned(),
+                )
+            } else {
+                (
+                    format!("SLR against {key}"),
+                    format!("SLR against the generator key {key}"),
+                    format!("generator key {key}"),
+                )
+            };
+            SlrAxis {
+                file: format!("slr_vs_{key}"),
+                heading,
+                title,
+                x_desc,
+                key: f.as_ref(),
+            }
+        })
+        .collect();
+    axes.push(SlrAxis {
+        file: "slr_vs_nodes".to_owned(),
+        heading: "SLR against node count".to_owned(),
+        title: "SLR against platform size".to_owned(),
+        x_desc: "nodes in the platform".to_owned(),
         key: &nodes_key,
-    };
-    for axis in [by_ccr, by_nodes] {
+    });
+    for axis in &axes {
         let values = categories(&data.rows, axis.key);
         if values.len() < 2 {
             continue;
         }
         let plot = SlrLines {
             data,
-            title: axis.title,
-            x_desc: axis.x_desc,
+            title: &axis.title,
+            x_desc: &axis.x_desc,
             categories: &values,
             key: axis.key,
         };
         page.figure(
-            axis.heading,
+            &axis.heading,
             "Mean over every other parameter; bars: 95% confidence intervals.",
-            &figures.add(axis.file, (900, legend_height(names.len())), &plot)?,
+            &figures.add(&axis.file, (900, legend_height(names.len())), &plot)?,
         );
     }
     page.figure(

@@ -10,7 +10,7 @@
 //! An instance is a (workload, platform, noise, MTBF, seed) point of the
 //! grid: every scheduler of the grid runs on it, so comparisons are paired.
 
-use super::data::{distinct, instance};
+use super::data::{distinct, instance, workload_label};
 use crate::results::Row;
 use crate::results::metrics::{ENERGY, MAKESPAN, SLR};
 use crate::stats::{Wilcoxon, WinTieLoss, holm, mean_ci, wilcoxon_signed_rank, win_tie_loss};
@@ -26,18 +26,6 @@ pub const CI_NOTE: &str = "Mean ± half-width of the 95% Student-t confidence in
 
 /// Pairs of schedulers are tested at this family-wise error rate.
 pub const ALPHA: f64 = 0.05;
-
-/// A row's workload as the tables name it: its name (a generator's kind, a
-/// file workload's name) and, for generators, the parameters after the kind.
-/// Files of one name pool into one group, each file an instance.
-fn workload_label(row: &Row) -> (&str, &str) {
-    let params = row
-        .workload
-        .strip_prefix(row.family.as_str())
-        .and_then(|rest| rest.strip_prefix(':'))
-        .unwrap_or("");
-    (&row.family, params)
-}
 
 /// Absolute values per scheduler × workload × platform, from successful rows.
 pub fn absolute(rows: &[&Row]) -> Table {
