@@ -580,10 +580,24 @@ impl SchedlabApp {
             self.setup.set_family(&family);
         }
         let params: &[ParamDef] = self.setup.params();
-        for (p, value) in params.iter().zip(self.setup.values.iter_mut()) {
+        let slider = |ui: &mut Ui, p: &ParamDef, value: &mut f64| {
             let slider = egui::Slider::new(value, p.min..=p.max).text(p.key).logarithmic(p.log);
             ui.add(if p.integer { slider.integer() } else { slider });
+        };
+        let common = |p: &ParamDef| workloads::generators::MOLDABILITY_KEYS.contains(&p.key);
+        for (p, value) in params.iter().zip(self.setup.values.iter_mut()) {
+            if !common(p) {
+                slider(ui, p, value);
+            }
         }
+        // The keys every generator takes, folded away: most studies keep tasks rigid.
+        egui::CollapsingHeader::new("moldable tasks").show(ui, |ui| {
+            for (p, value) in params.iter().zip(self.setup.values.iter_mut()) {
+                if common(p) {
+                    slider(ui, p, value);
+                }
+            }
+        });
         if params.is_empty() {
             ui.horizontal(|ui| {
                 ui.label("params");

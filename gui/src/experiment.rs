@@ -46,11 +46,11 @@ pub fn config_file(setup: &Setup, name: &str, platform_file: Option<&str>) -> Co
     let workload = match &setup.source {
         WorkloadSource::Generated => {
             let mut params = BTreeMap::new();
-            for (p, v) in setup.params().iter().zip(&setup.values) {
+            for (p, v) in setup.moved_params() {
                 let value = if p.integer {
                     toml::Value::from(v.round() as i64)
                 } else {
-                    toml::Value::from(*v)
+                    toml::Value::from(v)
                 };
                 params.insert(p.key.to_owned(), unplaced(OneOrMany::One(value)));
             }

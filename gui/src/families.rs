@@ -1,9 +1,14 @@
-//! The generator families the workload panel offers, with a slider range per parameter.
+//! The generator families the workload panel offers, with a slider per parameter.
 //!
-//! Keys and defaults mirror the generators' documentation in `workloads::generators`;
-//! the ranges are only what the sliders span. A family listed in
-//! [`workloads::generators::KINDS`] but not here still works through a free-text
-//! parameter field.
+//! Keys, defaults, whole-number-ness and accepted ranges come from
+//! [`workloads::generators::describe`], which records them as each
+//! generator's own code reads its keys; only the slider spans are the GUI's
+//! choice ([`SPANS`]): generators accept sizes up to 10^8 tasks, a window
+//! wants DAGs it can draw. A key whose default is derived from other keys
+//! (map-reduce's `shuffle`) gets no slider and keeps its derived value.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 /// One generator parameter shown as a slider.
 #[derive(Clone, Copy, Debug)]
@@ -22,137 +27,81 @@ pub struct ParamDef {
     pub log: bool,
 }
 
-const fn int(key: &'static str, default: f64, min: f64, max: f64) -> ParamDef {
-    ParamDef {
-        key,
-        default,
-        min,
-        max,
-        integer: true,
-        log: max / min > 100.0,
-    }
-}
-
-const fn real(key: &'static str, default: f64, min: f64, max: f64) -> ParamDef {
-    ParamDef {
-        key,
-        default,
-        min,
-        max,
-        integer: false,
-        log: false,
-    }
-}
-
-const WORK: ParamDef = real("work", 1.0, 0.01, 10.0);
-const CCR: ParamDef = ParamDef {
-    key: "ccr",
-    default: 1.0,
-    min: 0.01,
-    max: 100.0,
-    integer: false,
-    log: true,
-};
-
-/// A generator family and its sliders.
-#[derive(Clone, Copy, Debug)]
-pub struct Family {
-    /// Generator kind, as in the spec string.
-    pub kind: &'static str,
-    /// Sliders, in display order.
-    pub params: &'static [ParamDef],
-}
-
-/// Every family with known sliders.
-pub const FAMILIES: &[Family] = &[
-    Family {
-        kind: "layered",
-        params: &[
-            int("tasks", 100.0, 1.0, 20_000.0),
-            real("fat", 0.5, 0.0, 1.0),
-            real("regularity", 0.9, 0.0, 1.0),
-            real("density", 0.5, 0.0, 1.0),
-            int("jump", 1.0, 1.0, 10.0),
-            int("max_parents", 8.0, 1.0, 64.0),
-            CCR,
-            WORK,
-        ],
-    },
-    Family {
-        kind: "topcuoglu",
-        params: &[
-            int("tasks", 100.0, 1.0, 20_000.0),
-            real("alpha", 1.0, 0.1, 10.0),
-            int("out_degree", 2.0, 1.0, 20.0),
-            real("beta", 0.5, 0.0, 2.0),
-            int("nodes", 4.0, 1.0, 64.0),
-            CCR,
-            WORK,
-        ],
-    },
-    Family {
-        kind: "erdos-renyi",
-        params: &[int("tasks", 100.0, 1.0, 20_000.0), real("p", 0.04, 0.0, 1.0), CCR, WORK],
-    },
-    Family {
-        kind: "fork-join",
-        params: &[int("levels", 3.0, 1.0, 200.0), int("width", 4.0, 1.0, 200.0), CCR, WORK],
-    },
-    Family {
-        kind: "in-tree",
-        params: &[int("depth", 4.0, 1.0, 14.0), int("arity", 2.0, 1.0, 8.0), CCR, WORK],
-    },
-    Family {
-        kind: "out-tree",
-        params: &[int("depth", 4.0, 1.0, 14.0), int("arity", 2.0, 1.0, 8.0), CCR, WORK],
-    },
-    Family {
-        kind: "pipeline",
-        params: &[
-            int("stages", 8.0, 1.0, 1000.0),
-            int("lanes", 1.0, 1.0, 100.0),
-            CCR,
-            WORK,
-        ],
-    },
-    Family {
-        kind: "gaussian",
-        params: &[int("m", 5.0, 2.0, 140.0), CCR, WORK],
-    },
-    Family {
-        kind: "fft",
-        params: &[int("points", 8.0, 2.0, 2048.0), CCR, WORK],
-    },
-    Family {
-        kind: "cholesky",
-        params: &[int("tiles", 4.0, 1.0, 40.0), CCR, WORK],
-    },
-    Family {
-        kind: "lu",
-        params: &[int("tiles", 4.0, 1.0, 30.0), CCR, WORK],
-    },
-    Family {
-        kind: "stencil",
-        params: &[int("steps", 4.0, 1.0, 200.0), int("width", 8.0, 1.0, 200.0), CCR, WORK],
-    },
-    Family {
-        kind: "wavefront",
-        params: &[int("rows", 8.0, 1.0, 200.0), int("cols", 8.0, 1.0, 200.0), CCR, WORK],
-    },
-    Family {
-        kind: "map-reduce",
-        params: &[
-            int("mappers", 8.0, 1.0, 2000.0),
-            int("reducers", 4.0, 1.0, 500.0),
-            CCR,
-            WORK,
-        ],
-    },
+/// The GUI's own slider spans `(key, lowest, highest)` where the accepted
+/// range is too wide for a slider (or starts at 0 on a log scale); the
+/// slider never leaves the accepted range.
+const SPANS: &[(&str, f64, f64)] = &[
+    ("tasks", 1.0, 20_000.0),
+    ("work", 0.01, 10.0),
+    ("ccr", 0.01, 100.0),
+    ("alpha", 0.1, 10.0),
+    ("jump", 1.0, 10.0),
+    ("max_parents", 1.0, 64.0),
+    ("out_degree", 1.0, 20.0),
+    ("nodes", 1.0, 64.0),
+    ("levels", 1.0, 200.0),
+    ("width", 1.0, 200.0),
+    ("depth", 1.0, 14.0),
+    ("arity", 1.0, 8.0),
+    ("stages", 1.0, 1000.0),
+    ("lanes", 1.0, 100.0),
+    ("m", 2.0, 140.0),
+    ("points", 2.0, 2048.0),
+    ("tiles", 1.0, 40.0),
+    ("steps", 1.0, 200.0),
+    ("rows", 1.0, 200.0),
+    ("cols", 1.0, 200.0),
+    ("mappers", 1.0, 2000.0),
+    ("reducers", 1.0, 500.0),
+    ("images", 1.0, 500.0),
+    ("chunks", 1.0, 500.0),
+    ("individuals", 1.0, 500.0),
+    ("chromosomes", 1.0, 50.0),
+    ("locations", 1.0, 200.0),
+    ("units", 1.0, 200.0),
+    ("max_cores", 1.0, 64.0),
+    ("runtime_scale", 0.01, 100.0),
+    ("data_scale", 0.01, 100.0),
 ];
 
-/// The sliders of `kind`, or `None` for a family without a table entry.
-pub fn family(kind: &str) -> Option<&'static Family> {
-    FAMILIES.iter().find(|f| f.kind == kind)
+/// Keys whose slider is logarithmic: they span orders of magnitude.
+const LOG_KEYS: &[&str] = &["ccr", "runtime_scale", "data_scale", "alpha"];
+
+/// Spans of keys not in [`SPANS`] whose accepted range is wider than this
+/// are cut to it (past the default), so no slider spans 10^19.
+const WIDEST: f64 = 1000.0;
+
+/// The slider of one described parameter, or `None` if its default is derived.
+fn slider(p: &workloads::generators::GenParam) -> Option<ParamDef> {
+    let default = p.default?;
+    let (lo, hi) = SPANS
+        .iter()
+        .find(|(key, _, _)| *key == p.key)
+        .map_or((p.min, p.max.min(p.min + WIDEST.max(default))), |&(_, lo, hi)| (lo, hi));
+    let (min, max) = (lo.max(p.min), hi.min(p.max));
+    Some(ParamDef {
+        key: p.key,
+        default: default.clamp(min, max),
+        min,
+        max,
+        integer: p.integer,
+        log: LOG_KEYS.contains(&p.key) || (p.integer && min >= 1.0 && max / min > 100.0),
+    })
+}
+
+/// The sliders of `kind`, or `None` for a kind the generators do not know.
+pub fn family(kind: &str) -> Option<&'static [ParamDef]> {
+    static ALL: OnceLock<BTreeMap<&'static str, Vec<ParamDef>>> = OnceLock::new();
+    let all = ALL.get_or_init(|| {
+        kinds()
+            .iter()
+            .filter_map(|&k| {
+                let params = workloads::generators::describe(k).ok()?;
+                Some((k, params.iter().filter_map(slider).collect()))
+            })
+            .collect()
+    });
+    all.get(kind).map(Vec::as_slice)
 }
 
 /// Every generator kind: those the `workloads` crate knows, in its order.
@@ -165,21 +114,42 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_family_generates_with_its_defaults_and_extremes() {
-        for f in FAMILIES {
-            let defaults: Vec<String> = f.params.iter().map(|p| format!("{}={}", p.key, p.default)).collect();
-            let spec = format!("{}:{}", f.kind, defaults.join(","));
-            assert!(workloads::generate(&spec, 1).is_ok(), "{spec}");
-            let lows: Vec<String> = f.params.iter().map(|p| format!("{}={}", p.key, p.min)).collect();
-            let spec = format!("{}:{}", f.kind, lows.join(","));
-            assert!(workloads::generate(&spec, 1).is_ok(), "{spec}");
+    fn every_kind_has_sliders_that_generate_at_defaults_and_extremes() {
+        for &kind in kinds() {
+            let params = family(kind).unwrap_or_else(|| panic!("{kind} has no sliders"));
+            assert!(!params.is_empty(), "{kind}");
+            for values in [
+                params.iter().map(|p| p.default).collect::<Vec<_>>(),
+                params.iter().map(|p| p.min).collect(),
+            ] {
+                let pairs: Vec<String> = params
+                    .iter()
+                    .zip(values)
+                    .map(|(p, v)| format!("{}={v}", p.key))
+                    .collect();
+                let spec = format!("{kind}:{}", pairs.join(","));
+                assert!(workloads::generate(&spec, 1).is_ok(), "{spec}");
+            }
+            for p in params {
+                assert!(p.min <= p.default && p.default <= p.max, "{kind} {p:?}");
+                assert!(p.max <= 20_000.0, "{kind} {p:?}: a slider for sizes a window can draw");
+            }
         }
     }
 
     #[test]
-    fn every_family_is_a_known_kind() {
-        for f in FAMILIES {
-            assert!(kinds().contains(&f.kind), "{}", f.kind);
-        }
+    fn sliders_follow_the_generators() {
+        let layered = family("layered").unwrap();
+        let tasks = layered.iter().find(|p| p.key == "tasks").unwrap();
+        assert_eq!(
+            (tasks.default, tasks.min, tasks.max, tasks.integer),
+            (100.0, 1.0, 20_000.0, true)
+        );
+        let keys: Vec<&str> = layered.iter().map(|p| p.key).collect();
+        assert_eq!(keys[..2], ["tasks", "fat"]);
+        assert!(keys.ends_with(&["moldable", "serial", "max_cores"]));
+        // A derived default gets no slider.
+        assert!(family("map-reduce").unwrap().iter().all(|p| p.key != "shuffle"));
+        assert!(family("no-such").is_none());
     }
 }

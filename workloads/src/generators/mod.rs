@@ -117,27 +117,81 @@ pub fn generate(spec: &str, seed: u64) -> Result<Dag, GenError> {
     let (kind, rest) = spec.split_once(':').unwrap_or((spec, ""));
     let kind = kind.trim();
     let mut params = Params::parse(kind, rest)?;
-    let moldability = Moldability::read(&mut params)?;
+    builder(kind, &mut params, seed)?
+        .build()
+        .map_err(|error| GenError::Dag {
+            kind: kind.to_owned(),
+            error,
+        })
+}
+
+/// One parameter of a generator, as the generator's own code reads it: the
+/// same getter that parses and range-checks a spec's value records it, so
+/// this list cannot drift from what [`generate`] accepts.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct GenParam {
+    /// The key in the spec.
+    pub key: &'static str,
+    /// Whether the value is a whole number.
+    pub integer: bool,
+    /// The value used when the key is absent; `None` where the default is
+    /// derived from other keys (e.g. map-reduce's `shuffle`).
+    pub default: Option<f64>,
+    /// Smallest accepted value.
+    pub min: f64,
+    /// Largest accepted value.
+    pub max: f64,
+}
+
+/// The parameters of generator `kind`, in the order it reads them, then the
+/// keys every generator takes (`moldable`, `serial`, `max_cores`).
+///
+/// Found by running the generator's key-reading code on an empty spec (a
+/// generation with every default, which is small), so the list is exactly
+/// what the getters accept; a separate table would drift.
+///
+/// # Errors
+/// [`GenError::UnknownKind`] for an unknown kind.
+///
+/// # Examples
+/// ```
+/// let keys: Vec<&str> = workloads::generators::describe("fork-join")?.iter().map(|p| p.key).collect();
+/// assert_eq!(keys, ["levels", "width", "work", "ccr", "moldable", "serial", "max_cores"]);
+/// # Ok::<(), workloads::GenError>(())
+/// ```
+pub fn describe(kind: &str) -> Result<Vec<GenParam>, GenError> {
+    let mut params = Params::parse(kind, "")?;
+    builder(kind, &mut params, 0)?;
+    let (common, own): (Vec<GenParam>, Vec<GenParam>) = params
+        .described
+        .into_iter()
+        .partition(|p| MOLDABILITY_KEYS.contains(&p.key));
+    Ok(own.into_iter().chain(common).collect())
+}
+
+/// The builder of generator `kind` with the keys of `params`, moldable tasks applied.
+fn builder(kind: &str, params: &mut Params, seed: u64) -> Result<DagBuilder, GenError> {
+    let moldability = Moldability::read(params)?;
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut builder = match kind {
-        "layered" => layered::generate(&mut params, &mut rng)?,
-        "topcuoglu" => topcuoglu::generate(&mut params, &mut rng)?,
-        "erdos-renyi" => erdos_renyi::generate(&mut params, &mut rng)?,
-        "fork-join" => fork_join::generate(&mut params, &mut rng)?,
-        "in-tree" => trees::generate(&mut params, &mut rng, trees::Direction::In)?,
-        "out-tree" => trees::generate(&mut params, &mut rng, trees::Direction::Out)?,
-        "pipeline" => pipeline::generate(&mut params, &mut rng)?,
-        "gaussian" => gaussian::generate(&mut params, &mut rng)?,
-        "fft" => fft::generate(&mut params, &mut rng)?,
-        "cholesky" => cholesky::generate(&mut params, &mut rng)?,
-        "lu" => lu::generate(&mut params, &mut rng)?,
-        "stencil" => stencil::generate(&mut params, &mut rng)?,
-        "wavefront" => wavefront::generate(&mut params, &mut rng)?,
-        "map-reduce" => map_reduce::generate(&mut params, &mut rng)?,
-        "montage" => scientific::generate(&mut params, &mut rng, scientific::App::Montage)?,
-        "epigenomics" => scientific::generate(&mut params, &mut rng, scientific::App::Epigenomics)?,
-        "1000genome" => scientific::generate(&mut params, &mut rng, scientific::App::Genome1000)?,
-        "cycles" => scientific::generate(&mut params, &mut rng, scientific::App::Cycles)?,
+        "layered" => layered::generate(params, &mut rng)?,
+        "topcuoglu" => topcuoglu::generate(params, &mut rng)?,
+        "erdos-renyi" => erdos_renyi::generate(params, &mut rng)?,
+        "fork-join" => fork_join::generate(params, &mut rng)?,
+        "in-tree" => trees::generate(params, &mut rng, trees::Direction::In)?,
+        "out-tree" => trees::generate(params, &mut rng, trees::Direction::Out)?,
+        "pipeline" => pipeline::generate(params, &mut rng)?,
+        "gaussian" => gaussian::generate(params, &mut rng)?,
+        "fft" => fft::generate(params, &mut rng)?,
+        "cholesky" => cholesky::generate(params, &mut rng)?,
+        "lu" => lu::generate(params, &mut rng)?,
+        "stencil" => stencil::generate(params, &mut rng)?,
+        "wavefront" => wavefront::generate(params, &mut rng)?,
+        "map-reduce" => map_reduce::generate(params, &mut rng)?,
+        "montage" => scientific::generate(params, &mut rng, scientific::App::Montage)?,
+        "epigenomics" => scientific::generate(params, &mut rng, scientific::App::Epigenomics)?,
+        "1000genome" => scientific::generate(params, &mut rng, scientific::App::Genome1000)?,
+        "cycles" => scientific::generate(params, &mut rng, scientific::App::Cycles)?,
         _ => {
             return Err(GenError::UnknownKind {
                 kind: kind.to_owned(),
@@ -146,11 +200,11 @@ pub fn generate(spec: &str, seed: u64) -> Result<Dag, GenError> {
         }
     };
     moldability.apply(&mut builder, seed);
-    builder.build().map_err(|error| GenError::Dag {
-        kind: kind.to_owned(),
-        error,
-    })
+    Ok(builder)
 }
+
+/// The keys of [`Moldability`], which every generator takes.
+pub const MOLDABILITY_KEYS: [&str; 3] = ["moldable", "serial", "max_cores"];
 
 /// The keys every generator takes to make a share of its tasks moldable
 /// (data-parallel: they may run on 1 to `max_cores` cores of one node, with
@@ -205,6 +259,8 @@ pub(crate) struct Params {
     kind: String,
     pairs: Vec<(String, String, bool)>,
     known: Vec<&'static str>,
+    /// How each getter read its key, in order ([`describe`]).
+    described: Vec<GenParam>,
 }
 
 impl Params {
@@ -232,6 +288,7 @@ impl Params {
             kind: kind.to_owned(),
             pairs,
             known: Vec::new(),
+            described: Vec::new(),
         })
     }
 
@@ -251,6 +308,13 @@ impl Params {
         })
     }
 
+    /// Records how `param.key` is read, once.
+    fn describe(&mut self, param: GenParam) {
+        if !self.described.iter().any(|p| p.key == param.key) {
+            self.described.push(param);
+        }
+    }
+
     /// A real number in `range` (inclusive), or `default` when absent.
     ///
     /// # Errors
@@ -261,6 +325,13 @@ impl Params {
         default: f64,
         range: std::ops::RangeInclusive<f64>,
     ) -> Result<f64, GenError> {
+        self.describe(GenParam {
+            key,
+            integer: false,
+            default: Some(default).filter(|d| !d.is_nan()),
+            min: *range.start(),
+            max: *range.end(),
+        });
         let Some(text) = self.raw(key) else {
             return Ok(default);
         };
@@ -283,6 +354,13 @@ impl Params {
         default: usize,
         range: std::ops::RangeInclusive<usize>,
     ) -> Result<usize, GenError> {
+        self.describe(GenParam {
+            key,
+            integer: true,
+            default: Some(default as f64),
+            min: *range.start() as f64,
+            max: *range.end() as f64,
+        });
         let Some(text) = self.raw(key) else {
             return Ok(default);
         };
@@ -453,6 +531,45 @@ mod tests {
         }
         let e = generate("layered:moldable=1.5", 1).unwrap_err();
         assert!(e.to_string().contains("moldable"), "{e}");
+    }
+
+    #[test]
+    fn describe_lists_exactly_the_keys_generate_accepts() {
+        for kind in KINDS {
+            let params = describe(kind).unwrap();
+            let mut keys: Vec<&str> = params.iter().map(|p| p.key).collect();
+            // Every described key is accepted at its default and at its bounds' side.
+            let defaults: Vec<String> = params
+                .iter()
+                .filter_map(|p| Some(format!("{}={}", p.key, p.default?)))
+                .collect();
+            let spec = format!("{kind}:{}", defaults.join(","));
+            assert!(generate(&spec, 1).is_ok(), "{spec}");
+            // The unknown-key error lists the valid keys: the same set.
+            let GenError::UnknownKey { valid, .. } = generate(&format!("{kind}:zzz=1"), 1).unwrap_err() else {
+                panic!("{kind}: not an unknown-key error");
+            };
+            let mut listed: Vec<&str> = valid.split(", ").collect();
+            keys.sort_unstable();
+            listed.sort_unstable();
+            assert_eq!(keys, listed, "{kind}");
+            for p in &params {
+                assert!(
+                    p.min <= p.max && p.default.is_none_or(|d| (p.min..=p.max).contains(&d)),
+                    "{kind} {p:?}"
+                );
+            }
+        }
+        let layered = describe("layered").unwrap();
+        let tasks = layered.iter().find(|p| p.key == "tasks").unwrap();
+        assert_eq!((tasks.integer, tasks.default, tasks.min), (true, Some(100.0), 1.0));
+        let shuffle = describe("map-reduce")
+            .unwrap()
+            .into_iter()
+            .find(|p| p.key == "shuffle")
+            .unwrap();
+        assert_eq!(shuffle.default, None, "derived from the other keys");
+        assert!(matches!(describe("nope"), Err(GenError::UnknownKind { .. })));
     }
 
     #[test]
