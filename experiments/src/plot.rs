@@ -146,6 +146,42 @@ pub const TICK_FONT: (&str, u32) = (FONT, 15);
 /// Font of axis descriptions.
 pub const AXIS_FONT: (&str, u32) = (FONT, 17);
 
+/// A chart over `x` × `y` with `caption` above and the axes described, its
+/// mesh drawn: the frame of every plain numeric schedlab chart.
+///
+/// # Errors
+/// If the backend fails.
+pub fn numeric_chart<'a, DB>(
+    root: &'a DrawingArea<DB, Shift>,
+    caption: &str,
+    x: std::ops::Range<f64>,
+    y: std::ops::Range<f64>,
+    (x_desc, y_desc): (&str, &str),
+) -> Result<
+    ChartContext<'a, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>>,
+>
+where
+    DB: DrawingBackend,
+    DB::ErrorType: 'static,
+{
+    let mut chart = ChartBuilder::on(root)
+        .caption(caption, (FONT, 22))
+        .margin(15)
+        .x_label_area_size(45)
+        .y_label_area_size(70)
+        .build_cartesian_2d(x, y)
+        .map_err(plot_err)?;
+    chart
+        .configure_mesh()
+        .x_desc(x_desc)
+        .y_desc(y_desc)
+        .label_style(TICK_FONT)
+        .axis_desc_style(AXIS_FONT)
+        .draw()
+        .map_err(plot_err)?;
+    Ok(chart)
+}
+
 /// Draws the legend of `chart`'s labelled series at `position`, boxed on a
 /// translucent white background, as every schedlab chart does.
 ///
@@ -243,21 +279,13 @@ impl Plot for LineChart<'_> {
     where
         DB::ErrorType: 'static,
     {
-        let mut chart = ChartBuilder::on(root)
-            .caption(self.caption, (FONT, 22))
-            .margin(15)
-            .x_label_area_size(45)
-            .y_label_area_size(70)
-            .build_cartesian_2d(0.0..self.x_max * 1.01, 0.0..self.y_max)
-            .map_err(plot_err)?;
-        chart
-            .configure_mesh()
-            .x_desc(self.x_desc)
-            .y_desc(self.y_desc)
-            .label_style(TICK_FONT)
-            .axis_desc_style(AXIS_FONT)
-            .draw()
-            .map_err(plot_err)?;
+        let mut chart = numeric_chart(
+            root,
+            self.caption,
+            0.0..self.x_max * 1.01,
+            0.0..self.y_max,
+            (self.x_desc, self.y_desc),
+        )?;
         for (s, (name, points)) in self.series.iter().enumerate() {
             let c = colour(s);
             chart

@@ -4,10 +4,9 @@
 
 mod common;
 
-use common::{schedlab, temp_dir};
+use common::{run_grid, schedlab, temp_dir};
 
 use experiments::grid::config::Config;
-use experiments::grid::sweep::{self, SweepOptions};
 use std::path::Path;
 
 /// Three schedulers on eight instances: enough pairs for Wilcoxon's exact test
@@ -22,21 +21,6 @@ platforms = [{ preset = "heterogeneous", nodes = 3 }]
 schedulers = ["heft", "random", "online-eft"]
 seeds = 4
 "#;
-
-fn run(text: &str, name: &str) -> std::path::PathBuf {
-    let config = Config::parse(text, Path::new(".")).unwrap();
-    let out = temp_dir(name);
-    sweep::run(
-        &config,
-        &SweepOptions {
-            out: out.clone(),
-            threads: None,
-            progress: false,
-        },
-    )
-    .unwrap();
-    out
-}
 
 /// Checks a booktabs table structurally: rules in order, and every body row
 /// with as many cells as the column specification has columns.
@@ -87,7 +71,7 @@ fn compile_with_pdflatex(dir: &Path) {
 
 #[test]
 fn the_report_writes_paper_tables_that_compile() {
-    let out = run(GRID, "paper-tables");
+    let out = run_grid(GRID, "paper-tables", None);
     let html = std::fs::read_to_string(experiments::grid::report::write(&out).unwrap()).unwrap();
     for needle in [
         "Absolute values",
@@ -130,7 +114,7 @@ fn the_report_writes_paper_tables_that_compile() {
 #[test]
 fn report_show_picks_the_instance_and_scheduler_drawn() {
     let text = format!("{GRID}\n[report]\nshow = {{ workload = \"fork-join\", seed = 2, scheduler = \"random\" }}\n");
-    let out = run(&text, "paper-show");
+    let out = run_grid(&text, "paper-show", None);
     let html = std::fs::read_to_string(experiments::grid::report::write(&out).unwrap()).unwrap();
     assert!(
         html.contains("fork-join:levels=2,width=4 on heterogeneous:3, noise 0, MTBF inf, seed 2"),
@@ -206,7 +190,7 @@ fn run_writes_traces_of_the_selected_cells() {
 
 #[test]
 fn a_results_folder_of_a_newer_format_is_refused() {
-    let out = run(GRID, "paper-format");
+    let out = run_grid(GRID, "paper-format", None);
     let path = out.join("manifest.json");
     let mut manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
     assert_eq!(

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::temp_dir;
+use common::{run_grid, temp_dir};
 
 use experiments::grid::config::Config;
 use experiments::grid::sweep::{self, SweepOptions};
@@ -287,17 +287,7 @@ fn the_demo_is_big_enough() {
 
 #[test]
 fn report_writes_html_and_plots() {
-    let config = Config::parse(SMALL, Path::new(".")).unwrap();
-    let out = temp_dir("report");
-    sweep::run(
-        &config,
-        &SweepOptions {
-            out: out.clone(),
-            threads: None,
-            progress: false,
-        },
-    )
-    .unwrap();
+    let out = run_grid(SMALL, "report", None);
     let path = experiments::grid::report::write(&out).unwrap();
     let html = std::fs::read_to_string(path).unwrap();
     for needle in [
@@ -376,17 +366,7 @@ mtbf = [inf, 60]
 repair = 5
 "#;
     let lost_work = |text: &str, name: &str| -> Vec<f64> {
-        let config = Config::parse(text, Path::new(".")).unwrap();
-        let out = temp_dir(name);
-        sweep::run(
-            &config,
-            &SweepOptions {
-                out: out.clone(),
-                threads: Some(1),
-                progress: false,
-            },
-        )
-        .unwrap();
+        let out = run_grid(text, name, Some(1));
         let rows = experiments::results::read_results(&out).unwrap();
         let _ = std::fs::remove_dir_all(out);
         let metric = experiments::results::metrics::by_key("lost_work").unwrap();

@@ -7,7 +7,7 @@
 
 use crate::gantt::{Gantt, Panel};
 use crate::html::{Page, escape};
-use crate::plot::{AXIS_FONT, FONT, Figures, Plot, TICK_FONT, colour, legend, plot_err};
+use crate::plot::{Figures, Plot, colour, legend, numeric_chart, plot_err};
 use crate::real::validate::{Outcome, summary_table};
 use anyhow::Result;
 use plotters::coord::Shift;
@@ -32,21 +32,13 @@ impl Plot for Scatter<'_> {
             .map(|r| r.sim_makespan.max(r.real_makespan))
             .fold(1e-6, f64::max)
             * 1.05;
-        let mut chart = ChartBuilder::on(root)
-            .caption("Simulated against real makespan", (FONT, 22))
-            .margin(15)
-            .x_label_area_size(45)
-            .y_label_area_size(70)
-            .build_cartesian_2d(0.0..hi, 0.0..hi)
-            .map_err(plot_err)?;
-        chart
-            .configure_mesh()
-            .x_desc("real makespan (s)")
-            .y_desc("simulated makespan (s)")
-            .label_style(TICK_FONT)
-            .axis_desc_style(AXIS_FONT)
-            .draw()
-            .map_err(plot_err)?;
+        let mut chart = numeric_chart(
+            root,
+            "Simulated against real makespan",
+            0.0..hi,
+            0.0..hi,
+            ("real makespan (s)", "simulated makespan (s)"),
+        )?;
         chart
             .draw_series(LineSeries::new([(0.0, 0.0), (hi, hi)], BLACK.stroke_width(1)))
             .map_err(plot_err)?
@@ -111,21 +103,16 @@ impl Plot for TaskErrors<'_> {
             ("end", count(&outcome.end_errors)),
         ];
         let y_max = series.iter().flat_map(|s| s.1.iter()).fold(1.0f64, |a, &b| a.max(b)) * 1.1;
-        let mut chart = ChartBuilder::on(root)
-            .caption("Per-task |simulated − real| time", (FONT, 22))
-            .margin(15)
-            .x_label_area_size(45)
-            .y_label_area_size(70)
-            .build_cartesian_2d(0.0..top, 0.0..y_max)
-            .map_err(plot_err)?;
-        chart
-            .configure_mesh()
-            .x_desc("|error|, % of the real makespan (last bin: 99th percentile and above)")
-            .y_desc("% of tasks")
-            .label_style(TICK_FONT)
-            .axis_desc_style(AXIS_FONT)
-            .draw()
-            .map_err(plot_err)?;
+        let mut chart = numeric_chart(
+            root,
+            "Per-task |simulated − real| time",
+            0.0..top,
+            0.0..y_max,
+            (
+                "|error|, % of the real makespan (last bin: 99th percentile and above)",
+                "% of tasks",
+            ),
+        )?;
         for (k, (name, bins)) in series.iter().enumerate() {
             let c = colour(k);
             chart

@@ -25,3 +25,21 @@ pub fn temp_dir(name: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+/// Runs every cell of the config `text` (paths relative to the current
+/// folder) into a fresh folder named after `name`, on `threads` threads
+/// (all cores when `None`); returns the folder.
+pub fn run_grid(text: &str, name: &str, threads: Option<usize>) -> PathBuf {
+    let config = experiments::grid::config::Config::parse(text, std::path::Path::new(".")).unwrap();
+    let out = temp_dir(name);
+    experiments::grid::sweep::run(
+        &config,
+        &experiments::grid::sweep::SweepOptions {
+            out: out.clone(),
+            threads,
+            progress: false,
+        },
+    )
+    .unwrap();
+    out
+}
