@@ -710,20 +710,18 @@ fn transfer_tooltip(ui: &mut Ui, dag: &Dag, bar: Bar) {
 mod tests {
     use super::*;
 
+    /// HEFT on a `tasks`-task layered DAG on `heterogeneous:2`.
+    fn heft_run(tasks: usize) -> (Dag, Platform, RunResult) {
+        let dag = workloads::generate(&format!("layered:tasks={tasks}"), 2).expect("fixture");
+        let platform = sim::presets::preset("heterogeneous", 2).expect("fixture");
+        let mut heft = schedulers::registry::create("heft", 0).expect("heft");
+        let run = sim::simulate(&dag, &platform, heft.as_mut(), &sim::SimConfig::default()).expect("run");
+        (dag, platform, run)
+    }
+
     #[test]
     fn rows_cover_every_core_and_bars_are_found() {
-        let (Ok(dag), Ok(platform)) = (
-            workloads::generate("layered:tasks=40", 2),
-            sim::presets::preset("heterogeneous", 2),
-        ) else {
-            panic!("fixture");
-        };
-        let Ok(mut heft) = schedulers::registry::create("heft", 0) else {
-            panic!("heft");
-        };
-        let Ok(run) = sim::simulate(&dag, &platform, heft.as_mut(), &sim::SimConfig::default()) else {
-            panic!("run");
-        };
+        let (dag, platform, run) = heft_run(40);
         let g = Gantt::new(&dag, &platform, &run);
         let cores: u32 = platform.nodes().iter().map(|n| n.cores).sum();
         assert_eq!(g.row_count(), cores as usize + platform.node_count());
@@ -740,18 +738,7 @@ mod tests {
 
     #[test]
     fn svg_has_a_rect_per_task_core_and_transfer() {
-        let (Ok(dag), Ok(platform)) = (
-            workloads::generate("layered:tasks=30", 2),
-            sim::presets::preset("heterogeneous", 2),
-        ) else {
-            panic!("fixture");
-        };
-        let Ok(mut heft) = schedulers::registry::create("heft", 0) else {
-            panic!("heft");
-        };
-        let Ok(run) = sim::simulate(&dag, &platform, heft.as_mut(), &sim::SimConfig::default()) else {
-            panic!("run");
-        };
+        let (dag, platform, run) = heft_run(30);
         let svg = Gantt::new(&dag, &platform, &run).to_svg(&dag, "heft <test>", 800.0);
         let cores: usize = run.tasks.iter().map(|r| r.cores as usize).sum();
         assert_eq!(svg.matches("<rect x=").count(), cores + run.transfers.len());
