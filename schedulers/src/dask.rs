@@ -61,18 +61,18 @@ impl Dask {
     }
 
     /// Cores `task` takes on `node` when `free` cores are free there: the
-    /// fewest that finish it as early as the most it may use.
+    /// count that finishes it earliest (the fewest such; a measured speedup
+    /// may peak before the most cores).
     fn cores_to_take(&self, view: &SimView<'_>, task: TaskId, node: NodeId, free: u32) -> u32 {
         let p = view.dag().task(task).parallelism;
         let most = p.max_cores.min(free).max(p.min_cores);
-        if self.rigid || most == p.min_cores {
+        if self.rigid {
             return p.min_cores;
         }
         let costs = view.costs();
-        let fastest = costs.exec_time_with(task, node, most, 0);
-        (p.min_cores..most)
-            .find(|&k| costs.exec_time_with(task, node, k, 0) <= fastest)
-            .unwrap_or(most)
+        (p.min_cores..=most)
+            .min_by_key(|&k| (costs.exec_time_with(task, node, k, 0), k))
+            .unwrap_or(p.min_cores)
     }
 
     /// When `task` could start on `node`: inputs there and backlog drained.

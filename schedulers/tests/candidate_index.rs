@@ -40,6 +40,7 @@ fn dag(works: &[u8], edges: &[(usize, usize, u8)], two_core: &[bool]) -> sim::Da
                 min_cores: 2,
                 max_cores: 2,
                 serial_fraction: 0.0,
+                ..Parallelism::SEQUENTIAL
             });
         }
         b.add_task(spec);

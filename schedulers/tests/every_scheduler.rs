@@ -30,6 +30,7 @@ fn random_dag(rng: &mut ChaCha8Rng, n_tasks: usize, multicore: bool) -> Dag {
                 min_cores: 2,
                 max_cores: 4,
                 serial_fraction: 0.3,
+                ..Parallelism::SEQUENTIAL
             });
         }
         if multicore && rng.random_range(0.0..1.0) < 0.1 {

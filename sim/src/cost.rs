@@ -191,7 +191,7 @@ impl<'a> CostModel<'a> {
         let node = self.platform.node(node);
         let factor = node.power.level(dvfs).map_or(1.0, |l| l.speed_factor);
         let staging = self.staging_secs.get(task.index()).copied().unwrap_or(0.0);
-        base * t.parallelism.amdahl_factor(cores) / factor + node.task_overhead + staging
+        base * t.time_factor(cores) / factor + node.task_overhead + staging
     }
 
     /// [`CostModel::exec_secs`] as simulated time: one core at nominal speed
@@ -264,15 +264,16 @@ impl<'a> CostModel<'a> {
     }
 
     /// Smallest [`CostModel::exec_secs`] over nodes that can host the task and
-    /// over the core counts it may run on: a moldable task on as many cores as
-    /// it can use there (Amdahl's law never slows a task down with more
-    /// cores). Equal to [`CostModel::min_exec_secs`] for a task of one core
-    /// count; the lower bound behind SLR.
+    /// over the core counts it may run on there (a measured speedup table may
+    /// peak before the most cores, so every count is tried). Equal to
+    /// [`CostModel::min_exec_secs`] for a task of one core count; the lower
+    /// bound behind SLR.
     pub fn best_exec_secs(&self, task: TaskId) -> f64 {
         let p = self.dag.task(task).parallelism;
         self.candidate_nodes(task)
             .filter(|&n| self.platform.node(n).cores >= p.min_cores)
-            .map(|n| self.exec_secs(task, n, p.max_cores.min(self.platform.node(n).cores), 0))
+            .flat_map(|n| (p.min_cores..=p.max_cores.min(self.platform.node(n).cores)).map(move |k| (n, k)))
+            .map(|(n, k)| self.exec_secs(task, n, k, 0))
             .fold(f64::INFINITY, f64::min)
     }
 

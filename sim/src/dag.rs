@@ -18,16 +18,60 @@ use thiserror::Error;
 /// How a task can use several cores of one node (a data-parallel task inside
 /// the task-parallel DAG). The default is a sequential task: exactly one core.
 ///
-/// With `c` cores the task takes `work × (serial_fraction + (1 − serial_fraction) / c)`
-/// reference seconds (Amdahl's law).
+/// How much faster it runs on `c` cores is its [`Speedup`] model: by default
+/// Amdahl's law, `work × (serial_fraction + (1 − serial_fraction) / c)`
+/// reference seconds.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Parallelism {
     /// Fewest cores the task can run on (≥ 1).
     pub min_cores: u32,
     /// Most cores the task can use (≥ `min_cores`).
     pub max_cores: u32,
-    /// Fraction of the work that does not parallelise, in `[0, 1]`.
+    /// Fraction of the work that does not parallelise, in `[0, 1]` (Amdahl's model).
     pub serial_fraction: f64,
+    /// How the time shrinks with cores.
+    pub speedup: Speedup,
+}
+
+/// A speedup model: how many times faster than on one core a task runs on `c` cores.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub enum Speedup {
+    /// Amdahl's law with the task's `serial_fraction`.
+    #[default]
+    Amdahl,
+    /// Downey's model (A. B. Downey, "A model for speedup of parallel
+    /// programs", UC Berkeley CSD-97-933, 1997) of a program with average
+    /// parallelism `average` (A ≥ 1) and variance in parallelism `sigma`
+    /// (σ ≥ 0): the speedup grows to A, linearly at first when σ is small.
+    Downey {
+        /// Average parallelism A.
+        average: f64,
+        /// Variance in parallelism σ.
+        sigma: f64,
+    },
+    /// A measured table: the task's [`Task::speedup_table`] gives the speedup
+    /// on 1, 2, … cores (the last entry holds beyond the table).
+    Table,
+}
+
+impl Speedup {
+    /// Downey's speedup on `n` cores (both regimes of his model).
+    fn downey(average: f64, sigma: f64, n: f64) -> f64 {
+        let a = average;
+        if sigma <= 1.0 {
+            if n <= a {
+                a * n / (a + sigma / 2.0 * (n - 1.0))
+            } else if n <= 2.0 * a - 1.0 {
+                a * n / (sigma * (a - 0.5) + n * (1.0 - sigma / 2.0))
+            } else {
+                a
+            }
+        } else if n <= a + a * sigma - sigma {
+            n * a * (sigma + 1.0) / (sigma * (n + a - 1.0) + a)
+        } else {
+            a
+        }
+    }
 }
 
 impl Parallelism {
@@ -36,6 +80,7 @@ impl Parallelism {
         min_cores: 1,
         max_cores: 1,
         serial_fraction: 0.0,
+        speedup: Speedup::Amdahl,
     };
 
     /// The Amdahl factor by which `cores` cores multiply the sequential time.
@@ -66,10 +111,29 @@ pub struct Task {
     pub node_costs: Option<Box<[f64]>>,
     /// How many cores the task may use.
     pub parallelism: Parallelism,
+    /// Measured speedups on 1, 2, … cores, for [`Speedup::Table`].
+    pub speedup_table: Option<Box<[f64]>>,
     /// Seconds after the start of the run before which the task does not
     /// exist for online schedulers and cannot start (0 for an ordinary DAG).
     /// Workloads of several DAGs arriving over time set it per DAG.
     pub release: f64,
+}
+
+impl Task {
+    /// The factor by which running on `cores` cores multiplies the task's
+    /// one-core time: 1 / its speedup there.
+    pub fn time_factor(&self, cores: u32) -> f64 {
+        let p = &self.parallelism;
+        match p.speedup {
+            Speedup::Amdahl => p.amdahl_factor(cores),
+            Speedup::Downey { average, sigma } => 1.0 / Speedup::downey(average, sigma, f64::from(cores.max(1))),
+            Speedup::Table => {
+                let table = self.speedup_table.as_deref().unwrap_or(&[1.0]);
+                let i = (cores.max(1) as usize).min(table.len()) - 1;
+                1.0 / table.get(i).copied().unwrap_or(1.0)
+            }
+        }
+    }
 }
 
 /// A data dependency: `dst` needs `bytes` produced by `src`.
@@ -92,6 +156,7 @@ pub struct TaskSpec {
     work: f64,
     node_costs: Option<Vec<f64>>,
     parallelism: Parallelism,
+    speedup_table: Option<Vec<f64>>,
     release: f64,
 }
 
@@ -104,6 +169,7 @@ impl TaskSpec {
             work,
             node_costs: None,
             parallelism: Parallelism::SEQUENTIAL,
+            speedup_table: None,
             release: 0.0,
         }
     }
@@ -120,9 +186,23 @@ impl TaskSpec {
         self
     }
 
-    /// Makes the task moldable over several cores.
+    /// Makes the task moldable over several cores (a speedup table given
+    /// before stays the model when `parallelism` asks for none).
     pub fn parallelism(mut self, parallelism: Parallelism) -> TaskSpec {
+        let table = self.parallelism.speedup == Speedup::Table && parallelism.speedup == Speedup::Amdahl;
         self.parallelism = parallelism;
+        if table {
+            self.parallelism.speedup = Speedup::Table;
+        }
+        self
+    }
+
+    /// Gives measured speedups on 1, 2, … cores (the first must be 1) and
+    /// makes them the task's speedup model; set the core range with
+    /// [`TaskSpec::parallelism`].
+    pub fn speedup_table(mut self, speedups: Vec<f64>) -> TaskSpec {
+        self.speedup_table = Some(speedups);
+        self.parallelism.speedup = Speedup::Table;
         self
     }
 
@@ -158,6 +238,14 @@ pub enum DagError {
     BadParallelism {
         /// The task's name.
         task: String,
+    },
+    /// A task's speedup model is invalid.
+    #[error("task {task:?}: {message}")]
+    BadSpeedup {
+        /// The task's name.
+        task: String,
+        /// What is wrong and what was expected.
+        message: String,
     },
     /// Tasks disagree on how many explicit node costs they have.
     #[error("task {task:?}: has {got} node costs but other tasks have {expected}")]
@@ -289,6 +377,7 @@ impl DagBuilder {
                     task: spec.name.clone(),
                 });
             }
+            check_speedup(spec)?;
         }
         drop(names);
 
@@ -347,6 +436,7 @@ impl DagBuilder {
                     work: spec.work,
                     node_costs: spec.node_costs.map(Vec::into_boxed_slice),
                     parallelism: spec.parallelism,
+                    speedup_table: spec.speedup_table.map(Vec::into_boxed_slice),
                     release: spec.release,
                 }
             })
@@ -377,6 +467,47 @@ fn check_number(task: &str, field: &str, value: f64) -> Result<(), DagError> {
             field: field.to_owned(),
             value,
         })
+    }
+}
+
+/// Checks a task's speedup model: Downey's A ≥ 1 and σ ≥ 0, finite; a
+/// table that exists for [`Speedup::Table`], starts at 1 (one core is the
+/// reference) and never falls below one core's rate.
+fn check_speedup(spec: &TaskSpec) -> Result<(), DagError> {
+    let bad = |message: String| {
+        Err(DagError::BadSpeedup {
+            task: spec.name.clone(),
+            message,
+        })
+    };
+    match (spec.parallelism.speedup, &spec.speedup_table) {
+        (Speedup::Amdahl, _) => Ok(()),
+        (Speedup::Downey { average, sigma }, _) => {
+            if average.is_finite() && average >= 1.0 && sigma.is_finite() && sigma >= 0.0 {
+                Ok(())
+            } else {
+                bad(format!(
+                    "Downey's model needs average parallelism >= 1 and sigma >= 0, got {average} and {sigma}"
+                ))
+            }
+        }
+        (Speedup::Table, None) => bad("the speedup model is a table but no table is given".to_owned()),
+        (Speedup::Table, Some(table)) => {
+            if table.first() != Some(&1.0) {
+                return bad(format!(
+                    "a speedup table starts with 1 (one core), got {:?}",
+                    table.first()
+                ));
+            }
+            match table.iter().position(|&x| !(x.is_finite() && x >= 1.0)) {
+                Some(i) => bad(format!(
+                    "speedup on {} cores is {}, below one core's rate (expected finite numbers >= 1)",
+                    i + 1,
+                    table[i]
+                )),
+                None => Ok(()),
+            }
+        }
     }
 }
 
@@ -517,6 +648,75 @@ impl Dag {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn task_with(parallelism: Parallelism, table: Option<Vec<f64>>) -> Task {
+        let mut spec = TaskSpec::new("t", 8.0);
+        if let Some(table) = table {
+            spec = spec.speedup_table(table);
+        }
+        let mut b = DagBuilder::new();
+        b.add_task(spec.parallelism(parallelism));
+        b.build().unwrap().tasks()[0].clone()
+    }
+
+    #[test]
+    fn downey_speedup_follows_his_formulas() {
+        let downey = |average, sigma| Parallelism {
+            min_cores: 1,
+            max_cores: 64,
+            speedup: Speedup::Downey { average, sigma },
+            ..Parallelism::SEQUENTIAL
+        };
+        // σ = 0: linear up to A, then flat at A.
+        let t = task_with(downey(4.0, 0.0), None);
+        for (n, speedup) in [(1, 1.0), (2, 2.0), (4, 4.0), (7, 4.0), (32, 4.0)] {
+            assert!((1.0 / t.time_factor(n) - speedup).abs() < 1e-12, "n = {n}");
+        }
+        // Low variance, σ = 0.5, A = 4: the two pieces meet at n = A and reach A at 2A − 1.
+        let t = task_with(downey(4.0, 0.5), None);
+        let s = |n: u32| 1.0 / t.time_factor(n);
+        assert!((s(1) - 1.0).abs() < 1e-12);
+        assert!((s(4) - 16.0 / (4.0 + 0.25 * 3.0)).abs() < 1e-12);
+        assert!((s(7) - 4.0).abs() < 1e-12 && (s(20) - 4.0).abs() < 1e-12);
+        // High variance, σ = 2, A = 4: n·A(σ+1) / (σ(n + A − 1) + A), then A from A + Aσ − σ = 10.
+        let t = task_with(downey(4.0, 2.0), None);
+        let s = |n: u32| 1.0 / t.time_factor(n);
+        assert!((s(1) - 1.0).abs() < 1e-12);
+        assert!((s(5) - 5.0 * 12.0 / (2.0 * 8.0 + 4.0)).abs() < 1e-12);
+        assert!((s(10) - 4.0).abs() < 1e-12 && (s(11) - 4.0).abs() < 1e-12);
+        // Monotone in n in both regimes.
+        for sigma in [0.0, 0.3, 1.0, 1.5, 4.0] {
+            let t = task_with(downey(6.0, sigma), None);
+            assert!(
+                (1..40).all(|n| t.time_factor(n + 1) <= t.time_factor(n) + 1e-12),
+                "sigma {sigma}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_speedup_table_holds_its_last_entry_beyond_its_end() {
+        let p = Parallelism {
+            min_cores: 1,
+            max_cores: 16,
+            ..Parallelism::SEQUENTIAL
+        };
+        let t = task_with(p, Some(vec![1.0, 1.8, 2.4]));
+        assert_eq!(t.parallelism.speedup, Speedup::Table);
+        assert!((t.time_factor(2) - 1.0 / 1.8).abs() < 1e-12);
+        assert!((t.time_factor(9) - 1.0 / 2.4).abs() < 1e-12);
+        let mut b = DagBuilder::new();
+        b.add_task(
+            TaskSpec::new("slow", 1.0)
+                .speedup_table(vec![1.0, 1.5, 0.9])
+                .parallelism(p),
+        );
+        let err = b.build().unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "task \"slow\": speedup on 3 cores is 0.9, below one core's rate (expected finite numbers >= 1)"
+        );
+    }
 
     fn diamond() -> DagBuilder {
         let mut b = DagBuilder::new();

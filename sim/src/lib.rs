@@ -66,7 +66,7 @@ pub mod trace;
 pub mod wms;
 
 pub use cost::{BindError, CommMean, CostModel};
-pub use dag::{Dag, DagBuilder, DagError, Edge, Parallelism, Task, TaskSpec};
+pub use dag::{Dag, DagBuilder, DagError, Edge, Parallelism, Speedup, Task, TaskSpec};
 pub use engine::{SimConfig, SimError, simulate};
 pub use failures::{Checkpointing, Failures, NodeOutage};
 pub use ids::{EdgeId, KindId, NodeId, TaskId};

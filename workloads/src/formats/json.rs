@@ -29,7 +29,7 @@
 use crate::Workload;
 use crate::error::ParseError;
 use serde::{Deserialize, Serialize};
-use sim::{DagBuilder, Parallelism, Platform, PlatformSpec, TaskId, TaskSpec};
+use sim::{DagBuilder, Parallelism, Platform, PlatformSpec, Speedup, TaskId, TaskSpec};
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::Write;
@@ -61,12 +61,26 @@ struct TaskIn<'a> {
     parallelism: Option<ParallelismDoc>,
 }
 
-#[derive(Deserialize, Serialize, Clone, Copy)]
+#[derive(Deserialize, Serialize, Clone)]
 #[serde(deny_unknown_fields)]
 struct ParallelismDoc {
     min_cores: u32,
     max_cores: u32,
+    #[serde(default)]
     serial_fraction: f64,
+    /// Downey's speedup model instead of Amdahl's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    downey: Option<DowneyDoc>,
+    /// Measured speedups on 1, 2, … cores instead of Amdahl's law.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    speedup: Option<Vec<f64>>,
+}
+
+#[derive(Deserialize, Serialize, Clone, Copy)]
+#[serde(deny_unknown_fields)]
+struct DowneyDoc {
+    average: f64,
+    sigma: f64,
 }
 
 #[derive(Deserialize)]
@@ -124,10 +138,28 @@ pub fn parse(text: &str, default_name: &str) -> Result<Workload, ParseError> {
             spec = spec.node_costs(costs);
         }
         if let Some(p) = t.parallelism {
+            let speedup = match (&p.downey, &p.speedup) {
+                (Some(_), Some(_)) => {
+                    return Err(ParseError::field(
+                        format!("tasks[{i}] {:?}: parallelism", t.name),
+                        "give either downey or a speedup table, not both",
+                    ));
+                }
+                (Some(d), None) => Speedup::Downey {
+                    average: d.average,
+                    sigma: d.sigma,
+                },
+                (None, Some(_)) => Speedup::Table,
+                (None, None) => Speedup::Amdahl,
+            };
+            if let Some(table) = p.speedup {
+                spec = spec.speedup_table(table);
+            }
             spec = spec.parallelism(Parallelism {
                 min_cores: p.min_cores,
                 max_cores: p.max_cores,
                 serial_fraction: p.serial_fraction,
+                speedup,
             });
         }
         ids.insert(t.name, b.add_task(spec));
@@ -180,10 +212,15 @@ pub fn write(workload: &Workload, out: &mut impl Write) -> std::io::Result<()> {
             kind: dag.kind_name(t.kind),
             work: t.work,
             node_costs: t.node_costs.as_deref(),
-            parallelism: (t.parallelism != Parallelism::SEQUENTIAL).then_some(ParallelismDoc {
+            parallelism: (t.parallelism != Parallelism::SEQUENTIAL).then(|| ParallelismDoc {
                 min_cores: t.parallelism.min_cores,
                 max_cores: t.parallelism.max_cores,
                 serial_fraction: t.parallelism.serial_fraction,
+                downey: match t.parallelism.speedup {
+                    Speedup::Downey { average, sigma } => Some(DowneyDoc { average, sigma }),
+                    _ => None,
+                },
+                speedup: t.speedup_table.as_deref().map(<[f64]>::to_vec),
             }),
         };
         serde_json::to_writer(&mut *out, &task)?;
@@ -233,6 +270,42 @@ mod tests {
         assert_eq!(back.name, "x");
         assert_eq!(back.dag.tasks(), w.dag.tasks());
         assert_eq!(back.dag.edges(), w.dag.edges());
+    }
+
+    #[test]
+    fn speedup_models_round_trip_and_bad_ones_name_the_task() {
+        let text = r#"{"tasks": [
+            {"name": "d", "work": 8, "parallelism": {"min_cores": 1, "max_cores": 8, "downey": {"average": 4, "sigma": 0.5}}},
+            {"name": "t", "work": 8, "parallelism": {"min_cores": 1, "max_cores": 4, "speedup": [1, 1.9, 2.7, 3.4]}}],
+          "edges": []}"#;
+        let w = parse(text, "x").unwrap();
+        let t = &w.dag.tasks()[1];
+        assert_eq!(t.parallelism.speedup, Speedup::Table);
+        assert!((t.time_factor(3) - 1.0 / 2.7).abs() < 1e-12);
+        let mut out = Vec::new();
+        write(&w, &mut out).unwrap();
+        let back = parse(std::str::from_utf8(&out).unwrap(), "y").unwrap();
+        assert_eq!(back.dag.tasks(), w.dag.tasks());
+        for (bad, needle) in [
+            (
+                r#"{"speedup": [1, 0.8]}"#,
+                "task \"a\": speedup on 2 cores is 0.8, below one core's rate",
+            ),
+            (r#"{"speedup": [2, 3]}"#, "task \"a\": a speedup table starts with 1"),
+            (
+                r#"{"downey": {"average": 0.5, "sigma": 1}}"#,
+                "task \"a\": Downey's model needs average parallelism >= 1",
+            ),
+            (
+                r#"{"downey": {"average": 2, "sigma": 1}, "speedup": [1]}"#,
+                "either downey or a speedup table",
+            ),
+        ] {
+            let p = bad.replacen('{', "{\"min_cores\": 1, \"max_cores\": 4, ", 1);
+            let text = format!("{{\"tasks\": [{{\"name\": \"a\", \"work\": 1, \"parallelism\": {p}}}]}}");
+            let e = parse(&text, "x").unwrap_err().to_string();
+            assert!(e.contains(needle), "{bad}: {e}");
+        }
     }
 
     #[test]

@@ -242,6 +242,7 @@ impl Moldability {
             min_cores: 1,
             max_cores: self.max_cores,
             serial_fraction: self.serial,
+            ..sim::Parallelism::SEQUENTIAL
         };
         for i in 0..builder.task_count() {
             if rng.random::<f64>() < self.fraction {
