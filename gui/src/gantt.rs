@@ -29,6 +29,11 @@ struct Bar {
     color: u16,
     /// A further run of the task (a replica or duplicate), drawn paler.
     copy: bool,
+    /// The run also holds the core of the row below: the gap between the
+    /// rows is filled, so a task spanning its cores reads as one block.
+    joined_below: bool,
+    /// The first core of its run: the one row that shows the task's name.
+    first_core: bool,
 }
 
 impl Bar {
@@ -164,6 +169,7 @@ impl Gantt {
             let Some(&first) = node_row.get(record.node.index()) else {
                 continue;
             };
+            let first_core = run_view.cores.iter().copied().min();
             for &core in run_view.cores {
                 let r = first + core as usize;
                 if first_run && let Some(slot) = task_row.get_mut(i) {
@@ -176,6 +182,8 @@ impl Gantt {
                         item: u32::try_from(i).unwrap_or(u32::MAX),
                         color: u16::try_from(task.kind.index()).unwrap_or(0),
                         copy: !first_run,
+                        joined_below: run_view.cores.contains(&(core + 1)),
+                        first_core: Some(core) == first_core,
                     });
                 }
             }
@@ -204,6 +212,8 @@ impl Gantt {
                     item: u32::try_from(t.edge.index()).unwrap_or(u32::MAX),
                     color: 0,
                     copy: false,
+                    joined_below: false,
+                    first_core: false,
                 });
             }
         }
@@ -410,9 +420,25 @@ impl Gantt {
                     }
                 } else {
                     raster.fill(r - first_row, to_px(x0), to_px(x1), bar.task_color());
+                    // A wide bar starts with a dark edge, so back-to-back tasks of one
+                    // kind (one colour) stay apart.
+                    let edge = if x1 - x0 >= 4.0 { 1.0 } else { 0.0 };
+                    if edge > 0.0 {
+                        raster.fill(r - first_row, to_px(x0), to_px(x0 + edge), palette::BAR_EDGE);
+                    }
+                    if bar.joined_below && by1 < y1 {
+                        // Bridge the gap to the row below (the next core of the same run).
+                        mesh.add_colored_rect(
+                            Rect::from_min_max(
+                                Pos2::new(x0 + edge, by1),
+                                Pos2::new(x1.max(x0 + edge + 1.0), y1 + (by0 - y0)),
+                            ),
+                            bar.task_color(),
+                        );
+                    }
                 }
                 n_bars += 1;
-                if !row.net && x1 - x0 > 40.0 && row_h >= 12.0 {
+                if !row.net && bar.first_core && x1 - x0 > 40.0 && row_h >= 12.0 {
                     let clip = Rect::from_min_max(Pos2::new(x0, y0), Pos2::new(x1 - 2.0, y1)).intersect(plot);
                     names.push((clip, Pos2::new(x0.max(plot.left()) + 3.0, (y0 + y1) * 0.5), bar.item));
                 }

@@ -31,3 +31,6 @@ pub const OUTAGE: Color32 = Color32::from_rgba_premultiplied(90, 10, 10, 90);
 
 /// Colour of the selected task and its critical path.
 pub const HIGHLIGHT: Color32 = Color32::from_rgb(220, 30, 30);
+
+/// The start edge of a wide Gantt bar, so back-to-back bars of one colour stay apart.
+pub const BAR_EDGE: Color32 = Color32::from_rgb(20, 20, 20);

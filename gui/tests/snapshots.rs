@@ -11,17 +11,26 @@ use gui::{SchedlabApp, Tab};
 use std::time::{Duration, Instant};
 
 fn app() -> SchedlabApp {
+    app_with(|_| {})
+}
+
+/// The snapshots' app, changed by `change` before it runs.
+fn app_with(change: impl FnOnce(&mut SchedlabApp)) -> SchedlabApp {
     let mut app = SchedlabApp::default();
     app.setup.set_param("tasks", 40.0);
     app.setup.preset = "heterogeneous".to_owned();
     app.setup.nodes = 2;
     app.setup.select("heft", true);
     app.setup.select("cpop", true);
+    change(&mut app);
     app
 }
 
 fn ran() -> Harness<'static, SchedlabApp> {
-    let mut app = app();
+    ran_app(app())
+}
+
+fn ran_app(mut app: SchedlabApp) -> Harness<'static, SchedlabApp> {
     app.auto_run = false;
     let mut h = Harness::builder()
         .with_size(egui::Vec2::new(1000.0, 720.0))
@@ -63,6 +72,22 @@ fn snapshot_gantt_charts() {
     h.state_mut().select(Some(sim::TaskId::new(20)));
     h.run_steps(3);
     h.snapshot_options("gantt", &options());
+}
+
+#[test]
+fn snapshot_gantt_of_moldable_tasks_drawn_as_blocks() {
+    // Every task moldable and perfectly parallel: M-HEFT spreads them over
+    // several cores, each drawn as one block across its cores.
+    let mut h = ran_app(app_with(|app| {
+        app.setup.set_param("moldable", 1.0);
+        app.setup.set_param("serial", 0.0);
+        app.setup.select("heft", false);
+        app.setup.select("cpop", false);
+        app.setup.select("m-heft", true);
+    }));
+    h.state_mut().tab = Tab::Gantt;
+    h.run_steps(3);
+    h.snapshot_options("gantt_moldable", &options());
 }
 
 #[test]
