@@ -46,7 +46,7 @@ use serde::de::IgnoredAny;
 use serde_json::{Value, json};
 use sim::platform::{NetworkSpec, NodeSpec, PowerModel};
 use sim::presets::REFERENCE_BANDWIDTH;
-use sim::{DagBuilder, Platform, PlatformSpec, TaskId, TaskSpec};
+use sim::{DagBuilder, Parallelism, Platform, PlatformSpec, TaskId, TaskSpec};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Write;
@@ -151,6 +151,9 @@ struct ExecTask15<'a> {
     #[serde(borrow)]
     id: Str<'a>,
     runtime_in_seconds: f64,
+    /// Cores the task ran on, if recorded.
+    #[serde(default)]
+    core_count: Option<f64>,
     #[serde(default)]
     machines: Vec<String>,
     #[serde(default)]
@@ -209,6 +212,9 @@ struct Task14<'a> {
     #[serde(default, borrow)]
     files: Vec<File14<'a>>,
     runtime_in_seconds: f64,
+    /// Cores the task ran on, if recorded.
+    #[serde(default)]
+    cores: Option<f64>,
     #[serde(default)]
     machine: Option<String>,
 }
@@ -244,11 +250,33 @@ struct Task<'a> {
     key: Str<'a>,
     kind: String,
     runtime: Option<f64>,
+    /// Cores the task ran on, if recorded.
+    cores: Option<f64>,
     machine: Option<String>,
     parents: Vec<Str<'a>>,
     children: Vec<Str<'a>>,
     inputs: Vec<Str<'a>>,
     outputs: Vec<Str<'a>>,
+}
+
+/// The parallelism of a task recorded on `cores` cores: it holds that many
+/// cores for its recorded runtime (serial fraction 1: the runtime was
+/// measured on those cores, and nothing says how it would scale).
+fn recorded_cores(cores: f64) -> Result<Parallelism, String> {
+    if !(cores.is_finite() && cores >= 1.0 && cores.fract() == 0.0 && cores <= f64::from(u32::MAX)) {
+        return Err(format!("cores: expected a whole number >= 1, got {cores}"));
+    }
+    let cores = cores as u32;
+    Ok(if cores == 1 {
+        Parallelism::SEQUENTIAL
+    } else {
+        Parallelism {
+            min_cores: cores,
+            max_cores: cores,
+            serial_fraction: 1.0,
+            ..Parallelism::SEQUENTIAL
+        }
+    })
 }
 
 /// One machine, whatever the schema version.
@@ -373,13 +401,13 @@ fn from_15(doc: Doc15) -> Instance {
     let makespan = doc.workflow.execution.as_ref().and_then(|e| e.makespan);
     let (runs, machines) = match doc.workflow.execution {
         Some(exec) => {
-            let runs: HashMap<Str<'_>, (f64, Option<String>, Option<String>)> = exec
+            let runs: HashMap<Str<'_>, (f64, Option<f64>, Option<String>, Option<String>)> = exec
                 .tasks
                 .into_iter()
                 .map(|t| {
                     let program = t.command.and_then(|c| c.program);
                     let machine = t.machines.into_iter().next();
-                    (t.id, (t.runtime_in_seconds, machine, program))
+                    (t.id, (t.runtime_in_seconds, t.core_count, machine, program))
                 })
                 .collect();
             (Some(runs), exec.machines)
@@ -391,15 +419,16 @@ fn from_15(doc: Doc15) -> Instance {
         .into_iter()
         .map(|t| {
             let run = runs.as_ref().map(|r| r.get(t.id.as_ref()).cloned());
-            let (runtime, machine, program) = match run {
-                None => (Some(0.0), None, None),
-                Some(None) => (None, None, None),
-                Some(Some((runtime, machine, program))) => (Some(runtime), machine, program),
+            let (runtime, cores, machine, program) = match run {
+                None => (Some(0.0), None, None, None),
+                Some(None) => (None, None, None, None),
+                Some(Some((runtime, cores, machine, program))) => (Some(runtime), cores, machine, program),
             };
             Task {
                 kind: kind_15(&t.name, &t.id, program.as_deref()),
                 key: t.id,
                 runtime,
+                cores,
                 machine,
                 parents: t.parents,
                 children: t.children,
@@ -444,6 +473,7 @@ fn from_14(doc: Doc14) -> Instance {
                 kind: t.category.unwrap_or_else(|| kind_15(&t.name, &t.name, None)),
                 key: t.name,
                 runtime: Some(t.runtime_in_seconds),
+                cores: t.cores,
                 machine: t.machine,
                 parents: t.parents,
                 children: t.children,
@@ -499,7 +529,11 @@ fn build(instance: Instance, name: String) -> Result<Workload, ParseError> {
             .as_deref()
             .and_then(|m| mhz.get(m))
             .map_or(1.0, |s| s / reference_mhz);
-        let id = b.add_task(TaskSpec::new(t.key.clone(), runtime * factor).kind(t.kind.clone()));
+        let mut spec = TaskSpec::new(t.key.clone(), runtime * factor).kind(t.kind.clone());
+        if let Some(cores) = t.cores {
+            spec = spec.parallelism(recorded_cores(cores).map_err(|e| ParseError::field(task_ctx(&t.key), e))?);
+        }
+        let id = b.add_task(spec);
         if ids.insert(t.key.as_ref(), id).is_some() {
             return Err(ParseError::field(task_ctx(&t.key), "duplicate task id"));
         }
@@ -641,7 +675,15 @@ pub fn write(workload: &Workload, out: &mut impl Write) -> std::io::Result<()> {
         .collect();
     let exec_tasks: Vec<Value> = tasks
         .iter()
-        .map(|t| json!({ "id": t.name, "runtimeInSeconds": t.work }))
+        .map(|t| {
+            // A task that needs several cores ran on its fewest: its runtime there.
+            let cores = t.parallelism.min_cores;
+            if cores > 1 {
+                json!({ "id": t.name, "runtimeInSeconds": t.work * t.time_factor(cores), "coreCount": cores })
+            } else {
+                json!({ "id": t.name, "runtimeInSeconds": t.work })
+            }
+        })
         .collect();
     let mut execution = json!({
         "makespanInSeconds": crate::stats(dag).critical_path,
@@ -748,6 +790,21 @@ mod tests {
         assert_eq!(w.dag.edges()[0].bytes, 512.0);
         assert_eq!(w.dag.kind_name(w.dag.tasks()[1].kind), "analyze");
         assert_eq!(w.dag.tasks()[1].work, 10.0);
+        // Recorded on 4 cores: it holds 4 cores for its recorded 10 s.
+        let p = w.dag.tasks()[1].parallelism;
+        assert_eq!((p.min_cores, p.max_cores, p.serial_fraction), (4, 4, 1.0));
+        assert_eq!(w.dag.tasks()[0].parallelism, Parallelism::SEQUENTIAL);
+        let mut out = Vec::new();
+        write(&w, &mut out).unwrap();
+        let back = parse(std::str::from_utf8(&out).unwrap(), "y").unwrap();
+        assert_eq!(back.dag.tasks()[1].parallelism, p);
+        assert_eq!(back.dag.tasks()[1].work, 10.0);
+        let bad = text.replace("\"coreCount\": 4,", "\"coreCount\": 2.5,");
+        let e = parse(&bad, "x").unwrap_err().to_string();
+        assert!(
+            e.contains("\"ID0000002\"") && e.contains("cores: expected a whole number >= 1, got 2.5"),
+            "{e}"
+        );
         assert_eq!(w.platform.unwrap().nodes()[0].cores, 8);
         let (_, execution) = parse_execution(text, "x").unwrap();
         assert_eq!(execution.makespan, Some(14.2));
