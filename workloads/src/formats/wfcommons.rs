@@ -396,18 +396,33 @@ fn kind_15(name: &str, id: &str, program: Option<&str>) -> String {
     }
 }
 
+/// What `workflow.execution` recorded of one task.
+#[derive(Clone)]
+struct ExecRun {
+    runtime: f64,
+    cores: Option<f64>,
+    machine: Option<String>,
+    program: Option<String>,
+}
+
 fn from_15(doc: Doc15) -> Instance {
     let spec = doc.workflow.specification;
     let makespan = doc.workflow.execution.as_ref().and_then(|e| e.makespan);
     let (runs, machines) = match doc.workflow.execution {
         Some(exec) => {
-            let runs: HashMap<Str<'_>, (f64, Option<f64>, Option<String>, Option<String>)> = exec
+            let runs: HashMap<Str<'_>, ExecRun> = exec
                 .tasks
                 .into_iter()
                 .map(|t| {
                     let program = t.command.and_then(|c| c.program);
                     let machine = t.machines.into_iter().next();
-                    (t.id, (t.runtime_in_seconds, t.core_count, machine, program))
+                    let run = ExecRun {
+                        runtime: t.runtime_in_seconds,
+                        cores: t.core_count,
+                        machine,
+                        program,
+                    };
+                    (t.id, run)
                 })
                 .collect();
             (Some(runs), exec.machines)
@@ -422,7 +437,7 @@ fn from_15(doc: Doc15) -> Instance {
             let (runtime, cores, machine, program) = match run {
                 None => (Some(0.0), None, None, None),
                 Some(None) => (None, None, None, None),
-                Some(Some((runtime, cores, machine, program))) => (Some(runtime), cores, machine, program),
+                Some(Some(run)) => (Some(run.runtime), run.cores, run.machine, run.program),
             };
             Task {
                 kind: kind_15(&t.name, &t.id, program.as_deref()),
