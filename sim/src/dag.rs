@@ -310,6 +310,11 @@ impl DagBuilder {
         TaskId::new(self.tasks.len() - 1)
     }
 
+    /// The kind label of a task already added, if there is such a task.
+    pub fn task_kind(&self, task: TaskId) -> Option<&str> {
+        self.tasks.get(task.index()).map(|t| t.kind.as_str())
+    }
+
     /// Sets the parallelism of a task already added (for transformations
     /// applied to a whole generated DAG, such as making a share of its tasks
     /// moldable). Validated by [`DagBuilder::build`] like any other.

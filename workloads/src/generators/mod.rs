@@ -188,10 +188,10 @@ fn builder(kind: &str, params: &mut Params, seed: u64) -> Result<DagBuilder, Gen
         "stencil" => stencil::generate(params, &mut rng)?,
         "wavefront" => wavefront::generate(params, &mut rng)?,
         "map-reduce" => map_reduce::generate(params, &mut rng)?,
-        "montage" => scientific::generate(params, &mut rng, scientific::App::Montage)?,
-        "epigenomics" => scientific::generate(params, &mut rng, scientific::App::Epigenomics)?,
-        "1000genome" => scientific::generate(params, &mut rng, scientific::App::Genome1000)?,
-        "cycles" => scientific::generate(params, &mut rng, scientific::App::Cycles)?,
+        "montage" => scientific::generate(params, &mut rng, scientific::App::Montage, &moldability)?,
+        "epigenomics" => scientific::generate(params, &mut rng, scientific::App::Epigenomics, &moldability)?,
+        "1000genome" => scientific::generate(params, &mut rng, scientific::App::Genome1000, &moldability)?,
+        "cycles" => scientific::generate(params, &mut rng, scientific::App::Cycles, &moldability)?,
         _ => {
             return Err(GenError::UnknownKind {
                 kind: kind.to_owned(),
@@ -217,7 +217,7 @@ pub const MOLDABILITY_KEYS: [&str; 3] = ["moldable", "serial", "max_cores"];
 /// The draws come from a random stream of their own, so a spec without
 /// `moldable` gives the DAG it gave before the key existed.
 #[derive(Clone, Copy, Debug)]
-struct Moldability {
+pub(crate) struct Moldability {
     fraction: f64,
     serial: f64,
     max_cores: u32,
@@ -232,21 +232,35 @@ impl Moldability {
         })
     }
 
+    /// The parallelism of a task it makes moldable.
+    fn parallelism(&self) -> sim::Parallelism {
+        sim::Parallelism {
+            min_cores: 1,
+            max_cores: self.max_cores,
+            serial_fraction: self.serial,
+            ..sim::Parallelism::SEQUENTIAL
+        }
+    }
+
     fn apply(&self, builder: &mut DagBuilder, seed: u64) {
         if self.fraction <= 0.0 {
             return;
         }
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         rng.set_stream(1);
-        let parallelism = sim::Parallelism {
-            min_cores: 1,
-            max_cores: self.max_cores,
-            serial_fraction: self.serial,
-            ..sim::Parallelism::SEQUENTIAL
-        };
         for i in 0..builder.task_count() {
             if rng.random::<f64>() < self.fraction {
-                builder.set_parallelism(sim::TaskId::new(i), parallelism);
+                builder.set_parallelism(sim::TaskId::new(i), self.parallelism());
+            }
+        }
+    }
+
+    /// Makes every task whose kind is in `kinds` moldable.
+    pub(crate) fn apply_to_kinds(&self, builder: &mut DagBuilder, kinds: &[&str]) {
+        for i in 0..builder.task_count() {
+            let id = sim::TaskId::new(i);
+            if builder.task_kind(id).is_some_and(|k| kinds.contains(&k)) {
+                builder.set_parallelism(id, self.parallelism());
             }
         }
     }

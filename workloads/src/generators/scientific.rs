@@ -35,8 +35,13 @@
 //! mean bytes passed between those two task types, times `U[0.5, 1.5]`.
 //! Keys `runtime_scale` \[1] and `data_scale` \[1] multiply all runtimes and
 //! all bytes. Task names are `KIND_NNNNNNN`.
+//!
+//! Key `mpi` \[0]: with 1, the stages the real application can run
+//! data-parallel become moldable (with the `serial` and `max_cores` keys every
+//! generator takes): Montage's `mAdd` (`mAddMPI`); none of the other three
+//! applications' stages is marked (see [`data_parallel_stages`]).
 
-use super::{GenError, Params};
+use super::{GenError, Moldability, Params};
 use rand::RngExt as _;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution as _, LogNormal};
@@ -110,8 +115,29 @@ impl Recipe<'_> {
     }
 }
 
-/// Reads the keys and builds the DAG; see the module docs.
-pub(crate) fn generate(p: &mut Params, rng: &mut ChaCha8Rng, app: App) -> Result<DagBuilder, GenError> {
+/// The stages that the real application can run data-parallel: Montage's
+/// `mAdd`, which Montage ships as an MPI module (`mAddMPI`; its other MPI
+/// modules, `mProjExecMPI`, `mDiffExecMPI`, `mFitExecMPI`, `mBgExecMPI` and
+/// `mAddExecMPI`, run a whole stage of per-image tasks, which this DAG
+/// already has as separate tasks). For Epigenomics, 1000Genome and Cycles
+/// no stage is marked: no parallel version of one of their programs was
+/// found to cite (every task of their instances here ran on one core).
+fn data_parallel_stages(app: App) -> &'static [&'static str] {
+    match app {
+        App::Montage => &[M_ADD.0],
+        App::Epigenomics | App::Genome1000 | App::Cycles => &[],
+    }
+}
+
+/// Reads the keys and builds the DAG; see the module docs. With `mpi=1` the
+/// tasks of [`data_parallel_stages`] become moldable with `moldability`'s
+/// serial fraction and core limit (whatever its `moldable` fraction).
+pub(crate) fn generate(
+    p: &mut Params,
+    rng: &mut ChaCha8Rng,
+    app: App,
+    moldability: &Moldability,
+) -> Result<DagBuilder, GenError> {
     let shape = match app {
         App::Montage => [p.usize("images", 16, 1..=1_000_000)?, p.usize("bands", 1, 1..=100)?, 0],
         App::Epigenomics => [p.usize("lanes", 1, 1..=10_000)?, p.usize("chunks", 9, 1..=100_000)?, 0],
@@ -128,6 +154,7 @@ pub(crate) fn generate(p: &mut Params, rng: &mut ChaCha8Rng, app: App) -> Result
     };
     let runtime_scale = p.f64("runtime_scale", 1.0, 0.0..=1e9)?;
     let data_scale = p.f64("data_scale", 1.0, 0.0..=1e9)?;
+    let mpi = p.usize("mpi", 0, 0..=1)? == 1;
     p.finish()?;
     let mut r = Recipe {
         b: DagBuilder::new(),
@@ -141,6 +168,9 @@ pub(crate) fn generate(p: &mut Params, rng: &mut ChaCha8Rng, app: App) -> Result
         App::Epigenomics => epigenomics(&mut r, a, b),
         App::Genome1000 => genome1000(&mut r, a, b, c),
         App::Cycles => cycles(&mut r, a, b),
+    }
+    if mpi {
+        moldability.apply_to_kinds(&mut r.b, data_parallel_stages(app));
     }
     Ok(r.b)
 }
@@ -267,6 +297,25 @@ fn cycles(r: &mut Recipe<'_>, locations: usize, units: usize) {
 #[cfg(test)]
 mod tests {
     use crate::generators::check;
+
+    #[test]
+    fn mpi_marks_montages_coadd_and_nothing_else() {
+        let dag = crate::generate("montage:images=9,bands=2,mpi=1,max_cores=16,serial=0.05", 4).unwrap();
+        for t in dag.tasks() {
+            let moldable = t.parallelism.max_cores > 1;
+            assert_eq!(moldable, dag.kind_name(t.kind) == "mAdd", "{}", t.name);
+            if moldable {
+                assert_eq!((t.parallelism.max_cores, t.parallelism.serial_fraction), (16, 0.05));
+            }
+        }
+        assert_eq!(dag.tasks().iter().filter(|t| t.parallelism.max_cores > 1).count(), 2);
+        let plain = crate::generate("montage:images=9,bands=2", 4).unwrap();
+        let unmarked = crate::generate("montage:images=9,bands=2,mpi=0", 4).unwrap();
+        assert_eq!(plain.tasks(), unmarked.tasks());
+        assert!(plain.tasks().iter().zip(dag.tasks()).all(|(a, b)| a.work == b.work));
+        let epigenomics = crate::generate("epigenomics:mpi=1", 4).unwrap();
+        assert!(epigenomics.tasks().iter().all(|t| t.parallelism.max_cores == 1));
+    }
 
     #[test]
     fn task_counts_match_the_real_instances() {
