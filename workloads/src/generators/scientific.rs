@@ -121,7 +121,7 @@ impl Recipe<'_> {
 /// `mAddExecMPI`, run a whole stage of per-image tasks, which this DAG
 /// already has as separate tasks). For Epigenomics, 1000Genome and Cycles
 /// no stage is marked: no parallel version of one of their programs was
-/// found to cite (every task of their instances here ran on one core).
+/// found to cite.
 fn data_parallel_stages(app: App) -> &'static [&'static str] {
     match app {
         App::Montage => &[M_ADD.0],
