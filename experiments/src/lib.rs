@@ -9,6 +9,7 @@
 //! commands), around two shared pieces: [`run`] (one simulated run, audited)
 //! and [`results`] (the results folder: rows, metrics, manifest).
 
+pub mod adversary;
 pub mod cli;
 pub mod gantt;
 pub mod grid;

@@ -258,6 +258,80 @@ pub fn category_label(names: &[String], x: f64) -> String {
     names.get(i as usize).cloned().unwrap_or_default()
 }
 
+/// A square matrix over named rows and columns: each cell shaded from white
+/// (0) to deep blue (1) by its value and labelled with its text; grey where
+/// there is no value (the diagonal).
+pub struct Matrix<'a> {
+    /// Title above the chart.
+    pub caption: &'a str,
+    /// Row and column names, in order.
+    pub names: &'a [String],
+    /// X axis description.
+    pub x_desc: &'a str,
+    /// Y axis description.
+    pub y_desc: &'a str,
+    /// `cells[row][column]`: the shade in `[0, 1]` and the label, if any.
+    pub cells: &'a [Vec<Option<(f64, String)>>],
+}
+
+impl Plot for Matrix<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()>
+    where
+        DB::ErrorType: 'static,
+    {
+        let k = self.names.len();
+        let n = k as f64;
+        let mut chart = ChartBuilder::on(root)
+            .caption(self.caption, (FONT, 20))
+            .margin(15)
+            .x_label_area_size(45)
+            .y_label_area_size(110)
+            .build_cartesian_2d(-0.5..n - 0.5, n - 0.5..-0.5)
+            .map_err(plot_err)?;
+        let names = self.names;
+        chart
+            .configure_mesh()
+            .disable_mesh()
+            .x_labels(k * 2 + 1)
+            .y_labels(k * 2 + 1)
+            .x_label_formatter(&|x| category_label(names, *x))
+            .y_label_formatter(&|y| category_label(names, *y))
+            .x_desc(self.x_desc)
+            .y_desc(self.y_desc)
+            .label_style((FONT, 14))
+            .axis_desc_style((FONT, 16))
+            .draw()
+            .map_err(plot_err)?;
+        for (i, row) in self.cells.iter().enumerate() {
+            for (j, cell) in row.iter().enumerate() {
+                let (x, y) = (j as f64, i as f64);
+                let square = [(x - 0.5, y - 0.5), (x + 0.5, y + 0.5)];
+                let Some((value, label)) = cell else {
+                    chart
+                        .draw_series([Rectangle::new(square, RGBColor(235, 235, 235).filled())])
+                        .map_err(plot_err)?;
+                    continue;
+                };
+                let value = value.clamp(0.0, 1.0);
+                // White at 0, deep blue at 1.
+                let shade = |full: u8| (255.0 - (255.0 - f64::from(full)) * value).round() as u8;
+                let fill = RGBColor(shade(31), shade(119), shade(180));
+                let text_colour = if value > 0.6 { WHITE } else { BLACK };
+                chart
+                    .draw_series([Rectangle::new(square, fill.filled())])
+                    .map_err(plot_err)?;
+                let style = TextStyle::from((FONT, 15).into_font())
+                    .color(&text_colour)
+                    .pos(Pos::new(HPos::Center, VPos::Center));
+                chart
+                    .draw_series([Text::new(label.clone(), (x, y), style)])
+                    .map_err(plot_err)?;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Lines over time, one per named series, with a legend at the upper right.
 pub struct LineChart<'a> {
     /// Title above the chart.

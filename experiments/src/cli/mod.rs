@@ -53,6 +53,65 @@ pub enum Command {
     Validate(ValidateCmd),
     /// Simulate recorded WfCommons executions with tasks pinned where they ran; compare makespans.
     Replay(ReplayCmd),
+    /// Search for an instance where a target scheduler does worst against a baseline (PISA's simulated annealing).
+    Adversary(AdversaryCmd),
+}
+
+/// Arguments of `schedlab adversary`.
+#[derive(Debug, Args)]
+pub struct AdversaryCmd {
+    /// The scheduler whose bad cases are sought: NAME or NAME:key=value,...
+    #[arg(long, required_unless_present = "all", conflicts_with = "all")]
+    pub target: Option<String>,
+    /// The scheduler it is compared with.
+    #[arg(long, required_unless_present = "all", conflicts_with = "all")]
+    pub baseline: Option<String>,
+    /// Search every ordered pair of these schedulers (names separated by `;`, or by
+    /// `,` when no spec has parameters) and write a heatmap of worst ratios.
+    #[arg(long, value_name = "SCHEDULERS")]
+    pub all: Option<String>,
+    /// What the ratio target / baseline compares.
+    #[arg(long, value_enum, default_value = "makespan")]
+    pub metric: crate::adversary::Metric,
+    /// Tasks per instance.
+    #[arg(long, default_value_t = 10)]
+    pub tasks: u32,
+    /// Nodes per instance (single-core, of varying speeds, joined by links of varying bandwidth).
+    #[arg(long, default_value_t = 4)]
+    pub nodes: u32,
+    /// Smallest drawn value (task work, edge bytes, node speed, link bandwidth).
+    #[arg(long, default_value_t = 0.1)]
+    pub low: f64,
+    /// Largest drawn value.
+    #[arg(long, default_value_t = 1.0)]
+    pub high: f64,
+    /// The network model; default: contention-free dedicated links.
+    #[command(flatten)]
+    pub network: crate::platform_arg::NetworkArg,
+    /// Log-normal runtime noise sigma.
+    #[arg(long, default_value_t = 0.0)]
+    pub noise: f64,
+    /// Seeded runs per scheduler and instance whose means are compared.
+    #[arg(long, default_value_t = 1)]
+    pub samples: u32,
+    /// Node failures: mean time between failures of each node, in seconds.
+    #[arg(long, value_name = "SECONDS")]
+    pub mtbf: Option<f64>,
+    /// Annealing steps per restart.
+    #[arg(long, default_value_t = 1000)]
+    pub iterations: u32,
+    /// Independent restarts (run in parallel).
+    #[arg(long, default_value_t = 4)]
+    pub restarts: u32,
+    /// Seed of every draw.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Worker threads (default: one per core).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Output folder: summary.json, worst.json (the instance with its platform), trace.csv.
+    #[arg(long)]
+    pub out: PathBuf,
 }
 
 /// Arguments of `schedlab platforms`.
@@ -386,6 +445,7 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write) -> Result<()> {
         }
         Command::Validate(cmd) => run_validate(&cmd, out)?,
         Command::Replay(cmd) => run_replay(&cmd, out)?,
+        Command::Adversary(cmd) => run_adversary(&cmd, out)?,
         Command::Platforms(cmd) => crate::platforms::run(&cmd.platforms, cmd.network.network, cmd.json, out)?,
         Command::Schedulers => {
             for info in schedulers::registry::all() {
@@ -409,6 +469,65 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write) -> Result<()> {
 
 /// `schedlab replay`: the model from `--model` or the defaults, with any
 /// parameter given on the command line in its place.
+/// `schedlab adversary`: searches (one pair, or every pair with `--all`),
+/// writes the folder and prints the worst ratios.
+fn run_adversary(cmd: &AdversaryCmd, out: &mut dyn std::io::Write) -> Result<()> {
+    let options = crate::adversary::Options {
+        target: cmd.target.clone().unwrap_or_default(),
+        baseline: cmd.baseline.clone().unwrap_or_default(),
+        metric: cmd.metric,
+        tasks: cmd.tasks,
+        nodes: cmd.nodes,
+        bounds: crate::adversary::Bounds::new(cmd.low, cmd.high).context("--low/--high")?,
+        network: cmd.network.network,
+        noise: cmd.noise,
+        samples: cmd.samples,
+        mtbf: cmd.mtbf,
+        iterations: cmd.iterations,
+        restarts: cmd.restarts,
+        seed: cmd.seed,
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(cmd.threads.unwrap_or(0))
+        .build()
+        .context("cannot start the thread pool")?;
+    let started = std::time::Instant::now();
+    if let Some(all) = &cmd.all {
+        let separator = if all.contains(';') { ';' } else { ',' };
+        let names: Vec<String> = all
+            .split(separator)
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
+            .collect();
+        let ratios = pool.install(|| crate::adversary::pairs::run(&options, &names, &cmd.out))?;
+        let pairs = ratios.iter().flatten().flatten().count();
+        writeln!(
+            out,
+            "{pairs} pairs in {:.1} s; heatmap: {}",
+            started.elapsed().as_secs_f64(),
+            cmd.out.join("index.html").display()
+        )?;
+        return Ok(());
+    }
+    let outcome = pool.install(|| crate::adversary::search(&options))?;
+    let seconds = started.elapsed().as_secs_f64();
+    crate::adversary::write(&cmd.out, &options, &outcome, seconds)?;
+    writeln!(
+        out,
+        "{} / {} {}: worst ratio {:.4} (restart {}), {} evaluations in {:.1} s ({:.0} per second): {}",
+        options.target,
+        options.baseline,
+        options.metric.name(),
+        outcome.best_ratio,
+        outcome.restart,
+        outcome.evaluations,
+        seconds,
+        outcome.evaluations as f64 / seconds.max(1e-9),
+        cmd.out.display()
+    )?;
+    Ok(())
+}
+
 fn run_replay(cmd: &ReplayCmd, out: &mut dyn std::io::Write) -> Result<()> {
     let mut model = match &cmd.model {
         Some(path) => {

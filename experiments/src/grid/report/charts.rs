@@ -4,14 +4,13 @@
 
 use super::data::{Data, instance};
 use super::paper::{PairTest, significant};
-use crate::plot::{AXIS_FONT, FONT, Plot, Scale, TICK_FONT, category_label, colour, legend, plot_err};
+use crate::plot::{AXIS_FONT, FONT, Matrix, Plot, Scale, TICK_FONT, category_label, colour, legend, plot_err};
 use crate::results::Row;
 use crate::results::metrics::{ENERGY, MAKESPAN, SLR};
 use crate::stats::{MeanCi, five_numbers, mean_ci};
 use anyhow::Result;
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
 use std::collections::BTreeMap;
 
 /// Box plots of values per scheduler: quartile box, median line, min–max whiskers.
@@ -336,65 +335,31 @@ impl Plot for WinLoss<'_> {
     {
         let WinLoss { data, tests } = *self;
         let (wins, total) = win_matrix(data);
-        let k = data.schedulers.len();
-        let n = k as f64;
-        let mut chart = ChartBuilder::on(root)
-            .caption(
-                "Win rate: row's makespan < column's (% of instances); * Wilcoxon-Holm p < 0.05",
-                (FONT, 20),
-            )
-            .margin(15)
-            .x_label_area_size(45)
-            .y_label_area_size(110)
-            .build_cartesian_2d(-0.5..n - 0.5, n - 0.5..-0.5)
-            .map_err(plot_err)?;
         let names = &data.schedulers;
-        chart
-            .configure_mesh()
-            .disable_mesh()
-            .x_labels(k * 2 + 1)
-            .y_labels(k * 2 + 1)
-            .x_label_formatter(&|x| category_label(names, *x))
-            .y_label_formatter(&|y| category_label(names, *y))
-            .x_desc("column: opponent")
-            .y_desc("row: scheduler")
-            .label_style((FONT, 14))
-            .axis_desc_style((FONT, 16))
-            .draw()
-            .map_err(plot_err)?;
-        for i in 0..k {
-            for j in 0..k {
-                let (x, y) = (j as f64, i as f64);
-                if i == j || total[i][j] == 0 {
-                    chart
-                        .draw_series([Rectangle::new(
-                            [(x - 0.5, y - 0.5), (x + 0.5, y + 0.5)],
-                            RGBColor(235, 235, 235).filled(),
-                        )])
-                        .map_err(plot_err)?;
-                    continue;
-                }
-                let rate = wins[i][j] as f64 / total[i][j] as f64;
-                let mark = if significant(tests, &names[i], &names[j]) {
-                    "*"
-                } else {
-                    ""
-                };
-                // White at 0 %, deep blue at 100 %.
-                let shade = |full: u8| (255.0 - (255.0 - f64::from(full)) * rate).round() as u8;
-                let fill = RGBColor(shade(31), shade(119), shade(180));
-                let text_colour = if rate > 0.6 { WHITE } else { BLACK };
-                chart
-                    .draw_series([Rectangle::new([(x - 0.5, y - 0.5), (x + 0.5, y + 0.5)], fill.filled())])
-                    .map_err(plot_err)?;
-                let style = TextStyle::from((FONT, 15).into_font())
-                    .color(&text_colour)
-                    .pos(Pos::new(HPos::Center, VPos::Center));
-                chart
-                    .draw_series([Text::new(format!("{:.0}{mark}", rate * 100.0), (x, y), style)])
-                    .map_err(plot_err)?;
-            }
+        let cells: Vec<Vec<Option<(f64, String)>>> = (0..names.len())
+            .map(|i| {
+                (0..names.len())
+                    .map(|j| {
+                        (i != j && total[i][j] > 0).then(|| {
+                            let rate = wins[i][j] as f64 / total[i][j] as f64;
+                            let mark = if significant(tests, &names[i], &names[j]) {
+                                "*"
+                            } else {
+                                ""
+                            };
+                            (rate, format!("{:.0}{mark}", rate * 100.0))
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        Matrix {
+            caption: "Win rate: row's makespan < column's (% of instances); * Wilcoxon-Holm p < 0.05",
+            names,
+            x_desc: "column: opponent",
+            y_desc: "row: scheduler",
+            cells: &cells,
         }
-        Ok(())
+        .draw(root)
     }
 }
