@@ -89,6 +89,50 @@ fn the_command_writes_a_folder_whose_worst_instance_re_simulates() {
 }
 
 #[test]
+fn a_search_starts_from_a_named_platform() {
+    let out = temp_dir("adversary-platform");
+    let (code, _, stderr) = schedlab(&[
+        "adversary",
+        "--target",
+        "heft",
+        "--baseline",
+        "online-eft",
+        "--platform",
+        "edge-cloud:3",
+        "--tasks",
+        "5",
+        "--iterations",
+        "10",
+        "--restarts",
+        "1",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let summary: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["nodes"], 3);
+    assert_eq!(summary["start_platform"], "edge-cloud:3");
+    let worst = workloads::load(&out.join("worst.json")).unwrap().platform.unwrap();
+    let preset = sim::presets::preset("edge-cloud", 3).unwrap();
+    let cores = |p: &sim::Platform| p.nodes().iter().map(|n| n.cores).collect::<Vec<_>>();
+    assert_eq!(cores(&worst), cores(&preset), "the preset's cores are kept");
+    let (code, _, stderr) = schedlab(&[
+        "adversary",
+        "--target",
+        "heft",
+        "--baseline",
+        "cpop",
+        "--platform",
+        "nope",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("neither an existing file nor a preset"), "{stderr}");
+    let _ = std::fs::remove_dir_all(out);
+}
+
+#[test]
 fn bad_input_is_a_clear_error() {
     let out = temp_dir("adversary-bad");
     let o = out.to_str().unwrap();

@@ -63,6 +63,9 @@ pub struct Instance {
     /// NIC bandwidth of each node on the shared network model (empty on the
     /// dedicated one).
     pub nics: Vec<f64>,
+    /// Cores of each node (1 unless the search started from a platform);
+    /// no move changes them.
+    pub cores: Vec<u32>,
 }
 
 /// The moves PISA makes, one drawn uniformly per step.
@@ -118,7 +121,29 @@ impl Instance {
             speeds,
             bandwidths,
             nics,
+            cores: vec![1; nodes as usize],
         }
+    }
+
+    /// A random DAG of `tasks` tasks (as [`Instance::random`]) on the nodes
+    /// of `platform`: their cores and speeds, and their pair bandwidths on a
+    /// dedicated network or NIC bandwidths on a shared one. Moves later draw
+    /// speeds and bandwidths in the bounds, as from a random start.
+    pub fn on_platform(tasks: u32, platform: &Platform, bounds: Bounds, rng: &mut ChaCha8Rng) -> Instance {
+        let n = platform.node_count() as u32;
+        let shared = platform.network_model() == sim::platform::NetworkModel::Shared;
+        let mut instance = Instance::random(tasks, n, bounds, shared, rng);
+        let nodes = platform.nodes();
+        instance.speeds = nodes.iter().map(|node| node.speed).collect();
+        instance.cores = nodes.iter().map(|node| node.cores).collect();
+        if shared {
+            instance.nics = nodes.iter().map(|node| node.nic_bandwidth).collect();
+        } else {
+            for (&(i, j), bw) in &mut instance.bandwidths {
+                *bw = platform.path_bandwidth(sim::NodeId::new(i as usize), sim::NodeId::new(j as usize));
+            }
+        }
+        instance
     }
 
     /// This instance changed by one of PISA's moves, drawn from `rng`. A move
@@ -200,7 +225,7 @@ impl Instance {
         Ok(b.build()?)
     }
 
-    /// The platform: one single-core node per speed, without latency, on
+    /// The platform: one node per speed (with its cores), without latency, on
     /// dedicated links of the pair bandwidths (PISA's contention-free model)
     /// or, when the instance has NIC bandwidths, on the shared model with
     /// those NICs.
@@ -246,7 +271,7 @@ impl Instance {
                 .map(|(i, &speed)| NodeSpec {
                     name: format!("n{i}"),
                     count: 1,
-                    cores: 1,
+                    cores: self.cores.get(i).copied().unwrap_or(1),
                     speed,
                     kind_speed: Default::default(),
                     power: PowerModel {

@@ -87,6 +87,9 @@ pub struct Options {
     pub restarts: u32,
     /// Seed of every draw.
     pub seed: u64,
+    /// The platform every restart starts from (its nodes fix the node count
+    /// and cores), instead of random single-core nodes.
+    pub start: Option<sim::Platform>,
 }
 
 impl Options {
@@ -180,8 +183,13 @@ pub struct Outcome {
 fn anneal(options: &Options, restart: u32) -> Result<(f64, Instance, Vec<Step>)> {
     let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
     rng.set_stream(u64::from(restart));
-    let shared = options.network == Some(sim::platform::NetworkModel::Shared);
-    let mut current = Instance::random(options.tasks, options.nodes, options.bounds, shared, &mut rng);
+    let mut current = match &options.start {
+        Some(platform) => Instance::on_platform(options.tasks, platform, options.bounds, &mut rng),
+        None => {
+            let shared = options.network == Some(sim::platform::NetworkModel::Shared);
+            Instance::random(options.tasks, options.nodes, options.bounds, shared, &mut rng)
+        }
+    };
     let mut ratio = options.ratio(&current)?;
     let (mut best_ratio, mut best) = (ratio, current.clone());
     let mut trace = vec![Step {
@@ -255,6 +263,7 @@ struct Summary<'a> {
     evaluations_per_second: f64,
     tasks: u32,
     nodes: u32,
+    start_platform: Option<&'a str>,
     low: f64,
     high: f64,
     network: String,
@@ -287,6 +296,7 @@ pub fn write(dir: &Path, options: &Options, outcome: &Outcome, seconds: f64) -> 
         evaluations_per_second: outcome.evaluations as f64 / seconds.max(1e-9),
         tasks: options.tasks,
         nodes: options.nodes,
+        start_platform: options.start.as_ref().map(sim::Platform::name),
         low: options.bounds.low,
         high: options.bounds.high,
         network: options
@@ -339,6 +349,7 @@ mod tests {
             iterations: 60,
             restarts: 3,
             seed: 5,
+            start: None,
         }
     }
 
@@ -358,6 +369,27 @@ mod tests {
         let starts = one.trace.iter().filter(|s| s.iteration == 0).map(|s| s.ratio);
         assert!(starts.into_iter().all(|r| one.best_ratio >= r));
         assert_eq!(opts.ratio(&one.best).unwrap().to_bits(), one.best_ratio.to_bits());
+    }
+
+    #[test]
+    fn a_search_can_start_from_a_platform() {
+        let platform = sim::presets::preset("heterogeneous", 3).unwrap();
+        let opts = Options {
+            start: Some(platform.clone()),
+            iterations: 20,
+            ..options()
+        };
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        let start = Instance::on_platform(5, &platform, opts.bounds, &mut rng);
+        let cores: Vec<u32> = platform.nodes().iter().map(|n| n.cores).collect();
+        assert_eq!(start.cores, cores);
+        assert_eq!(
+            start.speeds,
+            platform.nodes().iter().map(|n| n.speed).collect::<Vec<_>>()
+        );
+        assert_eq!(start.nics.len(), 3, "the preset's network is shared");
+        let outcome = search(&opts).unwrap();
+        assert_eq!(outcome.best.cores, cores, "no move changes cores");
     }
 
     #[test]

@@ -79,6 +79,11 @@ pub struct AdversaryCmd {
     /// Nodes per instance (single-core, of varying speeds, joined by links of varying bandwidth).
     #[arg(long, default_value_t = 4)]
     pub nodes: u32,
+    /// Start every restart from this platform (PRESET[:NODES] or a TOML file): its
+    /// nodes and cores, speeds and bandwidths; moves then draw new speeds and
+    /// bandwidths in the bounds. Without it, nodes are single-core and random.
+    #[arg(long, conflicts_with = "nodes")]
+    pub platform: Option<String>,
     /// Smallest drawn value (task work, edge bytes, node speed, link bandwidth).
     #[arg(long, default_value_t = 0.1)]
     pub low: f64,
@@ -486,6 +491,21 @@ fn run_adversary(cmd: &AdversaryCmd, out: &mut dyn std::io::Write) -> Result<()>
         iterations: cmd.iterations,
         restarts: cmd.restarts,
         seed: cmd.seed,
+        start: match &cmd.platform {
+            Some(arg) => Some(crate::platform_arg::with_network(
+                crate::platform_arg::resolve(arg)?,
+                cmd.network.network,
+            )?),
+            None => None,
+        },
+    };
+    let options = crate::adversary::Options {
+        nodes: options.start.as_ref().map_or(options.nodes, |p| p.node_count() as u32),
+        network: options
+            .start
+            .as_ref()
+            .map_or(options.network, |p| Some(p.network_model())),
+        ..options
     };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(cmd.threads.unwrap_or(0))
