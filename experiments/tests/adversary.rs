@@ -77,6 +77,9 @@ fn the_command_writes_a_folder_whose_worst_instance_re_simulates() {
     for key in ["target", "baseline", "metric", "best_ratio", "evaluations", "seconds"] {
         assert!(!summary[key].is_null(), "summary lacks {key}");
     }
+    // The specs are saved with their definitions pinned.
+    assert_eq!(summary["target"], "heft:comm_mean=rate,compat=paper");
+    assert_eq!(summary["baseline"], "fastest-node:compat=paper");
     let trace = std::fs::read_to_string(out.join("trace.csv")).unwrap();
     assert_eq!(trace.lines().count(), 1 + 82, "a header and a line per evaluation");
     let worst = out.join("worst.json");

@@ -756,6 +756,26 @@ pub fn parse(spec: &str) -> Result<(&'static SchedulerInfo, BTreeMap<String, Str
     Ok((info, values))
 }
 
+/// `spec` with the parameters that choose a scheduler's definitions written
+/// out: `comm_mean` and `compat` at their defaults (`rate`, `paper`) where the
+/// scheduler takes them and the spec does not set them. A result saved under
+/// the pinned spec names exactly what ran, so a later change of defaults
+/// cannot silently change what the spec means.
+///
+/// # Errors
+/// As [`parse`].
+pub fn pinned(spec: &str) -> Result<String, RegistryError> {
+    let (info, values) = parse(spec)?;
+    let mut pinned = spec.trim().to_owned();
+    for (param, default) in [(COMM_MEAN_PARAM.name, "rate"), (COMPAT_PARAM.name, "paper")] {
+        if info.params.iter().any(|p| p.name == param) && !values.contains_key(param) {
+            pinned.push(if pinned.contains(':') { ',' } else { ':' });
+            pinned.push_str(&format!("{param}={default}"));
+        }
+    }
+    Ok(pinned)
+}
+
 /// Builds the scheduler named by `spec` (`NAME` or `NAME:key=value,…`);
 /// `seed` feeds randomised schedulers.
 ///
@@ -826,6 +846,18 @@ pub fn param_kinds(info: &SchedulerInfo) -> Vec<(String, ParamKind)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pinned_specs_spell_out_the_definitions() {
+        assert_eq!(pinned("heft").unwrap(), "heft:comm_mean=rate,compat=paper");
+        assert_eq!(pinned("heft:compat=saga").unwrap(), "heft:compat=saga,comm_mean=rate");
+        assert_eq!(pinned("olb").unwrap(), "olb");
+        assert_eq!(pinned("fastest-node").unwrap(), "fastest-node:compat=paper");
+        for spec in ["heft", "cpop", "peft", "online-eft", "fastest-node"] {
+            assert!(create(&pinned(spec).unwrap(), 0).is_ok(), "{spec}");
+        }
+        assert!(pinned("hetf").is_err());
+    }
 
     #[test]
     fn every_entry_builds_by_name() {

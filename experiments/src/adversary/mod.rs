@@ -116,6 +116,20 @@ impl Options {
         Ok(())
     }
 
+    /// These options with the target's and baseline's definitions pinned
+    /// ([`schedulers::registry::pinned`]), so a saved result names exactly
+    /// what ran.
+    ///
+    /// # Errors
+    /// If a spec names no scheduler.
+    pub fn pinned(self) -> Result<Options> {
+        Ok(Options {
+            target: schedulers::registry::pinned(&self.target).context("--target")?,
+            baseline: schedulers::registry::pinned(&self.baseline).context("--baseline")?,
+            ..self
+        })
+    }
+
     /// The mean of `metric` over the samples of `scheduler` on `instance`.
     fn measure(&self, scheduler: &str, instance: &Instance) -> Result<f64> {
         let dag = instance.dag()?;

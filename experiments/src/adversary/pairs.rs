@@ -49,7 +49,8 @@ pub fn run(template: &Options, schedulers: &[String], dir: &Path) -> Result<Vec<
                 target: target.clone(),
                 baseline: baseline.clone(),
                 ..template.clone()
-            };
+            }
+            .pinned()?;
             let started = std::time::Instant::now();
             let outcome = search(&options)?;
             let name = folder(target, baseline);

@@ -529,6 +529,7 @@ fn run_adversary(cmd: &AdversaryCmd, out: &mut dyn std::io::Write) -> Result<()>
         )?;
         return Ok(());
     }
+    let options = options.pinned()?;
     let outcome = pool.install(|| crate::adversary::search(&options))?;
     let seconds = started.elapsed().as_secs_f64();
     crate::adversary::write(&cmd.out, &options, &outcome, seconds)?;
