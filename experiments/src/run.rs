@@ -69,6 +69,48 @@ impl RunSpec<'_> {
     }
 }
 
+/// Everything that defines one simulated job stream.
+#[derive(Debug, Clone)]
+pub struct StreamSpec<'a> {
+    /// The jobs and when they arrive.
+    pub stream: &'a workloads::stream::Stream,
+    /// The platform.
+    pub platform: &'a Platform,
+    /// Scheduler spec (static planners plan each job at its arrival).
+    pub scheduler: &'a str,
+    /// The engine's settings; their seed also draws the jobs and seeds randomised schedulers.
+    pub settings: SimConfig,
+}
+
+impl StreamSpec<'_> {
+    /// Builds the scheduler for streams, runs the stream and audits the run
+    /// ([`sim::check::check_stream`]: the single-DAG invariants, and no task
+    /// before its job's arrival).
+    ///
+    /// # Errors
+    /// An unknown or stream-incapable scheduler, a platform with a workflow
+    /// system, a job that cannot be drawn, an engine error, or an invariant violation.
+    pub fn execute(&self) -> Result<sim::StreamRun> {
+        if self.platform.workflow_system().is_some() {
+            bail!(
+                "platform {:?} has a workflow system; job streams do not model one",
+                self.platform.name()
+            );
+        }
+        let mut scheduler = schedulers::registry::create_for_stream(self.scheduler, self.settings.seed)?;
+        let jobs = self.stream.sim_jobs(self.settings.seed);
+        let run = sim::simulate_stream(jobs, self.platform, scheduler.as_mut(), &self.settings)?;
+        if let Err(violations) = sim::check::check_stream(&run, self.platform) {
+            let first = violations.first().map(ToString::to_string).unwrap_or_default();
+            bail!(
+                "the stream run violates {} invariants, first: {first}",
+                violations.len()
+            );
+        }
+        Ok(run)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

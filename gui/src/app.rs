@@ -1007,7 +1007,7 @@ impl SchedlabApp {
                 egui::ComboBox::from_label("metric")
                     .selected_text(METRICS.get(self.chart_metric).map_or("", |m| m.label))
                     .show_ui(ui, |ui| {
-                        for (i, metric) in METRICS.iter().enumerate() {
+                        for (i, metric) in METRICS.iter().enumerate().filter(|(_, m)| !m.is_stream()) {
                             ui.selectable_value(&mut self.chart_metric, i, metric.label);
                         }
                     });

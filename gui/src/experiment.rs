@@ -62,6 +62,7 @@ pub fn config_file(setup: &Setup, name: &str, platform_file: Option<&str>) -> Co
                 params,
                 files: None,
                 name: None,
+                weight: None,
             }
         }
         WorkloadSource::File(path) => WorkloadEntry {
@@ -69,6 +70,7 @@ pub fn config_file(setup: &Setup, name: &str, platform_file: Option<&str>) -> Co
             params: BTreeMap::new(),
             files: Some(unplaced(vec![path.display().to_string()])),
             name: None,
+            weight: None,
         },
     };
     let (preset, nodes, file) = match (&setup.platform, platform_file) {
@@ -94,6 +96,7 @@ pub fn config_file(setup: &Setup, name: &str, platform_file: Option<&str>) -> Co
         schedulers: setup.scheduler_specs().into_iter().map(unplaced).collect(),
         noise: Some(unplaced(OneOrMany::One(setup.noise_sigma))),
         seeds: unplaced(Seeds::List(vec![setup.dag_seed])),
+        stream: None,
         failures: match setup.failures {
             Failures::Exponential { mtbf, repair } => Some(FailureEntry {
                 mtbf: unplaced(OneOrMany::One(mtbf)),
@@ -157,6 +160,12 @@ fn setup_of_cell(config: &Config, cell: &Cell, schedulers: &[String]) -> Result<
             setup.extra_params = extra.join(",");
         }
         Source::File { path, .. } => setup.source = WorkloadSource::File(path.clone()),
+        Source::Stream(stream) => {
+            return Err(format!(
+                "{} is a job stream; the app runs single DAGs (run streams with `schedlab run`)",
+                stream.label
+            ));
+        }
     }
     let platform = &config.platforms[cell.platform];
     match &platform.preset {

@@ -47,7 +47,10 @@ impl RunView {
         RunView {
             utilisation: sim::metrics::utilisation_series(platform, &run),
             power: sim::metrics::power_series(platform, &run),
-            metrics: METRICS.iter().map(|m| (m.value)(&run, platform)).collect(),
+            metrics: METRICS
+                .iter()
+                .map(|m| m.compute(&run, platform, None).unwrap_or(f64::NAN))
+                .collect(),
             gantt: Gantt::new(dag, platform, &run),
             spec,
             run,
@@ -90,7 +93,8 @@ pub fn metrics_table(ui: &mut Ui, views: &[RunView], errors: &[(String, String)]
                     ));
             }
             ui.end_row();
-            for (i, metric) in METRICS.iter().enumerate() {
+            // The GUI runs single DAGs, which have no stream metrics.
+            for (i, metric) in METRICS.iter().enumerate().filter(|(_, m)| !m.is_stream()) {
                 ui.label(metric.axis_label());
                 let values: Vec<f64> = views.iter().map(|v| v.metric(i)).collect();
                 let higher_better = metric.better == Better::Higher;

@@ -15,7 +15,7 @@ fn small_app() -> SchedlabApp {
 
 fn harness(app: SchedlabApp) -> Harness<'static, SchedlabApp> {
     Harness::builder()
-        .with_size(egui::Vec2::new(1280.0, 800.0))
+        .with_size(egui::Vec2::new(1280.0, 1000.0))
         .build_ui_state(|ui, app: &mut SchedlabApp| app.ui(ui), app)
 }
 

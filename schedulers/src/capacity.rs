@@ -58,12 +58,21 @@ impl Capacity {
         if *free == 0 {
             self.with_free.remove(&node);
         }
+        // On a job stream tasks keep arriving: the table grows to cover them.
+        if self.held.len() <= task.index() {
+            self.held.resize(task.index() + 1, None);
+        }
         self.held[task.index()] = Some((node, cores));
+    }
+
+    /// Whether `task` holds cores.
+    pub(crate) fn holds(&self, task: TaskId) -> bool {
+        self.held.get(task.index()).is_some_and(Option::is_some)
     }
 
     /// `task` finished: its cores are free again.
     pub(crate) fn finish(&mut self, task: TaskId) {
-        if let Some((node, cores)) = self.held[task.index()].take() {
+        if let Some((node, cores)) = self.held.get_mut(task.index()).and_then(Option::take) {
             self.free[node.index()] += cores;
             self.with_free.insert(node);
         }

@@ -37,6 +37,8 @@ use std::collections::BinaryHeap;
 /// The Dask-like policy.
 #[derive(Debug, Clone, Default)]
 pub struct Dask {
+    /// Upward rank in seconds.
+    rank: Vec<f64>,
     /// Upward rank in nanoseconds, the queues' priority.
     rank_ns: Vec<u64>,
     /// Per node: queued tasks by highest rank, then lowest id.
@@ -126,6 +128,22 @@ impl Dask {
     }
 }
 
+impl Dask {
+    /// Ranks the tasks that joined the DAG since the last call (all of them
+    /// at the start; a job stream's arrived jobs later).
+    fn add_tasks(&mut self, view: &SimView<'_>) {
+        let costs = view.costs();
+        let first = self.rank.len();
+        rank::upward_extend(costs, &mut self.rank, |t| costs.mean_exec_secs(t));
+        self.rank_ns.extend(
+            self.rank[first..]
+                .iter()
+                .map(|&r| SimDuration::from_secs_f64(r).as_nanos()),
+        );
+        self.at.resize(view.dag().task_count(), None);
+    }
+}
+
 impl Scheduler for Dask {
     fn name(&self) -> &str {
         "dask"
@@ -133,17 +151,18 @@ impl Scheduler for Dask {
 
     fn plan(&mut self, view: &SimView<'_>, _out: &mut Decisions) {
         let n_nodes = view.platform().node_count();
-        self.rank_ns = rank::upward(view.costs())
-            .into_iter()
-            .map(|r| SimDuration::from_secs_f64(r).as_nanos())
-            .collect();
+        self.rank.clear();
+        self.rank_ns.clear();
+        self.add_tasks(view);
         self.queues = vec![BinaryHeap::new(); n_nodes];
         self.backlog = vec![0; n_nodes];
-        self.at = vec![None; view.dag().task_count()];
         self.capacity = Capacity::new(view.platform(), view.dag().task_count());
     }
 
     fn on_update(&mut self, view: &SimView<'_>, update: &Update<'_>, out: &mut Decisions) {
+        if !update.arrived.is_empty() {
+            self.add_tasks(view);
+        }
         let platform = view.platform();
         // Runs lost to a node failure release their cores like finished ones.
         for &task in update.finished.iter().chain(update.lost) {

@@ -81,7 +81,7 @@ impl<'c, 'a> ListPlanner<'c, 'a> {
     pub fn new(costs: &'c CostModel<'a>, insertion: bool) -> ListPlanner<'c, 'a> {
         ListPlanner {
             costs,
-            timelines: Timelines::new(costs.platform()),
+            timelines: Timelines::with_cores_free_at(costs.platform(), |n| costs.cores_free_at(n)),
             placed: vec![None; costs.dag().task_count()],
             duplicates: vec![Vec::new(); costs.dag().task_count()],
             insertion,

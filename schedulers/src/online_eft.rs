@@ -104,6 +104,29 @@ impl OnlineEft {
         }
     }
 
+    /// Ranks the tasks that joined the DAG since the last call: all of them
+    /// at the start, a job stream's arrived jobs later. The ranks of a job
+    /// use only that job's tasks, so no task's priority depends on a job
+    /// that has not arrived.
+    fn add_tasks(&mut self, view: &SimView<'_>) {
+        let costs = view.costs();
+        let dag = view.dag();
+        match &mut self.learning {
+            None => rank::upward_extend(costs, &mut self.rank, |t| costs.mean_exec_secs(t)),
+            Some(l) => {
+                l.learner.ensure_kinds(dag.kinds().len());
+                l.sent.resize(dag.task_count(), (SimTime::ZERO, 0.0));
+                let learner = &l.learner;
+                rank::upward_extend(costs, &mut self.rank, |t| {
+                    let kind = dag.task(t).kind;
+                    costs.mean_exec_secs_scaled(t, |n| learner.factor(n, kind))
+                });
+            }
+        }
+        self.expected
+            .resize(dag.task_count(), (SimTime::ZERO, NodeId::new(0), 0, 1));
+    }
+
     /// Teaches the learner the finished tasks' real durations; re-plans the
     /// priorities if some node turned out to differ enough from the last plan.
     fn learn(&mut self, view: &SimView<'_>, finished: &[TaskId]) {
@@ -152,12 +175,11 @@ impl Scheduler for OnlineEft {
     }
 
     fn plan(&mut self, view: &SimView<'_>, _out: &mut Decisions) {
-        self.rank = rank::upward(view.costs());
         let n_nodes = view.platform().node_count();
         if let Some(l) = &mut self.learning {
             l.learner = SpeedLearner::new(view.dag(), n_nodes, l.weight);
             l.planned_factor = vec![1.0; n_nodes];
-            l.sent = vec![(SimTime::ZERO, 0.0); view.dag().task_count()];
+            l.sent.clear();
         }
         self.core_free = view
             .platform()
@@ -165,10 +187,15 @@ impl Scheduler for OnlineEft {
             .iter()
             .map(|n| vec![SimTime::ZERO; n.cores as usize])
             .collect();
-        self.expected = vec![(SimTime::ZERO, NodeId::new(0), 0, 1); view.dag().task_count()];
+        self.rank.clear();
+        self.expected.clear();
+        self.add_tasks(view);
     }
 
     fn on_update(&mut self, view: &SimView<'_>, update: &Update<'_>, out: &mut Decisions) {
+        if !update.arrived.is_empty() {
+            self.add_tasks(view);
+        }
         let now = view.now();
         for &task in update.finished {
             let (expected_end, planned_node, core, _) = self.expected[task.index()];

@@ -18,9 +18,20 @@ pub fn upward(costs: &CostModel<'_>) -> Vec<f64> {
 /// [`upward`] with `mean_exec(t)` as the average computation cost of `t`
 /// (e.g. corrected by learned node speeds).
 pub fn upward_with(costs: &CostModel<'_>, mean_exec: impl Fn(TaskId) -> f64) -> Vec<f64> {
+    let mut rank = Vec::new();
+    upward_extend(costs, &mut rank, mean_exec);
+    rank
+}
+
+/// Extends `rank` (the upward ranks of the first `rank.len()` tasks) to every
+/// task of the DAG: the ranks of a job stream's jobs as they arrive, in time
+/// proportional to the new tasks. The tasks from `rank.len()` on must have no
+/// edge to an earlier task, as [`sim::Dag::append`] guarantees.
+pub fn upward_extend(costs: &CostModel<'_>, rank: &mut Vec<f64>, mean_exec: impl Fn(TaskId) -> f64) {
     let dag = costs.dag();
-    let mut rank = vec![0.0f64; dag.task_count()];
-    for &t in dag.topological_order().iter().rev() {
+    let first = rank.len();
+    rank.resize(dag.task_count(), 0.0);
+    for &t in dag.topological_order()[first..].iter().rev() {
         let tail = dag
             .out_edges(t)
             .iter()
@@ -31,7 +42,6 @@ pub fn upward_with(costs: &CostModel<'_>, mean_exec: impl Fn(TaskId) -> f64) -> 
             .fold(0.0, f64::max);
         rank[t.index()] = mean_exec(t) + tail;
     }
-    rank
 }
 
 /// `rank_d(t) = max over predecessors p of (rank_d(p) + w̄(p) + c̄(p,t))`

@@ -8,8 +8,10 @@
 use crate::branch_and_bound;
 use crate::cpa::{Cpa, Variant as CpaVariant};
 use crate::definitions::{Compat, WithCommMean};
+use crate::job_policy::{JobPolicy, Place, Rule};
 use crate::learned;
 use crate::overhead::WithOverhead;
+use crate::per_job::PerJob;
 use crate::resilient::Resilient;
 use crate::wba;
 use crate::{
@@ -103,6 +105,16 @@ pub enum RegistryError {
         scheduler: String,
         /// What is wrong, naming the file and what was expected.
         message: String,
+    },
+    /// An online policy that decides from the whole DAG at the start, asked to run a job stream.
+    #[error(
+        "scheduler {scheduler:?} decides from the whole DAG at the start and cannot run a job stream; static planners run per job, and these online policies follow streams: {valid}"
+    )]
+    NotForStreams {
+        /// Scheduler name.
+        scheduler: String,
+        /// The online policies that run on streams.
+        valid: String,
     },
     /// The spec is not `NAME` or `NAME:key=value,…`.
     #[error("malformed scheduler spec {0:?}; expected NAME or NAME:key=value,...")]
@@ -719,7 +731,71 @@ static REGISTRY: &[SchedulerInfo] = &[
             Ok(Box::new(OnlineEft::adaptive(weight, replan).moldable(moldable(p)?)))
         },
     },
+    SchedulerInfo {
+        name: "job-fifo",
+        nature: Nature::Online,
+        description: "job streams: jobs in order of arrival, each job's tasks by upward rank (Hadoop/Spark FIFO)",
+        params: &[PLACE_PARAM],
+        build: |p, _| Ok(Box::new(JobPolicy::new(Rule::JobFifo, place(p)?))),
+    },
+    SchedulerInfo {
+        name: "sjf-cp",
+        nature: Nature::Online,
+        description: "job streams: the job with the shortest critical path first (Decima's SJF-CP baseline)",
+        params: &[PLACE_PARAM],
+        build: |p, _| Ok(Box::new(JobPolicy::new(Rule::ShortestCriticalPath, place(p)?))),
+    },
+    SchedulerInfo {
+        name: "srpt",
+        nature: Nature::Online,
+        description: "job streams: the job with the least remaining work first (shortest remaining processing time)",
+        params: &[PLACE_PARAM],
+        build: |p, _| Ok(Box::new(JobPolicy::new(Rule::Srpt, place(p)?))),
+    },
+    SchedulerInfo {
+        name: "fair",
+        nature: Nature::Online,
+        description: "job streams: the job holding the fewest cores first, an equal share each (Spark/Hadoop fair scheduler)",
+        params: &[PLACE_PARAM],
+        build: |p, _| Ok(Box::new(JobPolicy::new(Rule::Fair, place(p)?))),
+    },
+    SchedulerInfo {
+        name: "weighted-fair",
+        nature: Nature::Online,
+        description: "job streams: the job with the fewest cores per unit of weight first (weighted fair sharing)",
+        params: &[PLACE_PARAM],
+        build: |p, _| Ok(Box::new(JobPolicy::new(Rule::WeightedFair, place(p)?))),
+    },
+    SchedulerInfo {
+        name: "tetris",
+        nature: Nature::Online,
+        description: "job streams: packing, the best alignment of a task's cores with a node's free cores, then least remaining work (Grandl et al. 2014)",
+        params: &[PLACE_PARAM],
+        build: |p, _| Ok(Box::new(JobPolicy::new(Rule::Tetris, place(p)?))),
+    },
+    SchedulerInfo {
+        name: "edf",
+        nature: Nature::Online,
+        description: "job streams: the job with the earliest deadline first (jobs without one last)",
+        params: &[PLACE_PARAM],
+        build: |p, _| Ok(Box::new(JobPolicy::new(Rule::Edf, place(p)?))),
+    },
 ];
+
+/// The `place` parameter of the job-level policies.
+const PLACE_PARAM: ParamInfo = ParamInfo {
+    name: "place",
+    description: "where a chosen task goes among the nodes with free cores: eft (earliest estimated finish, default) or first (lowest id)",
+};
+
+/// Reads `place=eft|first`.
+fn place(p: &mut Params) -> Result<Place, RegistryError> {
+    match p.string_or("place", "eft").as_str() {
+        "eft" => Ok(Place::Eft),
+        "first" => Ok(Place::First),
+        other => Err(p.bad_value("place", "eft or first", other)),
+    }
+}
 
 /// The `model` parameter of the learned schedulers; `NAME:PATH` is short for `NAME:model=PATH`.
 const MODEL_PARAM: ParamInfo = ParamInfo {
@@ -782,7 +858,48 @@ pub fn pinned(spec: &str) -> Result<String, RegistryError> {
 /// # Errors
 /// [`RegistryError`] for unknown names, unknown keys or bad values.
 pub fn create(spec: &str, seed: u64) -> Result<Box<dyn Scheduler>, RegistryError> {
+    build(spec, seed, false)
+}
+
+/// Online policies that follow a job stream's jobs as they arrive. The
+/// others decide from the whole DAG at time 0, which a stream never has.
+const STREAM_ONLINE: &[&str] = &[
+    "random",
+    "fifo",
+    "online-min-min",
+    "online-max-min",
+    "work-stealing",
+    "dask",
+    "online-eft",
+    "adaptive",
+    "job-fifo",
+    "sjf-cp",
+    "srpt",
+    "fair",
+    "weighted-fair",
+    "tetris",
+    "edf",
+];
+
+/// Builds the scheduler named by `spec` for a job stream: online policies
+/// as they are, static planners each job at its arrival on the work already
+/// placed ([`PerJob`]), so `heft` on a stream is HEFT per arrival.
+///
+/// # Errors
+/// As [`create`], and [`RegistryError::NotForStreams`] for a scheduler that
+/// cannot run on a stream.
+pub fn create_for_stream(spec: &str, seed: u64) -> Result<Box<dyn Scheduler>, RegistryError> {
+    build(spec, seed, true)
+}
+
+fn build(spec: &str, seed: u64, stream: bool) -> Result<Box<dyn Scheduler>, RegistryError> {
     let (info, values) = parse(spec)?;
+    if stream && info.nature == Nature::Online && !STREAM_ONLINE.contains(&info.name) {
+        return Err(RegistryError::NotForStreams {
+            scheduler: info.name.to_owned(),
+            valid: STREAM_ONLINE.join(", "),
+        });
+    }
     let name = info.name;
     let mut params = Params {
         scheduler: name.to_owned(),
@@ -803,6 +920,9 @@ pub fn create(spec: &str, seed: u64) -> Result<Box<dyn Scheduler>, RegistryError
     let mut inner = (info.build)(&mut params, seed)?;
     if comm_mean != CommMean::Rate {
         inner = Box::new(WithCommMean::new(inner, comm_mean));
+    }
+    if stream && info.nature == Nature::Static {
+        inner = Box::new(PerJob::new(inner));
     }
     let mut scheduler: Box<dyn Scheduler> = Box::new(Resilient::new(inner, info.nature));
     if overhead > 0.0 {

@@ -60,6 +60,23 @@ impl SpeedLearner {
         }
     }
 
+    /// Makes room for kinds up to `n_kinds` (a job stream's new jobs may
+    /// bring kinds the first ones had not): what was learned is kept.
+    pub fn ensure_kinds(&mut self, n_kinds: usize) {
+        if n_kinds <= self.n_kinds {
+            return;
+        }
+        let n_nodes = self.by_node.len();
+        let mut by_kind = vec![LogMean::default(); n_nodes * n_kinds];
+        for node in 0..n_nodes {
+            for kind in 0..self.n_kinds {
+                by_kind[node * n_kinds + kind] = self.by_kind[node * self.n_kinds + kind];
+            }
+        }
+        self.by_kind = by_kind;
+        self.n_kinds = n_kinds;
+    }
+
     /// Records that a task of `kind` estimated at `estimated` seconds took
     /// `observed` seconds on `node`. Degenerate durations teach nothing.
     pub fn observe(&mut self, node: NodeId, kind: KindId, estimated: f64, observed: f64) {

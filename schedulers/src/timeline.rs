@@ -78,6 +78,29 @@ impl Timelines {
         }
     }
 
+    /// Timelines whose cores are held from time 0 until `free_at(node)[core]`
+    /// (earlier work a planner must plan around; see
+    /// [`sim::CostModel::with_cores_free_at`]).
+    pub fn with_cores_free_at<'f>(platform: &Platform, free_at: impl Fn(NodeId) -> &'f [SimTime]) -> Timelines {
+        let mut timelines = Timelines::new(platform);
+        for node in platform.node_ids() {
+            let held = free_at(node);
+            if held.is_empty() {
+                continue;
+            }
+            for (lane, &end) in timelines.lanes[node.index()].iter_mut().zip(held) {
+                if end > SimTime::ZERO {
+                    lane.busy.push(Busy {
+                        start: SimTime::ZERO,
+                        end,
+                    });
+                }
+            }
+            timelines.summarise(node);
+        }
+        timelines
+    }
+
     /// The start [`Timelines::earliest`] gives a single-core task on `node`,
     /// when the node's summary settles it: without insertion, or when every
     /// idle gap of the node ends before `ready + duration`, the task can only

@@ -234,6 +234,10 @@ impl Scheduler for WorkStealing {
         if n_workers == 0 {
             return;
         }
+        // A job stream's arrived jobs bring tasks.
+        let n_tasks = view.dag().task_count();
+        self.ran_by.resize(n_tasks, 0);
+        self.holds.resize(n_tasks, Vec::new());
         self.touched.clear();
         // A lost task no longer waits for workers.
         for &task in update.lost {

@@ -303,3 +303,57 @@ impl<T: Copy> Groups<T> {
         &self.values[self.offsets[key]..self.offsets[key + 1]]
     }
 }
+
+/// Checks a job stream's run: everything [`check`] checks of its DAG, and
+/// that no run of a job's task (finished, copy, cancelled or lost) started
+/// before the job arrived, and that each job's recorded first start and
+/// finish are its tasks' earliest start and latest end.
+///
+/// # Errors
+/// Every violation found, each naming the job or task.
+pub fn check_stream(run: &crate::StreamRun, platform: &crate::Platform) -> Result<(), Vec<Violation>> {
+    let costs = match CostModel::new(&run.dag, platform) {
+        Ok(costs) => costs,
+        Err(e) => {
+            return Err(vec![Violation(format!(
+                "the stream's DAG does not fit the platform: {e}"
+            ))]);
+        }
+    };
+    let mut violations = check(&costs, &run.result).err().unwrap_or_default();
+    let result = &run.result;
+    let mut job_of = vec![0usize; run.dag.task_count()];
+    for (j, job) in run.jobs.iter().enumerate() {
+        for t in job.info.tasks() {
+            job_of[t.index()] = j;
+        }
+    }
+    let early = |task: TaskId, start: SimTime| {
+        let job = &run.jobs[job_of[task.index()]];
+        (start < job.info.arrival).then(|| {
+            Violation(format!(
+                "task {:?} started at {start} before its job j{} arrived at {}",
+                run.dag.task(task).name,
+                job_of[task.index()],
+                job.info.arrival
+            ))
+        })
+    };
+    let starts = result
+        .runs()
+        .map(|r| (r.task, r.record.start))
+        .chain(result.lost.iter().map(|l| (l.task, l.start)));
+    violations.extend(starts.filter_map(|(task, start)| early(task, start)));
+    for (j, job) in run.jobs.iter().enumerate() {
+        let records = || job.info.tasks().map(|t| result.task(t));
+        let first_start = records().map(|r| r.start).min();
+        let finish = records().map(|r| r.end).max();
+        if job.finish.is_some() && (job.finish != finish || job.first_start.is_none_or(|s| Some(s) > first_start)) {
+            violations.push(Violation(format!(
+                "job j{j}: recorded start {:?} and finish {:?}, but its tasks ran from {first_start:?} to {finish:?}",
+                job.first_start, job.finish
+            )));
+        }
+    }
+    if violations.is_empty() { Ok(()) } else { Err(violations) }
+}

@@ -8,7 +8,8 @@
 use crate::dag::Dag;
 use crate::ids::{NodeId, TaskId};
 use crate::platform::Platform;
-use crate::time::SimDuration;
+use crate::time::{SimDuration, SimTime};
+use std::sync::Arc;
 use thiserror::Error;
 
 /// Why a DAG cannot run on a platform.
@@ -83,6 +84,19 @@ impl CommMean {
 pub struct CostModel<'a> {
     dag: &'a Dag,
     platform: &'a Platform,
+    tables: CostTables,
+    /// What [`CostModel::mean_comm_secs`] computes.
+    comm_mean: CommMean,
+    /// Per node, per core: when earlier work frees it (see [`CostModel::with_cores_free_at`]).
+    cores_free_at: Option<Arc<[Box<[SimTime]>]>>,
+}
+
+/// What a [`CostModel`] precomputes from its DAG and platform, kept apart
+/// from the borrows so that a run whose DAG grows (a job stream) can rebind
+/// it to the grown DAG in time proportional to what was added
+/// ([`CostModel::into_tables`], [`CostModel::extended`]).
+#[derive(Clone, Debug)]
+pub struct CostTables {
     /// Effective core speed, row-major `[kind][node]`.
     kind_node_speed: Vec<f64>,
     /// Mean latency over ordered pairs of distinct nodes, seconds.
@@ -94,8 +108,42 @@ pub struct CostModel<'a> {
     staging_secs: Vec<f64>,
     /// Mean bandwidth over ordered pairs of distinct nodes, bytes/s.
     mean_bandwidth: f64,
-    /// What [`CostModel::mean_comm_secs`] computes.
-    comm_mean: CommMean,
+}
+
+/// [`BindError::TooFewCores`] for the first of `tasks` that fits on no node of `platform`.
+fn check_cores(tasks: &[crate::dag::Task], platform: &Platform) -> Result<(), BindError> {
+    let max_cores = platform.nodes().iter().map(|n| n.cores).max().unwrap_or(0);
+    match tasks.iter().find(|t| t.parallelism.min_cores > max_cores) {
+        Some(task) => Err(BindError::TooFewCores {
+            task: task.name.clone(),
+            cores: task.parallelism.min_cores,
+            platform: platform.name().to_owned(),
+        }),
+        None => Ok(()),
+    }
+}
+
+impl CostTables {
+    /// Adds the speeds of `dag`'s kinds not yet covered and the staging time
+    /// of its tasks from `first_task` on.
+    fn extend(&mut self, dag: &Dag, platform: &Platform, first_task: usize) {
+        let n_nodes = platform.node_count();
+        for kind in &dag.kinds()[self.kind_node_speed.len() / n_nodes.max(1)..] {
+            for node in platform.nodes() {
+                self.kind_node_speed
+                    .push(node.speed * node.kind_speed.get(kind).copied().unwrap_or(1.0));
+            }
+        }
+        if let Some(wms) = platform.workflow_system()
+            && wms.staging_bandwidth.is_some()
+        {
+            self.staging_secs.extend(
+                (first_task..dag.task_count())
+                    .map(TaskId::new)
+                    .map(|t| wms.staging_secs(dag.in_edges(t).iter().map(|&e| dag.edge(e).bytes).sum())),
+            );
+        }
+    }
 }
 
 impl<'a> CostModel<'a> {
@@ -113,37 +161,50 @@ impl<'a> CostModel<'a> {
                 nodes: platform.node_count(),
             });
         }
-        let max_cores = platform.nodes().iter().map(|n| n.cores).max().unwrap_or(0);
-        if let Some(task) = dag.tasks().iter().find(|t| t.parallelism.min_cores > max_cores) {
-            return Err(BindError::TooFewCores {
-                task: task.name.clone(),
-                cores: task.parallelism.min_cores,
-                platform: platform.name().to_owned(),
-            });
-        }
-        let mut kind_node_speed = Vec::with_capacity(dag.kinds().len() * platform.node_count());
-        for kind in dag.kinds() {
-            for node in platform.nodes() {
-                kind_node_speed.push(node.speed * node.kind_speed.get(kind).copied().unwrap_or(1.0));
-            }
-        }
+        check_cores(dag.tasks(), platform)?;
         let link = mean_link(platform);
-        let staging_secs = match platform.workflow_system() {
-            Some(wms) if wms.staging_bandwidth.is_some() => dag
-                .task_ids()
-                .map(|t| wms.staging_secs(dag.in_edges(t).iter().map(|&e| dag.edge(e).bytes).sum()))
-                .collect(),
-            _ => Vec::new(),
-        };
-        Ok(CostModel {
-            dag,
-            platform,
-            kind_node_speed,
+        let mut tables = CostTables {
+            kind_node_speed: Vec::with_capacity(dag.kinds().len() * platform.node_count()),
             mean_latency: link.latency,
             mean_inv_bandwidth: link.inv_bandwidth,
             mean_bandwidth: link.bandwidth,
+            staging_secs: Vec::new(),
+        };
+        tables.extend(dag, platform, 0);
+        Ok(CostModel {
+            dag,
+            platform,
+            tables,
             comm_mean: CommMean::default(),
-            staging_secs,
+            cores_free_at: None,
+        })
+    }
+
+    /// Gives up the borrows, keeping what was precomputed (see [`CostTables`]).
+    pub fn into_tables(self) -> CostTables {
+        self.tables
+    }
+
+    /// The model of `dag`, which is the DAG `tables` were computed for with
+    /// tasks appended from `first_new` on (see [`Dag::append`]): only the new
+    /// tasks and kinds are computed.
+    ///
+    /// # Errors
+    /// [`BindError::TooFewCores`] if a new task fits on no node.
+    pub fn extended(
+        dag: &'a Dag,
+        platform: &'a Platform,
+        mut tables: CostTables,
+        first_new: usize,
+    ) -> Result<CostModel<'a>, BindError> {
+        check_cores(&dag.tasks()[first_new..], platform)?;
+        tables.extend(dag, platform, first_new);
+        Ok(CostModel {
+            dag,
+            platform,
+            tables,
+            comm_mean: CommMean::default(),
+            cores_free_at: None,
         })
     }
 
@@ -154,6 +215,25 @@ impl<'a> CostModel<'a> {
     pub fn with_comm_mean(mut self, comm_mean: CommMean) -> CostModel<'a> {
         self.comm_mean = comm_mean;
         self
+    }
+
+    /// This model with the platform's cores held by earlier work: core `c`
+    /// of node `n` is free from `free_at[n][c]` on (a node with no entry is
+    /// free from time 0). A planner plans around them as around its own
+    /// reservations: how a job of a stream is planned at its arrival on the
+    /// work already placed.
+    #[must_use]
+    pub fn with_cores_free_at(mut self, free_at: Arc<[Box<[SimTime]>]>) -> CostModel<'a> {
+        self.cores_free_at = Some(free_at);
+        self
+    }
+
+    /// When each core of `node` is free of earlier work (empty: from time 0).
+    pub fn cores_free_at(&self, node: NodeId) -> &[SimTime] {
+        self.cores_free_at
+            .as_ref()
+            .and_then(|f| f.get(node.index()))
+            .map_or(&[], |c| c)
     }
 
     /// The definition [`CostModel::mean_comm_secs`] follows.
@@ -185,12 +265,12 @@ impl<'a> CostModel<'a> {
             Some(costs) => costs[node.index()],
             None => {
                 let n_nodes = self.platform.node_count();
-                t.work / self.kind_node_speed[t.kind.index() * n_nodes + node.index()]
+                t.work / self.tables.kind_node_speed[t.kind.index() * n_nodes + node.index()]
             }
         };
         let node = self.platform.node(node);
         let factor = node.power.level(dvfs).map_or(1.0, |l| l.speed_factor);
-        let staging = self.staging_secs.get(task.index()).copied().unwrap_or(0.0);
+        let staging = self.tables.staging_secs.get(task.index()).copied().unwrap_or(0.0);
         base * t.time_factor(cores) / factor + node.task_overhead + staging
     }
 
@@ -303,9 +383,9 @@ impl<'a> CostModel<'a> {
         if n < 2 {
             return 0.0;
         }
-        let mean_time = self.mean_latency + bytes * self.mean_inv_bandwidth;
+        let mean_time = self.tables.mean_latency + bytes * self.tables.mean_inv_bandwidth;
         match comm_mean {
-            CommMean::Rate => self.mean_latency + bytes / self.mean_bandwidth,
+            CommMean::Rate => self.tables.mean_latency + bytes / self.tables.mean_bandwidth,
             CommMean::Time => mean_time,
             CommMean::SagaLinks => mean_time * (n - 1) as f64 / (n + 1) as f64,
         }

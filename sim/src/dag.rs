@@ -648,6 +648,126 @@ impl Dag {
     pub fn exit_tasks(&self) -> impl Iterator<Item = TaskId> + '_ {
         self.task_ids().filter(|&t| self.out_edges(t).is_empty())
     }
+
+    /// The `count` tasks from `first` on as a DAG of their own (task
+    /// `first + i` becomes task `i`): one job of a stream's DAG, the inverse of
+    /// [`Dag::append`], whose jobs it takes apart: `first..first + count`
+    /// must be the tasks of one appended job (of a DAG grown from
+    /// [`Dag::empty`]), whose edges and stretch of the topological order are
+    /// contiguous. O(size of the job) plus the DAG's kinds.
+    pub fn extract(&self, first: TaskId, count: usize) -> Dag {
+        let tasks = first.index()..first.index() + count;
+        let edge_at = |offsets: &[u32], t: usize| offsets[t] as usize;
+        let edges = edge_at(&self.succ_offsets, tasks.start)..edge_at(&self.succ_offsets, tasks.end);
+        let first_edge = edges.start;
+        let shift_task = |t: TaskId| TaskId::new(t.index() - tasks.start);
+        let shift_edge = |e: &EdgeId| EdgeId::new(e.index() - first_edge);
+        let rebase = |offsets: &[u32]| {
+            offsets[tasks.start..=tasks.end]
+                .iter()
+                .map(|&o| o - first_edge as u32)
+                .collect()
+        };
+        Dag {
+            tasks: self.tasks[tasks.clone()].to_vec(),
+            edges: self.edges[edges.clone()]
+                .iter()
+                .map(|e| Edge {
+                    src: shift_task(e.src),
+                    dst: shift_task(e.dst),
+                    bytes: e.bytes,
+                })
+                .collect(),
+            kinds: self.kinds.clone(),
+            succ_offsets: rebase(&self.succ_offsets),
+            succ_edges: self.succ_edges[edges.clone()].iter().map(shift_edge).collect(),
+            pred_offsets: rebase(&self.pred_offsets),
+            pred_edges: self.pred_edges
+                [edge_at(&self.pred_offsets, tasks.start)..edge_at(&self.pred_offsets, tasks.end)]
+                .iter()
+                .map(shift_edge)
+                .collect(),
+            topo: self.topo[tasks.clone()].iter().map(|&t| shift_task(t)).collect(),
+            n_node_costs: self.n_node_costs,
+        }
+    }
+
+    /// A DAG with no tasks: where a job stream's run starts.
+    pub fn empty() -> Dag {
+        Dag {
+            tasks: Vec::new(),
+            edges: Vec::new(),
+            kinds: Vec::new(),
+            succ_offsets: vec![0],
+            succ_edges: Vec::new(),
+            pred_offsets: vec![0],
+            pred_edges: Vec::new(),
+            topo: Vec::new(),
+            n_node_costs: None,
+        }
+    }
+
+    /// Appends `job` (a DAG of a job stream that has arrived), its task names
+    /// prefixed with `prefix`, and returns the id its first task gets here.
+    ///
+    /// The tasks and edges already here keep their ids; `job`'s task `i`
+    /// becomes task `first + i` and its edges follow the existing ones, so the
+    /// tasks of one job are contiguous, and so is its stretch of
+    /// [`Dag::topological_order`]. O(size of `job`) amortised.
+    ///
+    /// # Errors
+    /// [`DagError::NodeCostCount`] if `job` gives explicit per-node costs for
+    /// another number of nodes than the tasks here do.
+    pub fn append(&mut self, job: &Dag, prefix: &str) -> Result<TaskId, DagError> {
+        if let (Some(expected), Some(got)) = (self.n_node_costs, job.n_node_costs)
+            && expected != got
+        {
+            let task = job
+                .tasks
+                .iter()
+                .find(|t| t.node_costs.is_some())
+                .map_or("", |t| &t.name);
+            return Err(DagError::NodeCostCount {
+                task: format!("{prefix}{task}"),
+                expected,
+                got,
+            });
+        }
+        self.n_node_costs = self.n_node_costs.or(job.n_node_costs);
+        let first_task = self.tasks.len();
+        let first_edge = self.edges.len() as u32;
+        let kinds: Vec<KindId> = job
+            .kinds
+            .iter()
+            .map(|name| match self.kinds.iter().position(|k| k == name) {
+                Some(k) => KindId::new(k),
+                None => {
+                    self.kinds.push(name.clone());
+                    KindId::new(self.kinds.len() - 1)
+                }
+            })
+            .collect();
+        let shift_task = |t: TaskId| TaskId::new(first_task + t.index());
+        let shift_edge = |e: &EdgeId| EdgeId::new(first_edge as usize + e.index());
+        self.tasks.extend(job.tasks.iter().map(|t| Task {
+            name: format!("{prefix}{}", t.name),
+            kind: kinds[t.kind.index()],
+            ..t.clone()
+        }));
+        self.edges.extend(job.edges.iter().map(|e| Edge {
+            src: shift_task(e.src),
+            dst: shift_task(e.dst),
+            bytes: e.bytes,
+        }));
+        self.succ_edges.extend(job.succ_edges.iter().map(shift_edge));
+        self.pred_edges.extend(job.pred_edges.iter().map(shift_edge));
+        self.succ_offsets
+            .extend(job.succ_offsets[1..].iter().map(|&o| o + first_edge));
+        self.pred_offsets
+            .extend(job.pred_offsets[1..].iter().map(|&o| o + first_edge));
+        self.topo.extend(job.topo.iter().map(|&t| shift_task(t)));
+        Ok(TaskId::new(first_task))
+    }
 }
 
 #[cfg(test)]

@@ -56,6 +56,11 @@ dense_id!(
     "n"
 );
 dense_id!(
+    /// A job of a job stream: a DAG that arrived at a time (see [`crate::stream`]).
+    JobId,
+    "j"
+);
+dense_id!(
     /// A task kind label of a [`crate::Dag`] (e.g. `mProject`), interned.
     KindId,
     "k"

@@ -65,18 +65,20 @@ pub mod time;
 pub mod trace;
 pub mod wms;
 
-pub use cost::{BindError, CommMean, CostModel};
+pub use cost::{BindError, CommMean, CostModel, CostTables};
 pub use dag::{Dag, DagBuilder, DagError, Edge, Parallelism, Speedup, Task, TaskSpec};
-pub use engine::{SimConfig, SimError, simulate};
+pub use engine::{JobRecord, SimConfig, SimError, StreamJob, StreamRun, simulate, simulate_stream};
 pub use failures::{Checkpointing, Failures, NodeOutage};
-pub use ids::{EdgeId, KindId, NodeId, TaskId};
+pub use ids::{EdgeId, JobId, KindId, NodeId, TaskId};
 pub use noise::Noise;
 pub use platform::{Node, Platform, PlatformError, PlatformSpec};
 pub use progress::Progress;
 pub use result::{
     CopyRecord, LostRecord, Metrics, OutageRecord, RunKind, RunResult, RunView, TaskRecord, TransferRecord,
 };
-pub use scheduler::{Assignment, CopyKind, Decision, Decisions, Scheduler, SimView, StateSource, TaskState, Update};
+pub use scheduler::{
+    Assignment, CopyKind, Decision, Decisions, JobInfo, Scheduler, SimView, StateSource, TaskState, Update,
+};
 pub use speed_error::SpeedError;
 pub use time::{SimDuration, SimTime};
 pub use wms::WorkflowSystem;

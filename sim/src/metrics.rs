@@ -181,7 +181,7 @@ pub fn utilisation_series(platform: &Platform, result: &RunResult) -> StepSeries
 }
 
 /// Busy joules of one run on `cores` cores of `node` at DVFS level `dvfs`.
-fn busy_energy(platform: &Platform, node: NodeId, dvfs: u8, cores: u32, span: SimDuration) -> f64 {
+pub(crate) fn busy_energy(platform: &Platform, node: NodeId, dvfs: u8, cores: u32, span: SimDuration) -> f64 {
     let power = &platform.node(node).power;
     let busy_w = power.level(dvfs).map_or(power.busy_core_w, |l| l.busy_core_w);
     busy_w * f64::from(cores) * span.as_secs_f64()

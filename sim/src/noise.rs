@@ -44,17 +44,41 @@ impl Noise {
 
     /// One factor per task, deterministic in `seed`. `None` if σ is not a finite number ≥ 0.
     pub fn factors(&self, n_tasks: usize, seed: u64) -> Option<Vec<f64>> {
-        match *self {
-            Noise::None => Some(vec![1.0; n_tasks]),
+        let mut draws = self.draws(seed)?;
+        Some((0..n_tasks).map(|_| draws.draw()).collect())
+    }
+
+    /// The factors of [`Noise::factors`] one at a time, for runs whose tasks
+    /// arrive over time (job streams): the k-th draw is the k-th task's factor.
+    /// `None` if σ is not a finite number ≥ 0.
+    pub fn draws(&self, seed: u64) -> Option<NoiseDraws> {
+        let dist = match *self {
+            Noise::None => None,
             Noise::LogNormal { sigma } => {
                 if !(sigma.is_finite() && sigma >= 0.0) {
                     return None;
                 }
-                let dist = LogNormal::new(-sigma * sigma / 2.0, sigma).ok()?;
-                let mut rng = ChaCha8Rng::seed_from_u64(seed);
-                Some((0..n_tasks).map(|_| dist.sample(&mut rng)).collect())
+                Some(LogNormal::new(-sigma * sigma / 2.0, sigma).ok()?)
             }
-        }
+        };
+        Some(NoiseDraws {
+            dist,
+            rng: ChaCha8Rng::seed_from_u64(seed),
+        })
+    }
+}
+
+/// A stream of noise factors (see [`Noise::draws`]).
+#[derive(Clone, Debug)]
+pub struct NoiseDraws {
+    dist: Option<LogNormal<f64>>,
+    rng: ChaCha8Rng,
+}
+
+impl NoiseDraws {
+    /// The next task's factor.
+    pub fn draw(&mut self) -> f64 {
+        self.dist.as_ref().map_or(1.0, |d| d.sample(&mut self.rng))
     }
 }
 

@@ -50,7 +50,7 @@
 
 use crate::cost::CostModel;
 use crate::dag::Dag;
-use crate::ids::{NodeId, TaskId};
+use crate::ids::{JobId, NodeId, TaskId};
 use crate::platform::Platform;
 use crate::time::{SimDuration, SimTime};
 
@@ -155,6 +155,39 @@ pub struct Update<'a> {
     /// are unassigned again, and those whose predecessors are done are also
     /// in `ready`.
     pub lost: &'a [TaskId],
+    /// Jobs of a job stream that arrived: their tasks joined the DAG (with
+    /// ids from [`JobInfo::first_task`] on) and their entry tasks are in
+    /// `ready`. Empty outside job streams.
+    pub arrived: &'a [JobId],
+}
+
+/// A job of a job stream as schedulers see it once it has arrived.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct JobInfo {
+    /// The job.
+    pub id: JobId,
+    /// When it arrived.
+    pub arrival: SimTime,
+    /// Its first task; its tasks are `first_task .. first_task + n_tasks`.
+    pub first_task: TaskId,
+    /// How many tasks it has.
+    pub n_tasks: u32,
+    /// Weight in weighted policies and metrics (1 by default).
+    pub weight: f64,
+    /// Absolute deadline, if it has one.
+    pub deadline: Option<SimTime>,
+    /// Its time alone on the platform: its critical path with every task at
+    /// its best estimated time, without transfers (seconds). The lower bound
+    /// of its completion time, and the denominator of its slowdown.
+    pub lower_bound: f64,
+}
+
+impl JobInfo {
+    /// Its tasks.
+    pub fn tasks(&self) -> impl ExactSizeIterator<Item = TaskId> + use<> {
+        let first = self.first_task.index();
+        (first..first + self.n_tasks as usize).map(TaskId::new)
+    }
 }
 
 /// Where a task stands, as a scheduler sees it.
@@ -203,6 +236,16 @@ pub trait StateSource {
     /// there is one) arrived on its node, if it has. The default knows nothing.
     fn inputs_arrived(&self, task: TaskId) -> Option<SimTime> {
         let _ = task;
+        None
+    }
+    /// The job `task` belongs to, on a job stream. The default: none.
+    fn job_of(&self, task: TaskId) -> Option<JobId> {
+        let _ = task;
+        None
+    }
+    /// A job that has arrived. The default knows none.
+    fn job(&self, job: JobId) -> Option<JobInfo> {
+        let _ = job;
         None
     }
 }
@@ -306,6 +349,17 @@ impl<'a> SimView<'a> {
     /// learn how long data really takes to move.
     pub fn inputs_arrived(&self, task: TaskId) -> Option<SimTime> {
         self.state.inputs_arrived(task)
+    }
+
+    /// The job `task` belongs to, on a job stream (`None` for a single DAG).
+    pub fn job_of(&self, task: TaskId) -> Option<JobId> {
+        self.state.job_of(task)
+    }
+
+    /// A job that has arrived (`None` for jobs that have not, and off streams):
+    /// a scheduler never learns of a job before its arrival.
+    pub fn job(&self, job: JobId) -> Option<JobInfo> {
+        self.state.job(job)
     }
 }
 

@@ -1,6 +1,7 @@
 //! Command-line definitions (clap) and dispatch.
 
 pub mod simulate;
+pub mod stream;
 pub mod workload;
 
 use crate::grid::sweep::SweepOptions;
@@ -321,12 +322,32 @@ pub struct ReportCmd {
 /// Arguments of `schedlab simulate`.
 #[derive(Debug, Args)]
 pub struct SimulateCmd {
-    /// DAG file or folder (our JSON, WfCommons JSON, STG, DOT, DAX, reference CSV folder).
-    #[arg(long, conflicts_with = "generate", required_unless_present = "generate")]
-    pub dag: Option<PathBuf>,
-    /// Generate a DAG instead: KIND:key=value,... (e.g. layered:tasks=1000,ccr=1).
+    /// DAG file or folder (our JSON, WfCommons JSON, STG, DOT, DAX, reference CSV folder);
+    /// with --stream, repeatable: each is an entry of the job mix.
+    #[arg(long, required_unless_present_any = ["generate", "stream"])]
+    pub dag: Vec<PathBuf>,
+    /// Generate a DAG instead: KIND:key=value,... (e.g. layered:tasks=1000,ccr=1);
+    /// with --stream, repeatable: each job draws a fresh DAG from an entry of the mix.
     #[arg(long)]
-    pub generate: Option<String>,
+    pub generate: Vec<String>,
+    /// Run a stream of jobs arriving over time instead of one DAG: poisson:rate=R,
+    /// fixed:interval=T, mmpp:rates=R1/R2,mean_stay=S1/S2, diurnal:rate=R,amplitude=A,period=P,
+    /// or trace:FILE.csv (rows arrival,dag[,weight,deadline]).
+    #[arg(long, value_name = "ARRIVALS")]
+    pub stream: Option<String>,
+    /// With --stream: the number of jobs.
+    #[arg(long, requires = "stream", value_name = "N")]
+    pub jobs: Option<usize>,
+    /// With --stream: no job arrives after this many seconds.
+    #[arg(long, requires = "stream", value_name = "SECONDS")]
+    pub horizon: Option<f64>,
+    /// With --stream: offered load (arrival rate × mean job work / Σ cores × speed);
+    /// replaces the arrival process's rate, keeping its shape.
+    #[arg(long, requires = "stream")]
+    pub load: Option<f64>,
+    /// With --stream: write one CSV row per job (arrival, start, finish, JCT, slowdown, energy).
+    #[arg(long, requires = "stream", value_name = "FILE.csv")]
+    pub jobs_out: Option<PathBuf>,
     /// Platform TOML file or PRESET[:NODES] (homogeneous, heterogeneous, edge-cloud);
     /// not needed when the DAG brings its own processors.
     #[arg(long)]
@@ -365,6 +386,40 @@ pub struct SimulateCmd {
     /// Print one JSON object instead of a table.
     #[arg(long)]
     pub json: bool,
+}
+
+/// `schedlab simulate --stream`.
+fn run_stream(cmd: SimulateCmd, out: &mut dyn std::io::Write) -> Result<()> {
+    if cmd.checkpoint.is_some() || !cmd.speed_error.is_none() || cmd.trace.is_some() {
+        bail!("--checkpoint, --speed-error and --trace do not apply to --stream yet");
+    }
+    let args = stream::StreamArgs {
+        arrivals: cmd.stream.unwrap_or_default(),
+        jobs: cmd.jobs,
+        horizon: cmd.horizon,
+        load: cmd.load,
+        generate: cmd.generate,
+        dags: cmd.dag,
+        platform: cmd
+            .platform
+            .context("--platform is required with --stream (PRESET[:NODES] or a platform file)")?,
+        network: cmd.network.network,
+        scheduler: cmd.scheduler,
+        noise: cmd.noise,
+        seed: cmd.seed,
+        failures: cmd.mtbf.map_or(sim::Failures::None, |mtbf| sim::Failures::Exponential {
+            mtbf,
+            repair: cmd.repair,
+        }),
+        jobs_out: cmd.jobs_out,
+    };
+    let (summary, _) = stream::run(&args, &mut std::io::stderr())?;
+    if cmd.json {
+        writeln!(out, "{}", serde_json::to_string(&summary)?)?;
+    } else {
+        write!(out, "{}", stream::table(&summary))?;
+    }
+    Ok(())
 }
 
 /// Runs a parsed command line, writing its output to `out`.
@@ -414,10 +469,14 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write) -> Result<()> {
             crate::learning::evaluate::run(&cmd.config, cmd.auto.as_deref(), cmd.out, cmd.threads, out)?
         }
         Command::Train(cmd) => crate::learning::train::run(&cmd.config, &cmd.output, cmd.threads, out)?,
+        Command::Simulate(cmd) if cmd.stream.is_some() => run_stream(cmd, out)?,
         Command::Simulate(cmd) => {
+            if cmd.dag.len() + cmd.generate.len() > 1 {
+                bail!("give one DAG with --dag or --generate; several make a job mix only with --stream");
+            }
             let args = SimulateArgs {
-                dag: cmd.dag,
-                generate: cmd.generate,
+                dag: cmd.dag.into_iter().next(),
+                generate: cmd.generate.into_iter().next(),
                 platform: cmd.platform,
                 network: cmd.network.network,
                 scheduler: cmd.scheduler,

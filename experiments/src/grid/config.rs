@@ -112,6 +112,9 @@ pub struct ConfigFile {
     /// every cell; which nodes are affected is drawn from each cell's seed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speed_error: Option<Spanned<sim::SpeedError>>,
+    /// Job streams: every cell runs a stream whose job mix is the `[[workloads]]` entries.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stream: Option<StreamEntry>,
     /// What `schedlab train` fits on this grid; `run` does not read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub train: Option<crate::learning::train::TrainEntry>,
@@ -128,6 +131,25 @@ pub struct ReportEntry {
     /// (default: the median instance; see [`crate::grid::report`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show: Option<Spanned<Selector>>,
+}
+
+/// The `[stream]` table: jobs arriving over time. Its arrival specs and
+/// loads are grid axes (in place of the workloads, which form the job mix).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct StreamEntry {
+    /// Arrival specs (`poisson:rate=R`, `fixed:interval=T`, `mmpp:…`,
+    /// `diurnal:…`, `trace:FILE.csv` relative to the config's folder).
+    pub arrivals: Spanned<OneOrMany<String>>,
+    /// Offered loads, each replacing an arrival process's rate (keeping its shape).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub load: Option<Spanned<OneOrMany<f64>>>,
+    /// Jobs per stream.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jobs: Option<Spanned<usize>>,
+    /// No job arrives after this many seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub horizon: Option<Spanned<f64>>,
 }
 
 /// One `[[workloads]]` entry: a generator with parameter lists, or files.
@@ -147,6 +169,10 @@ pub struct WorkloadEntry {
     /// (default: each file's own name for its workflow, e.g. WfCommons', else its stem).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<Spanned<String>>,
+    /// With `[stream]`: the entry's weight in the job mix (default 1), shared
+    /// by the DAGs it expands to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<Spanned<f64>>,
 }
 
 /// One `[[platforms]]` entry: a preset or a file, with overrides.
@@ -213,6 +239,61 @@ pub enum WorkloadSource {
         /// The workload's name: the entry's `name`, else the file's own.
         name: String,
     },
+    /// A stream of jobs drawn from a mix of the other kinds.
+    Stream(Box<StreamWorkload>),
+}
+
+/// One stream of a `[stream]` grid: its arrivals, load, limit and job mix.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StreamWorkload {
+    /// The arrival spec as written (`trace:` paths as written too).
+    pub arrivals: String,
+    /// A `trace:` spec's file, resolved against the config's folder.
+    pub trace: Option<PathBuf>,
+    /// The offered load that sets the process's rate, if given.
+    pub load: Option<f64>,
+    /// When the stream ends.
+    pub limit: workloads::stream::Limit,
+    /// The job mix: DAG sources and their weights.
+    pub mix: Vec<(WorkloadSource, f64)>,
+    /// `stream:arrivals=…,load=…`, with the arrival spec written without `=`
+    /// and `,` so that the report reads `arrivals` and `load` as keys.
+    pub label: String,
+}
+
+impl StreamWorkload {
+    /// The stream on `platform`, its process's rate set by the load.
+    ///
+    /// # Errors
+    /// A mix entry or trace that cannot be read, or a malformed arrival spec.
+    pub fn stream(&self, platform: &Platform) -> Result<workloads::stream::Stream> {
+        use workloads::stream::{ArrivalProcess, JobMix, MixEntry, MixSource, Stream, StreamSource, Trace};
+        let source = match &self.trace {
+            Some(path) => StreamSource::Trace(Trace::read(path)?),
+            None => {
+                let entries = self
+                    .mix
+                    .iter()
+                    .map(|(source, weight)| MixEntry {
+                        source: match source {
+                            WorkloadSource::Generator { spec, .. } => MixSource::Generator(spec.clone()),
+                            WorkloadSource::File { path, .. } => MixSource::File(path.clone()),
+                            WorkloadSource::Stream(_) => unreachable!("a mix holds DAG sources only"),
+                        },
+                        weight: *weight,
+                    })
+                    .collect();
+                let mix = JobMix::new(entries)?;
+                let mut arrivals = ArrivalProcess::parse(&self.arrivals)?;
+                if let Some(load) = self.load {
+                    arrivals =
+                        arrivals.with_mean_rate(workloads::stream::rate_for_load(load, mix.expected_work(), platform));
+                }
+                StreamSource::Process { arrivals, mix }
+            }
+        };
+        Ok(Stream::new(source, self.limit)?)
+    }
 }
 
 impl WorkloadSource {
@@ -221,6 +302,7 @@ impl WorkloadSource {
         match self {
             WorkloadSource::Generator { spec, .. } => spec,
             WorkloadSource::File { label, .. } => label,
+            WorkloadSource::Stream(stream) => &stream.label,
         }
     }
 
@@ -229,6 +311,7 @@ impl WorkloadSource {
         match self {
             WorkloadSource::Generator { family, .. } => family,
             WorkloadSource::File { name, .. } => name,
+            WorkloadSource::Stream(_) => "stream",
         }
     }
 }
@@ -357,6 +440,83 @@ fn check_selector(
     )
 }
 
+/// The streams of a `[stream]` table, one per arrival spec × load, each
+/// drawing its jobs from `mix`.
+fn stream_workloads(
+    entry: &StreamEntry,
+    mix: Vec<(WorkloadSource, f64)>,
+    base: &Path,
+    at: &dyn Fn(std::ops::Range<usize>) -> String,
+) -> Result<Vec<WorkloadSource>> {
+    let arrivals = entry.arrivals.get_ref().to_vec();
+    if arrivals.is_empty() {
+        bail!("stream.arrivals ({}): empty list", at(entry.arrivals.span()));
+    }
+    let loads: Vec<Option<f64>> = match &entry.load {
+        Some(l) => {
+            let list = l.get_ref().to_vec();
+            if list.is_empty() || list.iter().any(|x| !(x.is_finite() && *x > 0.0)) {
+                bail!("stream.load ({}): expected finite numbers > 0", at(l.span()));
+            }
+            list.into_iter().map(Some).collect()
+        }
+        None => vec![None],
+    };
+    let limit = workloads::stream::Limit {
+        jobs: entry.jobs.as_ref().map(|j| *j.get_ref()),
+        horizon: entry.horizon.as_ref().map(|h| *h.get_ref()),
+    };
+    let mut streams = Vec::new();
+    for spec in &arrivals {
+        let trace = spec.strip_prefix("trace:").map(|path| base.join(path));
+        match &trace {
+            Some(path) => {
+                workloads::stream::Trace::read(path)
+                    .with_context(|| format!("stream.arrivals ({})", at(entry.arrivals.span())))?;
+                if entry.load.is_some() {
+                    bail!(
+                        "stream.load ({}): a load sets an arrival process's rate; {spec:?} is a recorded trace",
+                        at(entry.arrivals.span())
+                    );
+                }
+            }
+            None => {
+                workloads::stream::ArrivalProcess::parse(spec)
+                    .with_context(|| format!("stream.arrivals ({})", at(entry.arrivals.span())))?;
+            }
+        }
+        let written: String = spec
+            .chars()
+            .map(|c| match c {
+                '=' => ' ',
+                ',' => ';',
+                c => c,
+            })
+            .collect();
+        for &load in &loads {
+            let label = match load {
+                Some(load) => format!("stream:arrivals={written},load={load}"),
+                None => format!("stream:arrivals={written}"),
+            };
+            let stream = StreamWorkload {
+                arrivals: spec.clone(),
+                trace: trace.clone(),
+                load,
+                limit,
+                mix: mix.clone(),
+                label,
+            };
+            // Building the stream checks the limit and reads the mix's files once.
+            let probe = sim::presets::preset("homogeneous", 1)?;
+            stream
+                .stream(&probe)
+                .with_context(|| format!("[stream] ({})", at(entry.arrivals.span())))?;
+            streams.push(WorkloadSource::Stream(Box::new(stream)));
+        }
+    }
+    Ok(streams)
+}
+
 /// The built-in demo config (`experiments/configs/demo.toml`).
 pub const DEMO: &str = include_str!("../../configs/demo.toml");
 
@@ -402,8 +562,22 @@ impl Config {
         }
 
         let mut workloads = Vec::new();
+        let mut weights = Vec::new();
         for (i, entry) in file.workloads.iter().enumerate() {
             let key = format!("workloads[{i}]");
+            let weight = match &entry.weight {
+                Some(w) if file.stream.is_none() => {
+                    bail!(
+                        "{key}.weight ({}): weights are for the job mix of a [stream]",
+                        at(w.span())
+                    )
+                }
+                Some(w) if !(w.get_ref().is_finite() && *w.get_ref() > 0.0) => {
+                    bail!("{key}.weight ({}): expected a finite number > 0", at(w.span()))
+                }
+                Some(w) => *w.get_ref(),
+                None => 1.0,
+            };
             match (&entry.family, &entry.files) {
                 (Some(_), None) if entry.name.is_some() => {
                     let span = entry.name.as_ref().map_or(0..0, Spanned::span);
@@ -492,6 +666,10 @@ impl Config {
                 }
                 _ => bail!("{key}: give exactly one of `family` (a generator) or `files`"),
             }
+            weights.resize(workloads.len(), weight);
+        }
+        if let Some(stream) = &file.stream {
+            workloads = stream_workloads(stream, workloads.into_iter().zip(weights).collect(), base, &at)?;
         }
 
         let mut platforms = Vec::new();
@@ -613,8 +791,12 @@ impl Config {
 
         let mut schedulers = Vec::new();
         for spec in &file.schedulers {
-            schedulers::registry::create(spec.get_ref(), 0)
-                .map_err(|e| anyhow!("schedulers ({}): {e}", at(spec.span())))?;
+            let create = if file.stream.is_some() {
+                schedulers::registry::create_for_stream
+            } else {
+                schedulers::registry::create
+            };
+            create(spec.get_ref(), 0).map_err(|e| anyhow!("schedulers ({}): {e}", at(spec.span())))?;
             if schedulers.contains(spec.get_ref()) {
                 bail!("schedulers ({}): {:?} is listed twice", at(spec.span()), spec.get_ref());
             }

@@ -44,6 +44,7 @@ impl Inputs {
             changes.push(match &config.workloads[cell.workload] {
                 WorkloadSource::File { label, .. } => format!("DAG file {label}"),
                 w @ WorkloadSource::Generator { .. } => format!("generator {}", w.label()),
+                w @ WorkloadSource::Stream(_) => format!("stream {} (its arrivals, limit, mix or files)", w.label()),
             });
         }
         if self.platform != other.platform {
@@ -129,17 +130,45 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
         .collect()
 }
 
+/// The content hash of a workload: a generator's spec, a file's bytes, or
+/// for a stream its arrivals, load and limit with its trace's bytes and
+/// every mix entry's hash and weight.
+fn workload_hash(workload: &WorkloadSource) -> String {
+    match workload {
+        WorkloadSource::Generator { spec, .. } => sha256_hex(format!("generator:{spec}").as_bytes()),
+        WorkloadSource::File { path, .. } => sha256_hex(&content(path)),
+        WorkloadSource::Stream(stream) => {
+            let mut text = format!(
+                "stream:{}|load={:?}|jobs={:?}|horizon={:?}",
+                stream.arrivals, stream.load, stream.limit.jobs, stream.limit.horizon
+            );
+            if let Some(trace) = &stream.trace {
+                text.push_str(&format!("|trace={}", sha256_hex(&trace_content(trace))));
+            }
+            for (source, weight) in &stream.mix {
+                text.push_str(&format!("|{}*{weight}", workload_hash(source)));
+            }
+            sha256_hex(text.as_bytes())
+        }
+    }
+}
+
+/// A trace's bytes followed by those of every DAG file it names, so an
+/// edited job file changes the stream's identity too.
+fn trace_content(path: &Path) -> Vec<u8> {
+    let mut bytes = content(path);
+    if let Ok(trace) = workloads::stream::Trace::read(path) {
+        for row in &trace.rows {
+            bytes.extend(content(&row.dag));
+        }
+    }
+    bytes
+}
+
 /// The inputs of every cell of `config`, by grid index. Each axis value is
 /// hashed once, so this reads every DAG and model file once.
 pub fn of(config: &Config) -> Vec<Inputs> {
-    let workloads: Vec<String> = config
-        .workloads
-        .iter()
-        .map(|w| match w {
-            WorkloadSource::Generator { spec, .. } => sha256_hex(format!("generator:{spec}").as_bytes()),
-            WorkloadSource::File { path, .. } => sha256_hex(&content(path)),
-        })
-        .collect();
+    let workloads: Vec<String> = config.workloads.iter().map(workload_hash).collect();
     let platforms: Vec<String> = config
         .platforms
         .iter()

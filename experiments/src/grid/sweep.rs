@@ -28,10 +28,11 @@ use crate::output::write_atomic;
 use crate::results::manifest::utc;
 use crate::results::metrics::METRICS;
 use crate::results::{Manifest, Provenance, Row, RunRecord, ShardPart, write_jsonl, write_manifest, write_results};
-use crate::run::RunSpec;
-use anyhow::{Context as _, Result, anyhow};
+use crate::run::{RunSpec, StreamSpec};
+use anyhow::{Context as _, Result, anyhow, bail};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+use sim::job_metrics::{JobOutcome, StreamMetrics, stream_metrics};
 use sim::{Dag, Noise, Platform, SimConfig};
 use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
@@ -66,32 +67,94 @@ impl Prepared<'_> {
     }
 }
 
+/// The engine's settings of `cell`.
+fn settings(config: &Config, cell: &Cell) -> SimConfig {
+    SimConfig {
+        noise: Noise::lognormal(config.noise[cell.noise]),
+        seed: config.seeds[cell.seed],
+        failures: config.failures[cell.failure].clone(),
+        checkpointing: config
+            .checkpoint
+            .filter(|_| config.failures[cell.failure] != sim::Failures::None)
+            .map(|cost| sim::Checkpointing { cost, interval: None }),
+        speed_error: config.speed_error,
+        ..SimConfig::default()
+    }
+}
+
 /// Builds the DAG and settings of `cell`.
 ///
 /// # Errors
-/// If the workload cannot be generated or loaded.
+/// If the workload cannot be generated or loaded, or is a job stream
+/// (whose DAG grows as its jobs arrive: see [`run_stream`]).
 pub fn prepare<'a>(config: &'a Config, cell: &Cell) -> Result<Prepared<'a>> {
     let seed = config.seeds[cell.seed];
     let dag = match &config.workloads[cell.workload] {
         WorkloadSource::Generator { spec, .. } => workloads::generate(spec, seed)?,
         WorkloadSource::File { path, .. } => workloads::load(path)?.dag,
+        WorkloadSource::Stream(stream) => bail!("{} is a job stream, not one DAG", stream.label),
     };
     let dag = crate::run::workflow_dag(dag, &config.platforms[cell.platform].platform)?;
     Ok(Prepared {
         dag,
         platform: &config.platforms[cell.platform].platform,
-        settings: SimConfig {
-            noise: Noise::lognormal(config.noise[cell.noise]),
-            seed,
-            failures: config.failures[cell.failure].clone(),
-            checkpointing: config
-                .checkpoint
-                .filter(|_| config.failures[cell.failure] != sim::Failures::None)
-                .map(|cost| sim::Checkpointing { cost, interval: None }),
-            speed_error: config.speed_error,
-            ..SimConfig::default()
-        },
+        settings: settings(config, cell),
     })
+}
+
+/// A job stream's run of one cell: the instance (holding the DAG of every
+/// job that arrived), the run, and its jobs.
+pub struct StreamCell<'a> {
+    /// The instance, its DAG grown by every job.
+    pub prepared: Prepared<'a>,
+    /// The run.
+    pub result: sim::RunResult,
+    /// Every job's outcome, in arrival order.
+    pub outcomes: Vec<JobOutcome>,
+    /// The stream's metrics.
+    pub metrics: StreamMetrics,
+}
+
+/// Runs `scheduler` on the job stream of `cell` (audited).
+///
+/// # Errors
+/// If the stream cannot be drawn or run, or `cell` is not a stream.
+pub fn run_stream<'a>(config: &'a Config, cell: &Cell, scheduler: &str) -> Result<StreamCell<'a>> {
+    let WorkloadSource::Stream(workload) = &config.workloads[cell.workload] else {
+        bail!("cell {} is not a job stream", config.cell_id(cell));
+    };
+    let platform = &config.platforms[cell.platform].platform;
+    let stream = workload.stream(platform)?;
+    let run = StreamSpec {
+        stream: &stream,
+        platform,
+        scheduler,
+        settings: settings(config, cell),
+    }
+    .execute()?;
+    let outcomes = run.outcomes();
+    let metrics = stream_metrics(&outcomes, run.result.makespan().as_secs_f64());
+    Ok(StreamCell {
+        prepared: Prepared {
+            dag: run.dag,
+            platform,
+            settings: settings(config, cell),
+        },
+        result: run.result,
+        outcomes,
+        metrics,
+    })
+}
+
+/// The cell of `config` a row records.
+///
+/// # Errors
+/// If no cell of `config` has the row's id.
+pub fn cell_of(config: &Config, row: &Row) -> Result<Cell> {
+    config
+        .cells()
+        .find(|c| config.cell_id(c) == row.id)
+        .with_context(|| format!("cell {} is not in the config", row.id))
 }
 
 /// Reruns the cell `row` records (runs are deterministic, so this is the
@@ -100,10 +163,11 @@ pub fn prepare<'a>(config: &'a Config, cell: &Cell) -> Result<Prepared<'a>> {
 /// # Errors
 /// If the row's cell is not in `config`, or it cannot be prepared or run.
 pub fn rerun<'a>(config: &'a Config, row: &Row) -> Result<(Prepared<'a>, sim::RunResult)> {
-    let cell = config
-        .cells()
-        .find(|c| config.cell_id(c) == row.id)
-        .with_context(|| format!("cell {} is not in the config", row.id))?;
+    let cell = cell_of(config, row)?;
+    if let WorkloadSource::Stream(_) = &config.workloads[cell.workload] {
+        let run = run_stream(config, &cell, &row.scheduler)?;
+        return Ok((run.prepared, run.result));
+    }
     let prepared = prepare(config, &cell)?;
     let result = prepared.spec(&row.scheduler).execute()?;
     Ok((prepared, result))
@@ -114,13 +178,21 @@ pub fn run_cell(config: &Config, cell: &Cell) -> Row {
     let scheduler = &config.schedulers[cell.scheduler];
     let platform = &config.platforms[cell.platform];
     let mut row = row_template(config, cell);
-    let outcome = prepare(config, cell).and_then(|prepared| {
-        row.tasks = prepared.dag.task_count();
-        row.edges = prepared.dag.edge_count();
-        prepared.spec(scheduler).execute()
-    });
+    let outcome = match &config.workloads[cell.workload] {
+        WorkloadSource::Stream(_) => {
+            run_stream(config, cell, scheduler).map(|run| (run.prepared.dag, run.result, Some(run.metrics)))
+        }
+        _ => prepare(config, cell).and_then(|prepared| {
+            let result = prepared.spec(scheduler).execute()?;
+            Ok((prepared.dag, result, None))
+        }),
+    };
     match outcome {
-        Ok(result) => row.set_metrics(&result, &platform.platform),
+        Ok((dag, result, stream)) => {
+            row.tasks = dag.task_count();
+            row.edges = dag.edge_count();
+            row.set_metrics(&result, &platform.platform, stream.as_ref());
+        }
         Err(err) => row.error = format!("{err:#}"),
     }
     row
@@ -149,7 +221,7 @@ fn row_template(config: &Config, cell: &Cell) -> Row {
         family: workload.family().to_owned(),
         ccr: match workload {
             WorkloadSource::Generator { ccr, .. } => *ccr,
-            WorkloadSource::File { .. } => None,
+            WorkloadSource::File { .. } | WorkloadSource::Stream(_) => None,
         },
         tasks: 0,
         edges: 0,

@@ -2,12 +2,14 @@
 //! name, unit and how it is computed from a [`RunResult`].
 //!
 //! The columns of `results.csv`, the keys of `results.jsonl`, the report's
-//! table of means and the GUI's metric list are all read off [`METRICS`], so
+//! table of means and the GUI's metric list are all read off [`METRICS`]
+//! (stream metrics, [`Value::Stream`], are empty for single-DAG runs), so
 //! adding a metric is one entry here (and its computation, in `sim::metrics`
 //! when it needs the engine's records). [`SERIES`] lists the per-node and
 //! per-job series a run also yields, for views that draw one value per node
 //! or per job.
 
+use sim::job_metrics::StreamMetrics;
 use sim::{Platform, RunResult};
 
 /// Whether smaller or larger values are better.
@@ -63,11 +65,35 @@ pub struct Metric {
     pub better: Better,
     /// Its column in the report's table of means.
     pub report: InReport,
-    /// Its value for a finished run on a platform.
-    pub value: fn(&RunResult, &Platform) -> f64,
+    /// How it is computed.
+    pub value: Value,
+}
+
+/// Where a metric's value comes from.
+#[derive(Debug, Clone, Copy)]
+pub enum Value {
+    /// Every run's records on its platform.
+    Run(fn(&RunResult, &Platform) -> f64),
+    /// The job metrics of a job stream's run; none for a single DAG, or
+    /// when the statistic needs a finished job and none finished.
+    Stream(fn(&StreamMetrics) -> Option<f64>),
 }
 
 impl Metric {
+    /// Its value for a finished run on `platform`, with the stream's job
+    /// metrics when the run was a job stream.
+    pub fn compute(&self, result: &RunResult, platform: &Platform, stream: Option<&StreamMetrics>) -> Option<f64> {
+        match self.value {
+            Value::Run(value) => Some(value(result, platform)),
+            Value::Stream(value) => stream.and_then(value),
+        }
+    }
+
+    /// Whether it is a metric of job streams only.
+    pub fn is_stream(&self) -> bool {
+        matches!(self.value, Value::Stream(_))
+    }
+
     /// `label [unit]`, or the label alone when it has no unit.
     pub fn axis_label(&self) -> String {
         if self.unit.is_empty() {
@@ -93,7 +119,28 @@ const fn real(
         kind: Kind::Real,
         better,
         report,
-        value,
+        value: Value::Run(value),
+    }
+}
+
+/// A metric of job streams.
+const fn stream(
+    key: &'static str,
+    label: &'static str,
+    unit: &'static str,
+    kind: Kind,
+    better: Better,
+    report: InReport,
+    value: fn(&StreamMetrics) -> Option<f64>,
+) -> Metric {
+    Metric {
+        key,
+        label,
+        unit,
+        kind,
+        better,
+        report,
+        value: Value::Stream(value),
     }
 }
 
@@ -173,7 +220,7 @@ pub const METRICS: &[Metric] = &[
         kind: Kind::Count,
         better: Better::Lower,
         report: InReport::No,
-        value: |r, _| r.lost.len() as f64,
+        value: Value::Run(|r, _| r.lost.len() as f64),
     },
     real(
         "lost_work",
@@ -205,7 +252,129 @@ pub const METRICS: &[Metric] = &[
                 .fold(0.0, f64::max)
         },
     ),
+    stream(
+        "jobs",
+        "jobs finished",
+        "",
+        Kind::Count,
+        Better::Higher,
+        InReport::No,
+        |m| Some(m.jobs as f64),
+    ),
+    stream(
+        "unfinished",
+        "jobs unfinished",
+        "",
+        Kind::Count,
+        Better::Lower,
+        InReport::No,
+        |m| Some(m.unfinished as f64),
+    ),
+    MEAN_JCT,
+    stream(
+        "p50_jct",
+        "median JCT",
+        "s",
+        Kind::Real,
+        Better::Lower,
+        InReport::No,
+        |m| m.p50_jct,
+    ),
+    stream(
+        "p95_jct",
+        "p95 JCT",
+        "s",
+        Kind::Real,
+        Better::Lower,
+        InReport::Mean { scale: 1.0, digits: 2 },
+        |m| m.p95_jct,
+    ),
+    stream(
+        "p99_jct",
+        "p99 JCT",
+        "s",
+        Kind::Real,
+        Better::Lower,
+        InReport::No,
+        |m| m.p99_jct,
+    ),
+    MEAN_SLOWDOWN,
+    stream(
+        "p95_slowdown",
+        "p95 slowdown",
+        "",
+        Kind::Real,
+        Better::Lower,
+        InReport::No,
+        |m| m.p95_slowdown,
+    ),
+    stream(
+        "jain_fairness",
+        "Jain's fairness",
+        "",
+        Kind::Real,
+        Better::Higher,
+        InReport::Mean { scale: 1.0, digits: 3 },
+        |m| m.jain_fairness,
+    ),
+    stream(
+        "throughput",
+        "throughput",
+        "jobs/s",
+        Kind::Real,
+        Better::Higher,
+        InReport::No,
+        |m| Some(m.throughput),
+    ),
+    stream(
+        "jobs_in_system",
+        "jobs in system",
+        "",
+        Kind::Real,
+        Better::Lower,
+        InReport::No,
+        |m| Some(m.jobs_in_system),
+    ),
+    stream(
+        "deadline_misses",
+        "deadline misses",
+        "",
+        Kind::Count,
+        Better::Lower,
+        InReport::No,
+        |m| Some(m.deadline_misses as f64),
+    ),
+    stream(
+        "mean_tardiness",
+        "mean tardiness",
+        "s",
+        Kind::Real,
+        Better::Lower,
+        InReport::No,
+        |m| m.mean_tardiness,
+    ),
 ];
+
+/// Mean job completion time of a job stream, seconds.
+pub const MEAN_JCT: Metric = stream(
+    "mean_jct",
+    "mean JCT",
+    "s",
+    Kind::Real,
+    Better::Lower,
+    InReport::Mean { scale: 1.0, digits: 2 },
+    |m| m.mean_jct,
+);
+/// Mean slowdown of a job stream's jobs.
+pub const MEAN_SLOWDOWN: Metric = stream(
+    "mean_slowdown",
+    "mean slowdown",
+    "",
+    Kind::Real,
+    Better::Lower,
+    InReport::Mean { scale: 1.0, digits: 3 },
+    |m| m.mean_slowdown,
+);
 
 /// The position of `metric` in [`METRICS`].
 pub fn position(metric: &Metric) -> Option<usize> {

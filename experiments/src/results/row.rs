@@ -9,6 +9,7 @@
 use super::metrics::{Kind, METRICS, Metric, position};
 use serde::ser::SerializeMap as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use sim::job_metrics::StreamMetrics;
 use sim::{Platform, RunResult};
 
 /// One finished cell: its coordinates and its metrics.
@@ -73,12 +74,13 @@ pub fn columns() -> Vec<&'static str> {
 }
 
 impl Row {
-    /// Sets the metrics from a finished run of this row's cell on `platform`.
-    pub fn set_metrics(&mut self, result: &RunResult, platform: &Platform) {
+    /// Sets the metrics from a finished run of this row's cell on `platform`
+    /// (with its job metrics, for a job stream).
+    pub fn set_metrics(&mut self, result: &RunResult, platform: &Platform, stream: Option<&StreamMetrics>) {
         // Adding 0 turns -0 into 0, so no file shows "-0".
         self.metrics = METRICS
             .iter()
-            .map(|m| Some((m.value)(result, platform) + 0.0))
+            .map(|m| m.compute(result, platform, stream).map(|v| v + 0.0))
             .collect();
     }
 
@@ -261,7 +263,18 @@ mod tests {
             noise: 0.0,
             mtbf: None,
             seed: 1,
-            metrics: METRICS.iter().enumerate().map(|(i, _)| Some(i as f64 + 0.5)).collect(),
+            metrics: METRICS
+                .iter()
+                .enumerate()
+                // Counts are written as whole numbers.
+                .map(|(i, m)| {
+                    Some(if m.kind == Kind::Count {
+                        i as f64
+                    } else {
+                        i as f64 + 0.5
+                    })
+                })
+                .collect(),
             error: String::new(),
         }
     }

@@ -21,6 +21,7 @@
 
 mod runs;
 mod state;
+mod stream;
 #[cfg(test)]
 mod tests;
 
@@ -35,6 +36,8 @@ use crate::scheduler::Scheduler;
 use crate::speed_error::{SpeedError, SpeedErrorError};
 use crate::time::SimTime;
 use thiserror::Error;
+
+pub use stream::{JobRecord, StreamJob, StreamRun, simulate_stream};
 
 /// Settings of one run that are not the DAG, platform or scheduler.
 ///
@@ -97,6 +100,9 @@ pub enum SimError {
         /// Number of unfinished tasks.
         unfinished: usize,
     },
+    /// A job of a stream cannot be drawn or is out of order.
+    #[error("job stream: {0}")]
+    Stream(String),
     /// The run was stopped through [`SimConfig::progress`].
     #[error("the run was cancelled with {unfinished} tasks unfinished")]
     Cancelled {
@@ -139,7 +145,7 @@ pub fn simulate(
     let costs = CostModel::new(dag, platform)?;
     let noise = config
         .noise
-        .factors(dag.task_count(), config.seed)
+        .draws(config.seed)
         .ok_or(SimError::BadNoise(config.noise.sigma()))?;
     config.failures.validate(platform.node_count())?;
     let checkpoint_interval = config.checkpointing.map(|c| c.interval(&config.failures)).transpose()?;

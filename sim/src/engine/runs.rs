@@ -4,7 +4,8 @@
 //! A column can be read and written by [`Run`] but only [`Runs::push`]
 //! grows it, and `push` names every column (it destructures the table and
 //! the new row), so a column added to the table without a value in the row
-//! does not compile. Primary runs come first, indexed by task; copies follow.
+//! does not compile. Runs are numbered in the order they were added: a task's
+//! primary run when the task joins the run, copies when a scheduler asks for them.
 
 use crate::ids::TaskId;
 use crate::result::TaskRecord;
@@ -17,11 +18,6 @@ use std::ops::{Index, IndexMut};
 pub(super) struct Run(u32);
 
 impl Run {
-    /// The primary run of `task`.
-    pub(super) fn of(task: TaskId) -> Run {
-        Run(task.index() as u32)
-    }
-
     pub(super) fn index(self) -> usize {
         self.0 as usize
     }

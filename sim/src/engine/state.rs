@@ -1,9 +1,9 @@
 //! The engine's mutable state and its event handlers.
 //!
 //! # Runs
-//! The engine runs *runs* of tasks. A task's primary run has the task's index
-//! as its [`Run`] id; the copies a scheduler asks for (active replicas,
-//! duplicates) get ids from the task count on. A task is done when its first
+//! The engine runs *runs* of tasks. A task has a primary run from the moment
+//! it joins the run (at the start, or when its job arrives on a job stream),
+//! and the copies a scheduler asks for (active replicas, duplicates). A task is done when its first
 //! run finishes; its queued, not yet started runs are then dropped, and runs
 //! already running go on to the end (their outputs serve consumers on their
 //! node). Each input of a run arrives once: from a finished run of the
@@ -16,12 +16,15 @@ use super::{SimConfig, SimError};
 use crate::cost::CostModel;
 use crate::dag::Dag;
 use crate::failures::FailureClock;
-use crate::ids::{EdgeId, NodeId, TaskId};
+use crate::ids::{EdgeId, JobId, NodeId, TaskId};
 use crate::metrics;
 use crate::network::{FinishedFlow, FlowNetwork};
+use crate::noise::NoiseDraws;
 use crate::progress::Progress;
 use crate::result::{CopyRecord, LostRecord, OutageRecord, RunResult, TaskRecord, TransferRecord};
-use crate::scheduler::{Assignment, CopyKind, Decision, Decisions, Scheduler, SimView, StateSource, TaskState, Update};
+use crate::scheduler::{
+    Assignment, CopyKind, Decision, Decisions, JobInfo, Scheduler, SimView, StateSource, TaskState, Update,
+};
 use crate::speed_error::RealSpeeds;
 use crate::time::{SimDuration, SimTime};
 use std::cmp::Reverse;
@@ -72,8 +75,13 @@ struct NodeState {
 }
 
 pub(super) struct State<'a> {
-    costs: &'a CostModel<'a>,
+    /// The DAG and platform; `None` only while a job stream's DAG grows (see `detach`).
+    costs: Option<&'a CostModel<'a>>,
     // Per task.
+    /// The primary run of each task.
+    primary: Vec<Run>,
+    /// The job of each task (empty outside job streams).
+    job_of: Vec<JobId>,
     unfinished_preds: Vec<u32>,
     /// Whether a task's release time has passed (always true without one).
     released: Vec<bool>,
@@ -102,6 +110,8 @@ pub(super) struct State<'a> {
     seq: u64,
     now: SimTime,
     noise: Vec<f64>,
+    /// Where the noise factors of tasks still to come are drawn from.
+    noise_draws: NoiseDraws,
     real_speeds: RealSpeeds,
     network: Option<FlowNetwork<Transfer>>,
     failures: FailureClock,
@@ -123,6 +133,24 @@ pub(super) struct State<'a> {
     finished: Vec<TaskId>,
     freed: Vec<NodeId>,
     lost: Vec<TaskId>,
+    arrived: Vec<JobId>,
+    /// The jobs of a job stream that have arrived.
+    jobs: Vec<JobState>,
+    // Buffers reused from batch to batch.
+    flows_done: Vec<FinishedFlow<Transfer>>,
+    decisions: Decisions,
+}
+
+/// What the engine knows of one job of a stream.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct JobState {
+    pub info: JobInfo,
+    /// When its first task took its cores.
+    pub first_start: Option<SimTime>,
+    /// When its last task finished.
+    pub finish: Option<SimTime>,
+    /// Tasks not finished.
+    unfinished: u32,
 }
 
 impl StateSource for State<'_> {
@@ -136,7 +164,7 @@ impl StateSource for State<'_> {
             };
         }
         // The most advanced live run speaks for the task: running, then queued.
-        let runs = std::iter::once(Run::of(task)).chain(self.copies_of[task.index()].iter().copied());
+        let runs = std::iter::once(self.primary[task.index()]).chain(self.copies_of[task.index()].iter().copied());
         let mut queued = None;
         for run in runs {
             let node = self.runs.assignment[run].node;
@@ -171,8 +199,16 @@ impl StateSource for State<'_> {
     }
 
     fn inputs_arrived(&self, task: TaskId) -> Option<SimTime> {
-        let run = self.winner[task.index()].unwrap_or(Run::of(task));
+        let run = self.winner[task.index()].unwrap_or(self.primary[task.index()]);
         self.runs.inputs_at[run]
+    }
+
+    fn job_of(&self, task: TaskId) -> Option<JobId> {
+        self.job_of.get(task.index()).copied()
+    }
+
+    fn job(&self, job: JobId) -> Option<JobInfo> {
+        self.jobs.get(job.index()).map(|j| j.info)
     }
 }
 
@@ -189,7 +225,7 @@ fn all_cores(cores: u32) -> Vec<u32> {
 impl<'a> State<'a> {
     pub(super) fn new(
         costs: &'a CostModel<'a>,
-        noise: Vec<f64>,
+        noise_draws: NoiseDraws,
         real_speeds: RealSpeeds,
         config: &SimConfig,
         checkpoint_interval: Option<f64>,
@@ -197,44 +233,17 @@ impl<'a> State<'a> {
         let dag = costs.dag();
         let platform = costs.platform();
         let n_tasks = dag.task_count();
-        let placeholder = Assignment {
-            task: TaskId::new(0),
-            node: NodeId::new(0),
-            cores: 0,
-            dvfs: 0,
-        };
-        let empty_record = TaskRecord {
-            node: NodeId::new(0),
-            cores: 0,
-            core_offset: 0,
-            dvfs: 0,
-            start: SimTime::ZERO,
-            end: SimTime::ZERO,
-        };
-        let mut input_position = vec![0u32; dag.edges().len()];
-        let mut runs = Runs::with_capacity(n_tasks, dag.edge_count());
-        for t in dag.task_ids() {
-            for (k, &e) in dag.in_edges(t).iter().enumerate() {
-                input_position[e.index()] = k as u32;
-            }
-            runs.push(NewRun {
-                task: t,
-                missing_inputs: pending_at_start(dag, t),
-                n_inputs: dag.in_edges(t).len(),
-                priority: u64::MAX,
-                assignment: placeholder,
-                record: empty_record,
-            });
-        }
         let mut state = State {
-            costs,
-            unfinished_preds: dag.task_ids().map(|t| pending_at_start(dag, t)).collect(),
-            released: dag.tasks().iter().map(|t| t.release == 0.0).collect(),
-            winner: vec![None; n_tasks],
-            copies_of: vec![Vec::new(); n_tasks],
-            has_replicas: vec![false; n_tasks],
-            runs,
-            input_position,
+            costs: Some(costs),
+            primary: Vec::with_capacity(n_tasks),
+            job_of: Vec::new(),
+            unfinished_preds: Vec::with_capacity(n_tasks),
+            released: Vec::with_capacity(n_tasks),
+            winner: Vec::with_capacity(n_tasks),
+            copies_of: Vec::with_capacity(n_tasks),
+            has_replicas: Vec::with_capacity(n_tasks),
+            runs: Runs::with_capacity(n_tasks, dag.edge_count()),
+            input_position: Vec::with_capacity(dag.edge_count()),
             n_assigned: 0,
             finished_copies: Vec::new(),
             cancelled_copies: Vec::new(),
@@ -258,7 +267,8 @@ impl<'a> State<'a> {
             events: BinaryHeap::new(),
             seq: 0,
             now: SimTime::ZERO,
-            noise,
+            noise: Vec::with_capacity(n_tasks),
+            noise_draws,
             real_speeds,
             network: FlowNetwork::new(platform),
             failures: FailureClock::new(&config.failures, platform.node_count(), config.seed),
@@ -269,15 +279,16 @@ impl<'a> State<'a> {
             scheduler_busy_until: SimTime::ZERO,
             n_done: 0,
             n_pending_progress: 0,
-            ready: dag.task_ids().filter(|&t| pending_at_start(dag, t) == 0).collect(),
+            ready: Vec::new(),
             finished: Vec::new(),
             freed: Vec::new(),
             lost: Vec::new(),
+            arrived: Vec::new(),
+            jobs: Vec::new(),
+            flows_done: Vec::new(),
+            decisions: Decisions::default(),
         };
-        for t in dag.task_ids().filter(|&t| dag.task(t).release > 0.0) {
-            state.n_pending_progress += 1;
-            state.push(SimTime::from_secs_f64(dag.task(t).release), Event::Release(t));
-        }
+        state.add_tasks(dag, 0);
         for outage in state.failures.scheduled() {
             let repair = SimDuration::from_secs_f64(outage.repair);
             state.push(
@@ -294,48 +305,265 @@ impl<'a> State<'a> {
         state
     }
 
+    /// Sets up the tasks of `dag` from `first` on: their primary runs, input
+    /// counts and noise factors; the ready ones join the next update.
+    fn add_tasks(&mut self, dag: &Dag, first: usize) {
+        let placeholder = Assignment {
+            task: TaskId::new(0),
+            node: NodeId::new(0),
+            cores: 0,
+            dvfs: 0,
+        };
+        let empty_record = TaskRecord {
+            node: NodeId::new(0),
+            cores: 0,
+            core_offset: 0,
+            dvfs: 0,
+            start: SimTime::ZERO,
+            end: SimTime::ZERO,
+        };
+        self.input_position.resize(dag.edge_count(), 0);
+        for t in (first..dag.task_count()).map(TaskId::new) {
+            for (k, &e) in dag.in_edges(t).iter().enumerate() {
+                self.input_position[e.index()] = k as u32;
+            }
+            let pending = pending_at_start(dag, t);
+            let run = self.runs.push(NewRun {
+                task: t,
+                missing_inputs: pending,
+                n_inputs: dag.in_edges(t).len(),
+                priority: u64::MAX,
+                assignment: placeholder,
+                record: empty_record,
+            });
+            self.primary.push(run);
+            self.unfinished_preds.push(pending);
+            self.released.push(dag.task(t).release == 0.0);
+            self.winner.push(None);
+            self.copies_of.push(Vec::new());
+            self.has_replicas.push(false);
+            self.noise.push(self.noise_draws.draw());
+            if pending == 0 {
+                self.ready.push(t);
+            }
+            if dag.task(t).release > 0.0 {
+                self.n_pending_progress += 1;
+                let at = SimTime::from_secs_f64(dag.task(t).release).max(self.now);
+                self.push(at, Event::Release(t));
+            }
+        }
+    }
+
+    /// The DAG and platform (the state is bound to them outside `detach`..`attach`).
+    fn costs(&self) -> &'a CostModel<'a> {
+        self.costs
+            .expect("the engine's state is bound to its DAG while it runs")
+    }
+
+    /// This state without its DAG, so that a job stream's DAG can grow.
+    pub(super) fn detach(self) -> State<'static> {
+        self.rebind(None)
+    }
+
+    /// This state bound to `costs`: the DAG it ran on, possibly grown by [`State::add_job`].
+    pub(super) fn attach<'b>(self, costs: &'b CostModel<'b>) -> State<'b> {
+        self.rebind(Some(costs))
+    }
+
+    fn rebind<'b>(self, costs: Option<&'b CostModel<'b>>) -> State<'b> {
+        let State {
+            costs: _,
+            primary,
+            job_of,
+            unfinished_preds,
+            released,
+            winner,
+            copies_of,
+            has_replicas,
+            runs,
+            input_position,
+            n_assigned,
+            finished_copies,
+            cancelled_copies,
+            core_slots,
+            nodes,
+            dirty_nodes,
+            transfers,
+            lost_runs,
+            outages,
+            events,
+            seq,
+            now,
+            noise,
+            noise_draws,
+            real_speeds,
+            network,
+            failures,
+            checkpoints,
+            horizon,
+            progress,
+            decision_overhead,
+            scheduler_busy_until,
+            n_done,
+            n_pending_progress,
+            ready,
+            finished,
+            freed,
+            lost,
+            arrived,
+            jobs,
+            flows_done,
+            decisions,
+        } = self;
+        State {
+            costs,
+            primary,
+            job_of,
+            unfinished_preds,
+            released,
+            winner,
+            copies_of,
+            has_replicas,
+            runs,
+            input_position,
+            n_assigned,
+            finished_copies,
+            cancelled_copies,
+            core_slots,
+            nodes,
+            dirty_nodes,
+            transfers,
+            lost_runs,
+            outages,
+            events,
+            seq,
+            now,
+            noise,
+            noise_draws,
+            real_speeds,
+            network,
+            failures,
+            checkpoints,
+            horizon,
+            progress,
+            decision_overhead,
+            scheduler_busy_until,
+            n_done,
+            n_pending_progress,
+            ready,
+            finished,
+            freed,
+            lost,
+            arrived,
+            jobs,
+            flows_done,
+            decisions,
+        }
+    }
+
+    /// Adds a job that arrives now: `dag` is the run's DAG with the job's
+    /// tasks appended from `job.first_task` on. The job and its entry tasks
+    /// are announced in the next update.
+    pub(super) fn add_job(&mut self, dag: &Dag, job: JobInfo) {
+        let first = job.first_task.index();
+        self.job_of.resize(dag.task_count(), job.id);
+        self.add_tasks(dag, first);
+        self.jobs.push(JobState {
+            info: job,
+            first_start: None,
+            finish: None,
+            unfinished: job.n_tasks,
+        });
+        self.arrived.push(job.id);
+    }
+
+    /// The jobs that have arrived, with when they started and finished.
+    pub(super) fn jobs(&self) -> &[JobState] {
+        &self.jobs
+    }
+
+    /// The time of the next event, if any.
+    pub(super) fn next_event_time(&self) -> Option<SimTime> {
+        self.events.peek().map(|Reverse((time, _, _))| *time)
+    }
+
     /// Runs to completion.
     pub(super) fn run(mut self, scheduler: &mut dyn Scheduler) -> Result<RunResult, SimError> {
+        self.begin(scheduler)?;
+        self.run_before(None, scheduler)?;
+        self.end(scheduler)
+    }
+
+    /// Calls the planner at time 0 and starts what can start.
+    pub(super) fn begin(&mut self, scheduler: &mut dyn Scheduler) -> Result<(), SimError> {
         self.decision_overhead = scheduler.decision_overhead();
         let mut decisions = Decisions::default();
-        scheduler.plan(&SimView::new(self.now, self.costs, &self), &mut decisions);
+        scheduler.plan(&SimView::new(self.now, self.costs(), &*self), &mut decisions);
         self.apply(scheduler.name(), &mut decisions)?;
         self.notify(scheduler, &mut decisions)?;
         self.start_dirty_nodes();
+        Ok(())
+    }
 
-        let mut flows_done = Vec::new();
-        while let Some(&Reverse((time, _, _))) = self.events.peek() {
-            if let Some(horizon) = self.horizon
-                && time.as_secs_f64() > horizon
-                && !self.all_done()
-            {
-                let unfinished = self.costs.dag().task_count() - self.n_done;
-                return Err(SimError::Horizon { horizon, unfinished });
+    /// Processes the batches of events before `limit` (all of them without
+    /// one), until the run is stalled.
+    pub(super) fn run_before(&mut self, limit: Option<SimTime>, scheduler: &mut dyn Scheduler) -> Result<(), SimError> {
+        while let Some(time) = self.next_event_time() {
+            if limit.is_some_and(|limit| time >= limit) {
+                break;
             }
-            self.now = time;
-            while let Some(&Reverse((t, _, event))) = self.events.peek() {
-                if t != time {
-                    break;
-                }
-                self.events.pop();
-                self.process(event, &mut flows_done);
-            }
-            self.settle_network();
-            self.notify(scheduler, &mut decisions)?;
-            self.start_dirty_nodes();
-            if let Some(progress) = &self.progress {
-                progress.report(self.n_done);
-                if progress.is_cancelled() {
-                    let unfinished = self.costs.dag().task_count() - self.n_done;
-                    return Err(SimError::Cancelled { unfinished });
-                }
-            }
+            self.batch(time, scheduler)?;
             if self.is_stalled() {
                 break;
             }
         }
+        Ok(())
+    }
 
-        let dag = self.costs.dag();
+    /// Processes the events at `time` (none, when only jobs arrived then),
+    /// then calls the scheduler and starts what can start.
+    pub(super) fn batch(&mut self, time: SimTime, scheduler: &mut dyn Scheduler) -> Result<(), SimError> {
+        if let Some(horizon) = self.horizon
+            && time.as_secs_f64() > horizon
+            && !self.all_done()
+        {
+            let unfinished = self.winner.len() - self.n_done;
+            return Err(SimError::Horizon { horizon, unfinished });
+        }
+        self.now = time;
+        let mut flows_done = std::mem::take(&mut self.flows_done);
+        while let Some(&Reverse((t, _, event))) = self.events.peek() {
+            if t != time {
+                break;
+            }
+            self.events.pop();
+            self.process(event, &mut flows_done);
+        }
+        self.flows_done = flows_done;
+        self.settle_network();
+        let mut decisions = std::mem::take(&mut self.decisions);
+        let notified = self.notify(scheduler, &mut decisions);
+        self.decisions = decisions;
+        notified?;
+        self.start_dirty_nodes();
+        if let Some(progress) = &self.progress {
+            progress.report(self.n_done);
+            if progress.is_cancelled() {
+                let unfinished = self.winner.len() - self.n_done;
+                return Err(SimError::Cancelled { unfinished });
+            }
+        }
+        Ok(())
+    }
+
+    /// Sets the clock to `time`, when jobs arrive with no event then.
+    pub(super) fn advance_to(&mut self, time: SimTime) {
+        self.now = self.now.max(time);
+    }
+
+    /// The result, or why the run could not finish.
+    pub(super) fn end(self, scheduler: &mut dyn Scheduler) -> Result<RunResult, SimError> {
+        let dag = self.costs().dag();
         if self.n_done < dag.task_count() {
             let example = self
                 .winner
@@ -368,7 +596,7 @@ impl<'a> State<'a> {
     }
 
     fn all_done(&self) -> bool {
-        self.n_done == self.costs.dag().task_count()
+        self.n_done == self.winner.len()
     }
 
     fn is_done(&self, task: TaskId) -> bool {
@@ -385,7 +613,7 @@ impl<'a> State<'a> {
     /// (the common case) the clone is empty and allocates nothing.
     fn runs_of(&self, task: TaskId) -> impl Iterator<Item = Run> + use<> {
         let copies = self.copies_of[task.index()].clone();
-        std::iter::once(Run::of(task)).chain(copies)
+        std::iter::once(self.primary[task.index()]).chain(copies)
     }
 
     /// Whether nothing but new failures can happen although tasks are unfinished.
@@ -397,13 +625,19 @@ impl<'a> State<'a> {
 
     /// Calls the scheduler if anything happened, then applies its decisions.
     fn notify(&mut self, scheduler: &mut dyn Scheduler, decisions: &mut Decisions) -> Result<(), SimError> {
-        if self.ready.is_empty() && self.finished.is_empty() && self.freed.is_empty() && self.lost.is_empty() {
+        if self.ready.is_empty()
+            && self.finished.is_empty()
+            && self.freed.is_empty()
+            && self.lost.is_empty()
+            && self.arrived.is_empty()
+        {
             return Ok(());
         }
         let ready = std::mem::take(&mut self.ready);
         let finished = std::mem::take(&mut self.finished);
         let freed = std::mem::take(&mut self.freed);
         let lost = std::mem::take(&mut self.lost);
+        let arrived = std::mem::take(&mut self.arrived);
         for &node in &freed {
             self.nodes[node.index()].freed_in_batch = false;
         }
@@ -412,10 +646,12 @@ impl<'a> State<'a> {
             finished: &finished,
             freed: &freed,
             lost: &lost,
+            arrived: &arrived,
         };
-        scheduler.on_update(&SimView::new(self.now, self.costs, &*self), &update, decisions);
+        scheduler.on_update(&SimView::new(self.now, self.costs(), &*self), &update, decisions);
         // Hand the buffers back so their capacity is reused.
-        (self.ready, self.finished, self.freed, self.lost) = (ready, finished, freed, lost);
+        (self.ready, self.finished, self.freed, self.lost, self.arrived) = (ready, finished, freed, lost, arrived);
+        self.arrived.clear();
         self.ready.clear();
         self.finished.clear();
         self.freed.clear();
@@ -425,8 +661,8 @@ impl<'a> State<'a> {
 
     /// Validates and applies decisions in order.
     fn apply(&mut self, scheduler: &str, decisions: &mut Decisions) -> Result<(), SimError> {
-        let dag = self.costs.dag();
-        let platform = self.costs.platform();
+        let dag = self.costs().dag();
+        let platform = self.costs().platform();
         for decision in decisions.drain() {
             let (a, copy) = match decision {
                 Decision::Assign(a) => (a, None),
@@ -455,7 +691,7 @@ impl<'a> State<'a> {
                 if on_node {
                     return Err(reject("a copy on a node where the task already has a run".into()));
                 }
-            } else if self.runs.status[Run::of(a.task)] != Status::Unassigned || self.is_done(a.task) {
+            } else if self.runs.status[self.primary[a.task.index()]] != Status::Unassigned || self.is_done(a.task) {
                 return Err(reject("task was already assigned".into()));
             }
             let Some(node) = platform.nodes().get(a.node.index()) else {
@@ -482,12 +718,13 @@ impl<'a> State<'a> {
                 self.has_replicas[a.task.index()] |= kind == CopyKind::Replica;
                 self.new_copy(a.task)
             } else {
-                let first_time = &mut self.runs.priority[Run::of(a.task)];
+                let primary = self.primary[a.task.index()];
+                let first_time = &mut self.runs.priority[primary];
                 if *first_time == u64::MAX {
                     *first_time = self.n_assigned;
                     self.n_assigned += 1;
                 }
-                Run::of(a.task)
+                primary
             };
             self.runs.assignment[run] = a;
             if self.decision_overhead == SimDuration::ZERO {
@@ -505,12 +742,12 @@ impl<'a> State<'a> {
 
     /// Adds a run of `task` beyond its primary one, with its own input flags.
     fn new_copy(&mut self, task: TaskId) -> Run {
-        let dag = self.costs.dag();
+        let dag = self.costs().dag();
         // A copy queues at its task's place in the assignment order (a copy
         // decided before its task's first assignment, in its own place), so
         // that runs of a task stay ahead of runs of its descendants on every
         // node, the order that keeps re-queued runs from deadlocking.
-        let primary = Run::of(task);
+        let primary = self.primary[task.index()];
         let task_place = self.runs.priority[primary];
         let place = if task_place == u64::MAX {
             self.n_assigned += 1;
@@ -532,7 +769,7 @@ impl<'a> State<'a> {
 
     /// Puts an assigned run in its node's queue and sends it the inputs that are ready.
     fn commit(&mut self, run: Run) {
-        let dag = self.costs.dag();
+        let dag = self.costs().dag();
         let task = self.runs.task[run];
         let node = self.runs.assignment[run].node;
         self.runs.status[run] = Status::Queued;
@@ -567,7 +804,7 @@ impl<'a> State<'a> {
     /// (its producer is done and `run` committed): locally if a finished run
     /// of the producer is on that node, else from the producer's first finished run.
     fn deliver(&mut self, e: EdgeId, k: usize, run: Run) {
-        let edge = *self.costs.dag().edge(e);
+        let edge = *self.costs().dag().edge(e);
         let dst = self.runs.assignment[run].node;
         let local = self
             .runs_of(edge.src)
@@ -579,7 +816,7 @@ impl<'a> State<'a> {
         let Some(winner) = self.winner[edge.src.index()] else {
             return;
         };
-        if self.costs.platform().node(dst).pulls_inputs && !self.runs.pulling[run] {
+        if self.costs().platform().node(dst).pulls_inputs && !self.runs.pulling[run] {
             return; // The run's cores will fetch it when it is next to run.
         }
         let transfer = Transfer {
@@ -593,10 +830,10 @@ impl<'a> State<'a> {
         };
         self.n_pending_progress += 1;
         if self.network.is_some() {
-            let latency = SimDuration::from_secs_f64(self.costs.platform().latency(transfer.src, dst));
+            let latency = SimDuration::from_secs_f64(self.costs().platform().latency(transfer.src, dst));
             self.push(self.now + latency, Event::FlowStart(transfer));
         } else {
-            let duration = self.costs.comm_time(transfer.src, dst, edge.bytes);
+            let duration = self.costs().comm_time(transfer.src, dst, edge.bytes);
             self.push(self.now + duration, Event::TransferEnd(transfer));
         }
     }
@@ -664,7 +901,7 @@ impl<'a> State<'a> {
                     self.n_pending_progress -= 1; // Moot before it began: never sent.
                     return;
                 }
-                let bytes = self.costs.dag().edge(t.edge).bytes;
+                let bytes = self.costs().dag().edge(t.edge).bytes;
                 if let Some(net) = &mut self.network {
                     net.add(self.now, t.src, t.dst, bytes, t);
                 }
@@ -724,11 +961,12 @@ impl<'a> State<'a> {
         if !self.nodes[node.index()].up || self.all_done() {
             return;
         }
+        let cores = self.costs().platform().node(node).cores;
         let state = &mut self.nodes[node.index()];
         state.up = false;
         let running = std::mem::take(&mut state.running);
         let queued: Vec<Run> = state.queue.drain(..).collect();
-        state.free_cores = all_cores(self.costs.platform().node(node).cores);
+        state.free_cores = all_cores(cores);
         self.outages.push(OutageRecord {
             node,
             start: self.now,
@@ -803,8 +1041,8 @@ impl<'a> State<'a> {
         if self.is_done(task) || self.runs_of(task).any(|r| self.runs.status[r].is_live()) {
             return;
         }
-        let dag = self.costs.dag();
-        let primary = Run::of(task);
+        let dag = self.costs().dag();
+        let primary = self.primary[task.index()];
         // A lost primary run's checkpointed progress is kept for the next run.
         let remaining = self.runs_of(task).map(|r| self.runs.remaining[r]).fold(1.0, f64::min);
         self.runs.remaining[primary] = remaining;
@@ -862,7 +1100,7 @@ impl<'a> State<'a> {
     }
 
     fn run_end(&mut self, run: Run) {
-        let dag = self.costs.dag();
+        let dag = self.costs().dag();
         let task = self.runs.task[run];
         self.runs.status[run] = Status::Finished;
         let record = self.release_cores(run);
@@ -882,6 +1120,13 @@ impl<'a> State<'a> {
         }
         self.winner[task.index()] = Some(run);
         self.n_done += 1;
+        if let Some(&job) = self.job_of.get(task.index()) {
+            let job = &mut self.jobs[job.index()];
+            job.unfinished -= 1;
+            if job.unfinished == 0 {
+                job.finish = Some(self.now);
+            }
+        }
         self.finished.push(task);
         // Runs of the task that have not started are no longer needed, nor
         // running ones if the task is replicated: the first finisher wins.
@@ -923,7 +1168,7 @@ impl<'a> State<'a> {
             // A node that pulls inputs may now start fetching this task's.
             for run in self.runs_of(task) {
                 let node = self.runs.assignment[run].node;
-                if self.is_committed(run) && self.costs.platform().node(node).pulls_inputs {
+                if self.is_committed(run) && self.costs().platform().node(node).pulls_inputs {
                     self.mark_dirty(node);
                 }
             }
@@ -939,7 +1184,7 @@ impl<'a> State<'a> {
             if !self.nodes[node.index()].up {
                 continue;
             }
-            let pulls = self.costs.platform().node(node).pulls_inputs;
+            let pulls = self.costs().platform().node(node).pulls_inputs;
             while let Some(&run) = self.nodes[node.index()].queue.front() {
                 let a = self.runs.assignment[run];
                 let free = self.nodes[node.index()].free_cores.len() as u32;
@@ -979,6 +1224,10 @@ impl<'a> State<'a> {
             }
         }
         node.running.push(run);
+        if let Some(&job) = self.job_of.get(self.runs.task[run].index()) {
+            let first_start = &mut self.jobs[job.index()].first_start;
+            *first_start = Some(first_start.unwrap_or(self.now));
+        }
         self.runs.work[run] = 0.0;
         self.runs.record[run] = TaskRecord {
             node: a.node,
@@ -996,7 +1245,7 @@ impl<'a> State<'a> {
     fn begin_pull(&mut self, run: Run, a: Assignment) {
         self.take_cores(run, a);
         self.runs.pulling[run] = true;
-        let dag = self.costs.dag();
+        let dag = self.costs().dag();
         let task = self.runs.task[run];
         for (k, &e) in dag.in_edges(task).iter().enumerate() {
             if !self.runs.has_input(run, k) {
@@ -1009,7 +1258,7 @@ impl<'a> State<'a> {
     fn begin_compute(&mut self, run: Run) {
         let task = self.runs.task[run];
         let a = self.runs.assignment[run];
-        let work = self.costs.exec_secs(task, a.node, a.cores, a.dvfs)
+        let work = self.costs().exec_secs(task, a.node, a.cores, a.dvfs)
             * self.noise[task.index()]
             * self.real_speeds.factor(a.node, self.now)
             * self.runs.remaining[run];
@@ -1032,6 +1281,7 @@ impl<'a> State<'a> {
     }
 
     fn finish(self, scheduler: &str) -> RunResult {
+        let costs = self.costs();
         let records = &self.runs.record;
         let tasks = self.winner.iter().flatten().map(|&run| records[run]).collect();
         let mut result = RunResult {
@@ -1057,8 +1307,8 @@ impl<'a> State<'a> {
                 ..o
             })
             .collect();
-        result.node_energy_j = metrics::node_energy(self.costs.platform(), &result);
-        result.metrics = metrics::compute(self.costs, &result);
+        result.node_energy_j = metrics::node_energy(costs.platform(), &result);
+        result.metrics = metrics::compute(costs, &result);
         result
     }
 }

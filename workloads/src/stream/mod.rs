@@ -224,6 +224,26 @@ impl Stream {
     }
 }
 
+impl Job {
+    /// The job as the engine takes it ([`sim::simulate_stream`]).
+    pub fn to_sim(&self) -> sim::StreamJob {
+        sim::StreamJob {
+            dag: Arc::clone(&self.dag),
+            arrival: self.arrival,
+            weight: self.weight,
+            deadline: self.deadline,
+        }
+    }
+}
+
+impl Stream {
+    /// [`Stream::jobs`] as the engine takes them, errors as messages.
+    pub fn sim_jobs(&self, seed: u64) -> impl Iterator<Item = Result<sim::StreamJob, String>> + '_ {
+        self.jobs(seed)
+            .map(|job| job.map(|j| j.to_sim()).map_err(|e| e.to_string()))
+    }
+}
+
 /// Σ cores × speed over the platform's nodes: reference seconds of work it
 /// can do per second (per-kind speed factors are not counted).
 pub fn capacity(platform: &Platform) -> f64 {

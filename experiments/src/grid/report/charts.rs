@@ -6,7 +6,7 @@ use super::data::{Data, instance};
 use super::paper::{PairTest, significant};
 use crate::plot::{AXIS_FONT, FONT, Matrix, Plot, Scale, TICK_FONT, category_label, colour, legend, plot_err};
 use crate::results::Row;
-use crate::results::metrics::{ENERGY, MAKESPAN, SLR};
+use crate::results::metrics::{ENERGY, MAKESPAN, Metric};
 use crate::stats::{MeanCi, five_numbers, mean_ci};
 use anyhow::Result;
 use plotters::coord::Shift;
@@ -90,10 +90,22 @@ impl Plot for BoxPlot<'_> {
     }
 }
 
-/// Mean ± 95 % CI of SLR per scheduler against the categories of a grid axis.
-pub struct SlrLines<'a> {
+/// "mean LABEL" for a metric, or its label when it is a mean already.
+fn mean_of(metric: &Metric) -> String {
+    if metric.label.starts_with("mean ") {
+        metric.label.to_owned()
+    } else {
+        format!("mean {}", metric.label)
+    }
+}
+
+/// Mean ± 95 % CI of a metric (SLR; a stream's mean slowdown) per
+/// scheduler against the categories of a grid axis.
+pub struct MetricLines<'a> {
     /// The rows.
     pub data: &'a Data<'a>,
+    /// The metric averaged.
+    pub metric: &'a Metric,
     /// Title above the chart.
     pub title: &'a str,
     /// X axis description.
@@ -104,13 +116,14 @@ pub struct SlrLines<'a> {
     pub key: &'a dyn Fn(&Row) -> Option<String>,
 }
 
-impl Plot for SlrLines<'_> {
+impl Plot for MetricLines<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()>
     where
         DB::ErrorType: 'static,
     {
-        let SlrLines {
+        let MetricLines {
             data,
+            metric,
             title,
             x_desc,
             categories,
@@ -124,7 +137,7 @@ impl Plot for SlrLines<'_> {
                     .rows
                     .iter()
                     .filter(|r| &r.scheduler == name && key(r).as_ref() == Some(cat))
-                    .filter_map(|r| r.get(&SLR))
+                    .filter_map(|r| r.get(metric))
                     .collect();
                 if let Some(m) = mean_ci(&vals) {
                     points.push((i as f64, m));
@@ -162,7 +175,7 @@ impl Plot for SlrLines<'_> {
             .x_label_formatter(&|x| category_label(categories, *x))
             .y_label_formatter(&|y| scale.label(*y))
             .x_desc(x_desc)
-            .y_desc(format!("mean SLR, 95% CI{}", scale.note()))
+            .y_desc(format!("{}, 95% CI{}", mean_of(metric), scale.note()))
             .label_style(TICK_FONT)
             .axis_desc_style(AXIS_FONT)
             .draw()

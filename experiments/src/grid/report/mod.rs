@@ -15,16 +15,17 @@ mod charts;
 mod data;
 pub mod paper;
 mod shown;
+mod stream;
 mod tables;
 
 use crate::gantt::Gantt;
 use crate::grid::config::Config;
 use crate::html::{Page, escape};
 use crate::plot::Figures;
-use crate::results::metrics::{MAKESPAN, SLR};
+use crate::results::metrics::{MAKESPAN, MEAN_JCT, MEAN_SLOWDOWN, SLR};
 use crate::results::{Row, read_manifest, read_results};
 use anyhow::{Result, anyhow};
-use charts::{BoxPlot, Pareto, SlrLines, WinLoss};
+use charts::{BoxPlot, MetricLines, Pareto, WinLoss};
 use data::{Data, categories, generator_param, varying_params};
 use std::path::{Path, PathBuf};
 
@@ -63,6 +64,7 @@ pub fn write(dir: &Path) -> Result<PathBuf> {
         let tests = paper::pair_tests(&data.rows);
         pooled_figures(&mut page, &figures, &data, &tests)?;
         match &config {
+            Ok(config) if is_stream_grid(&data) => stream::figures(&mut page, &figures, &data, config)?,
             Ok(config) => shown_runs(&mut page, &figures, &data, config)?,
             Err(e) => page.paragraph(&format!(
                 "Gantt charts skipped: the config cannot be rebuilt ({}).",
@@ -77,6 +79,11 @@ pub fn write(dir: &Path) -> Result<PathBuf> {
     let path = dir.join("report.html");
     page.write(&path)?;
     Ok(path)
+}
+
+/// Whether the grid ran job streams (whose runs are judged by their jobs).
+fn is_stream_grid(data: &Data<'_>) -> bool {
+    data.rows.iter().any(|r| r.get(&MEAN_SLOWDOWN).is_some())
 }
 
 /// A row's value on a grid axis, as a category label.
@@ -95,36 +102,63 @@ struct SlrAxis<'a> {
 /// CCR and node count, the energy–makespan front and the win/loss matrix.
 fn pooled_figures(page: &mut Page, figures: &Figures, data: &Data<'_>, tests: &[paper::PairTest]) -> Result<()> {
     let names = &data.schedulers;
-    let mk = data.ratios(|r| r.get(&MAKESPAN));
+    let streams = is_stream_grid(data);
+    let mk = data.ratios(|r| r.get(if streams { &MEAN_JCT } else { &MAKESPAN }));
     let plot = BoxPlot {
-        title: "Makespan relative to the best scheduler on each instance",
-        y_desc: "makespan / best makespan (ratio)",
+        title: if streams {
+            "Mean job completion time relative to the best scheduler on each instance"
+        } else {
+            "Makespan relative to the best scheduler on each instance"
+        },
+        y_desc: if streams {
+            "mean JCT / best mean JCT (ratio)"
+        } else {
+            "makespan / best makespan (ratio)"
+        },
         names,
         values: &mk,
     };
     page.figure(
-        "Makespan",
+        if streams { "Job completion time" } else { "Makespan" },
         "Box: quartiles; black line: median; whiskers: minimum and maximum. An instance is one workload, platform, noise level, failure setting and seed; 1 means best on that instance.",
-        &figures.add("makespan", (900, 500), &plot)?,
+        &figures.add(if streams { "mean_jct" } else { "makespan" }, (900, 500), &plot)?,
     );
+    let level = if streams { &MEAN_SLOWDOWN } else { &SLR };
     let slr: Vec<(usize, f64)> = data
         .rows
         .iter()
-        .filter_map(|r| Some((data.scheduler_index(&r.scheduler), r.get(&SLR)?)))
+        .filter_map(|r| Some((data.scheduler_index(&r.scheduler), r.get(level)?)))
         .collect();
     let plot = BoxPlot {
-        title: "Schedule length ratio per scheduler",
-        y_desc: "SLR (makespan / critical path on fastest node)",
+        title: if streams {
+            "Mean slowdown per scheduler"
+        } else {
+            "Schedule length ratio per scheduler"
+        },
+        y_desc: if streams {
+            "mean slowdown (JCT / job's critical path alone)"
+        } else {
+            "SLR (makespan / critical path on fastest node)"
+        },
         names,
         values: &slr,
     };
-    page.figure(
-        "Schedule length ratio",
-        "Makespan over the critical path of estimated task times on their fastest nodes, communication free; \
-         lower is better. At least 1 without noise or speed errors; with them runs can be shorter than \
-         estimated and SLR can fall below 1.",
-        &figures.add("slr", (900, 500), &plot)?,
-    );
+    if streams {
+        page.figure(
+            "Slowdown",
+            "Per run, the mean over its jobs of JCT over the job's critical path of estimated task times on their fastest \
+             nodes, communication free (its time alone on the platform); 1 is no slowdown.",
+            &figures.add("slowdown", (900, 500), &plot)?,
+        );
+    } else {
+        page.figure(
+            "Schedule length ratio",
+            "Makespan over the critical path of estimated task times on their fastest nodes, communication free; \
+             lower is better. At least 1 without noise or speed errors; with them runs can be shorter than \
+             estimated and SLR can fall below 1.",
+            &figures.add("slr", (900, 500), &plot)?,
+        );
+    }
 
     // SLR against every generator key the grid varies (CCR, a moldable
     // workload's serial fraction, the task count, …) and against node count.
@@ -141,7 +175,17 @@ fn pooled_figures(page: &mut Page, figures: &Figures, data: &Data<'_>, tests: &[
         .iter()
         .zip(&key_fns)
         .map(|(key, f)| {
-            let (heading, title, x_desc) = if key == "ccr" {
+            let (heading, title, x_desc) = if streams {
+                (
+                    format!("Mean slowdown against {key}"),
+                    format!("Mean slowdown against the stream's {key}"),
+                    if key == "load" {
+                        "offered load (arrival rate × mean job work / Σ cores × speed)".to_owned()
+                    } else {
+                        format!("stream {key}")
+                    },
+                )
+            } else if key == "ccr" {
                 (
                     "SLR against CCR".to_owned(),
                     "SLR against communication-to-computation ratio".to_owned(),
@@ -155,7 +199,7 @@ fn pooled_figures(page: &mut Page, figures: &Figures, data: &Data<'_>, tests: &[
                 )
             };
             SlrAxis {
-                file: format!("slr_vs_{key}"),
+                file: format!("{}_vs_{key}", if streams { "slowdown" } else { "slr" }),
                 heading,
                 title,
                 x_desc,
@@ -164,9 +208,12 @@ fn pooled_figures(page: &mut Page, figures: &Figures, data: &Data<'_>, tests: &[
         })
         .collect();
     axes.push(SlrAxis {
-        file: "slr_vs_nodes".to_owned(),
-        heading: "SLR against node count".to_owned(),
-        title: "SLR against platform size".to_owned(),
+        file: format!("{}_vs_nodes", if streams { "slowdown" } else { "slr" }),
+        heading: format!("{} against node count", if streams { "Mean slowdown" } else { "SLR" }),
+        title: format!(
+            "{} against platform size",
+            if streams { "Mean slowdown" } else { "SLR" }
+        ),
         x_desc: "nodes in the platform".to_owned(),
         key: &nodes_key,
     });
@@ -175,8 +222,9 @@ fn pooled_figures(page: &mut Page, figures: &Figures, data: &Data<'_>, tests: &[
         if values.len() < 2 {
             continue;
         }
-        let plot = SlrLines {
+        let plot = MetricLines {
             data,
+            metric: level,
             title: &axis.title,
             x_desc: &axis.x_desc,
             categories: &values,

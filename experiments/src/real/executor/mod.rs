@@ -243,6 +243,7 @@ fn coordinate(
                 finished: &finished,
                 freed: &freed,
                 lost: &[],
+                arrived: &[],
             };
             let now = run.time(Instant::now());
             scheduler.on_update(&SimView::new(now, costs, &run), &update, &mut decisions);

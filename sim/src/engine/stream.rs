@@ -1,0 +1,237 @@
+//! Job streams: DAGs arriving over time into one run.
+//!
+//! The run starts with an empty DAG. When a job arrives its DAG is appended
+//! ([`Dag::append`]), the engine's state grows by its tasks
+//! (`State::add_job`), and the scheduler hears of it in the update of that
+//! instant ([`Update::arrived`](crate::Update::arrived)) together with its
+//! entry tasks in `ready`. Before its arrival no scheduler can see a job: its
+//! tasks do not exist yet. Jobs are drawn from the caller's iterator one at
+//! a time, when the clock reaches the previous one's arrival.
+//!
+//! Between arrivals the state runs exactly as for a single DAG; at an
+//! arrival it is detached from the DAG, the DAG grows, and the cost model is
+//! extended by the new tasks only ([`CostModel::extended`]), so a stream
+//! costs time in proportion to its jobs, not to jobs × stream length.
+
+use super::state::{JobState, State};
+use super::{SimConfig, SimError};
+use crate::cost::CostModel;
+use crate::dag::Dag;
+use crate::ids::JobId;
+use crate::job_metrics::JobOutcome;
+use crate::metrics;
+use crate::platform::Platform;
+use crate::result::RunResult;
+use crate::scheduler::{JobInfo, Scheduler};
+use crate::time::SimTime;
+use std::sync::Arc;
+
+/// One job of a stream, as the engine takes it.
+#[derive(Clone, Debug)]
+pub struct StreamJob {
+    /// The job's tasks.
+    pub dag: Arc<Dag>,
+    /// Seconds from the stream's start (non-decreasing along the stream).
+    pub arrival: f64,
+    /// Weight in weighted policies and metrics.
+    pub weight: f64,
+    /// Absolute deadline, seconds, if any.
+    pub deadline: Option<f64>,
+}
+
+/// What happened to one job.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct JobRecord {
+    /// The job as schedulers saw it.
+    pub info: JobInfo,
+    /// When its first task took its cores.
+    pub first_start: Option<SimTime>,
+    /// When its last task finished.
+    pub finish: Option<SimTime>,
+}
+
+impl JobRecord {
+    /// The job's outcome for [`crate::job_metrics`].
+    pub fn outcome(&self) -> JobOutcome {
+        JobOutcome {
+            arrival: self.info.arrival.as_secs_f64(),
+            first_start: self.first_start.map(SimTime::as_secs_f64),
+            finish: self.finish.map(SimTime::as_secs_f64),
+            lower_bound: self.info.lower_bound,
+            weight: self.info.weight,
+            deadline: self.info.deadline.map(SimTime::as_secs_f64),
+        }
+    }
+}
+
+impl From<&JobState> for JobRecord {
+    fn from(job: &JobState) -> JobRecord {
+        JobRecord {
+            info: job.info,
+            first_start: job.first_start,
+            finish: job.finish,
+        }
+    }
+}
+
+/// A finished stream run.
+#[derive(Debug)]
+pub struct StreamRun {
+    /// Every job's DAG, appended in arrival order (job `j`'s task names carry
+    /// the prefix `j<j>:`): what the run's task ids refer to.
+    pub dag: Dag,
+    /// The run, as for a single DAG.
+    pub result: RunResult,
+    /// Every job, in arrival order.
+    pub jobs: Vec<JobRecord>,
+}
+
+impl StreamRun {
+    /// The jobs' outcomes, in arrival order.
+    pub fn outcomes(&self) -> Vec<JobOutcome> {
+        self.jobs.iter().map(JobRecord::outcome).collect()
+    }
+
+    /// The energy attributed to each job, joules: the busy power of the
+    /// cores its runs held (copies, cancelled replicas and runs lost to
+    /// failures included) over their durations. The platform's idle power
+    /// belongs to no job, so the jobs' sum is the run's energy less its idle part.
+    pub fn job_energy(&self, platform: &Platform) -> Vec<f64> {
+        let mut job_of = vec![0usize; self.dag.task_count()];
+        for (j, job) in self.jobs.iter().enumerate() {
+            for t in job.info.tasks() {
+                job_of[t.index()] = j;
+            }
+        }
+        let mut energy = vec![0.0; self.jobs.len()];
+        let runs = self.result.runs().map(|r| (r.task, *r.record));
+        let lost = self.result.lost.iter().map(|l| {
+            let record = crate::result::TaskRecord {
+                node: l.node,
+                cores: l.cores,
+                core_offset: l.core_offset,
+                dvfs: l.dvfs,
+                start: l.start,
+                end: l.end,
+            };
+            (l.task, record)
+        });
+        for (task, r) in runs.chain(lost) {
+            energy[job_of[task.index()]] += metrics::busy_energy(platform, r.node, r.dvfs, r.cores, r.end - r.start);
+        }
+        energy
+    }
+}
+
+/// Runs a stream of jobs on `platform`, asking `scheduler` for every decision.
+///
+/// `jobs` yields the jobs in order of arrival, or an error message (a DAG
+/// file that cannot be read, say), which ends the run with
+/// [`SimError::Stream`].
+///
+/// # Errors
+/// As [`crate::simulate`], plus [`SimError::Stream`] for a job that cannot
+/// be drawn, arrives before the previous one or at a negative or non-finite time.
+pub fn simulate_stream(
+    jobs: impl IntoIterator<Item = Result<StreamJob, String>>,
+    platform: &Platform,
+    scheduler: &mut dyn Scheduler,
+    config: &SimConfig,
+) -> Result<StreamRun, SimError> {
+    let mut jobs = jobs.into_iter();
+    let mut dag = Dag::empty();
+    let noise = config
+        .noise
+        .draws(config.seed)
+        .ok_or(SimError::BadNoise(config.noise.sigma()))?;
+    config.failures.validate(platform.node_count())?;
+    let checkpoint_interval = config.checkpointing.map(|c| c.interval(&config.failures)).transpose()?;
+    let real_speeds = config.speed_error.draw(platform.node_count(), config.seed)?;
+
+    let mut next = next_job(&mut jobs, 0.0)?;
+    let costs = CostModel::new(&dag, platform)?;
+    let mut state = State::new(&costs, noise, real_speeds, config, checkpoint_interval);
+    state.begin(scheduler)?;
+    let mut state = state.detach();
+    let mut tables = costs.into_tables();
+    let mut bound = 0;
+    let mut arrival = None;
+    loop {
+        let costs = CostModel::extended(&dag, platform, tables, bound)?;
+        bound = dag.task_count();
+        let mut running = state.attach(&costs);
+        if let Some(time) = arrival {
+            running.batch(time, scheduler)?;
+        }
+        let Some(job) = next.take() else {
+            running.run_before(None, scheduler)?;
+            let records = running.jobs().iter().map(JobRecord::from).collect();
+            let result = running.end(scheduler)?;
+            drop(costs);
+            return Ok(StreamRun {
+                dag,
+                result,
+                jobs: records,
+            });
+        };
+        let time = SimTime::from_secs_f64(job.arrival);
+        running.run_before(Some(time), scheduler)?;
+        state = running.detach();
+        tables = costs.into_tables();
+        state.advance_to(time);
+        // Every job arriving at this instant joins the same batch.
+        let mut job = Some(job);
+        while let Some(this) = job.take() {
+            let arrival_secs = this.arrival;
+            add_job(&mut dag, &mut state, this, platform)?;
+            next = next_job(&mut jobs, arrival_secs)?;
+            if next.as_ref().is_some_and(|n| SimTime::from_secs_f64(n.arrival) == time) {
+                job = next.take();
+            }
+        }
+        arrival = Some(time);
+    }
+}
+
+/// The next job, checked to arrive at a finite time ≥ `previous`.
+fn next_job(
+    jobs: &mut impl Iterator<Item = Result<StreamJob, String>>,
+    previous: f64,
+) -> Result<Option<StreamJob>, SimError> {
+    let Some(job) = jobs.next() else { return Ok(None) };
+    let job = job.map_err(SimError::Stream)?;
+    if !(job.arrival.is_finite() && job.arrival >= previous) {
+        return Err(SimError::Stream(format!(
+            "a job arrives at {} s, expected a finite time >= {previous} s (the previous arrival)",
+            job.arrival
+        )));
+    }
+    if let Some(deadline) = job.deadline
+        && !(deadline.is_finite() && deadline >= 0.0)
+    {
+        return Err(SimError::Stream(format!(
+            "a job has deadline {deadline} s, expected a finite time >= 0"
+        )));
+    }
+    Ok(Some(job))
+}
+
+/// Appends `job` to the run's DAG and state.
+fn add_job(dag: &mut Dag, state: &mut State<'static>, job: StreamJob, platform: &Platform) -> Result<(), SimError> {
+    let id = JobId::new(state.jobs().len());
+    let lower_bound = metrics::min_critical_path(&CostModel::new(&job.dag, platform)?);
+    let first_task = dag
+        .append(&job.dag, &format!("j{}:", id.index()))
+        .map_err(|e| SimError::Stream(format!("job {}: {e}", id.index())))?;
+    let info = JobInfo {
+        id,
+        arrival: SimTime::from_secs_f64(job.arrival),
+        first_task,
+        n_tasks: job.dag.task_count() as u32,
+        weight: job.weight,
+        deadline: job.deadline.map(SimTime::from_secs_f64),
+        lower_bound,
+    };
+    state.add_job(dag, info);
+    Ok(())
+}

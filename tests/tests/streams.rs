@@ -1,0 +1,321 @@
+//! Job streams against queueing theory and the stream invariants.
+
+use sim::job_metrics::stream_metrics;
+use sim::{DagBuilder, SimConfig, StreamJob, StreamRun, TaskSpec, simulate_stream};
+use std::sync::Arc;
+use workloads::stream::{ArrivalProcess, JobMix, Limit, MixEntry, MixSource, Stream, StreamSource};
+
+fn run(jobs: impl IntoIterator<Item = StreamJob>, platform: &str, scheduler: &str, seed: u64) -> StreamRun {
+    let (kind, n) = platform.split_once(':').unwrap();
+    let platform = sim::presets::preset(kind, n.parse().unwrap()).unwrap();
+    let mut scheduler = schedulers::registry::create_for_stream(scheduler, seed).unwrap();
+    let config = SimConfig {
+        seed,
+        ..SimConfig::default()
+    };
+    let run = simulate_stream(jobs.into_iter().map(Ok), &platform, &mut scheduler, &config).unwrap();
+    sim::check::check_stream(&run, &platform).unwrap();
+    run
+}
+
+/// Jobs of one task of `work` reference seconds, arriving as a Poisson process of `rate`.
+fn one_task_jobs(rate: f64, n: usize, seed: u64) -> impl Iterator<Item = StreamJob> {
+    let dag = {
+        let mut b = DagBuilder::new();
+        b.add_task(TaskSpec::new("t", 1.0));
+        Arc::new(b.build().unwrap())
+    };
+    let times = ArrivalProcess::parse(&format!("poisson:rate={rate}"))
+        .unwrap()
+        .times_from_seed(seed);
+    times.take(n).map(move |arrival| StreamJob {
+        dag: Arc::clone(&dag),
+        arrival,
+        weight: 1.0,
+        deadline: None,
+    })
+}
+
+/// Mean of `values` and the half-width of its 99% confidence interval by
+/// batch means (30 batches; Student's t with 29 degrees of freedom).
+fn batch_means_99(values: &[f64]) -> (f64, f64) {
+    const BATCHES: usize = 30;
+    const T_99_29: f64 = 2.756;
+    let size = values.len() / BATCHES;
+    let means: Vec<f64> = values
+        .chunks_exact(size)
+        .take(BATCHES)
+        .map(|c| c.iter().sum::<f64>() / size as f64)
+        .collect();
+    let mean = means.iter().sum::<f64>() / BATCHES as f64;
+    let var = means.iter().map(|m| (m - mean).powi(2)).sum::<f64>() / (BATCHES - 1) as f64;
+    (mean, T_99_29 * (var / BATCHES as f64).sqrt())
+}
+
+/// M/D/1: Poisson arrivals at λ, service 1 s, one server, FIFO. The
+/// Pollaczek–Khinchine mean sojourn time is 1 + λ / (2 (1 − λ)).
+fn md1_sojourn(rate: f64, jobs: usize, tolerance: f64) {
+    let expected = 1.0 + rate / (2.0 * (1.0 - rate));
+    let run = run(one_task_jobs(rate, jobs, 7), "homogeneous:1", "job-fifo", 7);
+    let jct: Vec<f64> = run.outcomes().iter().map(|o| o.jct().unwrap()).collect();
+    let (mean, half_width) = batch_means_99(&jct);
+    assert!(
+        (mean - expected).abs() <= half_width,
+        "λ = {rate}: mean JCT {mean:.4} ± {half_width:.4} (99%) misses the P-K value {expected}"
+    );
+    assert!(
+        half_width <= tolerance * expected,
+        "λ = {rate}: the 99% interval ±{half_width:.4} is wider than {tolerance} of {expected}"
+    );
+}
+
+#[test]
+fn md1_at_half_load_matches_pollaczek_khinchine() {
+    md1_sojourn(0.5, 100_000, 0.02);
+}
+
+#[test]
+fn md1_at_load_0_8_matches_pollaczek_khinchine() {
+    md1_sojourn(0.8, 300_000, 0.03);
+}
+
+/// Little's law L = λW on a random stream of DAGs on several nodes, with
+/// the arrival process's nominal λ.
+#[test]
+fn littles_law_holds_on_a_multi_node_stream() {
+    let platform = sim::presets::preset("homogeneous", 8).unwrap();
+    let mix = JobMix::new(vec![
+        MixEntry {
+            source: MixSource::Generator("fork-join:width=4,ccr=0.1".into()),
+            weight: 1.0,
+        },
+        MixEntry {
+            source: MixSource::Generator("layered:tasks=20,ccr=0.1".into()),
+            weight: 1.0,
+        },
+    ])
+    .unwrap();
+    let rate = workloads::stream::rate_for_load(0.5, mix.expected_work(), &platform);
+    let arrivals = ArrivalProcess::parse("poisson:rate=1").unwrap().with_mean_rate(rate);
+    let stream = Stream::new(
+        StreamSource::Process { arrivals, mix },
+        Limit {
+            jobs: Some(10_000),
+            horizon: None,
+        },
+    )
+    .unwrap();
+    let mut scheduler = schedulers::registry::create_for_stream("online-eft", 3).unwrap();
+    let config = SimConfig {
+        seed: 3,
+        ..SimConfig::default()
+    };
+    let run = simulate_stream(stream.sim_jobs(3), &platform, &mut scheduler, &config).unwrap();
+    sim::check::check_stream(&run, &platform).unwrap();
+    let m = stream_metrics(&run.outcomes(), run.result.makespan().as_secs_f64());
+    let little = rate * m.mean_jct.unwrap();
+    assert!(
+        (m.jobs_in_system / little - 1.0).abs() < 0.02,
+        "L = {} but λW = {little}",
+        m.jobs_in_system
+    );
+}
+
+/// HEFT per arrival plans a job on the work already placed: two one-task
+/// jobs arriving together on two equal nodes go to different nodes.
+#[test]
+fn heft_per_arrival_plans_around_earlier_jobs() {
+    let dag = {
+        let mut b = DagBuilder::new();
+        b.add_task(TaskSpec::new("t", 4.0));
+        Arc::new(b.build().unwrap())
+    };
+    let job = |arrival| StreamJob {
+        dag: Arc::clone(&dag),
+        arrival,
+        weight: 1.0,
+        deadline: None,
+    };
+    let run = run([job(0.0), job(1.0)], "homogeneous:2", "heft", 1);
+    let nodes: Vec<_> = run.result.tasks.iter().map(|r| r.node).collect();
+    assert_ne!(nodes[0], nodes[1], "the second job queued behind the first");
+    let finish: Vec<f64> = run.outcomes().iter().map(|o| o.finish.unwrap()).collect();
+    assert_eq!(finish, [4.0, 5.0]);
+}
+
+/// A scheduler sees a job only from its arrival on.
+#[test]
+fn schedulers_never_see_future_jobs() {
+    struct Spy {
+        inner: Box<dyn sim::Scheduler>,
+        arrivals: Vec<f64>,
+    }
+    impl sim::Scheduler for Spy {
+        fn name(&self) -> &str {
+            "spy"
+        }
+        fn plan(&mut self, view: &sim::SimView<'_>, out: &mut sim::Decisions) {
+            assert_eq!(view.dag().task_count(), 0, "the stream starts with no job");
+            self.inner.plan(view, out);
+        }
+        fn on_update(&mut self, view: &sim::SimView<'_>, update: &sim::Update<'_>, out: &mut sim::Decisions) {
+            let now = view.now();
+            let arrived = self
+                .arrivals
+                .iter()
+                .filter(|&&a| sim::SimTime::from_secs_f64(a) <= now)
+                .count();
+            // One task per job: the DAG holds exactly the jobs arrived by now.
+            assert_eq!(view.dag().task_count(), arrived, "at {now} s");
+            assert!(view.job(sim::JobId::new(arrived)).is_none());
+            self.inner.on_update(view, update, out);
+        }
+    }
+    let jobs: Vec<StreamJob> = one_task_jobs(0.7, 500, 11).collect();
+    let mut spy = Spy {
+        inner: schedulers::registry::create_for_stream("online-eft", 11).unwrap(),
+        arrivals: jobs.iter().map(|j| j.arrival).collect(),
+    };
+    let platform = sim::presets::preset("homogeneous", 2).unwrap();
+    let run = simulate_stream(jobs.into_iter().map(Ok), &platform, &mut spy, &SimConfig::default()).unwrap();
+    sim::check::check_stream(&run, &platform).unwrap();
+}
+
+/// Every stream policy and a static planner per arrival run a mixed stream,
+/// and the same seed gives the same run.
+#[test]
+fn every_stream_policy_runs_and_is_deterministic() {
+    let platform = sim::presets::preset("heterogeneous", 6).unwrap();
+    let mix = JobMix::new(vec![MixEntry {
+        source: MixSource::Generator("layered:tasks=12".into()),
+        weight: 1.0,
+    }])
+    .unwrap();
+    let rate = workloads::stream::rate_for_load(0.8, mix.expected_work(), &platform);
+    let arrivals = ArrivalProcess::parse("poisson:rate=1").unwrap().with_mean_rate(rate);
+    let stream = Stream::new(
+        StreamSource::Process { arrivals, mix },
+        Limit {
+            jobs: Some(60),
+            horizon: None,
+        },
+    )
+    .unwrap();
+    for spec in [
+        "job-fifo",
+        "sjf-cp",
+        "srpt",
+        "fair",
+        "weighted-fair",
+        "tetris",
+        "edf",
+        "fifo",
+        "random",
+        "online-eft",
+        "adaptive",
+        "dask",
+        "work-stealing",
+        "online-min-min",
+        "heft",
+        "cpop",
+        "peft",
+        "min-min",
+    ] {
+        let once = || {
+            let mut scheduler = schedulers::registry::create_for_stream(spec, 5).unwrap();
+            let config = SimConfig {
+                seed: 5,
+                ..SimConfig::default()
+            };
+            let run = simulate_stream(stream.sim_jobs(5), &platform, &mut scheduler, &config)
+                .unwrap_or_else(|e| panic!("{spec}: {e}"));
+            sim::check::check_stream(&run, &platform).unwrap_or_else(|v| panic!("{spec}: {v:?}"));
+            format!("{:?}{:?}", run.result.tasks, run.jobs)
+        };
+        assert_eq!(once(), once(), "{spec}");
+    }
+}
+
+/// A `[stream]` grid runs and fills the stream columns; bad stream keys are
+/// errors naming the key and line.
+#[test]
+fn stream_configs_run_and_reject_bad_keys() {
+    use experiments::grid::config::Config;
+    let config = |stream: &str, extra: &str| {
+        format!(
+            "schedulers = [\"job-fifo\", \"heft\"]\nseeds = 1\n{stream}\n[[workloads]]\nfamily = \"layered\"\nparams = {{ tasks = 8 }}\n{extra}\n[[platforms]]\npreset = \"homogeneous\"\nnodes = 4\n"
+        )
+    };
+    let good = config(
+        "[stream]\narrivals = \"poisson:rate=1\"\nload = [0.5, 0.8]\njobs = 20",
+        "weight = 2",
+    );
+    let parsed = Config::parse(&good, std::path::Path::new(".")).unwrap();
+    assert_eq!(parsed.cells().count(), 4);
+    let row = experiments::grid::sweep::run_cell(&parsed, &parsed.cells().next().unwrap());
+    assert_eq!(row.error, "");
+    assert_eq!(row.family, "stream");
+    assert_eq!(row.get(&experiments::results::metrics::MEAN_JCT).is_some(), true);
+    let jobs = experiments::results::metrics::by_key("jobs").unwrap();
+    assert_eq!(row.get(jobs), Some(20.0));
+
+    for (stream, extra, expected) in [
+        (
+            "[stream]\narrivals = \"poisson:rate=1\"\nload = -1\njobs = 5",
+            "",
+            "stream.load (line 5",
+        ),
+        (
+            "[stream]\narrivals = \"bursty:rate=1\"\njobs = 5",
+            "",
+            "unknown arrival kind",
+        ),
+        ("[stream]\narrivals = \"poisson:rate=1\"", "", "jobs=N or horizon"),
+        ("", "weight = 2", "weights are for the job mix"),
+    ] {
+        let err = Config::parse(&config(stream, extra), std::path::Path::new("."))
+            .err()
+            .map(|e| format!("{e:#}"))
+            .unwrap_or_default();
+        assert!(err.contains(expected), "{stream:?}: {err}");
+    }
+}
+
+/// The command line refuses a stream without a mix and a load that is not > 0.
+#[test]
+fn simulate_stream_rejects_bad_arguments() {
+    use clap::Parser as _;
+    let run = |args: &[&str]| {
+        let cli = experiments::cli::Cli::try_parse_from(args).unwrap();
+        let mut out = Vec::new();
+        experiments::cli::run(cli, &mut out)
+            .err()
+            .map(|e| format!("{e:#}"))
+            .unwrap_or_default()
+    };
+    let base = [
+        "schedlab",
+        "simulate",
+        "--stream",
+        "poisson:rate=1",
+        "--jobs",
+        "3",
+        "--platform",
+        "homogeneous:2",
+    ];
+    assert!(run(&base).contains("needs a job mix"));
+    let with = |extra: &[&'static str]| base.iter().chain(extra).copied().collect::<Vec<_>>();
+    assert!(run(&with(&["--generate", "layered:tasks=5", "--load", "0"])).contains("--load"));
+    assert!(run(&with(&["--generate", "layered:tasks=5", "--scheduler", "auto"])).contains("cannot run a job stream"));
+    let trace = std::env::temp_dir().join("schedlab-stream-missing.csv");
+    std::fs::write(&trace, "arrival,dag\n0,nope.json\n").unwrap();
+    let err = run(&[
+        "schedlab",
+        "simulate",
+        "--stream",
+        &format!("trace:{}", trace.display()),
+        "--platform",
+        "homogeneous:2",
+    ]);
+    assert!(err.contains("line 2"), "{err}");
+}
