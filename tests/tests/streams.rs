@@ -255,7 +255,7 @@ fn stream_configs_run_and_reject_bad_keys() {
     let row = experiments::grid::sweep::run_cell(&parsed, &parsed.cells().next().unwrap());
     assert_eq!(row.error, "");
     assert_eq!(row.family, "stream");
-    assert_eq!(row.get(&experiments::results::metrics::MEAN_JCT).is_some(), true);
+    assert!(row.get(&experiments::results::metrics::MEAN_JCT).is_some());
     let jobs = experiments::results::metrics::by_key("jobs").unwrap();
     assert_eq!(row.get(jobs), Some(20.0));
 
