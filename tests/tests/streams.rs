@@ -319,3 +319,72 @@ fn simulate_stream_rejects_bad_arguments() {
     ]);
     assert!(err.contains("line 2"), "{err}");
 }
+
+/// A stream of one job arriving at 0 is the single-DAG run: the same
+/// records for a static planner (planned per arrival) and an online policy.
+#[test]
+fn a_one_job_stream_is_the_single_dag_run() {
+    let dag = workloads::generate("layered:tasks=60,ccr=1", 4).unwrap();
+    let platform = sim::presets::preset("heterogeneous", 6).unwrap();
+    let config = SimConfig {
+        seed: 4,
+        noise: sim::Noise::lognormal(0.3),
+        ..SimConfig::default()
+    };
+    for spec in ["heft", "cpop", "online-eft", "dask"] {
+        let mut single = schedulers::registry::create(spec, 4).unwrap();
+        let alone = sim::simulate(&dag, &platform, &mut single, &config).unwrap();
+        let job = StreamJob {
+            dag: Arc::new(dag.clone()),
+            arrival: 0.0,
+            weight: 1.0,
+            deadline: None,
+        };
+        let mut streamed = schedulers::registry::create_for_stream(spec, 4).unwrap();
+        let run = simulate_stream([Ok(job)], &platform, &mut streamed, &config).unwrap();
+        assert_eq!(run.result.tasks, alone.tasks, "{spec}");
+        assert_eq!(run.result.transfers, alone.transfers, "{spec}");
+        assert_eq!(run.jobs[0].finish, Some(alone.makespan()), "{spec}");
+    }
+}
+
+/// Appending jobs and taking them back out gives the jobs' DAGs, and the
+/// cost model extended job by job estimates as one built on the whole.
+#[test]
+fn appended_jobs_extract_back_and_extend_the_cost_model_exactly() {
+    let platform = sim::presets::preset("heterogeneous", 5).unwrap();
+    let jobs: Vec<sim::Dag> = ["layered:tasks=30", "fork-join:width=5", "montage:images=4", "cholesky"]
+        .iter()
+        .enumerate()
+        .map(|(seed, spec)| workloads::generate(spec, seed as u64).unwrap())
+        .collect();
+    let mut dag = sim::Dag::empty();
+    let mut tables = sim::CostModel::new(&dag, &platform).unwrap().into_tables();
+    let mut firsts = Vec::new();
+    for (j, job) in jobs.iter().enumerate() {
+        let bound = dag.task_count();
+        firsts.push(dag.append(job, &format!("j{j}:")).unwrap());
+        tables = sim::CostModel::extended(&dag, &platform, tables, bound)
+            .unwrap()
+            .into_tables();
+    }
+    let grown = sim::CostModel::extended(&dag, &platform, tables, dag.task_count()).unwrap();
+    let whole = sim::CostModel::new(&dag, &platform).unwrap();
+    for t in dag.task_ids() {
+        for n in platform.node_ids() {
+            assert_eq!(grown.exec_secs(t, n, 1, 0), whole.exec_secs(t, n, 1, 0));
+        }
+    }
+    for (job, first) in jobs.iter().zip(firsts) {
+        let back = dag.extract(first, job.task_count());
+        assert_eq!(back.edges(), job.edges());
+        assert_eq!(back.topological_order(), job.topological_order());
+        for t in job.task_ids() {
+            assert_eq!(back.in_edges(t), job.in_edges(t));
+            assert_eq!(back.out_edges(t), job.out_edges(t));
+            assert_eq!(back.task(t).work, job.task(t).work);
+            assert!(back.task(t).name.ends_with(&job.task(t).name));
+            assert_eq!(back.kind_name(back.task(t).kind), job.kind_name(job.task(t).kind));
+        }
+    }
+}
