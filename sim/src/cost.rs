@@ -161,23 +161,15 @@ impl<'a> CostModel<'a> {
                 nodes: platform.node_count(),
             });
         }
-        check_cores(dag.tasks(), platform)?;
         let link = mean_link(platform);
-        let mut tables = CostTables {
+        let tables = CostTables {
             kind_node_speed: Vec::with_capacity(dag.kinds().len() * platform.node_count()),
             mean_latency: link.latency,
             mean_inv_bandwidth: link.inv_bandwidth,
             mean_bandwidth: link.bandwidth,
             staging_secs: Vec::new(),
         };
-        tables.extend(dag, platform, 0);
-        Ok(CostModel {
-            dag,
-            platform,
-            tables,
-            comm_mean: CommMean::default(),
-            cores_free_at: None,
-        })
+        CostModel::extended(dag, platform, tables, 0)
     }
 
     /// Gives up the borrows, keeping what was precomputed (see [`CostTables`]).

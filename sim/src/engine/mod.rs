@@ -143,6 +143,13 @@ pub fn simulate(
     config: &SimConfig,
 ) -> Result<RunResult, SimError> {
     let costs = CostModel::new(dag, platform)?;
+    start_state(&costs, config)?.run(scheduler)
+}
+
+/// The engine's state at time 0 for `costs`, once the settings are checked
+/// and the runtime noise and real node speeds are drawn from the seed.
+fn start_state<'a>(costs: &'a CostModel<'a>, config: &SimConfig) -> Result<state::State<'a>, SimError> {
+    let platform = costs.platform();
     let noise = config
         .noise
         .draws(config.seed)
@@ -150,5 +157,11 @@ pub fn simulate(
     config.failures.validate(platform.node_count())?;
     let checkpoint_interval = config.checkpointing.map(|c| c.interval(&config.failures)).transpose()?;
     let real_speeds = config.speed_error.draw(platform.node_count(), config.seed)?;
-    state::State::new(&costs, noise, real_speeds, config, checkpoint_interval).run(scheduler)
+    Ok(state::State::new(
+        costs,
+        noise,
+        real_speeds,
+        config,
+        checkpoint_interval,
+    ))
 }

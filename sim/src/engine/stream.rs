@@ -140,17 +140,9 @@ pub fn simulate_stream(
 ) -> Result<StreamRun, SimError> {
     let mut jobs = jobs.into_iter();
     let mut dag = Dag::empty();
-    let noise = config
-        .noise
-        .draws(config.seed)
-        .ok_or(SimError::BadNoise(config.noise.sigma()))?;
-    config.failures.validate(platform.node_count())?;
-    let checkpoint_interval = config.checkpointing.map(|c| c.interval(&config.failures)).transpose()?;
-    let real_speeds = config.speed_error.draw(platform.node_count(), config.seed)?;
-
-    let mut next = next_job(&mut jobs, 0.0)?;
     let costs = CostModel::new(&dag, platform)?;
-    let mut state = State::new(&costs, noise, real_speeds, config, checkpoint_interval);
+    let mut state = super::start_state(&costs, config)?;
+    let mut next = next_job(&mut jobs, 0.0)?;
     state.begin(scheduler)?;
     let mut state = state.detach();
     let mut tables = costs.into_tables();
