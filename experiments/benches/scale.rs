@@ -10,6 +10,9 @@
 //! - `scale_1m`: HEFT plus simulation of 10^6 layered tasks (CCR 1) on
 //!   `homogeneous:1024` and `heterogeneous:1024` (long: about ten samples of
 //!   several seconds each).
+//! - `streams`: issue 17's stream, 10^4 jobs of 100 layered tasks (CCR 0.1)
+//!   at offered load 0.7 on `homogeneous:64`, under online EFT and under
+//!   HEFT per arrival (jobs drawn in the timed loop, as `simulate --stream` does).
 //!
 //! Run with `cargo bench -p experiments --bench scale [-- GROUP]`; README
 //! ("Benchmarks") has the whole-process commands and the regression guard.
@@ -128,5 +131,39 @@ fn scale_1m(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, targets, engine_replay, scale_1m);
+fn streams(c: &mut Criterion) {
+    use workloads::stream::{ArrivalProcess, JobMix, Limit, MixEntry, MixSource, Stream, StreamSource};
+    let mut group = c.benchmark_group("streams");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(60))
+        .warm_up_time(Duration::from_secs(1));
+    let platform = preset("homogeneous", 64);
+    let mix = JobMix::new(vec![MixEntry {
+        source: MixSource::Generator("layered:tasks=100,ccr=0.1".to_owned()),
+        weight: 1.0,
+    }])
+    .expect("a valid mix");
+    let rate = workloads::stream::rate_for_load(0.7, mix.expected_work(), &platform);
+    let arrivals = ArrivalProcess::parse("poisson:rate=1")
+        .expect("a valid spec")
+        .with_mean_rate(rate);
+    let limit = Limit {
+        jobs: Some(10_000),
+        horizon: None,
+    };
+    let stream = Stream::new(StreamSource::Process { arrivals, mix }, limit).expect("a valid stream");
+    for spec in ["online-eft", "heft"] {
+        group.bench_function(BenchmarkId::new("jobs_10k_x100_homogeneous64", spec), |b| {
+            b.iter(|| {
+                let mut scheduler = schedulers::registry::create_for_stream(spec, 0).expect("a stream scheduler");
+                let run = sim::simulate_stream(stream.sim_jobs(0), &platform, &mut scheduler, &SimConfig::default());
+                black_box(run.expect("the stream runs"))
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, targets, engine_replay, scale_1m, streams);
 criterion_main!(benches);
