@@ -388,3 +388,37 @@ fn appended_jobs_extract_back_and_extend_the_cost_model_exactly() {
         }
     }
 }
+
+/// Nodes keep failing between jobs: an idle platform waiting for the next
+/// arrival is not a finished run.
+#[test]
+fn failures_go_on_between_arrivals() {
+    let dag = Arc::new({
+        let mut b = DagBuilder::new();
+        b.add_task(TaskSpec::new("t", 1.0));
+        b.build().unwrap()
+    });
+    let jobs = (0..10).map(|i| StreamJob {
+        dag: Arc::clone(&dag),
+        arrival: f64::from(i) * 100.0,
+        weight: 1.0,
+        deadline: None,
+    });
+    let platform = sim::presets::preset("homogeneous", 2).unwrap();
+    let mut scheduler = schedulers::registry::create_for_stream("online-eft", 2).unwrap();
+    let config = SimConfig {
+        seed: 2,
+        failures: sim::Failures::exponential(30.0, 1.0),
+        ..SimConfig::default()
+    };
+    let run = simulate_stream(jobs.map(Ok), &platform, &mut scheduler, &config).unwrap();
+    sim::check::check_stream(&run, &platform).unwrap();
+    // Two nodes failing every 30 s on average over 900 s: dozens of outages, most between jobs.
+    let late = run
+        .result
+        .outages
+        .iter()
+        .filter(|o| o.start.as_secs_f64() > 500.0)
+        .count();
+    assert!(late >= 5, "{late} outages after 500 s of {}", run.result.outages.len());
+}

@@ -136,6 +136,9 @@ pub(super) struct State<'a> {
     arrived: Vec<JobId>,
     /// The jobs of a job stream that have arrived.
     jobs: Vec<JobState>,
+    /// Whether jobs of a stream are still to arrive (the run is not over
+    /// when the tasks so far are done).
+    jobs_to_come: bool,
     // Buffers reused from batch to batch.
     flows_done: Vec<FinishedFlow<Transfer>>,
     decisions: Decisions,
@@ -285,6 +288,7 @@ impl<'a> State<'a> {
             lost: Vec::new(),
             arrived: Vec::new(),
             jobs: Vec::new(),
+            jobs_to_come: false,
             flows_done: Vec::new(),
             decisions: Decisions::default(),
         };
@@ -412,6 +416,7 @@ impl<'a> State<'a> {
             lost,
             arrived,
             jobs,
+            jobs_to_come,
             flows_done,
             decisions,
         } = self;
@@ -456,6 +461,7 @@ impl<'a> State<'a> {
             lost,
             arrived,
             jobs,
+            jobs_to_come,
             flows_done,
             decisions,
         }
@@ -597,6 +603,17 @@ impl<'a> State<'a> {
 
     fn all_done(&self) -> bool {
         self.n_done == self.winner.len()
+    }
+
+    /// Whether nothing is left to run: every task done and, on a job
+    /// stream, no job still to arrive. Failures stop then.
+    fn over(&self) -> bool {
+        self.all_done() && !self.jobs_to_come
+    }
+
+    /// Says whether more jobs of a stream are still to arrive.
+    pub(super) fn set_jobs_to_come(&mut self, to_come: bool) {
+        self.jobs_to_come = to_come;
     }
 
     fn is_done(&self, task: TaskId) -> bool {
@@ -958,7 +975,7 @@ impl<'a> State<'a> {
     }
 
     fn node_down(&mut self, node: NodeId, repair: SimDuration) {
-        if !self.nodes[node.index()].up || self.all_done() {
+        if !self.nodes[node.index()].up || self.over() {
             return;
         }
         let cores = self.costs().platform().node(node).cores;
@@ -1076,7 +1093,7 @@ impl<'a> State<'a> {
             o.end = Some(self.now);
         }
         self.mark_dirty(node);
-        if !self.all_done() {
+        if !self.over() {
             self.schedule_next_failure(node);
         }
     }

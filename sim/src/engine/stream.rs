@@ -143,6 +143,7 @@ pub fn simulate_stream(
     let costs = CostModel::new(&dag, platform)?;
     let mut state = super::start_state(&costs, config)?;
     let mut next = next_job(&mut jobs, 0.0)?;
+    state.set_jobs_to_come(next.is_some());
     state.begin(scheduler)?;
     let mut state = state.detach();
     let mut tables = costs.into_tables();
@@ -156,6 +157,7 @@ pub fn simulate_stream(
             running.batch(time, scheduler)?;
         }
         let Some(job) = next.take() else {
+            running.set_jobs_to_come(false);
             running.run_before(None, scheduler)?;
             let records = running.jobs().iter().map(JobRecord::from).collect();
             let result = running.end(scheduler)?;
