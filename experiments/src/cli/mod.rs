@@ -388,6 +388,11 @@ pub struct SimulateCmd {
     pub json: bool,
 }
 
+/// `--mtbf` and `--repair` as the engine's failure setting.
+fn failures(mtbf: Option<f64>, repair: f64) -> sim::Failures {
+    mtbf.map_or(sim::Failures::None, |mtbf| sim::Failures::Exponential { mtbf, repair })
+}
+
 /// `schedlab simulate --stream`.
 fn run_stream(cmd: SimulateCmd, out: &mut dyn std::io::Write) -> Result<()> {
     if cmd.checkpoint.is_some() || !cmd.speed_error.is_none() || cmd.trace.is_some() {
@@ -407,10 +412,7 @@ fn run_stream(cmd: SimulateCmd, out: &mut dyn std::io::Write) -> Result<()> {
         scheduler: cmd.scheduler,
         noise: cmd.noise,
         seed: cmd.seed,
-        failures: cmd.mtbf.map_or(sim::Failures::None, |mtbf| sim::Failures::Exponential {
-            mtbf,
-            repair: cmd.repair,
-        }),
+        failures: failures(cmd.mtbf, cmd.repair),
         jobs_out: cmd.jobs_out,
     };
     let (summary, _) = stream::run(&args, &mut std::io::stderr())?;
@@ -482,10 +484,7 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write) -> Result<()> {
                 scheduler: cmd.scheduler,
                 noise: cmd.noise,
                 seed: cmd.seed,
-                failures: cmd.mtbf.map_or(sim::Failures::None, |mtbf| sim::Failures::Exponential {
-                    mtbf,
-                    repair: cmd.repair,
-                }),
+                failures: failures(cmd.mtbf, cmd.repair),
                 checkpoint_cost: cmd.checkpoint,
                 speed_error: cmd.speed_error,
                 trace: cmd.trace,

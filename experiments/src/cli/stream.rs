@@ -8,7 +8,7 @@ use sim::job_metrics::{StreamMetrics, stream_metrics};
 use sim::{Noise, Platform, SimConfig, StreamRun};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use workloads::stream::{ArrivalProcess, JobMix, Limit, MixEntry, MixSource, Stream, StreamSource, Trace};
+use workloads::stream::{JobMix, Limit, MixEntry, MixSource, Stream, StreamSource, Trace};
 
 /// What to simulate.
 #[derive(Debug, Clone)]
@@ -102,16 +102,13 @@ pub fn stream(args: &StreamArgs, platform: &Platform) -> Result<(Stream, f64)> {
             if entries.is_empty() {
                 bail!("--stream needs a job mix: --generate SPEC or --dag FILE, each repeatable");
             }
-            let mix = JobMix::new(entries)?;
-            let mut arrivals = ArrivalProcess::parse(&args.arrivals).context("--stream")?;
-            if let Some(load) = args.load {
-                if !(load.is_finite() && load > 0.0) {
-                    bail!("--load: expected a finite number > 0, got {load}");
-                }
-                let rate = workloads::stream::rate_for_load(load, mix.expected_work(), platform);
-                arrivals = arrivals.with_mean_rate(rate);
+            if args.load.is_some_and(|load| !(load.is_finite() && load > 0.0)) {
+                bail!(
+                    "--load: expected a finite number > 0, got {}",
+                    args.load.unwrap_or_default()
+                );
             }
-            StreamSource::Process { arrivals, mix }
+            StreamSource::process(&args.arrivals, args.load, JobMix::new(entries)?, platform).context("--stream")?
         }
     };
     let stream = Stream::new(source, limit)?;

@@ -18,6 +18,7 @@ use sim::platform::NetworkSpec;
 use sim::{Failures, Platform};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use toml::Spanned;
 
 /// A value that may be written once or as a list (`nodes = 8` or `nodes = [4, 8]`).
@@ -244,7 +245,7 @@ pub enum WorkloadSource {
 }
 
 /// One stream of a `[stream]` grid: its arrivals, load, limit and job mix.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct StreamWorkload {
     /// The arrival spec as written (`trace:` paths as written too).
     pub arrivals: String,
@@ -256,6 +257,8 @@ pub struct StreamWorkload {
     pub limit: workloads::stream::Limit,
     /// The job mix: DAG sources and their weights.
     pub mix: Vec<(WorkloadSource, f64)>,
+    /// `mix` read and its expected work estimated, once for the whole grid.
+    pub job_mix: Arc<workloads::stream::JobMix>,
     /// `stream:arrivals=…,load=…`, with the arrival spec written without `=`
     /// and `,` so that the report reads `arrivals` and `load` as keys.
     pub label: String,
@@ -267,32 +270,33 @@ impl StreamWorkload {
     /// # Errors
     /// A mix entry or trace that cannot be read, or a malformed arrival spec.
     pub fn stream(&self, platform: &Platform) -> Result<workloads::stream::Stream> {
-        use workloads::stream::{ArrivalProcess, JobMix, MixEntry, MixSource, Stream, StreamSource, Trace};
+        use workloads::stream::{Stream, StreamSource, Trace};
         let source = match &self.trace {
             Some(path) => StreamSource::Trace(Trace::read(path)?),
-            None => {
-                let entries = self
-                    .mix
-                    .iter()
-                    .map(|(source, weight)| MixEntry {
-                        source: match source {
-                            WorkloadSource::Generator { spec, .. } => MixSource::Generator(spec.clone()),
-                            WorkloadSource::File { path, .. } => MixSource::File(path.clone()),
-                            WorkloadSource::Stream(_) => unreachable!("a mix holds DAG sources only"),
-                        },
-                        weight: *weight,
-                    })
-                    .collect();
-                let mix = JobMix::new(entries)?;
-                let mut arrivals = ArrivalProcess::parse(&self.arrivals)?;
-                if let Some(load) = self.load {
-                    arrivals =
-                        arrivals.with_mean_rate(workloads::stream::rate_for_load(load, mix.expected_work(), platform));
-                }
-                StreamSource::Process { arrivals, mix }
-            }
+            None => StreamSource::process(&self.arrivals, self.load, (*self.job_mix).clone(), platform)?,
         };
         Ok(Stream::new(source, self.limit)?)
+    }
+}
+
+/// Equal when what defines the stream is: `job_mix` is derived from `mix`.
+impl PartialEq for StreamWorkload {
+    fn eq(&self, other: &StreamWorkload) -> bool {
+        (
+            &self.arrivals,
+            &self.trace,
+            self.load,
+            self.limit,
+            &self.mix,
+            &self.label,
+        ) == (
+            &other.arrivals,
+            &other.trace,
+            other.load,
+            other.limit,
+            &other.mix,
+            &other.label,
+        )
     }
 }
 
@@ -466,6 +470,18 @@ fn stream_workloads(
         jobs: entry.jobs.as_ref().map(|j| *j.get_ref()),
         horizon: entry.horizon.as_ref().map(|h| *h.get_ref()),
     };
+    let entries = mix
+        .iter()
+        .map(|(source, weight)| workloads::stream::MixEntry {
+            source: match source {
+                WorkloadSource::Generator { spec, .. } => workloads::stream::MixSource::Generator(spec.clone()),
+                WorkloadSource::File { path, .. } => workloads::stream::MixSource::File(path.clone()),
+                WorkloadSource::Stream(_) => unreachable!("a mix holds DAG sources only"),
+            },
+            weight: *weight,
+        })
+        .collect();
+    let job_mix = Arc::new(workloads::stream::JobMix::new(entries).context("the [[workloads]] job mix")?);
     let mut streams = Vec::new();
     for spec in &arrivals {
         let trace = spec.strip_prefix("trace:").map(|path| base.join(path));
@@ -504,9 +520,10 @@ fn stream_workloads(
                 load,
                 limit,
                 mix: mix.clone(),
+                job_mix: Arc::clone(&job_mix),
                 label,
             };
-            // Building the stream checks the limit and reads the mix's files once.
+            // Building the stream checks the limit and the spec.
             let probe = sim::presets::preset("homogeneous", 1)?;
             stream
                 .stream(&probe)

@@ -244,6 +244,33 @@ impl Stream {
     }
 }
 
+impl StreamSource {
+    /// Arrivals from the process `spec` (`poisson:rate=R`, …) drawing DAGs
+    /// from `mix`; with a `load`, the process's time-average rate is the one
+    /// that offers that load on `platform` ([`rate_for_load`]), its shape kept.
+    ///
+    /// # Errors
+    /// [`StreamError::Spec`] for a malformed spec or a load that is not finite and > 0.
+    pub fn process(
+        spec: &str,
+        load: Option<f64>,
+        mix: JobMix,
+        platform: &Platform,
+    ) -> Result<StreamSource, StreamError> {
+        let mut arrivals = ArrivalProcess::parse(spec)?;
+        if let Some(load) = load {
+            if !(load.is_finite() && load > 0.0) {
+                return Err(StreamError::Spec {
+                    spec: spec.to_owned(),
+                    message: format!("load {load} must be finite and > 0"),
+                });
+            }
+            arrivals = arrivals.with_mean_rate(rate_for_load(load, mix.expected_work(), platform));
+        }
+        Ok(StreamSource::Process { arrivals, mix })
+    }
+}
+
 /// Σ cores × speed over the platform's nodes: reference seconds of work it
 /// can do per second (per-kind speed factors are not counted).
 pub fn capacity(platform: &Platform) -> f64 {
