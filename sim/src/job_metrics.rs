@@ -7,6 +7,13 @@
 //! SIGCOMM 2019); Jain's fairness index (Jain, Chiu and Hawe, DEC-TR-301,
 //! 1984) over slowdowns; time-average jobs in system, the left side of
 //! Little's law L = λW.
+//!
+//! A stream cut at a horizon is measured at the horizon: a job is finished
+//! if it finished by then, and rates and averages are over `[0, horizon]`.
+//! The engine's run itself goes on until every arrived job is done (its
+//! records after the horizon serve traces and charts), and since no
+//! scheduler sees the future, what happened by the horizon is what a run
+//! stopped there would have recorded.
 
 use serde::Serialize;
 
@@ -43,6 +50,15 @@ impl JobOutcome {
     pub fn waiting(&self) -> Option<f64> {
         self.first_start.map(|s| s - self.arrival)
     }
+
+    /// The outcome as it stood at time `t`: a start or finish after `t` had not happened yet.
+    pub fn as_of(&self, t: f64) -> JobOutcome {
+        JobOutcome {
+            first_start: self.first_start.filter(|&s| s <= t),
+            finish: self.finish.filter(|&f| f <= t),
+            ..*self
+        }
+    }
 }
 
 /// Summary of a stream. Statistics over finished jobs are `None` when no job finished.
@@ -70,19 +86,26 @@ pub struct StreamMetrics {
     pub throughput: f64,
     /// Time-average number of jobs arrived and not finished, over [0, end].
     pub jobs_in_system: f64,
-    /// The run's end, seconds.
+    /// The run's end, seconds: when the last arrived job finished.
     pub makespan: f64,
+    /// Where the measurement stops, seconds: the horizon if the run outlasted
+    /// it, else the makespan. Jobs finish, throughput and jobs in system are counted up to here.
+    pub measured_until: f64,
     /// Jobs with a deadline that finished after it or had not finished by the
-    /// end of a run that outlasted it.
+    /// end of a measurement that outlasted it.
     pub deadline_misses: usize,
     /// Mean of max(0, finish − deadline) over finished jobs with a deadline.
     pub mean_tardiness: Option<f64>,
 }
 
-/// Summarises the outcomes of a stream whose run ended at `end` seconds.
-/// Percentiles interpolate linearly between order statistics (the default of
-/// R's `quantile` type 7 and NumPy's `percentile`).
-pub fn stream_metrics(outcomes: &[JobOutcome], end: f64) -> StreamMetrics {
+/// Summarises the outcomes of a stream whose run ended at `makespan`
+/// seconds, measured at `horizon` if the run outlasted it. Percentiles
+/// interpolate linearly between order statistics (the default of R's
+/// `quantile` type 7 and NumPy's `percentile`).
+pub fn stream_metrics(outcomes: &[JobOutcome], makespan: f64, horizon: Option<f64>) -> StreamMetrics {
+    let end = horizon.map_or(makespan, |h| h.min(makespan));
+    let clipped: Vec<JobOutcome> = outcomes.iter().map(|o| o.as_of(end)).collect();
+    let outcomes = &clipped[..];
     let mut jct: Vec<f64> = outcomes.iter().filter_map(JobOutcome::jct).collect();
     let mut slowdown: Vec<f64> = outcomes.iter().filter_map(JobOutcome::slowdown).collect();
     jct.sort_by(f64::total_cmp);
@@ -110,7 +133,8 @@ pub fn stream_metrics(outcomes: &[JobOutcome], end: f64) -> StreamMetrics {
         jain_fairness: jain(&slowdown),
         throughput: if end > 0.0 { jct.len() as f64 / end } else { 0.0 },
         jobs_in_system: if end > 0.0 { in_system / end } else { 0.0 },
-        makespan: end,
+        makespan,
+        measured_until: end,
         deadline_misses,
         mean_tardiness: mean(&tardiness),
     }
@@ -159,7 +183,7 @@ mod tests {
             job(2.0, 5.0, Some(8.0), 2.0),
             job(9.0, 9.5, None, 1.0),
         ];
-        let m = stream_metrics(&outcomes, 10.0);
+        let m = stream_metrics(&outcomes, 10.0, None);
         assert_eq!((m.jobs, m.unfinished), (3, 1));
         assert_eq!(m.mean_jct, Some(4.0));
         assert_eq!(m.p50_jct, Some(4.0));
@@ -191,15 +215,39 @@ mod tests {
         c.deadline = Some(6.0); // unfinished at 8 > 6: missed
         let mut d = job(7.0, 7.0, None, 1.0);
         d.deadline = Some(9.0); // unfinished, but the run ended at 8 before its deadline
-        let m = stream_metrics(&[a, b, c, d], 8.0);
+        let m = stream_metrics(&[a, b, c, d], 8.0, None);
         assert_eq!(m.deadline_misses, 2);
         assert_eq!(m.mean_tardiness, Some(0.5));
     }
 
     #[test]
     fn no_finished_job_gives_no_statistics() {
-        let m = stream_metrics(&[job(0.0, 1.0, None, 1.0)], 4.0);
+        let m = stream_metrics(&[job(0.0, 1.0, None, 1.0)], 4.0, None);
         assert_eq!((m.jobs, m.unfinished, m.mean_jct, m.jain_fairness), (0, 1, None, None));
         assert_eq!(m.jobs_in_system, 1.0);
+    }
+
+    #[test]
+    fn a_horizon_measures_the_stream_as_it_stood_then() {
+        // The run drained at 10 s; measured at 6 s, the jobs finishing at 8
+        // and 10 are unfinished and the one starting at 7 had not started.
+        let outcomes = [
+            job(0.0, 0.0, Some(2.0), 1.0),
+            job(1.0, 2.0, Some(8.0), 2.0),
+            job(5.0, 7.0, Some(10.0), 1.0),
+        ];
+        let m = stream_metrics(&outcomes, 10.0, Some(6.0));
+        assert_eq!((m.jobs, m.unfinished), (1, 2));
+        assert_eq!((m.makespan, m.measured_until), (10.0, 6.0));
+        assert_eq!(m.mean_jct, Some(2.0));
+        assert!((m.throughput - 1.0 / 6.0).abs() < 1e-12);
+        // In system over [0, 6]: 2 + 5 + 1 = 8 job-seconds.
+        assert!((m.jobs_in_system - 8.0 / 6.0).abs() < 1e-12);
+        assert_eq!(outcomes[2].as_of(6.0).first_start, None);
+        // A horizon after the run's end changes nothing.
+        assert_eq!(
+            stream_metrics(&outcomes, 10.0, Some(50.0)),
+            stream_metrics(&outcomes, 10.0, None)
+        );
     }
 }

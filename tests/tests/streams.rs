@@ -1,6 +1,5 @@
 //! Job streams against queueing theory and the stream invariants.
 
-use sim::job_metrics::stream_metrics;
 use sim::{DagBuilder, SimConfig, StreamJob, StreamRun, TaskSpec, simulate_stream};
 use std::sync::Arc;
 use workloads::stream::{ArrivalProcess, JobMix, Limit, MixEntry, MixSource, Stream, StreamSource};
@@ -112,7 +111,7 @@ fn littles_law_holds_on_a_multi_node_stream() {
     };
     let run = simulate_stream(stream.sim_jobs(3), &platform, &mut scheduler, &config).unwrap();
     sim::check::check_stream(&run, &platform).unwrap();
-    let m = stream_metrics(&run.outcomes(), run.result.makespan().as_secs_f64());
+    let m = run.metrics(None);
     let little = rate * m.mean_jct.unwrap();
     assert!(
         (m.jobs_in_system / little - 1.0).abs() < 0.02,
@@ -421,4 +420,44 @@ fn failures_go_on_between_arrivals() {
         .filter(|o| o.start.as_secs_f64() > 500.0)
         .count();
     assert!(late >= 5, "{late} outages after 500 s of {}", run.result.outages.len());
+}
+
+/// An overloaded stream cut at a horizon: the warning says so, jobs not done
+/// by the horizon are reported unfinished, and the run itself drains.
+#[test]
+fn an_overloaded_stream_is_measured_at_its_horizon() {
+    let args = experiments::cli::stream::StreamArgs {
+        arrivals: "poisson:rate=1".to_owned(),
+        jobs: None,
+        horizon: Some(60.0),
+        load: Some(1.5),
+        generate: vec!["layered:tasks=6".to_owned()],
+        dags: Vec::new(),
+        platform: "homogeneous:2".to_owned(),
+        network: None,
+        scheduler: "job-fifo".to_owned(),
+        noise: 0.0,
+        seed: 5,
+        failures: sim::Failures::None,
+        jobs_out: None,
+    };
+    let mut warnings = Vec::new();
+    let (summary, run) = experiments::cli::stream::run(&args, &mut warnings).unwrap();
+    let warnings = String::from_utf8(warnings).unwrap();
+    assert!(warnings.contains("offered load 1.5"), "{warnings}");
+    let m = &summary.metrics;
+    assert_eq!(m.measured_until, 60.0);
+    assert!(m.makespan > 60.0, "at load 1.5 the backlog outlasts the horizon");
+    assert!(run.jobs.iter().all(|j| j.finish.is_some()), "the run drains");
+    assert!(run.jobs.iter().all(|j| j.info.arrival.as_secs_f64() <= 60.0));
+    let done_by_horizon = run
+        .jobs
+        .iter()
+        .filter(|j| j.finish.is_some_and(|f| f.as_secs_f64() <= 60.0))
+        .count();
+    assert_eq!(
+        (m.jobs, m.unfinished),
+        (done_by_horizon, run.jobs.len() - done_by_horizon)
+    );
+    assert!(m.unfinished > 0);
 }

@@ -4,7 +4,7 @@ use crate::platform_arg;
 use crate::run::StreamSpec;
 use anyhow::{Context as _, Result, bail};
 use serde::Serialize;
-use sim::job_metrics::{StreamMetrics, stream_metrics};
+use sim::job_metrics::StreamMetrics;
 use sim::{Noise, Platform, SimConfig, StreamRun};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -18,7 +18,7 @@ pub struct StreamArgs {
     pub arrivals: String,
     /// Most jobs.
     pub jobs: Option<usize>,
-    /// Last arrival time, seconds.
+    /// Last arrival time, seconds, and where the stream is measured.
     pub horizon: Option<f64>,
     /// Offered load, replacing the process's rate.
     pub load: Option<f64>,
@@ -63,7 +63,7 @@ pub struct StreamSummary {
     pub metrics: StreamMetrics,
     /// The run's energy, joules.
     pub energy_j: f64,
-    /// Energy per finished job, joules.
+    /// The run's energy over the jobs that arrived (the run finishes them all), joules.
     pub energy_per_job_j: Option<f64>,
     /// Busy core-seconds over cores × makespan.
     pub utilisation: f64,
@@ -126,7 +126,7 @@ pub fn run(args: &StreamArgs, warnings: &mut dyn std::io::Write) -> Result<(Stre
     if load >= 1.0 {
         writeln!(
             warnings,
-            "warning: offered load {load:.3} >= 1: the platform cannot keep up and jobs queue without bound until the stream's last arrival"
+            "warning: offered load {load:.3} >= 1: the platform cannot keep up and jobs queue without bound until the stream's last arrival; with --horizon the stream is measured there and jobs not done by then are reported unfinished"
         )?;
     }
     if !(args.noise.is_finite() && args.noise >= 0.0) {
@@ -148,7 +148,7 @@ pub fn run(args: &StreamArgs, warnings: &mut dyn std::io::Write) -> Result<(Stre
     if let Some(path) = &args.jobs_out {
         crate::output::write_atomic(path, jobs_csv(&run, &energy).as_bytes())?;
     }
-    let metrics = stream_metrics(&run.outcomes(), run.result.makespan().as_secs_f64());
+    let metrics = run.metrics(stream.limit().horizon);
     let summary = StreamSummary {
         scheduler: run.result.scheduler.clone(),
         arrivals: args.arrivals.clone(),
@@ -157,7 +157,7 @@ pub fn run(args: &StreamArgs, warnings: &mut dyn std::io::Write) -> Result<(Stre
         seed: args.seed,
         tasks: run.dag.task_count(),
         energy_j: run.result.metrics.energy_j,
-        energy_per_job_j: (metrics.jobs > 0).then(|| run.result.metrics.energy_j / metrics.jobs as f64),
+        energy_per_job_j: (!run.jobs.is_empty()).then(|| run.result.metrics.energy_j / run.jobs.len() as f64),
         utilisation: run.result.metrics.utilisation,
         metrics,
         checked: true,
@@ -213,7 +213,10 @@ pub fn table(s: &StreamSummary) -> String {
         ("Jain's fairness (slowdown)", num(m.jain_fairness)),
         ("throughput", format!("{:.4} jobs/s", m.throughput)),
         ("jobs in system (time avg)", format!("{:.4}", m.jobs_in_system)),
-        ("makespan", format!("{:.4} s", m.makespan)),
+        (
+            "makespan / measured until",
+            format!("{:.4} s / {:.4} s", m.makespan, m.measured_until),
+        ),
         ("utilisation", format!("{:.1} %", s.utilisation * 100.0)),
         (
             "energy / per job",

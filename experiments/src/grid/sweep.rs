@@ -32,7 +32,7 @@ use crate::run::{RunSpec, StreamSpec};
 use anyhow::{Context as _, Result, anyhow, bail};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use sim::job_metrics::{JobOutcome, StreamMetrics, stream_metrics};
+use sim::job_metrics::{JobOutcome, StreamMetrics};
 use sim::{Dag, Noise, Platform, SimConfig};
 use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
@@ -133,7 +133,7 @@ pub fn run_stream<'a>(config: &'a Config, cell: &Cell, scheduler: &str) -> Resul
     }
     .execute()?;
     let outcomes = run.outcomes();
-    let metrics = stream_metrics(&outcomes, run.result.makespan().as_secs_f64());
+    let metrics = run.metrics(stream.limit().horizon);
     Ok(StreamCell {
         prepared: Prepared {
             dag: run.dag,

@@ -18,7 +18,7 @@ use super::{SimConfig, SimError};
 use crate::cost::CostModel;
 use crate::dag::Dag;
 use crate::ids::JobId;
-use crate::job_metrics::JobOutcome;
+use crate::job_metrics::{self, JobOutcome, StreamMetrics};
 use crate::metrics;
 use crate::platform::Platform;
 use crate::result::RunResult;
@@ -90,6 +90,12 @@ impl StreamRun {
     /// The jobs' outcomes, in arrival order.
     pub fn outcomes(&self) -> Vec<JobOutcome> {
         self.jobs.iter().map(JobRecord::outcome).collect()
+    }
+
+    /// The stream's metrics ([`job_metrics::stream_metrics`]), measured at
+    /// `horizon` if the run outlasted it.
+    pub fn metrics(&self, horizon: Option<f64>) -> StreamMetrics {
+        job_metrics::stream_metrics(&self.outcomes(), self.result.makespan().as_secs_f64(), horizon)
     }
 
     /// The energy attributed to each job, joules: the busy power of the

@@ -108,12 +108,14 @@ pub enum StreamSource {
 }
 
 /// When a stream ends: after `jobs` jobs or at `horizon` seconds, whichever
-/// comes first (jobs arriving after the horizon are not drawn).
+/// comes first (jobs arriving after the horizon are not drawn, and the
+/// stream's metrics are measured at the horizon:
+/// [`sim::job_metrics::stream_metrics`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Limit {
     /// Most jobs.
     pub jobs: Option<usize>,
-    /// Last arrival time, seconds.
+    /// Last arrival time and time of measurement, seconds.
     pub horizon: Option<f64>,
 }
 
