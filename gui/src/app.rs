@@ -10,7 +10,7 @@ use crate::platform_editor::{EditorAction, PlatformEditor};
 use crate::results::{self, RunView};
 use crate::runner::{Job, Running};
 use crate::scheduler_params;
-use crate::setup::{PlatformSource, Setup, WorkloadSource};
+use crate::setup::{PlatformSource, Setup, StreamSetup, WorkloadSource};
 use crate::workload::LoadedWorkload;
 use egui::{RichText, Ui};
 use experiments::results::metrics::METRICS;
@@ -28,6 +28,8 @@ pub enum Tab {
     Dag,
     /// A Gantt chart per scheduler.
     Gantt,
+    /// A job stream's jobs over time and jobs in the system.
+    Stream,
     /// Metrics table, comparison chart, utilisation and power.
     Results,
     /// The platform table editor.
@@ -37,9 +39,10 @@ pub enum Tab {
 }
 
 impl Tab {
-    const ALL: [(Tab, &'static str); 5] = [
+    const ALL: [(Tab, &'static str); 6] = [
         (Tab::Dag, "DAG"),
         (Tab::Gantt, "Gantt"),
+        (Tab::Stream, "Stream"),
         (Tab::Results, "Results"),
         (Tab::Platform, "Platform"),
         (Tab::Experiments, "Experiments"),
@@ -263,8 +266,16 @@ impl SchedlabApp {
                 return;
             }
         };
+        let stream = match self.setup.build_stream(&platform) {
+            Ok(stream) => stream.map(Arc::new),
+            Err(e) => {
+                self.message = Some(format!("job stream: {e}"));
+                return;
+            }
+        };
         let job = Job {
             dag: Arc::clone(&w.dag),
+            stream,
             platform: Arc::new(platform),
             specs,
             config: self.setup.sim_config(),
@@ -303,9 +314,20 @@ impl SchedlabApp {
         self.errors.clear();
         for outcome in running.into_outcomes() {
             match outcome.result {
-                Ok(run) => self
-                    .views
-                    .push(RunView::new(outcome.spec, &dag, &platform, run, outcome.wall)),
+                Ok(run) => {
+                    let dag = outcome
+                        .stream
+                        .as_ref()
+                        .map_or_else(|| Arc::clone(&dag), |s| Arc::clone(&s.dag));
+                    self.views.push(RunView::new(
+                        outcome.spec,
+                        dag,
+                        &platform,
+                        run,
+                        outcome.stream,
+                        outcome.wall,
+                    ));
+                }
                 Err(e) => self.errors.push((outcome.spec, e)),
             }
         }
@@ -351,6 +373,7 @@ impl SchedlabApp {
         match self.tab {
             Tab::Dag => self.dag_tab(ui),
             Tab::Gantt => self.gantt_tab(ui),
+            Tab::Stream => crate::stream_view::show(ui, &self.views),
             Tab::Results => self.results_tab(ui),
             Tab::Platform => self.platform_tab(ui),
             Tab::Experiments => self.experiments_tab(ui),
@@ -391,6 +414,7 @@ impl SchedlabApp {
             WorkloadSource::File(_) => {}
         }
         self.file_controls(ui);
+        self.stream_controls(ui);
         if let Some(w) = &self.workload {
             let s = &w.stats;
             ui.weak(format!(
@@ -545,6 +569,7 @@ impl SchedlabApp {
                 let (done, total) = batch.running.counts();
                 let n_tasks = batch.running.task_count();
                 let text = match (batch.running.current(), batch.running.current_tasks_done()) {
+                    (Some(name), Some(tasks)) if n_tasks == 0 => format!("{done}/{total}: {name}, {tasks} tasks"),
                     (Some(name), Some(tasks)) => format!("{done}/{total}: {name}, {tasks}/{n_tasks} tasks"),
                     _ => format!("{done}/{total}"),
                 };
@@ -610,6 +635,54 @@ impl SchedlabApp {
             ui.add(egui::DragValue::new(&mut self.setup.dag_seed))
                 .labelled_by(label.id);
         });
+    }
+
+    /// The job stream settings: off, or arrivals, load, jobs, horizon and
+    /// further mix entries besides the DAG above.
+    fn stream_controls(&mut self, ui: &mut Ui) {
+        let mut streaming = self.setup.stream.is_some();
+        ui.checkbox(&mut streaming, "job stream")
+            .on_hover_text("run a stream of jobs arriving over time, each a DAG drawn from the mix");
+        if streaming != self.setup.stream.is_some() {
+            self.setup.stream = streaming.then(StreamSetup::default);
+        }
+        let Some(stream) = &mut self.setup.stream else {
+            return;
+        };
+        ui.horizontal(|ui| {
+            let label = ui.label("arrivals");
+            ui.add(egui::TextEdit::singleline(&mut stream.arrivals).desired_width(200.0))
+                .labelled_by(label.id)
+                .on_hover_text("poisson:rate=R, fixed:interval=T, mmpp:rates=R1/R2,mean_stay=S1/S2, diurnal:rate=R,amplitude=A,period=P; the load sets the rate");
+        });
+        ui.add(egui::Slider::new(&mut stream.load, 0.05..=1.5).text("offered load"))
+            .on_hover_text("arrival rate × expected job work / (Σ cores × speed)");
+        ui.add(
+            egui::Slider::new(&mut stream.jobs, 1..=10_000)
+                .text("jobs")
+                .logarithmic(true),
+        );
+        let mut cut = stream.horizon.is_some();
+        ui.horizontal(|ui| {
+            let label = ui
+                .checkbox(&mut cut, "horizon [s]")
+                .on_hover_text("no job arrives later, and the stream is measured there");
+            if cut != stream.horizon.is_some() {
+                stream.horizon = cut.then_some(100.0);
+            }
+            if let Some(h) = &mut stream.horizon {
+                ui.add(egui::DragValue::new(h).speed(1.0).range(0.001..=1e9))
+                    .labelled_by(label.id);
+            }
+        });
+        let label = ui.label("more job mix entries (the DAG above is the first)");
+        ui.add(
+            egui::TextEdit::multiline(&mut stream.mix)
+                .hint_text("one per line: [WEIGHT] GENERATOR-SPEC or FILE")
+                .desired_rows(2)
+                .desired_width(280.0),
+        )
+        .labelled_by(label.id);
     }
 
     fn file_controls(&mut self, ui: &mut Ui) {
@@ -722,7 +795,7 @@ impl SchedlabApp {
             ui.add(egui::TextEdit::singleline(&mut self.export_dir).desired_width(160.0))
                 .labelled_by(label.id);
             if ui.button("Save SVG").clicked() {
-                self.notice = Some(self.export_svg(&dag));
+                self.notice = Some(self.export_svg());
             }
             if ui.button("Save PNG").clicked() {
                 self.notice = Some(self.export_png(ui.ctx()));
@@ -747,10 +820,17 @@ impl SchedlabApp {
                             .strong()
                             .color(crate::palette::kind_color(k)),
                     );
-                    let out = v
-                        .gantt
-                        .show(ui, &dag, &mut self.time_view, &mut v.scroll, height, selected);
-                    clicked = clicked.or(out.clicked);
+                    // A stream's task ids are not the DAG view's: no selection crosses between them.
+                    let same_dag = Arc::ptr_eq(&v.dag, &dag);
+                    let out = v.gantt.show(
+                        ui,
+                        &v.dag,
+                        &mut self.time_view,
+                        &mut v.scroll,
+                        height,
+                        selected.filter(|_| same_dag),
+                    );
+                    clicked = clicked.or(out.clicked.filter(|_| same_dag));
                     bars += out.n_bars;
                 }
             });
@@ -765,7 +845,7 @@ impl SchedlabApp {
     }
 
     /// Writes one SVG per Gantt chart into the export folder; returns what happened.
-    fn export_svg(&self, dag: &sim::Dag) -> String {
+    fn export_svg(&self) -> String {
         let dir = PathBuf::from(self.export_dir.trim());
         let mut written = Vec::new();
         for v in &self.views {
@@ -776,7 +856,7 @@ impl SchedlabApp {
                 .collect();
             let path = dir.join(format!("gantt-{name}.svg"));
             let title = format!("{} - makespan {}", v.spec, fmt_secs(v.run.metrics.makespan));
-            if let Err(e) = std::fs::write(&path, v.gantt.to_svg(dag, &title, 1200.0)) {
+            if let Err(e) = std::fs::write(&path, v.gantt.to_svg(&v.dag, &title, 1200.0)) {
                 return format!("cannot write {}: {e}", path.display());
             }
             written.push(path.display().to_string());
@@ -1007,7 +1087,7 @@ impl SchedlabApp {
                 egui::ComboBox::from_label("metric")
                     .selected_text(METRICS.get(self.chart_metric).map_or("", |m| m.label))
                     .show_ui(ui, |ui| {
-                        for (i, metric) in METRICS.iter().enumerate().filter(|(_, m)| !m.is_stream()) {
+                        for (i, metric) in results::shown_metrics(&self.views) {
                             ui.selectable_value(&mut self.chart_metric, i, metric.label);
                         }
                     });

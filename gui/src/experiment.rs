@@ -12,9 +12,10 @@
 //! randomised schedulers, so the config carries the DAG seed; a different run
 //! seed is noted in a comment.
 
-use crate::setup::{PlatformSource, SchedulerChoice, Setup, WorkloadSource};
+use crate::setup::{PlatformSource, SchedulerChoice, Setup, StreamSetup, WorkloadSource};
 use experiments::grid::config::{
-    Cell, Config, ConfigFile, FailureEntry, OneOrMany, PlatformEntry, Seeds, WorkloadEntry, WorkloadSource as Source,
+    Cell, Config, ConfigFile, FailureEntry, OneOrMany, PlatformEntry, Seeds, StreamEntry, WorkloadEntry,
+    WorkloadSource as Source,
 };
 use experiments::results::metrics::{InReport, METRICS, Metric};
 use experiments::results::{Row, read_manifest, read_results};
@@ -22,6 +23,7 @@ use sim::{Failures, SpeedError};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
+use workloads::stream::MixSource;
 
 /// Where the custom platform goes when the setup uses one: beside the config.
 pub fn platform_file_for(config: &Path) -> PathBuf {
@@ -41,9 +43,58 @@ fn toml_value(text: &str) -> toml::Value {
         .unwrap_or_else(|_| toml::Value::from(text))
 }
 
-/// The setup as a config file; `platform_file` is the file name the custom platform was written to.
-pub fn config_file(setup: &Setup, name: &str, platform_file: Option<&str>) -> ConfigFile {
-    let workload = match &setup.source {
+/// A job mix line's generator spec (`family:key=value,…`) as a workload entry of weight `weight`.
+fn generator_entry(spec: &str, weight: f64) -> WorkloadEntry {
+    let (family, params) = spec.split_once(':').unwrap_or((spec, ""));
+    WorkloadEntry {
+        family: Some(unplaced(family.to_owned())),
+        params: params
+            .split(',')
+            .filter_map(|kv| kv.split_once('='))
+            .map(|(k, v)| (k.trim().to_owned(), unplaced(OneOrMany::One(toml_value(v.trim())))))
+            .collect(),
+        files: None,
+        name: None,
+        weight: (weight != 1.0).then(|| unplaced(weight)),
+    }
+}
+
+/// The `[[workloads]]` entries of the setup: its DAG, then for a job
+/// stream the further entries of its mix.
+fn workload_entries(setup: &Setup) -> Vec<WorkloadEntry> {
+    let mut entries = vec![panel_workload(setup)];
+    if let Some(stream) = &setup.stream {
+        for entry in stream.extra_entries().unwrap_or_default() {
+            entries.push(match entry.source {
+                MixSource::Generator(spec) => generator_entry(&spec, entry.weight),
+                MixSource::File(path) => WorkloadEntry {
+                    family: None,
+                    params: BTreeMap::new(),
+                    files: Some(unplaced(vec![path.display().to_string()])),
+                    name: None,
+                    weight: (entry.weight != 1.0).then(|| unplaced(entry.weight)),
+                },
+            });
+        }
+    }
+    entries
+}
+
+/// The `[stream]` table of a setup that runs a job stream.
+fn stream_entry(setup: &Setup) -> Option<StreamEntry> {
+    let stream = setup.stream.as_ref()?;
+    let trace = stream.arrivals.starts_with("trace:");
+    Some(StreamEntry {
+        arrivals: unplaced(OneOrMany::One(stream.arrivals.clone())),
+        load: (!trace).then(|| unplaced(OneOrMany::One(stream.load))),
+        jobs: Some(unplaced(stream.jobs)),
+        horizon: stream.horizon.map(unplaced),
+    })
+}
+
+/// The workload panel's DAG as a `[[workloads]]` entry.
+fn panel_workload(setup: &Setup) -> WorkloadEntry {
+    match &setup.source {
         WorkloadSource::Generated => {
             let mut params = BTreeMap::new();
             for (p, v) in setup.moved_params() {
@@ -72,7 +123,11 @@ pub fn config_file(setup: &Setup, name: &str, platform_file: Option<&str>) -> Co
             name: None,
             weight: None,
         },
-    };
+    }
+}
+
+/// The setup as a config file; `platform_file` is the file name the custom platform was written to.
+pub fn config_file(setup: &Setup, name: &str, platform_file: Option<&str>) -> ConfigFile {
     let (preset, nodes, file) = match (&setup.platform, platform_file) {
         (PlatformSource::Custom(_) | PlatformSource::FromWorkload, Some(file)) => (None, None, Some(file.to_owned())),
         _ => (
@@ -84,7 +139,7 @@ pub fn config_file(setup: &Setup, name: &str, platform_file: Option<&str>) -> Co
     ConfigFile {
         name: Some(name.to_owned()),
         out: Some(PathBuf::from(format!("results/{}", slug(name)))),
-        workloads: vec![workload],
+        workloads: workload_entries(setup),
         platforms: vec![PlatformEntry {
             preset: preset.map(unplaced),
             nodes,
@@ -96,7 +151,7 @@ pub fn config_file(setup: &Setup, name: &str, platform_file: Option<&str>) -> Co
         schedulers: setup.scheduler_specs().into_iter().map(unplaced).collect(),
         noise: Some(unplaced(OneOrMany::One(setup.noise_sigma))),
         seeds: unplaced(Seeds::List(vec![setup.dag_seed])),
-        stream: None,
+        stream: stream_entry(setup),
         failures: match setup.failures {
             Failures::Exponential { mtbf, repair } => Some(FailureEntry {
                 mtbf: unplaced(OneOrMany::One(mtbf)),
@@ -147,7 +202,51 @@ pub(crate) fn slug(name: &str) -> String {
 /// The setup that runs `cell` of `config`, with `schedulers` selected.
 fn setup_of_cell(config: &Config, cell: &Cell, schedulers: &[String]) -> Result<Setup, String> {
     let mut setup = Setup::default();
-    match &config.workloads[cell.workload] {
+    let platform = &config.platforms[cell.platform];
+    let source = match &config.workloads[cell.workload] {
+        Source::Stream(stream) => {
+            let (first, extra) = stream
+                .mix
+                .split_first()
+                .ok_or_else(|| format!("{} has an empty job mix", stream.label))?;
+            let load = match stream.load {
+                Some(load) => load,
+                None => stream
+                    .stream(&platform.platform)
+                    .and_then(|s| Ok(s.offered_load(&platform.platform)?))
+                    .map_err(|e| format!("{e:#}"))?,
+            };
+            let arrivals = match &stream.trace {
+                Some(path) => format!("trace:{}", path.display()),
+                None => stream.arrivals.clone(),
+            };
+            let mix: Vec<String> = extra
+                .iter()
+                .map(|(source, weight)| {
+                    let what = match source {
+                        Source::Generator { spec, .. } => spec.clone(),
+                        Source::File { path, .. } => path.display().to_string(),
+                        Source::Stream(_) => String::new(),
+                    };
+                    if *weight == 1.0 {
+                        what
+                    } else {
+                        format!("{weight} {what}")
+                    }
+                })
+                .collect();
+            setup.stream = Some(StreamSetup {
+                arrivals,
+                load,
+                jobs: stream.limit.jobs.unwrap_or(StreamSetup::default().jobs),
+                horizon: stream.limit.horizon,
+                mix: mix.join("\n"),
+            });
+            &first.0
+        }
+        source => source,
+    };
+    match source {
         Source::Generator { family, params, .. } => {
             setup.set_family(family);
             let mut extra = Vec::new();
@@ -160,14 +259,8 @@ fn setup_of_cell(config: &Config, cell: &Cell, schedulers: &[String]) -> Result<
             setup.extra_params = extra.join(",");
         }
         Source::File { path, .. } => setup.source = WorkloadSource::File(path.clone()),
-        Source::Stream(stream) => {
-            return Err(format!(
-                "{} is a job stream; the app runs single DAGs (run streams with `schedlab run`)",
-                stream.label
-            ));
-        }
+        Source::Stream(stream) => return Err(format!("{}: a job mix holds DAGs, not streams", stream.label)),
     }
-    let platform = &config.platforms[cell.platform];
     match &platform.preset {
         Some((preset, nodes)) => {
             preset.clone_into(&mut setup.preset);

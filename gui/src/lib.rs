@@ -25,6 +25,7 @@ pub mod row_raster;
 pub mod runner;
 pub mod scheduler_params;
 pub mod setup;
+pub mod stream_view;
 pub mod workload;
 
 pub use app::{SchedlabApp, Tab};

@@ -1,10 +1,10 @@
 //! Scripted sessions of the real window: `--demo` (a run, then screenshots
-//! of the DAG, Gantt and results views) and `--bench-gantt` (frame times
+//! of the DAG, Gantt and results views, then a job stream's view) and `--bench-gantt` (frame times
 //! while panning a 10^4-task Gantt chart).
 
 use crate::app::{SchedlabApp, Tab};
 use crate::gantt::TimeView;
-use crate::setup::Setup;
+use crate::setup::{Setup, StreamSetup};
 use egui::Ui;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -28,7 +28,20 @@ pub fn demo_setup() -> Setup {
     setup
 }
 
-/// Runs the demo setup, then saves `dag.png`, `gantt.png` and `results.png` in a folder and quits.
+/// The demo's second part: a stream of 40 such jobs at offered load 0.7,
+/// with job FIFO beside the three schedulers.
+fn demo_stream(setup: &mut Setup) {
+    setup.set_param("tiles", 3.0);
+    setup.select("job-fifo", true);
+    setup.stream = Some(StreamSetup {
+        jobs: 40,
+        load: 0.7,
+        ..StreamSetup::default()
+    });
+}
+
+/// Runs the demo setup, then saves `dag.png`, `gantt.png` and `results.png`
+/// in a folder, then runs it as a job stream and saves `stream.png`, and quits.
 pub struct Demo {
     app: SchedlabApp,
     dir: PathBuf,
@@ -54,10 +67,12 @@ impl Demo {
     }
 }
 
-const SHOTS: [(Tab, &str); 3] = [
-    (Tab::Dag, "dag.png"),
-    (Tab::Gantt, "gantt.png"),
-    (Tab::Results, "results.png"),
+/// The screenshots in order: whether the setup runs a job stream, the tab, the file.
+const SHOTS: [(bool, Tab, &str); 4] = [
+    (false, Tab::Dag, "dag.png"),
+    (false, Tab::Gantt, "gantt.png"),
+    (false, Tab::Results, "results.png"),
+    (true, Tab::Stream, "stream.png"),
 ];
 
 impl eframe::App for Demo {
@@ -79,10 +94,15 @@ impl eframe::App for Demo {
         if self.saved.load(Ordering::SeqCst) < self.requested {
             return;
         }
-        let Some(&(tab, name)) = SHOTS.get(self.step) else {
+        let Some(&(stream, tab, name)) = SHOTS.get(self.step) else {
             ctx.send_viewport_cmd(egui::ViewportCommand::Close);
             return;
         };
+        if stream && self.app.setup.stream.is_none() {
+            demo_stream(&mut self.app.setup);
+            self.started = false;
+            return;
+        }
         if self.app.tab != tab || (tab == Tab::Dag && self.app.selected().is_none()) {
             self.app.tab = tab;
             let middle = self.app.workload().map(|w| w.dag.task_count() / 2);

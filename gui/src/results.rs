@@ -4,10 +4,11 @@
 
 use crate::gantt::Gantt;
 use crate::palette;
+use crate::runner::StreamOutcome;
 use egui::Ui;
 use egui_plot::{Bar, BarChart, Legend, Line, Plot, PlotPoints};
 use experiments::plot as report_plot;
-use experiments::results::metrics::{Better, METRICS};
+use experiments::results::metrics::{Better, Kind, METRICS, Metric};
 use sim::metrics::StepSeries;
 use sim::{Dag, Platform, RunResult};
 use std::path::{Path, PathBuf};
@@ -18,8 +19,12 @@ use std::sync::Arc;
 pub struct RunView {
     /// Scheduler spec.
     pub spec: String,
+    /// The DAG the run's task ids refer to (a stream's: every job's).
+    pub dag: Arc<Dag>,
     /// The run.
     pub run: Arc<RunResult>,
+    /// The jobs of a stream's run.
+    pub stream: Option<Arc<StreamOutcome>>,
     /// Its Gantt chart.
     pub gantt: Gantt,
     /// Busy fraction of all cores over time ([`sim::metrics::utilisation_series`]).
@@ -36,24 +41,28 @@ pub struct RunView {
 }
 
 impl RunView {
-    /// Prepares `run` for display.
+    /// Prepares `run` of `dag` (with its jobs, for a stream) for display.
     pub fn new(
         spec: String,
-        dag: &Dag,
+        dag: Arc<Dag>,
         platform: &Platform,
         run: Arc<RunResult>,
+        stream: Option<Arc<StreamOutcome>>,
         wall: std::time::Duration,
     ) -> RunView {
+        let stream_metrics = stream.as_ref().map(|s| &s.metrics);
         RunView {
             utilisation: sim::metrics::utilisation_series(platform, &run),
             power: sim::metrics::power_series(platform, &run),
             metrics: METRICS
                 .iter()
-                .map(|m| m.compute(&run, platform, None).unwrap_or(f64::NAN))
+                .map(|m| m.compute(&run, platform, stream_metrics).unwrap_or(f64::NAN))
                 .collect(),
-            gantt: Gantt::new(dag, platform, &run),
+            gantt: Gantt::new(&dag, platform, &run),
             spec,
+            dag,
             run,
+            stream,
             scroll: 0.0,
             wall,
         }
@@ -78,6 +87,16 @@ pub fn fmt_num(x: f64) -> String {
     }
 }
 
+/// A metric's value as the table shows it: counts whole, `-` for none
+/// (a stream statistic no job gave).
+fn fmt_metric(metric: &Metric, x: f64) -> String {
+    match metric.kind {
+        _ if x.is_nan() => "-".to_owned(),
+        Kind::Count => format!("{x:.0}"),
+        Kind::Real => fmt_num(x),
+    }
+}
+
 /// The metrics table: a row per metric, a column per scheduler, best value in bold.
 pub fn metrics_table(ui: &mut Ui, views: &[RunView], errors: &[(String, String)]) {
     egui::Grid::new("metrics")
@@ -93,8 +112,7 @@ pub fn metrics_table(ui: &mut Ui, views: &[RunView], errors: &[(String, String)]
                     ));
             }
             ui.end_row();
-            // The GUI runs single DAGs, which have no stream metrics.
-            for (i, metric) in METRICS.iter().enumerate().filter(|(_, m)| !m.is_stream()) {
+            for (i, metric) in shown_metrics(views) {
                 ui.label(metric.axis_label());
                 let values: Vec<f64> = views.iter().map(|v| v.metric(i)).collect();
                 let higher_better = metric.better == Better::Higher;
@@ -104,7 +122,7 @@ pub fn metrics_table(ui: &mut Ui, views: &[RunView], errors: &[(String, String)]
                     keep => keep,
                 });
                 for x in values {
-                    let text = egui::RichText::new(fmt_num(x));
+                    let text = egui::RichText::new(fmt_metric(metric, x));
                     if views.len() > 1 && Some(x) == best {
                         ui.label(text.strong());
                     } else {
@@ -117,6 +135,16 @@ pub fn metrics_table(ui: &mut Ui, views: &[RunView], errors: &[(String, String)]
     for (spec, err) in errors {
         ui.colored_label(ui.visuals().error_fg_color, format!("{spec}: {err}"));
     }
+}
+
+/// The metrics the views have, with their index in [`METRICS`]: stream
+/// metrics only when a view is of a job stream.
+pub fn shown_metrics(views: &[RunView]) -> impl Iterator<Item = (usize, &'static Metric)> {
+    let streams = views.iter().any(|v| v.stream.is_some());
+    METRICS
+        .iter()
+        .enumerate()
+        .filter(move |(_, m)| streams || !m.is_stream())
 }
 
 /// Bar chart comparing metric number `metric` (index into [`METRICS`]) across schedulers.
@@ -154,7 +182,7 @@ pub fn comparison_chart(ui: &mut Ui, views: &[RunView], metric: usize, height: f
 }
 
 /// A step series as a line named `name`.
-fn step_line<'a>(name: &str, series: &StepSeries) -> Line<'a> {
+pub(crate) fn step_line<'a>(name: &str, series: &StepSeries) -> Line<'a> {
     let points: Vec<[f64; 2]> = series.corners().into_iter().map(|(t, v)| [t, v]).collect();
     let dense = points.len() > 4000;
     Line::new(name.to_owned(), PlotPoints::from(points)).allow_band(dense)
@@ -275,9 +303,10 @@ mod tests {
         };
         let v = RunView::new(
             spec.to_owned(),
-            &dag,
+            Arc::new(dag),
             &platform,
             Arc::new(run),
+            None,
             std::time::Duration::ZERO,
         );
         (v, platform)
@@ -319,9 +348,10 @@ mod tests {
             .unwrap_or_else(|e| panic!("{spec}: {e:#}"));
             let v = RunView::new(
                 spec.to_owned(),
-                &dag,
+                Arc::new(dag.clone()),
                 &platform,
                 Arc::new(run),
+                None,
                 std::time::Duration::ZERO,
             );
             let energy = v.run.metrics.energy_j;

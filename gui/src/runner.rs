@@ -1,7 +1,8 @@
 //! Runs the chosen schedulers in a background thread, never on the UI thread.
 //!
 //! The thread calls [`RunSpec::execute`] (the run every `schedlab` command
-//! makes, audited by the invariant checker) once per scheduler, in order, and sends
+//! makes, audited by the invariant checker), or [`StreamSpec::execute`] for
+//! a job stream, once per scheduler, in order, and sends
 //! each outcome back over a channel. Every run gets a [`sim::Progress`] handle:
 //! the UI reads its count of finished tasks for the progress bar, and
 //! cancelling sets the flag all the batch's handles share, which the engine
@@ -9,11 +10,40 @@
 //! (HEFT's ranking, say) is not interrupted: cancelling then takes effect when
 //! the plan is made.
 
-use experiments::run::RunSpec;
-use sim::{Dag, Platform, Progress, RunResult, SimConfig};
+use experiments::run::{RunSpec, StreamSpec};
+use sim::job_metrics::StreamMetrics;
+use sim::metrics::StepSeries;
+use sim::{Dag, JobRecord, Platform, Progress, RunResult, SimConfig, StreamRun};
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
 use std::time::{Duration, Instant};
+use workloads::stream::Stream;
+
+/// What a job stream's run adds to its [`RunResult`].
+#[derive(Debug)]
+pub struct StreamOutcome {
+    /// Every job's DAG, appended in arrival order: what the run's task ids refer to.
+    pub dag: Arc<Dag>,
+    /// Every job, in arrival order.
+    pub jobs: Vec<JobRecord>,
+    /// The stream's metrics, measured at its horizon if it has one.
+    pub metrics: StreamMetrics,
+    /// Jobs arrived and not finished over time.
+    pub in_system: StepSeries,
+}
+
+impl StreamOutcome {
+    /// Splits a stream's run into its [`RunResult`] and the rest.
+    pub fn new(run: StreamRun, horizon: Option<f64>) -> (RunResult, StreamOutcome) {
+        let outcome = StreamOutcome {
+            metrics: run.metrics(horizon),
+            in_system: run.jobs_in_system(),
+            dag: Arc::new(run.dag),
+            jobs: run.jobs,
+        };
+        (run.result, outcome)
+    }
+}
 
 /// What one scheduler produced.
 #[derive(Clone, Debug)]
@@ -22,15 +52,19 @@ pub struct Outcome {
     pub spec: String,
     /// The run, or the error message of the registry, the engine or the invariant checker.
     pub result: Result<Arc<RunResult>, String>,
+    /// The jobs of a stream's run.
+    pub stream: Option<Arc<StreamOutcome>>,
     /// Wall-clock time of the run.
     pub wall: Duration,
 }
 
-/// One batch of runs on one DAG and platform.
+/// One batch of runs on one DAG, or one job stream, and one platform.
 #[derive(Clone, Debug)]
 pub struct Job {
-    /// The workload.
+    /// The workload (for a stream, a sample of its mix; not run).
     pub dag: Arc<Dag>,
+    /// The job stream to run instead of `dag`, if any.
+    pub stream: Option<Arc<Stream>>,
     /// The platform.
     pub platform: Arc<Platform>,
     /// Scheduler specs, run in this order.
@@ -63,7 +97,8 @@ impl Running {
         let (tx, rx) = channel();
         let cancel = Progress::new();
         let total = job.specs.len();
-        let n_tasks = job.dag.task_count();
+        // A stream's task count is known only when its jobs have been drawn.
+        let n_tasks = if job.stream.is_some() { 0 } else { job.dag.task_count() };
         let batch = cancel.clone();
         std::thread::Builder::new()
             .name("schedlab-runner".to_owned())
@@ -74,23 +109,19 @@ impl Running {
                         return;
                     }
                     wake();
-                    let run = RunSpec {
-                        dag: &job.dag,
-                        platform: &job.platform,
-                        scheduler: spec,
-                        settings: SimConfig {
-                            progress: Some(progress),
-                            ..job.config.clone()
-                        },
+                    let settings = SimConfig {
+                        progress: Some(progress),
+                        ..job.config.clone()
                     };
                     let began = Instant::now();
-                    let result = run.execute().map(Arc::new).map_err(|e| format!("{e:#}"));
+                    let (result, stream) = run_one(&job, spec, settings);
                     if batch.is_cancelled() {
                         return;
                     }
                     let outcome = Outcome {
                         spec: spec.clone(),
                         result,
+                        stream,
                         wall: began.elapsed(),
                     };
                     if tx.send(Message::Done(outcome)).is_err() {
@@ -131,14 +162,16 @@ impl Running {
     }
 
     /// Fraction of the batch done, in `[0, 1]`: finished schedulers plus the
-    /// running one's share of finished tasks.
+    /// running one's share of finished tasks (of a stream: none, its size
+    /// being unknown until it ends).
     pub fn progress(&self) -> f32 {
         if self.total == 0 {
             return 1.0;
         }
-        let share = self
-            .current_tasks_done()
-            .map_or(0.0, |done| done as f32 / self.n_tasks.max(1) as f32);
+        let share = match (self.current_tasks_done(), self.n_tasks) {
+            (Some(done), n) if n > 0 => done as f32 / n as f32,
+            _ => 0.0,
+        };
         (self.outcomes.len() as f32 + share.min(1.0)) / self.total as f32
     }
 
@@ -152,7 +185,7 @@ impl Running {
         self.current.as_ref().map(|(_, progress)| progress.tasks_done())
     }
 
-    /// Number of tasks in the job's DAG.
+    /// Number of tasks in the job's DAG; 0 for a stream.
     pub fn task_count(&self) -> usize {
         self.n_tasks
     }
@@ -165,6 +198,32 @@ impl Running {
     /// The outcomes so far, consuming the handle.
     pub fn into_outcomes(mut self) -> Vec<Outcome> {
         std::mem::take(&mut self.outcomes)
+    }
+}
+
+/// Runs `spec` on the job's DAG or stream with `settings`.
+fn run_one(job: &Job, spec: &str, settings: SimConfig) -> (Result<Arc<RunResult>, String>, Option<Arc<StreamOutcome>>) {
+    let Some(stream) = &job.stream else {
+        let run = RunSpec {
+            dag: &job.dag,
+            platform: &job.platform,
+            scheduler: spec,
+            settings,
+        };
+        return (run.execute().map(Arc::new).map_err(|e| format!("{e:#}")), None);
+    };
+    let run = StreamSpec {
+        stream,
+        platform: &job.platform,
+        scheduler: spec,
+        settings,
+    };
+    match run.execute() {
+        Ok(run) => {
+            let (result, outcome) = StreamOutcome::new(run, stream.limit().horizon);
+            (Ok(Arc::new(result)), Some(Arc::new(outcome)))
+        }
+        Err(e) => (Err(format!("{e:#}")), None),
     }
 }
 
@@ -188,6 +247,7 @@ mod tests {
         let job = Job {
             dag: Arc::new(dag),
             platform: Arc::new(platform),
+            stream: None,
             specs: vec!["heft".to_owned(), "no-such".to_owned()],
             config: SimConfig::default(),
         };
@@ -215,6 +275,7 @@ mod tests {
         let job = Job {
             dag: Arc::new(dag),
             platform: Arc::new(platform),
+            stream: None,
             specs: vec!["online-eft".to_owned()],
             config: SimConfig::default(),
         };

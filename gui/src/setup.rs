@@ -5,7 +5,8 @@
 
 use crate::families::{self, ParamDef};
 use sim::{Checkpointing, Failures, Noise, Platform, PlatformSpec, SimConfig, SpeedError};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use workloads::stream::{JobMix, Limit, MixEntry, MixSource, Stream, StreamSource};
 
 /// Where the DAG comes from.
 #[derive(Clone, Debug, PartialEq)]
@@ -50,6 +51,69 @@ impl SchedulerChoice {
     }
 }
 
+/// A job stream in place of one DAG: jobs drawn from a mix, arriving over
+/// time, as `schedlab simulate --stream` and a config's `[stream]` table run them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StreamSetup {
+    /// Arrival process, e.g. `poisson:rate=1`; `load` sets its rate and keeps its shape.
+    pub arrivals: String,
+    /// Offered load: arrival rate × expected job work / Σ cores × speed.
+    pub load: f64,
+    /// Jobs in the stream.
+    pub jobs: usize,
+    /// Last arrival and where the stream is measured, seconds, if any.
+    pub horizon: Option<f64>,
+    /// Mix entries besides the workload panel's DAG, one per line: a
+    /// generator spec or a DAG file, after an optional weight
+    /// (`2 fork-join:width=8`); each entry weighs 1 otherwise.
+    pub mix: String,
+}
+
+impl Default for StreamSetup {
+    fn default() -> StreamSetup {
+        StreamSetup {
+            arrivals: "poisson:rate=1".to_owned(),
+            load: 0.7,
+            jobs: 100,
+            horizon: None,
+            mix: String::new(),
+        }
+    }
+}
+
+impl StreamSetup {
+    /// The extra mix entries of [`StreamSetup::mix`].
+    ///
+    /// # Errors
+    /// A weight that is not a number > 0, naming the line.
+    pub fn extra_entries(&self) -> Result<Vec<MixEntry>, String> {
+        let mut entries = Vec::new();
+        for (i, line) in self.mix.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() {
+                continue;
+            }
+            let weighted = line
+                .split_once(char::is_whitespace)
+                .and_then(|(w, rest)| Some((w.parse::<f64>().ok()?, rest.trim())));
+            let (weight, what) = weighted.unwrap_or((1.0, line));
+            if !(weight.is_finite() && weight > 0.0) {
+                return Err(format!(
+                    "job mix line {}: weight {weight}, expected a number > 0",
+                    i + 1
+                ));
+            }
+            let source = if Path::new(what).is_file() {
+                MixSource::File(PathBuf::from(what))
+            } else {
+                MixSource::Generator(what.to_owned())
+            };
+            entries.push(MixEntry { source, weight });
+        }
+        Ok(entries)
+    }
+}
+
 /// Everything that defines a run.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Setup {
@@ -82,6 +146,8 @@ pub struct Setup {
     pub checkpoint: Option<f64>,
     /// Real node speeds versus the declared ones the schedulers see.
     pub speed_error: SpeedError,
+    /// Run a job stream of the workload instead of the workload alone.
+    pub stream: Option<StreamSetup>,
 }
 
 impl Default for Setup {
@@ -108,6 +174,7 @@ impl Default for Setup {
             failures: Failures::None,
             checkpoint: None,
             speed_error: SpeedError::default(),
+            stream: None,
         };
         setup.set_family("layered");
         setup
@@ -199,6 +266,42 @@ impl Setup {
             speed_error: self.speed_error,
             ..SimConfig::default()
         }
+    }
+
+    /// The job stream the setup describes on `platform`, if it runs one: the
+    /// workload panel's DAG (its generator, drawn anew per job, or its file)
+    /// and the extra entries make the mix.
+    ///
+    /// # Errors
+    /// A malformed arrival spec or mix line, an entry that cannot be read or
+    /// generated, a load not > 0, or a setting streams do not model.
+    pub fn build_stream(&self, platform: &Platform) -> Result<Option<Stream>, String> {
+        let Some(stream) = &self.stream else {
+            return Ok(None);
+        };
+        if self.checkpoint.is_some() || self.speed_error != SpeedError::default() {
+            return Err("job streams do not model checkpoints or speed errors yet: turn them off".to_owned());
+        }
+        if !(stream.load.is_finite() && stream.load > 0.0) {
+            return Err(format!("load {}: expected a number > 0", stream.load));
+        }
+        let first = match &self.source {
+            WorkloadSource::Generated => MixSource::Generator(self.generator_spec()),
+            WorkloadSource::File(path) => MixSource::File(path.clone()),
+        };
+        let mut entries = vec![MixEntry {
+            source: first,
+            weight: 1.0,
+        }];
+        entries.extend(stream.extra_entries()?);
+        let mix = JobMix::new(entries).map_err(|e| e.to_string())?;
+        let source = StreamSource::process(&stream.arrivals, Some(stream.load), mix, platform)
+            .map_err(|e| format!("arrivals: {e}"))?;
+        let limit = Limit {
+            jobs: Some(stream.jobs),
+            horizon: stream.horizon,
+        };
+        Stream::new(source, limit).map(Some).map_err(|e| e.to_string())
     }
 
     /// Builds the platform; `from_file` is the platform a loaded workload brought.

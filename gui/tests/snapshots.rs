@@ -114,3 +114,23 @@ fn snapshot_experiments_with_a_results_folder() {
     h.run_steps(3);
     h.snapshot_options("experiments", &options());
 }
+
+#[test]
+fn snapshot_stream_view() {
+    // 40 jobs of 10 tasks at offered load 0.8: jobs as rows from arrival to
+    // finish under HEFT per arrival and job FIFO, and the jobs in the system.
+    let mut h = ran_app(app_with(|app| {
+        app.setup.set_param("tasks", 10.0);
+        app.setup.select("cpop", false);
+        app.setup.select("job-fifo", true);
+        app.setup.stream = Some(gui::setup::StreamSetup {
+            jobs: 40,
+            load: 0.8,
+            ..gui::setup::StreamSetup::default()
+        });
+    }));
+    assert_eq!(h.state().views().len(), 2, "errors: {:?}", h.state().errors());
+    h.state_mut().tab = Tab::Stream;
+    h.run_steps(3);
+    h.snapshot_options("stream", &options());
+}

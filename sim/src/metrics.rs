@@ -62,7 +62,7 @@ pub struct StepSeries {
 impl StepSeries {
     /// Steps from `base` changed by `(time, delta)` events; events at equal
     /// times make one step, and times past `end` are cut at `end`.
-    fn from_events(mut events: Vec<(SimTime, f64)>, base: f64, end: SimTime) -> StepSeries {
+    pub(crate) fn from_events(mut events: Vec<(SimTime, f64)>, base: f64, end: SimTime) -> StepSeries {
         events.sort_by_key(|e| e.0);
         let mut series = StepSeries {
             times: vec![0.0],

@@ -19,7 +19,7 @@ use crate::cost::CostModel;
 use crate::dag::Dag;
 use crate::ids::JobId;
 use crate::job_metrics::{self, JobOutcome, StreamMetrics};
-use crate::metrics;
+use crate::metrics::{self, StepSeries};
 use crate::platform::Platform;
 use crate::result::RunResult;
 use crate::scheduler::{JobInfo, Scheduler};
@@ -96,6 +96,16 @@ impl StreamRun {
     /// `horizon` if the run outlasted it.
     pub fn metrics(&self, horizon: Option<f64>) -> StreamMetrics {
         job_metrics::stream_metrics(&self.outcomes(), self.result.makespan().as_secs_f64(), horizon)
+    }
+
+    /// Jobs arrived and not finished over time, from 0 to the makespan.
+    pub fn jobs_in_system(&self) -> StepSeries {
+        let mut events = Vec::with_capacity(2 * self.jobs.len());
+        for job in &self.jobs {
+            events.push((job.info.arrival, 1.0));
+            events.extend(job.finish.map(|f| (f, -1.0)));
+        }
+        StepSeries::from_events(events, 0.0, self.result.makespan())
     }
 
     /// The energy attributed to each job, joules: the busy power of the
