@@ -10,12 +10,22 @@
 //!   start earliest by the estimates: when its inputs could arrive there
 //!   (actual producers and end times) and when the node's backlog (estimated
 //!   time of everything queued or running there, spread over its cores)
-//!   drains. Ties: lowest node id.
-//! - A node with free cores runs its queued task of highest upward rank.
+//!   drains. Ties: lowest node id. With `candidates=deps`, as Dask's
+//!   `decide_worker` does, a task with inputs is placed only among the nodes
+//!   that hold one of them (every node when none of those is up).
+//! - A node with free cores runs its queued task of highest upward rank
+//!   (`order=rank`, the default), or of lowest id (`order=id`: Dask's
+//!   workers run ready tasks in `dask.order`'s static priority, which a
+//!   DAG numbered in that order carries in its ids).
 //! - A node with free cores and an empty queue steals the top task of the
 //!   node with the largest backlog per core, if the task would finish
 //!   earlier here (counting its transfers) than after that backlog, or if
-//!   that node is down.
+//!   that node is down. With `steal_interval=S`, as Dask's periodic
+//!   `balance` (every 100 ms by default there), stealing happens only at the
+//!   first event at or after each multiple of S seconds (the policy has no
+//!   timer of its own, so a steal may come up to one event late). With
+//!   `steal_min=B`, a node is robbed only while its backlog exceeds B
+//!   seconds (Dask's `balance` takes victims only above 0.2 s of occupancy).
 //! - Node failures: a lost task leaves its node's backlog and comes back as
 //!   ready; down nodes get no new tasks and run nothing.
 //! - Moldable tasks (`moldable=1`, the default): a task started on a node
@@ -50,6 +60,17 @@ pub struct Dask {
     capacity: Capacity,
     /// Keep every task on its fewest cores instead of choosing a core count.
     rigid: bool,
+    /// Place a task with inputs only among the nodes holding one (Dask's `decide_worker`).
+    near_inputs: bool,
+    /// Steal only at the first event of each period of this length (Dask's
+    /// `balance`); `None` steals whenever a node is idle.
+    steal_interval: Option<SimDuration>,
+    /// When stealing is next allowed, with `steal_interval`.
+    next_balance: SimTime,
+    /// Nanoseconds of backlog a node must exceed to be robbed.
+    steal_min: u64,
+    /// Run queued tasks lowest id first instead of highest rank first.
+    by_id: bool,
 }
 
 impl Dask {
@@ -60,6 +81,63 @@ impl Dask {
             rigid: !moldable,
             ..self
         }
+    }
+
+    /// This policy placing a task with inputs only among the nodes holding
+    /// one (`true`, as Dask's `decide_worker`) or among all nodes (`false`, the default).
+    pub fn near_inputs(self, near_inputs: bool) -> Dask {
+        Dask { near_inputs, ..self }
+    }
+
+    /// This policy stealing only at the first event of each `interval`
+    /// (Dask's periodic `balance`), or whenever a node is idle (`None`, the default).
+    pub fn steal_interval(self, interval: Option<SimDuration>) -> Dask {
+        Dask {
+            steal_interval: interval,
+            ..self
+        }
+    }
+
+    /// This policy running queued tasks lowest id first (`true`) or highest
+    /// upward rank first (`false`, the default).
+    pub fn by_id(self, by_id: bool) -> Dask {
+        Dask { by_id, ..self }
+    }
+
+    /// This policy robbing only nodes with more than `min` of backlog (0: any, the default).
+    pub fn steal_min(self, min: SimDuration) -> Dask {
+        Dask {
+            steal_min: min.as_nanos(),
+            ..self
+        }
+    }
+
+    /// Whether stealing may happen now; moves the next balance time past now.
+    fn balance_now(&mut self, now: SimTime) -> bool {
+        let Some(interval) = self.steal_interval.filter(|i| *i > SimDuration::ZERO) else {
+            return true;
+        };
+        if now < self.next_balance {
+            return false;
+        }
+        let periods = (now - SimTime::ZERO).as_nanos() / interval.as_nanos() + 1;
+        self.next_balance = SimTime::from_nanos(periods * interval.as_nanos());
+        true
+    }
+
+    /// Nodes holding an input of `task`: the nodes its finished predecessors ran on.
+    fn input_holders(view: &SimView<'_>, task: TaskId) -> Vec<NodeId> {
+        let mut nodes: Vec<NodeId> = view
+            .dag()
+            .predecessors(task)
+            .filter_map(|p| match view.task_state(p) {
+                sim::TaskState::Done { node, .. } => Some(node),
+                _ => None,
+            })
+            .collect();
+        nodes.sort_unstable();
+        nodes.dedup();
+        nodes
     }
 
     /// Cores `task` takes on `node` when `free` cores are free there: the
@@ -103,7 +181,7 @@ impl Dask {
         let platform = view.platform();
         let victim = platform
             .node_ids()
-            .filter(|&v| v != thief && !self.queues[v.index()].is_empty())
+            .filter(|&v| v != thief && !self.queues[v.index()].is_empty() && self.backlog[v.index()] > self.steal_min)
             .max_by_key(|&v| {
                 let per_core = self.backlog[v.index()] / u64::from(platform.node(v).cores.max(1));
                 (per_core, std::cmp::Reverse(v))
@@ -135,11 +213,15 @@ impl Dask {
         let costs = view.costs();
         let first = self.rank.len();
         rank::upward_extend(costs, &mut self.rank, |t| costs.mean_exec_secs(t));
-        self.rank_ns.extend(
-            self.rank[first..]
-                .iter()
-                .map(|&r| SimDuration::from_secs_f64(r).as_nanos()),
-        );
+        // By id, every task gets one rank and the queues' ties (lowest id) decide.
+        let by_id = self.by_id;
+        self.rank_ns.extend(self.rank[first..].iter().map(|&r| {
+            if by_id {
+                0
+            } else {
+                SimDuration::from_secs_f64(r).as_nanos()
+            }
+        }));
         self.at.resize(view.dag().task_count(), None);
     }
 }
@@ -156,6 +238,7 @@ impl Scheduler for Dask {
         self.add_tasks(view);
         self.queues = vec![BinaryHeap::new(); n_nodes];
         self.backlog = vec![0; n_nodes];
+        self.next_balance = SimTime::ZERO;
         self.capacity = Capacity::new(view.platform(), view.dag().task_count());
     }
 
@@ -175,14 +258,28 @@ impl Scheduler for Dask {
             let pick = |nodes: &mut dyn Iterator<Item = NodeId>| {
                 nodes.min_by_key(|&n| (self.estimated_start(view, task, n), n))
             };
-            let best = pick(&mut hosting().filter(|&n| view.node_up(n))).or_else(|| pick(&mut hosting()));
+            let holders = if self.near_inputs {
+                Self::input_holders(view, task)
+            } else {
+                Vec::new()
+            };
+            let near = pick(
+                &mut holders
+                    .iter()
+                    .copied()
+                    .filter(|&n| view.node_up(n) && platform.node(n).cores >= cores),
+            );
+            let best = near
+                .or_else(|| pick(&mut hosting().filter(|&n| view.node_up(n))))
+                .or_else(|| pick(&mut hosting()));
             if let Some(node) = best {
                 self.enqueue(view, task, node);
             }
         }
+        let may_steal = self.balance_now(view.now());
         for node in platform.node_ids().filter(|&n| view.node_up(n)) {
             loop {
-                if self.queues[node.index()].is_empty() {
+                if may_steal && self.queues[node.index()].is_empty() {
                     self.steal(view, node);
                 }
                 let Some(&(_, std::cmp::Reverse(task))) = self.queues[node.index()].peek() else {

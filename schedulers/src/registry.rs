@@ -671,8 +671,48 @@ static REGISTRY: &[SchedulerInfo] = &[
         name: "dask",
         nature: Nature::Online,
         description: "Dask-like: earliest estimated start incl. transfers, idle nodes steal (Rocklin 2015)",
-        params: &[MOLDABLE_PARAM, COMM_MEAN_PARAM],
-        build: |p, _| Ok(Box::new(Dask::default().moldable(moldable(p)?))),
+        params: &[
+            MOLDABLE_PARAM,
+            COMM_MEAN_PARAM,
+            ParamInfo {
+                name: "candidates",
+                description: "all (default): a ready task may go to any node; deps: only to nodes holding one of its inputs, as Dask's decide_worker",
+            },
+            ParamInfo {
+                name: "steal_interval",
+                description: "seconds between stealing rounds, as Dask's balance (0.1 s there); 0 (default): idle nodes steal at once",
+            },
+            ParamInfo {
+                name: "order",
+                description: "rank (default): a node runs its queued task of highest upward rank first; id: lowest id first (Dask's order, for DAGs numbered in it)",
+            },
+            ParamInfo {
+                name: "steal_min",
+                description: "seconds of backlog a node must exceed to be robbed (0.2 s in Dask's balance); 0 (default): any",
+            },
+        ],
+        build: |p, _| {
+            let near_inputs = match p.string_or("candidates", "all").as_str() {
+                "all" => false,
+                "deps" => true,
+                other => return Err(p.bad_value("candidates", "all or deps", other)),
+            };
+            let by_id = match p.string_or("order", "rank").as_str() {
+                "rank" => false,
+                "id" => true,
+                other => return Err(p.bad_value("order", "rank or id", other)),
+            };
+            let interval = p.non_negative_f64_or("steal_interval", 0.0)?;
+            let min = p.non_negative_f64_or("steal_min", 0.0)?;
+            Ok(Box::new(
+                Dask::default()
+                    .moldable(moldable(p)?)
+                    .near_inputs(near_inputs)
+                    .by_id(by_id)
+                    .steal_interval((interval > 0.0).then(|| sim::SimDuration::from_secs_f64(interval)))
+                    .steal_min(sim::SimDuration::from_secs_f64(min)),
+            ))
+        },
     },
     SchedulerInfo {
         name: "online-eft",

@@ -228,6 +228,13 @@ pub struct ValidateCmd {
     /// Output folder (default: the config's `out`, else results/validate).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// What runs the DAGs for real, replacing the config's `runtime`: `own`
+    /// (schedlab's executor) or `dask` (Dask's distributed scheduler).
+    #[arg(long, value_name = "own|dask")]
+    pub runtime: Option<String>,
+    /// Dask workers with `--runtime dask` (default: the config's `workers`, else 2).
+    #[arg(long)]
+    pub workers: Option<usize>,
 }
 
 /// Arguments of `schedlab generate`.
@@ -659,7 +666,19 @@ fn run_replay(cmd: &ReplayCmd, out: &mut dyn std::io::Write) -> Result<()> {
 
 /// `schedlab validate`: real and simulated runs, results, report, and the summary on `out`.
 fn run_validate(cmd: &ValidateCmd, out: &mut dyn std::io::Write) -> Result<()> {
-    let config = crate::real::validate::ValidateConfig::load(&cmd.config)?;
+    let mut config = crate::real::validate::ValidateConfig::load(&cmd.config)?;
+    if cmd.runtime.is_some() || cmd.workers.is_some() {
+        let workers = match config.runtime {
+            crate::real::validate::Runtime::Dask { workers } => cmd.workers.or(Some(workers)),
+            crate::real::validate::Runtime::Own => cmd.workers,
+        };
+        let name = cmd
+            .runtime
+            .as_deref()
+            .unwrap_or(if workers.is_some() { "dask" } else { "own" });
+        let runtime = crate::real::validate::Runtime::parse(name, workers).context("--runtime")?;
+        config = config.with_runtime(runtime)?;
+    }
     let dir = cmd
         .out
         .clone()

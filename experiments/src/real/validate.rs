@@ -2,6 +2,13 @@
 //! real (the [`crate::real::executor`]) and in simulation on the calibrated
 //! platform, and the makespans and per-task times are compared.
 //!
+//! With `runtime = "dask"` (or `--runtime dask`) the real side is Dask's
+//! distributed scheduler instead ([`crate::real::dask`]): each DAG runs once
+//! per repetition on a real `LocalCluster` of `workers` workers, making its
+//! own decisions, and every listed scheduler is simulated on the platform
+//! calibrated for this Dask and compared with that one run
+//! ([`dask::DASK_MODEL`] is added when no `dask` spec is listed).
+//!
 //! Time scale: DAG work is reference seconds; `seconds_per_work` real
 //! seconds of kernel stand for one unit, and each edge copies
 //! `bytes × bytes_scale` real bytes. The simulator runs the same scaled DAG,
@@ -14,6 +21,7 @@
 //! when its CCR is ≥ 0.5; `mixed` otherwise.
 
 use crate::real::calibrate::{self, CalibrateOptions, Calibration};
+use crate::real::dask::{self, DaskCalibration, DaskRuntime};
 use crate::real::executor::{self, ExecSettings};
 use crate::run::RunSpec;
 use anyhow::{Context as _, Result, anyhow, bail, ensure};
@@ -32,7 +40,12 @@ struct ValidateFile {
     dags: Vec<String>,
     #[serde(default)]
     seeds: Vec<u64>,
+    #[serde(default)]
     schedulers: Vec<String>,
+    #[serde(default)]
+    runtime: Option<String>,
+    #[serde(default)]
+    workers: Option<usize>,
     #[serde(default)]
     repetitions: Option<u32>,
     seconds_per_work: f64,
@@ -44,6 +57,70 @@ struct ValidateFile {
     calibration: Option<PathBuf>,
     #[serde(default)]
     calibrate_secs: Option<f64>,
+}
+
+/// What runs the DAGs for real.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Runtime {
+    /// schedlab's own executor, one pinned thread per core, following each
+    /// scheduler's decisions.
+    Own,
+    /// Dask's distributed scheduler on `workers` single-threaded workers,
+    /// making its own decisions.
+    Dask {
+        /// Worker processes of the cluster.
+        workers: usize,
+    },
+}
+
+impl Runtime {
+    /// The runtime a config's `runtime` value (or `--runtime`) names;
+    /// `workers` only with `dask` (default 2).
+    ///
+    /// # Errors
+    /// An unknown name, or `workers` with `own` or < 1.
+    pub fn parse(name: &str, workers: Option<usize>) -> Result<Runtime> {
+        match name {
+            "own" => {
+                ensure!(workers.is_none(), "workers: only runtime = \"dask\" has workers");
+                Ok(Runtime::Own)
+            }
+            "dask" => {
+                let workers = workers.unwrap_or(2);
+                ensure!(workers >= 1, "workers: expected an integer >= 1, got 0");
+                Ok(Runtime::Dask { workers })
+            }
+            other => bail!("runtime: expected \"own\" or \"dask\", got {other:?}"),
+        }
+    }
+}
+
+/// How the platform of the simulations was measured.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum Measured {
+    /// `schedlab calibrate`'s measurements, for the own executor.
+    Own(Calibration),
+    /// `schedlab_dask`'s, for Dask.
+    Dask(DaskCalibration),
+}
+
+impl Measured {
+    /// A short human-readable summary.
+    pub fn summary(&self) -> String {
+        match self {
+            Measured::Own(c) => c.summary(),
+            Measured::Dask(c) => c.summary(),
+        }
+    }
+
+    /// Nodes of the calibrated platform (cores of the own executor, Dask workers).
+    pub fn nodes(&self) -> usize {
+        match self {
+            Measured::Own(c) => c.cores,
+            Measured::Dask(c) => c.workers,
+        }
+    }
 }
 
 /// A validated `schedlab validate` config (see `experiments/configs/validate.toml`).
@@ -61,7 +138,9 @@ pub struct ValidateConfig {
     pub seeds: Vec<u64>,
     /// Scheduler specs.
     pub schedulers: Vec<String>,
-    /// Real runs per DAG and scheduler.
+    /// What runs the DAGs for real.
+    pub runtime: Runtime,
+    /// Real runs per DAG (and per scheduler on the own executor).
     pub repetitions: u32,
     /// Real seconds one unit of DAG work takes on a calibrated core.
     pub seconds_per_work: f64,
@@ -103,7 +182,17 @@ impl ValidateConfig {
     pub fn parse(text: &str, base: &Path) -> Result<ValidateConfig> {
         let file: ValidateFile = toml::from_str(text).map_err(|e| anyhow!("{}", e.to_string().trim_end()))?;
         ensure!(!file.dags.is_empty(), "dags: give at least one generator spec");
-        ensure!(!file.schedulers.is_empty(), "schedulers: give at least one scheduler");
+        let runtime = Runtime::parse(file.runtime.as_deref().unwrap_or("own"), file.workers)?;
+        if runtime != Runtime::Own {
+            ensure!(
+                file.slowdown.is_empty() && file.calibration.is_none(),
+                "slowdown and calibration belong to the own executor; Dask is calibrated afresh"
+            );
+        }
+        ensure!(
+            runtime != Runtime::Own || !file.schedulers.is_empty(),
+            "schedulers: give at least one scheduler"
+        );
         for (i, spec) in file.dags.iter().enumerate() {
             workloads::generate(spec, 0).map_err(|e| anyhow!("dags[{i}] {spec:?}: {e}"))?;
         }
@@ -122,6 +211,7 @@ impl ValidateConfig {
             dags: file.dags,
             seeds: if file.seeds.is_empty() { vec![0] } else { file.seeds },
             schedulers: file.schedulers,
+            runtime,
             repetitions,
             seconds_per_work: positive("seconds_per_work", file.seconds_per_work)?,
             bytes_scale: match file.bytes_scale {
@@ -138,6 +228,36 @@ impl ValidateConfig {
             calibration: file.calibration.map(|c| base.join(c)),
             calibrate_secs: positive("calibrate_secs", file.calibrate_secs.unwrap_or(0.2))?,
         })
+    }
+}
+
+impl ValidateConfig {
+    /// This config with `runtime` (the `--runtime` flag) instead of its own.
+    /// Dask is calibrated afresh, so a calibration folder is dropped.
+    ///
+    /// # Errors
+    /// Slowdown factors, which Dask cannot emulate.
+    pub fn with_runtime(mut self, runtime: Runtime) -> Result<ValidateConfig> {
+        if runtime != Runtime::Own {
+            ensure!(
+                self.slowdown.is_empty(),
+                "slowdown emulates heterogeneity on the own executor; Dask cannot"
+            );
+            self.calibration = None;
+        }
+        self.runtime = runtime;
+        Ok(self)
+    }
+
+    /// The schedulers simulated: the config's, with [`dask::DASK_MODEL`]
+    /// first on Dask when no `dask` spec is listed.
+    pub fn simulated(&self) -> Vec<String> {
+        let mut specs = self.schedulers.clone();
+        let listed = specs.iter().any(|s| s.split(':').next() == Some("dask"));
+        if matches!(self.runtime, Runtime::Dask { .. }) && !listed {
+            specs.insert(0, dask::DASK_MODEL.to_owned());
+        }
+        specs
     }
 }
 
@@ -214,7 +334,7 @@ pub struct Outcome {
     /// The real and simulated run of the row whose |error| is the median.
     pub example: Option<(Row, RunResult, RunResult)>,
     /// The calibration used.
-    pub calibration: Calibration,
+    pub calibration: Measured,
 }
 
 /// `p` in [0, 1] by nearest rank of sorted `v` (0 when empty).
@@ -324,32 +444,23 @@ pub fn summary_table(summary: &[ClassSummary]) -> String {
 /// # Errors
 /// A failed calibration, generation, simulation or real run (naming the run).
 pub fn run(config: &ValidateConfig, progress: &mut dyn FnMut(&Row)) -> Result<Outcome> {
-    let calibration = match &config.calibration {
-        Some(dir) => Calibration::load(dir)?,
-        None => calibrate::measure(CalibrateOptions {
-            sample_secs: config.calibrate_secs,
-        })?,
-    };
-    let platform = calibration.platform(&config.slowdown)?;
-    let settings = ExecSettings {
-        iterations_per_work: calibration.kernel_rate,
-        slowdown: config.slowdown.clone(),
-        pin: true,
-    };
+    let real = RealSide::start(config)?;
+    let platform = real.platform(config)?;
+    let schedulers = config.simulated();
     let mut rows = Vec::new();
     let (mut start_errors, mut end_errors) = (Vec::new(), Vec::new());
     let mut runs: Vec<(RunResult, RunResult)> = Vec::new();
     for spec in &config.dags {
         for &seed in &config.seeds {
-            let dag = scaled(
+            let dag = real.prepare(scaled(
                 &workloads::generate(spec, seed)?,
                 config.seconds_per_work,
                 config.bytes_scale,
-            )?;
+            )?)?;
             let costs = CostModel::new(&dag, &platform)?;
             let (ccr, min_task_ms, class) = classify(&costs);
-            for sched in &config.schedulers {
-                let what = || format!("{spec} seed {seed} with {sched}");
+            let mut sims = Vec::new();
+            for sched in &schedulers {
                 let sim = RunSpec {
                     dag: &dag,
                     platform: &platform,
@@ -357,14 +468,19 @@ pub fn run(config: &ValidateConfig, progress: &mut dyn FnMut(&Row)) -> Result<Ou
                     settings: SimConfig::default(),
                 }
                 .execute()
-                .with_context(|| format!("simulating {}", what()))?;
-                for repetition in 0..config.repetitions {
-                    let mut scheduler = schedulers::registry::create(sched, seed)?;
-                    let real = executor::execute(&dag, &platform, &mut scheduler, &settings)
+                .with_context(|| format!("simulating {spec} seed {seed} with {sched}"))?;
+                sims.push(sim);
+            }
+            for repetition in 0..config.repetitions {
+                let mut dask_run = None;
+                for (sched, sim) in schedulers.iter().zip(&sims) {
+                    let what = || format!("{spec} seed {seed} with {sched}");
+                    let (real_run, pinned) = real
+                        .execute(&dag, &platform, sched, seed, &mut dask_run)
                         .with_context(|| format!("running {} for real", what()))?;
-                    executor::check(&dag, &platform, &real.result).with_context(what)?;
-                    let (starts, ends) = task_errors(&sim, &real.result);
-                    let (s, r) = (sim.metrics.makespan, real.result.metrics.makespan);
+                    executor::check(&dag, &platform, &real_run).with_context(what)?;
+                    let (starts, ends) = task_errors(sim, &real_run);
+                    let (s, r) = (sim.metrics.makespan, real_run.metrics.makespan);
                     let row = Row {
                         run: rows.len(),
                         dag: spec.clone(),
@@ -385,13 +501,13 @@ pub fn run(config: &ValidateConfig, progress: &mut dyn FnMut(&Row)) -> Result<Ou
                         end_err_p90_pct: percentile(&ends, 0.9),
                         seconds_per_work: config.seconds_per_work,
                         bytes_scale: config.bytes_scale,
-                        pinned: real.pinned,
+                        pinned,
                     };
                     progress(&row);
                     start_errors.extend(starts);
                     end_errors.extend(ends);
                     rows.push(row);
-                    runs.push((real.result, sim.clone()));
+                    runs.push((real_run, sim.clone()));
                 }
             }
         }
@@ -403,15 +519,99 @@ pub fn run(config: &ValidateConfig, progress: &mut dyn FnMut(&Row)) -> Result<Ou
     let mut by_error: Vec<usize> = (0..rows.len()).collect();
     by_error.sort_by(|&a, &b| rows[a].error_pct.abs().total_cmp(&rows[b].error_pct.abs()));
     let median_run = by_error[by_error.len() / 2];
-    let (real, sim) = runs.swap_remove(median_run);
+    let (real_run, sim) = runs.swap_remove(median_run);
     Ok(Outcome {
-        example: Some((rows[median_run].clone(), real, sim)),
+        example: Some((rows[median_run].clone(), real_run, sim)),
         rows,
         summary,
         start_errors,
         end_errors,
-        calibration,
+        calibration: real.measured,
     })
+}
+
+/// The real side of a validation: the own executor or Dask, with its calibration.
+struct RealSide {
+    measured: Measured,
+    /// The own executor's settings.
+    own: Option<ExecSettings>,
+    /// The Python that runs Dask, and the cluster's workers.
+    dask: Option<(DaskRuntime, usize)>,
+}
+
+impl RealSide {
+    /// Calibrates the runtime (or loads the own executor's calibration).
+    fn start(config: &ValidateConfig) -> Result<RealSide> {
+        match config.runtime {
+            Runtime::Own => {
+                let calibration = match &config.calibration {
+                    Some(dir) => Calibration::load(dir)?,
+                    None => calibrate::measure(CalibrateOptions {
+                        sample_secs: config.calibrate_secs,
+                    })?,
+                };
+                Ok(RealSide {
+                    own: Some(ExecSettings {
+                        iterations_per_work: calibration.kernel_rate,
+                        slowdown: config.slowdown.clone(),
+                        pin: true,
+                    }),
+                    measured: Measured::Own(calibration),
+                    dask: None,
+                })
+            }
+            Runtime::Dask { workers } => {
+                let runtime = DaskRuntime::locate()?;
+                let calibration = runtime.calibrate(workers)?;
+                Ok(RealSide {
+                    measured: Measured::Dask(calibration),
+                    own: None,
+                    dask: Some((runtime, workers)),
+                })
+            }
+        }
+    }
+
+    /// The calibrated platform both sides describe.
+    fn platform(&self, config: &ValidateConfig) -> Result<sim::Platform> {
+        match &self.measured {
+            Measured::Own(c) => c.platform(&config.slowdown),
+            Measured::Dask(c) => c.platform(),
+        }
+    }
+
+    /// The DAG as this runtime runs it (on Dask: one output per task, tasks
+    /// numbered in Dask's priority order).
+    fn prepare(&self, dag: Dag) -> Result<Dag> {
+        match &self.dask {
+            Some((runtime, _)) => runtime.in_dask_order(&dask::one_output_per_task(&dag)?),
+            None => Ok(dag),
+        }
+    }
+
+    /// One real run of `dag` and whether its workers were pinned. The own
+    /// executor follows `scheduler`; Dask decides for itself, so its run is
+    /// made once into `dask_run` and compared with every simulated scheduler.
+    fn execute(
+        &self,
+        dag: &Dag,
+        platform: &sim::Platform,
+        scheduler: &str,
+        seed: u64,
+        dask_run: &mut Option<RunResult>,
+    ) -> Result<(RunResult, bool)> {
+        if let Some((runtime, workers)) = &self.dask {
+            let run = match dask_run {
+                Some(run) => run.clone(),
+                None => dask_run.insert(runtime.run(dag, platform, *workers)?).clone(),
+            };
+            return Ok((run, true));
+        }
+        let settings = self.own.as_ref().context("the own executor was not calibrated")?;
+        let mut scheduler = schedulers::registry::create(scheduler, seed)?;
+        let real = executor::execute(dag, platform, &mut scheduler, settings)?;
+        Ok((real.result, real.pinned))
+    }
 }
 
 /// Writes `DIR/results.csv` (one row per run), `DIR/manifest.json` (config,

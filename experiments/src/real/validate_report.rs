@@ -153,7 +153,7 @@ pub fn write(dir: &Path, title: &str, outcome: &Outcome, loadavg: (&str, &str)) 
         &figures.add("task_errors", (900, 500), &TaskErrors { outcome })?,
     );
     if let Some((row, real, sim)) = &outcome.example {
-        let cores: Vec<u32> = vec![1; outcome.calibration.cores];
+        let cores: Vec<u32> = vec![1; outcome.calibration.nodes()];
         let panels = [
             Panel {
                 title: format!("real {}", row.scheduler),
