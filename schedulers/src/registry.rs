@@ -446,8 +446,8 @@ static REGISTRY: &[SchedulerInfo] = &[
         name: "etf",
         nature: Nature::Static,
         description: "Earliest Time First, earliest-start (task, node) pair (Hwang et al. 1989)",
-        params: &[],
-        build: |_, _| Ok(Box::new(Etf)),
+        params: &[COMPAT_PARAM],
+        build: |p, _| Ok(Box::new(Etf::new(p.compat()?))),
     },
     SchedulerInfo {
         name: "dls",
