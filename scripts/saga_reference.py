@@ -15,10 +15,12 @@ under PYTHONHASHSEED=0, and each file lists the nodes in the order SAGA
 iterates them under that seed and the tasks in SAGA's topological order:
 schedlab, trying nodes in file order, breaks ties between nodes as SAGA does.
 Where SAGA iterates other sets (ETF's sets of node and task names, Min-Min's
-and Max-Min's task sets), the order cannot be carried by a file. To find the
-results that depend on it, every scheduler is also run under
-PYTHONHASHSEED=1..3 on the same files; `order_sensitive` lists the
-(instance, scheduler) pairs whose makespan changed, which the Rust test skips.
+and Max-Min's task sets), the order cannot be carried by a file; schedlab's
+`etf:compat=saga` iterates them as CPython 3.12 does under PYTHONHASHSEED=0
+(schedulers/src/python_set.rs). To show which results depend on the order,
+every scheduler is also run under PYTHONHASHSEED=1..3 on the same files;
+`order_sensitive` lists the (instance, scheduler) pairs whose makespan
+changed. The Rust test compares them too, for seed 0.
 """
 
 import json

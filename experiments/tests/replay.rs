@@ -72,7 +72,21 @@ fn fitting_on_two_small_instances_lowers_their_error_and_is_deterministic() {
     assert!(loss(&fitted) < 0.5 * loss(&Model::default()), "{fitted:?}");
     // Only the three fitted parameters move.
     assert_eq!(fitted.staging_latency, Model::default().staging_latency);
-    assert_eq!(fitted.job_overhead, Model::default().job_overhead);
+    assert_eq!(fitted.auxiliary, Model::default().auxiliary);
+    // A fitted parameter at 0 (its logarithm -inf) used to turn the whole
+    // simplex into NaN; it now starts at the smallest positive value.
+    let from_zero = fit(
+        &refs,
+        Model {
+            submit_interval: 0.0,
+            ..Model::default()
+        },
+    )
+    .unwrap();
+    assert!(
+        from_zero.submit_interval.is_finite() && from_zero.job_overhead.is_finite(),
+        "{from_zero:?}"
+    );
 }
 
 #[test]

@@ -18,7 +18,10 @@
 //! - PEFT: the optimistic cost table charges each pair of nodes its own link
 //!   (the paper charges the mean);
 //! - Min-Min and Max-Min: rounds, each taking only the tasks that were ready
-//!   when it began.
+//!   when it began;
+//! - ETF: SAGA's moment-by-moment ETF, its ties broken in the order CPython
+//!   iterates its sets of names under `PYTHONHASHSEED=0`
+//!   ([`crate::python_set`]), its transfers within a node over self links.
 
 use sim::{CommMean, CostModel, Decisions, Scheduler, SimDuration, SimView, Update};
 

@@ -62,6 +62,7 @@ mod online_eft;
 mod overhead;
 pub mod peft;
 pub mod per_job;
+mod python_set;
 mod random;
 pub mod rank;
 pub mod registry;

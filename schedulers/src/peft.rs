@@ -12,6 +12,12 @@
 //! default; `comm_mean=time` for the mean of the transfer times).
 //! With `compat=saga`, SAGA 2.1.0's table: the transfer between `p` and `q`
 //! costs that link's own time ([`optimistic_cost_table_per_link`]).
+//! `priority=` ([`Priority`]) changes only the task order, to tell which of
+//! PEFT's two departures from HEFT (its order, its node choice) makes it win
+//! or lose on a family of instances: `oct` is the paper's `rank_oct`,
+//! `oct+cost` adds the task's own mean execution time (which `rank_oct`
+//! leaves out, so every exit task ranks 0), and `upward` is HEFT's upward
+//! rank, leaving PEFT's node choice as the only difference from HEFT.
 //! Complexity: O(e·p² + n log n) for the table and ranks, O(e·p) for
 //! data-ready times, plus the timeline search.
 
@@ -24,12 +30,44 @@ use sim::{CostModel, Decisions, NodeId, Scheduler, SimDuration, SimTime, SimView
 #[derive(Debug, Clone, Default)]
 pub struct Peft {
     compat: Compat,
+    priority: Priority,
 }
 
 impl Peft {
-    /// PEFT following `compat`'s definitions.
-    pub fn new(compat: Compat) -> Peft {
-        Peft { compat }
+    /// PEFT following `compat`'s definitions, taking tasks by `priority`.
+    pub fn new(compat: Compat, priority: Priority) -> Peft {
+        Peft { compat, priority }
+    }
+}
+
+/// The priority tasks are taken from the ready list by (the `priority=`
+/// parameter; see the module documentation).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Priority {
+    /// `rank_oct`, the paper's.
+    #[default]
+    Oct,
+    /// `rank_oct` plus the task's mean execution time.
+    OctPlusCost,
+    /// HEFT's upward rank.
+    Upward,
+}
+
+impl Priority {
+    /// The parameter value naming this priority.
+    pub fn name(self) -> &'static str {
+        match self {
+            Priority::Oct => "oct",
+            Priority::OctPlusCost => "oct+cost",
+            Priority::Upward => "upward",
+        }
+    }
+
+    /// The priority named `name`.
+    pub fn from_name(name: &str) -> Option<Priority> {
+        [Priority::Oct, Priority::OctPlusCost, Priority::Upward]
+            .into_iter()
+            .find(|p| p.name() == name)
     }
 }
 
@@ -133,7 +171,15 @@ impl Scheduler for Peft {
             Compat::Paper => optimistic_cost_table(costs),
             Compat::Saga => optimistic_cost_table_per_link(costs),
         };
-        let ranks = rank_oct(costs, &oct);
+        let ranks = match self.priority {
+            Priority::Oct => rank_oct(costs, &oct),
+            Priority::OctPlusCost => rank_oct(costs, &oct)
+                .into_iter()
+                .zip(view.dag().task_ids())
+                .map(|(r, t)| r + costs.mean_exec_secs(t))
+                .collect(),
+            Priority::Upward => rank::upward(costs),
+        };
         let mut planner = ListPlanner::new(costs, true);
         for task in rank::ready_list(view.dag(), &ranks) {
             let mut best: Option<(SimDuration, Candidate)> = None;

@@ -339,6 +339,12 @@ pub const COMPAT_PARAM: ParamInfo = ParamInfo {
     description: "paper (default) or saga: SAGA 2.1.0's definitions where they differ, to reproduce its makespans",
 };
 
+/// PEFT's `priority` parameter ([`crate::peft::Priority`]).
+pub const PEFT_PRIORITY_PARAM: ParamInfo = ParamInfo {
+    name: "priority",
+    description: "task order: oct (default; the paper's rank_oct), oct+cost (rank_oct plus the task's mean execution time) or upward (HEFT's upward rank), to tell PEFT's order from its node choice",
+};
+
 /// Every scheduler, in the order `schedlab schedulers` lists them.
 pub fn all() -> &'static [SchedulerInfo] {
     REGISTRY
@@ -418,8 +424,16 @@ static REGISTRY: &[SchedulerInfo] = &[
         name: "peft",
         nature: Nature::Static,
         description: "Predict Earliest Finish Time, optimistic cost table + insertion (Arabnejad & Barbosa 2014)",
-        params: &[COMM_MEAN_PARAM, COMPAT_PARAM],
-        build: |p, _| Ok(Box::new(Peft::new(p.compat()?))),
+        params: &[COMM_MEAN_PARAM, COMPAT_PARAM, PEFT_PRIORITY_PARAM],
+        build: |p, _| {
+            let compat = p.compat()?;
+            let priority = match p.string(PEFT_PRIORITY_PARAM.name) {
+                None => crate::peft::Priority::Oct,
+                Some(v) => crate::peft::Priority::from_name(&v)
+                    .ok_or_else(|| p.bad_value(PEFT_PRIORITY_PARAM.name, "oct, oct+cost or upward", &v))?,
+            };
+            Ok(Box::new(Peft::new(compat, priority)))
+        },
     },
     SchedulerInfo {
         name: "lookahead-heft",
@@ -446,8 +460,8 @@ static REGISTRY: &[SchedulerInfo] = &[
         name: "etf",
         nature: Nature::Static,
         description: "Earliest Time First, earliest-start (task, node) pair (Hwang et al. 1989)",
-        params: &[],
-        build: |_, _| Ok(Box::new(Etf)),
+        params: &[COMPAT_PARAM],
+        build: |p, _| Ok(Box::new(Etf::new(p.compat()?))),
     },
     SchedulerInfo {
         name: "dls",
@@ -1069,6 +1083,11 @@ mod tests {
         let err = create("heft:overhed=1", 0).err().unwrap().to_string();
         assert!(err.contains("did you mean \"overhead\"?"), "{err}");
         assert!(matches!(create("heft:x", 0), Err(RegistryError::Malformed(_))));
+        let err = create("peft:priority=rank", 0).err().unwrap().to_string();
+        assert!(err.contains("oct, oct+cost or upward") && err.contains("rank"), "{err}");
+        for priority in ["oct", "oct+cost", "upward"] {
+            assert!(create(&format!("peft:priority={priority}"), 0).is_ok(), "{priority}");
+        }
     }
 
     #[test]

@@ -200,7 +200,7 @@ pub struct ReplayCmd {
     /// Seconds per job on the execute node, every node's task_overhead (default: 0).
     #[arg(long)]
     pub job_overhead: Option<f64>,
-    /// Fit submit_interval, staging_bandwidth and auxiliary on every other instance
+    /// Fit submit_interval, staging_bandwidth and job_overhead on every other instance
     /// (across families, and per family with at least 4 instances) and report on the rest.
     #[arg(long)]
     pub fit: bool,

@@ -280,9 +280,6 @@ fn build_platform(network: &Graph, name: &str) -> Result<Platform, ParseError> {
         if *s <= 0.0 {
             return Err(ParseError::field(context(), format!("strength {s}, expected > 0")));
         }
-        if i == j {
-            continue;
-        }
         let old = strength[i][j];
         if !old.is_nan() && old != *s {
             return Err(ParseError::field(
@@ -296,8 +293,13 @@ fn build_platform(network: &Graph, name: &str) -> Result<Platform, ParseError> {
     for (i, row) in strength.iter_mut().enumerate() {
         for (j, s) in row.iter_mut().enumerate() {
             if i == j {
-                // Ignored by the platform: transfers within a node are free.
-                *s = 1.0;
+                // The platform ignores the diagonal (transfers within a node
+                // are free), so it keeps the self link's strength, 0 where the
+                // file gives none, for `etf:compat=saga`, which charges it as
+                // SAGA does.
+                if s.is_nan() {
+                    *s = 0.0;
+                }
             } else if s.is_nan() {
                 return Err(ParseError::field(
                     "network",
