@@ -3,33 +3,23 @@
 //! Every node has an up link and a down link of its NIC bandwidth; groups may
 //! be joined by a shared link. A flow crosses the sender's up link, the group
 //! link if the nodes are in different linked groups, and the receiver's down
-//! link. Whenever a flow starts or ends, rates are recomputed by progressive
-//! filling (the classic max-min algorithm): repeatedly find the link whose
-//! remaining capacity divided by its unfrozen flows is smallest (ties: the
-//! lowest link index), give those flows that share, and remove them. The
-//! smallest share comes from a heap of (share, link) entries, one pushed per
-//! link whose share a step changed and skipped when stale, so a step costs
-//! O(changed links × log) rather than a scan of every active link; the
-//! picks, and so every rate, are the same as the scan's.
-//! This is written here rather than taken
-//! from a crate because it is the simulator's own model and must interact
-//! with the engine's exact integer clock.
+//! link. After flows start or end (all changes at one instant together),
+//! rates are recomputed by progressive filling ([`max_min`]) over the
+//! connected components of the changed links only; the other flows keep
+//! their rates, which a recomputation of the whole network would give them
+//! again bit for bit.
+//! Flows live in slots (struct of arrays, a free slot neither sending nor
+//! finishing), so advancing every flow's progress and finding the next
+//! completion are branch-free loops over two arrays.
+//! This is written here rather than taken from a crate because it is the
+//! simulator's own model and must interact with the engine's exact integer clock.
+
+mod max_min;
 
 use crate::ids::NodeId;
 use crate::platform::{Network, Platform, group_pair};
 use crate::time::{SimDuration, SimTime};
-use std::cmp::{Ordering, Reverse};
-use std::collections::BinaryHeap;
-
-/// A flow in progress, carrying the engine's `tag` for it.
-#[derive(Clone, Debug)]
-struct Flow<T> {
-    tag: T,
-    links: [u32; 3],
-    n_links: u8,
-    remaining: f64,
-    rate: f64,
-}
+use max_min::{FlowLinks, MaxMin, Topology};
 
 /// A finished flow, reported back to the engine with its tag.
 pub(crate) struct FinishedFlow<T> {
@@ -41,44 +31,32 @@ pub(crate) struct FlowNetwork<T> {
     capacity: Vec<f64>,
     group_link_index: Vec<((u32, u32), usize)>,
     node_group: Vec<u32>,
-    flows: Vec<Flow<T>>,
+    /// Per slot: the engine's tag of the flow in it, `None` when free.
+    tag: Vec<Option<T>>,
+    /// Per slot: when the flow was added (a counter), to keep the order of adding.
+    added: Vec<u64>,
+    /// Per slot: the links the flow crosses.
+    flow_links: Vec<FlowLinks>,
+    /// Per slot: bytes left to send; infinite in a free slot.
+    remaining: Vec<f64>,
+    /// Per slot: bytes/s; zero in a free slot.
+    rate: Vec<f64>,
+    free: Vec<u32>,
+    n_added: u64,
+    n_active: usize,
+    /// Per link: the slots of the flows crossing it, oldest first.
+    link_flows: Vec<Vec<u32>>,
+    /// Links whose flows changed since the last recomputation.
+    changed_links: Vec<u32>,
+    link_changed: Vec<bool>,
     last_update: SimTime,
-    /// Bumped on every change so that stale wake-up events are ignored.
+    /// Bumped on every recomputation so that stale wake-up events are ignored.
     pub version: u64,
-    /// Flows were added or removed since the last recomputation.
+    /// Flows were added, removed or taken since the last recomputation.
     dirty: bool,
-    // Scratch buffers reused across recomputations.
-    scratch_cap: Vec<f64>,
-    scratch_count: Vec<u32>,
-    scratch_frozen: Vec<bool>,
-    /// Flows crossing each link, rebuilt per recomputation.
-    scratch_link_flows: Vec<Vec<u32>>,
-    /// Links crossed by at least one flow.
-    scratch_active: Vec<u32>,
-    /// Candidate bottlenecks: (share, link) as of when each was pushed.
-    scratch_heap: BinaryHeap<Reverse<(Share, u32)>>,
-    /// Links whose share changed in the current step, and their flags.
-    scratch_changed: Vec<u32>,
-    scratch_touched: Vec<bool>,
-}
-
-/// A link's fair share in bytes/s, ordered as a number (shares are finite
-/// and non-negative, so `total_cmp` orders them as `<` does).
-#[derive(Clone, Copy, Debug, PartialEq)]
-struct Share(f64);
-
-impl Eq for Share {}
-
-impl PartialOrd for Share {
-    fn partial_cmp(&self, other: &Share) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Share {
-    fn cmp(&self, other: &Share) -> Ordering {
-        self.0.total_cmp(&other.0)
-    }
+    max_min: MaxMin,
+    /// Scratch: finished slots with when they were added.
+    finished: Vec<(u64, u32)>,
 }
 
 impl<T: Copy> FlowNetwork<T> {
@@ -107,39 +85,59 @@ impl<T: Copy> FlowNetwork<T> {
             capacity,
             group_link_index,
             node_group: node_group.clone(),
-            flows: Vec::new(),
+            tag: Vec::new(),
+            added: Vec::new(),
+            flow_links: Vec::new(),
+            remaining: Vec::new(),
+            rate: Vec::new(),
+            free: Vec::new(),
+            n_added: 0,
+            n_active: 0,
+            link_flows: vec![Vec::new(); n_links],
+            changed_links: Vec::new(),
+            link_changed: vec![false; n_links],
             last_update: SimTime::ZERO,
             version: 0,
-            scratch_cap: vec![0.0; n_links],
-            scratch_count: vec![0; n_links],
-            scratch_frozen: Vec::new(),
-            scratch_link_flows: vec![Vec::new(); n_links],
-            scratch_active: Vec::new(),
-            scratch_heap: BinaryHeap::new(),
-            scratch_changed: Vec::new(),
-            scratch_touched: vec![false; n_links],
             dirty: false,
+            max_min: MaxMin::default(),
+            finished: Vec::new(),
         })
     }
 
     /// Adds a flow of `bytes` from `src` to `dst` at `now` (after its latency has passed).
     pub fn add(&mut self, now: SimTime, src: NodeId, dst: NodeId, bytes: f64, tag: T) {
         self.advance(now);
-        let mut links = [2 * src.index() as u32, 2 * dst.index() as u32 + 1, 0];
-        let mut n_links = 2;
-        if let Some(pair) = group_pair(&self.node_group, src, dst)
-            && let Some(&(_, link)) = self.group_link_index.iter().find(|(p, _)| *p == pair)
-        {
-            links[2] = link as u32;
-            n_links = 3;
+        let (up, down) = (2 * src.index() as u32, 2 * dst.index() as u32 + 1);
+        let group_link = group_pair(&self.node_group, src, dst)
+            .and_then(|pair| self.group_link_index.iter().find(|(p, _)| *p == pair))
+            .map(|&(_, link)| link as u32);
+        let links = match group_link {
+            Some(link) => FlowLinks::new(&[up, down, link]),
+            None => FlowLinks::new(&[up, down]),
+        };
+        let slot = match self.free.pop() {
+            Some(slot) => slot,
+            None => {
+                self.tag.push(None);
+                self.added.push(0);
+                self.flow_links.push(FlowLinks::default());
+                self.remaining.push(f64::INFINITY);
+                self.rate.push(0.0);
+                (self.tag.len() - 1) as u32
+            }
+        };
+        let s = slot as usize;
+        self.tag[s] = Some(tag);
+        self.added[s] = self.n_added;
+        self.n_added += 1;
+        self.flow_links[s] = links;
+        self.remaining[s] = bytes;
+        self.rate[s] = 0.0;
+        self.n_active += 1;
+        for &l in links.as_slice() {
+            self.link_flows[l as usize].push(slot);
+            self.mark_changed(l);
         }
-        self.flows.push(Flow {
-            tag,
-            links,
-            n_links,
-            remaining: bytes,
-            rate: 0.0,
-        });
         self.dirty = true;
     }
 
@@ -147,9 +145,13 @@ impl<T: Copy> FlowNetwork<T> {
     /// more) so they stop taking bandwidth; returns how many were dropped.
     pub fn cancel(&mut self, now: SimTime, moot: impl Fn(&T) -> bool) -> usize {
         self.advance(now);
-        let before = self.flows.len();
-        self.flows.retain(|f| !moot(&f.tag));
-        let dropped = before - self.flows.len();
+        let mut dropped = 0;
+        for slot in 0..self.tag.len() {
+            if self.tag[slot].as_ref().is_some_and(&moot) {
+                self.release(slot as u32);
+                dropped += 1;
+            }
+        }
         self.dirty |= dropped > 0;
         dropped
     }
@@ -158,13 +160,21 @@ impl<T: Copy> FlowNetwork<T> {
     pub fn take_finished(&mut self, now: SimTime, out: &mut Vec<FinishedFlow<T>>) {
         self.advance(now);
         // A flow is done when less than one nanosecond of sending is left.
-        self.flows.retain(|f| {
-            let done = f.remaining <= f.rate * 1e-9;
-            if done {
-                out.push(FinishedFlow { tag: f.tag });
+        for (slot, (&remaining, &rate)) in self.remaining.iter().zip(&self.rate).enumerate() {
+            if remaining <= rate * 1e-9 {
+                self.finished.push((self.added[slot], slot as u32));
             }
-            !done
-        });
+        }
+        self.finished.sort_unstable();
+        let mut finished = std::mem::take(&mut self.finished);
+        for &(_, slot) in &finished {
+            if let Some(tag) = self.tag[slot as usize] {
+                out.push(FinishedFlow { tag });
+            }
+            self.release(slot);
+        }
+        finished.clear();
+        self.finished = finished;
         // Always recompute after a wake-up, even if rounding left every flow a
         // hair short of done, so that a fresh wake-up is scheduled.
         self.dirty = true;
@@ -174,101 +184,74 @@ impl<T: Copy> FlowNetwork<T> {
     /// The engine calls this once per batch of same-time events, so a task
     /// whose outputs start several flows at once costs one recomputation.
     pub fn settle(&mut self) -> bool {
-        if self.dirty {
-            self.recompute();
-            self.dirty = false;
-            true
-        } else {
-            false
+        if !self.dirty {
+            return false;
         }
+        self.version += 1;
+        let topology = Topology {
+            capacity: &self.capacity,
+            link_flows: &self.link_flows,
+            flow_links: &self.flow_links,
+        };
+        self.max_min.refill(&topology, &self.changed_links, &mut self.rate);
+        for &l in &self.changed_links {
+            self.link_changed[l as usize] = false;
+        }
+        self.changed_links.clear();
+        self.dirty = false;
+        true
     }
 
     /// When the next flow completes, if any flow is active.
     pub fn next_completion(&self, now: SimTime) -> Option<SimTime> {
-        self.flows
-            .iter()
-            .map(|f| {
-                let nanos = (f.remaining / f.rate * 1e9).ceil().max(1.0);
-                now + SimDuration::from_nanos(nanos as u64)
-            })
-            .min()
+        if self.n_active == 0 {
+            return None;
+        }
+        // The earliest of `ceil(remaining / rate × 1e9)` ns, the least one: the
+        // rounding is monotone, so it is the rounding of the least quotient.
+        // A flow with nothing left at rate zero (0 / 0) is due at once.
+        let mut least = f64::INFINITY;
+        for (&remaining, &rate) in self.remaining.iter().zip(&self.rate) {
+            let secs = remaining / rate;
+            let secs = if secs.is_nan() { 0.0 } else { secs };
+            least = least.min(secs);
+        }
+        let nanos = (least * 1e9).ceil().max(1.0);
+        Some(now + SimDuration::from_nanos(nanos as u64))
     }
 
     fn advance(&mut self, now: SimTime) {
         let dt = (now - self.last_update).as_secs_f64();
         if dt > 0.0 {
-            for f in &mut self.flows {
-                f.remaining = (f.remaining - f.rate * dt).max(0.0);
+            for (remaining, &rate) in self.remaining.iter_mut().zip(&self.rate) {
+                *remaining = (*remaining - rate * dt).max(0.0);
             }
         }
         self.last_update = now;
     }
 
-    fn recompute(&mut self) {
-        self.version += 1;
-        let n_flows = self.flows.len();
-        self.scratch_cap.copy_from_slice(&self.capacity);
-        self.scratch_count.iter_mut().for_each(|c| *c = 0);
-        for &l in &self.scratch_active {
-            self.scratch_link_flows[l as usize].clear();
+    /// Frees `slot`, taking its flow off its links.
+    fn release(&mut self, slot: u32) {
+        let s = slot as usize;
+        let links = self.flow_links[s];
+        for &l in links.as_slice() {
+            let flows = &mut self.link_flows[l as usize];
+            if let Some(at) = flows.iter().position(|&f| f == slot) {
+                flows.remove(at);
+            }
+            self.mark_changed(l);
         }
-        self.scratch_active.clear();
-        self.scratch_frozen.clear();
-        self.scratch_frozen.resize(n_flows, false);
-        for (i, f) in self.flows.iter().enumerate() {
-            for &l in &f.links[..f.n_links as usize] {
-                if self.scratch_count[l as usize] == 0 {
-                    self.scratch_active.push(l);
-                }
-                self.scratch_count[l as usize] += 1;
-                self.scratch_link_flows[l as usize].push(i as u32);
-            }
-        }
-        // Progressive filling.
-        let share_of = |cap: &[f64], count: &[u32], l: u32| cap[l as usize].max(0.0) / f64::from(count[l as usize]);
-        self.scratch_heap.clear();
-        for &l in &self.scratch_active {
-            let share = share_of(&self.scratch_cap, &self.scratch_count, l);
-            self.scratch_heap.push(Reverse((Share(share), l)));
-        }
-        let mut n_unfrozen = n_flows;
-        while n_unfrozen > 0 {
-            let Some(Reverse((Share(share), link))) = self.scratch_heap.pop() else {
-                break;
-            };
-            let stale = self.scratch_count[link as usize] == 0
-                || share_of(&self.scratch_cap, &self.scratch_count, link).to_bits() != share.to_bits();
-            if stale {
-                continue;
-            }
-            for &i in &self.scratch_link_flows[link as usize] {
-                let i = i as usize;
-                if self.scratch_frozen[i] {
-                    continue;
-                }
-                self.scratch_frozen[i] = true;
-                n_unfrozen -= 1;
-                let f = &mut self.flows[i];
-                f.rate = share;
-                for &l in &f.links[..f.n_links as usize] {
-                    self.scratch_cap[l as usize] -= share;
-                    self.scratch_count[l as usize] -= 1;
-                    if !self.scratch_touched[l as usize] {
-                        self.scratch_touched[l as usize] = true;
-                        self.scratch_changed.push(l);
-                    }
-                }
-            }
-            // Each link whose share changed gets one fresh entry (the ones it
-            // replaces fail the check above when popped).
-            for &l in &self.scratch_changed {
-                self.scratch_touched[l as usize] = false;
-                if self.scratch_count[l as usize] > 0 {
-                    let share = share_of(&self.scratch_cap, &self.scratch_count, l);
-                    self.scratch_heap.push(Reverse((Share(share), l)));
-                }
-            }
-            self.scratch_changed.clear();
+        self.tag[s] = None;
+        self.remaining[s] = f64::INFINITY;
+        self.rate[s] = 0.0;
+        self.n_active -= 1;
+        self.free.push(slot);
+    }
+
+    fn mark_changed(&mut self, link: u32) {
+        if !self.link_changed[link as usize] {
+            self.link_changed[link as usize] = true;
+            self.changed_links.push(link);
         }
     }
 }
@@ -279,20 +262,28 @@ mod tests {
     use rand::{RngExt as _, SeedableRng as _};
     use rand_chacha::ChaCha8Rng;
 
-    /// Progressive filling by scanning every active link per step: the
-    /// textbook algorithm the heap must reproduce bit for bit.
-    fn rates_by_scan<T>(net: &FlowNetwork<T>) -> Vec<f64> {
+    /// The active flows' slots, oldest first.
+    fn active_slots<T>(net: &FlowNetwork<T>) -> Vec<usize> {
+        let mut slots: Vec<usize> = (0..net.tag.len()).filter(|&s| net.tag[s].is_some()).collect();
+        slots.sort_by_key(|&s| net.added[s]);
+        slots
+    }
+
+    /// Progressive filling of the whole network by scanning every link per
+    /// step: the textbook algorithm, which the incremental filling over
+    /// changed components must reproduce bit for bit. Rates of `slots`, in order.
+    fn rates_by_scan<T>(net: &FlowNetwork<T>, slots: &[usize]) -> Vec<f64> {
         let mut cap = net.capacity.clone();
         let mut count = vec![0u32; cap.len()];
         let mut link_flows = vec![Vec::new(); cap.len()];
-        for (i, f) in net.flows.iter().enumerate() {
-            for &l in &f.links[..f.n_links as usize] {
+        for (i, &s) in slots.iter().enumerate() {
+            for &l in net.flow_links[s].as_slice() {
                 count[l as usize] += 1;
                 link_flows[l as usize].push(i);
             }
         }
-        let mut rates = vec![f64::NAN; net.flows.len()];
-        let mut n_unfrozen = net.flows.len();
+        let mut rates = vec![f64::NAN; slots.len()];
+        let mut n_unfrozen = slots.len();
         while n_unfrozen > 0 {
             let mut best: Option<(f64, usize)> = None;
             for l in 0..cap.len() {
@@ -308,8 +299,7 @@ mod tests {
                 if rates[i].is_nan() {
                     rates[i] = share;
                     n_unfrozen -= 1;
-                    let f = &net.flows[i];
-                    for &l in &f.links[..f.n_links as usize] {
+                    for &l in net.flow_links[slots[i]].as_slice() {
                         cap[l as usize] -= share;
                         count[l as usize] -= 1;
                     }
@@ -319,23 +309,72 @@ mod tests {
         rates
     }
 
+    /// Random starts, completions and cancellations over time on a platform
+    /// with group links; after every recomputation each active flow's rate
+    /// equals the whole-network scan's.
     #[test]
-    fn heap_filling_matches_the_scan_bit_for_bit() {
-        let platform = crate::presets::preset("edge-cloud", 24).unwrap();
-        let mut rng = ChaCha8Rng::seed_from_u64(7);
-        for round in 0..200 {
-            let mut net: FlowNetwork<u32> = FlowNetwork::new(&platform).unwrap();
-            let n_flows = rng.random_range(1..120);
-            for i in 0..n_flows {
-                let src = NodeId::new(rng.random_range(0..24));
-                let dst = NodeId::new(rng.random_range(0..24));
-                net.add(SimTime::ZERO, src, dst, 1e6, i);
-            }
-            assert!(net.settle());
-            let by_scan = rates_by_scan(&net);
-            for (f, expected) in net.flows.iter().zip(by_scan) {
-                assert_eq!(f.rate.to_bits(), expected.to_bits(), "round {round}");
+    fn incremental_filling_matches_the_whole_network_scan_bit_for_bit() {
+        for (preset, n_nodes) in [("edge-cloud", 24), ("heterogeneous", 16)] {
+            let platform = crate::presets::preset(preset, n_nodes).unwrap();
+            let mut rng = ChaCha8Rng::seed_from_u64(7);
+            for round in 0..40 {
+                let mut net: FlowNetwork<u32> = FlowNetwork::new(&platform).unwrap();
+                let mut now = SimTime::ZERO;
+                let mut finished = Vec::new();
+                let mut n_finished = 0;
+                for step in 0..60u32 {
+                    for i in 0..rng.random_range(0..6) {
+                        let src = NodeId::new(rng.random_range(0..n_nodes as usize));
+                        let dst = NodeId::new(rng.random_range(0..n_nodes as usize));
+                        net.add(now, src, dst, rng.random_range(1e3..1e8), step * 8 + i);
+                    }
+                    if rng.random_bool(0.1) {
+                        let victim = rng.random_range(0..8);
+                        net.cancel(now, |&tag| tag % 8 == victim);
+                    }
+                    if !net.settle() {
+                        continue;
+                    }
+                    let slots = active_slots(&net);
+                    for (&s, expected) in slots.iter().zip(rates_by_scan(&net, &slots)) {
+                        assert_eq!(
+                            net.rate[s].to_bits(),
+                            expected.to_bits(),
+                            "{preset}, round {round}, step {step}"
+                        );
+                    }
+                    if let Some(at) = net.next_completion(now) {
+                        now = at;
+                        net.take_finished(now, &mut finished);
+                        n_finished += finished.len();
+                        finished.clear();
+                    }
+                }
+                assert!(n_finished > 0, "{preset}, round {round}: flows finish");
             }
         }
+    }
+
+    /// Finished flows come back in the order they were added, whatever slots they took.
+    #[test]
+    fn flows_finish_in_the_order_they_were_added() {
+        let platform = crate::presets::preset("heterogeneous", 4).unwrap();
+        let mut net: FlowNetwork<u32> = FlowNetwork::new(&platform).unwrap();
+        let node = NodeId::new;
+        net.add(SimTime::ZERO, node(0), node(1), 1e6, 0);
+        net.add(SimTime::ZERO, node(2), node(3), 1e9, 1);
+        net.settle();
+        let first = net.next_completion(SimTime::ZERO).unwrap();
+        let mut finished = Vec::new();
+        net.take_finished(first, &mut finished);
+        assert_eq!(finished.iter().map(|f| f.tag).collect::<Vec<_>>(), [0]);
+        // Flow 2 reuses flow 0's slot, below flow 1's.
+        net.add(first, node(0), node(3), 1e6, 2);
+        net.add(first, node(1), node(2), 1e6, 3);
+        net.settle();
+        let far = first + SimDuration::from_secs_f64(1e3);
+        finished.clear();
+        net.take_finished(far, &mut finished);
+        assert_eq!(finished.iter().map(|f| f.tag).collect::<Vec<_>>(), [1, 2, 3]);
     }
 }
