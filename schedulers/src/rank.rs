@@ -12,7 +12,8 @@ use std::collections::BinaryHeap;
 /// `rank_u(t) = w̄(t) + max over successors s of (c̄(t,s) + rank_u(s))`
 /// (Topcuoglu et al. 2002, eq. 5). Indexed by task.
 pub fn upward(costs: &CostModel<'_>) -> Vec<f64> {
-    upward_with(costs, |t| costs.mean_exec_secs(t))
+    let mean_exec = costs.mean_exec_secs_all();
+    upward_with(costs, |t| mean_exec[t.index()])
 }
 
 /// [`upward`] with `mean_exec(t)` as the average computation cost of `t`
@@ -48,6 +49,7 @@ pub fn upward_extend(costs: &CostModel<'_>, rank: &mut Vec<f64>, mean_exec: impl
 /// (Topcuoglu et al. 2002, eq. 6). Indexed by task.
 pub fn downward(costs: &CostModel<'_>) -> Vec<f64> {
     let dag = costs.dag();
+    let mean_exec = costs.mean_exec_secs_all();
     let mut rank = vec![0.0f64; dag.task_count()];
     for &t in dag.topological_order() {
         rank[t.index()] = dag
@@ -55,7 +57,7 @@ pub fn downward(costs: &CostModel<'_>) -> Vec<f64> {
             .iter()
             .map(|&e| {
                 let edge = dag.edge(e);
-                rank[edge.src.index()] + costs.mean_exec_secs(edge.src) + costs.mean_comm_secs(edge.bytes)
+                rank[edge.src.index()] + mean_exec[edge.src.index()] + costs.mean_comm_secs(edge.bytes)
             })
             .fold(0.0, f64::max);
     }
@@ -116,8 +118,7 @@ pub fn order_by_decreasing(costs: &CostModel<'_>, priority: &[f64]) -> Vec<TaskI
 /// task counting only mean execution times, `sl(t) = w̄(t) + max over
 /// successors s of sl(s)`. Indexed by task. O(n·p + e).
 pub fn static_level(costs: &CostModel<'_>) -> Vec<f64> {
-    let weights: Vec<f64> = costs.dag().task_ids().map(|t| costs.mean_exec_secs(t)).collect();
-    static_level_with(costs.dag(), &weights)
+    static_level_with(costs.dag(), &costs.mean_exec_secs_all())
 }
 
 /// Static level with given per-task `weights` (seconds, indexed by task):
