@@ -3,7 +3,6 @@
 use serde::Serialize;
 use sim::Dag;
 use sim::presets::REFERENCE_BANDWIDTH;
-use std::collections::HashMap;
 
 /// Shape and size of a DAG. Times are in reference seconds (one core of speed 1).
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -68,14 +67,16 @@ pub fn stats(dag: &Dag) -> DagStats {
         let mean_comm = total_bytes / REFERENCE_BANDWIDTH / dag.edge_count() as f64;
         mean_comm / (total_work / n as f64)
     };
-    let mut counts: HashMap<usize, usize> = HashMap::new();
+    let mut counts = vec![0usize; dag.kinds().len()];
     for t in tasks {
-        *counts.entry(t.kind.index()).or_default() += 1;
+        counts[t.kind.index()] += 1;
     }
     let mut kinds: Vec<KindCount> = counts
         .into_iter()
+        .enumerate()
+        .filter(|&(_, count)| count > 0)
         .map(|(k, count)| KindCount {
-            kind: dag.kinds().get(k).cloned().unwrap_or_default(),
+            kind: dag.kinds()[k].clone(),
             count,
         })
         .collect();

@@ -104,13 +104,6 @@ struct TaskOut<'a> {
     parallelism: Option<ParallelismDoc>,
 }
 
-#[derive(Serialize)]
-struct EdgeOut<'a> {
-    src: &'a str,
-    dst: &'a str,
-    bytes: f64,
-}
-
 /// Parses schedlab JSON text. `default_name` names the workload when the file does not.
 ///
 /// # Errors
@@ -201,7 +194,6 @@ pub fn parse(text: &str, default_name: &str) -> Result<Workload, ParseError> {
 pub fn write(workload: &Workload, out: &mut impl Write) -> std::io::Result<()> {
     let dag = &workload.dag;
     let tasks = dag.tasks();
-    let name = |id: TaskId| tasks.get(id.index()).map_or("", |t| t.name.as_str());
     out.write_all(b"{\n  \"name\": ")?;
     serde_json::to_writer(&mut *out, &workload.name)?;
     out.write_all(b",\n  \"tasks\": [")?;
@@ -226,14 +218,25 @@ pub fn write(workload: &Workload, out: &mut impl Write) -> std::io::Result<()> {
         serde_json::to_writer(&mut *out, &task)?;
     }
     out.write_all(b"\n  ],\n  \"edges\": [")?;
+    // An edge is `{"src":NAME,"dst":NAME,"bytes":NUMBER}`, as serde_json
+    // writes a struct of those fields; each name is escaped once here rather
+    // than once per edge (10^6 tasks have about 8 × 10^6 edges).
+    let quoted: Vec<String> = tasks
+        .iter()
+        .map(|t| serde_json::to_string(&t.name))
+        .collect::<Result<_, _>>()?;
     for (i, e) in dag.edges().iter().enumerate() {
-        out.write_all(if i == 0 { b"\n    " } else { b",\n    " })?;
-        let edge = EdgeOut {
-            src: name(e.src),
-            dst: name(e.dst),
-            bytes: e.bytes,
-        };
-        serde_json::to_writer(&mut *out, &edge)?;
+        out.write_all(if i == 0 {
+            b"\n    {\"src\":"
+        } else {
+            b",\n    {\"src\":"
+        })?;
+        out.write_all(quoted[e.src.index()].as_bytes())?;
+        out.write_all(b",\"dst\":")?;
+        out.write_all(quoted[e.dst.index()].as_bytes())?;
+        out.write_all(b",\"bytes\":")?;
+        serde_json::to_writer(&mut *out, &e.bytes)?;
+        out.write_all(b"}")?;
     }
     out.write_all(b"\n  ]")?;
     if let Some(platform) = &workload.platform {

@@ -132,7 +132,8 @@ pub(crate) fn save(workload: &Workload, path: &Path) -> Result<(), SaveError> {
             }
         };
     let file = std::fs::File::create(path).map_err(io_error)?;
-    let mut out = std::io::BufWriter::new(file);
+    // A large buffer: a 10^6-task DAG is over 500 MB of JSON.
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
     write(workload, &mut out).map_err(io_error)?;
     out.flush().map_err(io_error)
 }
