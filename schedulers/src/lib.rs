@@ -27,6 +27,7 @@ mod batch;
 mod bil;
 pub mod branch_and_bound;
 mod capacity;
+mod class_index;
 pub mod cpa;
 mod cpop;
 mod dask;

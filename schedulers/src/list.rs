@@ -10,11 +10,12 @@
 //! ([`ListPlanner::best_by`] with the finish time as key), ties included,
 //! but evaluates exactly only the nodes that hold a predecessor of the task.
 //! Every other node of one [class](crate::node_classes) has the same
-//! data-ready time and duration, so the class is scanned with one ready time
-//! and each node's timeline summary ([`Timelines::quick_start`]), searching a
-//! timeline only where an idle gap might hold the task, and stopping at the
-//! first node that can start at the ready time (later ids lose ties).
+//! data-ready time and duration, so the node of the class that starts the task
+//! first comes from a [tree over the class's timeline summaries](crate::class_index),
+//! which searches a timeline only where an idle gap might hold the task and
+//! skips every group of nodes that cannot start it sooner than the best found.
 
+use crate::class_index::{ClassIndex, Query};
 use crate::node_classes::NodeClasses;
 use crate::timeline::{Slot, Timelines};
 use sim::{Assignment, CostModel, Decisions, EdgeId, NodeId, SimDuration, SimTime, TaskId};
@@ -52,18 +53,6 @@ pub struct Candidate {
     pub cores: u32,
 }
 
-/// A filter for increasing node ids that drops those in `sorted` (a merge,
-/// O(1) amortised per id).
-fn not_in(sorted: &[NodeId]) -> impl FnMut(&NodeId) -> bool + '_ {
-    let mut next = 0;
-    move |node| {
-        while sorted.get(next).is_some_and(|h| h < node) {
-            next += 1;
-        }
-        sorted.get(next) != Some(node)
-    }
-}
-
 /// A partial static plan.
 pub struct ListPlanner<'c, 'a> {
     costs: &'c CostModel<'a>,
@@ -72,20 +61,26 @@ pub struct ListPlanner<'c, 'a> {
     /// Duplicates of tasks on further nodes (for duplication-based planners).
     duplicates: Vec<Vec<Placement>>,
     insertion: bool,
-    /// Interchangeable nodes, if the platform allows grouping them.
-    classes: Option<NodeClasses>,
+    /// Interchangeable nodes, if the platform allows grouping them, with the
+    /// index of their timelines.
+    classes: Option<(NodeClasses, ClassIndex)>,
 }
 
 impl<'c, 'a> ListPlanner<'c, 'a> {
     /// An empty plan; `insertion` enables gap filling in timelines.
     pub fn new(costs: &'c CostModel<'a>, insertion: bool) -> ListPlanner<'c, 'a> {
+        let timelines = Timelines::with_cores_free_at(costs.platform(), |n| costs.cores_free_at(n));
+        let classes = NodeClasses::new(costs).map(|classes| {
+            let index = ClassIndex::new(&classes, &timelines);
+            (classes, index)
+        });
         ListPlanner {
             costs,
-            timelines: Timelines::with_cores_free_at(costs.platform(), |n| costs.cores_free_at(n)),
+            timelines,
             placed: vec![None; costs.dag().task_count()],
             duplicates: vec![Vec::new(); costs.dag().task_count()],
             insertion,
-            classes: NodeClasses::new(costs),
+            classes,
         }
     }
 
@@ -130,8 +125,7 @@ impl<'c, 'a> ListPlanner<'c, 'a> {
 
     /// Undoes the last [`ListPlanner::place_duplicate`] of `task` with the same `candidate`.
     pub fn unplace_duplicate(&mut self, task: TaskId, candidate: &Candidate) {
-        let duration = candidate.end - candidate.slot.start;
-        self.timelines.release(candidate.node, &candidate.slot, duration);
+        self.release(candidate);
         self.duplicates[task.index()].pop();
     }
 
@@ -200,15 +194,15 @@ impl<'c, 'a> ListPlanner<'c, 'a> {
     pub fn best(&self, task: TaskId) -> Option<Candidate> {
         let t = self.costs.dag().task(task);
         match &self.classes {
-            Some(classes) if t.parallelism.min_cores == 1 && t.node_costs.is_none() => {
-                self.best_by_class(task, classes)
+            Some((classes, index)) if t.parallelism.min_cores == 1 && t.node_costs.is_none() => {
+                self.best_by_class(task, classes, index)
             }
             _ => self.best_by(task, |c| c.end),
         }
     }
 
-    /// [`ListPlanner::best`] of a single-core task through `classes`.
-    fn best_by_class(&self, task: TaskId, classes: &NodeClasses) -> Option<Candidate> {
+    /// [`ListPlanner::best`] of a single-core task through `classes` and their `index`.
+    fn best_by_class(&self, task: TaskId, classes: &NodeClasses, index: &ClassIndex) -> Option<Candidate> {
         let dag = self.costs.dag();
         // Nodes holding a run of a predecessor see its data sooner: exact.
         let mut holders: SmallVec<[NodeId; 16]> = SmallVec::new();
@@ -230,26 +224,22 @@ impl<'c, 'a> ListPlanner<'c, 'a> {
                 consider(c.end, node);
             }
         }
-        for class in classes.classes() {
-            let mut others = class.iter().copied().filter(not_in(&holders)).peekable();
-            let Some(&first) = others.peek() else { continue };
-            let ready = self.data_ready(task, first);
-            let duration = self.costs.exec_time_with(task, first, 1, 0);
-            let mut class_best: Option<(SimTime, NodeId)> = None;
-            for node in others {
-                let start = self
-                    .timelines
-                    .quick_start(node, ready, duration, self.insertion)
-                    .unwrap_or_else(|| self.timelines.earliest(node, ready, duration, 1, self.insertion).start);
-                if class_best.is_none_or(|(s, _)| start < s) {
-                    class_best = Some((start, node));
-                    if start == ready {
-                        break; // Nothing starts sooner, and later ids lose ties.
-                    }
-                }
-            }
-            if let Some((start, node)) = class_best {
-                consider(start + duration, node);
+        for (c, class) in classes.classes().iter().enumerate() {
+            let Some(&first) = class.iter().find(|n| holders.binary_search(n).is_err()) else {
+                continue;
+            };
+            let query = Query {
+                ready: self.data_ready(task, first),
+                duration: self.costs.exec_time_with(task, first, 1, 0),
+                insertion: self.insertion,
+            };
+            let exact = |node| {
+                self.timelines
+                    .earliest(node, query.ready, query.duration, 1, self.insertion)
+                    .start
+            };
+            if let Some((start, node)) = index.earliest_start(c, &query, &holders, exact) {
+                consider(start + query.duration, node);
             }
         }
         best.and_then(|(_, node)| self.candidate(task, node))
@@ -289,6 +279,9 @@ impl<'c, 'a> ListPlanner<'c, 'a> {
         let cores = candidate.cores;
         let duration = candidate.end - candidate.slot.start;
         self.timelines.reserve(candidate.node, &candidate.slot, duration);
+        if let Some((_, index)) = &mut self.classes {
+            index.update(candidate.node, &self.timelines);
+        }
         Placement {
             node: candidate.node,
             start: candidate.slot.start,
@@ -299,11 +292,19 @@ impl<'c, 'a> ListPlanner<'c, 'a> {
         }
     }
 
+    /// Frees `candidate`'s slot.
+    fn release(&mut self, candidate: &Candidate) {
+        let duration = candidate.end - candidate.slot.start;
+        self.timelines.release(candidate.node, &candidate.slot, duration);
+        if let Some((_, index)) = &mut self.classes {
+            index.update(candidate.node, &self.timelines);
+        }
+    }
+
     /// Undoes [`ListPlanner::place`] of `task` with the same `candidate`
     /// (for tentative placements, as in lookahead).
     pub fn unplace(&mut self, task: TaskId, candidate: &Candidate) {
-        let duration = candidate.end - candidate.slot.start;
-        self.timelines.release(candidate.node, &candidate.slot, duration);
+        self.release(candidate);
         self.placed[task.index()] = None;
     }
 

@@ -109,8 +109,7 @@ impl Timelines {
     /// back-to-back reservations): then only the search knows.
     pub fn quick_start(&self, node: NodeId, ready: SimTime, duration: SimDuration, insertion: bool) -> Option<SimTime> {
         let i = node.index();
-        let no_gap_fits = !insertion || (duration > SimDuration::ZERO && self.hole_end[i] < ready + duration);
-        no_gap_fits.then(|| self.free_at[i].max(ready))
+        summary_start(self.free_at[i], self.hole_end[i], ready, duration, insertion)
     }
 
     /// Earliest start `≥ ready` of a task taking `duration` on `cores` lanes of `node`.
@@ -204,6 +203,16 @@ impl Timelines {
         self.hole_end[node.index()] = lanes.iter().map(|l| l.hole_end).max().unwrap_or(SimTime::ZERO);
     }
 
+    /// When `node`'s earliest-free lane frees up for good (its summary).
+    pub(crate) fn free_at(&self, node: NodeId) -> SimTime {
+        self.free_at[node.index()]
+    }
+
+    /// At or after the end of every idle gap on `node` (its summary).
+    pub(crate) fn hole_end(&self, node: NodeId) -> SimTime {
+        self.hole_end[node.index()]
+    }
+
     /// When the last reservation on `node` ends.
     pub fn node_end(&self, node: NodeId) -> SimTime {
         self.lanes[node.index()]
@@ -212,6 +221,20 @@ impl Timelines {
             .max()
             .unwrap_or(SimTime::ZERO)
     }
+}
+
+/// [`Timelines::quick_start`] from a summary: the earliest-free lane's
+/// `free_at` and the gap bound `hole_end`, of one node or (as a lower bound on
+/// their starts) of several.
+pub(crate) fn summary_start(
+    free_at: SimTime,
+    hole_end: SimTime,
+    ready: SimTime,
+    duration: SimDuration,
+    insertion: bool,
+) -> Option<SimTime> {
+    let no_gap_fits = !insertion || (duration > SimDuration::ZERO && hole_end < ready + duration);
+    no_gap_fits.then(|| free_at.max(ready))
 }
 
 fn earliest_gap(lane: &[Busy], ready: SimTime, duration: SimDuration) -> SimTime {
