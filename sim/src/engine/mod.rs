@@ -19,6 +19,7 @@
 //! the scheduler in [`Update::lost`](crate::Update::lost); assigning to a
 //! down node is an invalid decision.
 
+mod queue;
 mod runs;
 mod state;
 mod stream;

@@ -11,6 +11,7 @@
 //! finished run, whichever comes first. Only when every run of a task has
 //! been lost to failures is the task handed back to the scheduler.
 
+use super::queue::EventQueue;
 use super::runs::{NewRun, Run, Runs, Status};
 use super::{SimConfig, SimError};
 use crate::cost::CostModel;
@@ -27,12 +28,11 @@ use crate::scheduler::{
 };
 use crate::speed_error::RealSpeeds;
 use crate::time::{SimDuration, SimTime};
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, VecDeque};
+use std::collections::VecDeque;
 
 /// A data movement in flight to one run, tagged with the run's assignment
 /// epoch so that data sent to a node that has since lost the run is ignored.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) struct Transfer {
     edge: EdgeId,
     src: NodeId,
@@ -44,7 +44,7 @@ pub(super) struct Transfer {
     epoch: u32,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Event {
     /// A task with a release time becomes part of the run.
     Release(TaskId),
@@ -106,8 +106,7 @@ pub(super) struct State<'a> {
     transfers: Vec<TransferRecord>,
     lost_runs: Vec<LostRecord>,
     outages: Vec<OutageRecord>,
-    events: BinaryHeap<Reverse<(SimTime, u64, Event)>>,
-    seq: u64,
+    events: EventQueue<Event>,
     now: SimTime,
     noise: Vec<f64>,
     /// Where the noise factors of tasks still to come are drawn from.
@@ -267,8 +266,7 @@ impl<'a> State<'a> {
             transfers: Vec::new(),
             lost_runs: Vec::new(),
             outages: Vec::new(),
-            events: BinaryHeap::new(),
-            seq: 0,
+            events: EventQueue::new(),
             now: SimTime::ZERO,
             noise: Vec::with_capacity(n_tasks),
             noise_draws,
@@ -396,7 +394,6 @@ impl<'a> State<'a> {
             lost_runs,
             outages,
             events,
-            seq,
             now,
             noise,
             noise_draws,
@@ -441,7 +438,6 @@ impl<'a> State<'a> {
             lost_runs,
             outages,
             events,
-            seq,
             now,
             noise,
             noise_draws,
@@ -490,7 +486,7 @@ impl<'a> State<'a> {
 
     /// The time of the next event, if any.
     pub(super) fn next_event_time(&self) -> Option<SimTime> {
-        self.events.peek().map(|Reverse((time, _, _))| *time)
+        self.events.next_time()
     }
 
     /// Runs to completion.
@@ -538,11 +534,7 @@ impl<'a> State<'a> {
         }
         self.now = time;
         let mut flows_done = std::mem::take(&mut self.flows_done);
-        while let Some(&Reverse((t, _, event))) = self.events.peek() {
-            if t != time {
-                break;
-            }
-            self.events.pop();
+        while let Some(event) = self.events.pop_at(time) {
             self.process(event, &mut flows_done);
         }
         self.flows_done = flows_done;
@@ -589,8 +581,7 @@ impl<'a> State<'a> {
     }
 
     fn push(&mut self, time: SimTime, event: Event) {
-        self.seq += 1;
-        self.events.push(Reverse((time, self.seq, event)));
+        self.events.push(time, event);
     }
 
     fn mark_dirty(&mut self, node: NodeId) {
