@@ -459,12 +459,12 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write) -> Result<()> {
             writeln!(out, "report: {}", path.display())?;
         }
         Command::Generate(cmd) => {
-            let stats = workload::generate(&cmd.kind, &cmd.params, cmd.seed, &cmd.output)?;
-            writeln!(out, "{}", workload::wrote(&cmd.output, &stats))?;
+            let written = workload::generate(&cmd.kind, &cmd.params, cmd.seed, &cmd.output)?;
+            writeln!(out, "{}", workload::wrote(&cmd.output, &written))?;
         }
         Command::Convert(cmd) => {
-            let stats = workload::convert(&cmd.input, &cmd.output)?;
-            writeln!(out, "{}", workload::wrote(&cmd.output, &stats))?;
+            let written = workload::convert(&cmd.input, &cmd.output)?;
+            writeln!(out, "{}", workload::wrote(&cmd.output, &written))?;
         }
         Command::Info(cmd) => {
             let stats = workload::info(&cmd.file)?;
