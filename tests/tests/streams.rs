@@ -278,6 +278,33 @@ fn stream_configs_run_and_reject_bad_keys() {
             .unwrap_or_default();
         assert!(err.contains(expected), "{stream:?}: {err}");
     }
+
+    // A trace names its jobs' DAGs: it needs no [[workloads]], and a mix
+    // that no arrival would draw from is refused rather than ignored.
+    let dir = std::env::temp_dir().join("schedlab-stream-config-trace");
+    std::fs::create_dir_all(&dir).unwrap();
+    let dag = workloads::generate("layered:tasks=6", 1).unwrap();
+    let job = workloads::Workload {
+        dag,
+        platform: None,
+        name: "job".to_owned(),
+    };
+    workloads::save(&job, &dir.join("job.json")).unwrap();
+    std::fs::write(dir.join("trace.csv"), "arrival,dag\n0,job.json\n2.5,job.json\n").unwrap();
+    let platforms = "[[platforms]]\npreset = \"homogeneous\"\nnodes = 2\n";
+    let trace_only =
+        format!("schedulers = [\"job-fifo\"]\nseeds = 1\n[stream]\narrivals = \"trace:trace.csv\"\n{platforms}");
+    let parsed = Config::parse(&trace_only, &dir).unwrap();
+    let row = experiments::grid::sweep::run_cell(&parsed, &parsed.cells().next().unwrap());
+    assert_eq!((row.error.as_str(), row.get(jobs)), ("", Some(2.0)));
+    let with_mix = config("[stream]\narrivals = \"trace:trace.csv\"", "");
+    let err = format!("{:#}", Config::parse(&with_mix, &dir).unwrap_err());
+    assert!(err.contains("would be ignored") && err.contains("line 4"), "{err}");
+    let no_mix = format!(
+        "schedulers = [\"job-fifo\"]\nseeds = 1\n[stream]\narrivals = \"poisson:rate=1\"\njobs = 3\n{platforms}"
+    );
+    let err = format!("{:#}", Config::parse(&no_mix, &dir).unwrap_err());
+    assert!(err.contains("give at least one entry"), "{err}");
 }
 
 /// The command line refuses a stream without a mix and a load that is not > 0.

@@ -95,7 +95,8 @@ pub struct ConfigFile {
     /// Output folder, relative to the current directory; `--out` overrides it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub out: Option<PathBuf>,
-    /// Workload entries.
+    /// Workload entries (a stream whose arrivals are all traces has none).
+    #[serde(default)]
     pub workloads: Vec<WorkloadEntry>,
     /// Platform entries.
     pub platforms: Vec<PlatformEntry>,
@@ -257,8 +258,9 @@ pub struct StreamWorkload {
     pub limit: workloads::stream::Limit,
     /// The job mix: DAG sources and their weights.
     pub mix: Vec<(WorkloadSource, f64)>,
-    /// `mix` read and its expected work estimated, once for the whole grid.
-    pub job_mix: Arc<workloads::stream::JobMix>,
+    /// `mix` read and its expected work estimated, once for the whole grid;
+    /// `None` when the stream's arrivals are all traces, which name their DAGs.
+    pub job_mix: Option<Arc<workloads::stream::JobMix>>,
     /// `stream:arrivals=…,load=…`, with the arrival spec written without `=`
     /// and `,` so that the report reads `arrivals` and `load` as keys.
     pub label: String,
@@ -273,7 +275,13 @@ impl StreamWorkload {
         use workloads::stream::{Stream, StreamSource, Trace};
         let source = match &self.trace {
             Some(path) => StreamSource::Trace(Trace::read(path)?),
-            None => StreamSource::process(&self.arrivals, self.load, (*self.job_mix).clone(), platform)?,
+            None => {
+                let mix = self
+                    .job_mix
+                    .as_deref()
+                    .context("an arrival process needs a job mix: give [[workloads]] entries")?;
+                StreamSource::process(&self.arrivals, self.load, mix.clone(), platform)?
+            }
         };
         Ok(Stream::new(source, self.limit)?)
     }
@@ -481,7 +489,23 @@ fn stream_workloads(
             weight: *weight,
         })
         .collect();
-    let job_mix = Arc::new(workloads::stream::JobMix::new(entries).context("the [[workloads]] job mix")?);
+    // A trace names each job's DAG, so a mix serves only arrival processes:
+    // one that no arrival would draw from is an error rather than ignored.
+    let all_traces = arrivals.iter().all(|spec| spec.starts_with("trace:"));
+    let job_mix = match (all_traces, mix.is_empty()) {
+        (true, true) => None,
+        (true, false) => bail!(
+            "[[workloads]]: every stream.arrivals entry ({}) is a trace, which names each job's DAG, so the job mix would be ignored; remove the [[workloads]] entries",
+            at(entry.arrivals.span())
+        ),
+        (false, true) => bail!(
+            "workloads: stream.arrivals ({}) has an arrival process, which draws its jobs from the [[workloads]] job mix: give at least one entry",
+            at(entry.arrivals.span())
+        ),
+        (false, false) => Some(Arc::new(
+            workloads::stream::JobMix::new(entries).context("the [[workloads]] job mix")?,
+        )),
+    };
     let mut streams = Vec::new();
     for spec in &arrivals {
         let trace = spec.strip_prefix("trace:").map(|path| base.join(path));
@@ -520,7 +544,7 @@ fn stream_workloads(
                 load,
                 limit,
                 mix: mix.clone(),
-                job_mix: Arc::clone(&job_mix),
+                job_mix: job_mix.clone(),
                 label,
             };
             // Building the stream checks the limit and the spec.
@@ -568,7 +592,8 @@ impl Config {
             let (line, col) = line_col(text, span.start);
             format!("line {line}, column {col}")
         };
-        if file.workloads.is_empty() {
+        // A stream's arrivals say whether it needs a job mix (`stream_workloads`).
+        if file.workloads.is_empty() && file.stream.is_none() {
             bail!("workloads: give at least one [[workloads]] entry");
         }
         if file.platforms.is_empty() {
