@@ -21,6 +21,7 @@ const FAMILIES: &[&str] = &[
     "stencil:steps=4,width=5",
     "wavefront:rows=4,cols=5",
     "map-reduce:mappers=5,reducers=3",
+    "stages:stages=3,width=5",
     "montage:images=6",
     "epigenomics:lanes=2,chunks=3",
     "1000genome:chromosomes=2,individuals=4,populations=2",

@@ -242,7 +242,7 @@ pub struct ValidateCmd {
 pub struct GenerateCmd {
     /// Generator family, optionally with parameters: KIND or KIND:key=value,...
     /// (layered, topcuoglu, erdos-renyi, fork-join, in-tree, out-tree, pipeline,
-    /// gaussian, fft, cholesky, lu, stencil, wavefront, map-reduce, montage,
+    /// gaussian, fft, cholesky, lu, stencil, wavefront, map-reduce, stages, montage,
     /// epigenomics, 1000genome, cycles).
     pub kind: String,
     /// Further parameters as key=value (repeatable).

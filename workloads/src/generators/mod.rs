@@ -21,6 +21,7 @@ pub mod lu;
 pub mod map_reduce;
 pub mod pipeline;
 pub mod scientific;
+pub mod stages;
 pub mod stencil;
 pub mod topcuoglu;
 pub mod trees;
@@ -96,6 +97,7 @@ pub const KINDS: &[&str] = &[
     "stencil",
     "wavefront",
     "map-reduce",
+    "stages",
     "montage",
     "epigenomics",
     "1000genome",
@@ -188,6 +190,7 @@ fn builder(kind: &str, params: &mut Params, seed: u64) -> Result<DagBuilder, Gen
         "stencil" => stencil::generate(params, &mut rng)?,
         "wavefront" => wavefront::generate(params, &mut rng)?,
         "map-reduce" => map_reduce::generate(params, &mut rng)?,
+        "stages" => stages::generate(params, &mut rng)?,
         "montage" => scientific::generate(params, &mut rng, scientific::App::Montage, &moldability)?,
         "epigenomics" => scientific::generate(params, &mut rng, scientific::App::Epigenomics, &moldability)?,
         "1000genome" => scientific::generate(params, &mut rng, scientific::App::Genome1000, &moldability)?,
