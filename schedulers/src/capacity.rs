@@ -18,6 +18,8 @@ pub(crate) struct Capacity {
     with_free: BTreeSet<NodeId>,
     /// The node and cores each assigned, unfinished task holds.
     held: Vec<Option<(NodeId, u32)>>,
+    /// Tasks holding cores.
+    n_held: usize,
 }
 
 impl Capacity {
@@ -27,6 +29,7 @@ impl Capacity {
             free: platform.nodes().iter().map(|n| n.cores).collect(),
             with_free: platform.node_ids().filter(|&n| platform.node(n).cores > 0).collect(),
             held: vec![None; n_tasks],
+            n_held: 0,
         }
     }
 
@@ -62,7 +65,14 @@ impl Capacity {
         if self.held.len() <= task.index() {
             self.held.resize(task.index() + 1, None);
         }
-        self.held[task.index()] = Some((node, cores));
+        if self.held[task.index()].replace((node, cores)).is_none() {
+            self.n_held += 1;
+        }
+    }
+
+    /// Whether some task holds cores.
+    pub(crate) fn holds_any(&self) -> bool {
+        self.n_held > 0
     }
 
     /// Whether `task` holds cores.
@@ -73,6 +83,7 @@ impl Capacity {
     /// `task` finished: its cores are free again.
     pub(crate) fn finish(&mut self, task: TaskId) {
         if let Some((node, cores)) = self.held.get_mut(task.index()).and_then(Option::take) {
+            self.n_held -= 1;
             self.free[node.index()] += cores;
             self.with_free.insert(node);
         }

@@ -36,11 +36,14 @@
 //!   placing on the emptiest node.
 //! - `edf`: the job with the earliest deadline first (Liu and Layland,
 //!   JACM 1973); jobs without a deadline go last, by arrival.
+//! - `learned-stream`: the (job, node) pair with the highest learned score
+//!   (see [`crate::learned::stream`]), which may also wait.
 //!
 //! Complexity: O(j + p) per decision, with j the jobs that have ready tasks
 //! and p the nodes, and O(log k) per ready task of a job.
 
 use crate::capacity::Capacity;
+use crate::learned::stream::{JobView, Scorer, Totals};
 use crate::rank;
 use sim::{Decisions, JobId, NodeId, Scheduler, SimTime, SimView, TaskId, Update};
 use std::cmp::{Ordering, Reverse};
@@ -63,6 +66,8 @@ pub enum Rule {
     Tetris,
     /// Earliest deadline.
     Edf,
+    /// The highest learned score of a (job, node) pair.
+    Learned,
 }
 
 impl Rule {
@@ -76,6 +81,7 @@ impl Rule {
             Rule::WeightedFair => "weighted-fair",
             Rule::Tetris => "tetris",
             Rule::Edf => "edf",
+            Rule::Learned => "learned-stream",
         }
     }
 }
@@ -98,6 +104,8 @@ struct ActiveJob {
     cores_held: u32,
     /// Mean execution seconds of its tasks not yet assigned.
     remaining_work: f64,
+    /// Its tasks not yet assigned.
+    unassigned: usize,
 }
 
 /// A job-level policy (see the module docs).
@@ -113,6 +121,10 @@ pub struct JobPolicy {
     /// Jobs with ready tasks.
     with_ready: Vec<JobId>,
     capacity: Capacity,
+    /// Sum of `remaining_work` over the jobs, and the jobs with unassigned tasks.
+    remaining: (f64, usize),
+    /// The learned rule's score and state.
+    scorer: Option<Box<Scorer>>,
 }
 
 impl JobPolicy {
@@ -126,6 +138,16 @@ impl JobPolicy {
             jobs: Vec::new(),
             with_ready: Vec::new(),
             capacity: Capacity::default(),
+            remaining: (0.0, 0),
+            scorer: None,
+        }
+    }
+
+    /// The learned policy scoring with `scorer` (built by [`crate::learned::stream::policy`]).
+    pub(crate) fn learned(scorer: Scorer) -> JobPolicy {
+        JobPolicy {
+            scorer: Some(Box::new(scorer)),
+            ..JobPolicy::new(Rule::Learned, Place::Eft)
         }
     }
 
@@ -140,15 +162,24 @@ impl JobPolicy {
         let n_jobs = self.job_count(view);
         while self.jobs.len() < n_jobs {
             let id = JobId::new(self.jobs.len());
-            let work = match view.job(id) {
-                Some(job) => job.tasks().map(|t| self.mean_exec[t.index()]).sum(),
-                None => self.mean_exec.iter().sum(),
+            let (work, n_tasks) = match view.job(id) {
+                Some(job) => (
+                    job.tasks().map(|t| self.mean_exec[t.index()]).sum(),
+                    job.n_tasks as usize,
+                ),
+                None => (self.mean_exec.iter().sum(), self.mean_exec.len()),
             };
+            self.remaining.0 += work;
+            self.remaining.1 += usize::from(n_tasks > 0);
             self.jobs.push(ActiveJob {
                 ready: BinaryHeap::new(),
                 cores_held: 0,
                 remaining_work: work,
+                unassigned: n_tasks,
             });
+        }
+        if let Some(scorer) = &mut self.scorer {
+            scorer.add_tasks(view, first, &self.rank, &self.mean_exec);
         }
     }
 
@@ -169,6 +200,9 @@ impl JobPolicy {
     /// (skipping `blocked`), with the node for its next task.
     fn pick(&self, view: &SimView<'_>, blocked: &[JobId]) -> Option<(JobId, NodeId)> {
         let candidates = self.with_ready.iter().copied().filter(|j| !blocked.contains(j));
+        if let Some(scorer) = &self.scorer {
+            return self.pick_scored(view, scorer, candidates);
+        }
         if self.rule == Rule::Tetris {
             return self.pick_packing(view, candidates);
         }
@@ -182,7 +216,7 @@ impl JobPolicy {
         let (ja, jb) = (&self.jobs[a.index()], &self.jobs[b.index()]);
         let info = |j: JobId| view.job(j);
         let by = match self.rule {
-            Rule::JobFifo | Rule::Tetris => Ordering::Equal,
+            Rule::JobFifo | Rule::Tetris | Rule::Learned => Ordering::Equal,
             Rule::ShortestCriticalPath => {
                 let cp = |j| info(j).map_or(0.0, |i| i.lower_bound);
                 cp(a).total_cmp(&cp(b))
@@ -230,6 +264,58 @@ impl JobPolicy {
         best.map(|(_, _, job, node)| (job, node))
     }
 
+    /// The learned rule: the (job, node) pair whose job's next task scores
+    /// highest on the node (ties: the first job with ready tasks, then the
+    /// lowest node id), or none if the best score is not positive and a task
+    /// placed earlier is unfinished (the policy waits for it to finish).
+    fn pick_scored(
+        &self,
+        view: &SimView<'_>,
+        scorer: &Scorer,
+        candidates: impl Iterator<Item = JobId>,
+    ) -> Option<(JobId, NodeId)> {
+        let totals = Totals {
+            mean_remaining: self.remaining.0 / self.remaining.1.max(1) as f64,
+            active_jobs: self.remaining.1,
+            cores: view.platform().nodes().iter().map(|n| n.cores).sum(),
+        };
+        let mut best: Option<(f64, JobId, NodeId)> = None;
+        for job in candidates {
+            let active = &self.jobs[job.index()];
+            let Some(&(_, Reverse(task))) = active.ready.peek() else {
+                continue;
+            };
+            let info = view.job(job);
+            let state = JobView {
+                remaining_work: active.remaining_work,
+                cores_held: active.cores_held,
+                ready: active.ready.len(),
+                arrival: info.map_or(0.0, |i| i.arrival.as_secs_f64()),
+                lower_bound: info.map_or(1.0, |i| i.lower_bound.max(1e-9)),
+            };
+            let cores = view.dag().task(task).parallelism.min_cores;
+            for node in self.capacity.fitting(cores).filter(|&n| view.node_up(n)) {
+                let features = scorer.features(
+                    view,
+                    &state,
+                    &totals,
+                    task,
+                    self.rank[task.index()],
+                    self.mean_exec[task.index()],
+                    node,
+                    self.capacity.free(node),
+                );
+                let score = scorer.score(&features);
+                if best.is_none_or(|(b, _, _)| score > b) {
+                    best = Some((score, job, node));
+                }
+            }
+        }
+        let waiting_for_some = self.capacity.holds_any();
+        best.filter(|&(score, _, _)| score > 0.0 || !waiting_for_some)
+            .map(|(_, job, node)| (job, node))
+    }
+
     /// The node with room for `task` by the placement policy, if any.
     fn node_for(&self, view: &SimView<'_>, task: TaskId) -> Option<NodeId> {
         let cores = view.dag().task(task).parallelism.min_cores;
@@ -252,6 +338,10 @@ impl Scheduler for JobPolicy {
         self.jobs.clear();
         self.with_ready.clear();
         self.capacity = Capacity::new(view.platform(), view.dag().task_count());
+        self.remaining = (0.0, 0);
+        if let Some(scorer) = &mut self.scorer {
+            scorer.reset(view);
+        }
         self.add_tasks(view);
     }
 
@@ -271,6 +361,12 @@ impl Scheduler for JobPolicy {
         for &task in update.lost {
             let job = &mut self.jobs[Self::job_of(view, task).index()];
             job.remaining_work += self.mean_exec[task.index()];
+            self.remaining.0 += self.mean_exec[task.index()];
+            self.remaining.1 += usize::from(job.unassigned == 0);
+            job.unassigned += 1;
+        }
+        if let Some(scorer) = &mut self.scorer {
+            scorer.refresh(view);
         }
         for &task in update.ready {
             let job = Self::job_of(view, task);
@@ -295,7 +391,7 @@ impl Scheduler for JobPolicy {
                     .filter(|j| !blocked.contains(j))
                     .min_by(|&a, &b| self.compare(view, a, b))
                 {
-                    Some(job) if self.rule != Rule::Tetris => {
+                    Some(job) if !matches!(self.rule, Rule::Tetris | Rule::Learned) => {
                         blocked.push(job);
                         continue;
                     }
@@ -309,10 +405,18 @@ impl Scheduler for JobPolicy {
             let cores = dag.task(task).parallelism.min_cores;
             active.cores_held += cores;
             active.remaining_work -= self.mean_exec[task.index()];
+            active.unassigned -= 1;
+            self.remaining.0 = (self.remaining.0 - self.mean_exec[task.index()]).max(0.0);
+            if active.unassigned == 0 {
+                self.remaining.1 -= 1;
+            }
             if active.ready.is_empty() {
                 self.with_ready.retain(|&j| j != job);
             }
             self.capacity.take(task, node, cores);
+            if let Some(scorer) = &mut self.scorer {
+                scorer.placed(view, task, node);
+            }
             out.assign(view, task, node);
         }
     }

@@ -647,6 +647,21 @@ static REGISTRY: &[SchedulerInfo] = &[
         },
     },
     SchedulerInfo {
+        name: "learned-stream",
+        nature: Nature::Online,
+        description: "job streams: the (job's next task, node) pair with the highest learned score goes next, or it waits (schedlab train)",
+        params: &[MODEL_PARAM],
+        build: |p, _| {
+            let model = learned::stream_model(p.string("model").as_deref()).map_err(|e| p.bad_model(e))?;
+            let weights = model
+                .weights
+                .as_slice()
+                .try_into()
+                .map_err(|_| p.bad_model("the model's weights do not fit this build's features".to_owned()))?;
+            Ok(Box::new(learned::stream::policy(weights)))
+        },
+    },
+    SchedulerInfo {
         name: "random",
         nature: Nature::Online,
         description: "each ready task to a uniformly random node (baseline)",
@@ -933,6 +948,7 @@ const STREAM_ONLINE: &[&str] = &[
     "weighted-fair",
     "tetris",
     "edf",
+    "learned-stream",
 ];
 
 /// Builds the scheduler named by `spec` for a job stream: online policies

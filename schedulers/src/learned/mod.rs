@@ -1,22 +1,41 @@
 //! Learned schedulers: a list scheduler whose node choice is a model
-//! trained by imitation ([`list`]), and algorithm selection over a portfolio
-//! ([`select`]). Models are versioned JSON documents ([`model`]) written by
+//! trained by imitation ([`list`]), algorithm selection over a portfolio
+//! ([`select`]), and a job-level policy for job streams trained in the
+//! simulator ([`stream`]). Models are versioned JSON documents ([`model`]) written by
 //! `schedlab train`; each kind has a bundled default, trained by the command
 //! in its `trained_on` provenance (see README, "Learned schedulers"), which
-//! `learned` and `auto` use when no model is given.
+//! `learned`, `auto` and `learned-stream` use when no model is given.
+//!
+//! This crate evaluates models (dot products over its own features); it
+//! never fits one: `experiments::learning::train` does.
 
 pub mod features;
 pub mod list;
 pub mod model;
 pub mod select;
+pub mod stream;
 
-use model::{ListModel, Model, SelectionModel};
+use model::{ListModel, Model, SelectionModel, StreamModel};
 
 /// The bundled list model (`schedlab train experiments/configs/learned-train.toml -o schedulers/models/learned.json`).
 const BUNDLED_LIST: &str = include_str!("../../models/learned.json");
 
 /// The bundled selection model (`schedlab train experiments/configs/auto-train.toml -o schedulers/models/auto.json`).
 const BUNDLED_SELECTION: &str = include_str!("../../models/auto.json");
+
+/// The bundled stream model (`schedlab train experiments/configs/learned-stream-train.toml -o schedulers/models/learned-stream.json`).
+const BUNDLED_STREAM: &str = include_str!("../../models/learned-stream.json");
+
+/// Reads a stream model from `path`, or the bundled one for `None`.
+///
+/// # Errors
+/// A message naming the file and what was expected.
+pub fn stream_model(path: Option<&str>) -> Result<StreamModel, String> {
+    match load(path, BUNDLED_STREAM)? {
+        (Model::LearnedStream(m), _) => Ok(m),
+        (other, origin) => Err(wrong_kind(&origin, other.kind(), "learned-stream", "learned-stream")),
+    }
+}
 
 /// Reads a list model from `path`, or the bundled one for `None`.
 ///

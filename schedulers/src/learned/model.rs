@@ -53,6 +53,19 @@ pub struct ListModel {
     pub weights: Vec<f64>,
 }
 
+/// A learned job-level policy for job streams: the (task, node) pair with
+/// the highest `weights · features` goes next (see [`super::stream`]).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StreamModel {
+    /// Provenance.
+    pub trained_on: TrainedOn,
+    /// Feature names, in the order of `weights`; must equal [`super::stream::STREAM_FEATURES`].
+    pub feature_names: Vec<String>,
+    /// One weight per feature.
+    pub weights: Vec<f64>,
+}
+
 /// Algorithm selection: one linear model per portfolio member predicting
 /// its log regret (ln of its makespan over the best member's) from
 /// standardised instance features; the lowest prediction wins.
@@ -88,6 +101,8 @@ pub enum Model {
     LearnedList(ListModel),
     /// For `auto:MODEL`.
     AlgorithmSelection(SelectionModel),
+    /// For `learned-stream:MODEL`.
+    LearnedStream(StreamModel),
 }
 
 impl Model {
@@ -96,6 +111,7 @@ impl Model {
         match self {
             Model::LearnedList(_) => "learned-list",
             Model::AlgorithmSelection(_) => "algorithm-selection",
+            Model::LearnedStream(_) => "learned-stream",
         }
     }
 
@@ -138,8 +154,9 @@ impl Model {
         if let Some(object) = value.as_object_mut() {
             object.remove("format_version");
         }
-        let model: Model = serde_json::from_value(value)
-            .map_err(|e| format!("model file {origin}: expected a learned-list or algorithm-selection model: {e}"))?;
+        let model: Model = serde_json::from_value(value).map_err(|e| {
+            format!("model file {origin}: expected a learned-list, learned-stream or algorithm-selection model: {e}")
+        })?;
         model.validate().map_err(|e| format!("model file {origin}: {e}"))?;
         Ok(model)
     }
@@ -158,18 +175,19 @@ impl Model {
         use super::features::{CANDIDATE_FEATURES, INSTANCE_FEATURES};
         let names_match =
             |names: &[String], expected: &[&str]| names.iter().map(String::as_str).eq(expected.iter().copied());
-        match self {
-            Model::LearnedList(m) => {
-                if !names_match(&m.feature_names, &CANDIDATE_FEATURES) {
-                    return Err(format!(
-                        "feature_names {:?}, expected {:?}",
-                        m.feature_names, CANDIDATE_FEATURES
-                    ));
-                }
-                if m.weights.len() != CANDIDATE_FEATURES.len() || !m.weights.iter().all(|w| w.is_finite()) {
-                    return Err(format!("expected {} finite weights", CANDIDATE_FEATURES.len()));
-                }
+        // A weight vector over named features.
+        let linear = |names: &[String], weights: &[f64], expected: &[&str]| {
+            if !names_match(names, expected) {
+                return Err(format!("feature_names {names:?}, expected {expected:?}"));
             }
+            if weights.len() != expected.len() || !weights.iter().all(|w| w.is_finite()) {
+                return Err(format!("expected {} finite weights", expected.len()));
+            }
+            Ok(())
+        };
+        match self {
+            Model::LearnedList(m) => linear(&m.feature_names, &m.weights, &CANDIDATE_FEATURES)?,
+            Model::LearnedStream(m) => linear(&m.feature_names, &m.weights, &super::stream::STREAM_FEATURES)?,
             Model::AlgorithmSelection(m) => {
                 if !names_match(&m.feature_names, &INSTANCE_FEATURES) {
                     return Err(format!(
@@ -217,6 +235,7 @@ mod tests {
         for model in [
             bundled(),
             Model::from_bytes(include_bytes!("../../models/auto.json"), "bundled").unwrap(),
+            Model::from_bytes(include_bytes!("../../models/learned-stream.json"), "bundled").unwrap(),
         ] {
             let bytes = model.to_bytes().unwrap();
             let again = Model::from_bytes(&bytes, "copy").unwrap();
@@ -236,7 +255,7 @@ mod tests {
             (text.replace("\"format_version\": 1,", ""), "format_version missing"),
             (
                 text.replace("learned-list", "decision-forest"),
-                "expected a learned-list or algorithm-selection",
+                "expected a learned-list, learned-stream or algorithm-selection",
             ),
             (text.replace("eft_gap", "eft"), "feature_names"),
             ("{".to_owned(), "not JSON"),
