@@ -91,15 +91,24 @@ impl StreamSpec<'_> {
     /// An unknown or stream-incapable scheduler, a platform with a workflow
     /// system, a job that cannot be drawn, an engine error, or an invariant violation.
     pub fn execute(&self) -> Result<sim::StreamRun> {
+        let mut scheduler = schedulers::registry::create_for_stream(self.scheduler, self.settings.seed)?;
+        self.execute_with(scheduler.as_mut())
+    }
+
+    /// Runs `scheduler` (one the caller built for this stream: timed, or a
+    /// learned policy with candidate weights during training) and audits the run.
+    ///
+    /// # Errors
+    /// As [`StreamSpec::execute`], the scheduler's construction aside.
+    pub fn execute_with(&self, scheduler: &mut dyn Scheduler) -> Result<sim::StreamRun> {
         if self.platform.workflow_system().is_some() {
             bail!(
                 "platform {:?} has a workflow system; job streams do not model one",
                 self.platform.name()
             );
         }
-        let mut scheduler = schedulers::registry::create_for_stream(self.scheduler, self.settings.seed)?;
         let jobs = self.stream.sim_jobs(self.settings.seed);
-        let run = sim::simulate_stream(jobs, self.platform, scheduler.as_mut(), &self.settings)?;
+        let run = sim::simulate_stream(jobs, self.platform, scheduler, &self.settings)?;
         if let Err(violations) = sim::check::check_stream(&run, self.platform) {
             let first = violations.first().map(ToString::to_string).unwrap_or_default();
             bail!(

@@ -1,6 +1,6 @@
 //! Learned schedulers end to end: `schedlab train` on a tiny grid, model
-//! files, the registry specs `learned:MODEL` and `auto:MODEL`, and
-//! `schedlab evaluate`.
+//! files, the registry specs `learned:MODEL`, `auto:MODEL` and
+//! `learned-stream:MODEL`, and `schedlab evaluate`.
 
 mod common;
 
@@ -54,8 +54,8 @@ fn config(train: &str) -> Config {
 fn training_is_deterministic_whatever_the_thread_count() {
     for kind in ["model = \"learned\"\nrounds = 2", "model = \"auto\""] {
         let grid = config(kind);
-        let one = train::train(&grid, "grid.toml", false, Some(1)).unwrap();
-        let two = train::train(&grid, "grid.toml", false, Some(2)).unwrap();
+        let one = train::train(&grid, "grid.toml", false, Some(1), None).unwrap();
+        let two = train::train(&grid, "grid.toml", false, Some(2), None).unwrap();
         assert_eq!(one.model.to_bytes().unwrap(), two.model.to_bytes().unwrap(), "{kind}");
         assert!(one.samples > 0 && one.instances == 4, "{kind}");
     }
@@ -67,7 +67,9 @@ fn trained_models_schedule_through_the_registry_and_pass_the_checker() {
     let list = dir.join("list.json");
     let auto = dir.join("auto.json");
     for (kind, path) in [("model = \"learned\"\nrounds = 1", &list), ("model = \"auto\"", &auto)] {
-        let model = train::train(&config(kind), "grid.toml", false, None).unwrap().model;
+        let model = train::train(&config(kind), "grid.toml", false, None, None)
+            .unwrap()
+            .model;
         std::fs::write(path, model.to_bytes().unwrap()).unwrap();
     }
     let platform = sim::presets::preset("edge-cloud", 5).unwrap();
@@ -184,5 +186,132 @@ fn train_and_evaluate_from_the_command_line() {
     let (code, _, err) = schedlab(&["train", grid.to_str().unwrap(), "-o", model.to_str().unwrap()]);
     assert_eq!(code, 2);
     assert!(err.contains("[train]"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A stream grid small enough for CI: streams of 8 small jobs on 3 nodes of
+/// the preset's shared network, at two loads.
+const STREAM_GRID: &str = r#"
+schedulers = ["job-fifo", "fair"]
+seeds = 2
+[train]
+model = "learned-stream"
+iterations = 2
+population = 2
+[stream]
+arrivals = "poisson:rate=1"
+load = [0.5, 0.9]
+jobs = 8
+[[workloads]]
+family = "layered"
+params = { tasks = 8, ccr = 1 }
+[[workloads]]
+family = "fork-join"
+params = { levels = 1, width = 4, ccr = 1 }
+[[platforms]]
+preset = "heterogeneous"
+nodes = 3
+"#;
+
+#[test]
+fn stream_training_is_deterministic_resumable_and_runs_through_the_registry() {
+    let grid = Config::parse(STREAM_GRID, Path::new(".")).unwrap();
+    let one = train::train(&grid, "grid.toml", false, Some(1), None).unwrap();
+    let two = train::train(&grid, "grid.toml", false, Some(2), None).unwrap();
+    let bytes = one.model.to_bytes().unwrap();
+    assert_eq!(bytes, two.model.to_bytes().unwrap());
+    // 4 streams, each rolled out for the initial weights, 2 iterations of 1 + 2 x 2 candidates, and the last centre.
+    assert_eq!((one.instances, one.samples), (4, 4 * (1 + 2 * 5 + 1)));
+    // Training keeps the best centre, the initial weights included, so it never ends worse than it started.
+    let initial = one.ratio.unwrap().mean;
+    assert!(initial.is_finite() && initial > 0.0);
+
+    // A checkpoint written along the way restores the state bit for bit; one of another config is ignored.
+    let dir = temp_dir("stream-train");
+    let checkpoint = dir.join("model.checkpoint");
+    let first = train::train(&grid, "grid.toml", false, Some(2), Some(&checkpoint)).unwrap();
+    assert!(checkpoint.exists());
+    let resumed = train::train(&grid, "grid.toml", false, Some(2), Some(&checkpoint)).unwrap();
+    assert_eq!(first.model.to_bytes().unwrap(), bytes);
+    assert_eq!(resumed.model.to_bytes().unwrap(), bytes);
+    let other = Config::parse(&STREAM_GRID.replace("jobs = 8", "jobs = 7"), Path::new(".")).unwrap();
+    let fresh = train::train(&other, "grid.toml", false, Some(2), Some(&checkpoint)).unwrap();
+    let alone = train::train(&other, "grid.toml", false, Some(2), None).unwrap();
+    assert_eq!(fresh.model.to_bytes().unwrap(), alone.model.to_bytes().unwrap());
+
+    // The model file drives learned-stream through the registry; runs pass the stream checker.
+    let path = dir.join("stream.json");
+    std::fs::write(&path, &bytes).unwrap();
+    let spec = format!("learned-stream:{}", path.display());
+    let stream = workloads::stream::Stream::new(
+        workloads::stream::StreamSource::process(
+            "poisson:rate=1",
+            Some(0.9),
+            workloads::stream::JobMix::new(vec![workloads::stream::MixEntry {
+                source: workloads::stream::MixSource::Generator("stages:stages=2,width=4,ccr=1".to_owned()),
+                weight: 1.0,
+            }])
+            .unwrap(),
+            &sim::presets::preset("heterogeneous", 3).unwrap(),
+        )
+        .unwrap(),
+        workloads::stream::Limit {
+            jobs: Some(12),
+            horizon: None,
+        },
+    )
+    .unwrap();
+    let platform = sim::presets::preset("heterogeneous", 3).unwrap();
+    let run = experiments::run::StreamSpec {
+        stream: &stream,
+        platform: &platform,
+        scheduler: &spec,
+        settings: SimConfig::default(),
+    }
+    .execute()
+    .unwrap();
+    assert_eq!(run.metrics(None).jobs, 12);
+    // A model of another kind, and settings of another model, are refused.
+    let err = schedulers::registry::create_for_stream("learned-stream:/no/such.json", 0)
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(err.contains("/no/such.json"), "{err}");
+    let bad = Config::parse(&STREAM_GRID.replace("learned-stream", "auto"), Path::new(".")).unwrap();
+    let err = train::train(&bad, "grid.toml", false, Some(1), None)
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(err.contains("apply to model = \"learned-stream\" only"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn evaluate_scores_stream_grids_by_mean_jct_against_the_best_heuristic() {
+    let dir = temp_dir("stream-eval");
+    let eval = dir.join("eval.toml");
+    std::fs::write(
+        &eval,
+        STREAM_GRID
+            .replace(
+                "[train]\nmodel = \"learned-stream\"\niterations = 2\npopulation = 2\n",
+                "",
+            )
+            .replace(
+                "[\"job-fifo\", \"fair\"]",
+                "[\"job-fifo\", \"fair\", \"learned-stream\"]",
+            ),
+    )
+    .unwrap();
+    let out_dir = dir.join("out");
+    let (code, out, err) = schedlab(&["evaluate", eval.to_str().unwrap(), "--out", out_dir.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("4 instances") && out.contains("| mean JCT (s) |"), "{out}");
+    assert!(
+        out.contains("| best heuristic (per load) |")
+            && out.contains("- learned-stream: mean JCT / best heuristic (per load)'s"),
+        "{out}"
+    );
+    assert!(out.contains("### µs per decision by stream"), "{out}");
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -68,7 +68,7 @@ impl Prepared<'_> {
 }
 
 /// The engine's settings of `cell`.
-fn settings(config: &Config, cell: &Cell) -> SimConfig {
+pub fn settings(config: &Config, cell: &Cell) -> SimConfig {
     SimConfig {
         noise: Noise::lognormal(config.noise[cell.noise]),
         seed: config.seeds[cell.seed],
@@ -120,11 +120,7 @@ pub struct StreamCell<'a> {
 /// # Errors
 /// If the stream cannot be drawn or run, or `cell` is not a stream.
 pub fn run_stream<'a>(config: &'a Config, cell: &Cell, scheduler: &str) -> Result<StreamCell<'a>> {
-    let WorkloadSource::Stream(workload) = &config.workloads[cell.workload] else {
-        bail!("cell {} is not a job stream", config.cell_id(cell));
-    };
-    let platform = &config.platforms[cell.platform].platform;
-    let stream = workload.stream(platform)?;
+    let (stream, platform) = stream_of(config, cell)?;
     let run = StreamSpec {
         stream: &stream,
         platform,
@@ -144,6 +140,19 @@ pub fn run_stream<'a>(config: &'a Config, cell: &Cell, scheduler: &str) -> Resul
         outcomes,
         metrics,
     })
+}
+
+/// The job stream of `cell` and its platform, for a [`StreamSpec`] (with
+/// [`settings`]).
+///
+/// # Errors
+/// If `cell` is not a stream or its stream cannot be built.
+pub fn stream_of<'a>(config: &'a Config, cell: &Cell) -> Result<(workloads::stream::Stream, &'a sim::Platform)> {
+    let WorkloadSource::Stream(workload) = &config.workloads[cell.workload] else {
+        bail!("cell {} is not a job stream", config.cell_id(cell));
+    };
+    let platform = &config.platforms[cell.platform].platform;
+    Ok((workload.stream(platform)?, platform))
 }
 
 /// The cell of `config` a row records.

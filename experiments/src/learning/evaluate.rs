@@ -11,13 +11,22 @@
 //!   same member with the same seed, so its run is that member's run;
 //! - the targets of the issue, each with its interval and verdict.
 //!
-//! It also times every scheduler's decisions per task (wall clock, so it is
-//! printed and written to `protocol.md` but never to the result files,
-//! which stay byte-identical across runs).
+//! On a grid of job streams the metric is the stream's mean JCT instead of
+//! the makespan, `learned-stream` joins the learned schedulers, and the
+//! reference of its target is the *best heuristic per load*: for each
+//! stream (arrival process × load) and platform, the portfolio scheduler
+//! with the lowest mean JCT over the seeds, which favours the baselines
+//! (their best is chosen on the evaluation set itself).
+//!
+//! It also times every scheduler's decisions (wall clock, so it is printed
+//! and written to `protocol.md` but never to the result files, which stay
+//! byte-identical across runs): per decision, a decision being one task
+//! placed, overall and, on streams, per stream.
 
-use crate::grid::config::{Cell, Config};
+use crate::grid::config::{Cell, Config, WorkloadSource};
 use crate::grid::sweep::{self, SweepOptions};
-use crate::results::metrics::MAKESPAN;
+use crate::results::metrics::{MAKESPAN, MEAN_JCT, Metric};
+use crate::run::StreamSpec;
 use crate::stats::{self, MeanCi};
 use anyhow::{Result, anyhow, bail};
 use schedulers::learned;
@@ -34,10 +43,20 @@ fn instance(cell: &Cell) -> Instance {
     (cell.workload, cell.platform, cell.noise, cell.failure, cell.seed)
 }
 
-/// One column of the comparison: a name and a makespan per instance.
+/// One column of the comparison: a name and a makespan (mean JCT on streams) per instance.
 struct Column {
     name: String,
     makespans: Vec<f64>,
+}
+
+/// Schedulers that are learned, not part of the portfolio the oracle takes the best of.
+const LEARNED: [&str; 3] = ["learned", "auto", "learned-stream"];
+
+/// What a grid is scored by: the makespan, or the mean JCT of a grid of job streams.
+fn metric_of(config: &Config) -> (&'static Metric, bool) {
+    let streams =
+        !config.workloads.is_empty() && config.workloads.iter().all(|w| matches!(w, WorkloadSource::Stream(_)));
+    if streams { (&MEAN_JCT, true) } else { (&MAKESPAN, false) }
 }
 
 /// Runs the protocol on `config_path`, writes `DIR/protocol.md` and prints it.
@@ -69,12 +88,13 @@ pub fn run(
     let rows = crate::results::read_results(&dir)?;
 
     // makespan[instance][scheduler]
+    let (metric, streams) = metric_of(&config);
     let mut instances: BTreeMap<Instance, Vec<f64>> = BTreeMap::new();
     for row in &rows {
         let cell = config.cell(row.index);
         let makespan = row
-            .get(&MAKESPAN)
-            .ok_or_else(|| anyhow!("run {} has no makespan", row.id))?;
+            .get(metric)
+            .ok_or_else(|| anyhow!("run {} has no {}", row.id, metric.key))?;
         instances
             .entry(instance(&cell))
             .or_insert_with(|| vec![f64::NAN; config.schedulers.len()])[cell.scheduler] = makespan;
@@ -84,11 +104,11 @@ pub fn run(
         .iter()
         .map(|s| schedulers::registry::parse(s).map(|(info, _)| info.name))
         .collect::<Result<_, _>>()?;
-    let portfolio: Vec<usize> = (0..names.len())
-        .filter(|&i| !matches!(names[i], "learned" | "auto"))
-        .collect();
+    let portfolio: Vec<usize> = (0..names.len()).filter(|&i| !LEARNED.contains(&names[i])).collect();
     if portfolio.is_empty() {
-        bail!("the grid runs no portfolio scheduler (anything but learned and auto) to form the oracle");
+        bail!(
+            "the grid runs no portfolio scheduler (anything but learned, auto and learned-stream) to form the oracle"
+        );
     }
     let mut columns: Vec<Column> = config
         .schedulers
@@ -135,23 +155,82 @@ pub fn run(
             makespans,
         });
     }
+    let best = streams.then(|| best_per_group(&config, &instances, &portfolio));
+    if let Some((makespans, _)) = &best {
+        columns.push(Column {
+            name: BEST_HEURISTIC.to_owned(),
+            makespans: makespans.clone(),
+        });
+    }
     columns.push(Column {
         name: "oracle (best of portfolio)".to_owned(),
         makespans: oracle.clone(),
     });
     let heft = config.schedulers.iter().position(|s| s == "heft");
-    let timings = decision_times(&config)?;
-    let text = render(&config, config_path, &columns, heft, &oracle, &picks, &timings);
+    let timings = decision_times(&config, streams)?;
+    let mut text = render(&config, config_path, metric, &columns, heft, &oracle, &picks, &timings);
+    if let Some((_, chosen)) = &best {
+        let list: Vec<String> = chosen.iter().map(|(group, s)| format!("{group}: {s}")).collect();
+        let _ = writeln!(
+            text,
+            "\nBest heuristic per stream and platform (lowest mean of the streams' mean JCTs): {}.",
+            list.join("; ")
+        );
+    }
     crate::output::write_atomic(&dir.join("protocol.md"), text.as_bytes())?;
     write!(out, "{text}")?;
     writeln!(out, "written: {}", dir.join("protocol.md").display())?;
     Ok(())
 }
 
-/// Wall-clock time a scheduler spends in its `plan` and `on_update` calls.
+/// The name of the best-heuristic-per-load column.
+const BEST_HEURISTIC: &str = "best heuristic (per load)";
+
+/// Per instance, the value of the portfolio scheduler with the lowest mean
+/// over its group (the same stream and platform, all seeds), and each
+/// group's label with the scheduler chosen.
+fn best_per_group(
+    config: &Config,
+    instances: &BTreeMap<Instance, Vec<f64>>,
+    portfolio: &[usize],
+) -> (Vec<f64>, Vec<(String, String)>) {
+    let group = |i: &Instance| (i.0, i.1, i.2, i.3);
+    let mut sums: BTreeMap<(usize, usize, usize, usize), Vec<f64>> = BTreeMap::new();
+    for (key, values) in instances {
+        let sum = sums.entry(group(key)).or_insert_with(|| vec![0.0; values.len()]);
+        for (s, v) in values.iter().enumerate() {
+            sum[s] += v;
+        }
+    }
+    let chosen: BTreeMap<_, usize> = sums
+        .iter()
+        .map(|(g, sum)| {
+            let best = portfolio
+                .iter()
+                .copied()
+                .fold(portfolio[0], |b, s| if sum[s] < sum[b] { s } else { b });
+            (*g, best)
+        })
+        .collect();
+    let values = instances.iter().map(|(key, v)| v[chosen[&group(key)]]).collect();
+    let labels = chosen
+        .iter()
+        .map(|(g, &s)| {
+            (
+                format!("{} on {}", config.workloads[g.0].label(), config.platforms[g.1].label),
+                config.schedulers[s].clone(),
+            )
+        })
+        .collect();
+    (values, labels)
+}
+
+/// Wall-clock time a scheduler spends in its `plan` and `on_update` calls,
+/// and the decisions (task placements) it returns.
 struct Timed {
     inner: Box<dyn Scheduler>,
     seconds: f64,
+    decisions: usize,
 }
 
 impl Scheduler for Timed {
@@ -160,42 +239,87 @@ impl Scheduler for Timed {
     }
 
     fn plan(&mut self, view: &SimView<'_>, out: &mut Decisions) {
-        let started = Instant::now();
+        let (started, before) = (Instant::now(), out.assignments().count());
         self.inner.plan(view, out);
         self.seconds += started.elapsed().as_secs_f64();
+        self.decisions += out.assignments().count() - before;
     }
 
     fn on_update(&mut self, view: &SimView<'_>, update: &Update<'_>, out: &mut Decisions) {
-        let started = Instant::now();
+        let (started, before) = (Instant::now(), out.assignments().count());
         self.inner.on_update(view, update, out);
         self.seconds += started.elapsed().as_secs_f64();
+        self.decisions += out.assignments().count() - before;
     }
 }
 
-/// Mean wall-clock decision time per task of each scheduler of the grid
-/// (time in its own calls, engine excluded) over the grid's distinct
-/// (workload, platform, seed) instances at the first noise and failure
-/// setting, one run at a time: seconds per task, by scheduler index.
-fn decision_times(config: &Config) -> Result<Vec<f64>> {
-    let mut seconds = vec![0.0; config.schedulers.len()];
-    let mut tasks = 0usize;
+/// Decision times: per scheduler over the grid, and on streams per stream workload too.
+struct Timings {
+    /// Seconds per decision, by scheduler index.
+    overall: Vec<f64>,
+    /// Streams only: (workload label, seconds per decision by scheduler index).
+    per_workload: Vec<(String, Vec<f64>)>,
+}
+
+/// Mean wall-clock time per decision of each scheduler of the grid (time in
+/// its own calls, engine excluded) over the grid's distinct (workload,
+/// platform, seed) instances at the first noise and failure setting, one run
+/// at a time.
+fn decision_times(config: &Config, streams: bool) -> Result<Timings> {
+    let n = config.schedulers.len();
+    // (seconds, decisions) per workload and scheduler.
+    let mut totals = vec![vec![(0.0, 0usize); n]; config.workloads.len()];
     for cell in config
         .cells()
         .filter(|c| c.scheduler == 0 && c.noise == 0 && c.failure == 0)
     {
-        let prepared = sweep::prepare(config, &cell)?;
-        tasks += prepared.dag.task_count();
         for (s, spec) in config.schedulers.iter().enumerate() {
-            let run = prepared.spec(spec);
-            let mut timed = Timed {
-                inner: schedulers::registry::create(spec, run.settings.seed)?,
-                seconds: 0.0,
+            let seed = config.seeds[cell.seed];
+            let create = if streams {
+                schedulers::registry::create_for_stream
+            } else {
+                schedulers::registry::create
             };
-            run.execute_with(&mut timed)?;
-            seconds[s] += timed.seconds;
+            let mut timed = Timed {
+                inner: create(spec, seed)?,
+                seconds: 0.0,
+                decisions: 0,
+            };
+            if streams {
+                let (stream, platform) = sweep::stream_of(config, &cell)?;
+                StreamSpec {
+                    stream: &stream,
+                    platform,
+                    scheduler: spec,
+                    settings: sweep::settings(config, &cell),
+                }
+                .execute_with(&mut timed)?;
+            } else {
+                sweep::prepare(config, &cell)?.spec(spec).execute_with(&mut timed)?;
+            }
+            let total = &mut totals[cell.workload][s];
+            total.0 += timed.seconds;
+            total.1 += timed.decisions;
         }
     }
-    Ok(seconds.into_iter().map(|s| s / tasks.max(1) as f64).collect())
+    let per = |pairs: &mut dyn Iterator<Item = (f64, usize)>| {
+        let (seconds, decisions) = pairs.fold((0.0, 0), |(a, b), (c, d)| (a + c, b + d));
+        seconds / decisions.max(1) as f64
+    };
+    let overall = (0..n).map(|s| per(&mut totals.iter().map(|w| w[s]))).collect();
+    let per_workload = if streams {
+        totals
+            .iter()
+            .enumerate()
+            .map(|(w, t)| {
+                let label = config.workloads[w].label().to_owned();
+                (label, t.iter().map(|&p| per(&mut std::iter::once(p))).collect())
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(Timings { overall, per_workload })
 }
 
 fn ci(m: Option<MeanCi>, digits: usize) -> String {
@@ -209,22 +333,30 @@ fn ratios(a: &[f64], b: &[f64]) -> Vec<f64> {
     a.iter().zip(b).map(|(x, y)| x / y).collect()
 }
 
-/// The targets the issue sets, by scheduler name: the ratio each must stay under, against what.
-const TARGETS: [(&str, &str, f64); 3] = [
+/// The targets the issues set, by scheduler name: the ratio each must stay under, against what.
+const TARGETS: [(&str, &str, f64); 4] = [
     ("learned", "HEFT", 1.0),
     ("auto", "oracle", 1.05),
     ("adaptive", "HEFT", 0.9),
+    ("learned-stream", BEST_HEURISTIC, 0.85),
 ];
 
+#[allow(clippy::too_many_arguments)]
 fn render(
     config: &Config,
     path: &Path,
+    metric: &Metric,
     columns: &[Column],
     heft: Option<usize>,
     oracle: &[f64],
     picks: &BTreeMap<String, usize>,
-    timings: &[f64],
+    timings: &Timings,
 ) -> String {
+    let (what, mean_what) = if metric.key == MAKESPAN.key {
+        ("makespan", "mean makespan")
+    } else {
+        ("mean JCT", "mean JCT")
+    };
     let n = oracle.len();
     let mut t = String::new();
     let _ = writeln!(t, "## Learned schedulers: {} ({})\n", config.name, path.display());
@@ -243,12 +375,15 @@ fn render(
     );
     let _ = writeln!(
         t,
-        "| scheduler | mean makespan (s) | makespan / HEFT | makespan / oracle | beats HEFT | ties HEFT | µs per task |"
+        "| scheduler | {mean_what} (s) | {what} / HEFT | {what} / oracle | beats HEFT | ties HEFT | µs per decision |"
     );
     let _ = writeln!(t, "|---|---|---|---|---|---|---|");
     let heft_makespans = heft.map(|h| &columns[h].makespans);
     for (i, c) in columns.iter().enumerate() {
-        let micros = timings.get(i).map_or_else(String::new, |s| format!("{:.1}", s * 1e6));
+        let micros = timings
+            .overall
+            .get(i)
+            .map_or_else(String::new, |s| format!("{:.1}", s * 1e6));
         let vs_heft = heft_makespans.map(|h| ratios(&c.makespans, h));
         let (wins, ties) = heft_makespans.map_or((String::new(), String::new()), |h| {
             let wins = c.makespans.iter().zip(h).filter(|(a, b)| a < b).count();
@@ -276,13 +411,17 @@ fn render(
         };
         let reference = match against {
             "HEFT" => heft_makespans.map(Vec::as_slice),
+            BEST_HEURISTIC => columns
+                .iter()
+                .find(|c| c.name == BEST_HEURISTIC)
+                .map(|c| c.makespans.as_slice()),
             _ => Some(oracle),
         };
         let Some(reference) = reference else {
             let _ = writeln!(t, "- {}: no {against} runs in this grid to compare with", c.name);
             continue;
         };
-        // The target is on mean makespans: mean(x) <= bound * mean(ref), i.e. the mean of the
+        // The target is on means (of makespans, or of the streams' mean JCTs): mean(x) <= bound * mean(ref), i.e. the mean of the
         // paired differences x - bound * ref is <= 0, whose Student-t interval is exact for that.
         let differences: Vec<f64> = c.makespans.iter().zip(reference).map(|(x, r)| x - bound * r).collect();
         let (Some(d), Some(per_instance)) = (
@@ -298,21 +437,30 @@ fn render(
             "met on the mean; the interval reaches past the bound".to_owned()
         } else {
             format!(
-                "missed by {:.2}% of the {against} mean makespan",
+                "missed by {:.2}% of the {against} {mean_what}",
                 100.0 * (of_means - bound)
             )
         };
         let _ = writeln!(
             t,
-            "- {}: mean makespan / {against}'s {of_means:.4} (target <= {bound}); mean of {} - {bound} x {against} \
+            "- {}: {mean_what} / {against}'s {of_means:.4} (target <= {bound}); mean of {} - {bound} x {against} \
              {:.4} ± {:.4} s: {verdict}. Per-instance ratio {:.4} ± {:.4}.",
             c.name, c.name, d.mean, d.half_width, per_instance.mean, per_instance.half_width
         );
     }
+    if !timings.per_workload.is_empty() {
+        let _ = writeln!(t, "\n### µs per decision by stream\n");
+        let _ = writeln!(t, "| stream | {} |", config.schedulers.join(" | "));
+        let _ = writeln!(t, "|---|{}", "---|".repeat(config.schedulers.len()));
+        for (label, seconds) in &timings.per_workload {
+            let cells: Vec<String> = seconds.iter().map(|s| format!("{:.1}", s * 1e6)).collect();
+            let _ = writeln!(t, "| {label} | {} |", cells.join(" | "));
+        }
+    }
     let _ = writeln!(
         t,
-        "\nµs per task: wall-clock time in the scheduler's own calls (engine excluded) over the distinct \
-         (workload, platform, seed) instances, one run at a time, divided by their tasks; it depends on the machine."
+        "\nµs per decision: wall-clock time in the scheduler's own calls (engine excluded) over the distinct \
+         (workload, platform, seed) instances, one run at a time, divided by the tasks it placed; it depends on the machine."
     );
     t
 }

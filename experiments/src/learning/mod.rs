@@ -2,4 +2,5 @@
 //! scoring them against the classics on held-out grids (`evaluate`).
 
 pub mod evaluate;
+mod stream;
 pub mod train;

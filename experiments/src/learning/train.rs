@@ -8,6 +8,8 @@
 //!   a node whose rollout ends strictly later), and a logistic regression
 //!   without intercept on the feature differences (a linear ranking model,
 //!   as in RankSVM) learns weights such that the chosen node scores higher;
+//! - `model = "learned-stream"`: the job-level policy of job streams,
+//!   trained by rolling it out on the grid's streams (see [`super::stream`]);
 //! - `model = "auto"`: every (workload, platform, noise, failures, seed) is
 //!   run with each scheduler of the grid (the portfolio, through the same
 //!   sweep code and invariant checker as `schedlab run`); for each member, a
@@ -51,6 +53,32 @@ pub struct TrainEntry {
     /// model fitted after round k − 1 (DAgger). Default 2.
     #[serde(default)]
     pub rounds: Option<usize>,
+    /// Stream model only: iterations of the evolution strategy (default 40).
+    #[serde(default)]
+    pub iterations: Option<usize>,
+    /// Stream model only: antithetic pairs of directions per iteration (default 8).
+    #[serde(default)]
+    pub population: Option<usize>,
+    /// Stream model only: the directions' standard deviation in weight space (default 0.3).
+    #[serde(default)]
+    pub sigma: Option<f64>,
+    /// Stream model only: Adam's step size (default 0.1).
+    #[serde(default)]
+    pub learning_rate: Option<f64>,
+    /// Stream model only: seed of the directions (default 0).
+    #[serde(default)]
+    pub seed: Option<u64>,
+}
+
+impl TrainEntry {
+    /// Whether any key of the stream model is set.
+    fn has_stream_keys(&self) -> bool {
+        self.iterations.is_some()
+            || self.population.is_some()
+            || self.sigma.is_some()
+            || self.learning_rate.is_some()
+            || self.seed.is_some()
+    }
 }
 
 /// The L2 penalty of `entry`, checked.
@@ -70,6 +98,9 @@ pub enum ModelKind {
     Learned,
     /// A portfolio selector for `auto:MODEL`.
     Auto,
+    /// A job-level policy for `learned-stream:MODEL`.
+    #[serde(rename = "learned-stream")]
+    LearnedStream,
 }
 
 /// Most solver iterations.
@@ -91,16 +122,26 @@ pub struct TrainSummary {
     pub ratio: Option<MeanCi>,
 }
 
-/// Fits the model the `[train]` table of `config` asks for.
+/// Fits the model the `[train]` table of `config` asks for; a stream model
+/// resumes from `checkpoint` and writes it as it goes (the others are quick
+/// and ignore it).
 ///
 /// # Errors
 /// No `[train]` table, a workload that cannot be built, a portfolio run
 /// that fails, or a solver error.
-pub fn train(config: &Config, config_name: &str, progress: bool, threads: Option<usize>) -> Result<TrainSummary> {
-    let entry = config
-        .train
-        .as_ref()
-        .ok_or_else(|| anyhow!("the config has no [train] table; add one with model = \"learned\" or \"auto\""))?;
+pub fn train(
+    config: &Config,
+    config_name: &str,
+    progress: bool,
+    threads: Option<usize>,
+    checkpoint: Option<&Path>,
+) -> Result<TrainSummary> {
+    let entry = config.train.as_ref().ok_or_else(|| {
+        anyhow!("the config has no [train] table; add one with model = \"learned\", \"auto\" or \"learned-stream\"")
+    })?;
+    if entry.model != ModelKind::LearnedStream && entry.has_stream_keys() {
+        bail!("[train] iterations, population, sigma, learning_rate and seed apply to model = \"learned-stream\" only");
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads.unwrap_or(0))
         .build()
@@ -108,6 +149,7 @@ pub fn train(config: &Config, config_name: &str, progress: bool, threads: Option
     pool.install(|| match entry.model {
         ModelKind::Learned => train_list(config, entry, config_name, progress),
         ModelKind::Auto => train_selection(config, entry, config_name, progress),
+        ModelKind::LearnedStream => super::stream::train(config, entry, config_name, progress, checkpoint),
     })
 }
 
@@ -120,20 +162,26 @@ fn instances(config: &Config, conditions: bool) -> Vec<Cell> {
         .collect()
 }
 
-fn progress_bar(show: bool, len: usize, what: &str) -> indicatif::ProgressBar {
+pub(crate) fn progress_bar(show: bool, len: usize, what: &str) -> indicatif::ProgressBar {
     let bar = if show {
         indicatif::ProgressBar::new(len as u64)
     } else {
         indicatif::ProgressBar::hidden()
     };
     bar.set_style(
-        indicatif::ProgressStyle::with_template(&format!("{{bar:40}} {{pos}}/{{len}} {what}, ETA {{eta}}"))
+        indicatif::ProgressStyle::with_template(&format!("{{bar:40}} {{pos}}/{{len}} {what}, ETA {{eta}} {{msg}}"))
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     bar
 }
 
-fn provenance(config: &Config, config_name: &str, instances: usize, samples: usize, labels: String) -> TrainedOn {
+pub(crate) fn provenance(
+    config: &Config,
+    config_name: &str,
+    instances: usize,
+    samples: usize,
+    labels: String,
+) -> TrainedOn {
     TrainedOn {
         config: config_name.to_owned(),
         config_sha256: crate::results::manifest::sha256_hex(&config.text),
@@ -391,13 +439,19 @@ pub fn run(config_path: &Path, out_path: &Path, threads: Option<usize>, out: &mu
         |n| n.to_string_lossy().into_owned(),
     );
     let started = std::time::Instant::now();
-    let summary = train(&config, &name, true, threads)?;
+    // Next to the model: a killed training resumes from it when rerun.
+    let checkpoint = out_path.with_extension("checkpoint");
+    let summary = train(&config, &name, true, threads, Some(&checkpoint))?;
     let seconds = started.elapsed().as_secs_f64();
     let bytes = summary.model.to_bytes()?;
     // Read it back as `learned`/`auto` will, so a degenerate fit (non-finite weights) fails here.
     Model::from_bytes(&bytes, &out_path.display().to_string())
         .map_err(|e| anyhow!("the fitted model is unusable: {e}"))?;
     crate::output::write_atomic(out_path, &bytes)?;
+    if checkpoint.exists() {
+        std::fs::remove_file(&checkpoint)
+            .with_context(|| format!("cannot remove the finished checkpoint {}", checkpoint.display()))?;
+    }
     writeln!(
         out,
         "{} model: {} instances, {} samples, trained in {seconds:.2} s, {} bytes: {}",
@@ -413,6 +467,10 @@ pub fn run(config_path: &Path, out_path: &Path, threads: Option<usize>, out: &mu
             "teacher / HEFT planned makespan",
         ),
         Model::AlgorithmSelection(_) => ("instances where it picks the winner", "picked / oracle makespan"),
+        Model::LearnedStream(_) => (
+            "streams where it beats the best baseline",
+            "mean JCT / the best baseline's",
+        ),
     };
     writeln!(out, "training fit: {:.1}% {agreement}", 100.0 * summary.agreement)?;
     if let Some(r) = summary.ratio {
