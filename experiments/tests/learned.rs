@@ -1,6 +1,6 @@
 //! Learned schedulers end to end: `schedlab train` on a tiny grid, model
-//! files, the registry specs `learned:MODEL`, `auto:MODEL` and
-//! `learned-stream:MODEL`, and `schedlab evaluate`.
+//! files, the registry specs `learned:MODEL`, `auto:MODEL`,
+//! `learned-stream:MODEL` and `learned-net:MODEL`, and `schedlab evaluate`.
 
 mod common;
 
@@ -282,7 +282,10 @@ fn stream_training_is_deterministic_resumable_and_runs_through_the_registry() {
         .err()
         .unwrap()
         .to_string();
-    assert!(err.contains("apply to model = \"learned-stream\" only"), "{err}");
+    assert!(
+        err.contains("apply to model = \"learned-stream\" and \"learned-net\" only"),
+        "{err}"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -313,5 +316,81 @@ fn evaluate_scores_stream_grids_by_mean_jct_against_the_best_heuristic() {
         "{out}"
     );
     assert!(out.contains("### µs per decision by stream"), "{out}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn net_training_is_deterministic_and_its_model_runs_through_the_registry() {
+    let grid = config("model = \"learned-net\"\niterations = 2\npopulation = 2");
+    let one = train::train(&grid, "grid.toml", false, Some(1), None).unwrap();
+    let two = train::train(&grid, "grid.toml", false, Some(2), None).unwrap();
+    let bytes = one.model.to_bytes().unwrap();
+    assert_eq!(bytes, two.model.to_bytes().unwrap());
+    // 4 DAGs, each rolled out for the initial weights, 2 iterations of 1 + 2 x 2 candidates, and the last centre.
+    assert_eq!((one.instances, one.samples), (4, 4 * (1 + 2 * 5 + 1)));
+    assert_eq!(one.model.kind(), "learned-net");
+
+    // The model file drives learned-net through the registry; the run passes the checker.
+    let dir = temp_dir("net-train");
+    let path = dir.join("net.json");
+    std::fs::write(&path, &bytes).unwrap();
+    let dag = workloads::generate("stages:stages=2,width=6,ccr=5", 1).unwrap();
+    let platform = sim::presets::preset("heterogeneous", 4).unwrap();
+    let spec = format!("learned-net:{}", path.display());
+    let run = experiments::run::RunSpec {
+        dag: &dag,
+        platform: &platform,
+        scheduler: &spec,
+        settings: SimConfig::default(),
+    }
+    .execute()
+    .unwrap();
+    assert_eq!(run.tasks.len(), dag.task_count());
+    // A model of another kind is refused, naming the file; so is a stream grid.
+    std::fs::write(&path, one_of_another_kind()).unwrap();
+    let err = schedulers::registry::create(&spec, 0).err().unwrap().to_string();
+    assert!(
+        err.contains("net.json") && err.contains("expected learned-net"),
+        "{err}"
+    );
+    let streams = Config::parse(&STREAM_GRID.replace("learned-stream", "learned-net"), Path::new(".")).unwrap();
+    let err = train::train(&streams, "grid.toml", false, Some(1), None)
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(err.contains("trains on single DAGs"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The bytes of a bundled model that is not a learned-net one.
+fn one_of_another_kind() -> &'static str {
+    include_str!("../../schedulers/models/learned-stream.json")
+}
+
+#[test]
+fn evaluate_scores_learned_net_against_the_best_heuristic_per_family() {
+    let dir = temp_dir("net-eval");
+    let eval = dir.join("eval.toml");
+    std::fs::write(
+        &eval,
+        GRID.replace(
+            "[\"heft\", \"lookahead-heft\", \"online-eft\"]",
+            "[\"heft\", \"lookahead-heft\", \"learned-net\"]",
+        ),
+    )
+    .unwrap();
+    let out_dir = dir.join("out");
+    let (code, out, err) = schedlab(&["evaluate", eval.to_str().unwrap(), "--out", out_dir.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("4 instances") && out.contains("| mean makespan (s) |"),
+        "{out}"
+    );
+    assert!(
+        out.contains("| best heuristic (per family) |")
+            && out.contains("- learned-net: mean makespan / best heuristic (per family)'s")
+            && out.contains("Best heuristic per instance family and platform"),
+        "{out}"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -154,17 +154,24 @@ impl<'c, 'a> ListPlanner<'c, 'a> {
         {
             return None;
         }
+        Some(self.candidate_ready(task, node, cores, dvfs, self.data_ready(task, node)))
+    }
+
+    /// Earliest finish of `task` on `node` holding `cores` cores at DVFS level
+    /// `dvfs` once its inputs are there at `ready`: for planners whose
+    /// estimate of the inputs' arrival is not the contention-free one of
+    /// [`ListPlanner::data_ready`]. The caller checks that the node and task allow `cores`.
+    pub fn candidate_ready(&self, task: TaskId, node: NodeId, cores: u32, dvfs: u8, ready: SimTime) -> Candidate {
         let duration = self.costs.exec_time_with(task, node, cores, dvfs);
-        let ready = self.data_ready(task, node);
         let slot = self.timelines.earliest(node, ready, duration, cores, self.insertion);
         let end = slot.start + duration;
-        Some(Candidate {
+        Candidate {
             node,
             slot,
             end,
             dvfs,
             cores,
-        })
+        }
     }
 
     /// The earliest finish of `task` over every node and every core count the

@@ -662,6 +662,21 @@ static REGISTRY: &[SchedulerInfo] = &[
         },
     },
     SchedulerInfo {
+        name: "learned-net",
+        nature: Nature::Static,
+        description: "list scheduler for shared networks: HEFT's order, each task to the node with the highest learned score over a contention model of the plan (schedlab train)",
+        params: &[MODEL_PARAM],
+        build: |p, _| {
+            let model = learned::net_model(p.string("model").as_deref()).map_err(|e| p.bad_model(e))?;
+            let weights = model
+                .weights
+                .as_slice()
+                .try_into()
+                .map_err(|_| p.bad_model("the model's weights do not fit this build's features".to_owned()))?;
+            Ok(Box::new(learned::net::LearnedNet::new(weights)))
+        },
+    },
+    SchedulerInfo {
         name: "random",
         nature: Nature::Online,
         description: "each ready task to a uniformly random node (baseline)",

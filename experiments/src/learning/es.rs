@@ -1,6 +1,7 @@
-//! Training a linear score in the simulator by evolution strategies, for
-//! the models trained by rollouts: the stream policy ([`super::stream`],
-//! scored by mean JCT).
+//! Training a linear score in the simulator by evolution strategies, shared
+//! by the models trained by rollouts: the stream policy ([`super::stream`],
+//! scored by mean JCT) and the shared-network list scheduler
+//! ([`super::net`], scored by makespan).
 //!
 //! The weights θ are trained to minimise the mean over the training
 //! instances of `ln(metric of θ / metric of the best baseline)`, where the

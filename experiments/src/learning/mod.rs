@@ -3,5 +3,6 @@
 
 mod es;
 pub mod evaluate;
+mod net;
 mod stream;
 pub mod train;

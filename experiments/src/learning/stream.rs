@@ -16,7 +16,7 @@ use crate::grid::sweep;
 use crate::run::StreamSpec;
 use crate::stats;
 use anyhow::{Context as _, Result, bail};
-use schedulers::learned::model::{Model, StreamModel};
+use schedulers::learned::model::{LinearModel, Model};
 use schedulers::learned::stream::{self, INITIAL_WEIGHTS, STREAM_FEATURES, StreamFeatures};
 use std::path::Path;
 
@@ -98,7 +98,7 @@ pub(crate) fn train(
         },
     )?;
     let rollouts = settings.rollouts(n);
-    let model = Model::LearnedStream(StreamModel {
+    let model = Model::LearnedStream(LinearModel {
         trained_on: provenance(
             config,
             config_name,

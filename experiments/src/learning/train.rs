@@ -10,6 +10,8 @@
 //!   as in RankSVM) learns weights such that the chosen node scores higher;
 //! - `model = "learned-stream"`: the job-level policy of job streams,
 //!   trained by rolling it out on the grid's streams (see [`super::stream`]);
+//! - `model = "learned-net"`: the list scheduler for shared networks,
+//!   trained by rolling it out on the grid's DAGs (see [`super::net`]);
 //! - `model = "auto"`: every (workload, platform, noise, failures, seed) is
 //!   run with each scheduler of the grid (the portfolio, through the same
 //!   sweep code and invariant checker as `schedlab run`); for each member, a
@@ -53,19 +55,19 @@ pub struct TrainEntry {
     /// model fitted after round k − 1 (DAgger). Default 2.
     #[serde(default)]
     pub rounds: Option<usize>,
-    /// Stream model only: iterations of the evolution strategy (default 40).
+    /// Models trained by rollouts (learned-stream, learned-net) only: iterations of the evolution strategy (default 40).
     #[serde(default)]
     pub iterations: Option<usize>,
-    /// Stream model only: antithetic pairs of directions per iteration (default 8).
+    /// Models trained by rollouts (learned-stream, learned-net) only: antithetic pairs of directions per iteration (default 8).
     #[serde(default)]
     pub population: Option<usize>,
-    /// Stream model only: the directions' standard deviation in weight space (default 0.3).
+    /// Models trained by rollouts (learned-stream, learned-net) only: the directions' standard deviation in weight space (default 0.3).
     #[serde(default)]
     pub sigma: Option<f64>,
-    /// Stream model only: Adam's step size (default 0.1).
+    /// Models trained by rollouts (learned-stream, learned-net) only: Adam's step size (default 0.1).
     #[serde(default)]
     pub learning_rate: Option<f64>,
-    /// Stream model only: seed of the directions (default 0).
+    /// Models trained by rollouts (learned-stream, learned-net) only: seed of the directions (default 0).
     #[serde(default)]
     pub seed: Option<u64>,
 }
@@ -101,6 +103,9 @@ pub enum ModelKind {
     /// A job-level policy for `learned-stream:MODEL`.
     #[serde(rename = "learned-stream")]
     LearnedStream,
+    /// A shared-network list scheduler for `learned-net:MODEL`.
+    #[serde(rename = "learned-net")]
+    LearnedNet,
 }
 
 /// Most solver iterations.
@@ -122,9 +127,9 @@ pub struct TrainSummary {
     pub ratio: Option<MeanCi>,
 }
 
-/// Fits the model the `[train]` table of `config` asks for; a stream model
-/// resumes from `checkpoint` and writes it as it goes (the others are quick
-/// and ignore it).
+/// Fits the model the `[train]` table of `config` asks for; the models
+/// trained by rollouts (`learned-stream`, `learned-net`) resume from
+/// `checkpoint` and write it as they go (the others are quick and ignore it).
 ///
 /// # Errors
 /// No `[train]` table, a workload that cannot be built, a portfolio run
@@ -137,10 +142,12 @@ pub fn train(
     checkpoint: Option<&Path>,
 ) -> Result<TrainSummary> {
     let entry = config.train.as_ref().ok_or_else(|| {
-        anyhow!("the config has no [train] table; add one with model = \"learned\", \"auto\" or \"learned-stream\"")
+        anyhow!("the config has no [train] table; add one with model = \"learned\", \"auto\", \"learned-stream\" or \"learned-net\"")
     })?;
-    if entry.model != ModelKind::LearnedStream && entry.has_stream_keys() {
-        bail!("[train] iterations, population, sigma, learning_rate and seed apply to model = \"learned-stream\" only");
+    if !matches!(entry.model, ModelKind::LearnedStream | ModelKind::LearnedNet) && entry.has_stream_keys() {
+        bail!(
+            "[train] iterations, population, sigma, learning_rate and seed apply to model = \"learned-stream\" and \"learned-net\" only"
+        );
     }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads.unwrap_or(0))
@@ -150,6 +157,7 @@ pub fn train(
         ModelKind::Learned => train_list(config, entry, config_name, progress),
         ModelKind::Auto => train_selection(config, entry, config_name, progress),
         ModelKind::LearnedStream => super::stream::train(config, entry, config_name, progress, checkpoint),
+        ModelKind::LearnedNet => super::net::train(config, entry, config_name, progress, checkpoint),
     })
 }
 
@@ -470,6 +478,10 @@ pub fn run(config_path: &Path, out_path: &Path, threads: Option<usize>, out: &mu
         Model::LearnedStream(_) => (
             "streams where it beats the best baseline",
             "mean JCT / the best baseline's",
+        ),
+        Model::LearnedNet(_) => (
+            "instances where it beats the best baseline",
+            "makespan / the best baseline's",
         ),
     };
     writeln!(out, "training fit: {:.1}% {agreement}", 100.0 * summary.agreement)?;

@@ -64,8 +64,9 @@ pub fn plan<'c, 'a>(costs: &'c CostModel<'a>, weights: &[f64]) -> ListPlanner<'c
     walk(costs, |_, _, _, features, _| best_scoring(features, weights))
 }
 
-/// Index of the feature vector with the highest `weights · features` (ties: the first).
-pub fn best_scoring(features: &[CandidateFeatures], weights: &[f64]) -> usize {
+/// Index of the feature vector with the highest `weights · features` (ties:
+/// the first); shared by every learned list scheduler, whatever its features.
+pub fn best_scoring<const N: usize>(features: &[[f64; N]], weights: &[f64]) -> usize {
     let mut best = 0;
     let mut best_score = f64::NEG_INFINITY;
     for (i, f) in features.iter().enumerate() {

@@ -1,10 +1,11 @@
 //! Learned schedulers: a list scheduler whose node choice is a model
 //! trained by imitation ([`list`]), algorithm selection over a portfolio
-//! ([`select`]), and a job-level policy for job streams trained in the
-//! simulator ([`stream`]). Models are versioned JSON documents ([`model`]) written by
+//! ([`select`]), a job-level policy for job streams ([`stream`]) and a
+//! contention-aware list scheduler for shared networks ([`net`]), both
+//! trained in the simulator. Models are versioned JSON documents ([`model`]) written by
 //! `schedlab train`; each kind has a bundled default, trained by the command
 //! in its `trained_on` provenance (see README, "Learned schedulers"), which
-//! `learned`, `auto` and `learned-stream` use when no model is given.
+//! `learned`, `auto`, `learned-stream` and `learned-net` use when no model is given.
 //!
 //! This crate evaluates models (dot products over its own features); it
 //! never fits one: `experiments::learning::train` does.
@@ -12,10 +13,11 @@
 pub mod features;
 pub mod list;
 pub mod model;
+pub mod net;
 pub mod select;
 pub mod stream;
 
-use model::{ListModel, Model, SelectionModel, StreamModel};
+use model::{LinearModel, ListModel, Model, SelectionModel};
 
 /// The bundled list model (`schedlab train experiments/configs/learned-train.toml -o schedulers/models/learned.json`).
 const BUNDLED_LIST: &str = include_str!("../../models/learned.json");
@@ -26,11 +28,25 @@ const BUNDLED_SELECTION: &str = include_str!("../../models/auto.json");
 /// The bundled stream model (`schedlab train experiments/configs/learned-stream-train.toml -o schedulers/models/learned-stream.json`).
 const BUNDLED_STREAM: &str = include_str!("../../models/learned-stream.json");
 
+/// The bundled shared-network model (`schedlab train experiments/configs/learned-net-train.toml -o schedulers/models/learned-net.json`).
+const BUNDLED_NET: &str = include_str!("../../models/learned-net.json");
+
+/// Reads a shared-network list model from `path`, or the bundled one for `None`.
+///
+/// # Errors
+/// A message naming the file and what was expected.
+pub fn net_model(path: Option<&str>) -> Result<LinearModel, String> {
+    match load(path, BUNDLED_NET)? {
+        (Model::LearnedNet(m), _) => Ok(m),
+        (other, origin) => Err(wrong_kind(&origin, other.kind(), "learned-net", "learned-net")),
+    }
+}
+
 /// Reads a stream model from `path`, or the bundled one for `None`.
 ///
 /// # Errors
 /// A message naming the file and what was expected.
-pub fn stream_model(path: Option<&str>) -> Result<StreamModel, String> {
+pub fn stream_model(path: Option<&str>) -> Result<LinearModel, String> {
     match load(path, BUNDLED_STREAM)? {
         (Model::LearnedStream(m), _) => Ok(m),
         (other, origin) => Err(wrong_kind(&origin, other.kind(), "learned-stream", "learned-stream")),

@@ -53,14 +53,17 @@ pub struct ListModel {
     pub weights: Vec<f64>,
 }
 
-/// A learned job-level policy for job streams: the (task, node) pair with
-/// the highest `weights · features` goes next (see [`super::stream`]).
+/// A learned linear score trained in the simulator: the choice with the
+/// highest `weights · features` wins. The job-level policy of job streams
+/// scores (task, node) pairs with it ([`super::stream`]), the shared-network
+/// list scheduler a task's nodes ([`super::net`]).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct StreamModel {
+pub struct LinearModel {
     /// Provenance.
     pub trained_on: TrainedOn,
-    /// Feature names, in the order of `weights`; must equal [`super::stream::STREAM_FEATURES`].
+    /// Feature names, in the order of `weights`; must equal the kind's
+    /// ([`super::stream::STREAM_FEATURES`], [`super::net::NET_FEATURES`]).
     pub feature_names: Vec<String>,
     /// One weight per feature.
     pub weights: Vec<f64>,
@@ -102,7 +105,9 @@ pub enum Model {
     /// For `auto:MODEL`.
     AlgorithmSelection(SelectionModel),
     /// For `learned-stream:MODEL`.
-    LearnedStream(StreamModel),
+    LearnedStream(LinearModel),
+    /// For `learned-net:MODEL`.
+    LearnedNet(LinearModel),
 }
 
 impl Model {
@@ -112,6 +117,7 @@ impl Model {
             Model::LearnedList(_) => "learned-list",
             Model::AlgorithmSelection(_) => "algorithm-selection",
             Model::LearnedStream(_) => "learned-stream",
+            Model::LearnedNet(_) => "learned-net",
         }
     }
 
@@ -155,7 +161,7 @@ impl Model {
             object.remove("format_version");
         }
         let model: Model = serde_json::from_value(value).map_err(|e| {
-            format!("model file {origin}: expected a learned-list, learned-stream or algorithm-selection model: {e}")
+            format!("model file {origin}: expected a learned-list, learned-stream, learned-net or algorithm-selection model: {e}")
         })?;
         model.validate().map_err(|e| format!("model file {origin}: {e}"))?;
         Ok(model)
@@ -188,6 +194,7 @@ impl Model {
         match self {
             Model::LearnedList(m) => linear(&m.feature_names, &m.weights, &CANDIDATE_FEATURES)?,
             Model::LearnedStream(m) => linear(&m.feature_names, &m.weights, &super::stream::STREAM_FEATURES)?,
+            Model::LearnedNet(m) => linear(&m.feature_names, &m.weights, &super::net::NET_FEATURES)?,
             Model::AlgorithmSelection(m) => {
                 if !names_match(&m.feature_names, &INSTANCE_FEATURES) {
                     return Err(format!(
@@ -236,6 +243,7 @@ mod tests {
             bundled(),
             Model::from_bytes(include_bytes!("../../models/auto.json"), "bundled").unwrap(),
             Model::from_bytes(include_bytes!("../../models/learned-stream.json"), "bundled").unwrap(),
+            Model::from_bytes(include_bytes!("../../models/learned-net.json"), "bundled").unwrap(),
         ] {
             let bytes = model.to_bytes().unwrap();
             let again = Model::from_bytes(&bytes, "copy").unwrap();
@@ -255,7 +263,7 @@ mod tests {
             (text.replace("\"format_version\": 1,", ""), "format_version missing"),
             (
                 text.replace("learned-list", "decision-forest"),
-                "expected a learned-list, learned-stream or algorithm-selection",
+                "expected a learned-list, learned-stream, learned-net or algorithm-selection",
             ),
             (text.replace("eft_gap", "eft"), "feature_names"),
             ("{".to_owned(), "not JSON"),
