@@ -290,6 +290,8 @@ mod tests {
             nodes: 2,
             cores: 8,
             scheduler: "heft".to_owned(),
+            resource_manager: "reactive:cooldown=60".to_owned(),
+            policy: "heft+reactive:cooldown=60".to_owned(),
             noise: 0.0,
             mtbf: None,
             seed: 1,

@@ -116,7 +116,7 @@ pub enum SimError {
     /// Nothing more can happen but tasks are unfinished: the scheduler left
     /// them unassigned, or every node that could run them is down for good.
     #[error(
-        "scheduler {scheduler:?} stalled at {time}: {unfinished} tasks unfinished, e.g. {example:?} ({state}); {nodes_down} nodes down, {nodes_off} off or booting under resource manager {resource_manager:?}"
+        "scheduler {scheduler:?} stalled at {time}: {unfinished} tasks unfinished, e.g. {example:?} ({state}); {nodes_down} nodes down, {nodes_off} off or booting"
     )]
     Stalled {
         /// Scheduler name.
@@ -131,10 +131,8 @@ pub enum SimError {
         state: String,
         /// Nodes down at the time of the stall.
         nodes_down: usize,
-        /// Nodes off or booting at the time of the stall.
+        /// Nodes off or booting at the time of the stall (left so by the resource manager).
         nodes_off: usize,
-        /// The resource manager's name.
-        resource_manager: String,
     },
 }
 

@@ -666,7 +666,6 @@ impl<'a> State<'a> {
                 state: format!("{:?}", self.task_state(example)),
                 nodes_down: self.nodes.iter().filter(|n| !n.up).count(),
                 nodes_off: self.load.n_off + self.load.n_booting,
-                resource_manager: policies.resources.name().to_owned(),
             });
         }
         Ok(self.finish(policies.scheduler.name()))
