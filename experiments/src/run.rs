@@ -20,6 +20,9 @@ pub struct RunSpec<'a> {
     pub platform: &'a Platform,
     /// Scheduler spec, `NAME` or `NAME:key=value,…` (see `schedlab schedulers`).
     pub scheduler: &'a str,
+    /// Resource manager spec, `NAME` or `NAME:key=value,…` (see
+    /// `schedlab resource-managers`; [`schedulers::resource::DEFAULT`] keeps every node on).
+    pub resource_manager: &'a str,
     /// The engine's settings; their seed also seeds randomised schedulers.
     pub settings: SimConfig,
 }
@@ -41,10 +44,12 @@ pub fn workflow_dag(dag: Dag, platform: &Platform) -> Result<Dag> {
 }
 
 impl RunSpec<'_> {
-    /// Builds the scheduler from the registry, runs it and audits the run.
+    /// Builds the scheduler and the resource manager from their registries,
+    /// runs them and audits the run.
     ///
     /// # Errors
-    /// An unknown scheduler spec, an engine error, or an invariant violation.
+    /// An unknown scheduler or resource manager spec, an engine error, or an
+    /// invariant violation.
     pub fn execute(&self) -> Result<RunResult> {
         let mut scheduler = schedulers::wms::wrap(
             schedulers::registry::create(self.scheduler, self.settings.seed)?,
@@ -54,12 +59,13 @@ impl RunSpec<'_> {
     }
 
     /// Runs `scheduler` (one the caller built for this spec, e.g. wrapped to
-    /// time its calls) and audits the run.
+    /// time its calls) under the spec's resource manager and audits the run.
     ///
     /// # Errors
-    /// An engine error or an invariant violation.
+    /// An unknown resource manager spec, an engine error or an invariant violation.
     pub fn execute_with(&self, scheduler: &mut dyn Scheduler) -> Result<RunResult> {
-        let result = sim::simulate(self.dag, self.platform, scheduler, &self.settings)?;
+        let mut resources = schedulers::resource::create(self.resource_manager)?;
+        let result = sim::simulate_managed(self.dag, self.platform, scheduler, resources.as_mut(), &self.settings)?;
         let costs = CostModel::new(self.dag, self.platform)?;
         if let Err(violations) = sim::check::check(&costs, &result) {
             let first = violations.first().map(ToString::to_string).unwrap_or_default();
@@ -78,6 +84,8 @@ pub struct StreamSpec<'a> {
     pub platform: &'a Platform,
     /// Scheduler spec (static planners plan each job at its arrival).
     pub scheduler: &'a str,
+    /// Resource manager spec, as [`RunSpec::resource_manager`].
+    pub resource_manager: &'a str,
     /// The engine's settings; their seed also draws the jobs and seeds randomised schedulers.
     pub settings: SimConfig,
 }
@@ -88,7 +96,7 @@ impl StreamSpec<'_> {
     /// before its job's arrival).
     ///
     /// # Errors
-    /// An unknown or stream-incapable scheduler, a platform with a workflow
+    /// An unknown or stream-incapable scheduler, an unknown resource manager, a platform with a workflow
     /// system, a job that cannot be drawn, an engine error, or an invariant violation.
     pub fn execute(&self) -> Result<sim::StreamRun> {
         let mut scheduler = schedulers::registry::create_for_stream(self.scheduler, self.settings.seed)?;
@@ -107,8 +115,9 @@ impl StreamSpec<'_> {
                 self.platform.name()
             );
         }
+        let mut resources = schedulers::resource::create(self.resource_manager)?;
         let jobs = self.stream.sim_jobs(self.settings.seed);
-        let run = sim::simulate_stream(jobs, self.platform, scheduler, &self.settings)?;
+        let run = sim::simulate_stream_managed(jobs, self.platform, scheduler, resources.as_mut(), &self.settings)?;
         if let Err(violations) = sim::check::check_stream(&run, self.platform) {
             let first = violations.first().map(ToString::to_string).unwrap_or_default();
             bail!(
@@ -146,6 +155,7 @@ mod tests {
             dag: &dag,
             platform: &platform,
             scheduler: "heft",
+            resource_manager: schedulers::resource::DEFAULT,
             settings,
         };
         let Ok(run) = spec.execute() else {

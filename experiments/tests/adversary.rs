@@ -14,6 +14,7 @@ fn makespan(dag: &sim::Dag, platform: &sim::Platform, scheduler: &str) -> f64 {
         dag,
         platform,
         scheduler,
+        resource_manager: schedulers::resource::DEFAULT,
         settings: sim::SimConfig::default(),
     }
     .execute()

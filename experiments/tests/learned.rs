@@ -266,6 +266,7 @@ fn stream_training_is_deterministic_resumable_and_runs_through_the_registry() {
         stream: &stream,
         platform: &platform,
         scheduler: &spec,
+        resource_manager: schedulers::resource::DEFAULT,
         settings: SimConfig::default(),
     }
     .execute()

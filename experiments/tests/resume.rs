@@ -54,10 +54,15 @@ fn run(dir: &Path) -> (String, Vec<String>) {
     ]);
     assert_eq!(code, 0, "{err}");
     let csv = std::fs::read_to_string(out.join("results.csv")).unwrap();
+    let column = csv
+        .lines()
+        .next()
+        .and_then(|header| header.split(',').position(|c| c == "makespan"))
+        .unwrap();
     let makespans = csv
         .lines()
         .skip(1)
-        .map(|l| l.split(',').nth(14).unwrap_or_default().to_owned())
+        .map(|l| l.split(',').nth(column).unwrap_or_default().to_owned())
         .collect();
     (stdout, makespans)
 }

@@ -278,6 +278,7 @@ impl SchedlabApp {
             stream,
             platform: Arc::new(platform),
             specs,
+            resource_manager: self.setup.resource_manager.clone(),
             config: self.setup.sim_config(),
         };
         let (dag, platform) = (Arc::clone(&job.dag), Arc::clone(&job.platform));
@@ -488,6 +489,10 @@ impl SchedlabApp {
                 scheduler_params::ui(ui, index, info, choice);
             }
         }
+        ui.separator();
+
+        ui.heading("Resource manager");
+        resource_manager_ui(ui, &mut self.setup.resource_manager);
         ui.separator();
 
         ui.heading("Simulation");
@@ -1135,5 +1140,45 @@ fn dragging_large(app: &SchedlabApp, dragging: bool) -> bool {
 impl eframe::App for SchedlabApp {
     fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
         SchedlabApp::ui(self, ui);
+    }
+}
+
+/// The resource manager choice: a name from the registry (hover for what
+/// it models) and its `key=value,…` parameters, written into `spec`; a spec
+/// the registry refuses is shown in red with the reason.
+fn resource_manager_ui(ui: &mut egui::Ui, spec: &mut String) {
+    let (name, params) = spec.split_once(':').unwrap_or((spec.as_str(), ""));
+    let (mut name, mut params) = (name.to_owned(), params.to_owned());
+    ui.horizontal_wrapped(|ui| {
+        for info in schedulers::resource::all() {
+            ui.radio_value(&mut name, info.name.to_owned(), info.name)
+                .on_hover_text(info.description);
+        }
+    });
+    if let Some(info) = schedulers::resource::all().iter().find(|i| i.name == name)
+        && !info.params.is_empty()
+    {
+        ui.horizontal(|ui| {
+            let label = ui.label("parameters");
+            ui.text_edit_singleline(&mut params)
+                .labelled_by(label.id)
+                .on_hover_text(
+                    info.params
+                        .iter()
+                        .map(|p| format!("{}: {}", p.name, p.description))
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                );
+        });
+    } else {
+        params.clear();
+    }
+    *spec = if params.trim().is_empty() {
+        name
+    } else {
+        format!("{name}:{params}")
+    };
+    if let Err(e) = schedulers::resource::create(spec) {
+        ui.colored_label(egui::Color32::RED, e.to_string());
     }
 }

@@ -149,6 +149,8 @@ pub fn config_file(setup: &Setup, name: &str, platform_file: Option<&str>) -> Co
             network: None,
         }],
         schedulers: setup.scheduler_specs().into_iter().map(unplaced).collect(),
+        resource_managers: (setup.resource_manager != schedulers::resource::DEFAULT)
+            .then(|| vec![unplaced(setup.resource_manager.clone())]),
         noise: Some(unplaced(OneOrMany::One(setup.noise_sigma))),
         seeds: unplaced(Seeds::List(vec![setup.dag_seed])),
         stream: stream_entry(setup),
@@ -285,6 +287,9 @@ fn setup_of_cell(config: &Config, cell: &Cell, schedulers: &[String]) -> Result<
     setup.failures = config.failures[cell.failure].clone();
     setup.checkpoint = config.checkpoint.filter(|_| setup.failures != Failures::None);
     setup.speed_error = config.speed_error;
+    setup
+        .resource_manager
+        .clone_from(&config.resource_managers[cell.resource_manager]);
     Ok(setup)
 }
 

@@ -70,9 +70,21 @@ pub struct Gantt {
     task_row: Vec<usize>,
     task_span: Vec<(f64, f64)>,
     transfers: Vec<Option<TransferSpan>>,
-    /// Node outages: first row, row past the last, start, end.
-    outages: Vec<(usize, usize, f64, f64)>,
+    /// Periods a node was down, off or booting, drawn over its rows.
+    bands: Vec<Band>,
     makespan: f64,
+}
+
+/// A period a node was not on: down (an outage), off or booting.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Band {
+    /// The node's first row and the row past its last.
+    rows: (usize, usize),
+    start: f64,
+    end: f64,
+    /// `down`, `off` or `booting`.
+    what: &'static str,
+    color: Color32,
 }
 
 /// The time window shown, shared by all charts so they line up.
@@ -189,16 +201,27 @@ impl Gantt {
             }
         }
         let makespan = run.metrics.makespan;
-        let outages = run
-            .outages
-            .iter()
-            .filter_map(|o| {
-                let first = *node_row.get(o.node.index())?;
-                let last = *net_row.get(o.node.index())? + 1;
-                let end = o.end.map_or(makespan, |e| e.as_secs_f64());
-                Some((first, last, o.start.as_secs_f64(), end))
+        let band = |node: sim::NodeId, start: f64, end: f64, what, color| {
+            Some(Band {
+                rows: (*node_row.get(node.index())?, *net_row.get(node.index())? + 1),
+                start,
+                end,
+                what,
+                color,
             })
-            .collect();
+        };
+        let outages = run.outages.iter().filter_map(|o| {
+            let end = o.end.map_or(makespan, |e| e.as_secs_f64());
+            band(o.node, o.start.as_secs_f64(), end, "down", palette::OUTAGE)
+        });
+        let power = run.power.iter().filter_map(|p| {
+            let (what, color) = match p.state {
+                sim::PowerState::Booting => ("booting", palette::BOOTING),
+                _ => ("off", palette::POWER_OFF),
+            };
+            band(p.node, p.start.as_secs_f64(), p.end.as_secs_f64(), what, color)
+        });
+        let bands = outages.chain(power).collect();
         let mut transfers = vec![None; dag.edge_count()];
         for t in &run.transfers {
             let (start, end) = (t.start.as_secs_f64(), t.end.as_secs_f64());
@@ -227,7 +250,7 @@ impl Gantt {
             task_row,
             task_span,
             transfers,
-            outages,
+            bands,
             makespan,
         }
     }
@@ -470,16 +493,14 @@ impl Gantt {
         }
 
         let mut overlay = Mesh::default();
-        // Node outages: a translucent red band over the node's rows.
-        for &(r0, r1, start, end) in &self.outages {
-            let y0 = plot.top() + r0 as f32 * row_h - *scroll;
-            let y1 = plot.top() + r1 as f32 * row_h - *scroll;
-            let x0 = x_of(start).max(plot.left());
-            let x1 = x_of(end).min(plot.right()).max(x0 + 1.0);
-            overlay.add_colored_rect(
-                Rect::from_min_max(Pos2::new(x0, y0), Pos2::new(x1, y1)),
-                palette::OUTAGE,
-            );
+        // Outages (red), off periods (grey) and boots (amber): translucent
+        // bands over the node's rows.
+        for b in &self.bands {
+            let y0 = plot.top() + b.rows.0 as f32 * row_h - *scroll;
+            let y1 = plot.top() + b.rows.1 as f32 * row_h - *scroll;
+            let x0 = x_of(b.start).max(plot.left());
+            let x1 = x_of(b.end).min(plot.right()).max(x0 + 1.0);
+            overlay.add_colored_rect(Rect::from_min_max(Pos2::new(x0, y0), Pos2::new(x1, y1)), b.color);
         }
 
         // Selection: outline the task and draw its incoming transfers.
@@ -684,6 +705,23 @@ impl Gantt {
                 );
             }
         }
+        for b in &self.bands {
+            let _ = writeln!(
+                out,
+                r#"<rect class="{}" x="{:.2}" y="{:.2}" width="{:.2}" height="{:.2}" fill="rgb({},{},{})" fill-opacity="0.45"><title>{} [{:.6} s, {:.6} s]</title></rect>"#,
+                b.what,
+                x(b.start),
+                top + b.rows.0 as f64 * row_h,
+                (x(b.end) - x(b.start)).max(0.5),
+                (b.rows.1 - b.rows.0) as f64 * row_h,
+                b.color.r(),
+                b.color.g(),
+                b.color.b(),
+                b.what,
+                b.start,
+                b.end
+            );
+        }
         out.push_str("</svg>\n");
         out
     }
@@ -797,6 +835,44 @@ mod tests {
     }
 
     #[test]
+    fn off_and_booting_periods_become_bands_in_the_chart_and_the_svg() {
+        let (Ok(dag), Ok(platform)) = (
+            workloads::generate("fork-join:width=6", 2),
+            sim::Platform::from_toml(
+                "name = \"p\"\n[network]\nmodel = \"dedicated\"\nlatency = 0\nbandwidth = 1e9\n\
+                 [[nodes]]\nname = \"n\"\ncount = 3\ncores = 1\nspeed = 1.0\n\
+                 power = { idle_w = 1.0, busy_core_w = 1.0, boot_secs = 1.0 }\n",
+            ),
+        ) else {
+            panic!("fixture");
+        };
+        let (Ok(mut s), Ok(mut rm)) = (
+            schedulers::registry::create("online-eft", 0),
+            schedulers::resource::create("consolidating:timeout=0,period=0.5,min=0"),
+        ) else {
+            panic!("policies");
+        };
+        let run = match sim::simulate_managed(&dag, &platform, s.as_mut(), rm.as_mut(), &sim::SimConfig::default()) {
+            Ok(run) => run,
+            Err(e) => panic!("{e}"),
+        };
+        let g = Gantt::new(&dag, &platform, &run);
+        assert_eq!(g.bands.len(), run.power.len());
+        for what in ["off", "booting"] {
+            assert!(
+                g.bands.iter().any(|b| b.what == what),
+                "no {what} band: {:?}",
+                run.power
+            );
+        }
+        let svg = g.to_svg(&dag, "power", 800.0);
+        assert_eq!(
+            svg.matches("<rect class=\"off\"").count(),
+            g.bands.iter().filter(|b| b.what == "off").count()
+        );
+    }
+
+    #[test]
     fn node_outages_become_bands() {
         let (Ok(dag), Ok(platform)) = (
             workloads::generate("layered:tasks=200", 2),
@@ -820,11 +896,11 @@ mod tests {
         };
         assert!(!run.outages.is_empty());
         let g = Gantt::new(&dag, &platform, &run);
-        assert_eq!(g.outages.len(), run.outages.len());
+        assert_eq!(g.bands.len(), run.outages.len());
         assert!(
-            g.outages
+            g.bands
                 .iter()
-                .all(|&(r0, r1, a, b)| r0 < r1 && r1 <= g.row_count() && a <= b)
+                .all(|b| b.what == "down" && b.rows.0 < b.rows.1 && b.rows.1 <= g.row_count() && b.start <= b.end)
         );
     }
 

@@ -29,6 +29,12 @@ pub const TRANSFER: Color32 = Color32::from_rgb(90, 90, 90);
 /// Colour of node outages (translucent) in the Gantt chart.
 pub const OUTAGE: Color32 = Color32::from_rgba_premultiplied(90, 10, 10, 90);
 
+/// Colour of a node's off periods (translucent grey) in the Gantt chart.
+pub const POWER_OFF: Color32 = Color32::from_rgba_premultiplied(45, 45, 50, 120);
+
+/// Colour of a node's boots (translucent amber) in the Gantt chart.
+pub const BOOTING: Color32 = Color32::from_rgba_premultiplied(120, 80, 0, 120);
+
 /// Colour of the selected task and its critical path.
 pub const HIGHLIGHT: Color32 = Color32::from_rgb(220, 30, 30);
 

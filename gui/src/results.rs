@@ -338,6 +338,7 @@ mod tests {
                 dag: &dag,
                 platform: &platform,
                 scheduler: spec,
+                resource_manager: schedulers::resource::DEFAULT,
                 settings: sim::SimConfig {
                     failures: sim::Failures::exponential(mtbf, 3.0),
                     seed: 2,

@@ -69,6 +69,8 @@ pub struct Job {
     pub platform: Arc<Platform>,
     /// Scheduler specs, run in this order.
     pub specs: Vec<String>,
+    /// Resource manager spec every scheduler runs under.
+    pub resource_manager: String,
     /// Engine settings; its seed also seeds randomised schedulers.
     pub config: SimConfig,
 }
@@ -208,6 +210,7 @@ fn run_one(job: &Job, spec: &str, settings: SimConfig) -> (Result<Arc<RunResult>
             dag: &job.dag,
             platform: &job.platform,
             scheduler: spec,
+            resource_manager: &job.resource_manager,
             settings,
         };
         return (run.execute().map(Arc::new).map_err(|e| format!("{e:#}")), None);
@@ -216,6 +219,7 @@ fn run_one(job: &Job, spec: &str, settings: SimConfig) -> (Result<Arc<RunResult>
         stream,
         platform: &job.platform,
         scheduler: spec,
+        resource_manager: &job.resource_manager,
         settings,
     };
     match run.execute() {
@@ -249,6 +253,7 @@ mod tests {
             platform: Arc::new(platform),
             stream: None,
             specs: vec!["heft".to_owned(), "no-such".to_owned()],
+            resource_manager: schedulers::resource::DEFAULT.to_owned(),
             config: SimConfig::default(),
         };
         let Ok(mut running) = Running::start(job, || {}) else {
@@ -277,6 +282,7 @@ mod tests {
             platform: Arc::new(platform),
             stream: None,
             specs: vec!["online-eft".to_owned()],
+            resource_manager: schedulers::resource::DEFAULT.to_owned(),
             config: SimConfig::default(),
         };
         let Ok(mut running) = Running::start(job, || {}) else {

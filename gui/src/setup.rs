@@ -135,6 +135,8 @@ pub struct Setup {
     pub platform: PlatformSource,
     /// Every registry scheduler, in registry order.
     pub schedulers: Vec<SchedulerChoice>,
+    /// Resource manager spec, `NAME` or `NAME:key=value,…` (see `schedulers::resource`).
+    pub resource_manager: String,
     /// Log-normal runtime noise sigma (0 for none).
     pub noise_sigma: f64,
     /// Seed of the engine's draws and of randomised schedulers.
@@ -169,6 +171,7 @@ impl Default for Setup {
                     params: String::new(),
                 })
                 .collect(),
+            resource_manager: schedulers::resource::DEFAULT.to_owned(),
             noise_sigma: 0.0,
             sim_seed: 1,
             failures: Failures::None,

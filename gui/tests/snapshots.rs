@@ -134,3 +134,37 @@ fn snapshot_stream_view() {
     h.run_steps(3);
     h.snapshot_options("stream", &options());
 }
+
+#[test]
+fn snapshot_gantt_with_power_states() {
+    // Four two-core nodes that boot in 5 s, a bursty stream of small jobs
+    // under job FIFO and a consolidating resource manager: node rows show
+    // their off periods (grey) and boots (amber).
+    let spec = sim::Platform::from_toml(
+        "name = \"elastic\"\n[network]\nmodel = \"dedicated\"\nlatency = 0.001\nbandwidth = 1.25e9\n\
+         [[nodes]]\nname = \"vm\"\ncount = 4\ncores = 2\nspeed = 1.0\n\
+         power = { idle_w = 50.0, busy_core_w = 10.0, off_w = 2.0, boot_secs = 5.0, boot_j = 250.0 }\n",
+    )
+    .map(|p| p.spec().clone());
+    let Ok(spec) = spec else {
+        panic!("platform");
+    };
+    let mut h = ran_app(app_with(|app| {
+        app.setup.set_param("tasks", 10.0);
+        app.setup.select("heft", false);
+        app.setup.select("cpop", false);
+        app.setup.select("job-fifo", true);
+        app.setup.platform = gui::setup::PlatformSource::Custom(spec);
+        app.setup.resource_manager = "consolidating:timeout=5,period=1".to_owned();
+        app.setup.stream = Some(gui::setup::StreamSetup {
+            arrivals: "mmpp:rates=4/0.1,mean_stay=20/60".to_owned(),
+            jobs: 30,
+            load: 0.4,
+            ..gui::setup::StreamSetup::default()
+        });
+    }));
+    assert_eq!(h.state().views().len(), 1, "errors: {:?}", h.state().errors());
+    h.state_mut().tab = Tab::Gantt;
+    h.run_steps(3);
+    h.snapshot_options("gantt_power", &options());
+}

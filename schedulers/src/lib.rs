@@ -69,6 +69,7 @@ pub mod rank;
 pub mod registry;
 mod replication;
 pub mod resilient;
+pub mod resource;
 mod speed_learner;
 mod sufferage;
 pub mod timeline;

@@ -5,7 +5,8 @@
 //! refuses assignments to down nodes. [`Resilient`] wraps any scheduler:
 //! - for a static planner, whose `on_update` never looks at the run, it
 //!   re-places every lost task itself (the "repair step");
-//! - for any scheduler, an assignment to a node that is down is redirected;
+//! - for any scheduler, an assignment to a node that is down (failed, or
+//!   off, booting or draining under a resource manager) is redirected;
 //! - a task with no up node to go to waits until a node comes back.
 //!
 //! Re-placement is a greedy estimate of the earliest finish: the time the
@@ -39,11 +40,20 @@ impl Resilient {
 
     /// Forwards the inner scheduler's decisions, diverting assignments aimed
     /// at down nodes and dropping copies aimed there (a copy is optional).
+    ///
+    /// A diverted assignment goes to the best up node at once, in its place
+    /// among the decisions: node queues run in the order of first decisions,
+    /// so a static plan's task placed later would queue behind its own
+    /// successors on that node and deadlock it. Only a task no up node can
+    /// take waits (pending) until one can.
     fn forward(&mut self, view: &SimView<'_>, out: &mut Decisions) {
         for decision in self.scratch.drain() {
             match decision {
                 Decision::Assign(a) if view.node_up(a.node) => out.push(a),
-                Decision::Assign(a) => self.pending.push(a.task),
+                Decision::Assign(a) => match best_up_node(view, a.task) {
+                    Some(node) => out.assign(view, a.task, node),
+                    None => self.pending.push(a.task),
+                },
                 Decision::Copy(copy, _) if view.node_up(copy.node) => out.add(decision),
                 Decision::Copy(..) => {}
             }

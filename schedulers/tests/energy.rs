@@ -18,6 +18,9 @@ fn platform() -> Platform {
                 busy_core_w: 5.0,
             },
         ],
+        off_w: 0.0,
+        boot_secs: 0.0,
+        boot_j: 0.0,
     };
     let node = |name: &str, speed: f64| NodeSpec {
         name: name.into(),
@@ -30,6 +33,8 @@ fn platform() -> Platform {
         nic_bandwidth: None,
         task_overhead: 0.0,
         pulls_inputs: false,
+        price_per_hour: None,
+        billing_secs: None,
     };
     let spec = PlatformSpec {
         name: "dvfs".into(),

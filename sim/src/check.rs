@@ -7,6 +7,7 @@
 use crate::cost::CostModel;
 use crate::ids::TaskId;
 use crate::metrics;
+use crate::power::{PowerRecord, PowerState};
 use crate::result::{RunResult, TaskRecord};
 use crate::time::{SimDuration, SimTime};
 
@@ -47,11 +48,13 @@ impl fmt::Display for Violation {
 ///   sending node);
 /// - no node ever ran more tasks than it has cores, and no core ran two tasks
 ///   at once (copies, cancelled replicas and runs lost to failures count
-///   too); nothing ran on a down node;
+///   too); nothing ran on a down node, nor on a node while it was off or
+///   booting (from the run's power records, which must be disjoint periods);
 /// - every transfer took at least latency + bytes / bandwidth;
-/// - energy equals idle power × time up plus busy power × busy time (lost
-///   runs included), and is at least idle power × time up (the makespan less
-///   any outages).
+/// - energy equals idle power × time on plus off power × time off plus boot
+///   power × time booting plus busy power × busy time (lost runs included),
+///   and is at least idle power × time on (the makespan less any outages and
+///   off and booting periods).
 ///
 /// # Errors
 /// Every violation found, each naming the task, edge or node.
@@ -185,6 +188,28 @@ pub fn check(costs: &CostModel<'_>, result: &RunResult) -> Result<(), Vec<Violat
                 .iter()
                 .map(|l| (l.task, l.node, l.start, l.end, result.cores_of_lost(l))),
         );
+    // Off and booting periods per node, by start; each well formed and disjoint.
+    let mut power: Vec<&PowerRecord> = result.power.iter().collect();
+    power.sort_by_key(|p| (p.node, p.start));
+    for (k, p) in power.iter().enumerate() {
+        let Some(node) = platform.nodes().get(p.node.index()) else {
+            bad.push(Violation(format!("a power record of unknown node {}", p.node)));
+            continue;
+        };
+        if !matches!(p.state, PowerState::Off | PowerState::Booting) || p.end < p.start {
+            bad.push(Violation(format!(
+                "node {} has a power record {} from {} to {}",
+                node.name, p.state, p.start, p.end
+            )));
+        }
+        if k > 0 && power[k - 1].node == p.node && p.start < power[k - 1].end {
+            bad.push(Violation(format!(
+                "node {} has overlapping off or booting periods at {}",
+                node.name, p.start
+            )));
+        }
+    }
+    let power_of = Groups::new(platform.node_count(), power.iter().map(|&p| (p.node.index(), *p)));
     let mut core_use: Vec<CoreUse> = Vec::with_capacity(result.core_slots.len());
     let mut distinct: Vec<u32> = Vec::new();
     for (t, node, start, end, cores) in runs {
@@ -220,6 +245,21 @@ pub fn check(costs: &CostModel<'_>, result: &RunResult) -> Result<(), Vec<Violat
                 )));
             }
         }
+        // The node's off and booting periods are sorted and disjoint (checked
+        // below), so only the last one starting before the run's end can overlap it.
+        let periods = power_of.get(node.index());
+        let before_end = periods.partition_point(|p| p.start < end);
+        if let Some(p) = before_end.checked_sub(1).map(|k| periods[k])
+            && start < p.end
+        {
+            bad.push(Violation(format!(
+                "task {name:?} ran on {} from {start} to {end} while it was {} from {} to {}",
+                platform.node(node).name,
+                p.state,
+                p.start,
+                p.end
+            )));
+        }
     }
     core_use.sort_unstable_by_key(|u| (u.node, u.core, u.start, u.end));
     for w in core_use.windows(2) {
@@ -236,11 +276,7 @@ pub fn check(costs: &CostModel<'_>, result: &RunResult) -> Result<(), Vec<Violat
     }
 
     // Energy.
-    let makespan = result.makespan();
-    let mut up_secs = vec![makespan.as_secs_f64(); platform.node_count()];
-    for o in &result.outages {
-        up_secs[o.node.index()] -= (o.end.unwrap_or(makespan).min(makespan) - o.start).as_secs_f64();
-    }
+    let up_secs = metrics::on_secs(platform, result);
     let expected = metrics::node_energy(platform, result);
     if result.node_energy_j.len() != platform.node_count() {
         bad.push(Violation(format!(
@@ -260,7 +296,7 @@ pub fn check(costs: &CostModel<'_>, result: &RunResult) -> Result<(), Vec<Violat
             }
             if got + ENERGY_REL_TOL * got.abs() < node.power.idle_w * up_secs[n] {
                 bad.push(Violation(format!(
-                    "node {} energy {got} J is below idle power × time up",
+                    "node {} energy {got} J is below idle power × time on",
                     node.name
                 )));
             }

@@ -55,6 +55,7 @@ pub mod metrics;
 mod network;
 pub mod noise;
 pub mod platform;
+pub mod power;
 pub mod presets;
 pub mod progress;
 pub mod result;
@@ -67,11 +68,15 @@ pub mod wms;
 
 pub use cost::{BindError, CommMean, CostModel, CostTables};
 pub use dag::{Dag, DagBuilder, DagError, Edge, Parallelism, Speedup, Task, TaskSpec};
-pub use engine::{JobRecord, SimConfig, SimError, StreamJob, StreamRun, simulate, simulate_stream};
+pub use engine::{
+    JobRecord, SimConfig, SimError, StreamJob, StreamRun, simulate, simulate_managed, simulate_stream,
+    simulate_stream_managed,
+};
 pub use failures::{Checkpointing, Failures, NodeOutage};
 pub use ids::{EdgeId, JobId, KindId, NodeId, TaskId};
 pub use noise::Noise;
 pub use platform::{Node, Platform, PlatformError, PlatformSpec};
+pub use power::{AlwaysOn, Load, NodePower, PowerDecisions, PowerRecord, PowerState, PowerView, ResourceManager};
 pub use progress::Progress;
 pub use result::{
     CopyRecord, LostRecord, Metrics, OutageRecord, RunKind, RunResult, RunView, TaskRecord, TransferRecord,

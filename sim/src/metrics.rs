@@ -4,6 +4,7 @@ use crate::cost::CostModel;
 use crate::dag::Dag;
 use crate::ids::NodeId;
 use crate::platform::Platform;
+use crate::power::PowerState;
 use crate::result::{Metrics, RunResult};
 use crate::time::{SimDuration, SimTime};
 
@@ -20,24 +21,48 @@ pub const EMPTY: Metrics = Metrics {
     bytes_moved: 0.0,
     lost_work: 0.0,
     wasted_energy_j: 0.0,
+    node_hours: 0.0,
+    cost: 0.0,
 };
 
-/// Joules per node: idle power while up over the makespan, plus busy power
-/// per core at the run's DVFS level for every task run, copies, cancelled
-/// replicas and lost runs included.
-pub fn node_energy(platform: &Platform, result: &RunResult) -> Vec<f64> {
+/// Watts a node draws in a recorded power phase instead of its idle power.
+fn phase_w(power: &crate::platform::PowerModel, state: PowerState) -> f64 {
+    match state {
+        PowerState::Booting => power.boot_w(),
+        _ => power.off_w,
+    }
+}
+
+/// Seconds each node was on (neither down, off nor booting) over the run.
+pub fn on_secs(platform: &Platform, result: &RunResult) -> Vec<f64> {
     let makespan = result.makespan();
-    let mut up_secs = vec![makespan.as_secs_f64(); platform.node_count()];
+    let mut on = vec![makespan.as_secs_f64(); platform.node_count()];
     for o in &result.outages {
         let end = o.end.unwrap_or(makespan).min(makespan);
-        up_secs[o.node.index()] -= (end - o.start).as_secs_f64();
+        on[o.node.index()] -= (end - o.start).as_secs_f64();
     }
+    for p in &result.power {
+        on[p.node.index()] -= (p.end.min(makespan) - p.start.min(makespan)).as_secs_f64();
+    }
+    on
+}
+
+/// Joules per node: idle power while on, `off_w` while off and the boot
+/// power while booting (see [`crate::power`]), plus busy power per core at
+/// the run's DVFS level for every task run, copies, cancelled replicas and
+/// lost runs included.
+pub fn node_energy(platform: &Platform, result: &RunResult) -> Vec<f64> {
+    let makespan = result.makespan();
     let mut energy: Vec<f64> = platform
         .nodes()
         .iter()
-        .zip(&up_secs)
+        .zip(&on_secs(platform, result))
         .map(|(n, up)| n.power.idle_w * up)
         .collect();
+    for p in &result.power {
+        let span = (p.end.min(makespan) - p.start.min(makespan)).as_secs_f64();
+        energy[p.node.index()] += phase_w(&platform.node(p.node).power, p.state) * span;
+    }
     for r in result.runs().map(|r| r.record) {
         energy[r.node.index()] += busy_energy(platform, r.node, r.dvfs, r.cores, r.end - r.start);
     }
@@ -139,9 +164,10 @@ impl StepSeries {
 }
 
 /// Platform power in watts over the run: idle power of every node while it
-/// is up, plus busy power per core at its DVFS level for every run that held
-/// cores (copies, cancelled replicas and lost runs included). Its integral is
-/// the run's energy, [`node_energy`] summed.
+/// is on, its off or boot power while off or booting, plus busy power per
+/// core at its DVFS level for every run that held cores (copies, cancelled
+/// replicas and lost runs included). Its integral is the run's energy,
+/// [`node_energy`] summed.
 pub fn power_series(platform: &Platform, result: &RunResult) -> StepSeries {
     let makespan = result.makespan();
     let idle: f64 = platform.nodes().iter().map(|n| n.power.idle_w).sum();
@@ -150,6 +176,12 @@ pub fn power_series(platform: &Platform, result: &RunResult) -> StepSeries {
         let idle_w = platform.node(o.node).power.idle_w;
         events.push((o.start.min(makespan), -idle_w));
         events.push((o.end.unwrap_or(makespan).min(makespan), idle_w));
+    }
+    for p in &result.power {
+        let power = &platform.node(p.node).power;
+        let delta = phase_w(power, p.state) - power.idle_w;
+        events.push((p.start.min(makespan), delta));
+        events.push((p.end.min(makespan), -delta));
     }
     let runs = result
         .runs()
@@ -223,6 +255,30 @@ fn sum(values: impl Iterator<Item = f64>) -> f64 {
     values.sum::<f64>() + 0.0
 }
 
+/// Every period a node was powered (not off) within the run, as the node
+/// and its length in seconds: the gaps between its off periods, node by node.
+fn powered_periods(platform: &Platform, result: &RunResult) -> impl Iterator<Item = (NodeId, f64)> {
+    let makespan = result.makespan();
+    let mut off: Vec<(NodeId, SimTime, SimTime)> = result
+        .power
+        .iter()
+        .filter(|p| p.state == PowerState::Off)
+        .map(|p| (p.node, p.start.min(makespan), p.end.min(makespan)))
+        .collect();
+    off.sort_unstable();
+    let mut periods = Vec::with_capacity(platform.node_count() + off.len());
+    let mut next = off.iter().peekable();
+    for node in platform.node_ids() {
+        let mut from = SimTime::ZERO;
+        while let Some(&(_, start, end)) = next.next_if(|o| o.0 == node) {
+            periods.push((node, (start - from).as_secs_f64()));
+            from = end;
+        }
+        periods.push((node, (makespan - from).as_secs_f64()));
+    }
+    periods.into_iter().filter(|&(_, secs)| secs > 0.0)
+}
+
 /// Summary metrics; see [`Metrics`] for definitions.
 pub fn compute(costs: &CostModel<'_>, result: &RunResult) -> Metrics {
     let platform = costs.platform();
@@ -248,6 +304,11 @@ pub fn compute(costs: &CostModel<'_>, result: &RunResult) -> Metrics {
             .lost
             .iter()
             .map(|r| f64::from(r.cores) * ((r.end - r.start).as_secs_f64() - r.saved).max(0.0))),
+        node_hours: sum(powered_periods(platform, result).map(|(_, secs)| secs / 3600.0)),
+        cost: sum(powered_periods(platform, result).map(|(node, secs)| {
+            let node = platform.node(node);
+            (secs / node.billing_secs).ceil() * node.billing_secs * node.price_per_hour / 3600.0
+        })),
         // The share of an aborted run that checkpoints saved was not wasted.
         wasted_energy_j: sum(result.lost.iter().map(|r| {
             let span = (r.end - r.start).as_secs_f64();

@@ -21,17 +21,31 @@ pub struct DvfsLevel {
     pub busy_core_w: f64,
 }
 
-/// Power drawn by one node: idle power always, plus per-busy-core power at the chosen DVFS level.
+/// Power drawn by one node: idle power while it is on, plus per-busy-core
+/// power at the chosen DVFS level; and, for nodes a resource manager powers
+/// off and on (see [`crate::power`]), the power drawn while off and the time
+/// and energy a boot takes. The last three default to 0 and are left out
+/// when written, so platforms without them read and write as before.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PowerModel {
-    /// Watts drawn while the node is up, busy or not.
+    /// Watts drawn while the node is on (idle, busy or draining).
     pub idle_w: f64,
     /// Watts per busy core at nominal speed (DVFS level 0).
     pub busy_core_w: f64,
     /// Extra operating points (levels 1, 2, …); level 0 is always nominal speed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub dvfs: Vec<DvfsLevel>,
+    /// Watts drawn while the node is off (a BMC, wake-on-LAN); default 0.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub off_w: f64,
+    /// Seconds from power-on until the node accepts work; default 0.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub boot_secs: f64,
+    /// Joules one boot draws, spread evenly over `boot_secs` (so it needs
+    /// `boot_secs > 0`); default 0.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub boot_j: f64,
 }
 
 impl PowerModel {
@@ -48,6 +62,16 @@ impl PowerModel {
                 busy_core_w: self.busy_core_w,
             }),
             l => self.dvfs.get(usize::from(l) - 1).copied(),
+        }
+    }
+
+    /// Watts drawn while booting: the boot energy spread over the boot time
+    /// (0 without a boot, which validation ensures has no boot energy either).
+    pub fn boot_w(&self) -> f64 {
+        if self.boot_secs > 0.0 {
+            self.boot_j / self.boot_secs
+        } else {
+            0.0
         }
     }
 }
@@ -92,6 +116,14 @@ pub struct NodeSpec {
     /// network that copies by itself.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub pulls_inputs: bool,
+    /// Price of one node-hour (a cloud price, in any currency), for the
+    /// `cost` metric; none by default (the node costs nothing).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_per_hour: Option<f64>,
+    /// Billing granularity in seconds: each period a node is powered is
+    /// billed in whole multiples of it (per started second by default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_secs: Option<f64>,
 }
 
 fn is_zero(v: &f64) -> bool {
@@ -289,6 +321,10 @@ pub struct Node {
     pub task_overhead: f64,
     /// Whether the node's cores fetch their own inputs; see [`NodeSpec::pulls_inputs`].
     pub pulls_inputs: bool,
+    /// Price per node-hour (0 without one); see [`NodeSpec::price_per_hour`].
+    pub price_per_hour: f64,
+    /// Billing granularity in seconds (1 by default); see [`NodeSpec::billing_secs`].
+    pub billing_secs: f64,
 }
 
 /// A shared link between two groups, resolved to node-independent indices.
@@ -400,6 +436,20 @@ impl Platform {
                 });
             }
             check(|| f("task_overhead"), ns.task_overhead, false)?;
+            check(|| f("power.off_w"), ns.power.off_w, false)?;
+            check(|| f("power.boot_secs"), ns.power.boot_secs, false)?;
+            check(|| f("power.boot_j"), ns.power.boot_j, false)?;
+            if ns.power.boot_j > 0.0 && ns.power.boot_secs == 0.0 {
+                return Err(PlatformError::BadNumber {
+                    field: f("power.boot_j"),
+                    expected: "0 when power.boot_secs is 0 (boot energy is drawn over the boot time)",
+                    value: ns.power.boot_j,
+                });
+            }
+            let price_per_hour = ns.price_per_hour.unwrap_or(0.0);
+            check(|| f("price_per_hour"), price_per_hour, false)?;
+            let billing_secs = ns.billing_secs.unwrap_or(1.0);
+            check(|| f("billing_secs"), billing_secs, true)?;
             let nic = ns.nic_bandwidth.unwrap_or(default_nic);
             check(|| f("nic_bandwidth"), nic, true)?;
             if ns.count == 0 {
@@ -425,6 +475,8 @@ impl Platform {
                     nic_bandwidth: nic,
                     task_overhead: ns.task_overhead,
                     pulls_inputs: ns.pulls_inputs,
+                    price_per_hour,
+                    billing_secs,
                 });
             }
         }
@@ -943,6 +995,70 @@ power = { idle_w = 100.0, busy_core_w = 10.0, dvfs = [{ speed_factor = 0.5, busy
             d,
             "the matrices survive a platform file"
         );
+    }
+
+    #[test]
+    fn power_states_and_prices_default_to_nothing_and_refuse_negative_values() {
+        let p = Platform::from_toml(TOML).unwrap();
+        let node = p.node(NodeId::new(0));
+        assert_eq!(
+            (node.power.off_w, node.power.boot_secs, node.power.boot_j),
+            (0.0, 0.0, 0.0)
+        );
+        assert_eq!((node.price_per_hour, node.billing_secs), (0.0, 1.0));
+        assert!(
+            !toml::to_string(p.spec()).unwrap().contains("boot"),
+            "defaults are not written"
+        );
+        let with = |extra: &str| Platform::from_toml(&TOML.replace("speed = 2.0", &format!("speed = 2.0\n{extra}")));
+        let node = with("price_per_hour = 0.5\nbilling_secs = 60").unwrap();
+        assert_eq!(node.node(NodeId::new(2)).price_per_hour, 0.5);
+        for (extra, message) in [
+            (
+                "price_per_hour = -1",
+                "nodes[1].price_per_hour: expected a finite number >= 0, got -1",
+            ),
+            (
+                "billing_secs = 0",
+                "nodes[1].billing_secs: expected a finite number > 0, got 0",
+            ),
+        ] {
+            assert_eq!(with(extra).unwrap_err().to_string(), message);
+        }
+        let power = |fields: &str| {
+            Platform::from_toml(&TOML.replace(
+                "power = { idle_w = 100.0, busy_core_w = 10.0,",
+                &format!("power = {{ idle_w = 100.0, busy_core_w = 10.0, {fields},"),
+            ))
+        };
+        assert_eq!(
+            power("boot_secs = 60, boot_j = 600")
+                .unwrap()
+                .node(NodeId::new(2))
+                .power
+                .boot_w(),
+            10.0
+        );
+        for (fields, message) in [
+            (
+                "boot_secs = -5",
+                "nodes[1].power.boot_secs: expected a finite number >= 0, got -5",
+            ),
+            (
+                "off_w = -1",
+                "nodes[1].power.off_w: expected a finite number >= 0, got -1",
+            ),
+            (
+                "boot_j = -1, boot_secs = 1",
+                "nodes[1].power.boot_j: expected a finite number >= 0, got -1",
+            ),
+            (
+                "boot_j = 10",
+                "nodes[1].power.boot_j: expected 0 when power.boot_secs is 0 (boot energy is drawn over the boot time), got 10",
+            ),
+        ] {
+            assert_eq!(power(fields).unwrap_err().to_string(), message);
+        }
     }
 
     #[test]

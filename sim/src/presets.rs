@@ -50,11 +50,16 @@ pub fn preset(name: &str, n_nodes: u32) -> Result<Platform, PlatformError> {
         nic_bandwidth: None,
         task_overhead: 0.0,
         pulls_inputs: false,
+        price_per_hour: None,
+        billing_secs: None,
     };
     let power = |idle_w: f64, busy_core_w: f64| PowerModel {
         idle_w,
         busy_core_w,
         dvfs: Vec::new(),
+        off_w: 0.0,
+        boot_secs: 0.0,
+        boot_j: 0.0,
     };
     let spec = match name {
         "homogeneous" => PlatformSpec {
@@ -82,6 +87,9 @@ pub fn preset(name: &str, n_nodes: u32) -> Result<Platform, PlatformError> {
                         busy_core_w: 3.0,
                     },
                 ],
+                off_w: 0.0,
+                boot_secs: 0.0,
+                boot_j: 0.0,
             };
             let n_fast = n_nodes.div_ceil(2);
             let mut nodes = vec![node("fast", n_fast, 8, 2.0, fast_power, None)];

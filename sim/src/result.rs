@@ -1,6 +1,7 @@
 //! What a finished run produced: the schedule as it happened, energy and metrics.
 
 use crate::ids::{EdgeId, NodeId, TaskId};
+use crate::power::PowerRecord;
 use crate::time::SimTime;
 use serde::Serialize;
 
@@ -133,6 +134,12 @@ pub struct Metrics {
     pub lost_work: f64,
     /// Busy joules spent on the part of aborted runs that checkpoints did not save.
     pub wasted_energy_j: f64,
+    /// Node-hours the nodes were powered (booting, on or draining) over the run.
+    pub node_hours: f64,
+    /// What the powered time costs at the nodes' prices, each powered period
+    /// billed in whole multiples of its node's billing granularity (0 on
+    /// platforms without prices).
+    pub cost: f64,
 }
 
 /// Everything a run produced.
@@ -155,6 +162,9 @@ pub struct RunResult {
     pub cancelled: Vec<CopyRecord>,
     /// Node outages that overlapped the run.
     pub outages: Vec<OutageRecord>,
+    /// Periods nodes spent off or booting (see [`crate::power`]), closed at
+    /// the makespan, in the order they ended; empty when every node stayed on.
+    pub power: Vec<PowerRecord>,
     /// Joules per node, indexed by [`NodeId::index`].
     pub node_energy_j: Vec<f64>,
     /// Summary figures.

@@ -25,6 +25,7 @@ fn children_per_node(spec: &str, width: usize) -> [usize; 2] {
         dag: &dag,
         platform: &platform,
         scheduler: spec,
+        resource_manager: schedulers::resource::DEFAULT,
         settings: SimConfig::default(),
     }
     .execute()
@@ -86,6 +87,7 @@ fn a_small_dag_on_real_dask_matches_its_simulation() {
         dag: &dag,
         platform: &platform,
         scheduler: DASK_MODEL,
+        resource_manager: schedulers::resource::DEFAULT,
         settings: SimConfig::default(),
     }
     .execute()

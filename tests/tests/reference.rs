@@ -14,6 +14,7 @@ fn simulate(folder: &str, scheduler: &str) -> (experiments::cli::simulate::Summa
         platform: None,
         network: None,
         scheduler: scheduler.to_owned(),
+        resource_manager: schedulers::resource::DEFAULT.to_owned(),
         noise: 0.0,
         seed: 0,
         failures: sim::Failures::None,

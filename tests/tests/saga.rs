@@ -35,6 +35,7 @@ fn makespan(dag: &Path, scheduler: &str) -> f64 {
         generate: None,
         platform: None,
         scheduler: scheduler.to_owned(),
+        resource_manager: schedulers::resource::DEFAULT.to_owned(),
         network: None,
         noise: 0.0,
         seed: 0,

@@ -463,6 +463,7 @@ fn an_overloaded_stream_is_measured_at_its_horizon() {
         platform: "homogeneous:2".to_owned(),
         network: None,
         scheduler: "job-fifo".to_owned(),
+        resource_manager: schedulers::resource::DEFAULT.to_owned(),
         noise: 0.0,
         seed: 5,
         failures: sim::Failures::None,

@@ -146,6 +146,7 @@ impl Options {
                 dag: &dag,
                 platform: &platform,
                 scheduler,
+                resource_manager: schedulers::resource::DEFAULT,
                 settings,
             }
             .execute()?;

@@ -140,6 +140,7 @@ fn pair_page(dir: &Path, options: &Options, outcome: &Outcome) -> Result<PathBuf
             dag: &dag,
             platform: &platform,
             scheduler,
+            resource_manager: schedulers::resource::DEFAULT,
             settings: sim::SimConfig::default(),
         }
         .execute()?;

@@ -26,6 +26,8 @@ pub enum Command {
     Simulate(SimulateCmd),
     /// List every scheduler with a one-line description and its parameters.
     Schedulers,
+    /// List every resource manager (power-on/off policy) with what it models and its parameters.
+    ResourceManagers,
     /// Describe platforms (every preset by default): nodes, cores, speeds, power, DVFS and links.
     Platforms(PlatformsCmd),
     /// Run an experiment grid (the built-in demo without CONFIG) and write its report.
@@ -365,6 +367,10 @@ pub struct SimulateCmd {
     /// Scheduler: NAME or NAME:key=value,... (see `schedlab schedulers`).
     #[arg(long, default_value = "heft")]
     pub scheduler: String,
+    /// Resource manager that powers nodes on and off: NAME or NAME:key=value,...
+    /// (see `schedlab resource-managers`); the default keeps every node on.
+    #[arg(long, value_name = "SPEC", default_value = schedulers::resource::DEFAULT)]
+    pub resource_manager: String,
     /// Log-normal runtime noise sigma (0 = actual runtimes equal the estimates).
     #[arg(long, default_value_t = 0.0)]
     pub noise: f64,
@@ -417,6 +423,7 @@ fn run_stream(cmd: SimulateCmd, out: &mut dyn std::io::Write) -> Result<()> {
             .context("--platform is required with --stream (PRESET[:NODES] or a platform file)")?,
         network: cmd.network.network,
         scheduler: cmd.scheduler,
+        resource_manager: cmd.resource_manager,
         noise: cmd.noise,
         seed: cmd.seed,
         failures: failures(cmd.mtbf, cmd.repair),
@@ -489,6 +496,7 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write) -> Result<()> {
                 platform: cmd.platform,
                 network: cmd.network.network,
                 scheduler: cmd.scheduler,
+                resource_manager: cmd.resource_manager,
                 noise: cmd.noise,
                 seed: cmd.seed,
                 failures: failures(cmd.mtbf, cmd.repair),
@@ -531,6 +539,14 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write) -> Result<()> {
             writeln!(out, "\nevery scheduler also accepts:")?;
             for p in schedulers::registry::COMMON_PARAMS {
                 writeln!(out, "  {}: {}", p.name, p.description)?;
+            }
+        }
+        Command::ResourceManagers => {
+            for info in schedulers::resource::all() {
+                writeln!(out, "{:<14} {}", info.name, info.description)?;
+                for p in info.params {
+                    writeln!(out, "{:<14}   {}: {}", "", p.name, p.description)?;
+                }
             }
         }
     }

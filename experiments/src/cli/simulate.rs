@@ -21,6 +21,8 @@ pub struct SimulateArgs {
     pub network: Option<sim::platform::NetworkModel>,
     /// Scheduler spec.
     pub scheduler: String,
+    /// Resource manager spec.
+    pub resource_manager: String,
     /// Log-normal runtime noise σ.
     pub noise: f64,
     /// Seed for generation, noise, failures and randomised schedulers.
@@ -40,6 +42,8 @@ pub struct SimulateArgs {
 pub struct Summary {
     /// Scheduler name.
     pub scheduler: String,
+    /// Resource manager spec.
+    pub resource_manager: String,
     /// Workload name.
     pub workload: String,
     /// Platform name.
@@ -110,6 +114,7 @@ pub fn run(args: &SimulateArgs) -> Result<(Summary, RunResult)> {
     let platform = platform(args, &workload)?;
     workload.dag = crate::run::workflow_dag(workload.dag, &platform)?;
     schedulers::registry::create(&args.scheduler, args.seed).context("--scheduler")?;
+    schedulers::resource::create(&args.resource_manager).context("--resource-manager")?;
     if !(args.noise.is_finite() && args.noise >= 0.0) {
         bail!("--noise: expected a finite number >= 0, got {}", args.noise);
     }
@@ -117,6 +122,7 @@ pub fn run(args: &SimulateArgs) -> Result<(Summary, RunResult)> {
         dag: &workload.dag,
         platform: &platform,
         scheduler: &args.scheduler,
+        resource_manager: &args.resource_manager,
         settings: SimConfig {
             noise: Noise::lognormal(args.noise),
             seed: args.seed,
@@ -135,6 +141,7 @@ pub fn run(args: &SimulateArgs) -> Result<(Summary, RunResult)> {
     }
     let summary = Summary {
         scheduler: result.scheduler.clone(),
+        resource_manager: args.resource_manager.clone(),
         workload: workload.name,
         platform: platform.name().to_owned(),
         tasks: workload.dag.task_count(),
@@ -151,8 +158,9 @@ pub fn run(args: &SimulateArgs) -> Result<(Summary, RunResult)> {
 
 /// The summary as an aligned two-column table.
 pub fn table(s: &Summary) -> String {
-    let rows: [(&str, String); 16] = [
+    let rows: [(&str, String); 18] = [
         ("scheduler", s.scheduler.clone()),
+        ("resource manager", s.resource_manager.clone()),
         ("workload", s.workload.clone()),
         ("platform", s.platform.clone()),
         ("tasks / edges", format!("{} / {}", s.tasks, s.edges)),
@@ -165,6 +173,10 @@ pub fn table(s: &Summary) -> String {
         ("utilisation", format!("{:.1} %", s.metrics.utilisation * 100.0)),
         ("energy", format!("{:.3} J", s.metrics.energy_j)),
         ("energy-delay product", format!("{:.3} J·s", s.metrics.edp)),
+        (
+            "node-hours / cost",
+            format!("{:.4} / {:.4}", s.metrics.node_hours, s.metrics.cost),
+        ),
         ("bytes moved", format!("{:.0} B", s.metrics.bytes_moved)),
         (
             "lost to failures",

@@ -32,6 +32,8 @@ pub struct StreamArgs {
     pub network: Option<sim::platform::NetworkModel>,
     /// Scheduler spec.
     pub scheduler: String,
+    /// Resource manager spec.
+    pub resource_manager: String,
     /// Log-normal runtime noise σ.
     pub noise: f64,
     /// Seed of the arrivals, the mix, the noise and randomised schedulers.
@@ -48,6 +50,8 @@ pub struct StreamArgs {
 pub struct StreamSummary {
     /// Scheduler name.
     pub scheduler: String,
+    /// Resource manager spec.
+    pub resource_manager: String,
     /// The arrival spec.
     pub arrivals: String,
     /// Platform name.
@@ -67,6 +71,10 @@ pub struct StreamSummary {
     pub energy_per_job_j: Option<f64>,
     /// Busy core-seconds over cores × makespan.
     pub utilisation: f64,
+    /// Node-hours powered over the run.
+    pub node_hours: f64,
+    /// What the powered time costs at the nodes' prices.
+    pub cost: f64,
     /// Whether the invariant checker passed.
     pub checked: bool,
 }
@@ -136,6 +144,7 @@ pub fn run(args: &StreamArgs, warnings: &mut dyn std::io::Write) -> Result<(Stre
         stream: &stream,
         platform: &platform,
         scheduler: &args.scheduler,
+        resource_manager: &args.resource_manager,
         settings: SimConfig {
             noise: Noise::lognormal(args.noise),
             seed: args.seed,
@@ -151,6 +160,7 @@ pub fn run(args: &StreamArgs, warnings: &mut dyn std::io::Write) -> Result<(Stre
     let metrics = run.metrics(stream.limit().horizon);
     let summary = StreamSummary {
         scheduler: run.result.scheduler.clone(),
+        resource_manager: args.resource_manager.clone(),
         arrivals: args.arrivals.clone(),
         platform: platform.name().to_owned(),
         load,
@@ -159,6 +169,8 @@ pub fn run(args: &StreamArgs, warnings: &mut dyn std::io::Write) -> Result<(Stre
         energy_j: run.result.metrics.energy_j,
         energy_per_job_j: (!run.jobs.is_empty()).then(|| run.result.metrics.energy_j / run.jobs.len() as f64),
         utilisation: run.result.metrics.utilisation,
+        node_hours: run.result.metrics.node_hours,
+        cost: run.result.metrics.cost,
         metrics,
         checked: true,
     };
@@ -199,6 +211,7 @@ pub fn table(s: &StreamSummary) -> String {
     let num = |x: Option<f64>| x.map_or("-".to_owned(), |x| format!("{x:.4}"));
     let rows = [
         ("scheduler", s.scheduler.clone()),
+        ("resource manager", s.resource_manager.clone()),
         ("arrivals", s.arrivals.clone()),
         ("platform", s.platform.clone()),
         ("offered load / seed", format!("{:.3} / {}", s.load, s.seed)),
@@ -226,6 +239,7 @@ pub fn table(s: &StreamSummary) -> String {
                 s.energy_per_job_j.map_or("-".to_owned(), |e| format!("{e:.3} J"))
             ),
         ),
+        ("node-hours / cost", format!("{:.4} / {:.4}", s.node_hours, s.cost)),
         (
             "deadline misses / mean tardiness",
             format!("{} / {}", m.deadline_misses, secs(m.mean_tardiness)),

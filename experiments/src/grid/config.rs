@@ -102,6 +102,9 @@ pub struct ConfigFile {
     pub platforms: Vec<PlatformEntry>,
     /// Scheduler specs (`NAME` or `NAME:key=value,…`).
     pub schedulers: Vec<Spanned<String>>,
+    /// Resource manager specs (`NAME` or `NAME:key=value,…`); default `["always-on"]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_managers: Option<Vec<Spanned<String>>>,
     /// Log-normal runtime noise σ values; default `[0]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub noise: Option<Spanned<OneOrMany<f64>>>,
@@ -359,6 +362,8 @@ pub struct Config {
     pub platforms: Vec<PlatformChoice>,
     /// Scheduler specs in grid order.
     pub schedulers: Vec<String>,
+    /// Resource manager specs in grid order.
+    pub resource_managers: Vec<String>,
     /// Noise σ values in grid order.
     pub noise: Vec<f64>,
     /// Failure settings in grid order (an `inf` MTBF is [`Failures::None`]).
@@ -386,6 +391,8 @@ pub struct Cell {
     pub platform: usize,
     /// Index into [`Config::schedulers`].
     pub scheduler: usize,
+    /// Index into [`Config::resource_managers`].
+    pub resource_manager: usize,
     /// Index into [`Config::noise`].
     pub noise: usize,
     /// Index into [`Config::failures`].
@@ -845,6 +852,23 @@ impl Config {
             schedulers.push(spec.get_ref().clone());
         }
 
+        let mut resource_managers = Vec::new();
+        for spec in file.resource_managers.iter().flatten() {
+            schedulers::resource::create(spec.get_ref())
+                .map_err(|e| anyhow!("resource_managers ({}): {e}", at(spec.span())))?;
+            if resource_managers.contains(spec.get_ref()) {
+                bail!(
+                    "resource_managers ({}): {:?} is listed twice",
+                    at(spec.span()),
+                    spec.get_ref()
+                );
+            }
+            resource_managers.push(spec.get_ref().clone());
+        }
+        if resource_managers.is_empty() {
+            resource_managers.push(schedulers::resource::DEFAULT.to_owned());
+        }
+
         let noise = match &file.noise {
             Some(n) => {
                 let list = n.get_ref().to_vec();
@@ -931,6 +955,7 @@ impl Config {
             workloads,
             platforms,
             schedulers,
+            resource_managers,
             noise,
             failures,
             checkpoint,
@@ -946,6 +971,7 @@ impl Config {
         self.workloads.len()
             * self.platforms.len()
             * self.schedulers.len()
+            * self.resource_managers.len()
             * self.noise.len()
             * self.failures.len()
             * self.seeds.len()
@@ -962,6 +988,7 @@ impl Config {
         let seed = take(self.seeds.len());
         let failure = take(self.failures.len());
         let noise = take(self.noise.len());
+        let resource_manager = take(self.resource_managers.len());
         let scheduler = take(self.schedulers.len());
         let platform = take(self.platforms.len());
         let workload = take(self.workloads.len());
@@ -970,6 +997,7 @@ impl Config {
             workload,
             platform,
             scheduler,
+            resource_manager,
             noise,
             failure,
             seed,
@@ -981,13 +1009,18 @@ impl Config {
         (0..self.cell_count()).map(|i| self.cell(i))
     }
 
-    /// The cell's stable id: its coordinates' labels joined by `|`.
+    /// The cell's stable id: its coordinates' labels joined by `|` (the
+    /// resource manager only when it is not the default, so that the ids of
+    /// grids without one are those they always were).
     pub fn cell_id(&self, cell: &Cell) -> String {
         format!(
             "{}|{}|{}|noise={}|mtbf={}|seed={}",
             self.workloads[cell.workload].label(),
             self.platforms[cell.platform].label,
-            self.schedulers[cell.scheduler],
+            crate::results::row::policy(
+                &self.schedulers[cell.scheduler],
+                &self.resource_managers[cell.resource_manager]
+            ),
             self.noise[cell.noise],
             self.failures[cell.failure].mtbf().unwrap_or(f64::INFINITY),
             self.seeds[cell.seed]

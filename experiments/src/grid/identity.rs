@@ -29,7 +29,7 @@ pub struct Inputs {
     pub platform: String,
     /// Scheduler spec and model file contents.
     pub scheduler: String,
-    /// Noise, MTBF, repair, speed error and seed.
+    /// Noise, MTBF, repair, speed error, seed and resource manager.
     pub settings: String,
     /// The build's result-affecting sources.
     pub build: String,
@@ -58,7 +58,7 @@ impl Inputs {
             });
         }
         if self.settings != other.settings {
-            changes.push("settings (noise, failures, speed error)".to_owned());
+            changes.push("settings (noise, failures, speed error, resource manager)".to_owned());
         }
         if self.build != other.build {
             changes.push("the schedlab build (simulator, schedulers or generators)".to_owned());
@@ -194,7 +194,7 @@ pub fn of(config: &Config) -> Vec<Inputs> {
             scheduler: schedulers[cell.scheduler].clone(),
             settings: sha256_hex(
                 format!(
-                    "noise={}|failures={:?}|speed_error={:?}|seed={}{}",
+                    "noise={}|failures={:?}|speed_error={:?}|seed={}{}{}",
                     config.noise[cell.noise],
                     config.failures[cell.failure],
                     config.speed_error,
@@ -203,6 +203,10 @@ pub fn of(config: &Config) -> Vec<Inputs> {
                     config
                         .checkpoint
                         .map(|c| format!("|checkpoint={c}"))
+                        .unwrap_or_default(),
+                    Some(&config.resource_managers[cell.resource_manager])
+                        .filter(|rm| *rm != schedulers::resource::DEFAULT)
+                        .map(|rm| format!("|resource_manager={rm}"))
                         .unwrap_or_default()
                 )
                 .as_bytes(),

@@ -56,12 +56,13 @@ pub struct Prepared<'a> {
 }
 
 impl Prepared<'_> {
-    /// The run of `scheduler` on this instance.
-    pub fn spec<'s>(&'s self, scheduler: &'s str) -> RunSpec<'s> {
+    /// The run of `scheduler` under `resource_manager` on this instance.
+    pub fn spec<'s>(&'s self, scheduler: &'s str, resource_manager: &'s str) -> RunSpec<'s> {
         RunSpec {
             dag: &self.dag,
             platform: self.platform,
             scheduler,
+            resource_manager,
             settings: self.settings.clone(),
         }
     }
@@ -115,16 +116,22 @@ pub struct StreamCell<'a> {
     pub metrics: StreamMetrics,
 }
 
-/// Runs `scheduler` on the job stream of `cell` (audited).
+/// Runs `scheduler` under `resource_manager` on the job stream of `cell` (audited).
 ///
 /// # Errors
 /// If the stream cannot be drawn or run, or `cell` is not a stream.
-pub fn run_stream<'a>(config: &'a Config, cell: &Cell, scheduler: &str) -> Result<StreamCell<'a>> {
+pub fn run_stream<'a>(
+    config: &'a Config,
+    cell: &Cell,
+    scheduler: &str,
+    resource_manager: &str,
+) -> Result<StreamCell<'a>> {
     let (stream, platform) = stream_of(config, cell)?;
     let run = StreamSpec {
         stream: &stream,
         platform,
         scheduler,
+        resource_manager,
         settings: settings(config, cell),
     }
     .execute()?;
@@ -174,25 +181,26 @@ pub fn cell_of(config: &Config, row: &Row) -> Result<Cell> {
 pub fn rerun<'a>(config: &'a Config, row: &Row) -> Result<(Prepared<'a>, sim::RunResult)> {
     let cell = cell_of(config, row)?;
     if let WorkloadSource::Stream(_) = &config.workloads[cell.workload] {
-        let run = run_stream(config, &cell, &row.scheduler)?;
+        let run = run_stream(config, &cell, &row.scheduler, &row.resource_manager)?;
         return Ok((run.prepared, run.result));
     }
     let prepared = prepare(config, &cell)?;
-    let result = prepared.spec(&row.scheduler).execute()?;
+    let result = prepared.spec(&row.scheduler, &row.resource_manager).execute()?;
     Ok((prepared, result))
 }
 
 /// Runs one cell into a row; a failure becomes a row with `error` set.
 pub fn run_cell(config: &Config, cell: &Cell) -> Row {
     let scheduler = &config.schedulers[cell.scheduler];
+    let resources = &config.resource_managers[cell.resource_manager];
     let platform = &config.platforms[cell.platform];
     let mut row = row_template(config, cell);
     let outcome = match &config.workloads[cell.workload] {
         WorkloadSource::Stream(_) => {
-            run_stream(config, cell, scheduler).map(|run| (run.prepared.dag, run.result, Some(run.metrics)))
+            run_stream(config, cell, scheduler, resources).map(|run| (run.prepared.dag, run.result, Some(run.metrics)))
         }
         _ => prepare(config, cell).and_then(|prepared| {
-            let result = prepared.spec(scheduler).execute()?;
+            let result = prepared.spec(scheduler, resources).execute()?;
             Ok((prepared.dag, result, None))
         }),
     };
@@ -238,6 +246,11 @@ fn row_template(config: &Config, cell: &Cell) -> Row {
         nodes: platform.platform.node_count(),
         cores: platform.platform.total_cores(),
         scheduler: config.schedulers[cell.scheduler].clone(),
+        resource_manager: config.resource_managers[cell.resource_manager].clone(),
+        policy: crate::results::row::policy(
+            &config.schedulers[cell.scheduler],
+            &config.resource_managers[cell.resource_manager],
+        ),
         noise: config.noise[cell.noise],
         mtbf: config.failures[cell.failure].mtbf(),
         seed: config.seeds[cell.seed],

@@ -138,6 +138,7 @@ pub fn run(
                 workload: key.0,
                 platform: key.1,
                 scheduler: 0,
+                resource_manager: 0,
                 noise: key.2,
                 failure: key.3,
                 seed: key.4,
@@ -300,11 +301,14 @@ fn decision_times(config: &Config, streams: bool) -> Result<Timings> {
                     stream: &stream,
                     platform,
                     scheduler: spec,
+                    resource_manager: &config.resource_managers[cell.resource_manager],
                     settings: sweep::settings(config, &cell),
                 }
                 .execute_with(&mut timed)?;
             } else {
-                sweep::prepare(config, &cell)?.spec(spec).execute_with(&mut timed)?;
+                sweep::prepare(config, &cell)?
+                    .spec(spec, &config.resource_managers[cell.resource_manager])
+                    .execute_with(&mut timed)?;
             }
             let total = &mut totals[cell.workload][s];
             total.0 += timed.seconds;

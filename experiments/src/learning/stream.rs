@@ -34,6 +34,7 @@ impl Instance<'_> {
             stream: &self.stream,
             platform: self.platform,
             scheduler: "learned-stream",
+            resource_manager: schedulers::resource::DEFAULT,
             settings: self.settings.clone(),
         }
         .execute_with(scheduler)?;

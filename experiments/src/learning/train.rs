@@ -335,7 +335,7 @@ fn train_selection(config: &Config, entry: &TrainEntry, config_name: &str, progr
                 .map(|s| {
                     let member = Cell { scheduler: s, ..*cell };
                     let result = prepared
-                        .spec(&config.schedulers[s])
+                        .spec(&config.schedulers[s], &config.resource_managers[cell.resource_manager])
                         .execute()
                         .with_context(|| format!("portfolio run {}", config.cell_id(&member)))?;
                     bar.inc(1);

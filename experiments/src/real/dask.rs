@@ -426,6 +426,7 @@ fn to_result(dag: &Dag, platform: &Platform, record: &Record) -> Result<RunResul
         copies: Vec::new(),
         cancelled: Vec::new(),
         outages: Vec::new(),
+        power: Vec::new(),
         node_energy_j: Vec::new(),
         metrics: sim::metrics::EMPTY,
     };

@@ -465,6 +465,7 @@ pub fn run(config: &ValidateConfig, progress: &mut dyn FnMut(&Row)) -> Result<Ou
                     dag: &dag,
                     platform: &platform,
                     scheduler: sched,
+                    resource_manager: schedulers::resource::DEFAULT,
                     settings: SimConfig::default(),
                 }
                 .execute()

@@ -74,6 +74,9 @@ pub struct Metric {
 pub enum Value {
     /// Every run's records on its platform.
     Run(fn(&RunResult, &Platform) -> f64),
+    /// A run's records on its platform, where the platform gives the metric
+    /// a meaning (a cost needs prices); none elsewhere.
+    RunWhere(fn(&RunResult, &Platform) -> Option<f64>),
     /// The job metrics of a job stream's run; none for a single DAG, or
     /// when the statistic needs a finished job and none finished.
     Stream(fn(&StreamMetrics) -> Option<f64>),
@@ -85,6 +88,7 @@ impl Metric {
     pub fn compute(&self, result: &RunResult, platform: &Platform, stream: Option<&StreamMetrics>) -> Option<f64> {
         match self.value {
             Value::Run(value) => Some(value(result, platform)),
+            Value::RunWhere(value) => value(result, platform),
             Value::Stream(value) => stream.and_then(value),
         }
     }
@@ -252,6 +256,10 @@ pub const METRICS: &[Metric] = &[
                 .fold(0.0, f64::max)
         },
     ),
+    real("node_hours", "node-hours", "h", Better::Lower, InReport::No, |r, _| {
+        r.metrics.node_hours
+    }),
+    COST,
     stream(
         "jobs",
         "jobs finished",
@@ -354,6 +362,23 @@ pub const METRICS: &[Metric] = &[
         |m| m.mean_tardiness,
     ),
 ];
+
+/// What the nodes' powered time costs at their prices; none on platforms
+/// without prices.
+pub const COST: Metric = Metric {
+    key: "cost",
+    label: "cost",
+    unit: "",
+    kind: Kind::Real,
+    better: Better::Lower,
+    report: InReport::Mean { scale: 1.0, digits: 3 },
+    value: Value::RunWhere(|r, p| {
+        p.nodes()
+            .iter()
+            .any(|n| n.price_per_hour > 0.0)
+            .then_some(r.metrics.cost)
+    }),
+};
 
 /// Mean job completion time of a job stream, seconds.
 pub const MEAN_JCT: Metric = stream(

@@ -37,6 +37,11 @@ pub struct Row {
     pub cores: u64,
     /// Scheduler spec.
     pub scheduler: String,
+    /// Resource manager spec.
+    pub resource_manager: String,
+    /// What the report compares: the scheduler, with the resource manager
+    /// when it is not the default ([`policy`]); derived, not written.
+    pub policy: String,
     /// Runtime noise σ.
     pub noise: f64,
     /// Mean time between failures in seconds (`None` = no failures).
@@ -50,7 +55,7 @@ pub struct Row {
 }
 
 /// The coordinate columns, before the metrics.
-const COORDINATES: [&str; 14] = [
+const COORDINATES: [&str; 15] = [
     "index",
     "id",
     "workload",
@@ -62,6 +67,7 @@ const COORDINATES: [&str; 14] = [
     "nodes",
     "cores",
     "scheduler",
+    "resource_manager",
     "noise",
     "mtbf",
     "seed",
@@ -90,7 +96,7 @@ impl Row {
     }
 
     /// The values of the coordinate columns as CSV text.
-    fn coordinates(&self) -> [String; 14] {
+    fn coordinates(&self) -> [String; 15] {
         let f = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_default();
         [
             self.index.to_string(),
@@ -104,6 +110,7 @@ impl Row {
             self.nodes.to_string(),
             self.cores.to_string(),
             self.scheduler.clone(),
+            self.resource_manager.clone(),
             self.noise.to_string(),
             f(self.mtbf),
             self.seed.to_string(),
@@ -142,6 +149,7 @@ impl Serialize for Row {
         map.serialize_entry("nodes", &self.nodes)?;
         map.serialize_entry("cores", &self.cores)?;
         map.serialize_entry("scheduler", &self.scheduler)?;
+        map.serialize_entry("resource_manager", &self.resource_manager)?;
         map.serialize_entry("noise", &self.noise)?;
         map.serialize_entry("mtbf", &self.mtbf)?;
         map.serialize_entry("seed", &self.seed)?;
@@ -155,6 +163,21 @@ impl Serialize for Row {
         }
         map.serialize_entry("error", &self.error)?;
         map.end()
+    }
+}
+
+fn default_resource_manager() -> String {
+    schedulers::resource::DEFAULT.to_owned()
+}
+
+/// The label of a scheduler under a resource manager, as reports and cell
+/// ids show it: the scheduler alone under the default resource manager,
+/// else `SCHEDULER+RESOURCE_MANAGER`.
+pub fn policy(scheduler: &str, resource_manager: &str) -> String {
+    if resource_manager == schedulers::resource::DEFAULT {
+        scheduler.to_owned()
+    } else {
+        format!("{scheduler}+{resource_manager}")
     }
 }
 
@@ -172,6 +195,9 @@ struct RowFile {
     nodes: usize,
     cores: u64,
     scheduler: String,
+    /// Absent in files written before resource managers existed.
+    #[serde(default = "default_resource_manager")]
+    resource_manager: String,
     noise: f64,
     mtbf: Option<f64>,
     seed: u64,
@@ -203,7 +229,9 @@ impl<'de> Deserialize<'de> for Row {
             platform: file.platform,
             nodes: file.nodes,
             cores: file.cores,
+            policy: policy(&file.scheduler, &file.resource_manager),
             scheduler: file.scheduler,
+            resource_manager: file.resource_manager,
             noise: file.noise,
             mtbf: file.mtbf,
             seed: file.seed,
@@ -235,6 +263,8 @@ pub(crate) fn sample(scheduler: &str, seed: u64, makespan: f64) -> Row {
         nodes: 2,
         cores: 2,
         scheduler: scheduler.into(),
+        resource_manager: schedulers::resource::DEFAULT.into(),
+        policy: scheduler.into(),
         noise: 0.0,
         mtbf: None,
         seed,
@@ -260,6 +290,8 @@ mod tests {
             nodes: 2,
             cores: 8,
             scheduler: "heft".to_owned(),
+            resource_manager: "reactive:cooldown=60".to_owned(),
+            policy: "heft+reactive:cooldown=60".to_owned(),
             noise: 0.0,
             mtbf: None,
             seed: 1,

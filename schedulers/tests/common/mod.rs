@@ -58,10 +58,15 @@ pub fn unit_nodes(count: u32) -> NodeSpec {
             idle_w: 1.0,
             busy_core_w: 1.0,
             dvfs: vec![],
+            off_w: 0.0,
+            boot_secs: 0.0,
+            boot_j: 0.0,
         },
         group: None,
         nic_bandwidth: None,
         task_overhead: 0.0,
         pulls_inputs: false,
+        price_per_hour: None,
+        billing_secs: None,
     }
 }

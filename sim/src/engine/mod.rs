@@ -19,6 +19,8 @@
 //! the scheduler in [`Update::lost`](crate::Update::lost); assigning to a
 //! down node is an invalid decision.
 
+#[cfg(test)]
+mod power_tests;
 mod queue;
 mod runs;
 mod state;
@@ -31,6 +33,7 @@ use crate::dag::Dag;
 use crate::failures::{Checkpointing, FailureError, Failures};
 use crate::noise::Noise;
 use crate::platform::Platform;
+use crate::power::{AlwaysOn, ResourceManager};
 use crate::progress::Progress;
 use crate::result::RunResult;
 use crate::scheduler::Scheduler;
@@ -38,7 +41,7 @@ use crate::speed_error::{SpeedError, SpeedErrorError};
 use crate::time::SimTime;
 use thiserror::Error;
 
-pub use stream::{JobRecord, StreamJob, StreamRun, simulate_stream};
+pub use stream::{JobRecord, StreamJob, StreamRun, simulate_stream, simulate_stream_managed};
 
 /// Settings of one run that are not the DAG, platform or scheduler.
 ///
@@ -113,7 +116,7 @@ pub enum SimError {
     /// Nothing more can happen but tasks are unfinished: the scheduler left
     /// them unassigned, or every node that could run them is down for good.
     #[error(
-        "scheduler {scheduler:?} stalled at {time}: {unfinished} tasks unfinished, e.g. {example:?} ({state}); {nodes_down} nodes down"
+        "scheduler {scheduler:?} stalled at {time}: {unfinished} tasks unfinished, e.g. {example:?} ({state}); {nodes_down} nodes down, {nodes_off} off or booting"
     )]
     Stalled {
         /// Scheduler name.
@@ -128,6 +131,8 @@ pub enum SimError {
         state: String,
         /// Nodes down at the time of the stall.
         nodes_down: usize,
+        /// Nodes off or booting at the time of the stall (left so by the resource manager).
+        nodes_off: usize,
     },
 }
 
@@ -143,8 +148,22 @@ pub fn simulate(
     scheduler: &mut dyn Scheduler,
     config: &SimConfig,
 ) -> Result<RunResult, SimError> {
+    simulate_managed(dag, platform, scheduler, &mut AlwaysOn, config)
+}
+
+/// [`simulate`] with `resources` powering nodes on and off (see [`crate::power`]).
+///
+/// # Errors
+/// As [`simulate`].
+pub fn simulate_managed(
+    dag: &Dag,
+    platform: &Platform,
+    scheduler: &mut dyn Scheduler,
+    resources: &mut dyn ResourceManager,
+    config: &SimConfig,
+) -> Result<RunResult, SimError> {
     let costs = CostModel::new(dag, platform)?;
-    start_state(&costs, config)?.run(scheduler)
+    start_state(&costs, config)?.run(&mut state::Policies { scheduler, resources })
 }
 
 /// The engine's state at time 0 for `costs`, once the settings are checked

@@ -21,6 +21,9 @@ use crate::ids::{EdgeId, JobId, NodeId, TaskId};
 use crate::metrics;
 use crate::network::{FinishedFlow, FlowNetwork};
 use crate::noise::NoiseDraws;
+use crate::power::{
+    Load, NodePower, PowerCommand, PowerDecisions, PowerRecord, PowerState, PowerView, ResourceManager,
+};
 use crate::progress::Progress;
 use crate::result::{CopyRecord, LostRecord, OutageRecord, RunResult, TaskRecord, TransferRecord};
 use crate::scheduler::{
@@ -63,6 +66,17 @@ enum Event {
     /// A decision paid its scheduling overhead: the run joins its node's queue
     /// (ignored unless `epoch` is the run's current one).
     Decided { run: Run, epoch: u32 },
+    /// A node finished booting (ignored unless `epoch` is its current boot).
+    BootDone { node: NodeId, epoch: u32 },
+    /// The resource manager's control period came round.
+    Tick,
+}
+
+/// The two policies of a run: the scheduler places tasks, the resource
+/// manager powers nodes on and off.
+pub(crate) struct Policies<'p> {
+    pub scheduler: &'p mut dyn Scheduler,
+    pub resources: &'p mut dyn ResourceManager,
 }
 
 struct NodeState {
@@ -72,6 +86,8 @@ struct NodeState {
     up: bool,
     dirty: bool,
     freed_in_batch: bool,
+    /// Counts the node's boots, so that a boot cut short is ignored.
+    boot_epoch: u32,
 }
 
 pub(super) struct State<'a> {
@@ -106,6 +122,18 @@ pub(super) struct State<'a> {
     transfers: Vec<TransferRecord>,
     lost_runs: Vec<LostRecord>,
     outages: Vec<OutageRecord>,
+    /// Each node's power state (see [`crate::power`]).
+    power: Vec<NodePower>,
+    /// Finished off and booting periods.
+    power_records: Vec<PowerRecord>,
+    /// What resource managers decide from, kept up to date as the run goes.
+    load: Load,
+    /// The resource manager's control period.
+    period: Option<SimDuration>,
+    /// Whether a control tick is in the batch being processed.
+    tick_due: bool,
+    /// Whether a power command changed a node's state in this batch.
+    power_changed: bool,
     events: EventQueue<Event>,
     now: SimTime,
     noise: Vec<f64>,
@@ -141,6 +169,7 @@ pub(super) struct State<'a> {
     // Buffers reused from batch to batch.
     flows_done: Vec<FinishedFlow<Transfer>>,
     decisions: Decisions,
+    power_decisions: PowerDecisions,
 }
 
 /// What the engine knows of one job of a stream.
@@ -197,7 +226,7 @@ impl StateSource for State<'_> {
     }
 
     fn node_up(&self, node: NodeId) -> bool {
-        self.nodes[node.index()].up
+        self.accepts(node)
     }
 
     fn inputs_arrived(&self, task: TaskId) -> Option<SimTime> {
@@ -260,12 +289,30 @@ impl<'a> State<'a> {
                     up: true,
                     dirty: false,
                     freed_in_batch: false,
+                    boot_epoch: 0,
                 })
                 .collect(),
             dirty_nodes: Vec::new(),
             transfers: Vec::new(),
             lost_runs: Vec::new(),
             outages: Vec::new(),
+            power: vec![
+                NodePower {
+                    state: PowerState::On,
+                    since: SimTime::ZERO,
+                    idle_since: Some(SimTime::ZERO),
+                };
+                platform.node_count()
+            ],
+            power_records: Vec::new(),
+            load: Load {
+                on_cores: platform.total_cores(),
+                n_on: platform.node_count(),
+                ..Load::default()
+            },
+            period: None,
+            tick_due: false,
+            power_changed: false,
             events: EventQueue::new(),
             now: SimTime::ZERO,
             noise: Vec::with_capacity(n_tasks),
@@ -289,6 +336,7 @@ impl<'a> State<'a> {
             jobs_to_come: false,
             flows_done: Vec::new(),
             decisions: Decisions::default(),
+            power_decisions: PowerDecisions::default(),
         };
         state.add_tasks(dag, 0);
         for outage in state.failures.scheduled() {
@@ -347,6 +395,7 @@ impl<'a> State<'a> {
             self.noise.push(self.noise_draws.draw());
             if pending == 0 {
                 self.ready.push(t);
+                self.load.ready += 1;
             }
             if dag.task(t).release > 0.0 {
                 self.n_pending_progress += 1;
@@ -393,6 +442,12 @@ impl<'a> State<'a> {
             transfers,
             lost_runs,
             outages,
+            power,
+            power_records,
+            load,
+            period,
+            tick_due,
+            power_changed,
             events,
             now,
             noise,
@@ -416,6 +471,7 @@ impl<'a> State<'a> {
             jobs_to_come,
             flows_done,
             decisions,
+            power_decisions,
         } = self;
         State {
             costs,
@@ -437,6 +493,12 @@ impl<'a> State<'a> {
             transfers,
             lost_runs,
             outages,
+            power,
+            power_records,
+            load,
+            period,
+            tick_due,
+            power_changed,
             events,
             now,
             noise,
@@ -460,6 +522,7 @@ impl<'a> State<'a> {
             jobs_to_come,
             flows_done,
             decisions,
+            power_decisions,
         }
     }
 
@@ -490,31 +553,46 @@ impl<'a> State<'a> {
     }
 
     /// Runs to completion.
-    pub(super) fn run(mut self, scheduler: &mut dyn Scheduler) -> Result<RunResult, SimError> {
-        self.begin(scheduler)?;
-        self.run_before(None, scheduler)?;
-        self.end(scheduler)
+    pub(super) fn run(mut self, policies: &mut Policies<'_>) -> Result<RunResult, SimError> {
+        self.begin(policies)?;
+        self.run_before(None, policies)?;
+        self.end(policies)
     }
 
-    /// Calls the planner at time 0 and starts what can start.
-    pub(super) fn begin(&mut self, scheduler: &mut dyn Scheduler) -> Result<(), SimError> {
-        self.decision_overhead = scheduler.decision_overhead();
+    /// Lets the resource manager set the initial power states, calls the
+    /// planner at time 0 and starts what can start.
+    pub(super) fn begin(&mut self, policies: &mut Policies<'_>) -> Result<(), SimError> {
+        self.decision_overhead = policies.scheduler.decision_overhead();
+        self.period = policies.resources.period().filter(|p| *p > SimDuration::ZERO);
+        if let Some(period) = self.period {
+            self.push(self.now + period, Event::Tick);
+        }
+        let mut power = std::mem::take(&mut self.power_decisions);
+        policies.resources.start(
+            &SimView::new(self.now, self.costs(), &*self),
+            &self.power_view(),
+            &mut power,
+        );
+        self.apply_power(&mut power);
+        self.power_decisions = power;
         let mut decisions = Decisions::default();
-        scheduler.plan(&SimView::new(self.now, self.costs(), &*self), &mut decisions);
-        self.apply(scheduler.name(), &mut decisions)?;
-        self.notify(scheduler, &mut decisions)?;
+        policies
+            .scheduler
+            .plan(&SimView::new(self.now, self.costs(), &*self), &mut decisions);
+        self.apply(policies.scheduler.name(), &mut decisions)?;
+        self.notify(policies, &mut decisions)?;
         self.start_dirty_nodes();
         Ok(())
     }
 
     /// Processes the batches of events before `limit` (all of them without
     /// one), until the run is stalled.
-    pub(super) fn run_before(&mut self, limit: Option<SimTime>, scheduler: &mut dyn Scheduler) -> Result<(), SimError> {
+    pub(super) fn run_before(&mut self, limit: Option<SimTime>, policies: &mut Policies<'_>) -> Result<(), SimError> {
         while let Some(time) = self.next_event_time() {
             if limit.is_some_and(|limit| time >= limit) {
                 break;
             }
-            self.batch(time, scheduler)?;
+            self.batch(time, policies)?;
             if self.is_stalled() {
                 break;
             }
@@ -523,8 +601,8 @@ impl<'a> State<'a> {
     }
 
     /// Processes the events at `time` (none, when only jobs arrived then),
-    /// then calls the scheduler and starts what can start.
-    pub(super) fn batch(&mut self, time: SimTime, scheduler: &mut dyn Scheduler) -> Result<(), SimError> {
+    /// then calls the resource manager and the scheduler and starts what can start.
+    pub(super) fn batch(&mut self, time: SimTime, policies: &mut Policies<'_>) -> Result<(), SimError> {
         if let Some(horizon) = self.horizon
             && time.as_secs_f64() > horizon
             && !self.all_done()
@@ -540,10 +618,22 @@ impl<'a> State<'a> {
         self.flows_done = flows_done;
         self.settle_network();
         let mut decisions = std::mem::take(&mut self.decisions);
-        let notified = self.notify(scheduler, &mut decisions);
+        let notified = self.notify(policies, &mut decisions);
         self.decisions = decisions;
         notified?;
         self.start_dirty_nodes();
+        // Tick on while anything can still happen: without jobs to come,
+        // pending events, running work or a power change in this batch,
+        // nothing ever will, and the run ends (stalled, if tasks are left).
+        let power_changed = std::mem::take(&mut self.power_changed);
+        let can_change = self.jobs_to_come || self.n_pending_progress > 0 || self.load.busy_cores > 0 || power_changed;
+        if std::mem::take(&mut self.tick_due)
+            && let Some(period) = self.period
+            && !self.over()
+            && can_change
+        {
+            self.push(self.now + period, Event::Tick);
+        }
         if let Some(progress) = &self.progress {
             progress.report(self.n_done);
             if progress.is_cancelled() {
@@ -560,7 +650,7 @@ impl<'a> State<'a> {
     }
 
     /// The result, or why the run could not finish.
-    pub(super) fn end(self, scheduler: &mut dyn Scheduler) -> Result<RunResult, SimError> {
+    pub(super) fn end(self, policies: &mut Policies<'_>) -> Result<RunResult, SimError> {
         let dag = self.costs().dag();
         if self.n_done < dag.task_count() {
             let example = self
@@ -569,15 +659,16 @@ impl<'a> State<'a> {
                 .position(Option::is_none)
                 .map_or(TaskId::new(0), TaskId::new);
             return Err(SimError::Stalled {
-                scheduler: scheduler.name().to_owned(),
+                scheduler: policies.scheduler.name().to_owned(),
                 time: self.now,
                 unfinished: dag.task_count() - self.n_done,
                 example: dag.task(example).name.clone(),
                 state: format!("{:?}", self.task_state(example)),
                 nodes_down: self.nodes.iter().filter(|n| !n.up).count(),
+                nodes_off: self.load.n_off + self.load.n_booting,
             });
         }
-        Ok(self.finish(scheduler.name()))
+        Ok(self.finish(policies.scheduler.name()))
     }
 
     fn push(&mut self, time: SimTime, event: Event) {
@@ -600,6 +691,106 @@ impl<'a> State<'a> {
     /// stream, no job still to arrive. Failures stop then.
     fn over(&self) -> bool {
         self.all_done() && !self.jobs_to_come
+    }
+
+    /// Whether `node` takes new work: up (not failed) and on (not off,
+    /// booting or draining).
+    fn accepts(&self, node: NodeId) -> bool {
+        self.nodes[node.index()].up && self.power[node.index()].state == PowerState::On
+    }
+
+    /// What the resource manager sees of the power states now.
+    fn power_view(&self) -> PowerView<'_> {
+        PowerView::new(&self.power, self.load)
+    }
+
+    /// Applies a resource manager's power commands in order (see
+    /// [`crate::power`] for what each does in each state).
+    fn apply_power(&mut self, commands: &mut PowerDecisions) {
+        let n_nodes = self.nodes.len();
+        for command in commands.drain() {
+            let (PowerCommand::On(node) | PowerCommand::Off(node)) = command;
+            if node.index() >= n_nodes || !self.nodes[node.index()].up {
+                continue;
+            }
+            let state = self.power[node.index()].state;
+            match (command, state) {
+                (PowerCommand::On(_), PowerState::Off) => {
+                    let boot = self.costs().platform().node(node).power.boot_secs;
+                    if boot > 0.0 {
+                        self.set_power(node, PowerState::Booting);
+                        let n = &mut self.nodes[node.index()];
+                        n.boot_epoch += 1;
+                        let epoch = n.boot_epoch;
+                        self.n_pending_progress += 1;
+                        self.push(
+                            self.now + SimDuration::from_secs_f64(boot),
+                            Event::BootDone { node, epoch },
+                        );
+                    } else {
+                        self.set_power(node, PowerState::On);
+                        self.became_available(node);
+                    }
+                }
+                (PowerCommand::On(_), PowerState::Draining) => {
+                    self.set_power(node, PowerState::On);
+                    self.became_available(node);
+                }
+                (PowerCommand::Off(_), PowerState::On) => {
+                    self.set_power(node, PowerState::Draining);
+                    // Off at once if it has no work, else when its work is done.
+                    self.note_idle(node);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Moves `node` to power state `to`, recording the off or booting period it leaves.
+    fn set_power(&mut self, node: NodeId, to: PowerState) {
+        let power = &mut self.power[node.index()];
+        let from = power.state;
+        if from == to {
+            return;
+        }
+        if matches!(from, PowerState::Off | PowerState::Booting) {
+            self.power_records.push(PowerRecord {
+                node,
+                state: from,
+                start: power.since,
+                end: self.now,
+            });
+        }
+        power.state = to;
+        power.since = self.now;
+        self.power_changed = true;
+        let cores = u64::from(self.costs().platform().node(node).cores);
+        for (state, sign) in [(from, -1i64), (to, 1)] {
+            let load = &mut self.load;
+            let count = match state {
+                PowerState::Off => &mut load.n_off,
+                PowerState::Booting => &mut load.n_booting,
+                PowerState::On => &mut load.n_on,
+                PowerState::Draining => &mut load.n_draining,
+            };
+            *count = count.wrapping_add_signed(sign as isize);
+            let cores_in_state = match state {
+                PowerState::On | PowerState::Draining => &mut load.on_cores,
+                PowerState::Booting => &mut load.booting_cores,
+                PowerState::Off => continue,
+            };
+            *cores_in_state = cores_in_state.wrapping_add_signed(sign * cores as i64);
+        }
+    }
+
+    /// `node` takes work again: the scheduler hears of it as freed.
+    fn became_available(&mut self, node: NodeId) {
+        let state = &mut self.nodes[node.index()];
+        if !state.freed_in_batch {
+            state.freed_in_batch = true;
+            self.freed.push(node);
+        }
+        self.mark_dirty(node);
     }
 
     /// Says whether more jobs of a stream are still to arrive.
@@ -631,21 +822,50 @@ impl<'a> State<'a> {
             && self.nodes.iter().all(|n| n.running.is_empty() && n.queue.is_empty())
     }
 
-    /// Calls the scheduler if anything happened, then applies its decisions.
-    fn notify(&mut self, scheduler: &mut dyn Scheduler, decisions: &mut Decisions) -> Result<(), SimError> {
-        if self.ready.is_empty()
+    /// Calls the resource manager if anything happened or its period came
+    /// round, applies its power commands, then calls the scheduler if
+    /// anything happened (nodes the commands made available included) and
+    /// applies its decisions.
+    fn notify(&mut self, policies: &mut Policies<'_>, decisions: &mut Decisions) -> Result<(), SimError> {
+        let happened = !(self.ready.is_empty()
             && self.finished.is_empty()
             && self.freed.is_empty()
             && self.lost.is_empty()
-            && self.arrived.is_empty()
-        {
+            && self.arrived.is_empty());
+        if !happened && !self.tick_due {
             return Ok(());
         }
         let ready = std::mem::take(&mut self.ready);
         let finished = std::mem::take(&mut self.finished);
-        let freed = std::mem::take(&mut self.freed);
+        let mut freed = std::mem::take(&mut self.freed);
         let lost = std::mem::take(&mut self.lost);
         let arrived = std::mem::take(&mut self.arrived);
+        let mut power = std::mem::take(&mut self.power_decisions);
+        {
+            let view = SimView::new(self.now, self.costs(), &*self);
+            let power_view = self.power_view();
+            if happened {
+                let update = Update {
+                    ready: &ready,
+                    finished: &finished,
+                    freed: &freed,
+                    lost: &lost,
+                    arrived: &arrived,
+                };
+                policies.resources.on_update(&view, &power_view, &update, &mut power);
+            }
+            if self.tick_due {
+                policies.resources.on_tick(&view, &power_view, &mut power);
+            }
+        }
+        self.apply_power(&mut power);
+        self.power_decisions = power;
+        // Nodes the resource manager made available now are freed in this batch.
+        freed.append(&mut self.freed);
+        if ready.is_empty() && finished.is_empty() && freed.is_empty() && lost.is_empty() && arrived.is_empty() {
+            (self.ready, self.finished, self.freed, self.lost, self.arrived) = (ready, finished, freed, lost, arrived);
+            return Ok(());
+        }
         for &node in &freed {
             self.nodes[node.index()].freed_in_batch = false;
         }
@@ -656,6 +876,7 @@ impl<'a> State<'a> {
             lost: &lost,
             arrived: &arrived,
         };
+        let scheduler = &mut *policies.scheduler;
         scheduler.on_update(&SimView::new(self.now, self.costs(), &*self), &update, decisions);
         // Hand the buffers back so their capacity is reused.
         (self.ready, self.finished, self.freed, self.lost, self.arrived) = (ready, finished, freed, lost, arrived);
@@ -708,6 +929,10 @@ impl<'a> State<'a> {
             if !self.nodes[a.node.index()].up {
                 return Err(reject("the node is down".into()));
             }
+            let power = self.power[a.node.index()].state;
+            if power != PowerState::On {
+                return Err(reject(format!("the node is {power}")));
+            }
             let p = dag.task(a.task).parallelism;
             if a.cores < p.min_cores || a.cores > p.max_cores || a.cores > node.cores {
                 return Err(reject(format!(
@@ -727,6 +952,9 @@ impl<'a> State<'a> {
                 self.new_copy(a.task)
             } else {
                 let primary = self.primary[a.task.index()];
+                if self.unfinished_preds[a.task.index()] == 0 {
+                    self.load.ready -= 1;
+                }
                 let first_time = &mut self.runs.priority[primary];
                 if *first_time == u64::MAX {
                     *first_time = self.n_assigned;
@@ -806,6 +1034,7 @@ impl<'a> State<'a> {
         let queue = &mut self.nodes[node.index()].queue;
         let at = queue.partition_point(|&r| priority[r] < priority[run]);
         queue.insert(at, run);
+        self.load.queued += 1;
     }
 
     /// Moves the data of edge `e`, the `k`-th input of `run`, to `run`'s node
@@ -925,13 +1154,22 @@ impl<'a> State<'a> {
                 }
             }
             Event::NodeDown { node, repair } => self.node_down(node, repair),
+            Event::BootDone { node, epoch } => {
+                self.n_pending_progress -= 1;
+                if self.nodes[node.index()].boot_epoch == epoch && self.power[node.index()].state == PowerState::Booting
+                {
+                    self.set_power(node, PowerState::On);
+                    self.became_available(node);
+                }
+            }
+            Event::Tick => self.tick_due = true,
             Event::NodeUp(node) => self.node_up_again(node),
             Event::Decided { run, epoch } => {
                 self.n_pending_progress -= 1;
                 if self.runs.epoch[run] != epoch || self.runs.status[run] != Status::Deciding {
                     return; // Dropped while the scheduler was deciding.
                 }
-                if self.nodes[self.runs.assignment[run].node.index()].up {
+                if self.accepts(self.runs.assignment[run].node) {
                     self.commit(run);
                 } else {
                     // Its node failed while the scheduler was deciding.
@@ -969,11 +1207,17 @@ impl<'a> State<'a> {
         if !self.nodes[node.index()].up || self.over() {
             return;
         }
+        if !self.power[node.index()].state.is_on() {
+            // An off or booting node does not fail (see `crate::power`).
+            self.schedule_next_failure(node);
+            return;
+        }
         let cores = self.costs().platform().node(node).cores;
         let state = &mut self.nodes[node.index()];
         state.up = false;
         let running = std::mem::take(&mut state.running);
         let queued: Vec<Run> = state.queue.drain(..).collect();
+        self.load.queued -= queued.len();
         state.free_cores = all_cores(cores);
         self.outages.push(OutageRecord {
             node,
@@ -983,6 +1227,7 @@ impl<'a> State<'a> {
         let mut affected = Vec::with_capacity(running.len() + queued.len());
         for run in running {
             let r = self.runs.record[run];
+            self.load.busy_cores -= u64::from(r.cores);
             let saved = self.checkpointed_work(run, self.now - r.start);
             self.lost_runs.push(LostRecord {
                 task: self.runs.task[run],
@@ -1051,6 +1296,7 @@ impl<'a> State<'a> {
         }
         let dag = self.costs().dag();
         let primary = self.primary[task.index()];
+        let was_assigned = self.runs.status[primary] != Status::Unassigned;
         // A lost primary run's checkpointed progress is kept for the next run.
         let remaining = self.runs_of(task).map(|r| self.runs.remaining[r]).fold(1.0, f64::min);
         self.runs.remaining[primary] = remaining;
@@ -1064,6 +1310,9 @@ impl<'a> State<'a> {
         self.lost.push(task);
         if self.unfinished_preds[task.index()] == 0 {
             self.ready.push(task);
+            if was_assigned {
+                self.load.ready += 1;
+            }
         }
     }
 
@@ -1095,6 +1344,7 @@ impl<'a> State<'a> {
         let node = &mut self.nodes[record.node.index()];
         if let Some(pos) = node.running.iter().position(|&r| r == run) {
             node.running.swap_remove(pos);
+            self.load.busy_cores -= u64::from(record.cores);
         }
         let offset = record.core_offset as usize;
         node.free_cores
@@ -1128,6 +1378,11 @@ impl<'a> State<'a> {
         }
         self.winner[task.index()] = Some(run);
         self.n_done += 1;
+        if self.runs.status[self.primary[task.index()]] == Status::Unassigned
+            && self.unfinished_preds[task.index()] == 0
+        {
+            self.load.ready -= 1;
+        }
         if let Some(&job) = self.job_of.get(task.index()) {
             let job = &mut self.jobs[job.index()];
             job.unfinished -= 1;
@@ -1143,7 +1398,10 @@ impl<'a> State<'a> {
             match self.runs.status[other] {
                 Status::Deciding | Status::Queued => {
                     let node = self.runs.assignment[other].node;
-                    self.nodes[node.index()].queue.retain(|&r| r != other);
+                    let queue = &mut self.nodes[node.index()].queue;
+                    let before = queue.len();
+                    queue.retain(|&r| r != other);
+                    self.load.queued -= before - queue.len();
                     self.mark_dirty(node);
                     self.drop_run(other);
                 }
@@ -1173,6 +1431,9 @@ impl<'a> State<'a> {
         self.unfinished_preds[task.index()] -= 1;
         if self.unfinished_preds[task.index()] == 0 {
             self.ready.push(task);
+            if self.runs.status[self.primary[task.index()]] == Status::Unassigned {
+                self.load.ready += 1;
+            }
             // A node that pulls inputs may now start fetching this task's.
             for run in self.runs_of(task) {
                 let node = self.runs.assignment[run].node;
@@ -1189,9 +1450,35 @@ impl<'a> State<'a> {
         dirty.sort_unstable();
         for &node in &dirty {
             self.nodes[node.index()].dirty = false;
-            if !self.nodes[node.index()].up {
-                continue;
-            }
+            self.start_queued(node);
+            self.note_idle(node);
+        }
+        dirty.clear();
+        self.dirty_nodes = dirty;
+    }
+
+    /// Records since when `node` has had no work, and powers off a
+    /// draining node once its work is done.
+    fn note_idle(&mut self, node: NodeId) {
+        let n = &self.nodes[node.index()];
+        let idle = n.up && n.running.is_empty() && n.queue.is_empty();
+        let power = &mut self.power[node.index()];
+        if !idle {
+            power.idle_since = None;
+            return;
+        }
+        power.idle_since = power.idle_since.or(Some(self.now));
+        if power.state == PowerState::Draining {
+            self.set_power(node, PowerState::Off);
+        }
+    }
+
+    /// Starts the runs at the head of `node`'s queue that can start.
+    fn start_queued(&mut self, node: NodeId) {
+        if !self.nodes[node.index()].up {
+            return;
+        }
+        {
             let pulls = self.costs().platform().node(node).pulls_inputs;
             while let Some(&run) = self.nodes[node.index()].queue.front() {
                 let a = self.runs.assignment[run];
@@ -1206,15 +1493,15 @@ impl<'a> State<'a> {
                         break;
                     }
                     self.nodes[node.index()].queue.pop_front();
+                    self.load.queued -= 1;
                     self.begin_pull(run, a);
                     continue;
                 }
                 self.nodes[node.index()].queue.pop_front();
+                self.load.queued -= 1;
                 self.start(run, a);
             }
         }
-        dirty.clear();
-        self.dirty_nodes = dirty;
     }
 
     fn start(&mut self, run: Run, a: Assignment) {
@@ -1232,6 +1519,7 @@ impl<'a> State<'a> {
             }
         }
         node.running.push(run);
+        self.load.busy_cores += u64::from(a.cores);
         if let Some(&job) = self.job_of.get(self.runs.task[run].index()) {
             let first_start = &mut self.jobs[job.index()].first_start;
             *first_start = Some(first_start.unwrap_or(self.now));
@@ -1301,6 +1589,7 @@ impl<'a> State<'a> {
             copies: self.finished_copies,
             cancelled: self.cancelled_copies,
             outages: Vec::new(),
+            power: Vec::new(),
             node_energy_j: Vec::new(),
             metrics: metrics::EMPTY,
         };
@@ -1313,6 +1602,26 @@ impl<'a> State<'a> {
             .map(|o| OutageRecord {
                 end: Some(o.end.map_or(makespan, |e| e.min(makespan))),
                 ..o
+            })
+            .collect();
+        // Close the periods still open, and keep those that overlap the run.
+        let mut power = self.power_records;
+        for (n, p) in self.power.iter().enumerate() {
+            if matches!(p.state, PowerState::Off | PowerState::Booting) {
+                power.push(PowerRecord {
+                    node: NodeId::new(n),
+                    state: p.state,
+                    start: p.since,
+                    end: makespan,
+                });
+            }
+        }
+        result.power = power
+            .into_iter()
+            .filter(|p| p.start < makespan)
+            .map(|p| PowerRecord {
+                end: p.end.min(makespan),
+                ..p
             })
             .collect();
         result.node_energy_j = metrics::node_energy(costs.platform(), &result);

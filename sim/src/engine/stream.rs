@@ -13,7 +13,7 @@
 //! extended by the new tasks only ([`CostModel::extended`]), so a stream
 //! costs time in proportion to its jobs, not to jobs × stream length.
 
-use super::state::{JobState, State};
+use super::state::{JobState, Policies, State};
 use super::{SimConfig, SimError};
 use crate::cost::CostModel;
 use crate::dag::Dag;
@@ -21,6 +21,7 @@ use crate::ids::JobId;
 use crate::job_metrics::{self, JobOutcome, StreamMetrics};
 use crate::metrics::{self, StepSeries};
 use crate::platform::Platform;
+use crate::power::{AlwaysOn, ResourceManager};
 use crate::result::RunResult;
 use crate::scheduler::{JobInfo, Scheduler};
 use crate::time::SimTime;
@@ -154,13 +155,28 @@ pub fn simulate_stream(
     scheduler: &mut dyn Scheduler,
     config: &SimConfig,
 ) -> Result<StreamRun, SimError> {
+    simulate_stream_managed(jobs, platform, scheduler, &mut AlwaysOn, config)
+}
+
+/// [`simulate_stream`] with `resources` powering nodes on and off (see [`crate::power`]).
+///
+/// # Errors
+/// As [`simulate_stream`].
+pub fn simulate_stream_managed(
+    jobs: impl IntoIterator<Item = Result<StreamJob, String>>,
+    platform: &Platform,
+    scheduler: &mut dyn Scheduler,
+    resources: &mut dyn ResourceManager,
+    config: &SimConfig,
+) -> Result<StreamRun, SimError> {
+    let policies = &mut Policies { scheduler, resources };
     let mut jobs = jobs.into_iter();
     let mut dag = Dag::empty();
     let costs = CostModel::new(&dag, platform)?;
     let mut state = super::start_state(&costs, config)?;
     let mut next = next_job(&mut jobs, 0.0)?;
     state.set_jobs_to_come(next.is_some());
-    state.begin(scheduler)?;
+    state.begin(policies)?;
     let mut state = state.detach();
     let mut tables = costs.into_tables();
     let mut bound = 0;
@@ -170,13 +186,13 @@ pub fn simulate_stream(
         bound = dag.task_count();
         let mut running = state.attach(&costs);
         if let Some(time) = arrival {
-            running.batch(time, scheduler)?;
+            running.batch(time, policies)?;
         }
         let Some(job) = next.take() else {
             running.set_jobs_to_come(false);
-            running.run_before(None, scheduler)?;
+            running.run_before(None, policies)?;
             let records = running.jobs().iter().map(JobRecord::from).collect();
-            let result = running.end(scheduler)?;
+            let result = running.end(policies)?;
             drop(costs);
             return Ok(StreamRun {
                 dag,
@@ -185,7 +201,7 @@ pub fn simulate_stream(
             });
         };
         let time = SimTime::from_secs_f64(job.arrival);
-        running.run_before(Some(time), scheduler)?;
+        running.run_before(Some(time), policies)?;
         state = running.detach();
         tables = costs.into_tables();
         state.advance_to(time);

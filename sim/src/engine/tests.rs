@@ -169,11 +169,16 @@ fn shared_platform(n_nodes: u32) -> Platform {
             idle_w: 0.0,
             busy_core_w: 1.0,
             dvfs: vec![],
+            off_w: 0.0,
+            boot_secs: 0.0,
+            boot_j: 0.0,
         },
         group: None,
         nic_bandwidth: None,
         task_overhead: 0.0,
         pulls_inputs: false,
+        price_per_hour: None,
+        billing_secs: None,
     };
     let network = NetworkSpec::Shared {
         latency: 0.5,

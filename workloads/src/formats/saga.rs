@@ -321,11 +321,16 @@ fn build_platform(network: &Graph, name: &str) -> Result<Platform, ParseError> {
                 idle_w: 100.0,
                 busy_core_w: 10.0,
                 dvfs: Vec::new(),
+                off_w: 0.0,
+                boot_secs: 0.0,
+                boot_j: 0.0,
             },
             group: None,
             nic_bandwidth: None,
             task_overhead: 0.0,
             pulls_inputs: false,
+            price_per_hour: None,
+            billing_secs: None,
         })
         .collect();
     let spec = PlatformSpec {

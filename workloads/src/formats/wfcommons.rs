@@ -635,11 +635,16 @@ fn platform(machines: &[Machine], reference_mhz: f64, name: &str) -> Result<Opti
                 idle_w: 100.0,
                 busy_core_w: 10.0,
                 dvfs: Vec::new(),
+                off_w: 0.0,
+                boot_secs: 0.0,
+                boot_j: 0.0,
             },
             group: None,
             nic_bandwidth: None,
             task_overhead: 0.0,
             pulls_inputs: false,
+            price_per_hour: None,
+            billing_secs: None,
         });
     }
     if nodes.is_empty() {

@@ -136,7 +136,7 @@ impl Plot for MetricLines<'_> {
                 let vals: Vec<f64> = data
                     .rows
                     .iter()
-                    .filter(|r| &r.scheduler == name && key(r).as_ref() == Some(cat))
+                    .filter(|r| &r.policy == name && key(r).as_ref() == Some(cat))
                     .filter_map(|r| r.get(metric))
                     .collect();
                 if let Some(m) = mean_ci(&vals) {
@@ -231,10 +231,13 @@ impl Plot for MetricLines<'_> {
     }
 }
 
-/// Scheduler means of makespan and energy ratios, with their Pareto front.
+/// Scheduler means of time (makespan, or mean JCT on job streams) and
+/// energy ratios, with their Pareto front.
 pub struct Pareto<'a> {
     /// The rows.
     pub data: &'a Data<'a>,
+    /// The time metric on the x axis.
+    pub time: &'static Metric,
 }
 
 impl Plot for Pareto<'_> {
@@ -243,7 +246,7 @@ impl Plot for Pareto<'_> {
         DB::ErrorType: 'static,
     {
         let data = self.data;
-        let mk = data.ratios(|r| r.get(&MAKESPAN));
+        let mk = data.ratios(|r| r.get(self.time));
         let en = data.ratios(|r| r.get(&ENERGY));
         let means: Vec<Option<(f64, f64)>> = (0..data.schedulers.len())
             .map(|s| {
@@ -263,7 +266,10 @@ impl Plot for Pareto<'_> {
             .collect();
         front.sort_by(|a, b| a.0.total_cmp(&b.0));
         let mut chart = ChartBuilder::on(root)
-            .caption("Energy against makespan (scheduler means)", (FONT, 22))
+            .caption(
+                format!("Energy against {} (scheduler means)", self.time.label),
+                (FONT, 22),
+            )
             .margin(15)
             .x_label_area_size(45)
             .y_label_area_size(80)
@@ -273,7 +279,11 @@ impl Plot for Pareto<'_> {
             .configure_mesh()
             .x_label_formatter(&|x| sx.label(*x))
             .y_label_formatter(&|y| sy.label(*y))
-            .x_desc(format!("makespan / best makespan on the instance (ratio{})", sx.note()))
+            .x_desc(format!(
+                "{0} / best {0} on the instance (ratio{1})",
+                self.time.label,
+                sx.note()
+            ))
             .y_desc(format!("energy / least energy on the instance (ratio{})", sy.note()))
             .label_style(TICK_FONT)
             .axis_desc_style(AXIS_FONT)
@@ -303,7 +313,16 @@ impl Plot for Pareto<'_> {
                 .label(data.schedulers[s].as_str())
                 .legend(move |(x, y)| Circle::new((x + 10, y), 5, c.filled()));
         }
-        legend(&mut chart, SeriesLabelPosition::LowerRight)
+        // The legend goes in the right-hand corner with fewer points under it.
+        let right = |p: &&(f64, f64)| p.0 > (x_lo + x_hi) / 2.0;
+        let low = pts.iter().filter(right).filter(|p| p.1 < (y_lo + y_hi) / 2.0).count();
+        let high = pts.iter().filter(right).count() - low;
+        let corner = if low > high {
+            SeriesLabelPosition::UpperRight
+        } else {
+            SeriesLabelPosition::LowerRight
+        };
+        legend(&mut chart, corner)
     }
 }
 
@@ -312,7 +331,7 @@ fn win_matrix(data: &Data<'_>) -> (Vec<Vec<usize>>, Vec<Vec<usize>>) {
     let k = data.schedulers.len();
     let mut by_instance: BTreeMap<_, Vec<Option<f64>>> = BTreeMap::new();
     for row in &data.rows {
-        by_instance.entry(instance(row)).or_insert_with(|| vec![None; k])[data.scheduler_index(&row.scheduler)] =
+        by_instance.entry(instance(row)).or_insert_with(|| vec![None; k])[data.scheduler_index(&row.policy)] =
             row.get(&MAKESPAN);
     }
     let mut wins = vec![vec![0; k]; k];

@@ -31,7 +31,7 @@ impl<'a> Data<'a> {
     /// The successful rows of `rows` and all their schedulers.
     pub fn new(rows: &'a [Row]) -> Data<'a> {
         Data {
-            schedulers: distinct(rows.iter(), |r| &r.scheduler),
+            schedulers: distinct(rows.iter(), |r| &r.policy),
             rows: rows.iter().filter(|r| r.error.is_empty()).collect(),
         }
     }
@@ -45,7 +45,7 @@ impl<'a> Data<'a> {
     pub fn ratios(&self, value: impl Fn(&Row) -> Option<f64>) -> Vec<(usize, f64)> {
         self.row_ratios(value)
             .into_iter()
-            .map(|(row, ratio)| (self.scheduler_index(&row.scheduler), ratio))
+            .map(|(row, ratio)| (self.scheduler_index(&row.policy), ratio))
             .collect()
     }
 

@@ -127,7 +127,7 @@ fn pooled_figures(page: &mut Page, figures: &Figures, data: &Data<'_>, tests: &[
     let slr: Vec<(usize, f64)> = data
         .rows
         .iter()
-        .filter_map(|r| Some((data.scheduler_index(&r.scheduler), r.get(level)?)))
+        .filter_map(|r| Some((data.scheduler_index(&r.policy), r.get(level)?)))
         .collect();
     let plot = BoxPlot {
         title: if streams {
@@ -236,10 +236,15 @@ fn pooled_figures(page: &mut Page, figures: &Figures, data: &Data<'_>, tests: &[
             &figures.add(&axis.file, (900, legend_height(names.len())), &plot)?,
         );
     }
+    let (heading, file, time) = if streams {
+        ("Energy against mean JCT", "energy_vs_jct", &MEAN_JCT)
+    } else {
+        ("Energy against makespan", "energy_vs_makespan", &MAKESPAN)
+    };
     page.figure(
-        "Energy against makespan",
+        heading,
         "Means of per-instance ratios to the best scheduler on the instance; the line joins the schedulers no other beats on both.",
-        &figures.add("energy_vs_makespan", (900, 550), &Pareto { data })?,
+        &figures.add(file, (900, 550), &Pareto { data, time })?,
     );
     let side = (180 + 90 * names.len()) as u32;
     page.figure(

@@ -51,15 +51,13 @@ pub fn absolute(rows: &[&Row]) -> Table {
         }
     }
     let mut table_rows = Vec::new();
-    for scheduler in distinct(rows.iter().copied(), |r| &r.scheduler) {
+    for scheduler in distinct(rows.iter().copied(), |r| &r.policy) {
         for &(name, params) in &workloads {
             for platform in distinct(rows.iter().copied(), |r| &r.platform) {
                 let group: Vec<&Row> = rows
                     .iter()
                     .copied()
-                    .filter(|r| {
-                        r.scheduler == scheduler && workload_label(r) == (name, params) && r.platform == platform
-                    })
+                    .filter(|r| r.policy == scheduler && workload_label(r) == (name, params) && r.platform == platform)
                     .collect();
                 if group.is_empty() {
                     continue;
@@ -109,11 +107,11 @@ pub struct PairTest {
 /// Paired comparisons of makespan for every pair of schedulers (in first-seen
 /// order), from successful rows.
 pub fn pair_tests(rows: &[&Row]) -> Vec<PairTest> {
-    let schedulers = distinct(rows.iter().copied(), |r| &r.scheduler);
+    let schedulers = distinct(rows.iter().copied(), |r| &r.policy);
     let mut by_instance: BTreeMap<_, BTreeMap<&str, f64>> = BTreeMap::new();
     for r in rows {
         if let Some(m) = r.get(&MAKESPAN) {
-            by_instance.entry(instance(r)).or_default().insert(&r.scheduler, m);
+            by_instance.entry(instance(r)).or_default().insert(&r.policy, m);
         }
     }
     let mut tests = Vec::new();

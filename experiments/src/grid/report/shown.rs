@@ -81,7 +81,7 @@ pub fn panels<'c>(config: &'c Config, rows: &[&Row]) -> Result<(&'c sim::Platfor
     for row in rows {
         let (prepared, result) = rerun(config, row)?;
         panels.push(Panel {
-            title: row.scheduler.clone(),
+            title: row.policy.clone(),
             cores_per_node: prepared.platform.nodes().iter().map(|n| n.cores).collect(),
             result,
         });

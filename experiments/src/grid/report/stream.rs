@@ -27,12 +27,9 @@ pub fn figures(page: &mut Page, figures: &Figures, data: &Data<'_>, config: &Con
     let mut cdfs = Vec::new();
     let mut in_system = Vec::new();
     for row in &choice.rows {
-        let run = run_stream(config, &cell_of(config, row)?, &row.scheduler)?;
-        cdfs.push((row.scheduler.clone(), jct_cdf(&run.outcomes)));
-        in_system.push((
-            row.scheduler.clone(),
-            jobs_in_system(&run.outcomes, run.metrics.makespan),
-        ));
+        let run = run_stream(config, &cell_of(config, row)?, &row.scheduler, &row.resource_manager)?;
+        cdfs.push((row.policy.clone(), jct_cdf(&run.outcomes)));
+        in_system.push((row.policy.clone(), jobs_in_system(&run.outcomes, run.metrics.makespan)));
     }
     let first = choice.rows[0];
     let label = format!(

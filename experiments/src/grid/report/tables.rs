@@ -33,7 +33,7 @@ pub fn means_table(data: &Data<'_>) -> String {
     t.push_str("</tr>\n");
     let ratios: Vec<Vec<(usize, f64)>> = columns.iter().map(|m| data.ratios(|r| r.get(m))).collect();
     for (s, name) in data.schedulers.iter().enumerate() {
-        let mine: Vec<&&Row> = data.rows.iter().filter(|r| &r.scheduler == name).collect();
+        let mine: Vec<&&Row> = data.rows.iter().filter(|r| &r.policy == name).collect();
         let _ = write!(t, "<tr><td>{}</td><td>{}</td>", escape(name), mine.len());
         for (m, ratio) in columns.iter().zip(&ratios) {
             let cell = match m.report {
@@ -80,7 +80,7 @@ pub fn slr_by_group(data: &Data<'_>) -> String {
                 let vals: Vec<f64> = data
                     .rows
                     .iter()
-                    .filter(|r| &r.scheduler == name && &key(r) == g)
+                    .filter(|r| &r.policy == name && &key(r) == g)
                     .filter_map(|r| r.get(&SLR))
                     .collect();
                 let _ = write!(t, "<td>{}</td>", fmt_ci(mean_ci(&vals), 1.0, 3));

@@ -319,6 +319,7 @@ fn coordinate(
         copies: Vec::new(),
         cancelled: Vec::new(),
         outages: Vec::new(),
+        power: Vec::new(),
         node_energy_j: Vec::new(),
         metrics: metrics::EMPTY,
     };

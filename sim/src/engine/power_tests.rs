@@ -1,0 +1,256 @@
+//! Engine tests of power states: boots, drains, energy and price by hand,
+//! refused assignments, stalls and the checker's audit of power records.
+
+use super::*;
+use crate::check::check;
+use crate::dag::{DagBuilder, TaskSpec};
+use crate::ids::{NodeId, TaskId};
+use crate::metrics::power_series;
+use crate::power::{PowerDecisions, PowerRecord, PowerState, PowerView, ResourceManager};
+use crate::scheduler::{Decisions, SimView, Update};
+use crate::time::SimDuration;
+
+/// Two one-core nodes: idle 10 W, 5 W per busy core, 1 W off, a 2 s boot of
+/// 40 J (20 W), at 36 per hour billed per `billing` seconds.
+fn platform(billing: f64) -> Platform {
+    Platform::from_toml(&format!(
+        r#"
+name = "two"
+[network]
+model = "dedicated"
+latency = 0.0
+bandwidth = 1e9
+[[nodes]]
+name = "n"
+count = 2
+cores = 1
+speed = 1.0
+price_per_hour = 36.0
+billing_secs = {billing}
+power = {{ idle_w = 10.0, busy_core_w = 5.0, off_w = 1.0, boot_secs = 2.0, boot_j = 40.0 }}
+"#
+    ))
+    .unwrap()
+}
+
+/// `a` (4 s) then `b` and `c` (4 s each), both after `a`.
+fn fork() -> Dag {
+    let mut d = DagBuilder::new();
+    let a = d.add_task(TaskSpec::new("a", 4.0));
+    let b = d.add_task(TaskSpec::new("b", 4.0));
+    let c = d.add_task(TaskSpec::new("c", 4.0));
+    d.add_edge(a, b, 0.0);
+    d.add_edge(a, c, 0.0);
+    d.build().unwrap()
+}
+
+/// Places each ready task on the lowest node that accepts work and has a
+/// free core, holding the others until one does.
+#[derive(Default)]
+struct FirstFree {
+    waiting: Vec<TaskId>,
+}
+
+impl Scheduler for FirstFree {
+    fn name(&self) -> &str {
+        "first-free"
+    }
+    fn on_update(&mut self, view: &SimView<'_>, update: &Update<'_>, out: &mut Decisions) {
+        self.waiting.extend_from_slice(update.ready);
+        let mut taken = vec![false; view.platform().node_count()];
+        let mut still = Vec::new();
+        for &task in &self.waiting {
+            let node = view
+                .platform()
+                .node_ids()
+                .find(|&n| !taken[n.index()] && view.node_up(n) && view.free_cores(n) > 0 && view.queue_len(n) == 0);
+            match node {
+                Some(n) => {
+                    taken[n.index()] = true;
+                    out.assign(view, task, n);
+                }
+                None => still.push(task),
+            }
+        }
+        self.waiting = still;
+    }
+}
+
+/// Powers node 1 off at the start and on when task 0 finishes.
+struct Script;
+
+impl ResourceManager for Script {
+    fn name(&self) -> &str {
+        "script"
+    }
+    fn start(&mut self, _: &SimView<'_>, _: &PowerView<'_>, out: &mut PowerDecisions) {
+        out.power_off(NodeId::new(1));
+    }
+    fn on_update(&mut self, _: &SimView<'_>, _: &PowerView<'_>, update: &Update<'_>, out: &mut PowerDecisions) {
+        if update.finished.contains(&TaskId::new(0)) {
+            out.power_on(NodeId::new(1));
+        }
+    }
+}
+
+#[test]
+fn energy_and_cost_integrate_off_boot_idle_and_busy_power_by_hand() {
+    let platform = platform(1.0);
+    let mut resources = Script;
+    let run = simulate_managed(
+        &fork(),
+        &platform,
+        &mut FirstFree::default(),
+        &mut resources,
+        &SimConfig::default(),
+    )
+    .unwrap();
+    // Node 1 is off over [0, 4], boots over [4, 6] and runs c over [6, 10];
+    // node 0 runs a over [0, 4] and b over [4, 8].
+    let t = |s: u64| SimTime::from_nanos(s * 1_000_000_000);
+    assert_eq!(run.task(TaskId::new(1)).node, NodeId::new(0));
+    assert_eq!(
+        (run.task(TaskId::new(2)).node, run.task(TaskId::new(2)).start),
+        (NodeId::new(1), t(6))
+    );
+    assert_eq!(run.makespan(), t(10));
+    let off = |state, start, end| PowerRecord {
+        node: NodeId::new(1),
+        state,
+        start: t(start),
+        end: t(end),
+    };
+    assert_eq!(run.power, [off(PowerState::Off, 0, 4), off(PowerState::Booting, 4, 6)]);
+    // Node 0: 10 s at 10 W idle + 8 busy seconds at 5 W = 140 J.
+    // Node 1: 4 s off at 1 W + 40 J of boot + 4 s on at 10 W + 4 busy s at 5 W = 104 J.
+    assert_eq!(run.node_energy_j, [140.0, 104.0]);
+    assert_eq!(run.metrics.energy_j, 244.0);
+    assert!((power_series(&platform, &run).integral() - 244.0).abs() < 1e-9);
+    // Powered for 10 s and 6 s at 0.01 per second.
+    assert!((run.metrics.node_hours - 16.0 / 3600.0).abs() < 1e-15);
+    assert!((run.metrics.cost - 0.16).abs() < 1e-12, "{}", run.metrics.cost);
+    let dag = fork();
+    let costs = CostModel::new(&dag, &platform).unwrap();
+    assert_eq!(check(&costs, &run), Ok(()));
+
+    // Billed per started 4 s: 12 s and 8 s.
+    let run = simulate_managed(
+        &dag,
+        &self::platform(4.0),
+        &mut FirstFree::default(),
+        &mut Script,
+        &SimConfig::default(),
+    )
+    .unwrap();
+    assert!((run.metrics.cost - 0.20).abs() < 1e-12, "{}", run.metrics.cost);
+}
+
+#[test]
+fn the_checker_refuses_a_run_on_a_node_while_it_was_off_or_booting() {
+    let platform = platform(1.0);
+    let run = simulate_managed(
+        &fork(),
+        &platform,
+        &mut FirstFree::default(),
+        &mut Script,
+        &SimConfig::default(),
+    )
+    .unwrap();
+    let dag = fork();
+    let costs = CostModel::new(&dag, &platform).unwrap();
+    let t = |s: u64| SimTime::from_nanos(s * 1_000_000_000);
+    for (start, end, state) in [(1, 3, "off"), (5, 9, "booting")] {
+        let mut forged = run.clone();
+        (forged.tasks[2].start, forged.tasks[2].end) = (t(start), t(end));
+        let violations = check(&costs, &forged).unwrap_err();
+        assert!(
+            violations
+                .iter()
+                .any(|v| v.0.contains(&format!("while it was {state}"))),
+            "{violations:?}"
+        );
+    }
+    let mut overlapping = run.clone();
+    overlapping.power[1].start = SimTime::from_nanos(3_000_000_000);
+    let violations = check(&costs, &overlapping).unwrap_err();
+    assert!(violations.iter().any(|v| v.0.contains("overlapping")), "{violations:?}");
+}
+
+/// Puts every task on node `.0` at time 0.
+struct AllOn(usize);
+
+impl Scheduler for AllOn {
+    fn name(&self) -> &str {
+        "all-on"
+    }
+    fn plan(&mut self, view: &SimView<'_>, out: &mut Decisions) {
+        for t in view.dag().task_ids() {
+            out.assign(view, t, NodeId::new(self.0));
+        }
+    }
+}
+
+/// Powers off every node at the start, then nothing.
+struct Dark;
+
+impl ResourceManager for Dark {
+    fn name(&self) -> &str {
+        "dark"
+    }
+    fn start(&mut self, view: &SimView<'_>, _: &PowerView<'_>, out: &mut PowerDecisions) {
+        for n in view.platform().node_ids() {
+            out.power_off(n);
+        }
+    }
+}
+
+#[test]
+fn an_assignment_to_an_off_node_is_refused_and_a_dark_platform_stalls() {
+    let platform = platform(1.0);
+    let err = simulate_managed(&fork(), &platform, &mut AllOn(1), &mut Script, &SimConfig::default());
+    assert!(
+        matches!(&err, Err(SimError::BadDecision { reason, node: 1, .. }) if reason == "the node is off"),
+        "{err:?}"
+    );
+    let err = simulate_managed(
+        &fork(),
+        &platform,
+        &mut FirstFree::default(),
+        &mut Dark,
+        &SimConfig::default(),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("0 nodes down, 2 off or booting"), "{err}");
+}
+
+/// Powers node 0 off at 1 s, while it runs `a` and has `b` and `c` queued.
+struct OffAtOne;
+
+impl ResourceManager for OffAtOne {
+    fn name(&self) -> &str {
+        "off-at-one"
+    }
+    fn period(&self) -> Option<SimDuration> {
+        Some(SimDuration::from_secs_f64(1.0))
+    }
+    fn on_tick(&mut self, view: &SimView<'_>, power: &PowerView<'_>, out: &mut PowerDecisions) {
+        if view.now() == SimTime::from_nanos(1_000_000_000) {
+            assert_eq!(power.load().queued, 2);
+            assert_eq!(power.load().busy_cores, 1);
+            out.power_off(NodeId::new(0));
+        }
+    }
+}
+
+#[test]
+fn powering_off_a_busy_node_drains_it_first() {
+    let platform = platform(1.0);
+    let run = simulate_managed(&fork(), &platform, &mut AllOn(0), &mut OffAtOne, &SimConfig::default()).unwrap();
+    // Its work runs to the end (12 s); only then is it off, after the makespan,
+    // so the run records no off period.
+    assert_eq!(run.makespan(), SimTime::from_nanos(12_000_000_000));
+    assert!(run.power.is_empty(), "{:?}", run.power);
+    let dag = fork();
+    let costs = CostModel::new(&dag, &platform).unwrap();
+    assert_eq!(check(&costs, &run), Ok(()));
+}
