@@ -291,6 +291,8 @@ impl PlatformEditor {
                 nic_bandwidth: None,
                 task_overhead: 0.0,
                 pulls_inputs: false,
+                memory_bytes: None,
+                labels: Vec::new(),
             });
             changed = true;
         }

@@ -30,6 +30,8 @@ fn platform() -> Platform {
         nic_bandwidth: None,
         task_overhead: 0.0,
         pulls_inputs: false,
+        memory_bytes: None,
+        labels: Vec::new(),
     };
     let spec = PlatformSpec {
         name: "dvfs".into(),

@@ -50,6 +50,8 @@ pub fn preset(name: &str, n_nodes: u32) -> Result<Platform, PlatformError> {
         nic_bandwidth: None,
         task_overhead: 0.0,
         pulls_inputs: false,
+        memory_bytes: None,
+        labels: Vec::new(),
     };
     let power = |idle_w: f64, busy_core_w: f64| PowerModel {
         idle_w,

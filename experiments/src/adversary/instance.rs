@@ -283,6 +283,8 @@ impl Instance {
                     nic_bandwidth: self.nics.get(i).copied(),
                     task_overhead: 0.0,
                     pulls_inputs: false,
+                    memory_bytes: None,
+                    labels: Vec::new(),
                 })
                 .collect(),
             workflow_system: None,

@@ -183,6 +183,8 @@ pub fn platform_spec(cores: usize, speeds: &[f64], task_overhead: f64, latency: 
                 nic_bandwidth: None,
                 task_overhead,
                 pulls_inputs: true,
+                memory_bytes: None,
+                labels: Vec::new(),
             })
             .collect(),
         workflow_system: None,

@@ -63,5 +63,7 @@ pub fn unit_nodes(count: u32) -> NodeSpec {
         nic_bandwidth: None,
         task_overhead: 0.0,
         pulls_inputs: false,
+        memory_bytes: None,
+        labels: Vec::new(),
     }
 }

@@ -174,6 +174,8 @@ fn shared_platform(n_nodes: u32) -> Platform {
         nic_bandwidth: None,
         task_overhead: 0.0,
         pulls_inputs: false,
+        memory_bytes: None,
+        labels: Vec::new(),
     };
     let network = NetworkSpec::Shared {
         latency: 0.5,

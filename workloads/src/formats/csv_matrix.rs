@@ -190,6 +190,8 @@ pub fn combine(exe_time: &Matrix, connectivity: &Matrix, bandwidth: &Matrix, nam
             nic_bandwidth: None,
             task_overhead: 0.0,
             pulls_inputs: false,
+            memory_bytes: None,
+            labels: Vec::new(),
         })
         .collect();
     let spec = PlatformSpec {

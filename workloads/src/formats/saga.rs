@@ -326,6 +326,8 @@ fn build_platform(network: &Graph, name: &str) -> Result<Platform, ParseError> {
             nic_bandwidth: None,
             task_overhead: 0.0,
             pulls_inputs: false,
+            memory_bytes: None,
+            labels: Vec::new(),
         })
         .collect();
     let spec = PlatformSpec {
