@@ -22,6 +22,49 @@ pub const EMPTY: Metrics = Metrics {
     wasted_energy_j: 0.0,
 };
 
+/// The most memory each node's runs held at one instant, in bytes, with
+/// the first instant it was held (zero and time 0 on a node whose runs
+/// declare none). A run holds its task's [`crate::Task::memory_bytes`] from
+/// its start to its end; every run counts (copies, cancelled replicas, runs
+/// lost to failures), and a run that ends at an instant frees its memory
+/// before one that starts then takes it. O(r log r) in runs with memory; no
+/// work at all when no task declares memory.
+pub fn node_peak_memory(dag: &Dag, node_count: usize, result: &RunResult) -> Vec<(u64, SimTime)> {
+    let runs = result
+        .runs()
+        .map(|r| (r.task, r.record.node, r.record.start, r.record.end))
+        .chain(result.lost.iter().map(|l| (l.task, l.node, l.start, l.end)));
+    // (node, time, whether it takes, bytes): at one instant releases sort first.
+    let mut changes: Vec<(NodeId, SimTime, bool, u64)> = Vec::new();
+    for (task, node, start, end) in runs {
+        let memory = dag.tasks().get(task.index()).map_or(0, |t| t.memory_bytes);
+        if memory > 0 && start < end {
+            changes.push((node, start, true, memory));
+            changes.push((node, end, false, memory));
+        }
+    }
+    changes.sort_unstable();
+    let mut peak = vec![(0u64, SimTime::ZERO); node_count];
+    let mut held = 0u64;
+    let mut current = None;
+    for (node, at, takes, memory) in changes {
+        if current != Some(node) {
+            (current, held) = (Some(node), 0);
+        }
+        if takes {
+            held = held.saturating_add(memory);
+            if let Some(p) = peak.get_mut(node.index())
+                && held > p.0
+            {
+                *p = (held, at);
+            }
+        } else {
+            held = held.saturating_sub(memory);
+        }
+    }
+    peak
+}
+
 /// Joules per node: idle power while up over the makespan, plus busy power
 /// per core at the run's DVFS level for every task run, copies, cancelled
 /// replicas and lost runs included.
