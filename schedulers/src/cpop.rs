@@ -104,7 +104,7 @@ impl Scheduler for Cpop {
             .filter(|&n| {
                 cp_tasks
                     .iter()
-                    .all(|&t| view.platform().node(n).cores >= dag.task(t).parallelism.min_cores)
+                    .all(|&t| costs.can_run(t, n))
             })
             .min_by(|&a, &b| {
                 let total = |n: NodeId| cp_tasks.iter().map(|&t| costs.exec_time(t, n).as_nanos()).sum::<u64>();
