@@ -20,6 +20,7 @@ pub const EMPTY: Metrics = Metrics {
     bytes_moved: 0.0,
     lost_work: 0.0,
     wasted_energy_j: 0.0,
+    peak_memory_bytes: None,
 };
 
 /// The most memory each node's runs held at one instant, in bytes, with
@@ -301,6 +302,10 @@ pub fn compute(costs: &CostModel<'_>, result: &RunResult) -> Metrics {
             };
             busy_energy(platform, r.node, r.dvfs, r.cores, r.end - r.start) * unsaved
         })),
+        peak_memory_bytes: dag.tasks().iter().any(|t| t.memory_bytes > 0).then(|| {
+            let peaks = node_peak_memory(dag, platform.node_count(), result);
+            peaks.iter().map(|&(bytes, _)| bytes).max().unwrap_or(0) as f64
+        }),
     }
 }
 

@@ -133,6 +133,10 @@ pub struct Metrics {
     pub lost_work: f64,
     /// Busy joules spent on the part of aborted runs that checkpoints did not save.
     pub wasted_energy_j: f64,
+    /// The most memory any node held at one instant, bytes (the largest of
+    /// [`crate::metrics::node_peak_memory`]); `None` when no task declares memory.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub peak_memory_bytes: Option<f64>,
 }
 
 /// Everything a run produced.
