@@ -46,8 +46,12 @@ impl Capacity {
         cores_free && (!costs.is_constrained() || self.memory_fits(costs, task, node) && costs.can_run(task, node))
     }
 
-    /// Whether `node` has `task`'s memory free.
+    /// Whether `node` has `task`'s memory free (always, for a policy that
+    /// does not plan memory: [`CostModel::plans_memory`]).
     fn memory_fits(&self, costs: &CostModel<'_>, task: TaskId, node: NodeId) -> bool {
+        if !costs.plans_memory() {
+            return true;
+        }
         let free = self.free_memory.get(node.index()).copied().flatten();
         free.is_none_or(|free| costs.dag().task(task).memory_bytes <= free)
     }
@@ -64,11 +68,7 @@ impl Capacity {
 
     /// Nodes that fit `task` on its fewest cores now ([`Capacity::fits`]),
     /// by id: O(log p) to the first for one core, O(p) at worst.
-    pub(crate) fn fitting<'s>(
-        &'s self,
-        costs: &'s CostModel<'_>,
-        task: TaskId,
-    ) -> impl Iterator<Item = NodeId> + 's {
+    pub(crate) fn fitting<'s>(&'s self, costs: &'s CostModel<'_>, task: TaskId) -> impl Iterator<Item = NodeId> + 's {
         let cores = costs.dag().task(task).parallelism.min_cores;
         self.with_free
             .iter()

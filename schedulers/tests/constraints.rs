@@ -120,6 +120,37 @@ fn memory_serialises_tasks_that_do_not_fit_together() {
     }
 }
 
+/// `memory=ignore`, the memory-oblivious baseline, plans the two 6 GB tasks
+/// side by side on the 8 GB node; the engine still runs them one after the
+/// other, so the run is longer than planned but valid; a bad value is an error.
+#[test]
+fn ignoring_memory_in_plans_still_gives_valid_runs() {
+    // A slow single-core node with unlimited memory, and a fast two-core node of 8 GB.
+    let platform = platform(&[(1, 1, None, false), (1, 2, Some(8), false)]);
+    let dag = dag(&[(4, 6, false), (3, 6, false)], &[]);
+    let costs = CostModel::new(&dag, &platform).unwrap();
+    let run = |spec: &str| {
+        let mut s = schedulers::registry::create(spec, 0).unwrap();
+        let result = sim::simulate(&dag, &platform, &mut s, &SimConfig::default()).unwrap();
+        sim::check::check(&costs, &result).unwrap();
+        result
+    };
+    // Aware of memory, HEFT sends the second task to the slower, unlimited node (ends at 3 s).
+    let aware = run("heft");
+    assert_ne!(aware.task(TaskId::new(0)).node, aware.task(TaskId::new(1)).node);
+    // Oblivious, it plans both on the fast node's two cores; they run in turn (ends at 3.5 s).
+    let oblivious = run("heft:memory=ignore");
+    let (a, b) = (oblivious.task(TaskId::new(0)), oblivious.task(TaskId::new(1)));
+    assert_eq!(a.node, b.node);
+    assert!(a.end <= b.start || b.end <= a.start);
+    assert!(oblivious.makespan() > aware.makespan());
+    let err = schedulers::registry::create("heft:memory=maybe", 0)
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(err.contains("plan or ignore"), "{err}");
+}
+
 /// The checker finds memory over-committed in a forged run: two 6 GB tasks
 /// moved to overlap on the 8 GB node.
 #[test]

@@ -129,6 +129,9 @@ pub struct CostModel<'a> {
     comm_mean: CommMean,
     /// Per node, per core: when earlier work frees it (see [`CostModel::with_cores_free_at`]).
     cores_free_at: Option<Arc<[Box<[SimTime]>]>>,
+    /// Whether plans hold memory over time ([`CostModel::planned_cores`]);
+    /// see [`CostModel::without_memory_in_plans`].
+    memory_in_plans: bool,
 }
 
 /// What a [`CostModel`] precomputes from its DAG and platform, kept apart
@@ -329,6 +332,7 @@ impl<'a> CostModel<'a> {
             tables,
             comm_mean: CommMean::default(),
             cores_free_at: None,
+            memory_in_plans: true,
         })
     }
 
@@ -339,6 +343,24 @@ impl<'a> CostModel<'a> {
     pub fn with_comm_mean(mut self, comm_mean: CommMean) -> CostModel<'a> {
         self.comm_mean = comm_mean;
         self
+    }
+
+    /// This model as a planner that does not know memory runs out sees it:
+    /// [`CostModel::planned_cores`] is the cores asked for and
+    /// [`CostModel::plans_memory`] is false, while [`CostModel::can_run`]
+    /// still keeps a task off nodes with less memory than it needs (the
+    /// engine still starts a task only where its memory is free). The
+    /// baseline of a scheduler's `memory=ignore`.
+    #[must_use]
+    pub fn without_memory_in_plans(mut self) -> CostModel<'a> {
+        self.memory_in_plans = false;
+        self
+    }
+
+    /// Whether planners should hold memory over time (false under
+    /// [`CostModel::without_memory_in_plans`], and where no memory binds).
+    pub fn plans_memory(&self) -> bool {
+        self.memory_in_plans && self.tables.memory_bound
     }
 
     /// This model with the platform's cores held by earlier work: core `c`
@@ -420,7 +442,7 @@ impl<'a> CostModel<'a> {
     /// are free. Equal to `cores` without memory limits; needs `can_run`.
     #[inline]
     pub fn planned_cores(&self, task: TaskId, node: NodeId, cores: u32) -> u32 {
-        if !self.tables.memory_bound {
+        if !self.plans_memory() {
             return cores;
         }
         let n = self.platform.node(node);
