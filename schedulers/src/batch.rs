@@ -304,7 +304,11 @@ fn descendant_consideration(costs: &CostModel<'_>, task: TaskId, median: &[f64],
         .min_by(|a, b| b.bytes.total_cmp(&a.bytes).then(a.dst.cmp(&b.dst)));
     let Some(edge) = heaviest else { return };
     let child = edge.dst;
-    let exec = |q: NodeId| costs.can_run(child, q).then(|| costs.exec_time(child, q).as_nanos() as i64);
+    let exec = |q: NodeId| {
+        costs
+            .can_run(child, q)
+            .then(|| costs.exec_time(child, q).as_nanos() as i64)
+    };
     let child_median = to_ns(median[child.index()]);
     for p in platform.node_ids() {
         let elsewhere = platform

@@ -238,7 +238,8 @@ pub fn check(costs: &CostModel<'_>, result: &RunResult) -> Result<(), Vec<Violat
             )));
         }
     }
-    for (node, &(peak, at)) in platform.nodes().iter().zip(&metrics::node_peak_memory(dag, platform.node_count(), result)) {
+    let peaks = metrics::node_peak_memory(dag, platform.node_count(), result);
+    for (node, &(peak, at)) in platform.nodes().iter().zip(&peaks) {
         if let Some(capacity) = node.memory_bytes
             && peak > capacity
         {

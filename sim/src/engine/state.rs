@@ -721,7 +721,8 @@ impl<'a> State<'a> {
                     "the task needs {} bytes of memory and the labels {:?}; the node has {} and the labels {:?}",
                     task.memory_bytes,
                     task.requires,
-                    node.memory_bytes.map_or_else(|| "unlimited memory".to_owned(), |m| format!("{m} bytes")),
+                    node.memory_bytes
+                        .map_or_else(|| "unlimited memory".to_owned(), |m| format!("{m} bytes")),
                     node.labels
                 )));
             }
