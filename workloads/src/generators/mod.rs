@@ -590,7 +590,7 @@ mod tests {
             assert_eq!(b.memory_bytes, m.memory_bytes);
             assert!(p.requires.is_empty() && m.requires.is_empty());
         }
-        let gpu = both.tasks().iter().filter(|t| &*t.requires == [GPU_LABEL]).count();
+        let gpu = both.tasks().iter().filter(|t| *t.requires == [GPU_LABEL]).count();
         // Binomial(400, 0.25): within 5 standard deviations (about 43) of 100.
         assert!((57..=143).contains(&gpu), "{gpu}");
         assert!(generate("layered:gpu=2", 1).unwrap_err().to_string().contains("gpu"));
