@@ -5,7 +5,8 @@
 
 use proptest::prelude::*;
 use sim::platform::Platform;
-use sim::{CostModel, Dag, DagBuilder, Failures, Noise, SimConfig, TaskId, TaskSpec};
+use sim::{CostModel, Dag, DagBuilder, Failures, Noise, SimConfig, StreamJob, TaskId, TaskSpec};
+use std::sync::Arc;
 
 const GB: f64 = 1e9;
 
@@ -224,4 +225,44 @@ fn infeasible_instances_are_errors_naming_the_task() {
         Platform::from_toml(text).unwrap_err().to_string(),
         "nodes[0].memory_bytes: expected a finite number >= 0, got -5"
     );
+}
+
+/// On a job stream every scheduler that runs streams respects memory and
+/// labels too (jobs' constraints reach the cost model as the DAG grows), and
+/// a job whose task fits no node ends the run with an error naming the task.
+#[test]
+fn job_streams_respect_memory_and_labels() {
+    let platform = platform(&[(2, 2, Some(6), false), (1, 4, Some(16), true)]);
+    let job = |i: usize| {
+        let tasks: Vec<(u8, u8, bool)> = (0..6)
+            .map(|t| (1 + (t % 3) as u8, ((i + t) % 6) as u8, t == 2))
+            .collect();
+        StreamJob {
+            dag: Arc::new(dag(&tasks, &[(0, 2, 1), (1, 3, 1), (2, 5, 1)])),
+            arrival: i as f64,
+            weight: 1.0,
+            deadline: None,
+        }
+    };
+    let mut ran = 0;
+    for info in schedulers::registry::all() {
+        let Ok(mut s) = schedulers::registry::create_for_stream(info.name, 1) else {
+            continue;
+        };
+        let run = sim::simulate_stream((0..8).map(|i| Ok(job(i))), &platform, &mut s, &SimConfig::default())
+            .unwrap_or_else(|e| panic!("{}: {e}", info.name));
+        sim::check::check_stream(&run, &platform).unwrap_or_else(|v| panic!("{}: {v:?}", info.name));
+        ran += 1;
+    }
+    assert!(ran > 10, "{ran} schedulers ran streams");
+    let too_big = StreamJob {
+        dag: Arc::new(dag(&[(1, 20, false)], &[])),
+        ..job(8)
+    };
+    let mut s = schedulers::registry::create_for_stream("heft", 1).unwrap();
+    let jobs = (0..2).map(|i| Ok(job(i))).chain([Ok(too_big)]);
+    let err = sim::simulate_stream(jobs, &platform, &mut s, &SimConfig::default())
+        .err()
+        .unwrap();
+    assert!(err.to_string().contains("needs 20000000000 bytes of memory"), "{err}");
 }
