@@ -158,7 +158,7 @@ pub struct GenParam {
 /// # Examples
 /// ```
 /// let keys: Vec<&str> = workloads::generators::describe("fork-join")?.iter().map(|p| p.key).collect();
-/// assert_eq!(keys, ["levels", "width", "work", "ccr", "moldable", "serial", "max_cores", "memory", "gpu"]);
+/// assert_eq!(keys, ["levels", "width", "work", "ccr", "moldable", "serial", "max_cores", "memory_gb", "gpu"]);
 /// # Ok::<(), workloads::GenError>(())
 /// ```
 pub fn describe(kind: &str) -> Result<Vec<GenParam>, GenError> {
@@ -207,15 +207,15 @@ fn builder(kind: &str, params: &mut Params, seed: u64) -> Result<DagBuilder, Gen
 }
 
 /// The keys of [`Moldability`] and [`Constraints`], which every generator takes.
-pub const COMMON_KEYS: [&str; 5] = ["moldable", "serial", "max_cores", "memory", "gpu"];
+pub const COMMON_KEYS: [&str; 5] = ["moldable", "serial", "max_cores", "memory_gb", "gpu"];
 
 /// The label a task draws with the `gpu` key.
 pub const GPU_LABEL: &str = "gpu";
 
 /// The keys every generator takes to give tasks memory and placement
 /// constraints:
-/// - `memory` \[0]: mean peak memory of a task in bytes; each task holds
-///   `memory × U[0.5, 1.5]` (0: none declared);
+/// - `memory_gb` \[0]: mean peak memory of a task in GB (10^9 bytes); each
+///   task holds `memory_gb × 10^9 × U[0.5, 1.5]` bytes (0: none declared);
 /// - `gpu` \[0]: the fraction of tasks that require a node labelled
 ///   [`GPU_LABEL`], each drawn independently.
 ///
@@ -224,6 +224,7 @@ pub const GPU_LABEL: &str = "gpu";
 /// existed, and adding one does not change what the other draws.
 #[derive(Clone, Copy, Debug)]
 struct Constraints {
+    /// Mean memory of a task, bytes.
     memory: f64,
     gpu: f64,
 }
@@ -231,7 +232,7 @@ struct Constraints {
 impl Constraints {
     fn read(p: &mut Params) -> Result<Constraints, GenError> {
         Ok(Constraints {
-            memory: p.f64("memory", 0.0, 0.0..=1e15)?,
+            memory: p.f64("memory_gb", 0.0, 0.0..=1e6)? * 1e9,
             gpu: p.f64("gpu", 0.0, 0.0..=1.0)?,
         })
     }
@@ -576,8 +577,8 @@ mod tests {
     #[test]
     fn memory_and_labels_change_nothing_else_and_each_draws_alone() {
         let plain = generate("layered:tasks=400", 3).unwrap();
-        let memory = generate("layered:tasks=400,memory=2e9", 3).unwrap();
-        let both = generate("layered:tasks=400,memory=2e9,gpu=0.25", 3).unwrap();
+        let memory = generate("layered:tasks=400,memory_gb=2", 3).unwrap();
+        let both = generate("layered:tasks=400,memory_gb=2,gpu=0.25", 3).unwrap();
         assert_eq!(memory.edges(), plain.edges());
         for ((p, m), b) in plain.tasks().iter().zip(memory.tasks()).zip(both.tasks()) {
             assert_eq!((p.work, &p.name, p.memory_bytes), (m.work, &m.name, 0));
