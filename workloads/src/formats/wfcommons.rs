@@ -38,7 +38,7 @@
 //!
 //! Writing produces WfFormat 1.5: one file per edge (`SRC#DST`, its bytes
 //! rounded to a whole number as the schema's integer requires), work as
-//! `runtimeInSeconds`, kinds as the task `name`, and the platform's nodes as
+//! `runtimeInSeconds`, memory as `memoryInBytes` (where declared), kinds as the task `name`, and the platform's nodes as
 //! machines with speed 1.0 written as 1000 MHz. Since no run is recorded,
 //! `makespanInSeconds` is the work-based critical path.
 
@@ -721,11 +721,15 @@ pub fn write(workload: &Workload, out: &mut impl Write) -> std::io::Result<()> {
         .map(|t| {
             // A task that needs several cores ran on its fewest: its runtime there.
             let cores = t.parallelism.min_cores;
-            if cores > 1 {
+            let mut task = if cores > 1 {
                 json!({ "id": t.name, "runtimeInSeconds": t.work * t.time_factor(cores), "coreCount": cores })
             } else {
                 json!({ "id": t.name, "runtimeInSeconds": t.work })
+            };
+            if let (true, Some(fields)) = (t.memory_bytes > 0, task.as_object_mut()) {
+                fields.insert("memoryInBytes".to_owned(), json!(t.memory_bytes));
             }
+            task
         })
         .collect();
     let mut execution = json!({
