@@ -83,7 +83,12 @@ impl Capacity {
         if *free == 0 {
             self.with_free.remove(&node);
         }
-        let memory = costs.dag().task(task).memory_bytes;
+        // A policy that does not plan memory holds none in its count.
+        let memory = if costs.plans_memory() {
+            costs.dag().task(task).memory_bytes
+        } else {
+            0
+        };
         if let Some(free) = &mut self.free_memory[node.index()] {
             *free = free.saturating_sub(memory);
         }

@@ -1238,8 +1238,9 @@ impl<'a> State<'a> {
         };
         let dag = self.costs().dag();
         let memory = |r: Run| dag.task(self.runs.task[r]).memory_bytes;
-        let held: u64 = self.nodes[node.index()].running.iter().map(|&r| memory(r)).sum();
-        held.saturating_add(memory(run)) <= capacity
+        let running = self.nodes[node.index()].running.iter();
+        let held = running.fold(memory(run), |held, &r| held.saturating_add(memory(r)));
+        held <= capacity
     }
 
     fn start(&mut self, run: Run, a: Assignment) {
