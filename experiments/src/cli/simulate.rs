@@ -115,9 +115,9 @@ fn node_use(dag: &sim::Dag, platform: &Platform, result: &RunResult) -> Vec<Node
 /// If neither or both of `--dag` and `--generate` are given, or loading fails.
 pub fn workload(args: &SimulateArgs) -> Result<Workload> {
     match (&args.dag, &args.generate) {
-        (Some(path), None) => workloads::load(path).with_context(|| format!("--dag {}", path.display())),
+        (Some(path), None) => workloads::load(path).with_context(|| input(args)),
         (None, Some(spec)) => {
-            let dag = workloads::generate(spec, args.seed).with_context(|| format!("--generate {spec:?}"))?;
+            let dag = workloads::generate(spec, args.seed).with_context(|| input(args))?;
             Ok(Workload {
                 dag,
                 platform: None,
@@ -126,6 +126,15 @@ pub fn workload(args: &SimulateArgs) -> Result<Workload> {
         }
         (None, None) => bail!("give a DAG with --dag PATH or --generate KIND:key=value,..."),
         (Some(_), Some(_)) => bail!("--dag and --generate are mutually exclusive"),
+    }
+}
+
+/// The argument that names the workload, for error messages: `--dag PATH` or `--generate SPEC`.
+fn input(args: &SimulateArgs) -> String {
+    match (&args.dag, &args.generate) {
+        (Some(path), _) => format!("--dag {}", path.display()),
+        (None, Some(spec)) => format!("--generate {spec:?}"),
+        (None, None) => String::new(),
     }
 }
 
@@ -154,6 +163,8 @@ pub fn run(args: &SimulateArgs) -> Result<(Summary, RunResult)> {
     let mut workload = workload(args)?;
     let platform = platform(args, &workload)?;
     workload.dag = crate::run::workflow_dag(workload.dag, &platform)?;
+    // A task no node can run (memory, labels, cores) is an error naming the input and the task.
+    sim::CostModel::new(&workload.dag, &platform).with_context(|| input(args))?;
     schedulers::registry::create(&args.scheduler, args.seed).context("--scheduler")?;
     if !(args.noise.is_finite() && args.noise >= 0.0) {
         bail!("--noise: expected a finite number >= 0, got {}", args.noise);
