@@ -214,6 +214,15 @@ pub fn table(label: &str, platform: &Platform) -> String {
             if n.pulls_inputs {
                 notes.push(format!("  {}: workers copy their own inputs", n.name));
             }
+            if let Some(memory) = n.memory_bytes {
+                notes.push(format!(
+                    "  {}: {memory} B of memory shared by its running tasks",
+                    n.name
+                ));
+            }
+            if !n.labels.is_empty() {
+                notes.push(format!("  {}: labels {}", n.name, n.labels.join(", ")));
+            }
             notes
         })
         .collect();

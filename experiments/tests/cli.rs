@@ -55,7 +55,7 @@ fn generated_dag_on_heterogeneous_preset_with_trace() {
 
 #[test]
 fn errors_name_the_problem_and_exit_2() {
-    let cases: [(&[&str], &str); 5] = [
+    let cases: [(&[&str], &str); 6] = [
         (
             &[
                 "simulate",
@@ -92,6 +92,16 @@ fn errors_name_the_problem_and_exit_2() {
                 "homogeneous:x",
             ],
             "node count",
+        ),
+        (
+            &[
+                "simulate",
+                "--generate",
+                "layered:tasks=10,gpu=1",
+                "--platform",
+                "homogeneous:2",
+            ],
+            "--generate \"layered:tasks=10,gpu=1\": task \"t0\" requires label \"gpu\", which no node",
         ),
     ];
     for (args, needle) in cases {

@@ -342,6 +342,7 @@ fn net_training_is_deterministic_and_its_model_runs_through_the_registry() {
         dag: &dag,
         platform: &platform,
         scheduler: &spec,
+        resource_manager: schedulers::resource::DEFAULT,
         settings: SimConfig::default(),
     }
     .execute()

@@ -614,7 +614,7 @@ impl SchedlabApp {
             let slider = egui::Slider::new(value, p.min..=p.max).text(p.key).logarithmic(p.log);
             ui.add(if p.integer { slider.integer() } else { slider });
         };
-        let common = |p: &ParamDef| workloads::generators::MOLDABILITY_KEYS.contains(&p.key);
+        let common = |p: &ParamDef| workloads::generators::COMMON_KEYS.contains(&p.key);
         for (p, value) in params.iter().zip(self.setup.values.iter_mut()) {
             if !common(p) {
                 slider(ui, p, value);

@@ -60,6 +60,7 @@ const SPANS: &[(&str, f64, f64)] = &[
     ("locations", 1.0, 200.0),
     ("units", 1.0, 200.0),
     ("max_cores", 1.0, 64.0),
+    ("memory_gb", 0.0, 64.0),
     ("runtime_scale", 0.01, 100.0),
     ("data_scale", 0.01, 100.0),
 ];
@@ -147,7 +148,7 @@ mod tests {
         );
         let keys: Vec<&str> = layered.iter().map(|p| p.key).collect();
         assert_eq!(keys[..2], ["tasks", "fat"]);
-        assert!(keys.ends_with(&["moldable", "serial", "max_cores"]));
+        assert!(keys.ends_with(&["moldable", "serial", "max_cores", "memory_gb", "gpu"]));
         // A derived default gets no slider.
         assert!(family("map-reduce").unwrap().iter().all(|p| p.key != "shuffle"));
         assert!(family("no-such").is_none());

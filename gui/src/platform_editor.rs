@@ -296,6 +296,8 @@ impl PlatformEditor {
                 pulls_inputs: false,
                 price_per_hour: None,
                 billing_secs: None,
+                memory_bytes: None,
+                labels: Vec::new(),
             });
             changed = true;
         }

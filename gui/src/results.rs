@@ -138,13 +138,13 @@ pub fn metrics_table(ui: &mut Ui, views: &[RunView], errors: &[(String, String)]
 }
 
 /// The metrics the views have, with their index in [`METRICS`]: stream
-/// metrics only when a view is of a job stream.
-pub fn shown_metrics(views: &[RunView]) -> impl Iterator<Item = (usize, &'static Metric)> {
+/// metrics only when a view is of a job stream, and a declared metric (peak
+/// memory) only when some view has it.
+pub fn shown_metrics(views: &[RunView]) -> impl Iterator<Item = (usize, &'static Metric)> + '_ {
     let streams = views.iter().any(|v| v.stream.is_some());
-    METRICS
-        .iter()
-        .enumerate()
-        .filter(move |(_, m)| streams || !m.is_stream())
+    METRICS.iter().enumerate().filter(move |&(i, m)| {
+        (streams || !m.is_stream()) && (!m.is_declared() || views.iter().any(|v| !v.metric(i).is_nan()))
+    })
 }
 
 /// Bar chart comparing metric number `metric` (index into [`METRICS`]) across schedulers.

@@ -55,7 +55,7 @@ pub(crate) struct Entry {
     /// The task.
     pub(crate) task: TaskId,
     cores: u32,
-    /// Per node: data-ready time, or `None` if the node has too few cores.
+    /// Per node: data-ready time, or `None` if the task cannot run there.
     ready: Vec<Option<SimTime>>,
     /// Per node: execution time.
     pub(crate) exec: Vec<SimDuration>,
@@ -154,13 +154,13 @@ fn plan_impl<'c, 'a>(
             second: None,
         };
         for q in platform.node_ids() {
-            let hosts = platform.node(q).cores >= cores;
-            let at = hosts.then(|| planner.data_ready(task, q));
+            let at = costs.can_run(task, q).then(|| planner.data_ready(task, q));
             let exec = costs.exec_time(task, q);
             e.ready.push(at);
             e.exec.push(exec);
+            let lanes = costs.planned_cores(task, q, cores);
             e.score
-                .push(at.map(|at| score_of(task, q, at.max(planner.available(q, cores)), exec)));
+                .push(at.map(|at| score_of(task, q, at.max(planner.available(q, lanes)), exec)));
         }
         summarise(&mut e);
         e
@@ -198,11 +198,12 @@ fn plan_impl<'c, 'a>(
         let mut available: Vec<(u32, SimTime)> = Vec::new();
         for e in &mut ready {
             let Some(at) = e.ready[node.index()] else { continue };
-            let free = match available.iter().find(|(c, _)| *c == e.cores) {
+            let lanes = costs.planned_cores(e.task, node, e.cores);
+            let free = match available.iter().find(|(c, _)| *c == lanes) {
                 Some(&(_, free)) => free,
                 None => {
-                    let free = planner.available(node, e.cores);
-                    available.push((e.cores, free));
+                    let free = planner.available(node, lanes);
+                    available.push((lanes, free));
                     free
                 }
             };
@@ -250,7 +251,7 @@ fn median_exec_secs(costs: &CostModel<'_>, task: TaskId) -> f64 {
     let platform = costs.platform();
     let mut times: Vec<f64> = platform
         .node_ids()
-        .filter(|&q| platform.node(q).cores >= cores)
+        .filter(|&q| costs.can_run(task, q))
         .map(|q| costs.exec_secs(task, q, cores, 0))
         .collect();
     times.sort_unstable_by(f64::total_cmp);
@@ -303,8 +304,11 @@ fn descendant_consideration(costs: &CostModel<'_>, task: TaskId, median: &[f64],
         .min_by(|a, b| b.bytes.total_cmp(&a.bytes).then(a.dst.cmp(&b.dst)));
     let Some(edge) = heaviest else { return };
     let child = edge.dst;
-    let cores = dag.task(child).parallelism.min_cores;
-    let exec = |q: NodeId| (platform.node(q).cores >= cores).then(|| costs.exec_time(child, q).as_nanos() as i64);
+    let exec = |q: NodeId| {
+        costs
+            .can_run(child, q)
+            .then(|| costs.exec_time(child, q).as_nanos() as i64)
+    };
     let child_median = to_ns(median[child.index()]);
     for p in platform.node_ids() {
         let elsewhere = platform

@@ -194,7 +194,7 @@ impl<'c, 'a> Search<'c, 'a> {
         let mut exec = Vec::with_capacity(dag.task_count() * n_nodes);
         for t in dag.task_ids() {
             for q in platform.node_ids() {
-                exec.push((platform.node(q).cores >= cores[t.index()]).then(|| costs.exec_time(t, q)));
+                exec.push(costs.can_run(t, q).then(|| costs.exec_time(t, q)));
             }
         }
         let min_exec: Vec<SimDuration> = dag

@@ -1,41 +1,59 @@
-//! Core accounting shared by online policies that hand a task to the engine
-//! only when a node has a free core for it.
+//! Core and memory accounting shared by online policies that hand a task to
+//! the engine only when a node has free cores (and memory) for it.
 //!
 //! The engine's [`SimView::free_cores`](sim::SimView::free_cores) counts
 //! cores not running a task *now*, which includes cores promised to tasks
 //! that are assigned but still waiting for their inputs. A policy that wants
 //! no task to queue behind another on a node therefore keeps its own count:
-//! a task holds its cores from assignment until it finishes.
+//! a task holds its cores, and its memory on a node with a memory limit, from
+//! assignment until it finishes; a node fits a task only if the task may run
+//! there at all ([`CostModel::can_run`]: labels, memory).
 
-use sim::{NodeId, Platform, TaskId};
+use sim::{CostModel, NodeId, TaskId};
 use std::collections::BTreeSet;
 
-/// Free cores per node, as the policy has promised them.
+/// Free cores and memory per node, as the policy has promised them.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Capacity {
     free: Vec<u32>,
+    /// Free memory of each node, bytes; `None` where memory is unlimited.
+    free_memory: Vec<Option<u64>>,
     /// Nodes with at least one free core, by id.
     with_free: BTreeSet<NodeId>,
-    /// The node and cores each assigned, unfinished task holds.
-    held: Vec<Option<(NodeId, u32)>>,
+    /// The node, cores and memory each assigned, unfinished task holds.
+    held: Vec<Option<(NodeId, u32, u64)>>,
     /// Tasks holding cores.
     n_held: usize,
 }
 
 impl Capacity {
-    /// Every core of `platform` free, for a DAG of `n_tasks` tasks.
-    pub(crate) fn new(platform: &Platform, n_tasks: usize) -> Capacity {
+    /// Every core and byte of `costs`' platform free, for its DAG's tasks.
+    pub(crate) fn new(costs: &CostModel<'_>) -> Capacity {
+        let platform = costs.platform();
         Capacity {
             free: platform.nodes().iter().map(|n| n.cores).collect(),
+            free_memory: platform.nodes().iter().map(|n| n.memory_bytes).collect(),
             with_free: platform.node_ids().filter(|&n| platform.node(n).cores > 0).collect(),
-            held: vec![None; n_tasks],
+            held: vec![None; costs.dag().task_count()],
             n_held: 0,
         }
     }
 
-    /// Whether `node` has `cores` free cores.
-    pub(crate) fn fits(&self, node: NodeId, cores: u32) -> bool {
-        self.free.get(node.index()).is_some_and(|&f| f >= cores)
+    /// Whether `task` may run on `node` on `cores` cores now: the node has
+    /// that many cores and the task's memory free, and the task may run there.
+    pub(crate) fn fits(&self, costs: &CostModel<'_>, task: TaskId, node: NodeId, cores: u32) -> bool {
+        let cores_free = self.free.get(node.index()).is_some_and(|&f| f >= cores);
+        cores_free && (!costs.is_constrained() || self.memory_fits(costs, task, node) && costs.can_run(task, node))
+    }
+
+    /// Whether `node` has `task`'s memory free (always, for a policy that
+    /// does not plan memory: [`CostModel::plans_memory`]).
+    fn memory_fits(&self, costs: &CostModel<'_>, task: TaskId, node: NodeId) -> bool {
+        if !costs.plans_memory() {
+            return true;
+        }
+        let free = self.free_memory.get(node.index()).copied().flatten();
+        free.is_none_or(|free| costs.dag().task(task).memory_bytes <= free)
     }
 
     /// Free cores of `node`.
@@ -48,24 +66,37 @@ impl Capacity {
         !self.with_free.is_empty()
     }
 
-    /// Nodes with at least `cores` free cores, by id: O(log p) to the first
-    /// for one core, O(p) at worst.
-    pub(crate) fn fitting(&self, cores: u32) -> impl Iterator<Item = NodeId> + '_ {
-        self.with_free.iter().copied().filter(move |&n| self.fits(n, cores))
+    /// Nodes that fit `task` on its fewest cores now ([`Capacity::fits`]),
+    /// by id: O(log p) to the first for one core, O(p) at worst.
+    pub(crate) fn fitting<'s>(&'s self, costs: &'s CostModel<'_>, task: TaskId) -> impl Iterator<Item = NodeId> + 's {
+        let cores = costs.dag().task(task).parallelism.min_cores;
+        self.with_free
+            .iter()
+            .copied()
+            .filter(move |&n| self.fits(costs, task, n, cores))
     }
 
-    /// `task` takes `cores` cores of `node` (which must fit them).
-    pub(crate) fn take(&mut self, task: TaskId, node: NodeId, cores: u32) {
+    /// `task` takes `cores` cores of `node` and its memory there (which must fit them).
+    pub(crate) fn take(&mut self, costs: &CostModel<'_>, task: TaskId, node: NodeId, cores: u32) {
         let free = &mut self.free[node.index()];
         *free = free.saturating_sub(cores);
         if *free == 0 {
             self.with_free.remove(&node);
         }
+        // A policy that does not plan memory holds none in its count.
+        let memory = if costs.plans_memory() {
+            costs.dag().task(task).memory_bytes
+        } else {
+            0
+        };
+        if let Some(free) = &mut self.free_memory[node.index()] {
+            *free = free.saturating_sub(memory);
+        }
         // On a job stream tasks keep arriving: the table grows to cover them.
         if self.held.len() <= task.index() {
             self.held.resize(task.index() + 1, None);
         }
-        if self.held[task.index()].replace((node, cores)).is_none() {
+        if self.held[task.index()].replace((node, cores, memory)).is_none() {
             self.n_held += 1;
         }
     }
@@ -80,11 +111,14 @@ impl Capacity {
         self.held.get(task.index()).is_some_and(Option::is_some)
     }
 
-    /// `task` finished: its cores are free again.
+    /// `task` finished: its cores and memory are free again.
     pub(crate) fn finish(&mut self, task: TaskId) {
-        if let Some((node, cores)) = self.held.get_mut(task.index()).and_then(Option::take) {
+        if let Some((node, cores, memory)) = self.held.get_mut(task.index()).and_then(Option::take) {
             self.n_held -= 1;
             self.free[node.index()] += cores;
+            if let Some(free) = &mut self.free_memory[node.index()] {
+                *free += memory;
+            }
             self.with_free.insert(node);
         }
     }

@@ -101,11 +101,7 @@ impl Scheduler for Cpop {
         let cp_node = view
             .platform()
             .node_ids()
-            .filter(|&n| {
-                cp_tasks
-                    .iter()
-                    .all(|&t| view.platform().node(n).cores >= dag.task(t).parallelism.min_cores)
-            })
+            .filter(|&n| cp_tasks.iter().all(|&t| costs.can_run(t, n)))
             .min_by(|&a, &b| {
                 let total = |n: NodeId| cp_tasks.iter().map(|&t| costs.exec_time(t, n).as_nanos()).sum::<u64>();
                 total(a).cmp(&total(b)).then(a.cmp(&b))

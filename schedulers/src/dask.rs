@@ -192,7 +192,7 @@ impl Dask {
             return;
         };
         let cores = view.dag().task(task).parallelism.min_cores;
-        if !self.capacity.fits(thief, cores) {
+        if !self.capacity.fits(view.costs(), task, thief, cores) {
             return;
         }
         let costs = view.costs();
@@ -239,7 +239,7 @@ impl Scheduler for Dask {
         self.queues = vec![BinaryHeap::new(); n_nodes];
         self.backlog = vec![0; n_nodes];
         self.next_balance = SimTime::ZERO;
-        self.capacity = Capacity::new(view.platform(), view.dag().task_count());
+        self.capacity = Capacity::new(view.costs());
     }
 
     fn on_update(&mut self, view: &SimView<'_>, update: &Update<'_>, out: &mut Decisions) {
@@ -253,8 +253,7 @@ impl Scheduler for Dask {
             self.dequeue(task);
         }
         for &task in update.ready {
-            let cores = view.dag().task(task).parallelism.min_cores;
-            let hosting = || platform.node_ids().filter(|&n| platform.node(n).cores >= cores);
+            let hosting = || platform.node_ids().filter(|&n| view.costs().can_run(task, n));
             let pick = |nodes: &mut dyn Iterator<Item = NodeId>| {
                 nodes.min_by_key(|&n| (self.estimated_start(view, task, n), n))
             };
@@ -267,7 +266,7 @@ impl Scheduler for Dask {
                 &mut holders
                     .iter()
                     .copied()
-                    .filter(|&n| view.node_up(n) && platform.node(n).cores >= cores),
+                    .filter(|&n| view.node_up(n) && view.costs().can_run(task, n)),
             );
             let best = near
                 .or_else(|| pick(&mut hosting().filter(|&n| view.node_up(n))))
@@ -286,12 +285,12 @@ impl Scheduler for Dask {
                     break;
                 };
                 let cores = view.dag().task(task).parallelism.min_cores;
-                if !self.capacity.fits(node, cores) {
+                if !self.capacity.fits(view.costs(), task, node, cores) {
                     break;
                 }
                 self.queues[node.index()].pop();
                 let cores = self.cores_to_take(view, task, node, self.capacity.free(node));
-                self.capacity.take(task, node, cores);
+                self.capacity.take(view.costs(), task, node, cores);
                 out.push(Assignment {
                     task,
                     node,

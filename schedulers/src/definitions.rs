@@ -1,6 +1,6 @@
 //! Which published definition a scheduler follows where the papers and the
 //! libraries that implement them differ: the registry's `comm_mean=` and
-//! `compat=` parameters.
+//! `compat=` parameters; and whether it plans memory (`memory=`).
 //!
 //! By default every scheduler follows the paper it cites. The papers of HEFT,
 //! CPOP and PEFT define the mean transfer time of an edge as
@@ -51,25 +51,38 @@ impl Compat {
 }
 
 /// `inner`, seeing a cost model whose [`CostModel::mean_comm_secs`] follows
-/// `comm_mean`. Each call clones the cost model, O(kinds × nodes).
-pub struct WithCommMean {
+/// `comm_mean`, and which holds no memory in plans unless `plan_memory`
+/// ([`CostModel::without_memory_in_plans`]). Each call clones the cost
+/// model, O(kinds × nodes).
+pub struct WithCostModel {
     inner: Box<dyn Scheduler>,
     comm_mean: CommMean,
+    plan_memory: bool,
 }
 
-impl WithCommMean {
-    /// Wraps `inner` so that its mean transfer times follow `comm_mean`.
-    pub fn new(inner: Box<dyn Scheduler>, comm_mean: CommMean) -> WithCommMean {
-        WithCommMean { inner, comm_mean }
+impl WithCostModel {
+    /// Wraps `inner` so that its mean transfer times follow `comm_mean` and
+    /// it plans memory only if `plan_memory`.
+    pub fn new(inner: Box<dyn Scheduler>, comm_mean: CommMean, plan_memory: bool) -> WithCostModel {
+        WithCostModel {
+            inner,
+            comm_mean,
+            plan_memory,
+        }
     }
 
-    /// `view`'s cost model with this wrapper's definition.
+    /// `view`'s cost model with this wrapper's definitions.
     fn costs<'a>(&self, view: &SimView<'a>) -> CostModel<'a> {
-        view.costs().clone().with_comm_mean(self.comm_mean)
+        let costs = view.costs().clone().with_comm_mean(self.comm_mean);
+        if self.plan_memory {
+            costs
+        } else {
+            costs.without_memory_in_plans()
+        }
     }
 }
 
-impl Scheduler for WithCommMean {
+impl Scheduler for WithCostModel {
     fn name(&self) -> &str {
         self.inner.name()
     }

@@ -28,7 +28,7 @@ impl Scheduler for FastestNode {
         let fastest = platform.node_ids().min_by_key(|&n| {
             let (hosted, total) = dag
                 .task_ids()
-                .filter(|&t| platform.node(n).cores >= dag.task(t).parallelism.min_cores)
+                .filter(|&t| costs.can_run(t, n))
                 .fold((0usize, 0u64), |(k, sum), t| {
                     (k + 1, sum + costs.exec_time(t, n).as_nanos())
                 });

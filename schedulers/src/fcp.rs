@@ -53,8 +53,8 @@ impl Scheduler for Fcp {
             }
             let first_free = platform
                 .node_ids()
-                .filter(|&n| platform.node(n).cores >= cores)
-                .min_by_key(|&n| (planner.available(n, cores), n));
+                .filter(|&n| costs.can_run(task, n))
+                .min_by_key(|&n| (planner.available(n, costs.planned_cores(task, n, cores)), n));
             let candidates = [enabling.map(|(_, Reverse(n))| n), first_free];
             let best = candidates
                 .into_iter()

@@ -28,7 +28,7 @@ impl Scheduler for Fifo {
 
     fn plan(&mut self, view: &SimView<'_>, _out: &mut Decisions) {
         self.queue.clear();
-        self.capacity = Capacity::new(view.platform(), view.dag().task_count());
+        self.capacity = Capacity::new(view.costs());
     }
 
     fn on_update(&mut self, view: &SimView<'_>, update: &Update<'_>, out: &mut Decisions) {
@@ -39,11 +39,11 @@ impl Scheduler for Fifo {
         self.queue.extend(update.ready);
         while let Some(&task) = self.queue.front() {
             let cores = view.dag().task(task).parallelism.min_cores;
-            let Some(node) = self.capacity.fitting(cores).find(|&n| view.node_up(n)) else {
+            let Some(node) = self.capacity.fitting(view.costs(), task).find(|&n| view.node_up(n)) else {
                 break;
             };
             self.queue.pop_front();
-            self.capacity.take(task, node, cores);
+            self.capacity.take(view.costs(), task, node, cores);
             out.assign(view, task, node);
         }
     }

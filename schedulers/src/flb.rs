@@ -74,7 +74,7 @@ impl Scheduler for Flb {
             let arrival = last.map_or(release, |(t, _)| t.max(release));
             by_arrival.push(Reverse((arrival, rank, task)));
             if let Some((_, Reverse(node))) = last
-                && platform.node(node).cores >= dag.task(task).parallelism.min_cores
+                && costs.can_run(task, node)
             {
                 enabled[node.index()].push(Reverse((planner.data_ready(task, node), rank, task)));
             }
@@ -93,8 +93,8 @@ impl Scheduler for Flb {
             for (n, heap) in enabled.iter().enumerate() {
                 if let Some(&Reverse((ready, rank, task))) = heap.peek() {
                     let node = NodeId::new(n);
-                    let cores = dag.task(task).parallelism.min_cores;
-                    let key = (ready.max(planner.available(node, cores)), 0, rank);
+                    let lanes = costs.planned_cores(task, node, dag.task(task).parallelism.min_cores);
+                    let key = (ready.max(planner.available(node, lanes)), 0, rank);
                     if best.is_none_or(|(k, _, _)| key < k) {
                         best = Some((key, task, node));
                     }
@@ -102,12 +102,13 @@ impl Scheduler for Flb {
             }
             if let Some(&Reverse((_, rank, task))) = by_arrival.peek() {
                 let cores = dag.task(task).parallelism.min_cores;
+                let lanes = |n| costs.planned_cores(task, n, cores);
                 let first_free = platform
                     .node_ids()
-                    .filter(|&n| platform.node(n).cores >= cores)
-                    .min_by_key(|&n| (planner.available(n, cores), n));
+                    .filter(|&n| costs.can_run(task, n))
+                    .min_by_key(|&n| (planner.available(n, lanes(n)), n));
                 if let Some(node) = first_free {
-                    let start = planner.data_ready(task, node).max(planner.available(node, cores));
+                    let start = planner.data_ready(task, node).max(planner.available(node, lanes(node)));
                     let key = (start, 1, rank);
                     if best.is_none_or(|(k, _, _)| key < k) {
                         best = Some((key, task, node));

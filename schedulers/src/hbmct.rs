@@ -77,7 +77,7 @@ fn independent_groups<'o>(dag: &Dag, order: &'o [TaskId]) -> Vec<&'o [TaskId]> {
 fn plan_group(costs: &CostModel<'_>, planner: &mut ListPlanner<'_, '_>, group: &[TaskId]) {
     let platform = costs.platform();
     let n_nodes = platform.node_count();
-    let hosts = |task: TaskId, q: NodeId| platform.node(q).cores >= costs.dag().task(task).parallelism.min_cores;
+    let hosts = |task: TaskId, q: NodeId| costs.can_run(task, q);
     // `est[i·n_nodes + q]`: when the inputs of group task i are on node q; fixed
     // while the group is planned, as they all come from earlier groups.
     let est: Vec<Option<SimTime>> = group

@@ -249,7 +249,7 @@ impl JobPolicy {
                 continue;
             };
             let cores = view.dag().task(task).parallelism.min_cores;
-            for node in self.capacity.fitting(cores).filter(|&n| view.node_up(n)) {
+            for node in self.capacity.fitting(view.costs(), task).filter(|&n| view.node_up(n)) {
                 let size = f64::from(platform.node(node).cores);
                 let alignment = f64::from(cores) / size * f64::from(self.capacity.free(node)) / size;
                 let remaining = self.jobs[job.index()].remaining_work;
@@ -293,8 +293,7 @@ impl JobPolicy {
                 arrival: info.map_or(0.0, |i| i.arrival.as_secs_f64()),
                 lower_bound: info.map_or(1.0, |i| i.lower_bound.max(1e-9)),
             };
-            let cores = view.dag().task(task).parallelism.min_cores;
-            for node in self.capacity.fitting(cores).filter(|&n| view.node_up(n)) {
+            for node in self.capacity.fitting(view.costs(), task).filter(|&n| view.node_up(n)) {
                 let features = scorer.features(
                     view,
                     &state,
@@ -318,8 +317,7 @@ impl JobPolicy {
 
     /// The node with room for `task` by the placement policy, if any.
     fn node_for(&self, view: &SimView<'_>, task: TaskId) -> Option<NodeId> {
-        let cores = view.dag().task(task).parallelism.min_cores;
-        let mut fitting = self.capacity.fitting(cores).filter(|&n| view.node_up(n));
+        let mut fitting = self.capacity.fitting(view.costs(), task).filter(|&n| view.node_up(n));
         match self.place {
             Place::First => fitting.next(),
             Place::Eft => fitting.min_by_key(|&n| (view.inputs_ready(task, n) + view.costs().exec_time(task, n), n)),
@@ -337,7 +335,7 @@ impl Scheduler for JobPolicy {
         self.mean_exec.clear();
         self.jobs.clear();
         self.with_ready.clear();
-        self.capacity = Capacity::new(view.platform(), view.dag().task_count());
+        self.capacity = Capacity::new(view.costs());
         self.remaining = (0.0, 0);
         if let Some(scorer) = &mut self.scorer {
             scorer.reset(view);
@@ -413,7 +411,7 @@ impl Scheduler for JobPolicy {
             if active.ready.is_empty() {
                 self.with_ready.retain(|&j| j != job);
             }
-            self.capacity.take(task, node, cores);
+            self.capacity.take(view.costs(), task, node, cores);
             if let Some(scorer) = &mut self.scorer {
                 scorer.placed(view, task, node);
             }

@@ -144,13 +144,17 @@ impl<'c, 'a> ListPlanner<'c, 'a> {
 
     /// Earliest finish of `task` on `node` holding `cores` cores at DVFS level
     /// `dvfs`, or `None` if the node has fewer cores or no such level, or
-    /// `cores` is outside the task's `[min_cores, max_cores]`.
+    /// `cores` is outside the task's `[min_cores, max_cores]`, or the task
+    /// may not run there ([`CostModel::can_run`]: memory, labels). The slot
+    /// holds [`CostModel::planned_cores`] lanes, so that tasks planned side by
+    /// side on a node never hold more than its memory.
     pub fn candidate_with(&self, task: TaskId, node: NodeId, cores: u32, dvfs: u8) -> Option<Candidate> {
         let parallelism = self.costs.dag().task(task).parallelism;
         let platform_node = self.costs.platform().node(node);
         if platform_node.cores < cores
             || !(parallelism.min_cores..=parallelism.max_cores).contains(&cores)
             || platform_node.power.level(dvfs).is_none()
+            || !self.costs.can_run(task, node)
         {
             return None;
         }
@@ -163,7 +167,9 @@ impl<'c, 'a> ListPlanner<'c, 'a> {
     /// [`ListPlanner::data_ready`]. The caller checks that the node and task allow `cores`.
     pub fn candidate_ready(&self, task: TaskId, node: NodeId, cores: u32, dvfs: u8, ready: SimTime) -> Candidate {
         let duration = self.costs.exec_time_with(task, node, cores, dvfs);
-        let slot = self.timelines.earliest(node, ready, duration, cores, self.insertion);
+        // Lanes stand for memory too (see `CostModel::planned_cores`).
+        let lanes = self.costs.planned_cores(task, node, cores);
+        let slot = self.timelines.earliest(node, ready, duration, lanes, self.insertion);
         let end = slot.start + duration;
         Candidate {
             node,
@@ -235,6 +241,19 @@ impl<'c, 'a> ListPlanner<'c, 'a> {
             let Some(&first) = class.iter().find(|n| holders.binary_search(n).is_err()) else {
                 continue;
             };
+            // A class's nodes have equal fields, so the task runs on all or none of them;
+            // where its memory holds more than one lane, the index (one lane) does not apply.
+            if !self.costs.can_run(task, first) {
+                continue;
+            }
+            if self.costs.planned_cores(task, first, 1) > 1 {
+                for &node in class.iter().filter(|n| holders.binary_search(n).is_err()) {
+                    if let Some(c) = self.candidate(task, node) {
+                        consider(c.end, node);
+                    }
+                }
+                continue;
+            }
             let query = Query {
                 ready: self.data_ready(task, first),
                 duration: self.costs.exec_time_with(task, first, 1, 0),

@@ -1,7 +1,8 @@
 //! Nodes that no task can tell apart, so list planners may evaluate them as one.
 //!
 //! Two nodes are in one class when they are in one [platform
-//! class](sim::Platform::node_class) (every field but the name equal) and
+//! class](sim::Platform::node_class) (every field but the name equal, memory
+//! and labels included, so a task may run on all of a class's nodes or on none) and
 //! the network reaches both the same way from any third node. Then a task that has no
 //! predecessor on either has the same data-ready time and the same duration
 //! on both; only their timelines differ (see [`crate::list`]).

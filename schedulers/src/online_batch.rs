@@ -47,7 +47,7 @@ impl Batch {
 
     fn plan(&mut self, view: &SimView<'_>) {
         self.held.clear();
-        self.capacity = Capacity::new(view.platform(), view.dag().task_count());
+        self.capacity = Capacity::new(view.costs());
     }
 
     fn on_update(&mut self, view: &SimView<'_>, update: &Update<'_>, out: &mut Decisions) {
@@ -76,13 +76,13 @@ impl Batch {
             let cores = view.dag().task(task).parallelism.min_cores;
             let best = self
                 .capacity
-                .fitting(cores)
+                .fitting(view.costs(), task)
                 .filter(|&node| view.node_up(node))
                 .filter_map(|node| completion(view, task, node).map(|end| (end, node)))
                 .min();
             let Some((_, node)) = best else { break };
             self.held.pop();
-            self.capacity.take(task, node, cores);
+            self.capacity.take(view.costs(), task, node, cores);
             out.assign(view, task, node);
         }
     }
@@ -91,9 +91,8 @@ impl Batch {
 /// When `task` would complete on `node` if started as soon as its inputs are
 /// there (not before now), or `None` if the node has too few cores.
 fn completion(view: &SimView<'_>, task: TaskId, node: NodeId) -> Option<SimTime> {
-    let dag = view.dag();
     let costs = view.costs();
-    if view.platform().node(node).cores < dag.task(task).parallelism.min_cores {
+    if !view.costs().can_run(task, node) {
         return None;
     }
     let ready = view.inputs_ready(task, node);

@@ -224,8 +224,7 @@ impl Scheduler for OnlineEft {
         for i in 0..self.batch.len() {
             let task = self.batch[i];
             match self.best_node(view, task) {
-                Some((node, start, cores)) => {
-                    let count = cores.len() as u32;
+                Some((node, start, cores, count)) => {
                     let end = start + self.estimate(view.costs(), task, node, count);
                     for &core in &cores {
                         self.core_free[node.index()][core as usize] = end;
@@ -249,9 +248,10 @@ impl Scheduler for OnlineEft {
 }
 
 impl OnlineEft {
-    /// Node, expected start and cores with the earliest expected finish
-    /// (ties: fewer cores, then the lower node id).
-    fn best_node(&self, view: &SimView<'_>, task: TaskId) -> Option<(NodeId, SimTime, Vec<u32>)> {
+    /// Node, expected start, the cores of the horizon the task holds (its
+    /// memory share may hold more than it runs on) and the cores it runs on,
+    /// with the earliest expected finish (ties: fewer cores, then the lower node id).
+    fn best_node(&self, view: &SimView<'_>, task: TaskId) -> Option<(NodeId, SimTime, Vec<u32>, u32)> {
         let costs = view.costs();
         let parallelism = view.dag().task(task).parallelism;
         let fewest = parallelism.min_cores as usize;
@@ -260,7 +260,7 @@ impl OnlineEft {
         let mut best: Option<Choice> = None;
         for node in view.platform().node_ids() {
             let free = &self.core_free[node.index()];
-            if free.len() < fewest || !view.node_up(node) {
+            if !costs.can_run(task, node) || !view.node_up(node) {
                 continue;
             }
             let most = if self.rigid {
@@ -274,15 +274,17 @@ impl OnlineEft {
             let mut order: Vec<(SimTime, u32)> = free.iter().enumerate().map(|(c, &t)| (t, c as u32)).collect();
             order.sort_unstable();
             for k in fewest..=most {
-                let start = ready.max(order[k - 1].0);
+                // The horizon holds the task's memory share too (`CostModel::planned_cores`).
+                let lanes = costs.planned_cores(task, node, k as u32) as usize;
+                let start = ready.max(order[lanes - 1].0);
                 let end = start + self.estimate(costs, task, node, k as u32);
                 let key = (end, k, node);
                 if best.as_ref().is_none_or(|b| key < b.0) {
-                    best = Some((key, start, order[..k].iter().map(|&(_, c)| c).collect()));
+                    best = Some((key, start, order[..lanes].iter().map(|&(_, c)| c).collect()));
                 }
             }
         }
-        best.map(|((_, _, node), start, cores)| (node, start, cores))
+        best.map(|((_, k, node), start, lanes)| (node, start, lanes, k as u32))
     }
 }
 

@@ -123,7 +123,7 @@ fn oct_by(
             let s = edge.dst;
             let cores = dag.task(s).parallelism.min_cores;
             for q in platform.node_ids() {
-                through[q.index()] = if platform.node(q).cores >= cores {
+                through[q.index()] = if costs.can_run(s, q) {
                     oct[s.index() * n_nodes + q.index()] + costs.exec_secs(s, q, cores, 0)
                 } else {
                     f64::INFINITY
@@ -147,10 +147,9 @@ pub fn rank_oct(costs: &CostModel<'_>, oct: &[f64]) -> Vec<f64> {
     let n_nodes = platform.node_count();
     dag.task_ids()
         .map(|t| {
-            let cores = dag.task(t).parallelism.min_cores;
             let (sum, n) = platform
                 .node_ids()
-                .filter(|&p| platform.node(p).cores >= cores)
+                .filter(|&p| costs.can_run(t, p))
                 .fold((0.0, 0usize), |(s, k), p| {
                     (s + oct[t.index() * n_nodes + p.index()], k + 1)
                 });

@@ -31,11 +31,7 @@ impl Scheduler for Random {
     fn on_update(&mut self, view: &SimView<'_>, update: &Update<'_>, out: &mut Decisions) {
         let platform = view.platform();
         for &task in update.ready {
-            let cores = view.dag().task(task).parallelism.min_cores;
-            let hosts: Vec<NodeId> = platform
-                .node_ids()
-                .filter(|&n| platform.node(n).cores >= cores)
-                .collect();
+            let hosts: Vec<NodeId> = platform.node_ids().filter(|&n| view.costs().can_run(task, n)).collect();
             if hosts.is_empty() {
                 continue;
             }

@@ -148,7 +148,7 @@ pub fn best_imaginary_level(costs: &CostModel<'_>) -> Vec<f64> {
     let mut bil = vec![f64::INFINITY; dag.task_count() * n_nodes];
     for &t in dag.topological_order().iter().rev() {
         let cores = dag.task(t).parallelism.min_cores;
-        for p in platform.node_ids().filter(|&p| platform.node(p).cores >= cores) {
+        for p in platform.node_ids().filter(|&p| costs.can_run(t, p)) {
             let tail = dag
                 .out_edges(t)
                 .iter()

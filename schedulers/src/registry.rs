@@ -7,7 +7,7 @@
 
 use crate::branch_and_bound;
 use crate::cpa::{Cpa, Variant as CpaVariant};
-use crate::definitions::{Compat, WithCommMean};
+use crate::definitions::{Compat, WithCostModel};
 use crate::job_policy::{JobPolicy, Place, Rule};
 use crate::learned;
 use crate::overhead::WithOverhead;
@@ -307,10 +307,16 @@ impl Params {
 }
 
 /// Parameters every scheduler accepts on top of its own.
-pub static COMMON_PARAMS: &[ParamInfo] = &[ParamInfo {
-    name: "overhead",
-    description: "simulated seconds each decision costs the scheduler, decisions taking effect one after another (default 0)",
-}];
+pub static COMMON_PARAMS: &[ParamInfo] = &[
+    ParamInfo {
+        name: "overhead",
+        description: "simulated seconds each decision costs the scheduler, decisions taking effect one after another (default 0)",
+    },
+    ParamInfo {
+        name: "memory",
+        description: "plan (default): plans hold each task's memory on its node over time; ignore: plan as if memory never ran out (a task still goes only to nodes with at least its memory, and still starts only where its memory is free), the memory-oblivious baseline",
+    },
+];
 
 /// How a scheduler averages transfer times over nodes; see [`sim::CommMean`].
 pub const COMM_MEAN_PARAM: ParamInfo = ParamInfo {
@@ -993,6 +999,11 @@ fn build(spec: &str, seed: u64, stream: bool) -> Result<Box<dyn Scheduler>, Regi
         compat: None,
     };
     let overhead = params.non_negative_f64_or("overhead", 0.0)?;
+    let plan_memory = match params.string_or("memory", "plan").as_str() {
+        "plan" => true,
+        "ignore" => false,
+        other => return Err(params.bad_value("memory", "plan or ignore", other)),
+    };
     let takes = |param: ParamInfo| info.params.iter().any(|p| p.name == param.name);
     if takes(COMPAT_PARAM) {
         params.compat()?;
@@ -1003,8 +1014,8 @@ fn build(spec: &str, seed: u64, stream: bool) -> Result<Box<dyn Scheduler>, Regi
         CommMean::Rate
     };
     let mut inner = (info.build)(&mut params, seed)?;
-    if comm_mean != CommMean::Rate {
-        inner = Box::new(WithCommMean::new(inner, comm_mean));
+    if comm_mean != CommMean::Rate || !plan_memory {
+        inner = Box::new(WithCostModel::new(inner, comm_mean, plan_memory));
     }
     if stream && info.nature == Nature::Static {
         inner = Box::new(PerJob::new(inner));

@@ -43,11 +43,9 @@ impl ActiveReplication {
             };
             out.push(a);
             nodes.clear();
-            nodes.extend(
-                view.platform()
-                    .node_ids()
-                    .filter(|&n| n != a.node && view.node_up(n) && view.platform().node(n).cores >= a.cores),
-            );
+            nodes.extend(view.platform().node_ids().filter(|&n| {
+                n != a.node && view.node_up(n) && view.platform().node(n).cores >= a.cores && costs.can_run(a.task, n)
+            }));
             let k = self.extra_copies.min(nodes.len());
             if k == 0 {
                 continue;

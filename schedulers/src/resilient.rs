@@ -78,12 +78,10 @@ impl Resilient {
 
 /// The up node with the earliest estimated finish for `task`, if any can host it.
 fn best_up_node(view: &SimView<'_>, task: TaskId) -> Option<NodeId> {
-    let dag = view.dag();
     let costs = view.costs();
-    let cores = dag.task(task).parallelism.min_cores;
     view.platform()
         .node_ids()
-        .filter(|&n| view.node_up(n) && view.platform().node(n).cores >= cores)
+        .filter(|&n| view.node_up(n) && costs.can_run(task, n))
         .map(|n| {
             let ready = view.inputs_ready(task, n);
             let exec = costs.exec_time(task, n);

@@ -83,7 +83,7 @@ impl WorkStealing {
     }
 
     fn hosts(&self, view: &SimView<'_>, worker: usize, task: TaskId) -> bool {
-        view.platform().node(self.node_of[worker]).cores >= view.dag().task(task).parallelism.min_cores
+        view.costs().can_run(task, self.node_of[worker])
     }
 
     /// `worker` if its node is up and can host `task`, else the first worker
@@ -92,9 +92,8 @@ impl WorkStealing {
         if self.hosts(view, worker, task) && view.node_up(self.node_of[worker]) {
             return worker;
         }
-        let cores = view.dag().task(task).parallelism.min_cores;
         let platform = view.platform();
-        let hosting = || platform.node_ids().filter(|&n| platform.node(n).cores >= cores);
+        let hosting = || platform.node_ids().filter(|&n| view.costs().can_run(task, n));
         hosting()
             .find(|&n| view.node_up(n))
             .or_else(|| hosting().next())

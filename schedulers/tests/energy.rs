@@ -35,6 +35,8 @@ fn platform() -> Platform {
         pulls_inputs: false,
         price_per_hour: None,
         billing_secs: None,
+        memory_bytes: None,
+        labels: Vec::new(),
     };
     let spec = PlatformSpec {
         name: "dvfs".into(),

@@ -50,6 +50,9 @@ impl fmt::Display for Violation {
 ///   at once (copies, cancelled replicas and runs lost to failures count
 ///   too); nothing ran on a down node, nor on a node while it was off or
 ///   booting (from the run's power records, which must be disjoint periods);
+/// - every run (copies, cancelled replicas and lost runs too) ran on a node
+///   with every label its task requires, and at no instant did the runs on a
+///   node hold more memory than the node has;
 /// - every transfer took at least latency + bytes / bandwidth;
 /// - energy equals idle power × time on plus off power × time off plus boot
 ///   power × time booting plus busy power × busy time (lost runs included),
@@ -258,6 +261,31 @@ pub fn check(costs: &CostModel<'_>, result: &RunResult) -> Result<(), Vec<Violat
                 p.state,
                 p.start,
                 p.end
+            )));
+        }
+    }
+    // Placement constraints: labels per run, memory per node over time.
+    let run_nodes = result
+        .runs()
+        .map(|r| (r.task, r.record.node))
+        .chain(result.lost.iter().map(|l| (l.task, l.node)));
+    for (t, node) in run_nodes {
+        let (task, node) = (dag.task(t), platform.node(node));
+        if let Some(label) = task.requires.iter().find(|l| !node.labels.contains(l)) {
+            bad.push(Violation(format!(
+                "task {:?} ran on {}, which lacks its required label {label:?}",
+                task.name, node.name
+            )));
+        }
+    }
+    let peaks = metrics::node_peak_memory(dag, platform.node_count(), result);
+    for (node, &(peak, at)) in platform.nodes().iter().zip(&peaks) {
+        if let Some(capacity) = node.memory_bytes
+            && peak > capacity
+        {
+            bad.push(Violation(format!(
+                "node {} held {peak} bytes of memory at {at}, more than its {capacity}",
+                node.name
             )));
         }
     }

@@ -36,6 +36,46 @@ pub enum BindError {
         /// Platform name.
         platform: String,
     },
+    /// A task needs more memory than any node has.
+    #[error("task {task:?} needs {bytes} bytes of memory but the most any node of {platform:?} has is {largest} bytes")]
+    TooMuchMemory {
+        /// Task name.
+        task: String,
+        /// The task's `memory_bytes`.
+        bytes: u64,
+        /// The largest node memory.
+        largest: u64,
+        /// Platform name.
+        platform: String,
+    },
+    /// A task requires a label no node carries.
+    #[error("task {task:?} requires label {label:?}, which no node of {platform:?} has (its labels: {known:?})")]
+    UnknownLabel {
+        /// Task name.
+        task: String,
+        /// The label.
+        label: String,
+        /// Platform name.
+        platform: String,
+        /// The labels the platform's nodes carry.
+        known: Vec<String>,
+    },
+    /// No single node has the task's cores, memory and labels together.
+    #[error(
+        "task {task:?} fits no node of {platform:?}: none has {cores} cores, {bytes} bytes of memory and the labels {labels:?} together"
+    )]
+    NoFittingNode {
+        /// Task name.
+        task: String,
+        /// Cores needed.
+        cores: u32,
+        /// Memory needed, bytes.
+        bytes: u64,
+        /// Labels required.
+        labels: Vec<String>,
+        /// Platform name.
+        platform: String,
+    },
 }
 
 /// Which mean transfer time stands for an edge whose endpoints are not yet
@@ -89,6 +129,9 @@ pub struct CostModel<'a> {
     comm_mean: CommMean,
     /// Per node, per core: when earlier work frees it (see [`CostModel::with_cores_free_at`]).
     cores_free_at: Option<Arc<[Box<[SimTime]>]>>,
+    /// Whether plans hold memory over time ([`CostModel::planned_cores`]);
+    /// see [`CostModel::without_memory_in_plans`].
+    memory_in_plans: bool,
 }
 
 /// What a [`CostModel`] precomputes from its DAG and platform, kept apart
@@ -108,25 +151,111 @@ pub struct CostTables {
     staging_secs: Vec<f64>,
     /// Mean bandwidth over ordered pairs of distinct nodes, bytes/s.
     mean_bandwidth: f64,
+    /// Per task, the labels it requires as bits over [`Platform::labels`]
+    /// (empty while no task requires any).
+    task_labels: Vec<u64>,
+    /// Whether some task declares memory on a platform with limited memory:
+    /// only then does memory restrict where and when a task runs.
+    memory_bound: bool,
 }
 
-/// [`BindError::TooFewCores`] for the first of `tasks` that fits on no node of `platform`.
-fn check_cores(tasks: &[crate::dag::Task], platform: &Platform) -> Result<(), BindError> {
+/// Checks that each of `tasks` fits some node of `platform` (cores, memory
+/// and labels together); a [`BindError`] naming the first that does not.
+/// Nodes of one class have equal fields, so one node per class is tried, and
+/// only for tasks with memory or labels. Returns the tasks' required labels
+/// as bits over [`Platform::labels`], or nothing when none requires a label.
+fn check_fit(tasks: &[crate::dag::Task], platform: &Platform) -> Result<Vec<u64>, BindError> {
+    let mut task_labels = Vec::new();
     let max_cores = platform.nodes().iter().map(|n| n.cores).max().unwrap_or(0);
-    match tasks.iter().find(|t| t.parallelism.min_cores > max_cores) {
-        Some(task) => Err(BindError::TooFewCores {
-            task: task.name.clone(),
-            cores: task.parallelism.min_cores,
-            platform: platform.name().to_owned(),
-        }),
-        None => Ok(()),
+    let memory_limits = platform.has_memory_limits();
+    let largest_memory = platform
+        .nodes()
+        .iter()
+        .map(|n| n.memory_bytes.unwrap_or(u64::MAX))
+        .max()
+        .unwrap_or(0);
+    for (i, task) in tasks.iter().enumerate() {
+        let cores = task.parallelism.min_cores;
+        let name = || task.name.clone();
+        if cores > max_cores {
+            return Err(BindError::TooFewCores {
+                task: name(),
+                cores,
+                platform: platform.name().to_owned(),
+            });
+        }
+        if task.memory_bytes > largest_memory {
+            return Err(BindError::TooMuchMemory {
+                task: name(),
+                bytes: task.memory_bytes,
+                largest: largest_memory,
+                platform: platform.name().to_owned(),
+            });
+        }
+        let required = label_bits(task, platform)?;
+        if required != 0 && task_labels.is_empty() {
+            task_labels = vec![0; tasks.len()];
+        }
+        if let Some(bits) = task_labels.get_mut(i) {
+            *bits = required;
+        }
+        if required == 0 && (task.memory_bytes == 0 || !memory_limits) {
+            continue;
+        }
+        let fits = platform.class_representatives().iter().any(|&n| {
+            let node = platform.node(n);
+            node.cores >= cores
+                && node.memory_bytes.is_none_or(|m| task.memory_bytes <= m)
+                && node.label_bits & required == required
+        });
+        if !fits {
+            return Err(BindError::NoFittingNode {
+                task: name(),
+                cores,
+                bytes: task.memory_bytes,
+                labels: task.requires.to_vec(),
+                platform: platform.name().to_owned(),
+            });
+        }
     }
+    Ok(task_labels)
+}
+
+/// The labels `task` requires as bits over `platform`'s labels, or
+/// [`BindError::UnknownLabel`] for one no node carries.
+fn label_bits(task: &crate::dag::Task, platform: &Platform) -> Result<u64, BindError> {
+    let mut bits = 0;
+    for label in &task.requires {
+        match platform.labels().binary_search(label) {
+            Ok(i) => bits |= 1 << i,
+            Err(_) => {
+                return Err(BindError::UnknownLabel {
+                    task: task.name.clone(),
+                    label: label.clone(),
+                    platform: platform.name().to_owned(),
+                    known: platform.labels().to_vec(),
+                });
+            }
+        }
+    }
+    Ok(bits)
 }
 
 impl CostTables {
-    /// Adds the speeds of `dag`'s kinds not yet covered and the staging time
-    /// of its tasks from `first_task` on.
-    fn extend(&mut self, dag: &Dag, platform: &Platform, first_task: usize) {
+    /// Adds the speeds of `dag`'s kinds not yet covered, and the staging
+    /// time and required labels (`task_labels`, from [`check_fit`]) of its
+    /// tasks from `first_task` on.
+    fn extend(&mut self, dag: &Dag, platform: &Platform, first_task: usize, task_labels: Vec<u64>) {
+        let new_tasks = &dag.tasks()[first_task..];
+        self.memory_bound |= platform.has_memory_limits() && new_tasks.iter().any(|t| t.memory_bytes > 0);
+        if !task_labels.is_empty() || !self.task_labels.is_empty() {
+            self.task_labels.resize(first_task, 0);
+            if task_labels.is_empty() {
+                self.task_labels.resize(dag.task_count(), 0);
+            } else {
+                self.task_labels.extend(task_labels);
+            }
+        }
         let n_nodes = platform.node_count();
         for kind in &dag.kinds()[self.kind_node_speed.len() / n_nodes.max(1)..] {
             for node in platform.nodes() {
@@ -171,6 +300,8 @@ impl<'a> CostModel<'a> {
             mean_inv_bandwidth: link.inv_bandwidth,
             mean_bandwidth: link.bandwidth,
             staging_secs: Vec::new(),
+            task_labels: Vec::new(),
+            memory_bound: false,
         };
         CostModel::extended(dag, platform, tables, 0)
     }
@@ -185,21 +316,23 @@ impl<'a> CostModel<'a> {
     /// tasks and kinds are computed.
     ///
     /// # Errors
-    /// [`BindError::TooFewCores`] if a new task fits on no node.
+    /// A [`BindError`] if a new task fits on no node (too many cores, too
+    /// much memory, a label no node has).
     pub fn extended(
         dag: &'a Dag,
         platform: &'a Platform,
         mut tables: CostTables,
         first_new: usize,
     ) -> Result<CostModel<'a>, BindError> {
-        check_cores(&dag.tasks()[first_new..], platform)?;
-        tables.extend(dag, platform, first_new);
+        let task_labels = check_fit(&dag.tasks()[first_new..], platform)?;
+        tables.extend(dag, platform, first_new, task_labels);
         Ok(CostModel {
             dag,
             platform,
             tables,
             comm_mean: CommMean::default(),
             cores_free_at: None,
+            memory_in_plans: true,
         })
     }
 
@@ -210,6 +343,24 @@ impl<'a> CostModel<'a> {
     pub fn with_comm_mean(mut self, comm_mean: CommMean) -> CostModel<'a> {
         self.comm_mean = comm_mean;
         self
+    }
+
+    /// This model as a planner that does not know memory runs out sees it:
+    /// [`CostModel::planned_cores`] is the cores asked for and
+    /// [`CostModel::plans_memory`] is false, while [`CostModel::can_run`]
+    /// still keeps a task off nodes with less memory than it needs (the
+    /// engine still starts a task only where its memory is free). The
+    /// baseline of a scheduler's `memory=ignore`.
+    #[must_use]
+    pub fn without_memory_in_plans(mut self) -> CostModel<'a> {
+        self.memory_in_plans = false;
+        self
+    }
+
+    /// Whether planners should hold memory over time (false under
+    /// [`CostModel::without_memory_in_plans`], and where no memory binds).
+    pub fn plans_memory(&self) -> bool {
+        self.memory_in_plans && self.tables.memory_bound
     }
 
     /// This model with the platform's cores held by earlier work: core `c`
@@ -244,6 +395,65 @@ impl<'a> CostModel<'a> {
     /// The platform.
     pub fn platform(&self) -> &'a Platform {
         self.platform
+    }
+
+    /// Whether `task` may run on `node`: the node has the task's fewest
+    /// cores, memory for it and every label it requires. The one feasibility
+    /// test of the engine and every scheduler; without memory or labels
+    /// declared it is the cores test alone.
+    #[inline]
+    pub fn can_run(&self, task: TaskId, node: NodeId) -> bool {
+        let n = self.platform.node(node);
+        n.cores >= self.dag.task(task).parallelism.min_cores && (!self.is_constrained() || self.fits(task, n))
+    }
+
+    /// Whether any task's placement is restricted by memory or labels (if
+    /// not, [`CostModel::can_run`] is the cores test and
+    /// [`CostModel::planned_cores`] the cores asked for).
+    #[inline]
+    pub fn is_constrained(&self) -> bool {
+        self.tables.memory_bound || !self.tables.task_labels.is_empty()
+    }
+
+    /// Whether `task` runs on any node that has its cores: it needs no memory
+    /// a node may lack and no label.
+    pub fn runs_anywhere(&self, task: TaskId) -> bool {
+        !self.is_constrained()
+            || (self.tables.task_labels.get(task.index()).is_none_or(|&b| b == 0)
+                && (!self.tables.memory_bound || self.dag.task(task).memory_bytes == 0))
+    }
+
+    /// The memory and label half of [`CostModel::can_run`].
+    fn fits(&self, task: TaskId, node: &crate::platform::Node) -> bool {
+        let memory = self.dag.task(task).memory_bytes;
+        let labels = self.tables.task_labels.get(task.index()).copied().unwrap_or(0);
+        node.memory_bytes.is_none_or(|m| memory <= m) && node.label_bits & labels == labels
+    }
+
+    /// The cores a plan reserves for `task` on `node` when it runs on
+    /// `cores` of them: at least `cores`, and at least the node's cores in
+    /// proportion to the share of its memory the task holds,
+    /// `⌈memory × node cores / node memory⌉`. Tasks planned on one node at
+    /// one time then never hold more than its memory (their reserved cores
+    /// fit in the node's cores, and each core stands for `1 / cores` of the
+    /// memory), so a planner's timeline of cores respects memory too. The
+    /// bound is conservative: it may keep apart tasks that would fit side by
+    /// side; the engine starts a task as soon as its real cores and memory
+    /// are free. Equal to `cores` without memory limits; needs `can_run`.
+    #[inline]
+    pub fn planned_cores(&self, task: TaskId, node: NodeId, cores: u32) -> u32 {
+        if !self.plans_memory() {
+            return cores;
+        }
+        let n = self.platform.node(node);
+        let memory = u128::from(self.dag.task(task).memory_bytes);
+        match n.memory_bytes {
+            Some(capacity) if memory > 0 && capacity > 0 => {
+                let share = (memory * u128::from(n.cores)).div_ceil(u128::from(capacity));
+                cores.max(u32::try_from(share).unwrap_or(u32::MAX).min(n.cores))
+            }
+            _ => cores,
+        }
     }
 
     /// Estimated seconds of `task` on `node` with `cores` cores at DVFS level `dvfs`.
@@ -296,8 +506,8 @@ impl<'a> CostModel<'a> {
         SimDuration::from_secs_f64(self.comm_secs(src, dst, bytes))
     }
 
-    /// Mean of [`CostModel::exec_secs`] over nodes that can host the task (the
-    /// "average computation cost" of HEFT's ranks).
+    /// Mean of [`CostModel::exec_secs`] over nodes that can host the task
+    /// ([`CostModel::can_run`]; the "average computation cost" of HEFT's ranks).
     pub fn mean_exec_secs(&self, task: TaskId) -> f64 {
         self.mean_exec_secs_scaled(task, |_| 1.0)
     }
@@ -319,7 +529,7 @@ impl<'a> CostModel<'a> {
             // the estimate of its class; any other goes alone.
             let uniform = |t: &TaskId| {
                 let task = self.dag.task(*t);
-                task.node_costs.is_none() && task.parallelism.min_cores == 1
+                task.node_costs.is_none() && task.parallelism.min_cores == 1 && self.runs_anywhere(*t)
             };
             if tasks.len() < MEAN_LANES || !tasks.iter().all(uniform) {
                 res.extend(tasks.iter().map(|&t| self.mean_exec_secs(t)));
@@ -363,7 +573,7 @@ impl<'a> CostModel<'a> {
         let (sum, n) = self
             .platform
             .node_ids()
-            .filter(|&n| self.platform.node(n).cores >= cores)
+            .filter(|&n| self.can_run(task, n))
             .fold((0.0, 0usize), |(s, k), n| (s + estimate(n) * factor(n), k + 1));
         sum / n.max(1) as f64
     }
@@ -372,7 +582,7 @@ impl<'a> CostModel<'a> {
     pub fn min_exec_secs(&self, task: TaskId) -> f64 {
         let cores = self.dag.task(task).parallelism.min_cores;
         self.candidate_nodes(task)
-            .filter(|&n| self.platform.node(n).cores >= cores)
+            .filter(|&n| self.can_run(task, n))
             .map(|n| self.exec_secs(task, n, cores, 0))
             .fold(f64::INFINITY, f64::min)
     }
@@ -385,7 +595,7 @@ impl<'a> CostModel<'a> {
     pub fn best_exec_secs(&self, task: TaskId) -> f64 {
         let p = self.dag.task(task).parallelism;
         self.candidate_nodes(task)
-            .filter(|&n| self.platform.node(n).cores >= p.min_cores)
+            .filter(|&n| self.can_run(task, n))
             .flat_map(|n| (p.min_cores..=p.max_cores.min(self.platform.node(n).cores)).map(move |k| (n, k)))
             .map(|(n, k)| self.exec_secs(task, n, k, 0))
             .fold(f64::INFINITY, f64::min)

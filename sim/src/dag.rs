@@ -117,6 +117,13 @@ pub struct Task {
     /// exist for online schedulers and cannot start (0 for an ordinary DAG).
     /// Workloads of several DAGs arriving over time set it per DAG.
     pub release: f64,
+    /// Peak memory in bytes, held on the task's node from its start to its
+    /// end (0: none declared). A task starts only where this much memory is
+    /// free ([`crate::platform::Node::memory_bytes`]).
+    pub memory_bytes: u64,
+    /// Labels the task's node must carry (e.g. `gpu`), sorted and without
+    /// repeats; empty for a task that runs anywhere.
+    pub requires: Box<[String]>,
 }
 
 impl Task {
@@ -158,6 +165,8 @@ pub struct TaskSpec {
     parallelism: Parallelism,
     speedup_table: Option<Vec<f64>>,
     release: f64,
+    memory_bytes: f64,
+    requires: Vec<String>,
 }
 
 impl TaskSpec {
@@ -171,6 +180,8 @@ impl TaskSpec {
             parallelism: Parallelism::SEQUENTIAL,
             speedup_table: None,
             release: 0.0,
+            memory_bytes: 0.0,
+            requires: Vec::new(),
         }
     }
 
@@ -211,6 +222,19 @@ impl TaskSpec {
         self.release = secs;
         self
     }
+
+    /// Sets the task's peak memory in bytes (a finite number >= 0, rounded up
+    /// to a whole byte by [`DagBuilder::build`]).
+    pub fn memory_bytes(mut self, bytes: f64) -> TaskSpec {
+        self.memory_bytes = bytes;
+        self
+    }
+
+    /// Sets the labels the task's node must carry.
+    pub fn requires(mut self, labels: Vec<String>) -> TaskSpec {
+        self.requires = labels;
+        self
+    }
 }
 
 /// Why a DAG could not be built. Every variant names the offending task or edge.
@@ -246,6 +270,12 @@ pub enum DagError {
         task: String,
         /// What is wrong and what was expected.
         message: String,
+    },
+    /// A required label is empty.
+    #[error("task {task:?}: requires an empty label")]
+    EmptyLabel {
+        /// The task's name.
+        task: String,
     },
     /// Tasks disagree on how many explicit node costs they have.
     #[error("task {task:?}: has {got} node costs but other tasks have {expected}")]
@@ -324,6 +354,21 @@ impl DagBuilder {
         }
     }
 
+    /// Sets the peak memory of a task already added (see
+    /// [`TaskSpec::memory_bytes`]); validated by [`DagBuilder::build`].
+    pub fn set_memory_bytes(&mut self, task: TaskId, bytes: f64) {
+        if let Some(spec) = self.tasks.get_mut(task.index()) {
+            spec.memory_bytes = bytes;
+        }
+    }
+
+    /// Sets the labels a task already added requires (see [`TaskSpec::requires`]).
+    pub fn set_requires(&mut self, task: TaskId, labels: Vec<String>) {
+        if let Some(spec) = self.tasks.get_mut(task.index()) {
+            spec.requires = labels;
+        }
+    }
+
     /// Adds a data edge. Several edges between the same pair of tasks are
     /// merged into one carrying the sum of their bytes (several files passed
     /// from one task to another travel as one transfer).
@@ -359,6 +404,12 @@ impl DagBuilder {
             }
             check_number(&spec.name, "work", spec.work)?;
             check_number(&spec.name, "release", spec.release)?;
+            check_number(&spec.name, "memory_bytes", spec.memory_bytes)?;
+            if spec.requires.iter().any(String::is_empty) {
+                return Err(DagError::EmptyLabel {
+                    task: spec.name.clone(),
+                });
+            }
             if let Some(costs) = &spec.node_costs {
                 for (i, &c) in costs.iter().enumerate() {
                     check_number(&spec.name, &format!("node_costs[{i}]"), c)?;
@@ -435,6 +486,9 @@ impl DagBuilder {
                         kind
                     }
                 };
+                let mut requires = spec.requires;
+                requires.sort_unstable();
+                requires.dedup();
                 Task {
                     name: spec.name,
                     kind,
@@ -443,6 +497,10 @@ impl DagBuilder {
                     parallelism: spec.parallelism,
                     speedup_table: spec.speedup_table.map(Vec::into_boxed_slice),
                     release: spec.release,
+                    // Checked finite and >= 0 above; whole bytes keep memory
+                    // accounting exact in integers.
+                    memory_bytes: spec.memory_bytes.ceil() as u64,
+                    requires: requires.into_boxed_slice(),
                 }
             })
             .collect();

@@ -23,7 +23,51 @@ pub const EMPTY: Metrics = Metrics {
     wasted_energy_j: 0.0,
     node_hours: 0.0,
     cost: 0.0,
+    peak_memory_bytes: None,
 };
+
+/// The most memory each node's runs held at one instant, in bytes, with
+/// the first instant it was held (zero and time 0 on a node whose runs
+/// declare none). A run holds its task's [`crate::Task::memory_bytes`] from
+/// its start to its end; every run counts (copies, cancelled replicas, runs
+/// lost to failures), and a run that ends at an instant frees its memory
+/// before one that starts then takes it. O(r log r) in runs with memory; no
+/// work at all when no task declares memory.
+pub fn node_peak_memory(dag: &Dag, node_count: usize, result: &RunResult) -> Vec<(u64, SimTime)> {
+    let runs = result
+        .runs()
+        .map(|r| (r.task, r.record.node, r.record.start, r.record.end))
+        .chain(result.lost.iter().map(|l| (l.task, l.node, l.start, l.end)));
+    // (node, time, whether it takes, bytes): at one instant releases sort first.
+    let mut changes: Vec<(NodeId, SimTime, bool, u64)> = Vec::new();
+    for (task, node, start, end) in runs {
+        let memory = dag.tasks().get(task.index()).map_or(0, |t| t.memory_bytes);
+        if memory > 0 && start < end {
+            changes.push((node, start, true, memory));
+            changes.push((node, end, false, memory));
+        }
+    }
+    changes.sort_unstable();
+    let mut peak = vec![(0u64, SimTime::ZERO); node_count];
+    let mut held = 0u64;
+    let mut current = None;
+    for (node, at, takes, memory) in changes {
+        if current != Some(node) {
+            (current, held) = (Some(node), 0);
+        }
+        if takes {
+            held = held.saturating_add(memory);
+            if let Some(p) = peak.get_mut(node.index())
+                && held > p.0
+            {
+                *p = (held, at);
+            }
+        } else {
+            held = held.saturating_sub(memory);
+        }
+    }
+    peak
+}
 
 /// Watts a node draws in a recorded power phase instead of its idle power.
 fn phase_w(power: &crate::platform::PowerModel, state: PowerState) -> f64 {
@@ -319,6 +363,10 @@ pub fn compute(costs: &CostModel<'_>, result: &RunResult) -> Metrics {
             };
             busy_energy(platform, r.node, r.dvfs, r.cores, r.end - r.start) * unsaved
         })),
+        peak_memory_bytes: dag.tasks().iter().any(|t| t.memory_bytes > 0).then(|| {
+            let peaks = node_peak_memory(dag, platform.node_count(), result);
+            peaks.iter().map(|&(bytes, _)| bytes).max().unwrap_or(0) as f64
+        }),
     }
 }
 

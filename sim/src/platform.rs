@@ -124,6 +124,15 @@ pub struct NodeSpec {
     /// billed in whole multiples of it (per started second by default).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_secs: Option<f64>,
+    /// Memory in bytes that the tasks running here at one time share (a
+    /// task holds its [`crate::Task::memory_bytes`] from its start to its
+    /// end); absent: unlimited.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory_bytes: Option<f64>,
+    /// Labels of the node (e.g. `gpu`, `edge`): a task runs only on nodes
+    /// that carry every label it [requires](crate::Task::requires).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub labels: Vec<String>,
 }
 
 fn is_zero(v: &f64) -> bool {
@@ -287,6 +296,20 @@ pub enum PlatformError {
         /// Why not.
         reason: &'static str,
     },
+    /// A node label is empty.
+    #[error("nodes[{index}].labels: a label must not be empty")]
+    EmptyLabel {
+        /// Index of the node entry.
+        index: usize,
+    },
+    /// More distinct node labels than a platform can hold.
+    #[error("platform {platform:?} has {count} distinct node labels; at most {MAX_LABELS} are supported")]
+    TooManyLabels {
+        /// The platform's name.
+        platform: String,
+        /// Distinct labels found.
+        count: usize,
+    },
     /// A group link names a group no node is in.
     #[error("network.group_links[{index}]: unknown group {group:?}")]
     UnknownGroup {
@@ -325,7 +348,18 @@ pub struct Node {
     pub price_per_hour: f64,
     /// Billing granularity in seconds (1 by default); see [`NodeSpec::billing_secs`].
     pub billing_secs: f64,
+    /// Memory in whole bytes shared by the tasks running here at one time
+    /// (`None`: unlimited); see [`NodeSpec::memory_bytes`].
+    pub memory_bytes: Option<u64>,
+    /// Labels, sorted and without repeats; see [`NodeSpec::labels`].
+    pub labels: Vec<String>,
+    /// [`Node::labels`] as a set of bits over [`Platform::labels`] (bit `i`:
+    /// the platform's `i`-th label), so that a feasibility test is one mask.
+    pub label_bits: u64,
 }
+
+/// The most distinct node labels one platform may use (one bit each in [`Node::label_bits`]).
+pub const MAX_LABELS: usize = 64;
 
 /// A shared link between two groups, resolved to node-independent indices.
 #[derive(Clone, Debug, PartialEq)]
@@ -375,6 +409,8 @@ pub struct Platform {
     /// per-pair matrix: looking it up spares a read of the `n × n` matrix,
     /// a cache miss per transfer estimate on large platforms.
     one_bandwidth: Option<f64>,
+    /// Every label of any node, sorted: bit `i` of [`Node::label_bits`] is label `i`.
+    labels: Vec<String>,
 }
 
 fn check(field: impl FnOnce() -> String, value: f64, positive: bool) -> Result<(), PlatformError> {
@@ -452,6 +488,15 @@ impl Platform {
             check(|| f("billing_secs"), billing_secs, true)?;
             let nic = ns.nic_bandwidth.unwrap_or(default_nic);
             check(|| f("nic_bandwidth"), nic, true)?;
+            if let Some(memory) = ns.memory_bytes {
+                check(|| f("memory_bytes"), memory, false)?;
+            }
+            if ns.labels.iter().any(String::is_empty) {
+                return Err(PlatformError::EmptyLabel { index: i });
+            }
+            let mut labels = ns.labels.clone();
+            labels.sort_unstable();
+            labels.dedup();
             if ns.count == 0 {
                 return Err(PlatformError::BadNumber {
                     field: f("count"),
@@ -477,6 +522,11 @@ impl Platform {
                     pulls_inputs: ns.pulls_inputs,
                     price_per_hour,
                     billing_secs,
+                    // Checked finite and >= 0 above; whole bytes keep memory
+                    // accounting exact in integers.
+                    memory_bytes: ns.memory_bytes.map(|m| m.ceil() as u64),
+                    labels: labels.clone(),
+                    label_bits: 0,
                 });
             }
         }
@@ -489,6 +539,7 @@ impl Platform {
                 return Err(PlatformError::DuplicateName(n.name.clone()));
             }
         }
+        let labels = label_bits(&spec.name, &mut nodes)?;
         let network = resolve_network(&spec.network, &nodes)?;
         if let Some(wms) = &spec.workflow_system {
             wms.validate()?;
@@ -510,6 +561,7 @@ impl Platform {
             node_class,
             class_representatives,
             one_bandwidth,
+            labels,
         })
     }
 
@@ -566,6 +618,16 @@ impl Platform {
     /// per-node sums over tasks need only these.
     pub fn class_representatives(&self) -> &[NodeId] {
         &self.class_representatives
+    }
+
+    /// Every label of any node, sorted (bit `i` of [`Node::label_bits`] is label `i`).
+    pub fn labels(&self) -> &[String] {
+        &self.labels
+    }
+
+    /// Whether some node's memory is limited.
+    pub fn has_memory_limits(&self) -> bool {
+        self.nodes.iter().any(|n| n.memory_bytes.is_some())
     }
 
     /// Node ids `0..n`.
@@ -723,6 +785,28 @@ impl Platform {
             }
         }
     }
+}
+
+/// The sorted labels of all `nodes`, after setting each node's
+/// [`Node::label_bits`] over them.
+fn label_bits(platform: &str, nodes: &mut [Node]) -> Result<Vec<String>, PlatformError> {
+    let mut labels: Vec<String> = nodes.iter().flat_map(|n| n.labels.iter().cloned()).collect();
+    labels.sort_unstable();
+    labels.dedup();
+    if labels.len() > MAX_LABELS {
+        return Err(PlatformError::TooManyLabels {
+            platform: platform.to_owned(),
+            count: labels.len(),
+        });
+    }
+    for node in nodes {
+        node.label_bits = node
+            .labels
+            .iter()
+            .filter_map(|l| labels.binary_search(l).ok())
+            .fold(0, |bits, i| bits | 1 << i);
+    }
+    Ok(labels)
 }
 
 /// Node classes (see [`Platform::node_class`]). The nodes one spec entry

@@ -52,6 +52,8 @@ pub fn preset(name: &str, n_nodes: u32) -> Result<Platform, PlatformError> {
         pulls_inputs: false,
         price_per_hour: None,
         billing_secs: None,
+        memory_bytes: None,
+        labels: Vec::new(),
     };
     let power = |idle_w: f64, busy_core_w: f64| PowerModel {
         idle_w,

@@ -140,6 +140,10 @@ pub struct Metrics {
     /// billed in whole multiples of its node's billing granularity (0 on
     /// platforms without prices).
     pub cost: f64,
+    /// The most memory any node held at one instant, bytes (the largest of
+    /// [`crate::metrics::node_peak_memory`]); `None` when no task declares memory.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub peak_memory_bytes: Option<f64>,
 }
 
 /// Everything a run produced.

@@ -288,6 +288,8 @@ impl Instance {
                     pulls_inputs: false,
                     price_per_hour: None,
                     billing_secs: None,
+                    memory_bytes: None,
+                    labels: Vec::new(),
                 })
                 .collect(),
             workflow_system: None,

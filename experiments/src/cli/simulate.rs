@@ -66,6 +66,51 @@ pub struct Summary {
     pub lost_runs: usize,
     /// Whether the invariant checker passed.
     pub checked: bool,
+    /// Per node, where tasks declare memory or labels or nodes have them:
+    /// what placement and memory the constraints led to. Absent otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub node_use: Vec<NodeUse>,
+}
+
+/// What one node held in a run with memory or placement constraints.
+#[derive(Debug, Serialize)]
+pub struct NodeUse {
+    /// Node name.
+    pub node: String,
+    /// Tasks whose first finished run ran here.
+    pub tasks: usize,
+    /// The most memory its runs held at one instant, bytes ([`sim::metrics::node_peak_memory`]).
+    pub peak_memory_bytes: u64,
+    /// Its memory, bytes (`None`: unlimited).
+    pub memory_bytes: Option<u64>,
+}
+
+/// Per node, tasks run and peak memory, when the DAG or the platform declares
+/// memory or labels (nothing otherwise, so outputs without them are unchanged).
+fn node_use(dag: &sim::Dag, platform: &Platform, result: &RunResult) -> Vec<NodeUse> {
+    let declared = dag.tasks().iter().any(|t| t.memory_bytes > 0 || !t.requires.is_empty())
+        || platform.has_memory_limits()
+        || !platform.labels().is_empty();
+    if !declared {
+        return Vec::new();
+    }
+    let mut tasks = vec![0usize; platform.node_count()];
+    for r in &result.tasks {
+        tasks[r.node.index()] += 1;
+    }
+    let peaks = sim::metrics::node_peak_memory(dag, platform.node_count(), result);
+    platform
+        .nodes()
+        .iter()
+        .zip(tasks)
+        .zip(peaks)
+        .map(|((n, tasks), (peak, _))| NodeUse {
+            node: n.name.clone(),
+            tasks,
+            peak_memory_bytes: peak,
+            memory_bytes: n.memory_bytes,
+        })
+        .collect()
 }
 
 /// Loads or generates the workload named by the arguments.
@@ -74,9 +119,9 @@ pub struct Summary {
 /// If neither or both of `--dag` and `--generate` are given, or loading fails.
 pub fn workload(args: &SimulateArgs) -> Result<Workload> {
     match (&args.dag, &args.generate) {
-        (Some(path), None) => workloads::load(path).with_context(|| format!("--dag {}", path.display())),
+        (Some(path), None) => workloads::load(path).with_context(|| input(args)),
         (None, Some(spec)) => {
-            let dag = workloads::generate(spec, args.seed).with_context(|| format!("--generate {spec:?}"))?;
+            let dag = workloads::generate(spec, args.seed).with_context(|| input(args))?;
             Ok(Workload {
                 dag,
                 platform: None,
@@ -85,6 +130,15 @@ pub fn workload(args: &SimulateArgs) -> Result<Workload> {
         }
         (None, None) => bail!("give a DAG with --dag PATH or --generate KIND:key=value,..."),
         (Some(_), Some(_)) => bail!("--dag and --generate are mutually exclusive"),
+    }
+}
+
+/// The argument that names the workload, for error messages: `--dag PATH` or `--generate SPEC`.
+fn input(args: &SimulateArgs) -> String {
+    match (&args.dag, &args.generate) {
+        (Some(path), _) => format!("--dag {}", path.display()),
+        (None, Some(spec)) => format!("--generate {spec:?}"),
+        (None, None) => String::new(),
     }
 }
 
@@ -113,6 +167,8 @@ pub fn run(args: &SimulateArgs) -> Result<(Summary, RunResult)> {
     let mut workload = workload(args)?;
     let platform = platform(args, &workload)?;
     workload.dag = crate::run::workflow_dag(workload.dag, &platform)?;
+    // A task no node can run (memory, labels, cores) is an error naming the input and the task.
+    sim::CostModel::new(&workload.dag, &platform).with_context(|| input(args))?;
     schedulers::registry::create(&args.scheduler, args.seed).context("--scheduler")?;
     schedulers::resource::create(&args.resource_manager).context("--resource-manager")?;
     if !(args.noise.is_finite() && args.noise >= 0.0) {
@@ -152,6 +208,7 @@ pub fn run(args: &SimulateArgs) -> Result<(Summary, RunResult)> {
         metrics: result.metrics,
         lost_runs: result.lost.len(),
         checked: true,
+        node_use: node_use(&workload.dag, &platform, &result),
     };
     Ok((summary, result))
 }
@@ -195,5 +252,18 @@ pub fn table(s: &Summary) -> String {
         ),
     ];
     let width = rows.iter().map(|r| r.0.len()).max().unwrap_or(0);
-    rows.iter().map(|(k, v)| format!("{k:<width$}  {v}\n")).collect()
+    let mut text: String = rows.iter().map(|(k, v)| format!("{k:<width$}  {v}\n")).collect();
+    if !s.node_use.is_empty() {
+        text.push_str("per node           tasks  peak memory / memory\n");
+        for n in &s.node_use {
+            let capacity = n
+                .memory_bytes
+                .map_or_else(|| "unlimited".to_owned(), |m| format!("{m} B"));
+            text.push_str(&format!(
+                "  {:<16} {:>5}  {} B / {capacity}\n",
+                n.node, n.tasks, n.peak_memory_bytes
+            ));
+        }
+    }
+    text
 }

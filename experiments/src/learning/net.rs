@@ -25,7 +25,9 @@ use std::path::Path;
 
 /// Makespan of `scheduler` on `instance` (audited run).
 fn makespan(instance: &Prepared<'_>, scheduler: &mut dyn sim::Scheduler) -> Result<f64> {
-    let run = instance.spec("learned-net").execute_with(scheduler)?;
+    let run = instance
+        .spec("learned-net", schedulers::resource::DEFAULT)
+        .execute_with(scheduler)?;
     Ok(run.makespan().as_secs_f64())
 }
 

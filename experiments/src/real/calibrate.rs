@@ -188,6 +188,8 @@ pub fn platform_spec(cores: usize, speeds: &[f64], task_overhead: f64, latency: 
                 pulls_inputs: true,
                 price_per_hour: None,
                 billing_secs: None,
+                memory_bytes: None,
+                labels: Vec::new(),
             })
             .collect(),
         workflow_system: None,

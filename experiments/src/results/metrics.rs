@@ -3,7 +3,9 @@
 //!
 //! The columns of `results.csv`, the keys of `results.jsonl`, the report's
 //! table of means and the GUI's metric list are all read off [`METRICS`]
-//! (stream metrics, [`Value::Stream`], are empty for single-DAG runs), so
+//! (stream metrics, [`Value::Stream`], are empty for single-DAG runs, and
+//! a [`Value::Declared`] metric has a column only in files where some run
+//! has it), so
 //! adding a metric is one entry here (and its computation, in `sim::metrics`
 //! when it needs the engine's records). [`SERIES`] lists the per-node and
 //! per-job series a run also yields, for views that draw one value per node
@@ -80,6 +82,11 @@ pub enum Value {
     /// The job metrics of a job stream's run; none for a single DAG, or
     /// when the statistic needs a finished job and none finished.
     Stream(fn(&StreamMetrics) -> Option<f64>),
+    /// A figure only runs whose inputs declare it have (peak memory: tasks
+    /// with memory). Its CSV column and JSON key are written only where some
+    /// run has it, so the results of grids without it are byte for byte
+    /// what they were before it existed.
+    Declared(fn(&RunResult) -> Option<f64>),
 }
 
 impl Metric {
@@ -90,7 +97,13 @@ impl Metric {
             Value::Run(value) => Some(value(result, platform)),
             Value::RunWhere(value) => value(result, platform),
             Value::Stream(value) => stream.and_then(value),
+            Value::Declared(value) => value(result),
         }
+    }
+
+    /// Whether its column is written only where some run has it ([`Value::Declared`]).
+    pub fn is_declared(&self) -> bool {
+        matches!(self.value, Value::Declared(_))
     }
 
     /// Whether it is a metric of job streams only.
@@ -242,6 +255,15 @@ pub const METRICS: &[Metric] = &[
         InReport::No,
         |r, _| r.metrics.wasted_energy_j,
     ),
+    Metric {
+        key: "peak_memory_bytes",
+        label: "peak memory of a node",
+        unit: "B",
+        kind: Kind::Count,
+        better: Better::Lower,
+        report: InReport::No,
+        value: Value::Declared(|r| r.metrics.peak_memory_bytes),
+    },
     real(
         "peak_power_w",
         "peak power",

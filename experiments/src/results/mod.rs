@@ -52,9 +52,10 @@ pub fn write_jsonl(dir: &Path, rows: &[Row]) -> Result<()> {
 /// Only if CSV encoding fails.
 pub fn results_csv(rows: &[Row]) -> Result<Vec<u8>> {
     let mut writer = csv::Writer::from_writer(Vec::new());
-    writer.write_record(row::columns())?;
+    let written = row::written_metrics(rows);
+    writer.write_record(row::columns_of(&written))?;
     for row in rows {
-        writer.write_record(row.csv_record())?;
+        writer.write_record(row.csv_record_of(&written))?;
     }
     writer.into_inner().map_err(|e| anyhow!("csv: {e}"))
 }

@@ -73,9 +73,18 @@ const COORDINATES: [&str; 15] = [
     "seed",
 ];
 
-/// The columns of `results.csv`, in order: coordinates, metrics, `error`.
-pub fn columns() -> Vec<&'static str> {
-    let metrics = METRICS.iter().map(|m| m.key);
+/// Which entries of [`METRICS`] have a column in a file of `rows`: all but
+/// the [declared](Metric::is_declared) ones no row has.
+pub fn written_metrics(rows: &[Row]) -> Vec<bool> {
+    (0..METRICS.len())
+        .map(|i| !METRICS[i].is_declared() || rows.iter().any(|r| r.metrics.get(i).copied().flatten().is_some()))
+        .collect()
+}
+
+/// The columns of a `results.csv` of rows whose metrics `written` marks (see
+/// [`written_metrics`]), in order: coordinates, metrics, `error`.
+pub fn columns_of(written: &[bool]) -> Vec<&'static str> {
+    let metrics = METRICS.iter().zip(written).filter(|(_, w)| **w).map(|(m, _)| m.key);
     COORDINATES.iter().copied().chain(metrics).chain(["error"]).collect()
 }
 
@@ -117,9 +126,9 @@ impl Row {
         ]
     }
 
-    /// The CSV record, in the order of [`columns`].
-    pub fn csv_record(&self) -> Vec<String> {
-        let metrics = (0..METRICS.len()).map(|i| {
+    /// The CSV record under [`columns_of`]`(written)`.
+    pub fn csv_record_of(&self, written: &[bool]) -> Vec<String> {
+        let metrics = (0..METRICS.len()).filter(|&i| written[i]).map(|i| {
             self.metrics
                 .get(i)
                 .copied()
@@ -137,7 +146,7 @@ impl Row {
 
 impl Serialize for Row {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(COORDINATES.len() + METRICS.len() + 1))?;
+        let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("index", &self.index)?;
         map.serialize_entry("id", &self.id)?;
         map.serialize_entry("workload", &self.workload)?;
@@ -155,6 +164,9 @@ impl Serialize for Row {
         map.serialize_entry("seed", &self.seed)?;
         for (i, metric) in METRICS.iter().enumerate() {
             let value = self.metrics.get(i).copied().flatten();
+            if metric.is_declared() && value.is_none() {
+                continue;
+            }
             match metric.kind {
                 Kind::Real => map.serialize_entry(metric.key, &value)?,
                 // Counts are whole numbers held as f64; JSON writes them without a fraction.
@@ -318,15 +330,33 @@ mod tests {
         r.metrics[lost] = Some(2.0);
         let text = serde_json::to_string(&r).unwrap_or_default();
         assert!(text.contains("\"lost_runs\":2,"), "{text}");
-        let keys: Vec<usize> = columns()
-            .iter()
-            .filter_map(|k| text.find(&format!("\"{k}\":")))
-            .collect();
-        assert_eq!(keys.len(), columns().len());
+        let written = written_metrics(std::slice::from_ref(&r));
+        let columns = columns_of(&written);
+        let keys: Vec<usize> = columns.iter().filter_map(|k| text.find(&format!("\"{k}\":"))).collect();
+        assert_eq!(keys.len(), columns.len());
         assert!(keys.windows(2).all(|w| w[0] < w[1]), "{text}");
         let back: Row = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
         assert_eq!(back, r);
-        assert_eq!(r.csv_record().len(), columns().len());
+        assert_eq!(r.csv_record_of(&written).len(), columns.len());
+    }
+
+    /// A declared metric (peak memory) no row has gets no column and no key,
+    /// so files of runs without memory are what they were before it existed;
+    /// one row with it brings its column, empty in the others.
+    #[test]
+    fn a_declared_metric_no_row_has_is_left_out() {
+        let peak = METRICS.iter().position(Metric::is_declared).unwrap_or(0);
+        let mut without = row();
+        without.metrics[peak] = None;
+        let written = written_metrics(std::slice::from_ref(&without));
+        assert!(!columns_of(&written).contains(&"peak_memory_bytes"));
+        assert_eq!(without.csv_record_of(&written).len(), columns_of(&written).len());
+        let text = serde_json::to_string(&without).unwrap_or_default();
+        assert!(!text.contains("peak_memory_bytes"), "{text}");
+        let back: Row = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
+        assert_eq!(back, without);
+        let both = [without.clone(), row()];
+        assert!(columns_of(&written_metrics(&both)).contains(&"peak_memory_bytes"));
     }
 
     #[test]

@@ -169,7 +169,7 @@ pub fn instance(costs: &CostModel<'_>, noise: f64, failure_rate: f64) -> Instanc
         let cores = dag.task(t).parallelism.min_cores;
         let times: Vec<f64> = platform
             .node_ids()
-            .filter(|&p| platform.node(p).cores >= cores)
+            .filter(|&p| costs.can_run(t, p))
             .map(|p| costs.exec_secs(t, p, cores, 0))
             .collect();
         let mean = times.iter().sum::<f64>() / times.len().max(1) as f64;

@@ -68,5 +68,7 @@ pub fn unit_nodes(count: u32) -> NodeSpec {
         pulls_inputs: false,
         price_per_hour: None,
         billing_secs: None,
+        memory_bytes: None,
+        labels: Vec::new(),
     }
 }

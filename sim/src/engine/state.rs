@@ -940,6 +940,17 @@ impl<'a> State<'a> {
                     a.cores, p.min_cores, p.max_cores, node.cores
                 )));
             }
+            if !self.costs().can_run(a.task, a.node) {
+                let task = dag.task(a.task);
+                return Err(reject(format!(
+                    "the task needs {} bytes of memory and the labels {:?}; the node has {} and the labels {:?}",
+                    task.memory_bytes,
+                    task.requires,
+                    node.memory_bytes
+                        .map_or_else(|| "unlimited memory".to_owned(), |m| format!("{m} bytes")),
+                    node.labels
+                )));
+            }
             if usize::from(a.dvfs) >= node.power.level_count() {
                 return Err(reject(format!(
                     "DVFS level {} requested; the node has {}",
@@ -1483,7 +1494,7 @@ impl<'a> State<'a> {
             while let Some(&run) = self.nodes[node.index()].queue.front() {
                 let a = self.runs.assignment[run];
                 let free = self.nodes[node.index()].free_cores.len() as u32;
-                if free < a.cores {
+                if free < a.cores || !self.memory_free(node, run) {
                     break;
                 }
                 if self.runs.missing_inputs[run] > 0 {
@@ -1502,6 +1513,21 @@ impl<'a> State<'a> {
                 self.start(run, a);
             }
         }
+    }
+
+    /// Whether `node` has the memory of `run`'s task free beside what the
+    /// runs holding its cores hold (memory is held from a run's start to its
+    /// end). Summed afresh in integers, so no rounding accumulates; free on a
+    /// node without a memory limit.
+    fn memory_free(&self, node: NodeId, run: Run) -> bool {
+        let Some(capacity) = self.costs().platform().node(node).memory_bytes else {
+            return true;
+        };
+        let dag = self.costs().dag();
+        let memory = |r: Run| dag.task(self.runs.task[r]).memory_bytes;
+        let running = self.nodes[node.index()].running.iter();
+        let held = running.fold(memory(run), |held, &r| held.saturating_add(memory(r)));
+        held <= capacity
     }
 
     fn start(&mut self, run: Run, a: Assignment) {

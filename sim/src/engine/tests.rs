@@ -179,6 +179,8 @@ fn shared_platform(n_nodes: u32) -> Platform {
         pulls_inputs: false,
         price_per_hour: None,
         billing_secs: None,
+        memory_bytes: None,
+        labels: Vec::new(),
     };
     let network = NetworkSpec::Shared {
         latency: 0.5,

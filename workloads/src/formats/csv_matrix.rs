@@ -195,6 +195,8 @@ pub fn combine(exe_time: &Matrix, connectivity: &Matrix, bandwidth: &Matrix, nam
             pulls_inputs: false,
             price_per_hour: None,
             billing_secs: None,
+            memory_bytes: None,
+            labels: Vec::new(),
         })
         .collect();
     let spec = PlatformSpec {

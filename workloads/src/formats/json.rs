@@ -7,7 +7,8 @@
 //!     { "name": "a", "kind": "split", "work": 1.5 },
 //!     { "name": "b", "work": 2.0, "node_costs": [2.0, 4.0] },
 //!     { "name": "c", "work": 3.0,
-//!       "parallelism": { "min_cores": 1, "max_cores": 8, "serial_fraction": 0.1 } }
+//!       "parallelism": { "min_cores": 1, "max_cores": 8, "serial_fraction": 0.1 } },
+//!     { "name": "d", "work": 9.0, "memory_bytes": 4e9, "requires": ["gpu"] }
 //!   ],
 //!   "edges": [ { "src": "a", "dst": "b", "bytes": 1e6 } ],
 //!   "platform": { "name": "two", "network": { "model": "dedicated", ... }, "nodes": [ ... ] }
@@ -18,7 +19,9 @@
 //! - `tasks`: `name` (unique), `kind` (optional, default `"task"`), `work` in
 //!   reference seconds (time on one core of speed 1.0), `node_costs` (optional:
 //!   seconds on each platform node, all tasks the same length), `parallelism`
-//!   (optional: Amdahl model, see [`sim::Parallelism`]).
+//!   (optional: Amdahl model, see [`sim::Parallelism`]), `memory_bytes`
+//!   (optional: peak memory held on the node from start to end, default 0)
+//!   and `requires` (optional: labels the node must carry, e.g. `["gpu"]`).
 //! - `edges` (optional): `src` and `dst` task names, `bytes` moved.
 //! - `platform` (optional): a [`sim::PlatformSpec`], exactly as in a platform
 //!   TOML file but written as JSON.
@@ -59,6 +62,10 @@ struct TaskIn<'a> {
     node_costs: Option<Vec<f64>>,
     #[serde(default)]
     parallelism: Option<ParallelismDoc>,
+    #[serde(default)]
+    memory_bytes: f64,
+    #[serde(default)]
+    requires: Vec<String>,
 }
 
 #[derive(Deserialize, Serialize, Clone)]
@@ -102,6 +109,14 @@ struct TaskOut<'a> {
     node_costs: Option<&'a [f64]>,
     #[serde(skip_serializing_if = "Option::is_none")]
     parallelism: Option<ParallelismDoc>,
+    #[serde(skip_serializing_if = "is_zero")]
+    memory_bytes: u64,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    requires: &'a [String],
+}
+
+fn is_zero(bytes: &u64) -> bool {
+    *bytes == 0
 }
 
 /// Parses schedlab JSON text. `default_name` names the workload when the file does not.
@@ -123,7 +138,9 @@ pub fn parse(text: &str, default_name: &str) -> Result<Workload, ParseError> {
                 "duplicate task name",
             ));
         }
-        let mut spec = TaskSpec::new(t.name.as_ref(), t.work);
+        let mut spec = TaskSpec::new(t.name.as_ref(), t.work)
+            .memory_bytes(t.memory_bytes)
+            .requires(t.requires);
         if let Some(kind) = t.kind {
             spec = spec.kind(kind.as_ref());
         }
@@ -214,6 +231,8 @@ pub fn write(workload: &Workload, out: &mut impl Write) -> std::io::Result<()> {
                 },
                 speedup: t.speedup_table.as_deref().map(<[f64]>::to_vec),
             }),
+            memory_bytes: t.memory_bytes,
+            requires: &t.requires,
         };
         serde_json::to_writer(&mut *out, &task)?;
     }
@@ -309,6 +328,33 @@ mod tests {
             let e = parse(&text, "x").unwrap_err().to_string();
             assert!(e.contains(needle), "{bad}: {e}");
         }
+    }
+
+    #[test]
+    fn memory_and_labels_round_trip_and_negative_memory_names_the_task() {
+        let text = r#"{"tasks": [
+            {"name": "a", "work": 1, "memory_bytes": 4e9, "requires": ["gpu", "big"]},
+            {"name": "b", "work": 2}]}"#;
+        let w = parse(text, "x").unwrap();
+        let a = &w.dag.tasks()[0];
+        assert_eq!(
+            (a.memory_bytes, &*a.requires),
+            (4_000_000_000, &["big".to_owned(), "gpu".to_owned()][..])
+        );
+        let mut out = Vec::new();
+        write(&w, &mut out).unwrap();
+        let written = String::from_utf8(out).unwrap();
+        assert!(
+            !written.contains("\"b\",\"kind\":\"task\",\"work\":2.0,\"memory"),
+            "{written}"
+        );
+        let back = parse(&written, "y").unwrap();
+        assert_eq!(back.dag.tasks(), w.dag.tasks());
+        let e = parse(r#"{"tasks": [{"name": "a", "work": 1, "memory_bytes": -2}]}"#, "x").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "task \"a\": memory_bytes must be a finite number >= 0, got -2"
+        );
     }
 
     #[test]

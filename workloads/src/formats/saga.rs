@@ -331,6 +331,8 @@ fn build_platform(network: &Graph, name: &str) -> Result<Platform, ParseError> {
             pulls_inputs: false,
             price_per_hour: None,
             billing_secs: None,
+            memory_bytes: None,
+            labels: Vec::new(),
         })
         .collect();
     let spec = PlatformSpec {

@@ -26,6 +26,11 @@
 //!   replaying a task on its own machine takes exactly its measured runtime.
 //!   With no speed recorded, work is the runtime. A file without an
 //!   `execution` section gives work 0. A task's `coreCount` is not used.
+//! - Memory: a task's `memoryInBytes` (1.4 task, 1.5/1.6 execution task),
+//!   where recorded, is its peak memory ([`sim::Task::memory_bytes`]). The
+//!   machines' memory is not read: the platform's nodes have unlimited
+//!   memory, so a recorded run replays as it ran; a platform file with
+//!   `memory_bytes` on its nodes makes the memory bind.
 //! - Platform (when `machines` are listed): one node per machine name, with its
 //!   core count (1 when absent) and relative speed, a placeholder power model
 //!   (WfFormat records none: 100 W idle, 10 W per busy core) and a dedicated
@@ -33,7 +38,7 @@
 //!
 //! Writing produces WfFormat 1.5: one file per edge (`SRC#DST`, its bytes
 //! rounded to a whole number as the schema's integer requires), work as
-//! `runtimeInSeconds`, kinds as the task `name`, and the platform's nodes as
+//! `runtimeInSeconds`, memory as `memoryInBytes` (where declared), kinds as the task `name`, and the platform's nodes as
 //! machines with speed 1.0 written as 1000 MHz. Since no run is recorded,
 //! `makespanInSeconds` is the work-based critical path.
 
@@ -158,6 +163,9 @@ struct ExecTask15<'a> {
     machines: Vec<String>,
     #[serde(default)]
     command: Option<Command15>,
+    /// Peak memory, if recorded.
+    #[serde(default)]
+    memory_in_bytes: Option<f64>,
 }
 
 #[derive(Deserialize)]
@@ -217,6 +225,9 @@ struct Task14<'a> {
     cores: Option<f64>,
     #[serde(default)]
     machine: Option<String>,
+    /// Peak memory, if recorded.
+    #[serde(default)]
+    memory_in_bytes: Option<f64>,
 }
 
 #[derive(Deserialize)]
@@ -252,6 +263,8 @@ struct Task<'a> {
     runtime: Option<f64>,
     /// Cores the task ran on, if recorded.
     cores: Option<f64>,
+    /// Peak memory in bytes, if recorded (`memoryInBytes`).
+    memory: Option<f64>,
     machine: Option<String>,
     parents: Vec<Str<'a>>,
     children: Vec<Str<'a>>,
@@ -401,6 +414,7 @@ fn kind_15(name: &str, id: &str, program: Option<&str>) -> String {
 struct ExecRun {
     runtime: f64,
     cores: Option<f64>,
+    memory: Option<f64>,
     machine: Option<String>,
     program: Option<String>,
 }
@@ -419,6 +433,7 @@ fn from_15(doc: Doc15) -> Instance {
                     let run = ExecRun {
                         runtime: t.runtime_in_seconds,
                         cores: t.core_count,
+                        memory: t.memory_in_bytes,
                         machine,
                         program,
                     };
@@ -434,16 +449,17 @@ fn from_15(doc: Doc15) -> Instance {
         .into_iter()
         .map(|t| {
             let run = runs.as_ref().map(|r| r.get(t.id.as_ref()).cloned());
-            let (runtime, cores, machine, program) = match run {
-                None => (Some(0.0), None, None, None),
-                Some(None) => (None, None, None, None),
-                Some(Some(run)) => (Some(run.runtime), run.cores, run.machine, run.program),
+            let (runtime, cores, memory, machine, program) = match run {
+                None => (Some(0.0), None, None, None, None),
+                Some(None) => (None, None, None, None, None),
+                Some(Some(run)) => (Some(run.runtime), run.cores, run.memory, run.machine, run.program),
             };
             Task {
                 kind: kind_15(&t.name, &t.id, program.as_deref()),
                 key: t.id,
                 runtime,
                 cores,
+                memory,
                 machine,
                 parents: t.parents,
                 children: t.children,
@@ -489,6 +505,7 @@ fn from_14(doc: Doc14) -> Instance {
                 key: t.name,
                 runtime: Some(t.runtime_in_seconds),
                 cores: t.cores,
+                memory: t.memory_in_bytes,
                 machine: t.machine,
                 parents: t.parents,
                 children: t.children,
@@ -547,6 +564,15 @@ fn build(instance: Instance, name: String) -> Result<Workload, ParseError> {
         let mut spec = TaskSpec::new(t.key.clone(), runtime * factor).kind(t.kind.clone());
         if let Some(cores) = t.cores {
             spec = spec.parallelism(recorded_cores(cores).map_err(|e| ParseError::field(task_ctx(&t.key), e))?);
+        }
+        if let Some(memory) = t.memory {
+            if !(memory.is_finite() && memory >= 0.0) {
+                return Err(ParseError::field(
+                    task_ctx(&t.key),
+                    format!("memoryInBytes: expected a finite number >= 0, got {memory}"),
+                ));
+            }
+            spec = spec.memory_bytes(memory);
         }
         let id = b.add_task(spec);
         if ids.insert(t.key.as_ref(), id).is_some() {
@@ -645,6 +671,8 @@ fn platform(machines: &[Machine], reference_mhz: f64, name: &str) -> Result<Opti
             pulls_inputs: false,
             price_per_hour: None,
             billing_secs: None,
+            memory_bytes: None,
+            labels: Vec::new(),
         });
     }
     if nodes.is_empty() {
@@ -698,11 +726,15 @@ pub fn write(workload: &Workload, out: &mut impl Write) -> std::io::Result<()> {
         .map(|t| {
             // A task that needs several cores ran on its fewest: its runtime there.
             let cores = t.parallelism.min_cores;
-            if cores > 1 {
+            let mut task = if cores > 1 {
                 json!({ "id": t.name, "runtimeInSeconds": t.work * t.time_factor(cores), "coreCount": cores })
             } else {
                 json!({ "id": t.name, "runtimeInSeconds": t.work })
+            };
+            if let (true, Some(fields)) = (t.memory_bytes > 0, task.as_object_mut()) {
+                fields.insert("memoryInBytes".to_owned(), json!(t.memory_bytes));
             }
+            task
         })
         .collect();
     let mut execution = json!({
@@ -801,7 +833,7 @@ mod tests {
               "metrics": {"numberOfTasks": 2, "numberOfFiles": 3, "sumOfFileSizesInBytes": 1664,
                           "numberOfLevels": 2, "minimumWidth": 1, "maximumWidth": 1}},
             "execution": {"makespanInSeconds": 14.2, "executedAt": "2026-08-04T15:20:00-08:00",
-              "tasks": [{"id": "ID0000001", "runtimeInSeconds": 4.2, "coreCount": 1, "machines": ["node01"]},
+              "tasks": [{"id": "ID0000001", "runtimeInSeconds": 4.2, "coreCount": 1, "machines": ["node01"], "memoryInBytes": 14800000},
                         {"id": "ID0000002", "runtimeInSeconds": 10.0, "coreCount": 4, "machines": ["node01"]}],
               "machines": [{"nodeName": "node01", "cpu": {"coreCount": 8, "speedInMHz": 3600}}],
               "metrics": {"sumTaskRuntimesInSeconds": 14.2}}}}"#;
@@ -814,6 +846,11 @@ mod tests {
         let p = w.dag.tasks()[1].parallelism;
         assert_eq!((p.min_cores, p.max_cores, p.serial_fraction), (4, 4, 1.0));
         assert_eq!(w.dag.tasks()[0].parallelism, Parallelism::SEQUENTIAL);
+        // memoryInBytes is the task's peak memory where recorded.
+        assert_eq!(
+            (w.dag.tasks()[0].memory_bytes, w.dag.tasks()[1].memory_bytes),
+            (14_800_000, 0)
+        );
         let mut out = Vec::new();
         write(&w, &mut out).unwrap();
         let back = parse(std::str::from_utf8(&out).unwrap(), "y").unwrap();

@@ -146,7 +146,7 @@ pub struct GenParam {
 }
 
 /// The parameters of generator `kind`, in the order it reads them, then the
-/// keys every generator takes (`moldable`, `serial`, `max_cores`).
+/// keys every generator takes ([`COMMON_KEYS`]).
 ///
 /// Found by running the generator's key-reading code on an empty spec (a
 /// generation with every default, which is small), so the list is exactly
@@ -158,22 +158,21 @@ pub struct GenParam {
 /// # Examples
 /// ```
 /// let keys: Vec<&str> = workloads::generators::describe("fork-join")?.iter().map(|p| p.key).collect();
-/// assert_eq!(keys, ["levels", "width", "work", "ccr", "moldable", "serial", "max_cores"]);
+/// assert_eq!(keys, ["levels", "width", "work", "ccr", "moldable", "serial", "max_cores", "memory_gb", "gpu"]);
 /// # Ok::<(), workloads::GenError>(())
 /// ```
 pub fn describe(kind: &str) -> Result<Vec<GenParam>, GenError> {
     let mut params = Params::parse(kind, "")?;
     builder(kind, &mut params, 0)?;
-    let (common, own): (Vec<GenParam>, Vec<GenParam>) = params
-        .described
-        .into_iter()
-        .partition(|p| MOLDABILITY_KEYS.contains(&p.key));
+    let (common, own): (Vec<GenParam>, Vec<GenParam>) =
+        params.described.into_iter().partition(|p| COMMON_KEYS.contains(&p.key));
     Ok(own.into_iter().chain(common).collect())
 }
 
 /// The builder of generator `kind` with the keys of `params`, moldable tasks applied.
 fn builder(kind: &str, params: &mut Params, seed: u64) -> Result<DagBuilder, GenError> {
     let moldability = Moldability::read(params)?;
+    let constraints = Constraints::read(params)?;
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut builder = match kind {
         "layered" => layered::generate(params, &mut rng)?,
@@ -203,11 +202,64 @@ fn builder(kind: &str, params: &mut Params, seed: u64) -> Result<DagBuilder, Gen
         }
     };
     moldability.apply(&mut builder, seed);
+    constraints.apply(&mut builder, seed);
     Ok(builder)
 }
 
-/// The keys of [`Moldability`], which every generator takes.
-pub const MOLDABILITY_KEYS: [&str; 3] = ["moldable", "serial", "max_cores"];
+/// The keys of [`Moldability`] and [`Constraints`], which every generator takes.
+pub const COMMON_KEYS: [&str; 5] = ["moldable", "serial", "max_cores", "memory_gb", "gpu"];
+
+/// The label a task draws with the `gpu` key.
+pub const GPU_LABEL: &str = "gpu";
+
+/// The keys every generator takes to give tasks memory and placement
+/// constraints:
+/// - `memory_gb` \[0]: mean peak memory of a task in GB (10^9 bytes); each
+///   task holds `memory_gb × 10^9 × U[0.5, 1.5]` bytes (0: none declared);
+/// - `gpu` \[0]: the fraction of tasks that require a node labelled
+///   [`GPU_LABEL`], each drawn independently.
+///
+/// Each draws from a random stream of its own (2 and 3; [`Moldability`] has
+/// 1), so a spec without these keys gives the DAG it gave before they
+/// existed, and adding one does not change what the other draws.
+#[derive(Clone, Copy, Debug)]
+struct Constraints {
+    /// Mean memory of a task, bytes.
+    memory: f64,
+    gpu: f64,
+}
+
+impl Constraints {
+    fn read(p: &mut Params) -> Result<Constraints, GenError> {
+        Ok(Constraints {
+            memory: p.f64("memory_gb", 0.0, 0.0..=1e6)? * 1e9,
+            gpu: p.f64("gpu", 0.0, 0.0..=1.0)?,
+        })
+    }
+
+    fn apply(&self, builder: &mut DagBuilder, seed: u64) {
+        let stream = |n: u64| {
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            rng.set_stream(n);
+            rng
+        };
+        if self.memory > 0.0 {
+            let mut rng = stream(2);
+            for i in 0..builder.task_count() {
+                let bytes = (self.memory * rng.random_range(0.5..1.5)).round();
+                builder.set_memory_bytes(sim::TaskId::new(i), bytes);
+            }
+        }
+        if self.gpu > 0.0 {
+            let mut rng = stream(3);
+            for i in 0..builder.task_count() {
+                if rng.random::<f64>() < self.gpu {
+                    builder.set_requires(sim::TaskId::new(i), vec![GPU_LABEL.to_owned()]);
+                }
+            }
+        }
+    }
+}
 
 /// The keys every generator takes to make a share of its tasks moldable
 /// (data-parallel: they may run on 1 to `max_cores` cores of one node, with
@@ -520,6 +572,29 @@ mod tests {
         assert!(e.to_string().contains("did you mean \"tasks\"?"), "{e}");
         let e = generate("nope", 1).unwrap_err();
         assert!(!e.to_string().contains("did you mean"), "{e}");
+    }
+
+    #[test]
+    fn memory_and_labels_change_nothing_else_and_each_draws_alone() {
+        let plain = generate("layered:tasks=400", 3).unwrap();
+        let memory = generate("layered:tasks=400,memory_gb=2", 3).unwrap();
+        let both = generate("layered:tasks=400,memory_gb=2,gpu=0.25", 3).unwrap();
+        assert_eq!(memory.edges(), plain.edges());
+        for ((p, m), b) in plain.tasks().iter().zip(memory.tasks()).zip(both.tasks()) {
+            assert_eq!((p.work, &p.name, p.memory_bytes), (m.work, &m.name, 0));
+            assert!(
+                (1_000_000_000..=3_000_000_000).contains(&m.memory_bytes),
+                "{}",
+                m.memory_bytes
+            );
+            // Labels come from a stream of their own: memory draws are the same with them.
+            assert_eq!(b.memory_bytes, m.memory_bytes);
+            assert!(p.requires.is_empty() && m.requires.is_empty());
+        }
+        let gpu = both.tasks().iter().filter(|t| *t.requires == [GPU_LABEL]).count();
+        // Binomial(400, 0.25): within 5 standard deviations (about 43) of 100.
+        assert!((57..=143).contains(&gpu), "{gpu}");
+        assert!(generate("layered:gpu=2", 1).unwrap_err().to_string().contains("gpu"));
     }
 
     #[test]
