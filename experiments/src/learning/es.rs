@@ -28,12 +28,15 @@
 //! iteration, numbers as bit patterns, tied to the config's SHA-256)
 //! continues exactly as an uninterrupted one.
 
-use super::train::{TrainEntry, progress_bar};
+use super::train::{TrainEntry, TrainSummary, progress_bar, provenance};
+use crate::grid::config::{Cell, Config};
+use crate::stats;
 use anyhow::{Context as _, Result, bail};
 use rand::SeedableRng as _;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution as _, StandardNormal};
 use rayon::prelude::*;
+use schedulers::learned::model::{LinearModel, Model};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -214,12 +217,68 @@ fn directions(settings: &Settings, iteration: usize, n_weights: usize) -> Vec<Ve
         .collect()
 }
 
+/// The cells a model trained by rollouts learns from: one per instance
+/// (the first scheduler, resource manager and condition of each workload ×
+/// platform × seed), since a rollout runs its own policy on the instance.
+pub(crate) fn instance_cells(config: &Config) -> Vec<Cell> {
+    config
+        .cells()
+        .filter(|c| c.scheduler == 0 && c.resource_manager == 0 && c.noise == 0 && c.failure == 0)
+        .collect()
+}
+
 /// What training found: the best centre and its ratio to the best baseline per instance.
 pub(crate) struct Outcome {
     /// The weights.
     pub best: Vec<f64>,
     /// Per instance, the metric of `best` over the best baseline's.
     pub ratios: Vec<f64>,
+}
+
+impl Outcome {
+    /// The trained model (`kind` wraps the linear score) with its
+    /// provenance, and what `train` prints of it: `metric` names what the
+    /// rollouts scored, `agreement` is the share of instances where the
+    /// model beats the best baseline.
+    pub(crate) fn summary(
+        self,
+        run: &TrainingRun<'_>,
+        feature_names: &[&str],
+        metric: &str,
+        kind: fn(LinearModel) -> Model,
+    ) -> TrainSummary {
+        let n = self.ratios.len();
+        let rollouts = run.settings.rollouts(n);
+        let model = kind(LinearModel {
+            trained_on: provenance(
+                run.config,
+                run.config_name,
+                n,
+                rollouts,
+                run.settings.describe(metric, &run.config.schedulers),
+            ),
+            feature_names: feature_names.iter().map(|s| (*s).to_owned()).collect(),
+            weights: self.best,
+        });
+        let wins = self.ratios.iter().filter(|&&r| r < 1.0).count();
+        TrainSummary {
+            model,
+            instances: n,
+            samples: rollouts,
+            agreement: wins as f64 / n.max(1) as f64,
+            ratio: stats::mean_ci(&self.ratios),
+        }
+    }
+}
+
+/// What identifies a training run in its model's provenance.
+pub(crate) struct TrainingRun<'a> {
+    /// The training config.
+    pub config: &'a Config,
+    /// Its name as given.
+    pub config_name: &'a str,
+    /// The `[train]` settings.
+    pub settings: &'a Settings,
 }
 
 /// Trains weights from `initial` against `reference` (the best baseline's

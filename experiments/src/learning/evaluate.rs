@@ -281,7 +281,7 @@ fn decision_times(config: &Config, streams: bool) -> Result<Timings> {
     let mut totals = vec![vec![(0.0, 0usize); n]; config.workloads.len()];
     for cell in config
         .cells()
-        .filter(|c| c.scheduler == 0 && c.noise == 0 && c.failure == 0)
+        .filter(|c| c.scheduler == 0 && c.resource_manager == 0 && c.noise == 0 && c.failure == 0)
     {
         for (s, spec) in config.schedulers.iter().enumerate() {
             let seed = config.seeds[cell.seed];

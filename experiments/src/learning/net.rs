@@ -14,12 +14,11 @@
 //! starts from the contention-aware earliest finish time.
 
 use super::es;
-use super::train::{TrainEntry, TrainSummary, provenance};
-use crate::grid::config::{Cell, Config, WorkloadSource};
+use super::train::{TrainEntry, TrainSummary};
+use crate::grid::config::{Config, WorkloadSource};
 use crate::grid::sweep::{self, Prepared};
-use crate::stats;
 use anyhow::{Context as _, Result, bail};
-use schedulers::learned::model::{LinearModel, Model};
+use schedulers::learned::model::Model;
 use schedulers::learned::net::{INITIAL_WEIGHTS, LearnedNet, NET_FEATURES, NetFeatures};
 use std::path::Path;
 
@@ -48,10 +47,7 @@ pub(crate) fn train(
     if config.workloads.iter().any(|w| matches!(w, WorkloadSource::Stream(_))) {
         bail!("model = \"learned-net\" trains on single DAGs: remove the [stream] table");
     }
-    let cells: Vec<Cell> = config
-        .cells()
-        .filter(|c| c.scheduler == 0 && c.noise == 0 && c.failure == 0)
-        .collect();
+    let cells = es::instance_cells(config);
     let instances: Vec<Prepared> = cells
         .iter()
         .map(|cell| sweep::prepare(config, cell))
@@ -77,24 +73,10 @@ pub(crate) fn train(
             makespan(&instances[i], &mut LearnedNet::new(weights))
         },
     )?;
-    let rollouts = settings.rollouts(n);
-    let model = Model::LearnedNet(LinearModel {
-        trained_on: provenance(
-            config,
-            config_name,
-            n,
-            rollouts,
-            settings.describe("makespan", baselines),
-        ),
-        feature_names: NET_FEATURES.iter().map(|s| (*s).to_owned()).collect(),
-        weights: outcome.best,
-    });
-    let wins = outcome.ratios.iter().filter(|&&r| r < 1.0).count();
-    Ok(TrainSummary {
-        model,
-        instances: n,
-        samples: rollouts,
-        agreement: wins as f64 / n.max(1) as f64,
-        ratio: stats::mean_ci(&outcome.ratios),
-    })
+    let run = es::TrainingRun {
+        config,
+        config_name,
+        settings: &settings,
+    };
+    Ok(outcome.summary(&run, &NET_FEATURES, "makespan", Model::LearnedNet))
 }

@@ -10,13 +10,12 @@
 //! decisions. Training starts from an SRPT rule with EFT placement.
 
 use super::es;
-use super::train::{TrainEntry, TrainSummary, provenance};
-use crate::grid::config::{Cell, Config, WorkloadSource};
+use super::train::{TrainEntry, TrainSummary};
+use crate::grid::config::{Config, WorkloadSource};
 use crate::grid::sweep;
 use crate::run::StreamSpec;
-use crate::stats;
 use anyhow::{Context as _, Result, bail};
-use schedulers::learned::model::{LinearModel, Model};
+use schedulers::learned::model::Model;
 use schedulers::learned::stream::{self, INITIAL_WEIGHTS, STREAM_FEATURES, StreamFeatures};
 use std::path::Path;
 
@@ -61,10 +60,7 @@ pub(crate) fn train(
     if !config.workloads.iter().all(|w| matches!(w, WorkloadSource::Stream(_))) {
         bail!("model = \"learned-stream\" trains on job streams: add a [stream] table");
     }
-    let cells: Vec<Cell> = config
-        .cells()
-        .filter(|c| c.scheduler == 0 && c.noise == 0 && c.failure == 0)
-        .collect();
+    let cells = es::instance_cells(config);
     let instances: Vec<Instance> = cells
         .iter()
         .map(|cell| {
@@ -98,24 +94,10 @@ pub(crate) fn train(
             instances[i].mean_jct(&mut stream::policy(weights))
         },
     )?;
-    let rollouts = settings.rollouts(n);
-    let model = Model::LearnedStream(LinearModel {
-        trained_on: provenance(
-            config,
-            config_name,
-            n,
-            rollouts,
-            settings.describe("mean JCT", baselines),
-        ),
-        feature_names: STREAM_FEATURES.iter().map(|s| (*s).to_owned()).collect(),
-        weights: outcome.best,
-    });
-    let wins = outcome.ratios.iter().filter(|&&r| r < 1.0).count();
-    Ok(TrainSummary {
-        model,
-        instances: n,
-        samples: rollouts,
-        agreement: wins as f64 / n.max(1) as f64,
-        ratio: stats::mean_ci(&outcome.ratios),
-    })
+    let run = es::TrainingRun {
+        config,
+        config_name,
+        settings: &settings,
+    };
+    Ok(outcome.summary(&run, &STREAM_FEATURES, "mean JCT", Model::LearnedStream))
 }
