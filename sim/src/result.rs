@@ -176,6 +176,36 @@ pub struct RunResult {
 }
 
 impl RunResult {
+    /// A run recorded outside the engine (a real executor's or a runtime's
+    /// record): its task runs and transfers, sorted here by end (then edge);
+    /// nothing lost, copied, cancelled or powered off; per-node energy and
+    /// the summary metrics computed from `costs` as for a simulated run.
+    pub fn recorded(
+        scheduler: String,
+        tasks: Vec<TaskRecord>,
+        mut transfers: Vec<TransferRecord>,
+        core_slots: Vec<u32>,
+        costs: &crate::cost::CostModel<'_>,
+    ) -> RunResult {
+        transfers.sort_by_key(|t| (t.end, t.edge));
+        let mut result = RunResult {
+            scheduler,
+            tasks,
+            transfers,
+            core_slots,
+            lost: Vec::new(),
+            copies: Vec::new(),
+            cancelled: Vec::new(),
+            outages: Vec::new(),
+            power: Vec::new(),
+            node_energy_j: Vec::new(),
+            metrics: crate::metrics::EMPTY,
+        };
+        result.node_energy_j = crate::metrics::node_energy(costs.platform(), &result);
+        result.metrics = crate::metrics::compute(costs, &result);
+        result
+    }
+
     /// Time the last task finished.
     pub fn makespan(&self) -> SimTime {
         self.tasks.iter().map(|r| r.end).max().unwrap_or(SimTime::ZERO)

@@ -416,24 +416,14 @@ fn to_result(dag: &Dag, platform: &Platform, record: &Record) -> Result<RunResul
             end: end.max(start).min(consumed.max(start)),
         });
     }
-    transfers.sort_by_key(|t: &sim::TransferRecord| (t.end, t.edge));
-    let mut result = RunResult {
-        scheduler: "dask (real)".to_owned(),
+    let costs = CostModel::new(dag, platform)?;
+    Ok(RunResult::recorded(
+        "dask (real)".to_owned(),
         tasks,
         transfers,
-        core_slots: vec![0],
-        lost: Vec::new(),
-        copies: Vec::new(),
-        cancelled: Vec::new(),
-        outages: Vec::new(),
-        power: Vec::new(),
-        node_energy_j: Vec::new(),
-        metrics: sim::metrics::EMPTY,
-    };
-    let costs = CostModel::new(dag, platform)?;
-    result.node_energy_j = sim::metrics::node_energy(platform, &result);
-    result.metrics = sim::metrics::compute(&costs, &result);
-    Ok(result)
+        vec![0],
+        &costs,
+    ))
 }
 
 /// Each task's largest out-edge's bytes (0 for exit tasks).

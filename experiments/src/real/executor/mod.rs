@@ -26,7 +26,6 @@ pub mod kernel;
 mod worker;
 
 use anyhow::{Context as _, Result, anyhow, bail, ensure};
-use sim::metrics;
 use sim::{
     CostModel, Dag, Decision, Decisions, NodeId, Platform, RunResult, Scheduler, SimTime, SimView, StateSource, TaskId,
     TaskRecord, TaskState, TransferRecord, Update,
@@ -309,23 +308,13 @@ fn coordinate(
         }
     }
 
-    transfers.sort_by_key(|t| (t.end, t.edge));
-    let mut result = RunResult {
-        scheduler: name,
-        tasks: records.into_iter().flatten().collect(),
+    Ok(RunResult::recorded(
+        name,
+        records.into_iter().flatten().collect(),
         transfers,
-        core_slots: vec![0; n],
-        lost: Vec::new(),
-        copies: Vec::new(),
-        cancelled: Vec::new(),
-        outages: Vec::new(),
-        power: Vec::new(),
-        node_energy_j: Vec::new(),
-        metrics: metrics::EMPTY,
-    };
-    result.node_energy_j = metrics::node_energy(costs.platform(), &result);
-    result.metrics = metrics::compute(costs, &result);
-    Ok(result)
+        vec![0; n],
+        costs,
+    ))
 }
 
 /// Sends every idle worker the head of its queue if all its predecessors finished.
