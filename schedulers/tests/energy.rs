@@ -37,6 +37,7 @@ fn platform() -> Platform {
         billing_secs: None,
         memory_bytes: None,
         labels: Vec::new(),
+        pool: None,
     };
     let spec = PlatformSpec {
         name: "dvfs".into(),

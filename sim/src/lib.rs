@@ -75,7 +75,7 @@ pub use engine::{
 pub use failures::{Checkpointing, Failures, NodeOutage};
 pub use ids::{EdgeId, JobId, KindId, NodeId, TaskId};
 pub use noise::Noise;
-pub use platform::{Node, Platform, PlatformError, PlatformSpec};
+pub use platform::{Node, Platform, PlatformError, PlatformSpec, PoolSpec};
 pub use power::{AlwaysOn, Load, NodePower, PowerDecisions, PowerRecord, PowerState, PowerView, ResourceManager};
 pub use progress::Progress;
 pub use result::{

@@ -133,6 +133,30 @@ pub struct NodeSpec {
     /// that carry every label it [requires](crate::Task::requires).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub labels: Vec<String>,
+    /// Makes this entry a pool of up to `max` nodes of its type, rented on
+    /// demand (`pool = { max = 32 }`, in place of `count`): a pool node is
+    /// held (billed, drawing power, counted in node-hours) only from when a
+    /// resource manager acquires it, and no longer once it releases it. See
+    /// [`crate::power`] for how pools are acquired and released.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pool: Option<PoolSpec>,
+}
+
+/// A pool of nodes of one type, acquired and released by a resource
+/// manager (the `pool` table of a node entry).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PoolSpec {
+    /// The most nodes of the pool held at one time (≥ 1); the platform has
+    /// that many nodes of the type, named as `count` copies are.
+    pub max: u32,
+}
+
+impl NodeSpec {
+    /// How many nodes this entry stands for: its pool's maximum, else `count`.
+    pub fn copies(&self) -> u32 {
+        self.pool.map_or(self.count, |p| p.max)
+    }
 }
 
 fn is_zero(v: &f64) -> bool {
@@ -356,6 +380,9 @@ pub struct Node {
     /// [`Node::labels`] as a set of bits over [`Platform::labels`] (bit `i`:
     /// the platform's `i`-th label), so that a feasibility test is one mask.
     pub label_bits: u64,
+    /// Whether the node belongs to a pool (see [`NodeSpec::pool`]): it is
+    /// released, and off, until a resource manager acquires it.
+    pub pooled: bool,
 }
 
 /// The most distinct node labels one platform may use (one bit each in [`Node::label_bits`]).
@@ -504,8 +531,12 @@ impl Platform {
                     value: 0.0,
                 });
             }
-            for copy in 0..ns.count {
-                let name = if ns.count == 1 {
+            if let Some(pool) = ns.pool {
+                check_pool(i, ns, pool)?;
+            }
+            let copies = ns.copies();
+            for copy in 0..copies {
+                let name = if copies == 1 {
                     ns.name.clone()
                 } else {
                     format!("{}-{copy}", ns.name)
@@ -527,6 +558,7 @@ impl Platform {
                     memory_bytes: ns.memory_bytes.map(|m| m.ceil() as u64),
                     labels: labels.clone(),
                     label_bits: 0,
+                    pooled: ns.pool.is_some(),
                 });
             }
         }
@@ -812,6 +844,34 @@ fn label_bits(platform: &str, nodes: &mut [Node]) -> Result<Vec<String>, Platfor
 /// Node classes (see [`Platform::node_class`]). The nodes one spec entry
 /// expands to differ only in name, so entries are compared, not nodes:
 /// O(entries²) comparisons.
+/// Checks the pool of node entry `index`: at least one node, given by
+/// `max` alone (not also by `count`), and nothing drawn while released.
+fn check_pool(index: usize, spec: &NodeSpec, pool: PoolSpec) -> Result<(), PlatformError> {
+    let bad = |field: &str, expected, value| PlatformError::BadNumber {
+        field: format!("nodes[{index}].{field}"),
+        expected,
+        value,
+    };
+    if pool.max == 0 {
+        return Err(bad("pool.max", "an integer >= 1", 0.0));
+    }
+    if spec.count != 1 {
+        return Err(bad(
+            "count",
+            "no count beside a pool (its size is pool.max)",
+            f64::from(spec.count),
+        ));
+    }
+    if spec.power.off_w != 0.0 {
+        return Err(bad(
+            "power.off_w",
+            "0 on a pool (a released node draws nothing)",
+            spec.power.off_w,
+        ));
+    }
+    Ok(())
+}
+
 fn classes(spec: &PlatformSpec, nodes: &[Node]) -> (Vec<u32>, Vec<NodeId>) {
     let anonymous = |n: &Node| Node {
         name: String::new(),
@@ -831,8 +891,8 @@ fn classes(spec: &PlatformSpec, nodes: &[Node]) -> (Vec<u32>, Vec<NodeId>) {
                 templates.len() - 1
             }
         };
-        node_class.extend(std::iter::repeat_n(class as u32, entry.count as usize));
-        first += entry.count as usize;
+        node_class.extend(std::iter::repeat_n(class as u32, entry.copies() as usize));
+        first += entry.copies() as usize;
     }
     (node_class, representatives)
 }
@@ -1142,6 +1202,52 @@ power = { idle_w = 100.0, busy_core_w = 10.0, dvfs = [{ speed_factor = 0.5, busy
             ),
         ] {
             assert_eq!(power(fields).unwrap_err().to_string(), message);
+        }
+    }
+
+    #[test]
+    fn a_pool_expands_to_its_maximum_and_bad_pools_name_the_field() {
+        let with = |extra: &str| Platform::from_toml(&TOML.replace("speed = 2.0", &format!("speed = 2.0\n{extra}")));
+        let p = with("pool = { max = 3 }").unwrap();
+        let names: Vec<&str> = p.nodes().iter().map(|n| n.name.as_str()).collect();
+        assert_eq!(names, ["e-0", "e-1", "c-0", "c-1", "c-2"]);
+        let pooled: Vec<bool> = p.nodes().iter().map(|n| n.pooled).collect();
+        assert_eq!(pooled, [false, false, true, true, true]);
+        assert_eq!(p.class_representatives(), [NodeId::new(0), NodeId::new(2)]);
+        assert_eq!(
+            Platform::new(p.spec().clone()).unwrap(),
+            p,
+            "the pool survives a platform file"
+        );
+        assert!(
+            !toml::to_string(Platform::from_toml(TOML).unwrap().spec())
+                .unwrap()
+                .contains("pool")
+        );
+        for (extra, message) in [
+            (
+                "pool = { max = 0 }",
+                "nodes[1].pool.max: expected an integer >= 1, got 0",
+            ),
+            (
+                "pool = { max = 2 }\ncount = 2",
+                "nodes[1].count: expected no count beside a pool (its size is pool.max), got 2",
+            ),
+        ] {
+            assert_eq!(with(extra).unwrap_err().to_string(), message);
+        }
+        let released_power = TOML.replace("busy_core_w = 10.0,", "busy_core_w = 10.0, off_w = 2.0,");
+        let err = Platform::from_toml(&released_power.replace("speed = 2.0", "speed = 2.0\npool = { max = 2 }"));
+        assert_eq!(
+            err.unwrap_err().to_string(),
+            "nodes[1].power.off_w: expected 0 on a pool (a released node draws nothing), got 2"
+        );
+        for (extra, what) in [("pool = { max = -1 }", "-1"), ("pool = { size = 2 }", "size")] {
+            let message = with(extra).unwrap_err().to_string();
+            assert!(
+                message.contains("line 25") && message.contains(what) && message.contains("pool"),
+                "{message}"
+            );
         }
     }
 

@@ -35,6 +35,22 @@
 //! - An off or booting node does not fail: a failure due then is skipped
 //!   (exponential up times are memoryless, so the next one is drawn as usual).
 //!
+//! # Pools: acquire and release
+//! A platform may declare pools: node entries with `pool = { max = N }`
+//! ([`crate::platform::NodeSpec::pool`]), up to `N` nodes of a type rented
+//! on demand. Acquiring and releasing are powering on and off, with the same
+//! states and rules: a pool node starts the run off (released), unless the
+//! resource manager [holds the pools](ResourceManager::holds_pools);
+//! `power_on` acquires it, which takes its boot time and boot energy;
+//! `power_off` releases it once drained, as for any node. A released node
+//! draws nothing (a pool's `off_w` must be 0), is not billed and counts no
+//! node-hours; a held one, booting and draining included, is billed as any
+//! node, each holding rounded up to the billing granularity, so billing
+//! stops at the first boundary of started time after the release.
+//! [`AlwaysOn`] holds every pool whole from time 0, on and without a boot:
+//! the fixed platform of the same nodes, the baseline elastic managers are
+//! compared with.
+//!
 //! # Energy and price
 //! A node draws `off_w` while off, `boot_j / boot_secs` while booting, and
 //! idle power plus busy power per core while on (see [`crate::metrics`]). It
@@ -216,8 +232,16 @@ pub trait ResourceManager: Send {
         None
     }
 
+    /// Whether the platform's pools are held whole from time 0, on and
+    /// without a boot, as fixed nodes. The default, `false`, starts pool
+    /// nodes released (off) until the manager powers them on.
+    fn holds_pools(&self) -> bool {
+        false
+    }
+
     /// Called once at time 0, before the scheduler plans: sets the
-    /// platform's initial power states (every node starts on). The default does nothing.
+    /// platform's initial power states (every node starts on, but pool
+    /// nodes released unless [`ResourceManager::holds_pools`]). The default does nothing.
     fn start(&mut self, view: &SimView<'_>, power: &PowerView<'_>, out: &mut PowerDecisions) {
         let _ = (view, power, out);
     }
@@ -241,6 +265,9 @@ impl<R: ResourceManager + ?Sized> ResourceManager for Box<R> {
     fn period(&self) -> Option<SimDuration> {
         (**self).period()
     }
+    fn holds_pools(&self) -> bool {
+        (**self).holds_pools()
+    }
     fn start(&mut self, view: &SimView<'_>, power: &PowerView<'_>, out: &mut PowerDecisions) {
         (**self).start(view, power, out);
     }
@@ -252,13 +279,17 @@ impl<R: ResourceManager + ?Sized> ResourceManager for Box<R> {
     }
 }
 
-/// Every node on for the whole run: a fixed platform, as before resource
-/// managers existed, and the default of every command.
+/// Every node on for the whole run, pools held whole: a fixed platform, as
+/// before resource managers existed, and the default of every command.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct AlwaysOn;
 
 impl ResourceManager for AlwaysOn {
     fn name(&self) -> &str {
         "always-on"
+    }
+
+    fn holds_pools(&self) -> bool {
+        true
     }
 }

@@ -54,6 +54,7 @@ pub fn preset(name: &str, n_nodes: u32) -> Result<Platform, PlatformError> {
         billing_secs: None,
         memory_bytes: None,
         labels: Vec::new(),
+        pool: None,
     };
     let power = |idle_w: f64, busy_core_w: f64| PowerModel {
         idle_w,

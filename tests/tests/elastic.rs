@@ -162,3 +162,97 @@ fn bad_resource_manager_specs_and_prices_are_clear_errors() {
         "nodes[0].price_per_hour: expected a finite number >= 0, got -0.5"
     );
 }
+
+/// Two held nodes and a pool of up to `max` more, as [`identical`]'s (with
+/// a boot of 30 s; a released pool node draws nothing).
+fn base_and_pool(max: &str) -> String {
+    format!(
+        r#"
+name = "base-and-pool"
+[network]
+model = "dedicated"
+latency = 0.0001
+bandwidth = 1.25e9
+[[nodes]]
+name = "base"
+count = 2
+cores = 4
+speed = 1.0
+price_per_hour = 1.0
+power = {{ idle_w = 100.0, busy_core_w = 20.0, off_w = 5.0, boot_secs = 30.0, boot_j = 1500.0 }}
+[[nodes]]
+name = "vm"
+pool = {{ max = {max} }}
+cores = 4
+speed = 1.0
+price_per_hour = 1.0
+power = {{ idle_w = 100.0, busy_core_w = 20.0, boot_secs = 30.0, boot_j = 1500.0 }}
+"#
+    )
+}
+
+/// On a platform with a pool, always-on holds it whole (no power record,
+/// the run of the same nodes fixed), and the elastic managers start with it
+/// released, acquire pool nodes as work waits and release them, every run
+/// audited by the checker (no run on a node while it is released or
+/// booting) through `StreamSpec::execute`.
+#[test]
+fn elastic_managers_acquire_and_release_pool_nodes() {
+    let platform = Platform::from_toml(&base_and_pool("6")).unwrap();
+    let fixed = Platform::from_toml(&base_and_pool("6").replace("pool = { max = 6 }", "count = 6")).unwrap();
+    let stream = stream(&platform, 120);
+    let pool: Vec<sim::NodeId> = platform.node_ids().filter(|&n| platform.node(n).pooled).collect();
+    assert_eq!(pool.len(), 6);
+    for scheduler in ["online-eft", "job-fifo", "heft"] {
+        let on = run(&platform, &stream, scheduler, "always-on", 2);
+        assert!(on.result.power.is_empty());
+        let on_fixed = run(&fixed, &stream, scheduler, "always-on", 2);
+        assert_eq!(on.result.tasks, on_fixed.result.tasks, "{scheduler}");
+        assert_eq!(on.result.metrics.cost, on_fixed.result.metrics.cost, "{scheduler}");
+        for spec in [
+            "reactive:idle=30,cooldown=30",
+            "predictive:period=30",
+            "consolidating:timeout=30",
+        ] {
+            let elastic = run(&platform, &stream, scheduler, spec, 2);
+            let power = &elastic.result.power;
+            let released_at_start = |n: &sim::NodeId| {
+                power
+                    .iter()
+                    .any(|p| p.node == *n && p.state == sim::PowerState::Off && p.start == sim::SimTime::ZERO)
+            };
+            assert!(
+                pool.iter().all(released_at_start),
+                "{scheduler} under {spec}: {power:?}"
+            );
+            let acquired = power
+                .iter()
+                .filter(|p| p.state == sim::PowerState::Booting && platform.node(p.node).pooled)
+                .count();
+            assert!(acquired > 0, "{scheduler} under {spec} acquired no pool node");
+            let m = elastic.result.metrics;
+            let series = sim::metrics::power_series(&platform, &elastic.result);
+            assert!((series.integral() - m.energy_j).abs() <= 1e-9 * m.energy_j);
+        }
+    }
+}
+
+#[test]
+fn a_bad_pool_is_an_error_naming_the_file_and_the_field() {
+    let dir = std::env::temp_dir().join(format!("schedlab-pool-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (max, expected) in [
+        ("0", "nodes[1].pool.max: expected an integer >= 1, got 0"),
+        ("-2", "pool = { max = -2 }"),
+    ] {
+        let path = dir.join(format!("pool-{max}.toml"));
+        std::fs::write(&path, base_and_pool(max)).unwrap();
+        let err = experiments::platform_arg::resolve(path.to_str().unwrap()).unwrap_err();
+        let message = format!("{err:#}");
+        assert!(
+            message.starts_with(&format!("platform file {}: ", path.display())) && message.contains(expected),
+            "{message}"
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

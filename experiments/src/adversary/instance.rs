@@ -290,6 +290,7 @@ impl Instance {
                     billing_secs: None,
                     memory_bytes: None,
                     labels: Vec::new(),
+                    pool: None,
                 })
                 .collect(),
             workflow_system: None,

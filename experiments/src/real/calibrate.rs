@@ -190,6 +190,7 @@ pub fn platform_spec(cores: usize, speeds: &[f64], task_overhead: f64, latency: 
                 billing_secs: None,
                 memory_bytes: None,
                 labels: Vec::new(),
+                pool: None,
             })
             .collect(),
         workflow_system: None,

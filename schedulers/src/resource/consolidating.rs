@@ -60,6 +60,10 @@ impl ResourceManager for Consolidating {
         Some(duration(self.period))
     }
 
+    fn start(&mut self, _: &SimView<'_>, power: &PowerView<'_>, _: &mut PowerDecisions) {
+        self.off = nodes_off(power);
+    }
+
     fn on_update(&mut self, view: &SimView<'_>, power: &PowerView<'_>, _: &Update<'_>, out: &mut PowerDecisions) {
         boot_for_backlog(view, power, &mut self.off, out);
     }

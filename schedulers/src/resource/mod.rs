@@ -16,6 +16,13 @@
 //! All three elastic policies share the scale-up step ([`boot_for_backlog`]),
 //! which also keeps a run alive: work waiting with no node on or booting
 //! always boots one.
+//!
+//! On a platform with pools ([`sim::power`], "Pools") the same commands
+//! acquire and release pool nodes: the elastic policies start with the pools
+//! released, boot nodes lowest id first (so fixed nodes declared before a
+//! pool are used before capacity is rented), and release idle pool nodes
+//! before they power off an idle fixed node. `always-on` holds every pool
+//! whole from time 0.
 
 mod consolidating;
 mod predictive;
@@ -268,21 +275,24 @@ pub(crate) fn nodes_off(power: &PowerView<'_>) -> std::collections::BTreeSet<Nod
 }
 
 /// Nodes that are on and have had no work for at least `idle` seconds at
-/// `view.now()`, longest idle first (ties by id), keeping at least `keep`
-/// nodes on: the ones a policy may power off.
+/// `view.now()`, keeping at least `keep` nodes on: the ones a policy may
+/// power off. Pool nodes come first (rented capacity is released before a
+/// fixed node is powered off), then longest idle first, ties by id.
 pub(crate) fn idle_nodes(view: &SimView<'_>, power: &PowerView<'_>, idle: f64, keep: usize) -> Vec<NodeId> {
     let now = view.now();
-    let mut nodes: Vec<(sim::SimTime, NodeId)> = (0..power.nodes().len())
+    let platform = view.platform();
+    let mut nodes: Vec<(bool, sim::SimTime, NodeId)> = (0..power.nodes().len())
         .map(NodeId::new)
         .filter_map(|n| {
             let p = power.node(n);
             let since = p.idle_since?;
-            (p.state == PowerState::On && view.node_up(n) && now - since >= duration(idle)).then_some((since, n))
+            let idle_enough = p.state == PowerState::On && view.node_up(n) && now - since >= duration(idle);
+            idle_enough.then_some((!platform.node(n).pooled, since, n))
         })
         .collect();
     nodes.sort_unstable();
     let spare = power.load().n_on.saturating_sub(keep);
-    nodes.into_iter().take(spare).map(|(_, n)| n).collect()
+    nodes.into_iter().take(spare).map(|(_, _, n)| n).collect()
 }
 
 #[cfg(test)]

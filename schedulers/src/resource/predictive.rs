@@ -109,6 +109,10 @@ impl ResourceManager for Predictive {
         Some(duration(self.period))
     }
 
+    fn start(&mut self, _: &SimView<'_>, power: &PowerView<'_>, _: &mut PowerDecisions) {
+        self.off = nodes_off(power);
+    }
+
     fn on_update(&mut self, view: &SimView<'_>, power: &PowerView<'_>, update: &Update<'_>, out: &mut PowerDecisions) {
         let costs = view.costs();
         for job in update.arrived.iter().filter_map(|&j| view.job(j)) {

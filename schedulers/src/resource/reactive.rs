@@ -80,6 +80,10 @@ impl ResourceManager for Reactive {
         Some(duration(self.period))
     }
 
+    fn start(&mut self, _: &SimView<'_>, power: &PowerView<'_>, _: &mut PowerDecisions) {
+        self.off = nodes_off(power);
+    }
+
     fn on_update(&mut self, view: &SimView<'_>, power: &PowerView<'_>, _: &Update<'_>, out: &mut PowerDecisions) {
         self.scale_up(view, power, out);
     }

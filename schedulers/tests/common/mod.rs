@@ -70,5 +70,6 @@ pub fn unit_nodes(count: u32) -> NodeSpec {
         billing_secs: None,
         memory_bytes: None,
         labels: Vec::new(),
+        pool: None,
     }
 }

@@ -254,3 +254,178 @@ fn powering_off_a_busy_node_drains_it_first() {
     let costs = CostModel::new(&dag, &platform).unwrap();
     assert_eq!(check(&costs, &run), Ok(()));
 }
+
+/// A fixed one-core node and a pool of one more, each as in [`platform`]
+/// but drawing nothing while off (a pool's released nodes draw nothing),
+/// billed per `billing` seconds; with `pooled` false the second node is a
+/// fixed one.
+fn pool_platform(billing: f64, pooled: bool) -> Platform {
+    let pool = if pooled { "pool = { max = 1 }" } else { "" };
+    Platform::from_toml(&format!(
+        r#"
+name = "pool"
+[network]
+model = "dedicated"
+latency = 0.0
+bandwidth = 1e9
+[[nodes]]
+name = "base"
+cores = 1
+speed = 1.0
+price_per_hour = 36.0
+billing_secs = {billing}
+power = {{ idle_w = 10.0, busy_core_w = 5.0, boot_secs = 2.0, boot_j = 40.0 }}
+[[nodes]]
+name = "vm"
+{pool}
+cores = 1
+speed = 1.0
+price_per_hour = 36.0
+billing_secs = {billing}
+power = {{ idle_w = 10.0, busy_core_w = 5.0, boot_secs = 2.0, boot_j = 40.0 }}
+"#
+    ))
+    .unwrap()
+}
+
+/// [`fork`] with `d` (4 s) after `b`.
+fn fork_and_tail() -> Dag {
+    let mut d = DagBuilder::new();
+    let a = d.add_task(TaskSpec::new("a", 4.0));
+    let b = d.add_task(TaskSpec::new("b", 4.0));
+    let c = d.add_task(TaskSpec::new("c", 4.0));
+    let tail = d.add_task(TaskSpec::new("d", 4.0));
+    d.add_edge(a, b, 0.0);
+    d.add_edge(a, c, 0.0);
+    d.add_edge(b, tail, 0.0);
+    d.build().unwrap()
+}
+
+/// Acquires the pool node when task 0 finishes and releases it at 7 s.
+struct Rent;
+
+impl ResourceManager for Rent {
+    fn name(&self) -> &str {
+        "rent"
+    }
+    fn period(&self) -> Option<SimDuration> {
+        Some(SimDuration::from_secs_f64(1.0))
+    }
+    fn on_update(&mut self, _: &SimView<'_>, _: &PowerView<'_>, update: &Update<'_>, out: &mut PowerDecisions) {
+        if update.finished.contains(&TaskId::new(0)) {
+            out.power_on(NodeId::new(1));
+        }
+    }
+    fn on_tick(&mut self, view: &SimView<'_>, _: &PowerView<'_>, out: &mut PowerDecisions) {
+        if view.now() == SimTime::from_nanos(7_000_000_000) {
+            out.power_off(NodeId::new(1));
+        }
+    }
+}
+
+#[test]
+fn a_pool_node_is_held_billed_and_powered_only_from_its_acquisition_to_its_release() {
+    let dag = fork_and_tail();
+    let run_with = |billing| {
+        simulate_managed(
+            &dag,
+            &pool_platform(billing, true),
+            &mut FirstFree::default(),
+            &mut Rent,
+            &SimConfig::default(),
+        )
+        .unwrap()
+    };
+    let run = run_with(1.0);
+    // The pool node is released over [0, 4], boots over [4, 6], runs c over
+    // [6, 10] (draining from 7 s) and is released at 10 s; the base node runs
+    // a, b and d back to back until 12 s.
+    let t = |s: u64| SimTime::from_nanos(s * 1_000_000_000);
+    assert_eq!(
+        (run.task(TaskId::new(2)).node, run.task(TaskId::new(2)).start),
+        (NodeId::new(1), t(6))
+    );
+    assert_eq!(run.makespan(), t(12));
+    let record = |state, start, end| PowerRecord {
+        node: NodeId::new(1),
+        state,
+        start: t(start),
+        end: t(end),
+    };
+    assert_eq!(
+        run.power,
+        [
+            record(PowerState::Off, 0, 4),
+            record(PowerState::Booting, 4, 6),
+            record(PowerState::Off, 10, 12)
+        ]
+    );
+    // Base: 12 s at 10 W idle + 12 busy s at 5 W = 180 J. Pool node: nothing
+    // while released, 40 J of boot, 4 s on at 10 W + 4 busy s at 5 W = 100 J.
+    assert_eq!(run.node_energy_j, [180.0, 100.0]);
+    assert_eq!(run.metrics.energy_j, 280.0);
+    // Held 12 s and 6 s (the boot and the drain included), at 0.01 per second.
+    assert!((run.metrics.node_hours - 18.0 / 3600.0).abs() < 1e-15);
+    assert!((run.metrics.cost - 0.18).abs() < 1e-12, "{}", run.metrics.cost);
+    let platform = pool_platform(1.0, true);
+    let costs = CostModel::new(&dag, &platform).unwrap();
+    assert_eq!(check(&costs, &run), Ok(()));
+    // Billed per started 4 s: 12 s and 8 s; per started hour: an hour each.
+    assert!((run_with(4.0).metrics.cost - 0.20).abs() < 1e-12);
+    let hourly = run_with(3600.0);
+    assert!((hourly.metrics.cost - 72.0).abs() < 1e-12, "{}", hourly.metrics.cost);
+    assert!((hourly.metrics.node_hours - 18.0 / 3600.0).abs() < 1e-15);
+}
+
+#[test]
+fn nothing_runs_on_a_pool_node_before_it_is_acquired() {
+    let dag = fork_and_tail();
+    let platform = pool_platform(1.0, true);
+    let run = simulate_managed(
+        &dag,
+        &platform,
+        &mut FirstFree::default(),
+        &mut Rent,
+        &SimConfig::default(),
+    )
+    .unwrap();
+    let costs = CostModel::new(&dag, &platform).unwrap();
+    let mut forged = run.clone();
+    let t = |s: u64| SimTime::from_nanos(s * 1_000_000_000);
+    (forged.tasks[2].start, forged.tasks[2].end) = (t(0), t(4));
+    let violations = check(&costs, &forged).unwrap_err();
+    assert!(
+        violations.iter().any(|v| v.0.contains("while it was off")),
+        "{violations:?}"
+    );
+    // A plan aimed at the released node is refused, as one aimed at an off node.
+    let err = simulate_managed(&dag, &platform, &mut AllOn(1), &mut Rent, &SimConfig::default());
+    assert!(
+        matches!(&err, Err(SimError::BadDecision { reason, node: 1, .. }) if reason == "the node is off"),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn always_on_holds_the_whole_pool_as_a_fixed_platform() {
+    let dag = fork_and_tail();
+    let pooled = simulate(
+        &dag,
+        &pool_platform(1.0, true),
+        &mut FirstFree::default(),
+        &SimConfig::default(),
+    )
+    .unwrap();
+    let fixed = simulate(
+        &dag,
+        &pool_platform(1.0, false),
+        &mut FirstFree::default(),
+        &SimConfig::default(),
+    )
+    .unwrap();
+    assert!(pooled.power.is_empty(), "{:?}", pooled.power);
+    assert_eq!(pooled.tasks, fixed.tasks);
+    assert_eq!(pooled.metrics, fixed.metrics);
+    // Both nodes held for the 12 s: c runs at once on the pool node.
+    assert!((pooled.metrics.cost - 0.24).abs() < 1e-12, "{}", pooled.metrics.cost);
+}

@@ -567,6 +567,9 @@ impl<'a> State<'a> {
         if let Some(period) = self.period {
             self.push(self.now + period, Event::Tick);
         }
+        if !policies.resources.holds_pools() {
+            self.release_pools();
+        }
         let mut power = std::mem::take(&mut self.power_decisions);
         policies.resources.start(
             &SimView::new(self.now, self.costs(), &*self),
@@ -743,6 +746,14 @@ impl<'a> State<'a> {
                 }
                 _ => {}
             }
+        }
+    }
+
+    /// Starts every pool node released (off) at time 0; see [`crate::power`].
+    fn release_pools(&mut self) {
+        let platform = self.costs().platform();
+        for node in platform.node_ids().filter(|&n| platform.node(n).pooled) {
+            self.set_power(node, PowerState::Off);
         }
     }
 

@@ -181,6 +181,7 @@ fn shared_platform(n_nodes: u32) -> Platform {
         billing_secs: None,
         memory_bytes: None,
         labels: Vec::new(),
+        pool: None,
     };
     let network = NetworkSpec::Shared {
         latency: 0.5,

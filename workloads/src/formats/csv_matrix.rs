@@ -197,6 +197,7 @@ pub fn combine(exe_time: &Matrix, connectivity: &Matrix, bandwidth: &Matrix, nam
             billing_secs: None,
             memory_bytes: None,
             labels: Vec::new(),
+            pool: None,
         })
         .collect();
     let spec = PlatformSpec {

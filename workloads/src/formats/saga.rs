@@ -333,6 +333,7 @@ fn build_platform(network: &Graph, name: &str) -> Result<Platform, ParseError> {
             billing_secs: None,
             memory_bytes: None,
             labels: Vec::new(),
+            pool: None,
         })
         .collect();
     let spec = PlatformSpec {

@@ -673,6 +673,7 @@ fn platform(machines: &[Machine], reference_mhz: f64, name: &str) -> Result<Opti
             billing_secs: None,
             memory_bytes: None,
             labels: Vec::new(),
+            pool: None,
         });
     }
     if nodes.is_empty() {
