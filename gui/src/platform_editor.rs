@@ -1,7 +1,8 @@
 //! The platform table editor, on a copy of a spec: node types (count, cores,
-//! speed, power, group, NIC bandwidth), their per-kind speeds and DVFS
-//! levels, and the network (model, bandwidth, latency, and the links between
-//! groups of a shared network).
+//! speed, power, group, NIC bandwidth), their memory, labels, prices, power
+//! states and pools, their per-kind speeds and DVFS levels, and the network
+//! (model, bandwidth, latency, and the links between groups of a shared
+//! network).
 //!
 //! Every edit is validated at once with [`Platform::new`], the check a
 //! platform file goes through, plus the checks of the per-kind table that a
@@ -9,7 +10,7 @@
 //! first problem is shown under the tables with the field it is about.
 
 use egui::Ui;
-use sim::platform::{DvfsLevel, GroupLinkSpec, NetworkSpec, NodeSpec, PowerModel};
+use sim::platform::{DvfsLevel, GroupLinkSpec, NetworkSpec, NodeSpec, PoolSpec, PowerModel};
 use sim::{Platform, PlatformSpec};
 use std::collections::BTreeMap;
 
@@ -96,6 +97,8 @@ impl PlatformEditor {
         changed |= self.network_ui(ui);
         ui.add_space(4.0);
         changed |= self.nodes_ui(ui);
+        ui.add_space(4.0);
+        changed |= self.resources_ui(ui);
         ui.add_space(4.0);
         changed |= self.kinds_ui(ui);
         ui.add_space(4.0);
@@ -220,7 +223,7 @@ impl PlatformEditor {
             .show(ui, |ui| {
                 for h in [
                     "name",
-                    "count",
+                    "count / pool max",
                     "cores",
                     "speed",
                     "idle W",
@@ -236,7 +239,11 @@ impl PlatformEditor {
                     changed |= ui
                         .add(egui::TextEdit::singleline(&mut node.name).desired_width(90.0))
                         .changed();
-                    changed |= ui.add(egui::DragValue::new(&mut node.count).range(1..=4096)).changed();
+                    let count = match &mut node.pool {
+                        Some(pool) => &mut pool.max,
+                        None => &mut node.count,
+                    };
+                    changed |= ui.add(egui::DragValue::new(count).range(1..=4096)).changed();
                     changed |= ui.add(egui::DragValue::new(&mut node.cores).range(1..=1024)).changed();
                     changed |= ui
                         .add(egui::DragValue::new(&mut node.speed).speed(0.05).range(0.01..=1000.0))
@@ -298,9 +305,97 @@ impl PlatformEditor {
                 billing_secs: None,
                 memory_bytes: None,
                 labels: Vec::new(),
+                pool: None,
             });
             changed = true;
         }
+        changed
+    }
+
+    /// Per node type: memory, labels, price and billing, off power, boot
+    /// time and energy, and whether it is a pool. Each field is named
+    /// `NODE-TYPE FIELD` for screen readers and tests.
+    fn resources_ui(&mut self, ui: &mut Ui) -> bool {
+        let mut changed = false;
+        ui.strong("Memory, labels, prices and power states").on_hover_text(
+            "a pool is rented on demand: its nodes are held only while a resource manager has acquired them",
+        );
+        egui::Grid::new("platform-resources")
+            .striped(true)
+            .spacing([10.0, 4.0])
+            .show(ui, |ui| {
+                for h in [
+                    "node type",
+                    "memory [B]",
+                    "labels",
+                    "price / hour",
+                    "billing [s]",
+                    "off W",
+                    "boot [s]",
+                    "boot J",
+                    "pool",
+                ] {
+                    ui.strong(h);
+                }
+                ui.end_row();
+                for node in &mut self.spec.nodes {
+                    let name = node.name.clone();
+                    let named = |field: &str| format!("{name} {field}");
+                    ui.label(name.as_str());
+                    changed |= optional_ui(
+                        ui,
+                        &mut node.memory_bytes,
+                        Optional {
+                            speed: 1e8,
+                            none: "unlimited",
+                            hover: "memory the tasks running at one time share; 0 = unlimited",
+                            name: named("memory"),
+                        },
+                    );
+                    changed |= labels_ui(ui, &mut node.labels, named("labels"));
+                    changed |= optional_ui(
+                        ui,
+                        &mut node.price_per_hour,
+                        Optional {
+                            speed: 0.01,
+                            none: "none",
+                            hover: "price of one node-hour, for the cost metric; 0 = none",
+                            name: named("price"),
+                        },
+                    );
+                    changed |= optional_ui(
+                        ui,
+                        &mut node.billing_secs,
+                        Optional {
+                            speed: 1.0,
+                            none: "1 (per second)",
+                            hover: "billing granularity: each powered period is billed in whole multiples of it",
+                            name: named("billing"),
+                        },
+                    );
+                    for (value, speed, field) in [
+                        (&mut node.power.off_w, 0.5, "off W"),
+                        (&mut node.power.boot_secs, 1.0, "boot seconds"),
+                        (&mut node.power.boot_j, 10.0, "boot joules"),
+                    ] {
+                        changed |= ui
+                            .add(egui::DragValue::new(value).speed(speed).range(0.0..=1e7))
+                            .accessible_name(named(field))
+                            .changed();
+                    }
+                    let mut pooled = node.pool.is_some();
+                    if ui
+                        .checkbox(&mut pooled, "")
+                        .accessible_name(named("pool"))
+                        .on_hover_text("rented on demand, up to the count (no off W: a released node draws nothing)")
+                        .changed()
+                    {
+                        toggle_pool(node, pooled);
+                        changed = true;
+                    }
+                    ui.end_row();
+                }
+            });
         changed
     }
 
@@ -465,32 +560,101 @@ fn group_links_ui(ui: &mut Ui, links: &mut Vec<GroupLinkSpec>, groups: &[String]
 
 /// A NIC bandwidth cell: 0 stands for "the network's default".
 fn nic_ui(ui: &mut Ui, nic: &mut Option<f64>) -> bool {
-    let mut value = nic.unwrap_or(0.0);
-    let response = ui
+    optional_ui(
+        ui,
+        nic,
+        Optional {
+            speed: 1e7,
+            none: "default",
+            hover: "network interface bandwidth, each direction (shared networks); 0 = the network's default",
+            name: String::new(),
+        },
+    )
+}
+
+/// How [`optional_ui`] shows one optional number.
+struct Optional {
+    /// Drag speed.
+    speed: f64,
+    /// What 0 (absent) shows as, and parses from.
+    none: &'static str,
+    /// Hover text.
+    hover: &'static str,
+    /// Accessible name, if not empty.
+    name: String,
+}
+
+/// A cell for an optional number ≥ 0 where 0 stands for absent (`none`);
+/// large and small numbers in scientific notation. Returns whether it changed.
+fn optional_ui(ui: &mut Ui, value: &mut Option<f64>, how: Optional) -> bool {
+    let mut shown = value.unwrap_or(0.0);
+    let mut response = ui
         .add(
-            egui::DragValue::new(&mut value)
-                .speed(1e7)
-                .range(0.0..=1e13)
+            egui::DragValue::new(&mut shown)
+                .speed(how.speed)
+                .range(0.0..=1e18)
                 .custom_formatter(|v, _| {
                     if v == 0.0 {
-                        "default".to_owned()
+                        how.none.to_owned()
+                    } else if (0.01..1e5).contains(&v) {
+                        format!("{v}")
                     } else {
                         format!("{v:.3e}")
                     }
                 })
                 .custom_parser(|s| {
-                    if s.trim() == "default" {
+                    if s.trim() == how.none {
                         Some(0.0)
                     } else {
                         s.parse().ok()
                     }
                 }),
         )
-        .on_hover_text("network interface bandwidth, each direction (shared networks); 0 = the network's default");
+        .on_hover_text(how.hover);
+    if !how.name.is_empty() {
+        response = response.accessible_name(how.name);
+    }
     if response.changed() {
-        *nic = (value > 0.0).then_some(value);
+        *value = (shown > 0.0).then_some(shown);
     }
     response.changed()
+}
+
+/// A node type's labels as comma-separated text (an empty label between
+/// commas stays, for validation to name, so that typing a comma survives).
+fn labels_ui(ui: &mut Ui, labels: &mut Vec<String>, name: String) -> bool {
+    let mut text = labels.join(", ");
+    let changed = ui
+        .add(
+            egui::TextEdit::singleline(&mut text)
+                .desired_width(110.0)
+                .min_size(egui::vec2(110.0, 0.0)),
+        )
+        .accessible_name(name)
+        .on_hover_text("labels such as gpu, edge, comma-separated: a task runs only where every label it requires is")
+        .changed();
+    if changed {
+        *labels = if text.trim().is_empty() {
+            Vec::new()
+        } else {
+            text.split(',').map(|l| l.trim().to_owned()).collect()
+        };
+    }
+    changed
+}
+
+/// Makes `node` a pool of as many nodes as it had (or back into that many
+/// fixed nodes); a pool draws nothing while released, so its off power goes.
+fn toggle_pool(node: &mut NodeSpec, pooled: bool) {
+    let copies = node.copies();
+    if pooled {
+        node.pool = Some(PoolSpec { max: copies });
+        node.count = 1;
+        node.power.off_w = 0.0;
+    } else {
+        node.pool = None;
+        node.count = copies;
+    }
 }
 
 /// A combo box choosing node type `selected` among `names`.
@@ -575,6 +739,33 @@ mod tests {
         e.kinds.pop();
         e.add_kind_speed(0, " ", 2.0);
         assert!(e.error().is_some_and(|m| m.contains("the kind name is empty")));
+    }
+
+    #[test]
+    fn a_pool_toggles_to_as_many_nodes_and_back() {
+        let mut e = editor();
+        let Some(node) = e.spec.nodes.first_mut() else {
+            panic!("a node type");
+        };
+        node.count = 3;
+        node.power.off_w = 2.0;
+        let before = node.clone();
+        toggle_pool(node, true);
+        assert_eq!(
+            (node.pool, node.count, node.power.off_w),
+            (Some(PoolSpec { max: 3 }), 1, 0.0)
+        );
+        toggle_pool(node, false);
+        assert_eq!((node.pool, node.count), (None, 3));
+        node.power.off_w = before.power.off_w;
+        assert_eq!(*node, before);
+        e.validate();
+        assert_eq!(e.error(), None);
+        if let Some(node) = e.spec.nodes.first_mut() {
+            node.labels = vec!["gpu".to_owned(), String::new()];
+        }
+        e.validate();
+        assert_eq!(e.error(), Some("nodes[0].labels: a label must not be empty"));
     }
 
     #[test]

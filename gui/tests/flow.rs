@@ -282,3 +282,67 @@ fn a_job_stream_setup_saves_as_a_config_and_loads_back() {
     let load = loaded.stream.map(|s| s.load).unwrap_or_default();
     assert!(load > 0.0 && (load - 0.6).abs() > 1e-6, "offered load {load}");
 }
+
+/// Types `text` over the whole content of the field named `label`, then Enter.
+fn retype(h: &mut Harness<'_, SchedlabApp>, label: &str, text: &str) {
+    h.get_by_label(label).click();
+    h.run_steps(2);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_label(label).type_text(text);
+    h.key_press(egui::Key::Enter);
+    h.run_steps(2);
+}
+
+#[test]
+fn platform_memory_labels_power_states_and_pools_are_edited_saved_and_loaded_back() {
+    let mut app = small_app();
+    app.auto_run = false;
+    app.setup.select("heft", true);
+    let path = std::env::temp_dir().join(format!("schedlab-gui-platform-{}.toml", std::process::id()));
+    app.set_config_path(&path);
+    let Ok(platform) = app.setup.build_platform(None) else {
+        panic!("the default platform");
+    };
+    let Some(first) = platform.spec().nodes.first().cloned() else {
+        panic!("a node type");
+    };
+    let mut h = harness(app);
+    h.run_steps(2);
+    h.state_mut().tab = Tab::Platform;
+    h.run_steps(2);
+    let name = &first.name;
+    retype(&mut h, &format!("{name} memory"), "4000000000");
+    retype(&mut h, &format!("{name} labels"), "gpu, edge");
+    retype(&mut h, &format!("{name} price"), "0.5");
+    retype(&mut h, &format!("{name} boot seconds"), "30");
+    h.get_by_label(&format!("{name} pool")).click();
+    h.run_steps(2);
+    h.get_by_label("Use this platform").click();
+    h.run_steps(2);
+    let gui::setup::PlatformSource::Custom(edited) = h.state().setup.platform.clone() else {
+        panic!("the edited platform is not in use");
+    };
+    let Some(node) = edited.nodes.first() else {
+        panic!("a node type");
+    };
+    assert_eq!(node.memory_bytes, Some(4e9));
+    assert_eq!(node.labels, ["gpu", "edge"]);
+    assert_eq!(node.price_per_hour, Some(0.5));
+    assert_eq!(node.power.boot_secs, 30.0);
+    assert_eq!(node.pool, Some(sim::PoolSpec { max: first.count }));
+    assert_eq!(node.count, 1);
+    h.get_by_label("Experiments").click();
+    h.run_steps(2);
+    h.get_by_label("Save config").click();
+    h.run_steps(2);
+    h.state_mut().setup.platform = gui::setup::PlatformSource::Preset;
+    h.get_by_label("Load config").click();
+    h.run_steps(2);
+    assert_eq!(
+        h.state().setup.platform,
+        gui::setup::PlatformSource::Custom(edited),
+        "edit, save and load give the same platform"
+    );
+    let _ = std::fs::remove_file(&path);
+    let _ = std::fs::remove_file(gui::experiment::platform_file_for(&path));
+}

@@ -100,7 +100,24 @@ fn snapshot_results() {
 
 #[test]
 fn snapshot_platform_editor() {
-    let mut h = ran();
+    // The fast node type as a pool of up to four GPU nodes with 64 GB each,
+    // a price and a boot: the memory, labels, prices and power states table filled in.
+    let Ok(platform) = sim::presets::preset("heterogeneous", 2) else {
+        panic!("preset");
+    };
+    let mut spec = platform.spec().clone();
+    if let Some(fast) = spec.nodes.first_mut() {
+        fast.memory_bytes = Some(6.4e10);
+        fast.labels = vec!["gpu".to_owned(), "edge".to_owned()];
+        fast.price_per_hour = Some(0.68);
+        fast.billing_secs = Some(60.0);
+        fast.power.boot_secs = 90.0;
+        fast.power.boot_j = 13500.0;
+        fast.pool = Some(sim::PoolSpec { max: 4 });
+    }
+    let mut h = ran_app(app_with(|app| {
+        app.setup.platform = gui::setup::PlatformSource::Custom(spec)
+    }));
     h.state_mut().tab = Tab::Platform;
     h.run_steps(3);
     h.snapshot_options("platform", &options());
