@@ -13,7 +13,10 @@
 //!
 //! When each core frees up is estimated from what is placed, by replaying
 //! the placed, unfinished tasks in decision order on the estimates (see
-//! [`PerJob::cores_free_at`]). The held cores are a block from time 0: a
+//! [`PerJob::cores_free_at`]); a placed task holds the cores a plan
+//! reserves for it, its share of the node's memory included
+//! ([`sim::CostModel::planned_cores`]), so a new job is not planned into
+//! memory that earlier jobs hold. The held cores are a block from time 0: a
 //! later job is not inserted into gaps of earlier ones, since the nodes run
 //! their queues in order.
 
@@ -33,17 +36,21 @@ pub struct PerJob {
     placed: VecDeque<(TaskId, NodeId, u32)>,
     /// Each placed task's estimated end, from the last [`PerJob::cores_free_at`].
     expected_end: Vec<SimTime>,
+    /// Whether placed tasks hold their memory share of cores (false under `memory=ignore`).
+    plan_memory: bool,
     scratch: Decisions,
 }
 
 impl PerJob {
-    /// Wraps the static planner `inner`.
-    pub fn new(inner: Box<dyn Scheduler>) -> PerJob {
+    /// Wraps the static planner `inner`; with `plan_memory` false (the
+    /// registry's `memory=ignore`) placed tasks hold only their own cores.
+    pub fn new(inner: Box<dyn Scheduler>, plan_memory: bool) -> PerJob {
         PerJob {
             inner,
             base: None,
             placed: VecDeque::new(),
             expected_end: Vec::new(),
+            plan_memory,
             scratch: Decisions::default(),
         }
     }
@@ -55,7 +62,8 @@ impl PerJob {
     /// each starts when its node has its cores (taking those that free
     /// first), its inputs are there by the estimates and the task ahead of
     /// it in its node's queue has started (nodes run their queues in order),
-    /// and holds the cores for its estimated time; a running task holds them
+    /// and holds the cores a plan reserves for it (its memory share
+    /// included) for its estimated time; a running task holds them
     /// until its start plus its estimate, or now if it overran. No core of a
     /// node is free before its last queued task starts: a new task queues
     /// behind it. O(tasks in system × in-degree).
@@ -75,6 +83,11 @@ impl PerJob {
             lanes.sort_unstable();
             let n = (n as usize).clamp(1, lanes.len());
             let estimate = costs.exec_time_with(task, node, n as u32, 0);
+            let held = if self.plan_memory {
+                (costs.planned_cores(task, node, n as u32) as usize).clamp(n, lanes.len())
+            } else {
+                n
+            };
             let end = match view.task_state(task) {
                 TaskState::Running { start, .. } => (start + estimate).max(now),
                 _ => {
@@ -94,13 +107,13 @@ impl PerJob {
                         })
                         .max()
                         .unwrap_or(now);
-                    let start = lanes[n - 1].max(inputs).max(last_start[node.index()]);
+                    let start = lanes[held - 1].max(inputs).max(last_start[node.index()]);
                     last_start[node.index()] = start;
                     start + estimate
                 }
             };
             self.expected_end[task.index()] = end;
-            lanes[..n].fill(end);
+            lanes[..held].fill(end);
         }
         for (lanes, &start) in cores.iter_mut().zip(&last_start) {
             for lane in lanes.iter_mut() {

@@ -1018,7 +1018,7 @@ fn build(spec: &str, seed: u64, stream: bool) -> Result<Box<dyn Scheduler>, Regi
         inner = Box::new(WithCostModel::new(inner, comm_mean, plan_memory));
     }
     if stream && info.nature == Nature::Static {
-        inner = Box::new(PerJob::new(inner));
+        inner = Box::new(PerJob::new(inner, plan_memory));
     }
     let mut scheduler: Box<dyn Scheduler> = Box::new(Resilient::new(inner, info.nature));
     if overhead > 0.0 {

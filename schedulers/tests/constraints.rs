@@ -266,3 +266,37 @@ fn job_streams_respect_memory_and_labels() {
         .unwrap();
     assert!(err.to_string().contains("needs 20000000000 bytes of memory"), "{err}");
 }
+
+/// A static planner on a stream plans each job around the memory earlier
+/// jobs' placed, unfinished tasks hold: a task that needs all of the fast
+/// node's memory keeps the next job's task off it (where it would wait for
+/// the memory) and on the slow node, where it starts at once; under
+/// `memory=ignore` the plan is the optimistic one and the task waits.
+#[test]
+fn per_job_planners_count_the_memory_of_earlier_jobs() {
+    // Node 0: 4 cores of speed 1; node 1: 4 cores of speed 2; 8 GB each.
+    let platform = platform(&[(1, 4, Some(8), false), (1, 4, Some(8), false)]);
+    let jobs = || {
+        [(100, 8, 0.0), (10, 4, 1.0)].map(|(work, memory, arrival)| {
+            Ok(StreamJob {
+                dag: Arc::new(dag(&[(work, memory, false)], &[])),
+                arrival,
+                weight: 1.0,
+                deadline: None,
+            })
+        })
+    };
+    let second = |spec: &str| {
+        let mut s = schedulers::registry::create_for_stream(spec, 1).unwrap();
+        let run = sim::simulate_stream(jobs(), &platform, &mut s, &SimConfig::default()).unwrap();
+        sim::check::check_stream(&run, &platform).unwrap();
+        let first = run.result.task(TaskId::new(0));
+        assert_eq!(first.node.index(), 1, "{spec}: the first job's task on the fast node");
+        let task = run.result.task(TaskId::new(1));
+        (task.node.index(), task.end.as_secs_f64())
+    };
+    // The fast node's memory is held until 50 s: 1 s + 10 s on the slow node.
+    assert_eq!(second("heft"), (0, 11.0));
+    // Planned at 1 + 10 / 2 = 6 s on the fast node, it waits for the memory until 50 s.
+    assert_eq!(second("heft:memory=ignore"), (1, 55.0));
+}
