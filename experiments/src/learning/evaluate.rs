@@ -21,7 +21,10 @@
 //! A grid of single DAGs that runs `learned-net` gets the same column per
 //! instance family: for each workload (a generator's spec or a file) and
 //! platform, the portfolio scheduler with the lowest mean makespan over the
-//! seeds, the reference of `learned-net`'s target.
+//! seeds, the reference of `learned-net`'s target on shared networks, and a
+//! table of the families (the best heuristic's mean makespan and SLR,
+//! learned-net's mean over it). `learned-net` has a second target, no
+//! regression against HEFT (≤ 1.02 ×), meant for contention-free grids.
 //!
 //! It also times every scheduler's decisions (wall clock, so it is printed
 //! and written to `protocol.md` but never to the result files, which stay
