@@ -377,7 +377,7 @@ fn evaluate_scores_learned_net_against_the_best_heuristic_per_family() {
         &eval,
         GRID.replace(
             "[\"heft\", \"lookahead-heft\", \"online-eft\"]",
-            "[\"heft\", \"lookahead-heft\", \"learned-net\"]",
+            "[\"heft\", \"lookahead-heft\", \"learned-net\", \"learned-net:guard=off\"]",
         ),
     )
     .unwrap();
@@ -391,7 +391,18 @@ fn evaluate_scores_learned_net_against_the_best_heuristic_per_family() {
     assert!(
         out.contains("| best heuristic (per family) |")
             && out.contains("- learned-net: mean makespan / best heuristic (per family)'s")
-            && out.contains("Best heuristic per instance family and platform"),
+            && out.contains("- learned-net: mean makespan / HEFT's")
+            && out.contains("- learned-net:guard=off: mean makespan / HEFT's"),
+        "{out}"
+    );
+    // One row per family (2 DAG sizes on 1 platform), with both learned-net columns.
+    let table = out.split("### Per instance family").nth(1).unwrap_or_default();
+    let rows: Vec<&str> = table.lines().filter(|l| l.starts_with("| layered")).collect();
+    assert_eq!(rows.len(), 2, "{out}");
+    assert!(rows.iter().all(|r| r.split('|').count() == 10), "{out}");
+    assert!(
+        table.contains("learned-net: mean makespan <= 0.9 x the best heuristic's on")
+            && table.contains(" of 2 families."),
         "{out}"
     );
     std::fs::remove_dir_all(&dir).unwrap();

@@ -18,7 +18,7 @@
 
 use crate::list::{Candidate, ListPlanner};
 use crate::rank;
-use sim::{Decisions, Scheduler, SimTime, SimView, TaskId};
+use sim::{CostModel, Decisions, Scheduler, SimTime, SimView, TaskId};
 
 /// Lookahead-HEFT with insertion and a one-level lookahead (as in the paper).
 #[derive(Debug, Clone, Default)]
@@ -30,44 +30,48 @@ impl Scheduler for LookaheadHeft {
     }
 
     fn plan(&mut self, view: &SimView<'_>, out: &mut Decisions) {
-        let costs = view.costs();
-        let dag = view.dag();
-        let ranks = rank::upward(costs);
-        let mut planner = ListPlanner::new(costs, true);
-        let mut children: Vec<TaskId> = Vec::new();
-        let mut trial: Vec<(TaskId, Candidate)> = Vec::new();
-        for task in rank::order_by_decreasing(costs, &ranks) {
-            children.clear();
-            children.extend(dag.successors(task));
-            children.sort_by(|a, b| ranks[b.index()].total_cmp(&ranks[a.index()]).then(a.cmp(b)));
-            children.dedup();
-            let mut best: Option<((SimTime, SimTime), Candidate)> = None;
-            for node in view.platform().node_ids() {
-                let Some(own) = planner.candidate(task, node) else {
-                    continue;
-                };
-                planner.place(task, own.clone());
-                let mut latest = own.end;
-                for &child in &children {
-                    if let Some(c) = planner.best(child) {
-                        latest = latest.max(c.end);
-                        planner.place(child, c.clone());
-                        trial.push((child, c));
-                    }
-                }
-                for (child, c) in trial.drain(..).rev() {
-                    planner.unplace(child, &c);
-                }
-                planner.unplace(task, &own);
-                let key = (latest, own.end);
-                if best.as_ref().is_none_or(|(k, _)| key < *k) {
-                    best = Some((key, own));
+        plan(view.costs()).emit(out);
+    }
+}
+
+/// Lookahead-HEFT's plan of `costs`.
+pub(crate) fn plan<'c, 'a>(costs: &'c CostModel<'a>) -> ListPlanner<'c, 'a> {
+    let dag = costs.dag();
+    let ranks = rank::upward(costs);
+    let mut planner = ListPlanner::new(costs, true);
+    let mut children: Vec<TaskId> = Vec::new();
+    let mut trial: Vec<(TaskId, Candidate)> = Vec::new();
+    for task in rank::order_by_decreasing(costs, &ranks) {
+        children.clear();
+        children.extend(dag.successors(task));
+        children.sort_by(|a, b| ranks[b.index()].total_cmp(&ranks[a.index()]).then(a.cmp(b)));
+        children.dedup();
+        let mut best: Option<((SimTime, SimTime), Candidate)> = None;
+        for node in costs.platform().node_ids() {
+            let Some(own) = planner.candidate(task, node) else {
+                continue;
+            };
+            planner.place(task, own.clone());
+            let mut latest = own.end;
+            for &child in &children {
+                if let Some(c) = planner.best(child) {
+                    latest = latest.max(c.end);
+                    planner.place(child, c.clone());
+                    trial.push((child, c));
                 }
             }
-            if let Some((_, c)) = best {
-                planner.place(task, c);
+            for (child, c) in trial.drain(..).rev() {
+                planner.unplace(child, &c);
+            }
+            planner.unplace(task, &own);
+            let key = (latest, own.end);
+            if best.as_ref().is_none_or(|(k, _)| key < *k) {
+                best = Some((key, own));
             }
         }
-        planner.emit(out);
+        if let Some((_, c)) = best {
+            planner.place(task, c);
+        }
     }
+    planner
 }

@@ -617,16 +617,12 @@ static REGISTRY: &[SchedulerInfo] = &[
             MODEL_PARAM,
             ParamInfo {
                 name: "guard",
-                description: "1: keep HEFT's plan when it is planned to end earlier; 0: the model alone (default 1)",
+                description: "on (or 1): keep HEFT's plan when it is planned to end earlier; off (or 0): the model alone (default on)",
             },
         ],
         build: |p, _| {
             let model = learned::list_model(p.string("model").as_deref()).map_err(|e| p.bad_model(e))?;
-            let guard = match p.u64_or("guard", 1)? {
-                0 => false,
-                1 => true,
-                other => return Err(p.bad_value("guard", "0 or 1", &other.to_string())),
-            };
+            let guard = guard(p)?;
             Ok(Box::new(learned::list::Learned::new(model, guard)))
         },
     },
@@ -671,15 +667,22 @@ static REGISTRY: &[SchedulerInfo] = &[
         name: "learned-net",
         nature: Nature::Static,
         description: "list scheduler for shared networks: HEFT's order, each task to the node with the highest learned score over a contention model of the plan (schedlab train)",
-        params: &[MODEL_PARAM],
+        params: &[
+            MODEL_PARAM,
+            ParamInfo {
+                name: "guard",
+                description: "on (or 1): keep HEFT's or Lookahead-HEFT's node choices when they are planned to end earlier under the contention model; off (or 0): the model alone (default on)",
+            },
+        ],
         build: |p, _| {
+            let guard = guard(p)?;
             let model = learned::net_model(p.string("model").as_deref()).map_err(|e| p.bad_model(e))?;
             let weights = model
                 .weights
                 .as_slice()
                 .try_into()
                 .map_err(|_| p.bad_model("the model's weights do not fit this build's features".to_owned()))?;
-            Ok(Box::new(learned::net::LearnedNet::new(weights)))
+            Ok(Box::new(learned::net::LearnedNet::new(weights, guard)))
         },
     },
     SchedulerInfo {
@@ -884,6 +887,16 @@ fn place(p: &mut Params) -> Result<Place, RegistryError> {
         "eft" => Ok(Place::Eft),
         "first" => Ok(Place::First),
         other => Err(p.bad_value("place", "eft or first", other)),
+    }
+}
+
+/// Reads the `guard` parameter of the learned list schedulers
+/// ([`learned::guard`]): `on` or `1` (the default), `off` or `0`.
+fn guard(p: &mut Params) -> Result<bool, RegistryError> {
+    match p.string_or("guard", "on").as_str() {
+        "on" | "1" => Ok(true),
+        "off" | "0" => Ok(false),
+        other => Err(p.bad_value("guard", "on or off (1 or 0)", other)),
     }
 }
 
@@ -1142,7 +1155,17 @@ mod tests {
             let err = create(spec, 0).err().unwrap().to_string();
             assert!(err.contains("/no/such/m.json"), "{err}");
         }
-        let err = create("learned:guard=2", 0).err().unwrap().to_string();
-        assert!(err.contains("0 or 1"), "{err}");
+        for spec in ["learned:guard=2", "learned-net:guard=yes"] {
+            let err = create(spec, 0).err().unwrap().to_string();
+            assert!(err.contains("guard") && err.contains("on or off"), "{err}");
+        }
+        for spec in [
+            "learned:guard=off",
+            "learned:guard=1",
+            "learned-net:guard=off",
+            "learned-net:guard=on",
+        ] {
+            assert!(create(spec, 0).is_ok(), "{spec}");
+        }
     }
 }

@@ -21,7 +21,10 @@
 //! A grid of single DAGs that runs `learned-net` gets the same column per
 //! instance family: for each workload (a generator's spec or a file) and
 //! platform, the portfolio scheduler with the lowest mean makespan over the
-//! seeds, the reference of `learned-net`'s target.
+//! seeds, the reference of `learned-net`'s target on shared networks, and a
+//! table of the families (the best heuristic's mean makespan and SLR,
+//! learned-net's mean over it). `learned-net` has a second target, no
+//! regression against HEFT (≤ 1.02 ×), meant for contention-free grids.
 //!
 //! It also times every scheduler's decisions (wall clock, so it is printed
 //! and written to `protocol.md` but never to the result files, which stay
@@ -30,7 +33,7 @@
 
 use crate::grid::config::{Cell, Config, WorkloadSource};
 use crate::grid::sweep::{self, SweepOptions};
-use crate::results::metrics::{MAKESPAN, MEAN_JCT, Metric};
+use crate::results::metrics::{MAKESPAN, MEAN_JCT, Metric, SLR};
 use crate::run::StreamSpec;
 use crate::stats::{self, MeanCi};
 use anyhow::{Result, anyhow, bail};
@@ -95,6 +98,8 @@ pub fn run(
     // makespan[instance][scheduler]
     let (metric, streams) = metric_of(&config);
     let mut instances: BTreeMap<Instance, Vec<f64>> = BTreeMap::new();
+    // SLR[instance][scheduler], on single DAGs (for the per-family table).
+    let mut slrs: BTreeMap<Instance, Vec<f64>> = BTreeMap::new();
     for row in &rows {
         let cell = config.cell(row.index);
         let makespan = row
@@ -103,6 +108,11 @@ pub fn run(
         instances
             .entry(instance(&cell))
             .or_insert_with(|| vec![f64::NAN; config.schedulers.len()])[cell.scheduler] = makespan;
+        if !streams {
+            slrs.entry(instance(&cell))
+                .or_insert_with(|| vec![f64::NAN; config.schedulers.len()])[cell.scheduler] =
+                row.get(&SLR).unwrap_or(f64::NAN);
+        }
     }
     let names: Vec<&str> = config
         .schedulers
@@ -175,14 +185,21 @@ pub fn run(
     let heft = config.schedulers.iter().position(|s| s == "heft");
     let timings = decision_times(&config, streams)?;
     let mut text = render(&config, config_path, metric, &columns, heft, &oracle, &picks, &timings);
-    if let Some((_, chosen)) = &best {
-        let list: Vec<String> = chosen.iter().map(|(group, s)| format!("{group}: {s}")).collect();
-        let _ = writeln!(
-            text,
-            "\nBest heuristic per {} and platform (lowest mean over seeds): {}.",
-            if streams { "stream" } else { "instance family" },
-            list.join("; ")
-        );
+    if let Some((_, groups)) = &best {
+        if streams {
+            let list: Vec<String> = groups
+                .iter()
+                .map(|g| format!("{}: {}", g.label, config.schedulers[g.best]))
+                .collect();
+            let _ = writeln!(
+                text,
+                "\nBest heuristic per stream and platform (lowest mean over seeds): {}.",
+                list.join("; ")
+            );
+        } else {
+            let learned: Vec<usize> = (0..names.len()).filter(|&s| names[s] == "learned-net").collect();
+            per_family(&mut text, &config, &instances, &slrs, groups, &learned);
+        }
     }
     crate::output::write_atomic(&dir.join("protocol.md"), text.as_bytes())?;
     write!(out, "{text}")?;
@@ -196,14 +213,24 @@ const BEST_HEURISTIC: &str = "best heuristic (per load)";
 /// The name of the best-heuristic-per-family column (single DAGs).
 const BEST_PER_FAMILY: &str = "best heuristic (per family)";
 
+/// A group of instances (a stream or an instance family, on one platform,
+/// all seeds) and its best heuristic.
+struct Group {
+    /// The instances' coordinates but the seed.
+    key: (usize, usize, usize, usize),
+    /// Workload on platform.
+    label: String,
+    /// Index of the portfolio scheduler with the lowest mean over the group.
+    best: usize,
+}
+
 /// Per instance, the value of the portfolio scheduler with the lowest mean
-/// over its group (the same stream and platform, all seeds), and each
-/// group's label with the scheduler chosen.
+/// over its group (the same stream and platform, all seeds), and the groups.
 fn best_per_group(
     config: &Config,
     instances: &BTreeMap<Instance, Vec<f64>>,
     portfolio: &[usize],
-) -> (Vec<f64>, Vec<(String, String)>) {
+) -> (Vec<f64>, Vec<Group>) {
     let group = |i: &Instance| (i.0, i.1, i.2, i.3);
     let mut sums: BTreeMap<(usize, usize, usize, usize), Vec<f64>> = BTreeMap::new();
     for (key, values) in instances {
@@ -223,16 +250,75 @@ fn best_per_group(
         })
         .collect();
     let values = instances.iter().map(|(key, v)| v[chosen[&group(key)]]).collect();
-    let labels = chosen
+    let groups = chosen
         .iter()
-        .map(|(g, &s)| {
-            (
-                format!("{} on {}", config.workloads[g.0].label(), config.platforms[g.1].label),
-                config.schedulers[s].clone(),
-            )
+        .map(|(g, &best)| Group {
+            key: *g,
+            label: format!("{} on {}", config.workloads[g.0].label(), config.platforms[g.1].label),
+            best,
         })
         .collect();
-    (values, labels)
+    (values, groups)
+}
+
+/// Writes the per-family table of a single-DAG grid: each family's best
+/// heuristic with its mean makespan and SLR (1 is the critical-path bound,
+/// below which no schedule goes), and each `learned` column's mean makespan
+/// over the best heuristic's, with how many families meet the target.
+fn per_family(
+    text: &mut String,
+    config: &Config,
+    instances: &BTreeMap<Instance, Vec<f64>>,
+    slrs: &BTreeMap<Instance, Vec<f64>>,
+    groups: &[Group],
+    learned: &[usize],
+) {
+    let bound = TARGETS
+        .iter()
+        .find(|t| t.1 == BEST_PER_FAMILY)
+        .map_or(f64::NAN, |t| t.2);
+    let mean = |map: &BTreeMap<Instance, Vec<f64>>, g: &Group, s: usize| {
+        let values: Vec<f64> = map
+            .iter()
+            .filter(|(i, _)| (i.0, i.1, i.2, i.3) == g.key)
+            .map(|(_, v)| v[s])
+            .collect();
+        values.iter().sum::<f64>() / values.len().max(1) as f64
+    };
+    let names: Vec<&str> = learned.iter().map(|&s| config.schedulers[s].as_str()).collect();
+    let _ = writeln!(
+        text,
+        "\n### Per instance family (means over seeds)\n\n| family | best heuristic | its makespan (s) | its SLR | {} |\n|---|---|---|---|{}",
+        names
+            .iter()
+            .map(|n| format!("{n} (s) | {n} / best"))
+            .collect::<Vec<_>>()
+            .join(" | "),
+        "---|---|".repeat(names.len())
+    );
+    let mut met = vec![0usize; learned.len()];
+    for g in groups {
+        let best = mean(instances, g, g.best);
+        let mut row = format!(
+            "| {} | {} | {best:.3} | {:.3} |",
+            g.label,
+            config.schedulers[g.best],
+            mean(slrs, g, g.best)
+        );
+        for (k, &s) in learned.iter().enumerate() {
+            let value = mean(instances, g, s);
+            met[k] += usize::from(value <= bound * best);
+            let _ = write!(row, " {value:.3} | {:.3} |", value / best);
+        }
+        let _ = writeln!(text, "{row}");
+    }
+    for (name, met) in names.iter().zip(met) {
+        let _ = writeln!(
+            text,
+            "\n{name}: mean makespan <= {bound} x the best heuristic's on {met} of {} families.",
+            groups.len()
+        );
+    }
 }
 
 /// Wall-clock time a scheduler spends in its `plan` and `on_update` calls,
@@ -346,13 +432,16 @@ fn ratios(a: &[f64], b: &[f64]) -> Vec<f64> {
     a.iter().zip(b).map(|(x, y)| x / y).collect()
 }
 
-/// The targets the issues set, by scheduler name: the ratio each must stay under, against what.
-const TARGETS: [(&str, &str, f64); 5] = [
+/// The targets the issues set, by scheduler name: the ratio each must stay
+/// under, against what (`learned-net` has two: its gain on shared networks,
+/// and no regression where HEFT is near-optimal).
+const TARGETS: [(&str, &str, f64); 6] = [
     ("learned", "HEFT", 1.0),
     ("auto", "oracle", 1.05),
     ("adaptive", "HEFT", 0.9),
     ("learned-stream", BEST_HEURISTIC, 0.85),
     ("learned-net", BEST_PER_FAMILY, 0.9),
+    ("learned-net", "HEFT", 1.02),
 ];
 
 #[allow(clippy::too_many_arguments)]
@@ -420,47 +509,46 @@ fn render(
     let _ = writeln!(t, "\n### Targets\n");
     for c in columns {
         let name = c.name.split([':', ' ']).next().unwrap_or("");
-        let Some(&(_, against, bound)) = TARGETS.iter().find(|(n, _, _)| *n == name) else {
-            continue;
-        };
-        let reference = match against {
-            "HEFT" => heft_makespans.map(Vec::as_slice),
-            BEST_HEURISTIC | BEST_PER_FAMILY => columns
-                .iter()
-                .find(|c| c.name == against)
-                .map(|c| c.makespans.as_slice()),
-            _ => Some(oracle),
-        };
-        let Some(reference) = reference else {
-            let _ = writeln!(t, "- {}: no {against} runs in this grid to compare with", c.name);
-            continue;
-        };
-        // The target is on means (of makespans, or of the streams' mean JCTs): mean(x) <= bound * mean(ref), i.e. the mean of the
-        // paired differences x - bound * ref is <= 0, whose Student-t interval is exact for that.
-        let differences: Vec<f64> = c.makespans.iter().zip(reference).map(|(x, r)| x - bound * r).collect();
-        let (Some(d), Some(per_instance)) = (
-            stats::mean_ci(&differences),
-            stats::mean_ci(&ratios(&c.makespans, reference)),
-        ) else {
-            continue;
-        };
-        let of_means = c.makespans.iter().sum::<f64>() / reference.iter().sum::<f64>();
-        let verdict = if d.mean + d.half_width <= 0.0 {
-            "met (the whole interval is within the bound)".to_owned()
-        } else if d.mean <= 0.0 {
-            "met on the mean; the interval reaches past the bound".to_owned()
-        } else {
-            format!(
-                "missed by {:.2}% of the {against} {mean_what}",
-                100.0 * (of_means - bound)
-            )
-        };
-        let _ = writeln!(
-            t,
-            "- {}: {mean_what} / {against}'s {of_means:.4} (target <= {bound}); mean of {} - {bound} x {against} \
-             {:.4} ± {:.4} s: {verdict}. Per-instance ratio {:.4} ± {:.4}.",
-            c.name, c.name, d.mean, d.half_width, per_instance.mean, per_instance.half_width
-        );
+        for &(_, against, bound) in TARGETS.iter().filter(|(n, _, _)| *n == name) {
+            let reference = match against {
+                "HEFT" => heft_makespans.map(Vec::as_slice),
+                BEST_HEURISTIC | BEST_PER_FAMILY => columns
+                    .iter()
+                    .find(|c| c.name == against)
+                    .map(|c| c.makespans.as_slice()),
+                _ => Some(oracle),
+            };
+            let Some(reference) = reference else {
+                let _ = writeln!(t, "- {}: no {against} runs in this grid to compare with", c.name);
+                continue;
+            };
+            // The target is on means (of makespans, or of the streams' mean JCTs): mean(x) <= bound * mean(ref), i.e. the mean of the
+            // paired differences x - bound * ref is <= 0, whose Student-t interval is exact for that.
+            let differences: Vec<f64> = c.makespans.iter().zip(reference).map(|(x, r)| x - bound * r).collect();
+            let (Some(d), Some(per_instance)) = (
+                stats::mean_ci(&differences),
+                stats::mean_ci(&ratios(&c.makespans, reference)),
+            ) else {
+                continue;
+            };
+            let of_means = c.makespans.iter().sum::<f64>() / reference.iter().sum::<f64>();
+            let verdict = if d.mean + d.half_width <= 0.0 {
+                "met (the whole interval is within the bound)".to_owned()
+            } else if d.mean <= 0.0 {
+                "met on the mean; the interval reaches past the bound".to_owned()
+            } else {
+                format!(
+                    "missed by {:.2}% of the {against} {mean_what}",
+                    100.0 * (of_means - bound)
+                )
+            };
+            let _ = writeln!(
+                t,
+                "- {}: {mean_what} / {against}'s {of_means:.4} (target <= {bound}); mean of {} - {bound} x {against} \
+                 {:.4} ± {:.4} s: {verdict}. Per-instance ratio {:.4} ± {:.4}.",
+                c.name, c.name, d.mean, d.half_width, per_instance.mean, per_instance.half_width
+            );
+        }
     }
     if !timings.per_workload.is_empty() {
         let _ = writeln!(t, "\n### µs per decision by stream\n");

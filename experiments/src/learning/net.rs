@@ -11,7 +11,9 @@
 //! would have to plan under contention to be worth imitating, and the
 //! simulator is that teacher's only exact model; rolling out the scheduler
 //! itself scores every weight vector by what it is judged on. Training
-//! starts from the contention-aware earliest finish time.
+//! starts from the contention-aware earliest finish time, and rolls out the
+//! model alone (no guard): the guard's heuristic plans do not depend on the
+//! weights, so they would only blur the signal and triple the cost.
 
 use super::es;
 use super::train::{TrainEntry, TrainSummary};
@@ -70,7 +72,7 @@ pub(crate) fn train(
         progress,
         |w, i| {
             let weights: NetFeatures = w.try_into().context("weights of learned-net")?;
-            makespan(&instances[i], &mut LearnedNet::new(weights))
+            makespan(&instances[i], &mut LearnedNet::new(weights, false))
         },
     )?;
     let run = es::TrainingRun {

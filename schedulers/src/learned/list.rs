@@ -1,7 +1,7 @@
 //! The learned list scheduler, and the teacher it learns from.
 //!
-//! By default the learned plan is guarded: HEFT's plan is computed too and
-//! the shorter planned makespan wins, so a model that generalises badly to
+//! By default the learned plan is guarded ([`guard`]): HEFT's plan is
+//! computed too and the shorter planned makespan wins, so a model that generalises badly to
 //! an instance costs at most HEFT's plan (`guard=0` turns this off, for
 //! measuring the model alone). The guard doubles planning time.
 //!
@@ -20,6 +20,7 @@
 //!   O(n²·p²) candidate evaluations instead of O(n·p).
 
 use super::features::{self, CandidateFeatures, Context};
+use super::guard;
 use super::model::ListModel;
 use crate::list::{Candidate, ListPlanner};
 use crate::rank;
@@ -46,15 +47,12 @@ impl Scheduler for Learned {
     }
 
     fn plan(&mut self, view: &SimView<'_>, out: &mut Decisions) {
-        let learned = plan(view.costs(), &self.model.weights);
-        if self.guard {
-            let heft = crate::heft::plan(view.costs());
-            if heft.makespan() < learned.makespan() {
-                heft.emit(out);
-                return;
-            }
+        let costs = view.costs();
+        let learned = plan(costs, &self.model.weights);
+        let heft = self.guard.then(|| crate::heft::plan(costs));
+        if let Some(chosen) = guard::shortest(std::iter::once(learned).chain(heft)) {
+            chosen.emit(out);
         }
-        learned.emit(out);
     }
 }
 

@@ -11,6 +11,7 @@
 //! never fits one: `experiments::learning::train` does.
 
 pub mod features;
+pub mod guard;
 pub mod list;
 pub mod model;
 pub mod net;

@@ -70,12 +70,15 @@ pub const INITIAL_WEIGHTS: NetFeatures = [-1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.
 #[derive(Clone, Debug)]
 pub struct LearnedNet {
     weights: NetFeatures,
+    guard: bool,
 }
 
 impl LearnedNet {
-    /// A scheduler scoring candidates with `weights`.
-    pub fn new(weights: NetFeatures) -> LearnedNet {
-        LearnedNet { weights }
+    /// A scheduler scoring candidates with `weights`; with `guard`, it keeps
+    /// HEFT's or Lookahead-HEFT's node choices instead when they are planned
+    /// to end earlier under the contention model (see [`guarded`]).
+    pub fn new(weights: NetFeatures, guard: bool) -> LearnedNet {
+        LearnedNet { weights, guard }
     }
 }
 
@@ -85,8 +88,28 @@ impl Scheduler for LearnedNet {
     }
 
     fn plan(&mut self, view: &SimView<'_>, out: &mut Decisions) {
-        plan(view.costs(), &self.weights).emit(out);
+        let costs = view.costs();
+        let chosen = if self.guard {
+            guarded(costs, &self.weights)
+        } else {
+            plan(costs, &self.weights)
+        };
+        chosen.emit(out);
     }
+}
+
+/// The guard of `learned-net` ([`super::guard`]): the learned plan, HEFT's
+/// and Lookahead-HEFT's, the heuristics' re-timed under the contention model
+/// ([`retime`]), whichever is planned to end first (ties: the learned plan,
+/// then HEFT's). All three walk the tasks in HEFT's order, so a plan is its
+/// node choices and the three are estimated alike; on a dedicated network the
+/// estimate is HEFT's own, and HEFT's re-timed plan is HEFT's plan. Costs the
+/// three planners plus two walks of O(n·k) on top of ranking.
+pub fn guarded<'c, 'a>(costs: &'c CostModel<'a>, weights: &[f64]) -> ListPlanner<'c, 'a> {
+    let learned = plan(costs, weights);
+    let heft = retime(costs, &crate::heft::plan(costs));
+    let lookahead = retime(costs, &crate::lookahead::plan(costs));
+    super::guard::shortest([learned, heft, lookahead]).unwrap_or_else(|| plan(costs, weights))
 }
 
 /// The network half of the contention model of a plan in progress (see
@@ -94,6 +117,9 @@ impl Scheduler for LearnedNet {
 /// resource is free, in seconds.
 struct Network<'c, 'a> {
     costs: &'c CostModel<'a>,
+    /// Whether transfers share resources: false on a dedicated network,
+    /// where every pair of nodes has a private link and the model is HEFT's.
+    shared: bool,
     nic_in: Vec<f64>,
     nic_out: Vec<f64>,
     /// Per node, its group's index (nodes without a group share none).
@@ -115,6 +141,7 @@ impl<'c, 'a> Network<'c, 'a> {
         let n_groups = names.len();
         Network {
             costs,
+            shared: platform.network_model() == sim::platform::NetworkModel::Shared,
             nic_in: vec![0.0; platform.node_count()],
             nic_out: vec![0.0; platform.node_count()],
             group: platform
@@ -168,10 +195,14 @@ impl<'c, 'a> Network<'c, 'a> {
             }
             remote += size;
             let link = self.link(src, node);
-            let start = finish
-                .max(self.nic_out[src.index()])
-                .max(nic_in)
-                .max(link.map_or(0.0, |l| self.links[l]));
+            let start = if self.shared {
+                finish
+                    .max(self.nic_out[src.index()])
+                    .max(nic_in)
+                    .max(link.map_or(0.0, |l| self.links[l]))
+            } else {
+                finish
+            };
             let end = start + self.costs.comm_secs(src, node, size);
             nic_in = end;
             ready = ready.max(end);
@@ -194,26 +225,80 @@ impl<'c, 'a> Network<'c, 'a> {
     }
 }
 
+/// How [`walk`] chooses each task's node.
+enum Choice<'w, 'c, 'a> {
+    /// The candidate with the highest `weights · features`.
+    Score(&'w [f64]),
+    /// The node that another plan of the same instance gives the task.
+    Follow(&'w ListPlanner<'c, 'a>),
+}
+
 /// Plans `costs` choosing each task's node by the highest `weights · features`
 /// (ties: lower node id), with insertion into the cores' idle time.
 pub fn plan<'c, 'a>(costs: &'c CostModel<'a>, weights: &[f64]) -> ListPlanner<'c, 'a> {
-    let dag = costs.dag();
+    walk(costs, &Choice::Score(weights))
+}
+
+/// `other`'s node choices re-timed under the contention model: the tasks in
+/// HEFT's order, each on the node (cores and DVFS level) `other` gives it, at
+/// its earliest slot once its inputs are there under the model; tasks
+/// `other` leaves unplaced stay unplaced. For a plan made in HEFT's order on
+/// a dedicated network, the same plan.
+pub fn retime<'c, 'a>(costs: &'c CostModel<'a>, other: &ListPlanner<'c, 'a>) -> ListPlanner<'c, 'a> {
+    walk(costs, &Choice::Follow(other))
+}
+
+/// Per-DAG quantities the features read, computed once.
+struct Context {
+    upward: Vec<f64>,
+    downward: Vec<f64>,
+    critical_path: f64,
+    max_speed: f64,
+}
+
+/// A task's candidate: contention-free, contended, contended data-ready
+/// time (seconds), share of the input bytes that cross the network.
+type Contended = (Candidate, Candidate, f64, f64);
+
+/// Walks the tasks in HEFT's order, placing each on the node `choice` picks,
+/// timed under the contention model.
+fn walk<'c, 'a>(costs: &'c CostModel<'a>, choice: &Choice<'_, 'c, 'a>) -> ListPlanner<'c, 'a> {
     let platform = costs.platform();
     let upward = rank::upward(costs);
     let downward = rank::downward(costs);
     let critical_path = upward.iter().zip(&downward).map(|(u, d)| u + d).fold(0.0, f64::max);
     let max_speed = platform.nodes().iter().map(|n| n.speed).fold(0.0, f64::max);
+    let order = rank::order_by_decreasing(costs, &upward);
+    let context = Context {
+        upward,
+        downward,
+        critical_path,
+        max_speed,
+    };
     let mut planner = ListPlanner::new(costs, true);
     let mut network = Network::new(costs);
-    let mut work = vec![0.0; platform.node_count()];
-    let mut total_work = 0.0;
+    let mut work = Work {
+        per_node: vec![0.0; platform.node_count()],
+        total: 0.0,
+    };
     let (mut inputs, mut candidates, mut features) = (Vec::new(), Vec::new(), Vec::new());
-    for task in rank::order_by_decreasing(costs, &upward) {
+    for task in order {
         network.inputs(&planner, task, &mut inputs);
-        // (contention-free candidate, contended candidate, contended data-ready, remote share)
         candidates.clear();
-        for node in platform.node_ids() {
-            let Some(free) = planner.candidate(task, node) else {
+        let followed = match choice {
+            Choice::Score(_) => None,
+            Choice::Follow(other) => match other.placement(task) {
+                Some(p) => Some(p),
+                None => continue,
+            },
+        };
+        let nodes = platform.node_ids().filter(|&n| followed.is_none_or(|p| p.node == n));
+        for node in nodes {
+            let free = match followed {
+                Some(p) => planner.candidate_with(task, node, p.cores, p.dvfs),
+                None => planner.candidate(task, node),
+            };
+            let Some(free) = free else {
                 continue;
             };
             let (ready, remote) = network.transfers(&inputs, node, |_, _, _| {});
@@ -221,51 +306,78 @@ pub fn plan<'c, 'a>(costs: &'c CostModel<'a>, weights: &[f64]) -> ListPlanner<'c
             let contended = planner.candidate_ready(task, node, free.cores, free.dvfs, ready);
             candidates.push((free, contended, ready.as_secs_f64(), remote));
         }
-        let end = |c: &Candidate| c.end.as_secs_f64();
-        let Some(best) = candidates.iter().map(|c| end(&c.1)).min_by(f64::total_cmp) else {
+        let index = match choice {
+            Choice::Score(weights) => {
+                candidate_features(costs, &context, &work, task, &inputs, &candidates, &mut features);
+                best_scoring(&features, weights)
+            }
+            Choice::Follow(_) => 0,
+        };
+        let Some((_, chosen, _, _)) = candidates.get(index) else {
             continue;
         };
-        let best_free = candidates.iter().map(|c| end(&c.0)).fold(f64::INFINITY, f64::min);
-        let latest_input = inputs.iter().map(|i| i.1).fold(0.0, f64::max);
-        let scale = costs.mean_exec_secs(task).max(1e-9);
-        let critical = (upward[task.index()] + downward[task.index()]) / critical_path.max(1e-9);
-        let out_edges = dag.out_edges(task);
-        let out_comm = out_edges
-            .iter()
-            .map(|&e| costs.mean_comm_secs(dag.edge(e).bytes))
-            .sum::<f64>()
-            / out_edges.len().max(1) as f64;
-        let bytes_out = (1.0 + out_comm / scale).ln();
-        features.clear();
-        features.extend(candidates.iter().map(|(free, c, ready, remote)| {
-            let n = c.node;
-            let finish_gap = (end(c) - best) / scale;
-            let share = if total_work > 0.0 {
-                work[n.index()] / total_work
-            } else {
-                0.0
-            };
-            [
-                finish_gap,
-                (end(free) - best_free) / scale,
-                (ready - latest_input).max(0.0) / scale,
-                *remote,
-                costs.exec_secs(task, n, c.cores, c.dvfs) / scale,
-                platform.node(n).speed / max_speed.max(1e-9),
-                share,
-                (c.slot.start.as_secs_f64() - ready).max(0.0) / scale,
-                critical * finish_gap,
-                bytes_out * share,
-            ]
-        }));
-        let chosen = candidates[best_scoring(&features, weights)].1.clone();
         network.reserve(&inputs, chosen.node);
         let w = costs.mean_exec_secs(task);
-        work[chosen.node.index()] += w;
-        total_work += w;
-        planner.place(task, chosen);
+        work.per_node[chosen.node.index()] += w;
+        work.total += w;
+        planner.place(task, chosen.clone());
     }
     planner
+}
+
+/// Mean work (reference seconds) placed so far, per node and in all.
+struct Work {
+    per_node: Vec<f64>,
+    total: f64,
+}
+
+/// Writes the features of each of `task`'s `candidates` into `out` (cleared
+/// first), in the order of [`NET_FEATURES`]. O(p) for p candidates.
+fn candidate_features(
+    costs: &CostModel<'_>,
+    context: &Context,
+    work: &Work,
+    task: TaskId,
+    inputs: &[Input],
+    candidates: &[Contended],
+    out: &mut Vec<NetFeatures>,
+) {
+    out.clear();
+    let dag = costs.dag();
+    let end = |c: &Candidate| c.end.as_secs_f64();
+    let best = candidates.iter().map(|c| end(&c.1)).fold(f64::INFINITY, f64::min);
+    let best_free = candidates.iter().map(|c| end(&c.0)).fold(f64::INFINITY, f64::min);
+    let latest_input = inputs.iter().map(|i| i.1).fold(0.0, f64::max);
+    let scale = costs.mean_exec_secs(task).max(1e-9);
+    let critical = (context.upward[task.index()] + context.downward[task.index()]) / context.critical_path.max(1e-9);
+    let out_edges = dag.out_edges(task);
+    let out_comm = out_edges
+        .iter()
+        .map(|&e| costs.mean_comm_secs(dag.edge(e).bytes))
+        .sum::<f64>()
+        / out_edges.len().max(1) as f64;
+    let bytes_out = (1.0 + out_comm / scale).ln();
+    out.extend(candidates.iter().map(|(free, c, ready, remote)| {
+        let n = c.node;
+        let finish_gap = (end(c) - best) / scale;
+        let share = if work.total > 0.0 {
+            work.per_node[n.index()] / work.total
+        } else {
+            0.0
+        };
+        [
+            finish_gap,
+            (end(free) - best_free) / scale,
+            (ready - latest_input).max(0.0) / scale,
+            *remote,
+            costs.exec_secs(task, n, c.cores, c.dvfs) / scale,
+            costs.platform().node(n).speed / context.max_speed.max(1e-9),
+            share,
+            (c.slot.start.as_secs_f64() - ready).max(0.0) / scale,
+            critical * finish_gap,
+            bytes_out * share,
+        ]
+    }));
 }
 
 #[cfg(test)]
@@ -306,6 +418,45 @@ mod tests {
         assert_eq!(moved(&plan(&costs, &heft_like), 12), 4);
         let makespan = plan(&costs, &INITIAL_WEIGHTS).makespan().as_secs_f64();
         assert!((makespan - 1.5).abs() < 1e-6, "{makespan}");
+    }
+
+    #[test]
+    fn the_guard_keeps_the_shortest_estimate_and_the_model_on_ties() {
+        let dag = fork(12, 0.3 * 1.25e9);
+        let platform: Platform = presets::preset("heterogeneous", 4).unwrap();
+        let costs = CostModel::new(&dag, &platform).unwrap();
+        let heft = retime(&costs, &crate::heft::plan(&costs)).makespan();
+        let lookahead = retime(&costs, &crate::lookahead::plan(&costs)).makespan();
+        // A model that puts each task where it finishes last loses to both heuristics.
+        let mut worst = [0.0; N_FEATURES];
+        worst[0] = 1.0;
+        let bad = plan(&costs, &worst).makespan();
+        assert!(bad > heft.min(lookahead), "{bad:?} {heft:?} {lookahead:?}");
+        assert_eq!(guarded(&costs, &worst).makespan(), heft.min(lookahead));
+        // The contention-aware model plans 1.5 s, below HEFT's re-timed plan: it is kept.
+        let model = plan(&costs, &INITIAL_WEIGHTS).makespan();
+        assert!(model < heft, "{model:?} {heft:?}");
+        assert_eq!(guarded(&costs, &INITIAL_WEIGHTS).makespan(), model.min(lookahead));
+    }
+
+    #[test]
+    fn on_a_dedicated_network_a_retimed_plan_is_the_plan() {
+        let dag = fork(12, 0.3 * 1.25e9);
+        let platform = presets::preset("heterogeneous", 4)
+            .unwrap()
+            .with_network_model(sim::platform::NetworkModel::Dedicated)
+            .unwrap();
+        let costs = CostModel::new(&dag, &platform).unwrap();
+        let heft = crate::heft::plan(&costs);
+        let retimed = retime(&costs, &heft);
+        for t in dag.task_ids() {
+            assert_eq!(retimed.placement(t), heft.placement(t), "{t:?}");
+        }
+        // Shared, the same node choices queue their inputs and end later.
+        let shared = presets::preset("heterogeneous", 4).unwrap();
+        let costs = CostModel::new(&dag, &shared).unwrap();
+        let heft = crate::heft::plan(&costs);
+        assert!(retime(&costs, &heft).makespan() > heft.makespan());
     }
 
     #[test]
