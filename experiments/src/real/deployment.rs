@@ -501,9 +501,6 @@ pub fn report(
         choice.name(),
         replay::summary(&errors)
     )?;
-    let mut sorted = errors;
-    sorted.sort_by(|a, b| b.abs().total_cmp(&a.abs()));
-    let list: Vec<String> = sorted.iter().map(|e| format!("{e:+.1}")).collect();
-    writeln!(out, "  errors %, largest first: {}", list.join(", "))?;
+    writeln!(out, "  errors %, largest first: {}", replay::largest_first(&errors))?;
     Ok(())
 }

@@ -480,6 +480,14 @@ pub(crate) fn summary(errors: &[f64]) -> String {
     )
 }
 
+/// Signed errors in percent, largest |error| first, as a list.
+pub(crate) fn largest_first(errors: &[f64]) -> String {
+    let mut sorted = errors.to_vec();
+    sorted.sort_by(|a, b| b.abs().total_cmp(&a.abs()));
+    let list: Vec<String> = sorted.iter().map(|e| format!("{e:+.1}")).collect();
+    list.join(", ")
+}
+
 fn ordinal(k: usize) -> String {
     match k {
         1 => "largest".to_owned(),
@@ -570,10 +578,7 @@ pub fn run(paths: &[PathBuf], options: &Options, out: &mut dyn std::io::Write) -
     writeln!(out, "Test half ({} instances):", test_after.len())?;
     writeln!(out, "  default model:         {}", summary(&test_before))?;
     writeln!(out, "  fitted across families: {}", summary(&test_after))?;
-    let mut sorted = test_after.clone();
-    sorted.sort_by(|a, b| b.abs().total_cmp(&a.abs()));
-    let list: Vec<String> = sorted.iter().map(|e| format!("{e:+.1}")).collect();
-    writeln!(out, "  errors %, largest first: {}", list.join(", "))?;
+    writeln!(out, "  errors %, largest first: {}", largest_first(&test_after))?;
     for (family, (across, own)) in &per_family {
         write!(out, "  {family:<14} across: {}", summary(across))?;
         if !own.is_empty() {
