@@ -271,7 +271,7 @@ fn the_keyed_fit_recovers_each_deployments_submission_cost_and_falls_back_for_un
 
 #[test]
 fn cross_validation_prefers_the_key_that_separates_the_deployments() {
-    use experiments::real::deployment::{Choice, KeyKind, best, cross_validate};
+    use experiments::real::deployment::{Choice, CrossValidation, KeyKind, best, cross_validate};
     let dir = temp_dir("replay-keyed-cv");
     // Three recordings on each of two clusters, 1 and 12 s per submitted job.
     let mut instances = Vec::new();
@@ -289,7 +289,7 @@ fn cross_validation_prefers_the_key_that_separates_the_deployments() {
     }
     let refs: Vec<&Instance> = instances.iter().collect();
     let choices = Choice::all();
-    let (scores, skipped) = cross_validate(&refs, &choices, Model::default()).unwrap();
+    let CrossValidation { scores, skipped } = cross_validate(&refs, &choices, Model::default()).unwrap();
     // The files record no kernel release and no workflow system: those keys are left out, by file and field.
     assert!(
         skipped

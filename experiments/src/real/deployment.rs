@@ -331,6 +331,15 @@ impl CvScore {
     }
 }
 
+/// What [`cross_validate`] found.
+#[derive(Clone, Debug)]
+pub struct CrossValidation {
+    /// Each choice every instance could key, in the order given.
+    pub scores: Vec<CvScore>,
+    /// Each choice left out, with why (the file and the field its key lacks).
+    pub skipped: Vec<(Choice, String)>,
+}
+
 /// Leave-one-out cross-validation of `choices` on `instances` (the fit
 /// half): each instance in turn is predicted by the keyed fit on the others
 /// (on top of their global fit, which it falls back to when no other
@@ -339,11 +348,7 @@ impl CvScore {
 ///
 /// # Errors
 /// If fewer than three instances are given or a fit fails.
-pub fn cross_validate(
-    instances: &[&Instance],
-    choices: &[Choice],
-    base: Model,
-) -> Result<(Vec<CvScore>, Vec<(Choice, String)>)> {
+pub fn cross_validate(instances: &[&Instance], choices: &[Choice], base: Model) -> Result<CrossValidation> {
     if instances.len() < 3 {
         bail!("cross-validation needs at least three fit instances");
     }
@@ -381,7 +386,7 @@ pub fn cross_validate(
             fallbacks: folds.iter().filter(|f| f[k].1).count(),
         })
         .collect();
-    Ok((scores, skipped))
+    Ok(CrossValidation { scores, skipped })
 }
 
 /// The score with the smallest mean |error| (the first of equals).
@@ -421,7 +426,7 @@ pub fn report(
             Choice::GLOBAL
         }
         None => {
-            let (scores, skipped) = cross_validate(&train, &Choice::all(), base)?;
+            let CrossValidation { scores, skipped } = cross_validate(&train, &Choice::all(), base)?;
             writeln!(
                 out,
                 "Deployment keys, leave-one-out cross-validation on the {} fit-half instances (each held out in turn, predicted by the fit on the others):",
