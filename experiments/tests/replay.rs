@@ -177,3 +177,168 @@ fn network_means_what_it_means_in_every_command() {
     assert_eq!(code, 2);
     assert!(stderr.contains("dedicated") && stderr.contains("shared"), "{stderr}");
 }
+
+/// A synthetic recording: `tasks` independent 10 s tasks on one 16-core
+/// machine named `machine` with kernel `release` (omitted when `None`),
+/// recorded by `wms` (omitted when `None`), makespan 1 s (tests set
+/// `measured` themselves).
+fn synthetic(
+    dir: &Path,
+    name: &str,
+    tasks: usize,
+    machine: &str,
+    release: Option<&str>,
+    wms: Option<&str>,
+) -> Instance {
+    let spec: Vec<String> = (0..tasks)
+        .map(|i| format!(r#"{{"name": "t{i}", "id": "t{i}", "parents": [], "children": []}}"#))
+        .collect();
+    let exec: Vec<String> = (0..tasks)
+        .map(|i| format!(r#"{{"id": "t{i}", "runtimeInSeconds": 10, "machines": ["{machine}"]}}"#))
+        .collect();
+    let release = release.map_or(String::new(), |r| format!(r#""release": "{r}", "#));
+    let wms = wms.map_or(String::new(), |v| {
+        format!(r#""runtimeSystem": {{"name": "Pegasus", "version": "{v}"}}, "#)
+    });
+    let text = format!(
+        r#"{{"schemaVersion": "1.5", "name": "{name}", {wms}"workflow": {{
+          "specification": {{"tasks": [{}], "files": []}},
+          "execution": {{"makespanInSeconds": 1, "tasks": [{}],
+            "machines": [{{"nodeName": "{machine}", {release}"cpu": {{"coreCount": 16, "speedInMHz": 2000}}}}]}}}}}}"#,
+        spec.join(", "),
+        exec.join(", ")
+    );
+    let path = dir.join(format!("{name}.json"));
+    std::fs::write(&path, text).unwrap();
+    Instance::load(&path).unwrap()
+}
+
+#[test]
+fn the_keyed_fit_recovers_each_deployments_submission_cost_and_falls_back_for_unseen_ones() {
+    use experiments::real::deployment::{KeyKind, Keyed, fit_keyed, keys_of};
+    let dir = temp_dir("replay-keyed");
+    // Two deployments (clusters `fast-*` and `slow-*`), each recorded at two
+    // sizes, whose makespans come from a known submission cost per job.
+    let truth = [("fast-1", 1.5), ("fast-2", 1.5), ("slow-1", 12.0), ("slow-2", 12.0)];
+    let base = Model {
+        job_overhead: 2.0,
+        ..Model::default()
+    };
+    let mut instances: Vec<Instance> = truth
+        .iter()
+        .enumerate()
+        .map(|(i, (machine, _))| {
+            synthetic(
+                &dir,
+                &format!("r{i}"),
+                20 + 30 * (i % 2),
+                machine,
+                Some("k"),
+                Some("5.0"),
+            )
+        })
+        .collect();
+    for (inst, (_, interval)) in instances.iter_mut().zip(truth) {
+        inst.measured = inst
+            .simulate(&Model {
+                submit_interval: interval,
+                ..base
+            })
+            .unwrap();
+    }
+    let refs: Vec<&Instance> = instances.iter().collect();
+    let keys = keys_of(KeyKind::Site, &refs).unwrap();
+    assert_eq!(keys, ["fast", "fast", "slow", "slow"]);
+    let keyed = fit_keyed(&refs, &keys, base, Keyed::Submit).unwrap();
+    for (key, want) in [("fast", 1.5), ("slow", 12.0)] {
+        let (model, fallback) = keyed.model(key);
+        assert!(!fallback);
+        assert!(
+            (model.submit_interval / want - 1.0).abs() < 0.01,
+            "{key}: fitted {} s per job, recorded with {want}",
+            model.submit_interval
+        );
+        // The parameters not keyed stay at the global fit.
+        assert_eq!(model.job_overhead, base.job_overhead);
+    }
+    assert_eq!(keyed, fit_keyed(&refs, &keys, base, Keyed::Submit).unwrap());
+    // A recording on a cluster no fit instance ran on gets the global fit.
+    let unseen = synthetic(&dir, "other", 10, "other-3", Some("k"), Some("5.0"));
+    let key = KeyKind::Site.key(&unseen).unwrap();
+    assert_eq!(keyed.model(&key), (base, true));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn cross_validation_prefers_the_key_that_separates_the_deployments() {
+    use experiments::real::deployment::{Choice, CrossValidation, KeyKind, best, cross_validate};
+    let dir = temp_dir("replay-keyed-cv");
+    // Three recordings on each of two clusters, 1 and 12 s per submitted job.
+    let mut instances = Vec::new();
+    for (i, (machine, interval)) in [("fast-1", 1.0), ("slow-1", 12.0)].into_iter().enumerate() {
+        for size in [10, 20, 40] {
+            let mut inst = synthetic(&dir, &format!("r{i}-{size}"), size, machine, None, None);
+            inst.measured = inst
+                .simulate(&Model {
+                    submit_interval: interval,
+                    ..Model::default()
+                })
+                .unwrap();
+            instances.push(inst);
+        }
+    }
+    let refs: Vec<&Instance> = instances.iter().collect();
+    let choices = Choice::all();
+    let CrossValidation { scores, skipped } = cross_validate(&refs, &choices, Model::default()).unwrap();
+    // The files record no kernel release and no workflow system: those keys are left out, by file and field.
+    assert!(
+        skipped
+            .iter()
+            .any(|(c, why)| c.kind == KeyKind::Os && why.contains("workflow.execution.machines[0].release")),
+        "{skipped:?}"
+    );
+    assert!(
+        skipped
+            .iter()
+            .any(|(c, why)| c.kind == KeyKind::Wms && why.contains("runtimeSystem.name")),
+        "{skipped:?}"
+    );
+    let chosen = best(&scores).unwrap();
+    let global = scores.iter().find(|s| s.choice == Choice::GLOBAL).unwrap();
+    assert!(
+        matches!(chosen.choice.kind, KeyKind::Site | KeyKind::FamilySite),
+        "{:?}",
+        chosen.choice
+    );
+    assert!(chosen.mean_abs() < 0.5 * global.mean_abs(), "{scores:?}");
+    assert_eq!(chosen.fallbacks, 0);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_missing_or_malformed_deployment_field_is_named_with_its_file() {
+    // Makeflow's files record no kernel release.
+    let makeflow = format!("{WFCOMMONS}/makeflow");
+    let (code, _, stderr) = schedlab(&["replay", &makeflow, "--fit", "--deployment-key", "os"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("blast-chameleon-large-001.json: workflow.execution.machines[0].release is not recorded"),
+        "{stderr}"
+    );
+    let dir = temp_dir("replay-bad-deployment");
+    let good = std::fs::read_to_string(srasearch("10a-001")).unwrap();
+    let bad = good.replacen("\"version\": \"5.0\"", "\"version\": 5", 1);
+    assert_ne!(good, bad);
+    let path = dir.join("bad.json");
+    std::fs::write(&path, bad).unwrap();
+    let (code, _, stderr) = schedlab(&["replay", path.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("bad.json") && stderr.contains("runtimeSystem.version: expected a string, got 5"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = schedlab(&["replay", &srasearch("10a-001"), "--fit", "--deployment-key", "moon"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("--deployment-key: unknown key \"moon\""), "{stderr}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

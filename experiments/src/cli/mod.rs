@@ -203,12 +203,27 @@ pub struct ReplayCmd {
     #[arg(long)]
     pub job_overhead: Option<f64>,
     /// Fit submit_interval, staging_bandwidth and job_overhead on every other instance
-    /// (across families, and per family with at least 4 instances) and report on the rest.
+    /// (across families, per family with at least 4 instances, and per deployment key
+    /// chosen by cross-validation on the fit half) and report on the rest.
     #[arg(long)]
     pub fit: bool,
     /// With --fit, write the calibrated platform (TOML) here.
     #[arg(long, value_name = "FILE", requires = "fit")]
     pub platform_out: Option<PathBuf>,
+    /// With --fit, fit submit_interval per deployment keyed by this recorded metadata
+    /// (none, family, wms, os, site, family+os, family+site) instead of the key that
+    /// wins leave-one-out cross-validation on the fit half.
+    #[arg(long, value_name = "KEY", requires = "fit")]
+    pub deployment_key: Option<String>,
+    /// With --deployment-key, the parameters fitted per key: submit_interval or
+    /// submit_interval+job_overhead.
+    #[arg(
+        long,
+        value_name = "PARAMS",
+        default_value = "submit_interval",
+        requires = "deployment_key"
+    )]
+    pub keyed: String,
     /// The network model to run every instance's platform with.
     #[command(flatten)]
     pub network: crate::platform_arg::NetworkArg,
@@ -676,6 +691,13 @@ fn run_replay(cmd: &ReplayCmd, out: &mut dyn std::io::Write) -> Result<()> {
         fit: cmd.fit,
         platform_out: cmd.platform_out.clone(),
         network: cmd.network.network,
+        deployment_key: match &cmd.deployment_key {
+            Some(kind) => Some(crate::real::deployment::Choice {
+                kind: crate::real::deployment::KeyKind::parse(kind)?,
+                keyed: crate::real::deployment::Keyed::parse(&cmd.keyed)?,
+            }),
+            None => None,
+        },
     };
     crate::real::replay::run(&cmd.files, &options, out)
 }

@@ -5,6 +5,7 @@
 
 pub mod calibrate;
 pub mod dask;
+pub mod deployment;
 pub mod executor;
 pub mod replay;
 pub mod validate;

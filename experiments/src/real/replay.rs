@@ -18,7 +18,8 @@
 //! documented HTCondor/DAGMan defaults); the others stay at their defaults.
 //! One fit covers all families; families with at least [`MIN_FAMILY`]
 //! instances also get their own fit on their fit-half instances. Errors are
-//! reported on the test half, which no fit sees.
+//! reported on the test half, which no fit sees. Last comes the fit per
+//! deployment ([`crate::real::deployment::report`]), on the same halves.
 
 use anyhow::{Context as _, Result, anyhow, bail};
 use argmin::core::{CostFunction, Executor, State as _};
@@ -83,12 +84,12 @@ impl Default for Model {
 
 impl Model {
     /// The fitted parameters, in [`FITTED`] order.
-    fn fitted(&self) -> [f64; 3] {
+    pub(crate) fn fitted(&self) -> [f64; 3] {
         [self.submit_interval, self.staging_bandwidth, self.job_overhead]
     }
 
     /// `self` with the fitted parameters set to `values` ([`FITTED`] order).
-    fn with_fitted(self, values: [f64; 3]) -> Model {
+    pub(crate) fn with_fitted(self, values: [f64; 3]) -> Model {
         let [submit_interval, staging_bandwidth, job_overhead] = values;
         Model {
             submit_interval,
@@ -139,7 +140,7 @@ impl Model {
     }
 
     /// Writes the parameters with their units, one per line.
-    fn describe(&self, out: &mut dyn std::io::Write, indent: &str) -> std::io::Result<()> {
+    pub(crate) fn describe(&self, out: &mut dyn std::io::Write, indent: &str) -> std::io::Result<()> {
         writeln!(
             out,
             "{indent}submit_interval   = {:>12.4} s per job",
@@ -200,6 +201,8 @@ pub struct Instance {
     pub input_bytes: f64,
     /// The measured makespan, seconds.
     pub measured: f64,
+    /// What the file records of the deployment that ran it.
+    pub deployment: wfcommons::Deployment,
     dag: Dag,
     platform: Platform,
     node_of: Vec<NodeId>,
@@ -274,6 +277,7 @@ impl Instance {
             mean_runtime,
             input_bytes,
             measured,
+            deployment: execution.deployment,
             dag,
             platform,
             node_of,
@@ -315,7 +319,7 @@ impl Instance {
     }
 
     /// `(simulated - measured) / measured` in percent.
-    fn error_pct(&self, simulated: f64) -> f64 {
+    pub(crate) fn error_pct(&self, simulated: f64) -> f64 {
         (simulated - self.measured) / self.measured * 100.0
     }
 }
@@ -348,37 +352,38 @@ fn simulate_all(instances: &[&Instance], model: &Model) -> Result<Vec<f64>> {
     instances.par_iter().map(|i| i.simulate(model)).collect()
 }
 
-/// The fit's objective: the mean |relative error| of the simulated
-/// makespans over the fit instances (the quantity the targets are stated
-/// in), as a function of the logarithms of the fitted parameters.
-struct Objective<'a> {
-    instances: &'a [&'a Instance],
-    base: Model,
+/// The mean |relative error| of the simulated makespans of `instances`,
+/// each under the model `model_of` gives for its index: the quantity the
+/// targets are stated in, and what every fit minimises.
+///
+/// # Errors
+/// If a simulation fails.
+pub(crate) fn mean_abs_error(instances: &[&Instance], model_of: impl Fn(usize) -> Model + Sync) -> Result<f64> {
+    let simulated: Vec<f64> = instances
+        .par_iter()
+        .enumerate()
+        .map(|(i, inst)| inst.simulate(&model_of(i)))
+        .collect::<Result<_>>()?;
+    let sum: f64 = simulated
+        .iter()
+        .zip(instances)
+        .map(|(s, i)| (s / i.measured - 1.0).abs())
+        .sum();
+    Ok(sum / instances.len() as f64)
 }
 
-impl Objective<'_> {
-    fn model(&self, log_params: &[f64]) -> Model {
-        let mut values = [0.0; 3];
-        for (v, x) in values.iter_mut().zip(log_params) {
-            *v = x.exp();
-        }
-        self.base.with_fitted(values)
-    }
+/// A cost as a function of the logarithms of the parameters it is minimised over.
+struct LogCost<'a> {
+    cost: &'a (dyn Fn(&[f64]) -> Result<f64> + Sync),
 }
 
-impl CostFunction for Objective<'_> {
+impl CostFunction for LogCost<'_> {
     type Param = Vec<f64>;
     type Output = f64;
 
     fn cost(&self, log_params: &Vec<f64>) -> Result<f64, argmin::core::Error> {
-        let model = self.model(log_params);
-        let simulated = simulate_all(self.instances, &model)?;
-        let sum: f64 = simulated
-            .iter()
-            .zip(self.instances)
-            .map(|(s, i)| (s / i.measured - 1.0).abs())
-            .sum();
-        Ok(sum / self.instances.len() as f64)
+        let values: Vec<f64> = log_params.iter().map(|x| x.exp()).collect();
+        (self.cost)(&values)
     }
 }
 
@@ -390,37 +395,29 @@ pub const FIT_ITERATIONS: u64 = 200;
 /// minimum.
 pub const FIT_ROUNDS: usize = 2;
 
-/// Fits [`FITTED`] of `base` on `instances`: Nelder–Mead over the logarithms
-/// of the parameters, from a simplex around `base` (with a per-job overhead
-/// of at least [`JOB_OVERHEAD_START`]; each parameter also tried at twice
-/// its value), [`FIT_ROUNDS`] rounds of at most
+/// The positive parameters that minimise `cost`, from `start`: Nelder–Mead
+/// over their logarithms, from a simplex around the start with each
+/// parameter also tried at twice its value, [`FIT_ROUNDS`] rounds of at most
 /// [`FIT_ITERATIONS`] iterations. Deterministic: the simplex and every
 /// evaluation are.
 ///
 /// # Errors
-/// If `instances` is empty or a simulation fails.
-pub fn fit(instances: &[&Instance], base: Model) -> Result<Model> {
-    if instances.is_empty() {
-        bail!("nothing to fit on");
-    }
-    let mut best = Model {
-        job_overhead: base.job_overhead.max(JOB_OVERHEAD_START),
-        ..base
-    };
+/// If an evaluation of `cost` fails.
+pub(crate) fn minimise(start: &[f64], cost: &(dyn Fn(&[f64]) -> Result<f64> + Sync)) -> Result<Vec<f64>> {
+    let mut best = start.to_vec();
     for _ in 0..FIT_ROUNDS {
         // A parameter the previous round drove to 0 (its logarithm to
         // -inf) restarts at the smallest positive value, so that the simplex
         // stays finite.
-        let start: Vec<f64> = best.fitted().iter().map(|v| v.max(f64::MIN_POSITIVE).ln()).collect();
+        let start: Vec<f64> = best.iter().map(|v| v.max(f64::MIN_POSITIVE).ln()).collect();
         let mut simplex = vec![start.clone()];
         for k in 0..start.len() {
             let mut p = start.clone();
             p[k] += std::f64::consts::LN_2;
             simplex.push(p);
         }
-        let objective = Objective { instances, base };
         let solver = NelderMead::new(simplex).with_sd_tolerance(1e-6)?;
-        let result = Executor::new(objective, solver)
+        let result = Executor::new(LogCost { cost }, solver)
             .configure(|s| s.max_iters(FIT_ITERATIONS))
             .run()
             .map_err(|e| anyhow!("fitting: {e:#}"))?;
@@ -428,9 +425,30 @@ pub fn fit(instances: &[&Instance], base: Model) -> Result<Model> {
             .state()
             .get_best_param()
             .ok_or_else(|| anyhow!("fitting: no parameters evaluated"))?;
-        best = Objective { instances, base }.model(point);
+        best = point.iter().map(|x| x.exp()).collect();
     }
     Ok(best)
+}
+
+/// Fits [`FITTED`] of `base` on `instances` with [`minimise`], from `base`
+/// with a per-job overhead of at least [`JOB_OVERHEAD_START`].
+///
+/// # Errors
+/// If `instances` is empty or a simulation fails.
+pub fn fit(instances: &[&Instance], base: Model) -> Result<Model> {
+    if instances.is_empty() {
+        bail!("nothing to fit on");
+    }
+    let start = Model {
+        job_overhead: base.job_overhead.max(JOB_OVERHEAD_START),
+        ..base
+    };
+    let with = |values: &[f64]| base.with_fitted([values[0], values[1], values[2]]);
+    let best = minimise(&start.fitted(), &|values: &[f64]| {
+        let model = with(values);
+        mean_abs_error(instances, |_| model)
+    })?;
+    Ok(with(&best))
 }
 
 /// What `schedlab replay` does.
@@ -445,10 +463,13 @@ pub struct Options {
     /// The network model every instance's platform runs with (`--network`;
     /// see [`Platform::with_network_model`]), if not the reader's.
     pub network: Option<sim::platform::NetworkModel>,
+    /// The deployment key of the keyed fit (`--deployment-key`); `None`
+    /// chooses it by cross-validation on the fit half.
+    pub deployment_key: Option<crate::real::deployment::Choice>,
 }
 
 /// |errors| in percent: median, nearest-rank 90th percentile, as a line.
-fn summary(errors: &[f64]) -> String {
+pub(crate) fn summary(errors: &[f64]) -> String {
     let abs: Vec<f64> = errors.iter().map(|e| e.abs()).collect();
     format!(
         "median |error| {:.1} %, p90 {:.1} % (nearest rank: the {} of {})",
@@ -457,6 +478,14 @@ fn summary(errors: &[f64]) -> String {
         ordinal(abs.len() + 1 - crate::real::validate::nearest_rank(abs.len().max(1), 0.9)),
         abs.len()
     )
+}
+
+/// Signed errors in percent, largest |error| first, as a list.
+pub(crate) fn largest_first(errors: &[f64]) -> String {
+    let mut sorted = errors.to_vec();
+    sorted.sort_by(|a, b| b.abs().total_cmp(&a.abs()));
+    let list: Vec<String> = sorted.iter().map(|e| format!("{e:+.1}")).collect();
+    list.join(", ")
 }
 
 fn ordinal(k: usize) -> String {
@@ -549,10 +578,7 @@ pub fn run(paths: &[PathBuf], options: &Options, out: &mut dyn std::io::Write) -
     writeln!(out, "Test half ({} instances):", test_after.len())?;
     writeln!(out, "  default model:         {}", summary(&test_before))?;
     writeln!(out, "  fitted across families: {}", summary(&test_after))?;
-    let mut sorted = test_after.clone();
-    sorted.sort_by(|a, b| b.abs().total_cmp(&a.abs()));
-    let list: Vec<String> = sorted.iter().map(|e| format!("{e:+.1}")).collect();
-    writeln!(out, "  errors %, largest first: {}", list.join(", "))?;
+    writeln!(out, "  errors %, largest first: {}", largest_first(&test_after))?;
     for (family, (across, own)) in &per_family {
         write!(out, "  {family:<14} across: {}", summary(across))?;
         if !own.is_empty() {
@@ -562,6 +588,7 @@ pub fn run(paths: &[PathBuf], options: &Options, out: &mut dyn std::io::Write) -
     }
     let errors: Vec<f64> = instances.iter().zip(&after).map(|(i, s)| i.error_pct(*s)).collect();
     residuals(out, &instances, &errors)?;
+    crate::real::deployment::report(out, &instances, fitted, base, options.deployment_key)?;
     if let Some(path) = &options.platform_out {
         let platform = calibrated_platform(&train, &fitted)?;
         let text = toml::to_string(platform.spec()).context("serialising the platform")?;

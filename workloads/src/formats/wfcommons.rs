@@ -31,6 +31,10 @@
 //!   machines' memory is not read: the platform's nodes have unlimited
 //!   memory, so a recorded run replays as it ran; a platform file with
 //!   `memory_bytes` on its nodes makes the memory bind.
+//! - Deployment ([`Deployment`], read by [`parse_execution`] only): the
+//!   workflow system's name and version (`runtimeSystem`; 1.4 `wms`) and each
+//!   machine's kernel `release`, each `None` where not recorded and a field
+//!   error naming the field where not a string.
 //! - Platform (when `machines` are listed): one node per machine name, with its
 //!   core count (1 when absent) and relative speed, a placeholder power model
 //!   (WfFormat records none: 100 W idle, 10 W per busy core) and a dedicated
@@ -92,6 +96,12 @@ struct Header {
     schema_version: Value,
     #[serde(default)]
     name: Option<String>,
+    /// 1.5/1.6: the workflow management system that ran the instance.
+    #[serde(default, rename = "runtimeSystem")]
+    runtime_system: Option<Value>,
+    /// 1.4's name for `runtimeSystem`.
+    #[serde(default)]
+    wms: Option<Value>,
 }
 
 #[derive(Deserialize)]
@@ -180,6 +190,8 @@ struct Machine15 {
     node_name: String,
     #[serde(default)]
     cpu: Option<Cpu15>,
+    #[serde(default)]
+    release: Option<Value>,
 }
 
 #[derive(Deserialize)]
@@ -246,6 +258,8 @@ struct Machine14 {
     node_name: String,
     #[serde(default)]
     cpu: Option<Cpu14>,
+    #[serde(default)]
+    release: Option<Value>,
 }
 
 #[derive(Deserialize)]
@@ -297,6 +311,8 @@ struct Machine {
     name: String,
     cores: Option<f64>,
     mhz: Option<f64>,
+    /// The recorded kernel `release`, as written.
+    release: Option<Value>,
 }
 
 /// The version-independent content of an instance.
@@ -308,6 +324,10 @@ struct Instance<'a> {
     check_files: bool,
     /// The recorded `makespanInSeconds`.
     makespan: Option<f64>,
+    /// The recorded `runtimeSystem` (1.4: `wms`), as written.
+    runtime_system: Option<Value>,
+    /// Whether the file is WfFormat 1.4 (field names differ).
+    schema_14: bool,
 }
 
 /// What an instance records of its real execution, beyond the DAG: for
@@ -322,6 +342,78 @@ pub struct Execution {
     /// Bytes of the workflow inputs each task reads (files no task writes,
     /// which make no edge), indexed like `machines`.
     pub external_input_bytes: Vec<f64>,
+    /// What the file records of the deployment that ran it.
+    pub deployment: Deployment,
+}
+
+/// What an instance records of the deployment that ran it: the workflow
+/// management system and the machines' operating-system release. Recordings
+/// made on one deployment share its overheads, so `schedlab replay --fit`
+/// can key parameters by these. Each field is `None` where the file does
+/// not record it (a key that needs it is then an error of the caller's,
+/// naming [`Deployment::runtime_system_field`] or
+/// [`Deployment::machines_field`]); a field of the wrong type is a parse error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Deployment {
+    /// `runtimeSystem.name` (1.4: `wms.name`), e.g. `Pegasus`.
+    pub runtime_system_name: Option<String>,
+    /// `runtimeSystem.version` (1.4: `wms.version`), e.g. `4.9.3`.
+    pub runtime_system_version: Option<String>,
+    /// Each machine's `nodeName` and kernel `release`, in file order.
+    pub machines: Vec<(String, Option<String>)>,
+    /// Where the file keeps the workflow system: `runtimeSystem` or (1.4) `wms`.
+    pub runtime_system_field: &'static str,
+    /// Where the file keeps the machines: `workflow.execution.machines` or (1.4) `workflow.machines`.
+    pub machines_field: &'static str,
+}
+
+/// `value` as a string, or an error naming `field`.
+fn metadata_string(value: Option<&Value>, field: &str) -> Result<Option<String>, ParseError> {
+    match value {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(other) => Err(ParseError::field(field, format!("expected a string, got {other}"))),
+    }
+}
+
+impl Deployment {
+    /// Reads and checks the deployment fields of `instance`.
+    fn read(instance: &Instance) -> Result<Deployment, ParseError> {
+        let (runtime_system_field, machines_field) = if instance.schema_14 {
+            ("wms", "workflow.machines")
+        } else {
+            ("runtimeSystem", "workflow.execution.machines")
+        };
+        let (name, version) = match &instance.runtime_system {
+            None | Some(Value::Null) => (None, None),
+            Some(Value::Object(fields)) => (
+                metadata_string(fields.get("name"), &format!("{runtime_system_field}.name"))?,
+                metadata_string(fields.get("version"), &format!("{runtime_system_field}.version"))?,
+            ),
+            Some(other) => {
+                return Err(ParseError::field(
+                    runtime_system_field,
+                    format!("expected an object with name and version, got {other}"),
+                ));
+            }
+        };
+        let machines = instance
+            .machines
+            .iter()
+            .enumerate()
+            .map(|(i, m)| {
+                let release = metadata_string(m.release.as_ref(), &format!("{machines_field}[{i}].release"))?;
+                Ok((m.name.clone(), release))
+            })
+            .collect::<Result<Vec<_>, ParseError>>()?;
+        Ok(Deployment {
+            runtime_system_name: name,
+            runtime_system_version: version,
+            machines,
+            runtime_system_field,
+            machines_field,
+        })
+    }
 }
 
 /// Parses a WfCommons instance. `default_name` names it when the file does not.
@@ -360,6 +452,7 @@ pub fn parse_execution(text: &str, default_name: &str) -> Result<(Workload, Exec
         makespan: instance.makespan,
         machines: instance.tasks.iter().map(|t| t.machine.clone()).collect(),
         external_input_bytes,
+        deployment: Deployment::read(&instance)?,
     };
     Ok((build(instance, name)?, execution))
 }
@@ -374,7 +467,7 @@ fn read_instance<'a>(text: &'a str, default_name: &str) -> Result<(Instance<'a>,
         Value::String(s) => s.clone(),
         other => other.to_string(),
     };
-    let instance = match version.as_str() {
+    let mut instance = match version.as_str() {
         "1.4" => from_14(serde_json::from_str(text).map_err(|e| json_error(&e))?),
         "1.5" | "1.6" => from_15(serde_json::from_str(text).map_err(|e| json_error(&e))?),
         _ => {
@@ -383,6 +476,12 @@ fn read_instance<'a>(text: &'a str, default_name: &str) -> Result<(Instance<'a>,
                 format!("unsupported version {version:?} (supported: {})", VERSIONS.join(", ")),
             ));
         }
+    };
+    instance.schema_14 = version == "1.4";
+    instance.runtime_system = if instance.schema_14 {
+        header.wms
+    } else {
+        header.runtime_system
     };
     Ok((instance, header.name.unwrap_or_else(|| default_name.to_owned())))
 }
@@ -477,10 +576,13 @@ fn from_15(doc: Doc15) -> Instance {
                 name: m.node_name,
                 cores: m.cpu.as_ref().and_then(|c| c.core_count),
                 mhz: m.cpu.as_ref().and_then(|c| c.speed_in_mhz),
+                release: m.release,
             })
             .collect(),
         check_files: true,
         makespan,
+        runtime_system: None,
+        schema_14: false,
     }
 }
 
@@ -525,10 +627,13 @@ fn from_14(doc: Doc14) -> Instance {
                 name: m.node_name,
                 cores: m.cpu.as_ref().and_then(|c| c.count),
                 mhz: m.cpu.as_ref().and_then(|c| c.speed),
+                release: m.release,
             })
             .collect(),
         check_files: false,
         makespan: doc.workflow.makespan,
+        runtime_system: None,
+        schema_14: true,
     }
 }
 
@@ -792,6 +897,50 @@ mod tests {
         );
         assert_eq!(kind_15("FASTQC", "FASTQC_2", None), "FASTQC");
         assert_eq!(kind_15("x", "x", None), "x");
+    }
+
+    /// A one-task 1.5 instance with `runtime_system` and one machine's `release` spliced in.
+    fn with_deployment(runtime_system: &str, release: &str) -> String {
+        format!(
+            r#"{{"schemaVersion": "1.5", "name": "w", {runtime_system} "workflow": {{
+              "specification": {{"tasks": [{{"name": "a", "id": "a"}}], "files": []}},
+              "execution": {{"makespanInSeconds": 3,
+                "tasks": [{{"id": "a", "runtimeInSeconds": 2, "machines": ["m"]}}],
+                "machines": [{{"nodeName": "m", {release} "cpu": {{"coreCount": 4}}}}]}}}}}}"#
+        )
+    }
+
+    #[test]
+    fn the_deployment_is_read_and_checked_by_field() {
+        let text = with_deployment(
+            r#""runtimeSystem": {"name": "Pegasus", "version": "5.0"},"#,
+            r#""release": "4.15.0-134-generic","#,
+        );
+        let (_, execution) = parse_execution(&text, "x").unwrap();
+        let d = execution.deployment;
+        assert_eq!(d.runtime_system_name.as_deref(), Some("Pegasus"));
+        assert_eq!(d.runtime_system_version.as_deref(), Some("5.0"));
+        assert_eq!(
+            d.machines,
+            vec![("m".to_owned(), Some("4.15.0-134-generic".to_owned()))]
+        );
+        // Absent fields are None, left for the caller to require.
+        let (_, execution) = parse_execution(&with_deployment("", ""), "x").unwrap();
+        assert_eq!(execution.deployment.runtime_system_version, None);
+        assert_eq!(execution.deployment.machines[0].1, None);
+        // A field of the wrong type names itself.
+        let bad = with_deployment(r#""runtimeSystem": {"name": "Pegasus", "version": 5.0},"#, "");
+        let e = parse_execution(&bad, "x").unwrap_err().to_string();
+        assert!(e.contains("runtimeSystem.version: expected a string, got 5.0"), "{e}");
+        let bad = with_deployment("", r#""release": 4,"#);
+        let e = parse_execution(&bad, "x").unwrap_err().to_string();
+        assert!(
+            e.contains("workflow.execution.machines[0].release: expected a string, got 4"),
+            "{e}"
+        );
+        let bad = with_deployment(r#""runtimeSystem": "Pegasus","#, "");
+        let e = parse_execution(&bad, "x").unwrap_err().to_string();
+        assert!(e.contains("runtimeSystem: expected an object"), "{e}");
     }
 
     #[test]
