@@ -120,14 +120,13 @@ fn kernel_rate(iterations: u64) -> f64 {
     iterations as f64 / t.elapsed().as_secs_f64().max(1e-9)
 }
 
-/// Seconds of one copy of `bytes`, median of `reps`.
-fn copy_secs(source: &executor::copy::Source, bytes: usize, reps: usize) -> f64 {
-    let mut scratch = vec![1u8; bytes];
+/// Seconds of one copy of `bytes` into `scratch` (touched beforehand), median of `reps`.
+fn copy_secs(source: &executor::copy::Source, bytes: usize, reps: usize, scratch: &mut [u8]) -> f64 {
     median(
         (0..reps)
             .map(|_| {
                 let t = Instant::now();
-                source.copy_into(bytes, &mut scratch);
+                source.copy_into(bytes, scratch);
                 t.elapsed().as_secs_f64()
             })
             .collect(),
@@ -242,18 +241,19 @@ pub fn measure(options: CalibrateOptions) -> Result<Calibration> {
     let dispatch_overhead_one = dispatch_overhead(1)?;
     let dispatch_overhead_all = dispatch_overhead(n_cores)?;
 
-    let source = executor::copy::Source::new(COPY_SIZES[COPY_SIZES.len() - 1]);
+    let big = COPY_SIZES[COPY_SIZES.len() - 1];
+    let source = executor::copy::Source::new(big);
     let (copy_latency, points) = on_cores(&cores[..1], || {
+        let mut scratch = vec![1u8; big];
         let points: Vec<(f64, f64)> = COPY_SIZES
             .iter()
-            .map(|&b| (b as f64, copy_secs(&source, b, 9)))
+            .map(|&b| (b as f64, copy_secs(&source, b, 5, &mut scratch)))
             .collect();
-        (copy_secs(&source, LATENCY_COPY, 101), points)
+        (copy_secs(&source, LATENCY_COPY, 101, &mut scratch), points)
     })
     .swap_remove(0);
     let copy_bandwidth = fit_bandwidth(&points, copy_latency);
-    let big = COPY_SIZES[COPY_SIZES.len() - 1];
-    let all = on_cores(&cores, || copy_secs(&source, big, 5));
+    let all = on_cores(&cores, || copy_secs(&source, big, 5, &mut vec![1u8; big]));
     let copy_bandwidth_all_busy = big as f64 / median(all);
 
     Ok(Calibration {
