@@ -134,6 +134,7 @@ pub fn table(label: &str, platform: &Platform) -> String {
             latency,
             bandwidth,
             group_links,
+            backplane_bandwidth,
         } => {
             let _ = writeln!(
                 out,
@@ -141,6 +142,9 @@ pub fn table(label: &str, platform: &Platform) -> String {
                 secs(*latency),
                 rate(*bandwidth)
             );
+            if let Some(b) = backplane_bandwidth {
+                let _ = writeln!(out, "  backplane: {} shared by all transfers", rate(*b));
+            }
             group_links.iter().try_for_each(|l| {
                 writeln!(
                     out,

@@ -170,6 +170,7 @@ impl PlatformEditor {
                     latency: latency(&self.spec.network),
                     bandwidth: bandwidth(&self.spec.network),
                     group_links: Vec::new(),
+                    backplane_bandwidth: None,
                 };
                 changed = true;
             }
@@ -181,6 +182,7 @@ impl PlatformEditor {
                 latency,
                 bandwidth,
                 group_links,
+                ..
             } => (latency, bandwidth, Some(group_links)),
         };
         ui.horizontal(|ui| {

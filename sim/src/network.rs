@@ -1,9 +1,9 @@
 //! Shared-link network state: concurrent transfers share bandwidth by max-min fairness.
 //!
 //! Every node has an up link and a down link of its NIC bandwidth; groups may
-//! be joined by a shared link. A flow crosses the sender's up link, the group
-//! link if the nodes are in different linked groups, and the receiver's down
-//! link. After flows start or end (all changes at one instant together),
+//! be joined by a shared link; a backplane may join everything. A flow
+//! crosses the sender's up link, the group link if the nodes are in different
+//! linked groups, the receiver's down link, and the backplane if there is one. After flows start or end (all changes at one instant together),
 //! rates are recomputed by progressive filling ([`max_min`]) over the
 //! connected components of the changed links only; the other flows keep
 //! their rates, which a recomputation of the whole network would give them
@@ -30,6 +30,8 @@ pub(crate) struct FinishedFlow<T> {
 pub(crate) struct FlowNetwork<T> {
     capacity: Vec<f64>,
     group_link_index: Vec<((u32, u32), usize)>,
+    /// The backplane's link, which every flow crosses, if the network has one.
+    backplane: Option<u32>,
     node_group: Vec<u32>,
     /// Per slot: the engine's tag of the flow in it, `None` when free.
     tag: Vec<Option<T>>,
@@ -65,6 +67,7 @@ impl<T: Copy> FlowNetwork<T> {
         let Network::Shared {
             node_group,
             group_links,
+            backplane_bandwidth,
             ..
         } = platform.network()
         else {
@@ -80,10 +83,15 @@ impl<T: Copy> FlowNetwork<T> {
             group_link_index.push((pair, capacity.len()));
             capacity.push(link.bandwidth);
         }
+        let backplane = backplane_bandwidth.map(|b| {
+            capacity.push(b);
+            (capacity.len() - 1) as u32
+        });
         let n_links = capacity.len();
         Some(FlowNetwork {
             capacity,
             group_link_index,
+            backplane,
             node_group: node_group.clone(),
             tag: Vec::new(),
             added: Vec::new(),
@@ -111,10 +119,7 @@ impl<T: Copy> FlowNetwork<T> {
         let group_link = group_pair(&self.node_group, src, dst)
             .and_then(|pair| self.group_link_index.iter().find(|(p, _)| *p == pair))
             .map(|&(_, link)| link as u32);
-        let links = match group_link {
-            Some(link) => FlowLinks::new(&[up, down, link]),
-            None => FlowLinks::new(&[up, down]),
-        };
+        let links = FlowLinks::new(&[Some(up), Some(down), group_link, self.backplane]);
         let slot = match self.free.pop() {
             Some(slot) => slot,
             None => {
@@ -309,13 +314,29 @@ mod tests {
         rates
     }
 
-    /// Random starts, completions and cancellations over time on a platform
-    /// with group links; after every recomputation each active flow's rate
-    /// equals the whole-network scan's.
+    /// `platform` with a backplane of `bandwidth` (a shared network's).
+    fn with_backplane(platform: Platform, bandwidth: Option<f64>) -> Platform {
+        let mut spec = platform.spec().clone();
+        if let crate::platform::NetworkSpec::Shared {
+            backplane_bandwidth, ..
+        } = &mut spec.network
+        {
+            *backplane_bandwidth = bandwidth;
+        }
+        Platform::new(spec).unwrap()
+    }
+
+    /// Random starts, completions and cancellations over time on platforms
+    /// with group links, one with a backplane too; after every recomputation
+    /// each active flow's rate equals the whole-network scan's.
     #[test]
     fn incremental_filling_matches_the_whole_network_scan_bit_for_bit() {
-        for (preset, n_nodes) in [("edge-cloud", 24), ("heterogeneous", 16)] {
-            let platform = crate::presets::preset(preset, n_nodes).unwrap();
+        for (preset, n_nodes, backplane) in [
+            ("edge-cloud", 24, None),
+            ("heterogeneous", 16, None),
+            ("edge-cloud", 24, Some(3e9)),
+        ] {
+            let platform = with_backplane(crate::presets::preset(preset, n_nodes).unwrap(), backplane);
             let mut rng = ChaCha8Rng::seed_from_u64(7);
             for round in 0..40 {
                 let mut net: FlowNetwork<u32> = FlowNetwork::new(&platform).unwrap();

@@ -194,8 +194,9 @@ pub enum NetworkSpec {
         latency_matrix: Option<Vec<Vec<f64>>>,
     },
     /// Shared links: each node has an up and a down link of its NIC bandwidth,
-    /// and groups may be joined by a shared link. Concurrent transfers share
-    /// every link they cross by max-min fairness.
+    /// groups may be joined by a shared link, and a backplane may carry every
+    /// transfer. Concurrent transfers share every link they cross by max-min
+    /// fairness.
     Shared {
         /// Seconds before the first byte arrives (plus any group link latency).
         latency: f64,
@@ -204,6 +205,14 @@ pub enum NetworkSpec {
         /// Links between groups; groups without one talk through NICs only.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         group_links: Vec<GroupLinkSpec>,
+        /// Bytes per second of a backplane that every transfer between nodes
+        /// crosses, so that all concurrent transfers share it: the memory
+        /// system of one machine whose cores copy each other's data (one
+        /// copy alone runs at the NIC bandwidth, several at once share what
+        /// the memory delivers), or a switch's fabric. Absent (the default):
+        /// no such link.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        backplane_bandwidth: Option<f64>,
     },
 }
 
@@ -418,6 +427,8 @@ pub enum Network {
         node_group: Vec<u32>,
         /// Link between group pairs, keyed by `(min, max)` group index.
         group_links: BTreeMap<(u32, u32), (usize, GroupLink)>,
+        /// Bytes per second of the backplane every transfer crosses, if any.
+        backplane_bandwidth: Option<f64>,
     },
 }
 
@@ -741,6 +752,7 @@ impl Platform {
                     latency: *latency,
                     bandwidth: *bandwidth,
                     group_links: Vec::new(),
+                    backplane_bandwidth: None,
                 }
             }
             _ => return Ok(self.clone()),
@@ -789,6 +801,7 @@ impl Platform {
                 latency,
                 node_group,
                 group_links,
+                ..
             } => {
                 let link = group_pair(node_group, src, dst).and_then(|k| group_links.get(&k));
                 latency + link.map_or(0.0, |(_, l)| l.latency)
@@ -807,13 +820,15 @@ impl Platform {
             Network::Shared {
                 node_group,
                 group_links,
+                backplane_bandwidth,
                 ..
             } => {
                 let nic = self.nodes[src.index()]
                     .nic_bandwidth
                     .min(self.nodes[dst.index()].nic_bandwidth);
                 let link = group_pair(node_group, src, dst).and_then(|k| group_links.get(&k));
-                link.map_or(nic, |(_, l)| nic.min(l.bandwidth))
+                let path = link.map_or(nic, |(_, l)| nic.min(l.bandwidth));
+                backplane_bandwidth.map_or(path, |b| path.min(b))
             }
         }
     }
@@ -956,8 +971,12 @@ fn resolve_network(spec: &NetworkSpec, nodes: &[Node]) -> Result<Network, Platfo
         NetworkSpec::Shared {
             latency,
             group_links: links,
+            backplane_bandwidth,
             ..
         } => {
+            if let Some(b) = backplane_bandwidth {
+                check(|| "network.backplane_bandwidth".into(), *b, true)?;
+            }
             let mut group_index: BTreeMap<&str, u32> = BTreeMap::new();
             let mut node_group = Vec::with_capacity(n);
             for node in nodes {
@@ -995,6 +1014,7 @@ fn resolve_network(spec: &NetworkSpec, nodes: &[Node]) -> Result<Network, Platfo
                 latency: *latency,
                 node_group,
                 group_links,
+                backplane_bandwidth: *backplane_bandwidth,
             })
         }
     }

@@ -259,6 +259,7 @@ impl Instance {
                 latency: 0.0,
                 bandwidth: self.nics.iter().sum::<f64>() / n as f64,
                 group_links: Vec::new(),
+                backplane_bandwidth: None,
             }
         };
         let spec = PlatformSpec {

@@ -3,13 +3,18 @@
 //! Measured: the core count; the compute kernel's rate (iterations per
 //! second) on each core alone and with every core busy; the executor's
 //! per-task dispatch overhead (zero-work tasks on one worker, and on all);
-//! memory-copy latency and bandwidth (a least-squares line through copies of
-//! 256 KiB to 64 MiB on one core) and the bandwidth when every core copies at
-//! once. The platform has one node per core (one core each) with speed = the
+//! memory-copy latency (a one-page copy) and bandwidth (least squares through
+//! copies of 32 to 256 MiB on one core) and the bandwidth of each copy when every core
+//! copies 256 MiB at once. The platform has one node per core (one core each) with speed = the
 //! core's all-busy rate over the mean all-busy rate (so ≈ 1), `task_overhead`
-//! = the all-workers dispatch overhead, and a shared network with the copy
-//! latency and single-copy bandwidth. Power is not measured: the platform
-//! carries a placeholder (0 W idle, 1 W per busy core).
+//! = the all-workers dispatch overhead, nodes that pull their own inputs (a
+//! worker copies them with its core before its task), and a shared network
+//! with the copy latency and single-copy bandwidth whose backplane carries
+//! what every core copying at once achieves together (cores × the per-copy
+//! all-busy bandwidth, at least the single-copy bandwidth): one copy alone
+//! runs at the single-copy bandwidth, concurrent copies share the memory
+//! system's. Power is not measured: the
+//! platform carries a placeholder (0 W idle, 1 W per busy core).
 
 use crate::real::executor::{self, ExecSettings, kernel};
 use anyhow::{Context as _, Result};
@@ -20,10 +25,15 @@ use std::hint::black_box;
 use std::path::Path;
 use std::time::Instant;
 
-/// Copy sizes of the latency/bandwidth fit, bytes.
-/// Large enough that the fit describes copies that miss the private caches,
-/// as the tens-of-megabyte edges of communication-heavy DAGs do.
-const COPY_SIZES: [usize; 5] = [256 << 10, 1 << 20, 4 << 20, 16 << 20, 64 << 20];
+/// Copy sizes of the latency/bandwidth fit, bytes: 32 to 256 MiB, so that
+/// source and destination together overflow the last-level cache (32 MiB
+/// on this machine) as the hundreds-of-megabyte edges of communication-heavy
+/// DAGs do. Smaller copies partly hit the cache and run several times
+/// faster, which made the fitted bandwidth overestimate the DAGs' copies and
+/// swing from one calibration to the next.
+const COPY_SIZES: [usize; 4] = [32 << 20, 64 << 20, 128 << 20, 256 << 20];
+/// Bytes of the copy whose median time is the copy latency (one page).
+const LATENCY_COPY: usize = 4096;
 /// Zero-work tasks per worker in the dispatch-overhead measurement.
 const DISPATCH_TASKS: usize = 400;
 
@@ -46,7 +56,7 @@ pub struct Calibration {
     pub dispatch_overhead_one: f64,
     /// Seconds per task of dispatch with every worker busy (used as `task_overhead`).
     pub dispatch_overhead_all: f64,
-    /// Seconds of fixed cost per copy (the fit's intercept, at least 0).
+    /// Seconds of fixed cost per copy (the median time of a one-page copy).
     pub copy_latency: f64,
     /// Bytes per second of one copy on an otherwise quiet machine.
     pub copy_bandwidth: f64,
@@ -110,14 +120,13 @@ fn kernel_rate(iterations: u64) -> f64 {
     iterations as f64 / t.elapsed().as_secs_f64().max(1e-9)
 }
 
-/// Seconds of one copy of `bytes`, median of `reps`.
-fn copy_secs(source: &executor::copy::Source, bytes: usize, reps: usize) -> f64 {
-    let mut scratch = vec![1u8; bytes];
+/// Seconds of one copy of `bytes` into `scratch` (touched beforehand), median of `reps`.
+fn copy_secs(source: &executor::copy::Source, bytes: usize, reps: usize, scratch: &mut [u8]) -> f64 {
     median(
         (0..reps)
             .map(|_| {
                 let t = Instant::now();
-                source.copy_into(bytes, &mut scratch);
+                source.copy_into(bytes, scratch);
                 t.elapsed().as_secs_f64()
             })
             .collect(),
@@ -146,7 +155,7 @@ fn dispatch_overhead(workers: usize) -> Result<f64> {
         b.add_task(TaskSpec::new(format!("t{i}"), 0.0));
     }
     let dag = b.build()?;
-    let platform = Platform::new(platform_spec(workers, &vec![1.0; workers], 0.0, 0.0, 1e9))?;
+    let platform = Platform::new(platform_spec(workers, &vec![1.0; workers], 0.0, 0.0, 1e9, None))?;
     let settings = ExecSettings {
         iterations_per_work: 0.0,
         slowdown: Vec::new(),
@@ -156,14 +165,23 @@ fn dispatch_overhead(workers: usize) -> Result<f64> {
     Ok(run.result.metrics.makespan / DISPATCH_TASKS as f64)
 }
 
-/// A platform of `speeds.len()` one-core nodes `core-0 …` on a shared network.
-pub fn platform_spec(cores: usize, speeds: &[f64], task_overhead: f64, latency: f64, bandwidth: f64) -> PlatformSpec {
+/// A platform of `speeds.len()` one-core nodes `core-0 …` that pull their
+/// inputs, on a shared network with an optional backplane.
+pub fn platform_spec(
+    cores: usize,
+    speeds: &[f64],
+    task_overhead: f64,
+    latency: f64,
+    bandwidth: f64,
+    backplane: Option<f64>,
+) -> PlatformSpec {
     PlatformSpec {
         name: format!("calibrated-{cores}-cores"),
         network: NetworkSpec::Shared {
             latency,
             bandwidth,
             group_links: Vec::new(),
+            backplane_bandwidth: backplane,
         },
         nodes: speeds
             .iter()
@@ -224,17 +242,19 @@ pub fn measure(options: CalibrateOptions) -> Result<Calibration> {
     let dispatch_overhead_one = dispatch_overhead(1)?;
     let dispatch_overhead_all = dispatch_overhead(n_cores)?;
 
-    let source = executor::copy::Source::new(COPY_SIZES[COPY_SIZES.len() - 1]);
-    let points: Vec<(f64, f64)> = on_cores(&cores[..1], || {
-        COPY_SIZES
-            .iter()
-            .map(|&b| (b as f64, copy_secs(&source, b, 9)))
-            .collect::<Vec<_>>()
-    })
-    .concat();
-    let (copy_latency, copy_bandwidth) = fit_line(&points);
     let big = COPY_SIZES[COPY_SIZES.len() - 1];
-    let all = on_cores(&cores, || copy_secs(&source, big, 5));
+    let source = executor::copy::Source::new(big);
+    let (copy_latency, points) = on_cores(&cores[..1], || {
+        let mut scratch = vec![1u8; big];
+        let points: Vec<(f64, f64)> = COPY_SIZES
+            .iter()
+            .map(|&b| (b as f64, copy_secs(&source, b, 5, &mut scratch)))
+            .collect();
+        (copy_secs(&source, LATENCY_COPY, 101, &mut scratch), points)
+    })
+    .swap_remove(0);
+    let copy_bandwidth = fit_bandwidth(&points, copy_latency);
+    let all = on_cores(&cores, || copy_secs(&source, big, 5, &mut vec![1u8; big]));
     let copy_bandwidth_all_busy = big as f64 / median(all);
 
     Ok(Calibration {
@@ -252,15 +272,15 @@ pub fn measure(options: CalibrateOptions) -> Result<Calibration> {
     })
 }
 
-/// Least-squares `secs = latency + bytes / bandwidth`; the latency is at least 0.
-fn fit_line(points: &[(f64, f64)]) -> (f64, f64) {
-    let n = points.len() as f64;
-    let (sx, sy) = points.iter().fold((0.0, 0.0), |(a, b), p| (a + p.0, b + p.1));
-    let (mx, my) = (sx / n, sy / n);
-    let sxx: f64 = points.iter().map(|p| (p.0 - mx).powi(2)).sum();
-    let sxy: f64 = points.iter().map(|p| (p.0 - mx) * (p.1 - my)).sum();
-    let slope = (sxy / sxx).max(1e-15);
-    ((my - slope * mx).max(0.0), 1.0 / slope)
+/// Least-squares bandwidth of `secs = latency + bytes / bandwidth` with the
+/// latency given: a line through the origin of `secs − latency` against
+/// bytes. A free intercept fitted to copies of tens of megabytes says
+/// nothing about small ones and, on a busy machine, came out at
+/// milliseconds that every simulated copy would then pay.
+fn fit_bandwidth(points: &[(f64, f64)], latency: f64) -> f64 {
+    let sxx: f64 = points.iter().map(|p| p.0 * p.0).sum();
+    let sxy: f64 = points.iter().map(|p| p.0 * (p.1 - latency)).sum();
+    1.0 / (sxy / sxx).max(1e-15)
 }
 
 impl Calibration {
@@ -288,8 +308,18 @@ impl Calibration {
             self.dispatch_overhead_all,
             self.copy_latency,
             self.copy_bandwidth,
+            self.backplane_bandwidth(),
         );
         Ok(Platform::new(spec)?)
+    }
+
+    /// Bytes per second that all concurrent copies share: what every core
+    /// achieved together copying at once, and at least what one copy
+    /// achieved alone (the memory delivered that much to a single core, so
+    /// the backplane never slows a copy alone); none with a single core,
+    /// where nothing is copied between nodes.
+    pub fn backplane_bandwidth(&self) -> Option<f64> {
+        (self.cores >= 2).then(|| (self.cores as f64 * self.copy_bandwidth_all_busy).max(self.copy_bandwidth))
     }
 
     /// Reads `DIR/calibration.toml`.
@@ -315,7 +345,7 @@ impl Calibration {
     /// A short human-readable summary.
     pub fn summary(&self) -> String {
         format!(
-            "{} cores (pinned: {}), kernel {:.3e} it/s (alone {:?}), dispatch {:.1} µs/task (one worker {:.1} µs), copies {:.1} µs + {:.2} GB/s ({:.2} GB/s each with all cores copying); loadavg {}",
+            "{} cores (pinned: {}), kernel {:.3e} it/s (alone {:?}), dispatch {:.1} µs/task (one worker {:.1} µs), copies {:.1} µs + {:.2} GB/s ({:.2} GB/s each with all cores copying, {:.2} GB/s shared by concurrent copies); loadavg {}",
             self.cores,
             self.pinned,
             self.kernel_rate,
@@ -325,6 +355,7 @@ impl Calibration {
             self.copy_latency * 1e6,
             self.copy_bandwidth / 1e9,
             self.copy_bandwidth_all_busy / 1e9,
+            self.backplane_bandwidth().unwrap_or(self.copy_bandwidth) / 1e9,
             self.loadavg
         )
     }

@@ -89,6 +89,7 @@ impl DaskCalibration {
             self.overhead_s,
             self.latency_s,
             bandwidth,
+            None,
         );
         spec.name = format!("dask-{}-workers", self.workers);
         Ok(Platform::new(spec)?)

@@ -15,6 +15,13 @@
 //! so both sides describe the same real run. Both scales are recorded in
 //! every row.
 //!
+//! Repetitions: each DAG × seed × scheduler (a case) runs `repetitions`
+//! times for real. Its error is the simulated makespan against the median
+//! real one, and the class summaries take the median and 90th percentile of
+//! those; beside them, the range of the class median over the repetitions
+//! taken one at a time, and the median spread of the real makespans, show how
+//! much of the figure is run-to-run noise.
+//!
 //! A DAG's class is derived from the scaled DAG on the calibrated platform:
 //! `compute` when it has ≥ 100 tasks, every task is ≥ 1 ms and its CCR (mean
 //! transfer time of all edges over total work) is < 0.1; `communication`
@@ -27,6 +34,7 @@ use crate::run::RunSpec;
 use anyhow::{Context as _, Result, anyhow, bail, ensure};
 use serde::{Deserialize, Serialize};
 use sim::{CostModel, Dag, DagBuilder, RunResult, SimConfig, TaskSpec};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// The config file as written.
@@ -306,25 +314,97 @@ pub struct Row {
     pub pinned: bool,
 }
 
-/// Median and 90th percentile of |error| for one class of DAGs.
+/// One DAG × seed × scheduler over its repetitions: the simulated makespan
+/// against the median of the real ones.
+#[derive(Debug, Clone, Serialize)]
+pub struct Case {
+    /// Generator spec.
+    pub dag: String,
+    /// Generator seed.
+    pub seed: u64,
+    /// Scheduler spec.
+    pub scheduler: String,
+    /// The DAG's class.
+    pub class: String,
+    /// Real runs.
+    pub repetitions: usize,
+    /// Simulated makespan, seconds (the simulation is deterministic).
+    pub sim_makespan: f64,
+    /// Median real makespan over the repetitions (nearest rank: the lower
+    /// middle one of an even count), seconds.
+    pub real_median: f64,
+    /// Shortest real makespan, seconds.
+    pub real_min: f64,
+    /// Longest real makespan, seconds.
+    pub real_max: f64,
+    /// `(sim - real_median) / real_median`, percent.
+    pub error_pct: f64,
+}
+
+/// The cases of `rows`, in order of their first row.
+pub fn cases(rows: &[Row]) -> Vec<Case> {
+    let mut index: HashMap<(&str, u64, &str), usize> = HashMap::new();
+    let mut groups: Vec<Vec<&Row>> = Vec::new();
+    for r in rows {
+        let next = groups.len();
+        let i = *index.entry((&r.dag, r.seed, &r.scheduler)).or_insert(next);
+        if i == next {
+            groups.push(Vec::new());
+        }
+        groups[i].push(r);
+    }
+    groups
+        .into_iter()
+        .map(|g| {
+            let real: Vec<f64> = g.iter().map(|r| r.real_makespan).collect();
+            let median = percentile(&real, 0.5);
+            let sim = g[0].sim_makespan;
+            Case {
+                dag: g[0].dag.clone(),
+                seed: g[0].seed,
+                scheduler: g[0].scheduler.clone(),
+                class: g[0].class.clone(),
+                repetitions: g.len(),
+                sim_makespan: sim,
+                real_median: median,
+                real_min: real.iter().copied().fold(f64::INFINITY, f64::min),
+                real_max: real.iter().copied().fold(0.0, f64::max),
+                error_pct: (sim - median) / median * 100.0,
+            }
+        })
+        .collect()
+}
+
+/// The makespan error of one class of DAGs, and how much it moves between repetitions.
 #[derive(Debug, Clone, Serialize)]
 pub struct ClassSummary {
     /// The class.
     pub class: String,
-    /// Runs.
+    /// Real runs.
     pub runs: usize,
     /// Distinct DAGs.
     pub dags: usize,
-    /// Median |makespan error|, percent.
+    /// Repetitions (the most of any case).
+    pub repetitions: usize,
+    /// Median over cases of |error of the median real makespan|, percent.
     pub median_abs_error_pct: f64,
-    /// 90th percentile |makespan error|, percent.
+    /// 90th percentile of the same, percent.
     pub p90_abs_error_pct: f64,
+    /// The least, over repetitions, of the median |error| of that repetition's runs, percent.
+    pub rep_median_min_pct: f64,
+    /// The greatest of the same, percent.
+    pub rep_median_max_pct: f64,
+    /// Median over cases of (longest − shortest) / median real makespan, percent:
+    /// how much the real runs themselves vary.
+    pub real_spread_pct: f64,
 }
 
 /// Everything a validation produced (for the report).
 pub struct Outcome {
     /// One row per real run.
     pub rows: Vec<Row>,
+    /// One per DAG × seed × scheduler, over its repetitions.
+    pub cases: Vec<Case>,
     /// Per class, then `all`.
     pub summary: Vec<ClassSummary>,
     /// |start| errors of every task of every run, percent of the real makespan.
@@ -399,15 +479,33 @@ fn task_errors(sim: &RunResult, real: &RunResult) -> (Vec<f64>, Vec<f64>) {
         .unzip()
 }
 
-/// Summaries per class (in a fixed order), then over all runs.
-pub fn summarise(rows: &[Row]) -> Vec<ClassSummary> {
+/// Summaries per class (in a fixed order), then over all runs, from the
+/// runs and their [`cases`].
+pub fn summarise(rows: &[Row], cases: &[Case]) -> Vec<ClassSummary> {
     let mut out = Vec::new();
     for class in ["compute", "communication", "mixed", "all"] {
-        let sel: Vec<&Row> = rows.iter().filter(|r| class == "all" || r.class == class).collect();
+        let of_class = |c: &str| class == "all" || c == class;
+        let sel: Vec<&Row> = rows.iter().filter(|r| of_class(&r.class)).collect();
         if sel.is_empty() {
             continue;
         }
-        let errs: Vec<f64> = sel.iter().map(|r| r.error_pct.abs()).collect();
+        let sel_cases: Vec<&Case> = cases.iter().filter(|c| of_class(&c.class)).collect();
+        let errs: Vec<f64> = sel_cases.iter().map(|c| c.error_pct.abs()).collect();
+        let spreads: Vec<f64> = sel_cases
+            .iter()
+            .map(|c| (c.real_max - c.real_min) / c.real_median * 100.0)
+            .collect();
+        let repetitions = sel_cases.iter().map(|c| c.repetitions).max().unwrap_or(0);
+        let rep_medians: Vec<f64> = (0..repetitions as u32)
+            .map(|rep| {
+                let errs: Vec<f64> = sel
+                    .iter()
+                    .filter(|r| r.repetition == rep)
+                    .map(|r| r.error_pct.abs())
+                    .collect();
+                percentile(&errs, 0.5)
+            })
+            .collect();
         let mut dags: Vec<(&str, u64)> = sel.iter().map(|r| (r.dag.as_str(), r.seed)).collect();
         dags.sort_unstable();
         dags.dedup();
@@ -415,8 +513,12 @@ pub fn summarise(rows: &[Row]) -> Vec<ClassSummary> {
             class: class.to_owned(),
             runs: sel.len(),
             dags: dags.len(),
+            repetitions,
             median_abs_error_pct: percentile(&errs, 0.5),
             p90_abs_error_pct: percentile(&errs, 0.9),
+            rep_median_min_pct: rep_medians.iter().copied().fold(f64::INFINITY, f64::min),
+            rep_median_max_pct: rep_medians.iter().copied().fold(0.0, f64::max),
+            real_spread_pct: percentile(&spreads, 0.5),
         });
     }
     out
@@ -425,13 +527,20 @@ pub fn summarise(rows: &[Row]) -> Vec<ClassSummary> {
 /// The summary as a text table (printed on stdout and shown in the report).
 pub fn summary_table(summary: &[ClassSummary]) -> String {
     let mut s = format!(
-        "{:<14} {:>5} {:>5} {:>18} {:>15}\n",
-        "class", "dags", "runs", "median |error| %", "p90 |error| %"
+        "{:<14} {:>5} {:>5} {:>5} {:>17} {:>14} {:>19} {:>15}\n",
+        "class", "dags", "runs", "reps", "median |error| %", "p90 |error| %", "per-rep median %", "real spread %"
     );
     for c in summary {
         s.push_str(&format!(
-            "{:<14} {:>5} {:>5} {:>18.2} {:>15.2}\n",
-            c.class, c.dags, c.runs, c.median_abs_error_pct, c.p90_abs_error_pct
+            "{:<14} {:>5} {:>5} {:>5} {:>17.2} {:>14.2} {:>19} {:>15.2}\n",
+            c.class,
+            c.dags,
+            c.runs,
+            c.repetitions,
+            c.median_abs_error_pct,
+            c.p90_abs_error_pct,
+            format!("{:.2}-{:.2}", c.rep_median_min_pct, c.rep_median_max_pct),
+            c.real_spread_pct
         ));
     }
     s
@@ -444,7 +553,7 @@ pub fn summary_table(summary: &[ClassSummary]) -> String {
 /// # Errors
 /// A failed calibration, generation, simulation or real run (naming the run).
 pub fn run(config: &ValidateConfig, progress: &mut dyn FnMut(&Row)) -> Result<Outcome> {
-    let real = RealSide::start(config)?;
+    let mut real = RealSide::start(config)?;
     let platform = real.platform(config)?;
     let schedulers = config.simulated();
     let mut rows = Vec::new();
@@ -516,7 +625,8 @@ pub fn run(config: &ValidateConfig, progress: &mut dyn FnMut(&Row)) -> Result<Ou
     if rows.is_empty() {
         bail!("no runs: the config gives no DAG, seed or scheduler");
     }
-    let summary = summarise(&rows);
+    let cases = cases(&rows);
+    let summary = summarise(&rows, &cases);
     let mut by_error: Vec<usize> = (0..rows.len()).collect();
     by_error.sort_by(|&a, &b| rows[a].error_pct.abs().total_cmp(&rows[b].error_pct.abs()));
     let median_run = by_error[by_error.len() / 2];
@@ -524,6 +634,7 @@ pub fn run(config: &ValidateConfig, progress: &mut dyn FnMut(&Row)) -> Result<Ou
     Ok(Outcome {
         example: Some((rows[median_run].clone(), real_run, sim)),
         rows,
+        cases,
         summary,
         start_errors,
         end_errors,
@@ -536,6 +647,8 @@ struct RealSide {
     measured: Measured,
     /// The own executor's settings.
     own: Option<ExecSettings>,
+    /// The own executor's copy buffers, kept from run to run.
+    buffers: executor::Buffers,
     /// The Python that runs Dask, and the cluster's workers.
     dask: Option<(DaskRuntime, usize)>,
 }
@@ -558,6 +671,7 @@ impl RealSide {
                         pin: true,
                     }),
                     measured: Measured::Own(calibration),
+                    buffers: executor::Buffers::default(),
                     dask: None,
                 })
             }
@@ -567,6 +681,7 @@ impl RealSide {
                 Ok(RealSide {
                     measured: Measured::Dask(calibration),
                     own: None,
+                    buffers: executor::Buffers::default(),
                     dask: Some((runtime, workers)),
                 })
             }
@@ -594,7 +709,7 @@ impl RealSide {
     /// executor follows `scheduler`; Dask decides for itself, so its run is
     /// made once into `dask_run` and compared with every simulated scheduler.
     fn execute(
-        &self,
+        &mut self,
         dag: &Dag,
         platform: &sim::Platform,
         scheduler: &str,
@@ -610,12 +725,13 @@ impl RealSide {
         }
         let settings = self.own.as_ref().context("the own executor was not calibrated")?;
         let mut scheduler = schedulers::registry::create(scheduler, seed)?;
-        let real = executor::execute(dag, platform, &mut scheduler, settings)?;
+        let real = executor::execute_in(dag, platform, &mut scheduler, settings, &mut self.buffers)?;
         Ok((real.result, real.pinned))
     }
 }
 
-/// Writes `DIR/results.csv` (one row per run), `DIR/manifest.json` (config,
+/// Writes `DIR/results.csv` (one row per run), `DIR/cases.csv` (one row per
+/// DAG × seed × scheduler over its repetitions), `DIR/manifest.json` (config,
 /// calibration, load averages, wall time) and `DIR/report.html`; returns the
 /// report's path.
 ///
@@ -633,6 +749,11 @@ pub fn write(
         csv.serialize(row)?;
     }
     crate::output::write_atomic(&dir.join("results.csv"), &csv.into_inner()?)?;
+    let mut csv = csv::Writer::from_writer(Vec::new());
+    for case in &outcome.cases {
+        csv.serialize(case)?;
+    }
+    crate::output::write_atomic(&dir.join("cases.csv"), &csv.into_inner()?)?;
     let manifest = serde_json::json!({
         "name": config.name,
         "config": config.text,

@@ -187,6 +187,7 @@ fn shared_platform(n_nodes: u32) -> Platform {
         latency: 0.5,
         bandwidth: 100.0,
         group_links: vec![],
+        backplane_bandwidth: None,
     };
     Platform::new(PlatformSpec {
         name: "shared".into(),
@@ -718,5 +719,43 @@ network = { model = "dedicated", latency = 0.0, bandwidth = 1e9 }
     assert_eq!(
         r.metrics.makespan, 3.0,
         "nothing else wakes node 1: the producer's end must"
+    );
+}
+
+#[test]
+fn concurrent_transfers_share_the_backplane_and_one_alone_is_capped_by_it() {
+    // `pairs` producer → consumer pairs, 1 GB each, on distinct nodes (NICs of
+    // 1 GB/s): no NIC is shared, so only a backplane makes the copies contend.
+    let run = |backplane: &str, pairs: usize| {
+        let mut b = DagBuilder::new();
+        for i in 0..pairs {
+            let s = b.add_task(TaskSpec::new(format!("s{i}"), 1.0));
+            let d = b.add_task(TaskSpec::new(format!("d{i}"), 1.0));
+            b.add_edge(s, d, 1e9);
+        }
+        let dag = b.build().unwrap();
+        let platform = Platform::from_toml(&format!(
+            r#"name = "test"
+nodes = [{{ name = "n", count = 4, cores = 1, speed = 1.0, power = {{ idle_w = 1.0, busy_core_w = 1.0 }} }}]
+network = {{ model = "shared", latency = 0.0, bandwidth = 1e9 {backplane} }}
+"#
+        ))
+        .unwrap();
+        let mut s = Fixed((0..2 * pairs).map(|t| (t, t, None)).collect());
+        let r = simulate(&dag, &platform, &mut s, &SimConfig::default()).unwrap();
+        crate::check::check(&CostModel::new(&dag, &platform).unwrap(), &r).unwrap();
+        let secs: Vec<f64> = r.transfers.iter().map(|t| (t.end - t.start).as_secs_f64()).collect();
+        (secs, platform.path_bandwidth(NodeId::new(0), NodeId::new(1)))
+    };
+    assert_eq!(run("", 2), (vec![1.0, 1.0], 1e9), "no backplane: no contention");
+    let (secs, bandwidth) = run(", backplane_bandwidth = 1.5e9", 2);
+    assert_eq!(bandwidth, 1e9, "a copy alone still runs at its NIC's bandwidth");
+    for s in secs {
+        assert!((s - 4.0 / 3.0).abs() < 1e-6, "two copies share 1.5 GB/s: {s}");
+    }
+    assert_eq!(
+        run(", backplane_bandwidth = 5e8", 1),
+        (vec![2.0], 5e8),
+        "a slower backplane caps a copy alone, and the estimates know it"
     );
 }

@@ -30,21 +30,21 @@ pub(super) struct Topology<'a> {
     pub flow_links: &'a [FlowLinks],
 }
 
-/// The (up to three) links a flow crosses.
+/// The (up to four) links a flow crosses: up, down, group link, backplane.
 #[derive(Clone, Copy, Debug, Default)]
 pub(super) struct FlowLinks {
-    links: [u32; 3],
+    links: [u32; 4],
     n_links: u8,
 }
 
 impl FlowLinks {
-    /// The links `links` (two or three of them).
-    pub fn new(links: &[u32]) -> FlowLinks {
-        let mut res = FlowLinks {
-            links: [0; 3],
-            n_links: links.len() as u8,
-        };
-        res.links[..links.len()].copy_from_slice(links);
+    /// The links given, in order, skipping the `None`s.
+    pub fn new(links: &[Option<u32>; 4]) -> FlowLinks {
+        let mut res = FlowLinks::default();
+        for &link in links.iter().flatten() {
+            res.links[usize::from(res.n_links)] = link;
+            res.n_links += 1;
+        }
         res
     }
 

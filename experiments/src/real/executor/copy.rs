@@ -20,6 +20,11 @@ impl Source {
         Source(vec![0xA5; len].into())
     }
 
+    /// Bytes the source holds.
+    pub fn size(&self) -> usize {
+        self.0.len()
+    }
+
     /// Copies the first `bytes` bytes (at most the source's and the
     /// scratch buffer's length) into `scratch`, which the caller allocated
     /// and touched beforehand so that no page fault lands in the copy.

@@ -134,18 +134,63 @@ impl Run<'_> {
     }
 }
 
+/// The memory input copies use: the shared source and one scratch buffer per
+/// worker, allocated and written before a run's clock starts (so no page
+/// fault lands in a copy), and kept between runs, which would otherwise each
+/// allocate and touch gigabytes afresh when edges are hundreds of megabytes.
+#[derive(Default)]
+pub struct Buffers {
+    source: Option<copy::Source>,
+    scratch: Vec<Vec<u8>>,
+}
+
+impl Buffers {
+    /// A source of at least `bytes` and `workers` scratch buffers of at least `bytes`.
+    fn prepare(&mut self, workers: usize, bytes: usize) -> (copy::Source, &mut [Vec<u8>]) {
+        let source = match &self.source {
+            Some(s) if s.size() >= bytes => s.clone(),
+            _ => self.source.insert(copy::Source::new(bytes)).clone(),
+        };
+        if self.scratch.len() < workers {
+            self.scratch.resize_with(workers, Vec::new);
+        }
+        for scratch in &mut self.scratch[..workers] {
+            if scratch.len() < bytes {
+                *scratch = vec![1u8; bytes];
+            }
+        }
+        (source, &mut self.scratch[..workers])
+    }
+}
+
 /// Runs `dag` for real, one worker thread per node of `platform`, following
-/// `scheduler`'s decisions.
+/// `scheduler`'s decisions, with buffers of its own (see [`execute_in`]).
 ///
 /// # Errors
-/// If a node has more than one core, a task needs more than one, the slowdown
-/// list does not match the nodes, or the scheduler makes an invalid decision
-/// or stalls.
+/// As [`execute_in`].
 pub fn execute(
     dag: &Dag,
     platform: &Platform,
     scheduler: &mut dyn Scheduler,
     settings: &ExecSettings,
+) -> Result<Execution> {
+    execute_in(dag, platform, scheduler, settings, &mut Buffers::default())
+}
+
+/// Runs `dag` for real, one worker thread per node of `platform`, following
+/// `scheduler`'s decisions, copying through `buffers` (grown as needed and
+/// kept for the next run).
+///
+/// # Errors
+/// If a node has more than one core, a task needs more than one, the slowdown
+/// list does not match the nodes, or the scheduler makes an invalid decision
+/// or stalls.
+pub fn execute_in(
+    dag: &Dag,
+    platform: &Platform,
+    scheduler: &mut dyn Scheduler,
+    settings: &ExecSettings,
+    buffers: &mut Buffers,
 ) -> Result<Execution> {
     let costs = CostModel::new(dag, platform)?;
     let n_nodes = platform.node_count();
@@ -179,19 +224,17 @@ pub fn execute(
         max_bytes <= MAX_EDGE_BYTES,
         "an edge carries {max_bytes} bytes, over the executor's limit of {MAX_EDGE_BYTES} (scale bytes down)"
     );
-    let source = copy::Source::new(max_bytes);
+    let (source, scratch) = buffers.prepare(n_nodes, max_bytes);
     let (done_tx, done_rx) = mpsc::channel::<worker::Done>();
 
     std::thread::scope(|scope| {
         let mut job_txs = Vec::with_capacity(n_nodes);
         let mut handles = Vec::with_capacity(n_nodes);
-        for w in 0..n_nodes {
+        for (w, scratch) in scratch.iter_mut().enumerate() {
             let (tx, rx) = mpsc::channel::<worker::Job>();
             job_txs.push(tx);
             let core = (!cores.is_empty()).then(|| cores[w % cores.len()]);
             let (done_tx, source) = (done_tx.clone(), source.clone());
-            // Allocated and written here (not zeroed lazily by the OS), before the clock starts.
-            let scratch = vec![1u8; max_bytes];
             handles.push(scope.spawn(move || worker::run(w, core, &rx, &done_tx, &source, scratch)));
         }
         drop(done_tx);

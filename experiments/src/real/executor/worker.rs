@@ -30,14 +30,14 @@ pub(super) struct Done {
 }
 
 /// Runs jobs until the coordinator hangs up, copying inputs into `scratch`
-/// (pre-touched, as large as the largest edge); returns whether pinning worked.
+/// (pre-touched, at least as large as the largest edge); returns whether pinning worked.
 pub(super) fn run(
     worker: usize,
     core: Option<core_affinity::CoreId>,
     jobs: &Receiver<Job>,
     done: &Sender<Done>,
     source: &Source,
-    mut scratch: Vec<u8>,
+    scratch: &mut [u8],
 ) -> bool {
     let pinned = core.is_some_and(core_affinity::set_for_current);
     while let Ok(job) = jobs.recv() {
@@ -46,7 +46,7 @@ pub(super) fn run(
             .iter()
             .map(|&(edge, bytes)| {
                 let t0 = Instant::now();
-                source.copy_into(bytes, &mut scratch);
+                source.copy_into(bytes, scratch);
                 (edge, t0, Instant::now())
             })
             .collect();
