@@ -41,14 +41,14 @@
 
 use crate::capacity::Capacity;
 use crate::rank;
-use sim::{Assignment, Decisions, NodeId, Scheduler, SimDuration, SimTime, SimView, TaskId, Update};
+use sim::{Assignment, Decisions, NodeId, Scheduler, SimDuration, SimTime, SimView, TaskId, TaskWindow, Update};
 use std::collections::BinaryHeap;
 
 /// The Dask-like policy.
 #[derive(Debug, Clone, Default)]
 pub struct Dask {
     /// Upward rank in seconds.
-    rank: Vec<f64>,
+    rank: TaskWindow<f64>,
     /// Upward rank in nanoseconds, the queues' priority.
     rank_ns: Vec<u64>,
     /// Per node: queued tasks by highest rank, then lowest id.
@@ -215,7 +215,7 @@ impl Dask {
         rank::upward_extend(costs, &mut self.rank, |t| costs.mean_exec_secs(t));
         // By id, every task gets one rank and the queues' ties (lowest id) decide.
         let by_id = self.by_id;
-        self.rank_ns.extend(self.rank[first..].iter().map(|&r| {
+        self.rank_ns.extend(self.rank.live_from(first).iter().map(|&r| {
             if by_id {
                 0
             } else {

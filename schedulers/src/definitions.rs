@@ -23,7 +23,7 @@
 //!   iterates its sets of names under `PYTHONHASHSEED=0`
 //!   ([`crate::python_set`]), its transfers within a node over self links.
 
-use sim::{CommMean, CostModel, Decisions, Scheduler, SimDuration, SimView, Update};
+use sim::{CommMean, CostModel, Decisions, Scheduler, SimDuration, SimView, TaskId, Update};
 
 /// Whose definitions a scheduler follows.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -96,5 +96,8 @@ impl Scheduler for WithCostModel {
     }
     fn decision_overhead(&self) -> SimDuration {
         self.inner.decision_overhead()
+    }
+    fn retire(&mut self, before: TaskId) {
+        self.inner.retire(before);
     }
 }

@@ -45,7 +45,7 @@
 use crate::capacity::Capacity;
 use crate::learned::stream::{JobView, Scorer, Totals};
 use crate::rank;
-use sim::{Decisions, JobId, NodeId, Scheduler, SimTime, SimView, TaskId, Update};
+use sim::{Decisions, JobId, NodeId, Scheduler, SimTime, SimView, TaskId, TaskWindow, Update};
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
 
@@ -114,7 +114,7 @@ pub struct JobPolicy {
     rule: Rule,
     place: Place,
     /// Upward rank of every task, within its job.
-    rank: Vec<f64>,
+    rank: TaskWindow<f64>,
     /// Mean execution seconds of every task.
     mean_exec: Vec<f64>,
     jobs: Vec<ActiveJob>,
@@ -133,7 +133,7 @@ impl JobPolicy {
         JobPolicy {
             rule,
             place,
-            rank: Vec::new(),
+            rank: TaskWindow::default(),
             mean_exec: Vec::new(),
             jobs: Vec::new(),
             with_ready: Vec::new(),

@@ -34,17 +34,19 @@
 use crate::rank;
 use crate::speed_learner::SpeedLearner;
 use sim::{
-    Assignment, CostModel, Decisions, NodeId, Scheduler, SimDuration, SimTime, SimView, TaskId, TaskState, Update,
+    Assignment, CostModel, Decisions, NodeId, Scheduler, SimDuration, SimTime, SimView, TaskId, TaskState, TaskWindow,
+    Update,
 };
 
 /// Online earliest-finish-time list scheduling.
 #[derive(Debug, Clone, Default)]
 pub struct OnlineEft {
-    rank: Vec<f64>,
+    /// Upward rank of each task not retired.
+    rank: TaskWindow<f64>,
     /// Expected time each core of each node becomes free.
     core_free: Vec<Vec<SimTime>>,
     /// Expected end, node, first core and core count of each assigned task.
-    expected: Vec<(SimTime, NodeId, u32, u32)>,
+    expected: TaskWindow<(SimTime, NodeId, u32, u32)>,
     /// Ready tasks not yet placed (all nodes that could host them were down).
     batch: Vec<TaskId>,
     /// What the adaptive variant learns; `None` for plain online EFT.
@@ -65,7 +67,7 @@ struct Learning {
     planned_factor: Vec<f64>,
     /// When each task was assigned, and the estimated seconds its slowest
     /// remote input would take to arrive then (0 without remote inputs).
-    sent: Vec<(SimTime, f64)>,
+    sent: TaskWindow<(SimTime, f64)>,
 }
 
 impl OnlineEft {
@@ -79,7 +81,7 @@ impl OnlineEft {
                 replan,
                 learner: SpeedLearner::default(),
                 planned_factor: Vec::new(),
-                sent: Vec::new(),
+                sent: TaskWindow::default(),
             }),
             ..OnlineEft::default()
         }
@@ -92,6 +94,12 @@ impl OnlineEft {
             rigid: !moldable,
             ..self
         }
+    }
+
+    /// Per-task entries this policy holds: on a job stream, about the tasks
+    /// of the jobs from the oldest one not retired on (see [`Scheduler::retire`]).
+    pub fn tasks_held(&self) -> usize {
+        self.rank.held()
     }
 
     /// Estimated seconds of `task` on `cores` cores of `node`: declared,
@@ -156,7 +164,8 @@ impl OnlineEft {
         }
         if moved {
             let learner = &l.learner;
-            self.rank = rank::upward_with(costs, |t| {
+            let first = self.rank.start();
+            rank::upward_from(costs, &mut self.rank, first, |t| {
                 let kind = dag.task(t).kind;
                 costs.mean_exec_secs_scaled(t, |n| learner.factor(n, kind))
             });
@@ -190,6 +199,14 @@ impl Scheduler for OnlineEft {
         self.rank.clear();
         self.expected.clear();
         self.add_tasks(view);
+    }
+
+    fn retire(&mut self, before: TaskId) {
+        self.rank.retire_before(before.index());
+        self.expected.retire_before(before.index());
+        if let Some(l) = &mut self.learning {
+            l.sent.retire_before(before.index());
+        }
     }
 
     fn on_update(&mut self, view: &SimView<'_>, update: &Update<'_>, out: &mut Decisions) {

@@ -3,7 +3,7 @@
 //! [`sim::scheduler`]), so that cheap and expensive policies can be compared
 //! at the price their decisions would cost.
 
-use sim::{Decisions, Scheduler, SimDuration, SimView, Update};
+use sim::{Decisions, Scheduler, SimDuration, SimView, TaskId, Update};
 
 /// `inner`, paying `overhead` of simulated time per decision.
 pub struct WithOverhead {
@@ -30,5 +30,8 @@ impl Scheduler for WithOverhead {
     }
     fn decision_overhead(&self) -> SimDuration {
         self.overhead
+    }
+    fn retire(&mut self, before: TaskId) {
+        self.inner.retire(before);
     }
 }

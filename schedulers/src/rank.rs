@@ -5,7 +5,7 @@
 //! (by the definition the cost model carries, see [`sim::CommMean`]). Each is one pass over the DAG in (reverse) topological order:
 //! O(n·p + e).
 
-use sim::{CostModel, Dag, TaskId};
+use sim::{CostModel, Dag, TaskId, TaskWindow};
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
@@ -19,18 +19,26 @@ pub fn upward(costs: &CostModel<'_>) -> Vec<f64> {
 /// [`upward`] with `mean_exec(t)` as the average computation cost of `t`
 /// (e.g. corrected by learned node speeds).
 pub fn upward_with(costs: &CostModel<'_>, mean_exec: impl Fn(TaskId) -> f64) -> Vec<f64> {
-    let mut rank = Vec::new();
+    let mut rank = TaskWindow::default();
     upward_extend(costs, &mut rank, mean_exec);
-    rank
+    rank.into_live()
 }
 
 /// Extends `rank` (the upward ranks of the first `rank.len()` tasks) to every
 /// task of the DAG: the ranks of a job stream's jobs as they arrive, in time
 /// proportional to the new tasks. The tasks from `rank.len()` on must have no
 /// edge to an earlier task, as [`sim::Dag::append`] guarantees.
-pub fn upward_extend(costs: &CostModel<'_>, rank: &mut Vec<f64>, mean_exec: impl Fn(TaskId) -> f64) {
-    let dag = costs.dag();
+pub fn upward_extend(costs: &CostModel<'_>, rank: &mut TaskWindow<f64>, mean_exec: impl Fn(TaskId) -> f64) {
     let first = rank.len();
+    upward_from(costs, rank, first, mean_exec);
+}
+
+/// Recomputes the upward ranks of the tasks from `first` on (not retired from
+/// `rank`; with no edge from a later task to an earlier one, as the tasks of
+/// a job stream's jobs from a job's first task on), growing `rank` to every
+/// task of the DAG.
+pub fn upward_from(costs: &CostModel<'_>, rank: &mut TaskWindow<f64>, first: usize, mean_exec: impl Fn(TaskId) -> f64) {
+    let dag = costs.dag();
     rank.resize(dag.task_count(), 0.0);
     for &t in dag.topological_order()[first..].iter().rev() {
         let tail = dag

@@ -118,4 +118,8 @@ impl Scheduler for Resilient {
             self.place_pending(view, out);
         }
     }
+
+    fn retire(&mut self, before: TaskId) {
+        self.inner.retire(before);
+    }
 }

@@ -82,6 +82,9 @@ impl Scheduler for Dagman {
     fn decision_overhead(&self) -> SimDuration {
         self.inner.decision_overhead() + self.submit_interval
     }
+    fn retire(&mut self, before: TaskId) {
+        self.inner.retire(before);
+    }
 }
 
 /// `scheduler` behind the platform's workflow system, if it has one

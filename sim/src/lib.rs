@@ -64,6 +64,7 @@ pub mod speed_error;
 pub mod suggest;
 pub mod time;
 pub mod trace;
+pub mod window;
 pub mod wms;
 
 pub use cost::{BindError, CommMean, CostModel, CostTables};
@@ -86,4 +87,5 @@ pub use scheduler::{
 };
 pub use speed_error::SpeedError;
 pub use time::{SimDuration, SimTime};
+pub use window::TaskWindow;
 pub use wms::WorkflowSystem;

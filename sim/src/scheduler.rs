@@ -4,6 +4,8 @@
 //!   engine ──plan(view)──────────────▶ scheduler      (once, at time 0)
 //!   engine ──on_update(view, update)─▶ scheduler      (after each batch of
 //!          ◀──────── Decisions ──────                  same-time events)
+//!   engine ──retire(before)──────────▶ scheduler      (job streams: tasks of
+//!                                                      jobs that are over)
 //! ```
 //!
 //! A *static planner* does all its work in [`Scheduler::plan`]: it sees the
@@ -389,6 +391,15 @@ pub trait Scheduler: Send {
     fn decision_overhead(&self) -> SimDuration {
         SimDuration::ZERO
     }
+
+    /// On a job stream, the tasks below `before` are retired: their jobs are
+    /// over and no run of theirs is left, so no view or update will mention
+    /// them again and per-task data of theirs may be dropped (see
+    /// [`crate::TaskWindow`]). Called between batches, with `before`
+    /// increasing from call to call. The default keeps everything.
+    fn retire(&mut self, before: TaskId) {
+        let _ = before;
+    }
 }
 
 impl<S: Scheduler + ?Sized> Scheduler for Box<S> {
@@ -403,5 +414,8 @@ impl<S: Scheduler + ?Sized> Scheduler for Box<S> {
     }
     fn decision_overhead(&self) -> SimDuration {
         (**self).decision_overhead()
+    }
+    fn retire(&mut self, before: TaskId) {
+        (**self).retire(before);
     }
 }

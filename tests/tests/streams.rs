@@ -489,3 +489,82 @@ fn an_overloaded_stream_is_measured_at_its_horizon() {
     );
     assert!(m.unfinished > 0);
 }
+
+/// Finished jobs are retired as the stream goes: on a long stream of short
+/// jobs online EFT's per-task data (plain and adaptive) stays within the
+/// jobs in the system instead of growing with the stream, and no update
+/// names a task after it was retired. The policy sits inside the registry's
+/// `Resilient` wrapper, as every registry scheduler does, so retirement must
+/// pass through it.
+#[test]
+fn finished_jobs_are_retired() {
+    use std::sync::{Arc as Shared, Mutex};
+    /// Tasks retired so far and the most per-task entries held.
+    type Seen = Shared<Mutex<(usize, usize)>>;
+    struct Watch {
+        inner: schedulers::OnlineEft,
+        seen: Seen,
+    }
+    impl sim::Scheduler for Watch {
+        fn name(&self) -> &str {
+            "watch"
+        }
+        fn plan(&mut self, view: &sim::SimView<'_>, out: &mut sim::Decisions) {
+            self.inner.plan(view, out);
+        }
+        fn on_update(&mut self, view: &sim::SimView<'_>, update: &sim::Update<'_>, out: &mut sim::Decisions) {
+            let mut seen = self.seen.lock().unwrap();
+            let named = update.ready.iter().chain(update.finished).chain(update.lost);
+            assert!(
+                named.into_iter().all(|t| t.index() >= seen.0),
+                "a retired task at {}",
+                view.now()
+            );
+            self.inner.on_update(view, update, out);
+            seen.1 = seen.1.max(self.inner.tasks_held());
+        }
+        fn retire(&mut self, before: sim::TaskId) {
+            let mut seen = self.seen.lock().unwrap();
+            assert!(before.index() > seen.0, "retirement went back or stood still");
+            seen.0 = before.index();
+            self.inner.retire(before);
+        }
+    }
+    // Chains of 4 tasks of 0.25 s, one job per second on 2 nodes: load 0.5.
+    let chain = {
+        let mut b = DagBuilder::new();
+        let tasks: Vec<_> = (0..4)
+            .map(|i| b.add_task(TaskSpec::new(format!("t{i}"), 0.25)))
+            .collect();
+        for pair in tasks.windows(2) {
+            b.add_edge(pair[0], pair[1], 1e6);
+        }
+        Arc::new(b.build().unwrap())
+    };
+    let n_jobs = 20_000;
+    let platform = sim::presets::preset("homogeneous", 2).unwrap();
+    for inner in [
+        schedulers::OnlineEft::default(),
+        schedulers::OnlineEft::adaptive(0.3, 0.1),
+    ] {
+        let times = ArrivalProcess::parse("poisson:rate=1").unwrap().times_from_seed(3);
+        let jobs = times.take(n_jobs).map(|arrival| StreamJob {
+            dag: Arc::clone(&chain),
+            arrival,
+            weight: 1.0,
+            deadline: None,
+        });
+        let seen = Seen::default();
+        let watch = Watch {
+            inner,
+            seen: Shared::clone(&seen),
+        };
+        let mut scheduler =
+            schedulers::resilient::Resilient::new(Box::new(watch), schedulers::registry::Nature::Online);
+        let run = simulate_stream(jobs.map(Ok), &platform, &mut scheduler, &SimConfig::default()).unwrap();
+        sim::check::check_stream(&run, &platform).unwrap();
+        let (retired, most_held) = *seen.lock().unwrap();
+        assert!(retired > 4 * (n_jobs - 100), "only {retired} tasks retired");
+        assert!(most_held <= 400, "{most_held} tasks held of {}", 4 * n_jobs);
+    }
+}

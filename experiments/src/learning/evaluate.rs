@@ -347,6 +347,10 @@ impl Scheduler for Timed {
         self.seconds += started.elapsed().as_secs_f64();
         self.decisions += out.assignments().count() - before;
     }
+
+    fn retire(&mut self, before: sim::TaskId) {
+        self.inner.retire(before);
+    }
 }
 
 /// Decision times: per scheduler over the grid, and on streams per stream workload too.

@@ -40,7 +40,7 @@
 //! triple CI's build time) and the model file a readable weight vector.
 
 use crate::job_policy::JobPolicy;
-use sim::{NodeId, SimView, TaskId, TaskState};
+use sim::{NodeId, SimView, TaskId, TaskState, TaskWindow};
 
 /// Names of the features, in the order of a model's weights.
 pub const STREAM_FEATURES: [&str; 14] = [
@@ -136,7 +136,7 @@ impl Scorer {
 
     /// Aggregates the DAGs of the tasks that joined from `first` on, one job
     /// (or the single DAG) at a time: O(tasks + edges) of the new jobs.
-    pub(crate) fn add_tasks(&mut self, view: &SimView<'_>, first: usize, rank: &[f64], mean_exec: &[f64]) {
+    pub(crate) fn add_tasks(&mut self, view: &SimView<'_>, first: usize, rank: &TaskWindow<f64>, mean_exec: &[f64]) {
         let dag = view.dag();
         let n = dag.task_count();
         unlocked_work(dag, mean_exec, &mut self.unlocked);
@@ -145,7 +145,7 @@ impl Scorer {
             let job = view.job_of(TaskId::new(start)).and_then(|j| view.job(j));
             let end = job.map_or(n, |j| j.first_task.index() + j.n_tasks as usize).min(n);
             let work: f64 = mean_exec[start..end].iter().sum();
-            let top = rank[start..end].iter().copied().fold(0.0, f64::max);
+            let top = rank.live_from(start)[..end - start].iter().copied().fold(0.0, f64::max);
             self.job_work.resize(end, work);
             self.job_rank.resize(end, top);
             let lower_bound = job.map_or(top, |j| j.lower_bound);

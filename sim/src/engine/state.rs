@@ -547,6 +547,20 @@ impl<'a> State<'a> {
         &self.jobs
     }
 
+    /// Whether job `job` (arrived) is over: finished, with no run of its
+    /// tasks still live (copies deciding, queued or running), so nothing in
+    /// flight refers to its tasks any more. O(runs of its tasks).
+    pub(super) fn job_over(&self, job: JobId) -> bool {
+        let job = &self.jobs[job.index()];
+        job.finish.is_some()
+            && job.info.tasks().all(|t| {
+                let copies = self.copies_of[t.index()].iter();
+                std::iter::once(&self.primary[t.index()])
+                    .chain(copies)
+                    .all(|&run| !self.runs.status[run].is_live())
+            })
+    }
+
     /// The time of the next event, if any.
     pub(super) fn next_event_time(&self) -> Option<SimTime> {
         self.events.next_time()

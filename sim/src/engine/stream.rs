@@ -12,12 +12,20 @@
 //! arrival it is detached from the DAG, the DAG grows, and the cost model is
 //! extended by the new tasks only ([`CostModel::extended`]), so a stream
 //! costs time in proportion to its jobs, not to jobs × stream length.
+//!
+//! Retirement: at each arrival the oldest jobs that are over (finished, with
+//! no run of their tasks live, `State::job_over`) are retired in arrival
+//! order, and the scheduler hears that the tasks below the first task of the
+//! oldest job left are gone ([`Scheduler::retire`]), so per-task data it
+//! keeps in a [`crate::TaskWindow`] follows the jobs in the system. A job
+//! still running holds back the retirement of every later job. The DAG, the
+//! cost model, the engine's state and the run's record still keep every task.
 
 use super::state::{JobState, Policies, State};
 use super::{SimConfig, SimError};
 use crate::cost::CostModel;
 use crate::dag::Dag;
-use crate::ids::JobId;
+use crate::ids::{JobId, TaskId};
 use crate::job_metrics::{self, JobOutcome, StreamMetrics};
 use crate::metrics::{self, StepSeries};
 use crate::platform::Platform;
@@ -181,6 +189,7 @@ pub fn simulate_stream_managed(
     let mut tables = costs.into_tables();
     let mut bound = 0;
     let mut arrival = None;
+    let mut retired = 0;
     loop {
         let costs = CostModel::extended(&dag, platform, tables, bound)?;
         bound = dag.task_count();
@@ -205,6 +214,9 @@ pub fn simulate_stream_managed(
         state = running.detach();
         tables = costs.into_tables();
         state.advance_to(time);
+        if let Some(before) = retire_over_jobs(&state, &mut retired) {
+            policies.scheduler.retire(before);
+        }
         // Every job arriving at this instant joins the same batch.
         let mut job = Some(job);
         while let Some(this) = job.take() {
@@ -217,6 +229,20 @@ pub fn simulate_stream_managed(
         }
         arrival = Some(time);
     }
+}
+
+/// Advances `retired`, the number of jobs retired (the oldest ones), over
+/// the next jobs that are over ([`State::job_over`]); returns the first task
+/// not retired if it moved. A job still running holds back every later one.
+fn retire_over_jobs(state: &State<'_>, retired: &mut usize) -> Option<TaskId> {
+    let before = *retired;
+    while *retired < state.jobs().len() && state.job_over(JobId::new(*retired)) {
+        *retired += 1;
+    }
+    (*retired > before).then(|| {
+        let last = state.jobs()[*retired - 1].info;
+        TaskId::new(last.first_task.index() + last.n_tasks as usize)
+    })
 }
 
 /// The next job, checked to arrive at a finite time ≥ `previous`.
