@@ -125,7 +125,8 @@ pub struct NodePower {
     pub state: PowerState,
     /// When it entered that state.
     pub since: SimTime,
-    /// Since when it has had neither running nor queued work, if it has none.
+    /// Since when it has had neither running nor queued work, if it has none,
+    /// counted from when it last came on (time off or booting is not idle).
     pub idle_since: Option<SimTime>,
 }
 

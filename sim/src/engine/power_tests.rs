@@ -429,3 +429,50 @@ fn always_on_holds_the_whole_pool_as_a_fixed_platform() {
     // Both nodes held for the 12 s: c runs at once on the pool node.
     assert!((pooled.metrics.cost - 0.24).abs() < 1e-12, "{}", pooled.metrics.cost);
 }
+
+/// Powers node 1 off at the start and on when task 0 finishes, and records
+/// node 1's idle time as seen at the end of the run.
+#[derive(Default)]
+struct IdleWatch {
+    idle_since_at_end: Option<Option<SimTime>>,
+}
+
+impl ResourceManager for IdleWatch {
+    fn name(&self) -> &str {
+        "idle-watch"
+    }
+    fn start(&mut self, _: &SimView<'_>, _: &PowerView<'_>, out: &mut PowerDecisions) {
+        out.power_off(NodeId::new(1));
+    }
+    fn on_update(&mut self, _: &SimView<'_>, power: &PowerView<'_>, update: &Update<'_>, out: &mut PowerDecisions) {
+        if update.finished.contains(&TaskId::new(0)) {
+            out.power_on(NodeId::new(1));
+        }
+        if update.finished.contains(&TaskId::new(1)) {
+            self.idle_since_at_end = Some(power.node(NodeId::new(1)).idle_since);
+        }
+    }
+}
+
+#[test]
+fn a_node_that_comes_on_without_work_is_idle_from_when_it_came_on() {
+    // `a` then `b`, both on node 0 over [0, 8]; node 1 is off over [0, 4]
+    // and boots over [4, 6], then has nothing to do. Its idle timeout must
+    // count from 6 s: the time it was off is not idle time on, else an
+    // idle-timeout manager would release a node the instant it booted.
+    let mut d = DagBuilder::new();
+    let a = d.add_task(TaskSpec::new("a", 4.0));
+    let b = d.add_task(TaskSpec::new("b", 4.0));
+    d.add_edge(a, b, 0.0);
+    let mut watch = IdleWatch::default();
+    let run = simulate_managed(
+        &d.build().unwrap(),
+        &platform(1.0),
+        &mut FirstFree::default(),
+        &mut watch,
+        &SimConfig::default(),
+    )
+    .unwrap();
+    assert_eq!(run.makespan(), SimTime::from_nanos(8_000_000_000));
+    assert_eq!(watch.idle_since_at_end, Some(Some(SimTime::from_nanos(6_000_000_000))));
+}

@@ -788,6 +788,11 @@ impl<'a> State<'a> {
         }
         power.state = to;
         power.since = self.now;
+        if to == PowerState::On && matches!(from, PowerState::Off | PowerState::Booting) {
+            // Time spent off or booting is not idle time on: a node that
+            // comes on without work starts its idle timeout now.
+            power.idle_since = power.idle_since.map(|_| self.now);
+        }
         self.power_changed = true;
         let cores = u64::from(self.costs().platform().node(node).cores);
         for (state, sign) in [(from, -1i64), (to, 1)] {
