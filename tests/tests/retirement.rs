@@ -215,13 +215,14 @@ fn jobs(n: usize) -> impl Iterator<Item = StreamJob> {
     })
 }
 
-/// `spec` run on `n_jobs` jobs with retirement forwarded or withheld: the
-/// run, the scheduler's peak heap bytes, the tasks retired and the retirements.
-fn run(spec: &str, n_jobs: usize, forward_retire: bool) -> (StreamRun, i64, usize, usize) {
+/// `spec` run on `n_jobs` jobs under `config` with retirement forwarded or
+/// withheld: the run, the scheduler's peak heap bytes, the tasks retired and
+/// the retirements.
+fn run(spec: &str, n_jobs: usize, config: &SimConfig, forward_retire: bool) -> (StreamRun, i64, usize, usize) {
     let platform = sim::presets::preset("heterogeneous", 3).unwrap();
     let mut watch = Watch {
         name: spec.to_owned(),
-        inner: schedulers::registry::create_for_stream(spec, 7).unwrap(),
+        inner: schedulers::registry::create_for_stream(spec, config.seed).unwrap(),
         forward_retire,
         retired: 0,
         retirements: 0,
@@ -229,11 +230,7 @@ fn run(spec: &str, n_jobs: usize, forward_retire: bool) -> (StreamRun, i64, usiz
         decided: Decisions::default(),
     };
     LIVE.with(|live| live.set(0));
-    let config = SimConfig {
-        seed: 7,
-        ..SimConfig::default()
-    };
-    let run = sim::simulate_stream(jobs(n_jobs).map(Ok), &platform, &mut watch, &config)
+    let run = sim::simulate_stream(jobs(n_jobs).map(Ok), &platform, &mut watch, config)
         .unwrap_or_else(|e| panic!("{spec}: {e}"));
     sim::check::check_stream(&run, &platform).unwrap_or_else(|v| panic!("{spec}: {v:?}"));
     (run, watch.peak, watch.retired, watch.retirements)
@@ -250,13 +247,17 @@ fn every_stream_scheduler_forgets_retired_jobs() {
     let n_jobs = 2_000;
     let n_tasks = 5 * n_jobs;
     let bound = 2 * n_tasks as i64;
+    let config = SimConfig {
+        seed: 7,
+        ..SimConfig::default()
+    };
     let mut ran = Vec::new();
     for info in schedulers::registry::all() {
         if schedulers::registry::create_for_stream(info.name, 7).is_err() {
             continue;
         }
-        let (retiring, peak, retired, retirements) = run(info.name, n_jobs, true);
-        let (keeping, peak_kept, _, _) = run(info.name, n_jobs, false);
+        let (retiring, peak, retired, retirements) = run(info.name, n_jobs, &config, true);
+        let (keeping, peak_kept, _, _) = run(info.name, n_jobs, &config, false);
         assert!(
             retired > n_tasks * 9 / 10 && retirements > n_jobs / 10,
             "{}: {retired} tasks retired in {retirements} retirements",
@@ -287,4 +288,35 @@ fn every_stream_scheduler_forgets_retired_jobs() {
         *without > 8 * n_tasks as i64 && *with < without / 8,
         "online-eft: {with} / {without}"
     );
+}
+
+/// Under node failures and noisy run times (tasks lost and handed back,
+/// nodes down when jobs arrive), every stream scheduler still never asks
+/// about a retired task and makes the same run as when never told of retirement.
+#[test]
+fn retirement_changes_no_run_under_failures_and_noise() {
+    let config = SimConfig {
+        seed: 11,
+        noise: sim::Noise::lognormal(0.5),
+        failures: sim::Failures::exponential(40.0, 2.0),
+        ..SimConfig::default()
+    };
+    let n_jobs = 300;
+    let mut ran = 0;
+    for info in schedulers::registry::all() {
+        if schedulers::registry::create_for_stream(info.name, 11).is_err() {
+            continue;
+        }
+        let (retiring, _, retired, _) = run(info.name, n_jobs, &config, true);
+        let (keeping, _, _, _) = run(info.name, n_jobs, &config, false);
+        assert!(retired > 5 * n_jobs / 2, "{}: {retired} tasks retired", info.name);
+        assert!(!retiring.result.lost.is_empty(), "{}: no run was lost", info.name);
+        assert!(
+            retiring.result == keeping.result,
+            "{}: retirement changed the run",
+            info.name
+        );
+        ran += 1;
+    }
+    assert!(ran > 40, "only {ran} schedulers run streams");
 }
