@@ -8,8 +8,11 @@
 //! a task holds its cores, and its memory on a node with a memory limit, from
 //! assignment until it finishes; a node fits a task only if the task may run
 //! there at all ([`CostModel::can_run`]: labels, memory).
+//!
+//! On a job stream the per-task table is a [`TaskWindow`]: the policy's
+//! [`Capacity::retire`] drops the tasks of retired jobs, which hold nothing.
 
-use sim::{CostModel, NodeId, TaskId};
+use sim::{CostModel, NodeId, TaskId, TaskWindow};
 use std::collections::BTreeSet;
 
 /// Free cores and memory per node, as the policy has promised them.
@@ -21,7 +24,7 @@ pub(crate) struct Capacity {
     /// Nodes with at least one free core, by id.
     with_free: BTreeSet<NodeId>,
     /// The node, cores and memory each assigned, unfinished task holds.
-    held: Vec<Option<(NodeId, u32, u64)>>,
+    held: TaskWindow<Option<(NodeId, u32, u64)>>,
     /// Tasks holding cores.
     n_held: usize,
 }
@@ -34,7 +37,11 @@ impl Capacity {
             free: platform.nodes().iter().map(|n| n.cores).collect(),
             free_memory: platform.nodes().iter().map(|n| n.memory_bytes).collect(),
             with_free: platform.node_ids().filter(|&n| platform.node(n).cores > 0).collect(),
-            held: vec![None; costs.dag().task_count()],
+            held: {
+                let mut held = TaskWindow::default();
+                held.resize(costs.dag().task_count(), None);
+                held
+            },
             n_held: 0,
         }
     }
@@ -93,9 +100,7 @@ impl Capacity {
             *free = free.saturating_sub(memory);
         }
         // On a job stream tasks keep arriving: the table grows to cover them.
-        if self.held.len() <= task.index() {
-            self.held.resize(task.index() + 1, None);
-        }
+        self.held.resize(task.index() + 1, None);
         if self.held[task.index()].replace((node, cores, memory)).is_none() {
             self.n_held += 1;
         }
@@ -108,12 +113,15 @@ impl Capacity {
 
     /// Whether `task` holds cores.
     pub(crate) fn holds(&self, task: TaskId) -> bool {
-        self.held.get(task.index()).is_some_and(Option::is_some)
+        task.index() < self.held.len() && self.held[task.index()].is_some()
     }
 
     /// `task` finished: its cores and memory are free again.
     pub(crate) fn finish(&mut self, task: TaskId) {
-        if let Some((node, cores, memory)) = self.held.get_mut(task.index()).and_then(Option::take) {
+        if task.index() >= self.held.len() {
+            return;
+        }
+        if let Some((node, cores, memory)) = self.held[task.index()].take() {
             self.n_held -= 1;
             self.free[node.index()] += cores;
             if let Some(free) = &mut self.free_memory[node.index()] {
@@ -121,5 +129,11 @@ impl Capacity {
             }
             self.with_free.insert(node);
         }
+    }
+
+    /// The tasks below `before` are retired: over, holding nothing (see [`sim::Scheduler::retire`]).
+    pub(crate) fn retire(&mut self, before: TaskId) {
+        self.held.resize(before.index(), None);
+        self.held.retire_before(before.index());
     }
 }

@@ -47,16 +47,14 @@ use std::collections::BinaryHeap;
 /// The Dask-like policy.
 #[derive(Debug, Clone, Default)]
 pub struct Dask {
-    /// Upward rank in seconds.
+    /// Upward rank in seconds of each task not retired.
     rank: TaskWindow<f64>,
-    /// Upward rank in nanoseconds, the queues' priority.
-    rank_ns: Vec<u64>,
     /// Per node: queued tasks by highest rank, then lowest id.
     queues: Vec<BinaryHeap<(u64, std::cmp::Reverse<TaskId>)>>,
     /// Per node: estimated nanoseconds of work queued or running there.
     backlog: Vec<u64>,
-    /// Per task: the node whose queue or cores it is in, and its estimate there.
-    at: Vec<Option<(NodeId, u64)>>,
+    /// Per task not retired: the node whose queue or cores it is in, and its estimate there.
+    at: TaskWindow<Option<(NodeId, u64)>>,
     capacity: Capacity,
     /// Keep every task on its fewest cores instead of choosing a core count.
     rigid: bool,
@@ -166,7 +164,18 @@ impl Dask {
         let exec = view.costs().exec_time(task, node).as_nanos();
         self.backlog[node.index()] += exec;
         self.at[task.index()] = Some((node, exec));
-        self.queues[node.index()].push((self.rank_ns[task.index()], std::cmp::Reverse(task)));
+        let priority = self.priority(task);
+        self.queues[node.index()].push((priority, std::cmp::Reverse(task)));
+    }
+
+    /// A queued task's priority: its upward rank in nanoseconds, or 0 by id
+    /// (every task the same, so the queues' ties, lowest id, decide).
+    fn priority(&self, task: TaskId) -> u64 {
+        if self.by_id {
+            0
+        } else {
+            SimDuration::from_secs_f64(self.rank[task.index()]).as_nanos()
+        }
     }
 
     fn dequeue(&mut self, task: TaskId) {
@@ -211,17 +220,7 @@ impl Dask {
     /// at the start; a job stream's arrived jobs later).
     fn add_tasks(&mut self, view: &SimView<'_>) {
         let costs = view.costs();
-        let first = self.rank.len();
         rank::upward_extend(costs, &mut self.rank, |t| costs.mean_exec_secs(t));
-        // By id, every task gets one rank and the queues' ties (lowest id) decide.
-        let by_id = self.by_id;
-        self.rank_ns.extend(self.rank.live_from(first).iter().map(|&r| {
-            if by_id {
-                0
-            } else {
-                SimDuration::from_secs_f64(r).as_nanos()
-            }
-        }));
         self.at.resize(view.dag().task_count(), None);
     }
 }
@@ -234,7 +233,7 @@ impl Scheduler for Dask {
     fn plan(&mut self, view: &SimView<'_>, _out: &mut Decisions) {
         let n_nodes = view.platform().node_count();
         self.rank.clear();
-        self.rank_ns.clear();
+        self.at.clear();
         self.add_tasks(view);
         self.queues = vec![BinaryHeap::new(); n_nodes];
         self.backlog = vec![0; n_nodes];
@@ -299,5 +298,11 @@ impl Scheduler for Dask {
                 });
             }
         }
+    }
+
+    fn retire(&mut self, before: TaskId) {
+        self.rank.retire_before(before.index());
+        self.at.retire_before(before.index());
+        self.capacity.retire(before);
     }
 }

@@ -47,4 +47,8 @@ impl Scheduler for Fifo {
             out.assign(view, task, node);
         }
     }
+
+    fn retire(&mut self, before: TaskId) {
+        self.capacity.retire(before);
+    }
 }

@@ -41,6 +41,10 @@
 //!
 //! Complexity: O(j + p) per decision, with j the jobs that have ready tasks
 //! and p the nodes, and O(log k) per ready task of a job.
+//!
+//! Memory: per-task and per-job state is kept in [`TaskWindow`]s, which
+//! drop the tasks and jobs a stream retires ([`Scheduler::retire`]; jobs
+//! retire in arrival order, so their ids form a prefix too).
 
 use crate::capacity::Capacity;
 use crate::learned::stream::{JobView, Scorer, Totals};
@@ -98,6 +102,8 @@ pub enum Place {
 /// What the policy tracks of one job.
 #[derive(Clone, Debug)]
 struct ActiveJob {
+    /// One past its last task id: the job is retired once every task below it is.
+    tasks_end: usize,
     /// Ready, unassigned tasks by highest rank, then lowest id.
     ready: BinaryHeap<(u64, Reverse<TaskId>)>,
     /// Cores its assigned, unfinished tasks hold.
@@ -113,11 +119,12 @@ struct ActiveJob {
 pub struct JobPolicy {
     rule: Rule,
     place: Place,
-    /// Upward rank of every task, within its job.
+    /// Upward rank of every task not retired, within its job.
     rank: TaskWindow<f64>,
-    /// Mean execution seconds of every task.
-    mean_exec: Vec<f64>,
-    jobs: Vec<ActiveJob>,
+    /// Mean execution seconds of every task not retired.
+    mean_exec: TaskWindow<f64>,
+    /// Every job not retired, indexed by job id.
+    jobs: TaskWindow<ActiveJob>,
     /// Jobs with ready tasks.
     with_ready: Vec<JobId>,
     capacity: Capacity,
@@ -134,8 +141,8 @@ impl JobPolicy {
             rule,
             place,
             rank: TaskWindow::default(),
-            mean_exec: Vec::new(),
-            jobs: Vec::new(),
+            mean_exec: TaskWindow::default(),
+            jobs: TaskWindow::default(),
             with_ready: Vec::new(),
             capacity: Capacity::default(),
             remaining: (0.0, 0),
@@ -157,21 +164,29 @@ impl JobPolicy {
         let costs = view.costs();
         let first = self.mean_exec.len();
         rank::upward_extend(costs, &mut self.rank, |t| costs.mean_exec_secs(t));
-        self.mean_exec
-            .extend((first..view.dag().task_count()).map(|t| costs.mean_exec_secs(TaskId::new(t))));
+        for t in first..view.dag().task_count() {
+            self.mean_exec.push(costs.mean_exec_secs(TaskId::new(t)));
+        }
         let n_jobs = self.job_count(view);
         while self.jobs.len() < n_jobs {
             let id = JobId::new(self.jobs.len());
-            let (work, n_tasks) = match view.job(id) {
+            let (work, n_tasks, tasks_end) = match view.job(id) {
                 Some(job) => (
                     job.tasks().map(|t| self.mean_exec[t.index()]).sum(),
                     job.n_tasks as usize,
+                    job.first_task.index() + job.n_tasks as usize,
                 ),
-                None => (self.mean_exec.iter().sum(), self.mean_exec.len()),
+                // The one DAG of a run that is no stream: nothing is retired.
+                None => (
+                    self.mean_exec.live_from(0).iter().sum(),
+                    self.mean_exec.len(),
+                    self.mean_exec.len(),
+                ),
             };
             self.remaining.0 += work;
             self.remaining.1 += usize::from(n_tasks > 0);
             self.jobs.push(ActiveJob {
+                tasks_end,
                 ready: BinaryHeap::new(),
                 cores_held: 0,
                 remaining_work: work,
@@ -416,6 +431,21 @@ impl Scheduler for JobPolicy {
                 scorer.placed(view, task, node);
             }
             out.assign(view, task, node);
+        }
+    }
+
+    fn retire(&mut self, before: TaskId) {
+        let before = before.index();
+        self.rank.retire_before(before);
+        self.mean_exec.retire_before(before);
+        let mut first_job = self.jobs.start();
+        while first_job < self.jobs.len() && self.jobs[first_job].tasks_end <= before {
+            first_job += 1;
+        }
+        self.jobs.retire_before(first_job);
+        self.capacity.retire(TaskId::new(before));
+        if let Some(scorer) = &mut self.scorer {
+            scorer.retire(before);
         }
     }
 }

@@ -86,6 +86,11 @@ impl Batch {
             out.assign(view, task, node);
         }
     }
+
+    /// Drops the retired tasks' entries (held tasks are never retired).
+    fn retire(&mut self, before: TaskId) {
+        self.capacity.retire(before);
+    }
 }
 
 /// When `task` would complete on `node` if started as soon as its inputs are
@@ -121,6 +126,10 @@ impl Scheduler for OnlineMinMin {
     fn on_update(&mut self, view: &SimView<'_>, update: &Update<'_>, out: &mut Decisions) {
         self.0.on_update(view, update, out);
     }
+
+    fn retire(&mut self, before: TaskId) {
+        self.0.retire(before);
+    }
 }
 
 /// Online Max-Min: largest earliest-completion estimate first.
@@ -144,5 +153,9 @@ impl Scheduler for OnlineMaxMin {
 
     fn on_update(&mut self, view: &SimView<'_>, update: &Update<'_>, out: &mut Decisions) {
         self.0.on_update(view, update, out);
+    }
+
+    fn retire(&mut self, before: TaskId) {
+        self.0.retire(before);
     }
 }

@@ -96,12 +96,6 @@ impl OnlineEft {
         }
     }
 
-    /// Per-task entries this policy holds: on a job stream, about the tasks
-    /// of the jobs from the oldest one not retired on (see [`Scheduler::retire`]).
-    pub fn tasks_held(&self) -> usize {
-        self.rank.held()
-    }
-
     /// Estimated seconds of `task` on `cores` cores of `node`: declared,
     /// corrected by what was learned.
     fn estimate(&self, costs: &CostModel<'_>, task: TaskId, node: NodeId, cores: u32) -> SimDuration {

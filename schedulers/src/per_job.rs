@@ -22,7 +22,7 @@
 
 use sim::{
     CostModel, CostTables, Dag, Decision, Decisions, JobId, NodeId, Scheduler, SimTime, SimView, StateSource, TaskId,
-    TaskState, Update,
+    TaskState, TaskWindow, Update,
 };
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -34,8 +34,9 @@ pub struct PerJob {
     base: Option<CostTables>,
     /// The tasks placed and not yet finished, in the order they were decided, with their node and cores.
     placed: VecDeque<(TaskId, NodeId, u32)>,
-    /// Each placed task's estimated end, from the last [`PerJob::cores_free_at`].
-    expected_end: Vec<SimTime>,
+    /// Each placed task's estimated end, from the last [`PerJob::cores_free_at`]
+    /// (tasks of retired jobs dropped).
+    expected_end: TaskWindow<SimTime>,
     /// Whether placed tasks hold their memory share of cores (false under `memory=ignore`).
     plan_memory: bool,
     scratch: Decisions,
@@ -49,7 +50,7 @@ impl PerJob {
             inner,
             base: None,
             placed: VecDeque::new(),
-            expected_end: Vec::new(),
+            expected_end: TaskWindow::default(),
             plan_memory,
             scratch: Decisions::default(),
         }
@@ -198,6 +199,7 @@ impl Scheduler for PerJob {
 
     fn plan(&mut self, view: &SimView<'_>, out: &mut Decisions) {
         self.placed.clear();
+        self.expected_end.clear();
         // Tasks present at the start belong to no job: plan them as one DAG.
         if view.dag().task_count() > 0 {
             self.inner.plan(view, &mut self.scratch);
@@ -218,5 +220,14 @@ impl Scheduler for PerJob {
 
     fn decision_overhead(&self) -> sim::SimDuration {
         self.inner.decision_overhead()
+    }
+
+    /// Forgets the retired tasks: they are done, so the next estimate of when
+    /// cores free up would drop them from the placed ones anyway. The planner is not told:
+    /// it sees each job in the job's own task ids.
+    fn retire(&mut self, before: TaskId) {
+        self.placed.retain(|&(task, _, _)| task.index() >= before.index());
+        self.expected_end.resize(before.index(), SimTime::ZERO);
+        self.expected_end.retire_before(before.index());
     }
 }

@@ -36,7 +36,7 @@
 
 use rand::{RngExt as _, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use sim::{Decisions, NodeId, Scheduler, SimTime, SimView, TaskId, TaskState, Update};
+use sim::{Decisions, NodeId, Scheduler, SimTime, SimView, TaskId, TaskState, TaskWindow, Update};
 use std::collections::{BTreeSet, VecDeque};
 
 /// Sentinel for "no position" in the non-empty set.
@@ -55,9 +55,9 @@ pub struct WorkStealing {
     nonempty: Vec<usize>,
     position: Vec<usize>,
     idle: BTreeSet<usize>,
-    /// Per task: the worker that started it, and the other workers it holds.
-    ran_by: Vec<usize>,
-    holds: Vec<Vec<usize>>,
+    /// Per task not retired: the worker that started it, and the other workers it holds.
+    ran_by: TaskWindow<usize>,
+    holds: TaskWindow<Vec<usize>>,
     /// Per node: tasks still owed workers, oldest first, with how many.
     debts: Vec<VecDeque<(TaskId, u32)>>,
     /// Workers whose deque got work or who became idle in this update.
@@ -75,8 +75,8 @@ impl WorkStealing {
             nonempty: Vec::new(),
             position: Vec::new(),
             idle: BTreeSet::new(),
-            ran_by: Vec::new(),
-            holds: Vec::new(),
+            ran_by: TaskWindow::default(),
+            holds: TaskWindow::default(),
             debts: Vec::new(),
             touched: Vec::new(),
         }
@@ -222,8 +222,10 @@ impl Scheduler for WorkStealing {
         self.nonempty.clear();
         self.position = vec![ABSENT; n_workers];
         self.idle = (0..n_workers).collect();
-        self.ran_by = vec![0; n_tasks];
-        self.holds = vec![Vec::new(); n_tasks];
+        self.ran_by.clear();
+        self.ran_by.resize(n_tasks, 0);
+        self.holds.clear();
+        self.holds.resize(n_tasks, Vec::new());
         self.debts = vec![VecDeque::new(); platform.node_count()];
         self.touched.clear();
     }
@@ -301,5 +303,10 @@ impl Scheduler for WorkStealing {
                 self.start(view, thief, task, out);
             }
         }
+    }
+
+    fn retire(&mut self, before: TaskId) {
+        self.ran_by.retire_before(before.index());
+        self.holds.retire_before(before.index());
     }
 }

@@ -100,16 +100,19 @@ pub(crate) struct Totals {
 #[derive(Clone, Debug)]
 pub(crate) struct Scorer {
     weights: StreamFeatures,
-    /// Unlocked work of every task (see the module docs).
-    unlocked: Vec<f64>,
-    /// Work of every task's job.
-    job_work: Vec<f64>,
-    /// Largest upward rank of every task's job (its critical path at arrival).
-    job_rank: Vec<f64>,
+    /// Unlocked work of every task not retired (see the module docs).
+    unlocked: TaskWindow<f64>,
+    /// Work of every task's job (tasks not retired).
+    job_work: TaskWindow<f64>,
+    /// Largest upward rank of every task's job (its critical path at arrival; tasks not retired).
+    job_rank: TaskWindow<f64>,
     /// Sum of the lower bounds of the jobs seen, and their count.
     lower_bounds: (f64, usize),
-    /// Placed tasks not yet started: (task, node, estimated transfer seconds into the node).
+    /// Placed tasks not yet started: (task, node, estimated transfer seconds
+    /// into the node); a task that started may stay until the next refresh.
     waiting: Vec<(TaskId, NodeId, f64)>,
+    /// The first task not retired.
+    retired_before: usize,
     /// Per node: the estimated transfer seconds of `waiting` into it.
     inbound: Vec<f64>,
 }
@@ -119,11 +122,12 @@ impl Scorer {
     pub(crate) fn new(weights: StreamFeatures) -> Scorer {
         Scorer {
             weights,
-            unlocked: Vec::new(),
-            job_work: Vec::new(),
-            job_rank: Vec::new(),
+            unlocked: TaskWindow::default(),
+            job_work: TaskWindow::default(),
+            job_rank: TaskWindow::default(),
             lower_bounds: (0.0, 0),
             waiting: Vec::new(),
+            retired_before: 0,
             inbound: Vec::new(),
         }
     }
@@ -136,7 +140,13 @@ impl Scorer {
 
     /// Aggregates the DAGs of the tasks that joined from `first` on, one job
     /// (or the single DAG) at a time: O(tasks + edges) of the new jobs.
-    pub(crate) fn add_tasks(&mut self, view: &SimView<'_>, first: usize, rank: &TaskWindow<f64>, mean_exec: &[f64]) {
+    pub(crate) fn add_tasks(
+        &mut self,
+        view: &SimView<'_>,
+        first: usize,
+        rank: &TaskWindow<f64>,
+        mean_exec: &TaskWindow<f64>,
+    ) {
         let dag = view.dag();
         let n = dag.task_count();
         unlocked_work(dag, mean_exec, &mut self.unlocked);
@@ -144,7 +154,7 @@ impl Scorer {
         while start < n {
             let job = view.job_of(TaskId::new(start)).and_then(|j| view.job(j));
             let end = job.map_or(n, |j| j.first_task.index() + j.n_tasks as usize).min(n);
-            let work: f64 = mean_exec[start..end].iter().sum();
+            let work: f64 = mean_exec.live_from(start)[..end - start].iter().sum();
             let top = rank.live_from(start)[..end - start].iter().copied().fold(0.0, f64::max);
             self.job_work.resize(end, work);
             self.job_rank.resize(end, top);
@@ -159,8 +169,10 @@ impl Scorer {
     /// O(placed tasks), which the policy bounds by the platform's cores.
     pub(crate) fn refresh(&mut self, view: &SimView<'_>) {
         let inbound = &mut self.inbound;
+        let retired_before = self.retired_before;
         self.waiting.retain(|&(task, node, secs)| {
-            let waits = matches!(view.task_state(task), TaskState::Queued { .. });
+            // A retired task is done, and the run no longer answers for it.
+            let waits = task.index() >= retired_before && matches!(view.task_state(task), TaskState::Queued { .. });
             if !waits {
                 inbound[node.index()] -= secs;
             }
@@ -170,6 +182,16 @@ impl Scorer {
             // Exact zero, whatever the rounding of the sums.
             inbound.iter_mut().for_each(|x| *x = 0.0);
         }
+    }
+
+    /// The tasks below `before` are retired (see [`sim::Scheduler::retire`]).
+    /// Those still in `waiting` leave it at the next refresh, in order, as
+    /// started tasks do: the backlog sums stay bit for bit as without retirement.
+    pub(crate) fn retire(&mut self, before: usize) {
+        self.retired_before = before;
+        self.unlocked.retire_before(before);
+        self.job_work.retire_before(before);
+        self.job_rank.retire_before(before);
     }
 
     /// `task` goes to `node`: its transfers join the node's backlog.
@@ -236,7 +258,7 @@ impl Scorer {
 /// exits back, over the tasks it does not cover yet (which come last in
 /// topological order, as a stream appends them): `u(t) = w̄(t) + Σ_{s ∈
 /// succ(t)} u(s) / indeg(s)`. O(tasks + edges) of the new tasks.
-pub fn unlocked_work(dag: &sim::Dag, mean_exec: &[f64], unlocked: &mut Vec<f64>) {
+pub fn unlocked_work(dag: &sim::Dag, mean_exec: &TaskWindow<f64>, unlocked: &mut TaskWindow<f64>) {
     let first = unlocked.len();
     unlocked.resize(dag.task_count(), 0.0);
     for &t in dag.topological_order()[first..].iter().rev() {
@@ -296,12 +318,17 @@ mod tests {
         }
         b.add_edge(ids[3], e, 0.0);
         let dag = b.build().unwrap();
-        let mut unlocked = Vec::new();
-        unlocked_work(&dag, &[1.0, 1.0, 1.0, 1.0, 2.0], &mut unlocked);
-        assert_eq!(unlocked, [6.0, 2.5, 2.5, 3.0, 2.0]);
+        let window = |values: &[f64]| {
+            let mut w = TaskWindow::default();
+            values.iter().for_each(|&v| w.push(v));
+            w
+        };
+        let mut unlocked = TaskWindow::default();
+        unlocked_work(&dag, &window(&[1.0, 1.0, 1.0, 1.0, 2.0]), &mut unlocked);
+        assert_eq!(unlocked.into_live(), [6.0, 2.5, 2.5, 3.0, 2.0]);
         // Already covered tasks are kept; nothing is recomputed.
-        let mut partial = vec![-1.0; 5];
-        unlocked_work(&dag, &[1.0; 5], &mut partial);
-        assert_eq!(partial, [-1.0; 5]);
+        let mut partial = window(&[-1.0; 5]);
+        unlocked_work(&dag, &window(&[1.0; 5]), &mut partial);
+        assert_eq!(partial.into_live(), [-1.0; 5]);
     }
 }
