@@ -605,8 +605,18 @@ fn write_scores(out: &mut dyn std::io::Write, train: &[&Instance], cv: &CrossVal
         let label = format!("{}: {}", kind.name(), keyed.name());
         writeln!(out, "  {label:<40} {n_keys:>4}  {min:>21}  {}", shrunk.join(" "))?;
     }
+    let mut left_out: Vec<(KeyKind, &str)> = Vec::new();
     for (choice, why) in &cv.skipped {
-        writeln!(out, "  {:<40} left out: {why}", choice.name())?;
+        if !left_out.iter().any(|(kind, _)| *kind == choice.kind) {
+            left_out.push((choice.kind, why));
+        }
+    }
+    for (kind, why) in left_out {
+        writeln!(
+            out,
+            "  {:<40} left out: {why}",
+            format!("{}: every choice", kind.name())
+        )?;
     }
     Ok(())
 }
