@@ -11,11 +11,14 @@
 //!
 //! [`fit_keyed`] fits `submit_interval` (and, with
 //! [`Keyed::SubmitAndOverhead`], `job_overhead`) per key on that key's fit
-//! instances, keeping the global fit's other parameters; a recording whose
-//! key no fit instance has falls back to the global fit ([`replay::fit`]).
-//! [`cross_validate`] chooses the key and the keyed parameters by
-//! leave-one-out cross-validation within the fit half, so the test half is
-//! seen once, by the chosen [`Choice`].
+//! instances, keeping the global fit's other parameters ([`replay::fit`]).
+//! A [`Pooling`] says how a recording combines its key's own fit with the
+//! global fit: the own fit only where the key has at least
+//! [`MIN_KEY_RECORDINGS`] fit recordings (the rule), or the own fit
+//! shrunk toward the global one by `n / (n + k)`; a key no fit instance has
+//! gets the global fit. [`cross_validate`] chooses the key, the keyed
+//! parameters and the pooling by leave-one-out cross-validation within the
+//! fit half, so the test half is seen once, by the chosen [`Choice`].
 
 use crate::real::replay::{self, Instance, Model, mean_abs_error, minimise};
 use anyhow::{Result, anyhow, bail};
@@ -558,7 +561,7 @@ pub fn best(scores: &[CvScore]) -> Option<&CvScore> {
 fn write_scores(out: &mut dyn std::io::Write, train: &[&Instance], cv: &CrossValidation) -> Result<()> {
     writeln!(
         out,
-        "  {:<40} {:>4}  {:>21}  {}",
+        "  {:<42} {:>4}  {:>21}  {}",
         "key: parameters fitted per key",
         "keys",
         format!("own fit if >={MIN_KEY_RECORDINGS}"),
@@ -580,12 +583,8 @@ fn write_scores(out: &mut dyn std::io::Write, train: &[&Instance], cv: &CrossVal
         let n_keys = keys_of(kind, train)?.into_iter().collect::<BTreeSet<_>>().len();
         let cell = |s: &CvScore| format!("{:.1}% ({} on global)", s.mean_abs(), s.fallbacks);
         if kind == KeyKind::None {
-            let label = "none (the global fit)";
-            writeln!(
-                out,
-                "  {label:<40} {n_keys:>4}  {:>17}",
-                format!("{:.1}%", group[0].mean_abs())
-            )?;
+            let mean = group.first().map_or(String::new(), |s| format!("{:.1}%", s.mean_abs()));
+            writeln!(out, "  {:<42} {n_keys:>4}  {mean:>21}", "none (the global fit)")?;
             continue;
         }
         let min = group
@@ -603,7 +602,7 @@ fn write_scores(out: &mut dyn std::io::Write, train: &[&Instance], cv: &CrossVal
             .map(|c| format!("{c:>13}"))
             .collect();
         let label = format!("{}: {}", kind.name(), keyed.name());
-        writeln!(out, "  {label:<40} {n_keys:>4}  {min:>21}  {}", shrunk.join(" "))?;
+        writeln!(out, "  {label:<42} {n_keys:>4}  {min:>21}  {}", shrunk.join(" "))?;
     }
     let mut left_out: Vec<(KeyKind, &str)> = Vec::new();
     for (choice, why) in &cv.skipped {
@@ -614,7 +613,7 @@ fn write_scores(out: &mut dyn std::io::Write, train: &[&Instance], cv: &CrossVal
     for (kind, why) in left_out {
         writeln!(
             out,
-            "  {:<40} left out: {why}",
+            "  {:<42} left out: {why}",
             format!("{}: every choice", kind.name())
         )?;
     }

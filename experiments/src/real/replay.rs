@@ -17,9 +17,10 @@
 //! (argmin's Nelder–Mead over the logarithms of the parameters, from the
 //! documented HTCondor/DAGMan defaults); the others stay at their defaults.
 //! One fit covers all families; families with at least
-//! [`MIN_KEY_RECORDINGS`] fit-half instances also get their own fit on them. Errors are
-//! reported on the test half, which no fit sees. Last comes the fit per
-//! deployment ([`crate::real::deployment::report`]), on the same halves.
+//! [`MIN_KEY_RECORDINGS`] fit-half instances also get their own fit on them.
+//! Errors are reported on the test half, which no fit sees. Last comes the
+//! fit per deployment ([`crate::real::deployment::report`]), on the same
+//! halves, with the fit half's residuals.
 
 use crate::real::deployment::{KeyKind, Keyed, MIN_KEY_RECORDINGS, fit_keyed, keys_of};
 use anyhow::{Context as _, Result, anyhow, bail};
