@@ -215,7 +215,7 @@ fn synthetic(
 
 #[test]
 fn the_keyed_fit_recovers_each_deployments_submission_cost_and_falls_back_for_unseen_ones() {
-    use experiments::real::deployment::{KeyKind, Keyed, fit_keyed, keys_of};
+    use experiments::real::deployment::{KeyKind, Keyed, Pooling, fit_keyed, keys_of};
     let dir = temp_dir("replay-keyed");
     // Two deployments (clusters `fast-*` and `slow-*`), each recorded at two
     // sizes, whose makespans come from a known submission cost per job.
@@ -249,10 +249,12 @@ fn the_keyed_fit_recovers_each_deployments_submission_cost_and_falls_back_for_un
     let refs: Vec<&Instance> = instances.iter().collect();
     let keys = keys_of(KeyKind::Site, &refs).unwrap();
     assert_eq!(keys, ["fast", "fast", "slow", "slow"]);
-    let keyed = fit_keyed(&refs, &keys, base, Keyed::Submit).unwrap();
+    // Two recordings a key: their own fits, at full weight (shrinkage k = 0).
+    let own = Pooling::Shrink(0.0);
+    let keyed = fit_keyed(&refs, &keys, base, Keyed::Submit, 1).unwrap();
     for (key, want) in [("fast", 1.5), ("slow", 12.0)] {
-        let (model, fallback) = keyed.model(key);
-        assert!(!fallback);
+        let (model, weight) = keyed.model(key, own);
+        assert_eq!(weight, 1.0);
         assert!(
             (model.submit_interval / want - 1.0).abs() < 0.01,
             "{key}: fitted {} s per job, recorded with {want}",
@@ -261,11 +263,11 @@ fn the_keyed_fit_recovers_each_deployments_submission_cost_and_falls_back_for_un
         // The parameters not keyed stay at the global fit.
         assert_eq!(model.job_overhead, base.job_overhead);
     }
-    assert_eq!(keyed, fit_keyed(&refs, &keys, base, Keyed::Submit).unwrap());
+    assert_eq!(keyed, fit_keyed(&refs, &keys, base, Keyed::Submit, 1).unwrap());
     // A recording on a cluster no fit instance ran on gets the global fit.
     let unseen = synthetic(&dir, "other", 10, "other-3", Some("k"), Some("5.0"));
     let key = KeyKind::Site.key(&unseen).unwrap();
-    assert_eq!(keyed.model(&key), (base, true));
+    assert_eq!(keyed.model(&key, own), (base, 0.0));
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -273,10 +275,11 @@ fn the_keyed_fit_recovers_each_deployments_submission_cost_and_falls_back_for_un
 fn cross_validation_prefers_the_key_that_separates_the_deployments() {
     use experiments::real::deployment::{Choice, CrossValidation, KeyKind, best, cross_validate};
     let dir = temp_dir("replay-keyed-cv");
-    // Three recordings on each of two clusters, 1 and 12 s per submitted job.
+    // Five recordings on each of two clusters, 1 and 12 s per submitted job:
+    // held out, each has four others of its cluster, enough for their own fit.
     let mut instances = Vec::new();
     for (i, (machine, interval)) in [("fast-1", 1.0), ("slow-1", 12.0)].into_iter().enumerate() {
-        for size in [10, 20, 40] {
+        for size in [10, 15, 20, 30, 40] {
             let mut inst = synthetic(&dir, &format!("r{i}-{size}"), size, machine, None, None);
             inst.measured = inst
                 .simulate(&Model {
@@ -340,5 +343,105 @@ fn a_missing_or_malformed_deployment_field_is_named_with_its_file() {
     let (code, _, stderr) = schedlab(&["replay", &srasearch("10a-001"), "--fit", "--deployment-key", "moon"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("--deployment-key: unknown key \"moon\""), "{stderr}");
+    for (pooling, message) in [
+        ("shrink:-1", "--pooling: shrink:K needs a number K >= 0, got \"-1\""),
+        ("average", "--pooling: unknown pooling \"average\""),
+    ] {
+        let args = [
+            "replay",
+            &srasearch("10a-001"),
+            "--fit",
+            "--deployment-key",
+            "site",
+            "--pooling",
+            pooling,
+        ];
+        let (code, _, stderr) = schedlab(&args);
+        assert_eq!(code, 2);
+        assert!(stderr.contains(message), "{stderr}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Recordings on two clusters, `few` of them on `few-1` at 12 s per
+/// submitted job and `many` on `many-1` at 1.5 s, the other parameters at
+/// their defaults.
+fn two_clusters(dir: &Path, few: usize, many: usize) -> Vec<Instance> {
+    let mut instances = Vec::new();
+    for (machine, n, interval) in [("few-1", few, 12.0), ("many-1", many, 1.5)] {
+        for i in 0..n {
+            let mut inst = synthetic(dir, &format!("{machine}-{i}"), 10 + 10 * i, machine, None, None);
+            inst.measured = inst
+                .simulate(&Model {
+                    submit_interval: interval,
+                    ..Model::default()
+                })
+                .unwrap();
+            instances.push(inst);
+        }
+    }
+    instances
+}
+
+#[test]
+fn a_key_gets_its_own_fit_only_from_four_fit_recordings() {
+    use experiments::real::deployment::{Choice, KeyKind, Keyed, MIN_KEY_RECORDINGS, Pooling, fit_choice, keys_of};
+    assert_eq!(MIN_KEY_RECORDINGS, 4, "the issue's decision");
+    let dir = temp_dir("replay-min-recordings");
+    let instances = two_clusters(&dir, 3, 4);
+    // The global fit's parameters, which keys keep where they have no own fit.
+    let global = Model::default();
+    let refs: Vec<&Instance> = instances.iter().collect();
+    let keys = keys_of(KeyKind::Site, &refs).unwrap();
+    let choice = Choice {
+        kind: KeyKind::Site,
+        keyed: Keyed::Submit,
+        pooling: Pooling::MinRecordings,
+    };
+    let keyed = fit_choice(&refs, &keys, global, choice).unwrap();
+    // Three recordings: no fit of its own, the global fit.
+    assert_eq!(keyed.per_key["few"].recordings, 3);
+    assert_eq!(keyed.per_key["few"].own, None);
+    assert_eq!(keyed.model("few", choice.pooling), (global, 0.0));
+    // Four: its own fit, which finds its cluster's cost.
+    assert_eq!(keyed.per_key["many"].recordings, 4);
+    let own = keyed.per_key["many"].own.expect("an own fit from four recordings");
+    assert_eq!(keyed.model("many", choice.pooling), (own, 1.0));
+    assert!(
+        (own.submit_interval / 1.5 - 1.0).abs() < 0.01,
+        "own fit {} s per job, recorded with 1.5",
+        own.submit_interval
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn shrinkage_goes_from_the_keys_own_fit_at_k_0_to_the_global_fit_as_k_grows() {
+    use experiments::real::deployment::{KeyKind, Keyed, Pooling, fit_keyed, keys_of};
+    let dir = temp_dir("replay-shrink");
+    let instances = two_clusters(&dir, 2, 2);
+    let global = Model::default();
+    let refs: Vec<&Instance> = instances.iter().collect();
+    let keys = keys_of(KeyKind::Site, &refs).unwrap();
+    let keyed = fit_keyed(&refs, &keys, global, Keyed::SubmitAndOverhead, 1).unwrap();
+    let own = keyed.per_key["few"].own.expect("an own fit from one recording up");
+    assert_ne!(own, global);
+    assert_eq!(keyed.model("few", Pooling::Shrink(0.0)), (own, 1.0));
+    assert_eq!(keyed.model("few", Pooling::Shrink(f64::INFINITY)), (global, 0.0));
+    let (far, weight) = keyed.model("few", Pooling::Shrink(1e12));
+    assert!(weight < 1e-11);
+    for (a, b) in [
+        (far.submit_interval, global.submit_interval),
+        (far.job_overhead, global.job_overhead),
+    ] {
+        assert!((a - b).abs() <= 1e-9 * b.abs().max(1.0), "{far:?} against {global:?}");
+    }
+    // k = n: half way, in each keyed parameter; the others stay global.
+    let (half, weight) = keyed.model("few", Pooling::Shrink(2.0));
+    assert_eq!(weight, 0.5);
+    let mid = |o: f64, g: f64| 0.5 * o + 0.5 * g;
+    assert_eq!(half.submit_interval, mid(own.submit_interval, global.submit_interval));
+    assert_eq!(half.job_overhead, mid(own.job_overhead, global.job_overhead));
+    assert_eq!(half.staging_bandwidth, global.staging_bandwidth);
     std::fs::remove_dir_all(&dir).unwrap();
 }

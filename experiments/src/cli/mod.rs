@@ -203,14 +203,14 @@ pub struct ReplayCmd {
     #[arg(long)]
     pub job_overhead: Option<f64>,
     /// Fit submit_interval, staging_bandwidth and job_overhead on every other instance
-    /// (across families, per family with at least 4 instances, and per deployment key
+    /// (across families, per family with at least 4 fit-half instances, and per deployment key
     /// chosen by cross-validation on the fit half) and report on the rest.
     #[arg(long)]
     pub fit: bool,
     /// With --fit, write the calibrated platform (TOML) here.
     #[arg(long, value_name = "FILE", requires = "fit")]
     pub platform_out: Option<PathBuf>,
-    /// With --fit, fit submit_interval per deployment keyed by this recorded metadata
+    /// With --fit, fit the per-job costs per deployment keyed by this recorded metadata
     /// (none, family, wms, os, site, family+os, family+site) instead of the key that
     /// wins leave-one-out cross-validation on the fit half.
     #[arg(long, value_name = "KEY", requires = "fit")]
@@ -224,6 +224,16 @@ pub struct ReplayCmd {
         requires = "deployment_key"
     )]
     pub keyed: String,
+    /// With --deployment-key, how a key's own fit combines with the global fit:
+    /// min-recordings (its own fit only with at least 4 fit-half recordings) or
+    /// shrink:K (weight n/(n+K) on its own fit of n recordings).
+    #[arg(
+        long,
+        value_name = "POOLING",
+        default_value = "min-recordings",
+        requires = "deployment_key"
+    )]
+    pub pooling: String,
     /// The network model to run every instance's platform with.
     #[command(flatten)]
     pub network: crate::platform_arg::NetworkArg,
@@ -695,6 +705,7 @@ fn run_replay(cmd: &ReplayCmd, out: &mut dyn std::io::Write) -> Result<()> {
             Some(kind) => Some(crate::real::deployment::Choice {
                 kind: crate::real::deployment::KeyKind::parse(kind)?,
                 keyed: crate::real::deployment::Keyed::parse(&cmd.keyed)?,
+                pooling: crate::real::deployment::Pooling::parse(&cmd.pooling)?,
             }),
             None => None,
         },

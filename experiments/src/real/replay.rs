@@ -16,11 +16,13 @@
 //! mean |relative error| of the simulated makespans on the fit half
 //! (argmin's Nelder–Mead over the logarithms of the parameters, from the
 //! documented HTCondor/DAGMan defaults); the others stay at their defaults.
-//! One fit covers all families; families with at least [`MIN_FAMILY`]
-//! instances also get their own fit on their fit-half instances. Errors are
-//! reported on the test half, which no fit sees. Last comes the fit per
-//! deployment ([`crate::real::deployment::report`]), on the same halves.
+//! One fit covers all families; families with at least
+//! [`MIN_KEY_RECORDINGS`] fit-half instances also get their own fit on them.
+//! Errors are reported on the test half, which no fit sees. Last comes the
+//! fit per deployment ([`crate::real::deployment::report`]), on the same
+//! halves, with the fit half's residuals.
 
+use crate::real::deployment::{KeyKind, Keyed, MIN_KEY_RECORDINGS, fit_keyed, keys_of};
 use anyhow::{Context as _, Result, anyhow, bail};
 use argmin::core::{CostFunction, Executor, State as _};
 use argmin::solver::neldermead::NelderMead;
@@ -59,9 +61,6 @@ pub const FITTED: [&str; 3] = ["submit_interval", "staging_bandwidth", "job_over
 /// Where a fit starts the per-job overhead when the base model has none
 /// (the fit works on logarithms, so it cannot start at 0): 1 s per job.
 pub const JOB_OVERHEAD_START: f64 = 1.0;
-
-/// Families with at least this many instances get a fit of their own.
-pub const MIN_FAMILY: usize = 4;
 
 impl Default for Model {
     /// The documented HTCondor/DAGMan defaults: DAGMan submits at most
@@ -527,7 +526,8 @@ pub fn run(paths: &[PathBuf], options: &Options, out: &mut dyn std::io::Write) -
             table_row(out, inst, *sim, err, None)?;
         }
         writeln!(out, "All {} instances: {}", instances.len(), summary(&errors))?;
-        residuals(out, &instances, &errors)?;
+        let families: Vec<String> = instances.iter().map(|i| i.family.clone()).collect();
+        residuals(out, &all, ("family", &families), &[("error %", &errors)])?;
         return Ok(());
     }
     if instances.len() < 2 {
@@ -535,17 +535,13 @@ pub fn run(paths: &[PathBuf], options: &Options, out: &mut dyn std::io::Write) -
     }
     let train: Vec<&Instance> = instances.iter().step_by(2).collect();
     let fitted = fit(&train, base)?;
-    let mut families: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (i, inst) in instances.iter().enumerate() {
-        families.entry(inst.family.as_str()).or_default().push(i);
-    }
-    let mut family_models: BTreeMap<&str, Model> = BTreeMap::new();
-    for (family, members) in &families {
-        if members.len() >= MIN_FAMILY {
-            let fam_train: Vec<&Instance> = members.iter().filter(|i| *i % 2 == 0).map(|&i| &instances[i]).collect();
-            family_models.insert(family, fit(&fam_train, fitted)?);
-        }
-    }
+    let families = keys_of(KeyKind::Family, &train)?;
+    let family_fit = fit_keyed(&train, &families, fitted, Keyed::Fitted, MIN_KEY_RECORDINGS)?;
+    let family_models: BTreeMap<&str, Model> = family_fit
+        .per_key
+        .iter()
+        .filter_map(|(family, fit)| Some((family.as_str(), fit.own?)))
+        .collect();
     let after = simulate_all(&all, &fitted)?;
     writeln!(
         out,
@@ -553,6 +549,12 @@ pub fn run(paths: &[PathBuf], options: &Options, out: &mut dyn std::io::Write) -
         train.len()
     )?;
     fitted.describe(out, "  ")?;
+    if family_models.is_empty() {
+        writeln!(
+            out,
+            "No family has {MIN_KEY_RECORDINGS} fit-half instances: no fit per family (the issue's rule)"
+        )?;
+    }
     for (family, model) in &family_models {
         writeln!(out, "Fitted on the fit-half instances of {family} only:")?;
         model.describe(out, "  ")?;
@@ -586,8 +588,6 @@ pub fn run(paths: &[PathBuf], options: &Options, out: &mut dyn std::io::Write) -
         }
         writeln!(out)?;
     }
-    let errors: Vec<f64> = instances.iter().zip(&after).map(|(i, s)| i.error_pct(*s)).collect();
-    residuals(out, &instances, &errors)?;
     crate::real::deployment::report(out, &instances, fitted, base, options.deployment_key)?;
     if let Some(path) = &options.platform_out {
         let platform = calibrated_platform(&train, &fitted)?;
@@ -666,25 +666,42 @@ pub fn spearman(a: &[f64], b: &[f64]) -> f64 {
     if denom == 0.0 { 0.0 } else { cov / denom }
 }
 
-/// The residual of every instance against what could explain it, and the
-/// rank correlation with each: a mechanism the model lacks shows as a
-/// residual that grows with one of them.
-fn residuals(out: &mut dyn std::io::Write, instances: &[Instance], errors: &[f64]) -> std::io::Result<()> {
+/// The residual of every instance (one column per model in `columns`,
+/// simulated - measured in % of measured; then the first column's model's
+/// shortfall in seconds per job) next to its key (`key`: a header and one
+/// value per instance) and what could explain it, and the rank
+/// correlation of each column with each: a mechanism the model lacks shows
+/// as a residual that grows with one of them.
+pub(crate) fn residuals(
+    out: &mut dyn std::io::Write,
+    instances: &[&Instance],
+    key: (&str, &[String]),
+    columns: &[(&str, &[f64])],
+) -> std::io::Result<()> {
+    let (key_name, keys) = key;
     writeln!(
         out,
         "Residuals (simulated - measured, % of measured) against instance features:"
     )?;
+    write!(out, "  {:<48} {key_name:<20}", "instance")?;
+    for (name, _) in columns {
+        write!(out, " {name:>9}")?;
+    }
     writeln!(
         out,
-        "  {:<48} {:>8} {:>6} {:>12} {:>10} {:>5}",
-        "instance", "error %", "tasks", "mean task s", "input GB", "mach"
+        " {:>13} {:>6} {:>12} {:>10} {:>5}",
+        "short s/job", "tasks", "mean task s", "input GB", "mach"
     )?;
-    for (inst, e) in instances.iter().zip(errors) {
+    for (i, inst) in instances.iter().enumerate() {
+        write!(out, "  {:<48} {:<20}", inst.name(), keys[i])?;
+        for (_, errors) in columns {
+            write!(out, " {:>+9.1}", errors[i])?;
+        }
+        // How much shorter than measured the first column's model is, per job.
+        let short = columns.first().map_or(0.0, |(_, e)| -e[i] / 100.0 * inst.measured) / inst.tasks.max(1) as f64;
         writeln!(
             out,
-            "  {:<48} {:>+8.1} {:>6} {:>12.1} {:>10.2} {:>5}",
-            inst.name(),
-            e,
+            " {short:>+13.2} {:>6} {:>12.1} {:>10.2} {:>5}",
             inst.tasks,
             inst.mean_runtime,
             inst.input_bytes / 1e9,
@@ -697,15 +714,18 @@ fn residuals(out: &mut dyn std::io::Write, instances: &[Instance], errors: &[f64
         ("input bytes", instances.iter().map(|i| i.input_bytes).collect()),
         ("machine count", instances.iter().map(|i| i.machines as f64).collect()),
     ];
-    let line: Vec<String> = features
-        .iter()
-        .map(|(name, v)| format!("{name} {:+.2}", spearman(errors, v)))
-        .collect();
-    writeln!(
-        out,
-        "  Spearman rank correlation of the error with: {}",
-        line.join(", ")
-    )
+    for (name, errors) in columns {
+        let line: Vec<String> = features
+            .iter()
+            .map(|(feature, v)| format!("{feature} {:+.2}", spearman(errors, v)))
+            .collect();
+        writeln!(
+            out,
+            "  Spearman rank correlation of the {name} error with: {}",
+            line.join(", ")
+        )?;
+    }
+    Ok(())
 }
 
 /// The platform a researcher can simulate new workflows on: every machine
