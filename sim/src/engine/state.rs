@@ -13,7 +13,7 @@
 
 use super::queue::EventQueue;
 use super::runs::{NewRun, Run, Runs, Status};
-use super::{SimConfig, SimError};
+use super::{Record, SimConfig, SimError};
 use crate::cost::CostModel;
 use crate::dag::Dag;
 use crate::failures::FailureClock;
@@ -21,11 +21,12 @@ use crate::ids::{EdgeId, JobId, NodeId, TaskId};
 use crate::metrics;
 use crate::network::{FinishedFlow, FlowNetwork};
 use crate::noise::NoiseDraws;
+use crate::platform::Platform;
 use crate::power::{
     Load, NodePower, PowerCommand, PowerDecisions, PowerRecord, PowerState, PowerView, ResourceManager,
 };
 use crate::progress::Progress;
-use crate::result::{CopyRecord, LostRecord, OutageRecord, RunResult, TaskRecord, TransferRecord};
+use crate::result::{CopyRecord, Folded, LostRecord, OutageRecord, RunResult, TaskRecord, TransferRecord};
 use crate::scheduler::{
     Assignment, CopyKind, Decision, Decisions, JobInfo, Scheduler, SimView, StateSource, TaskState, Update,
 };
@@ -170,6 +171,10 @@ pub(super) struct State<'a> {
     flows_done: Vec<FinishedFlow<Transfer>>,
     decisions: Decisions,
     power_decisions: PowerDecisions,
+    /// How much of the run to keep ([`Record::Summary`] only on job streams).
+    record: Record,
+    /// The first runs and transfers a summary record folded instead of keeping.
+    folded: Folded,
 }
 
 /// What the engine knows of one job of a stream.
@@ -337,6 +342,8 @@ impl<'a> State<'a> {
             flows_done: Vec::new(),
             decisions: Decisions::default(),
             power_decisions: PowerDecisions::default(),
+            record: Record::Full,
+            folded: Folded::default(),
         };
         state.add_tasks(dag, 0);
         for outage in state.failures.scheduled() {
@@ -472,6 +479,8 @@ impl<'a> State<'a> {
             flows_done,
             decisions,
             power_decisions,
+            record,
+            folded,
         } = self;
         State {
             costs,
@@ -523,7 +532,45 @@ impl<'a> State<'a> {
             flows_done,
             decisions,
             power_decisions,
+            record,
+            folded,
         }
+    }
+
+    /// Keeps only what `record` asks for from now on (a job stream's choice,
+    /// made before its first job).
+    pub(super) fn set_record(&mut self, record: Record) {
+        self.record = record;
+    }
+
+    /// Folds the first runs of the tasks below `before` (all done: their jobs
+    /// retired) into the summary metrics, in task-id order; a summary record
+    /// then reads nothing of them again. O(tasks folded).
+    pub(super) fn fold_first_runs(&mut self, platform: &Platform, before: TaskId) {
+        let f = &mut self.folded;
+        f.busy_energy_j.resize(platform.node_count(), 0.0);
+        for t in f.tasks..before.index() {
+            let Some(run) = self.winner[t] else {
+                unreachable!("task {t} of a retired job is not done")
+            };
+            let r = self.runs.record[run];
+            let energy = metrics::busy_energy(platform, r.node, r.dvfs, r.cores, r.end - r.start);
+            f.last_end = f.last_end.max(r.end);
+            f.busy_core_secs += f64::from(r.cores) * (r.end - r.start).as_secs_f64();
+            f.busy_energy_j[r.node.index()] += energy;
+            let job = self.job_of[t].index();
+            if f.job_energy_j.len() <= job {
+                f.job_energy_j.resize(job + 1, 0.0);
+            }
+            f.job_energy_j[job] += energy;
+        }
+        f.tasks = f.tasks.max(before.index());
+    }
+
+    /// Sets what a summary record's metrics take instead of the DAG's
+    /// critical path and best sequential time ([`Folded::dag_bounds`]).
+    pub(super) fn set_dag_bounds(&mut self, critical_path: f64, sequential: f64) {
+        self.folded.dag_bounds = Some((critical_path, sequential));
     }
 
     /// Adds a job that arrives now: `dag` is the run's DAG with the job's
@@ -1146,13 +1193,16 @@ impl<'a> State<'a> {
         if !self.is_current(&t) {
             return; // The run was lost to a failure or dropped; this data is moot.
         }
-        self.transfers.push(TransferRecord {
-            edge: t.edge,
-            src: t.src,
-            dst: t.dst,
-            start: t.issued,
-            end: self.now,
-        });
+        match self.record {
+            Record::Full => self.transfers.push(TransferRecord {
+                edge: t.edge,
+                src: t.src,
+                dst: t.dst,
+                start: t.issued,
+                end: self.now,
+            }),
+            Record::Summary => self.folded.bytes_moved += self.costs().dag().edge(t.edge).bytes,
+        }
         self.input_ready(t.run, t.input as usize);
     }
 
@@ -1632,10 +1682,14 @@ impl<'a> State<'a> {
         );
     }
 
-    fn finish(self, scheduler: &str) -> RunResult {
+    fn finish(mut self, scheduler: &str) -> RunResult {
         let costs = self.costs();
+        if self.record == Record::Summary {
+            self.fold_first_runs(costs.platform(), TaskId::new(self.winner.len()));
+        }
+        let first = self.folded.tasks;
         let records = &self.runs.record;
-        let tasks = self.winner.iter().flatten().map(|&run| records[run]).collect();
+        let tasks = self.winner[first..].iter().flatten().map(|&run| records[run]).collect();
         let mut result = RunResult {
             scheduler: scheduler.to_owned(),
             tasks,
@@ -1648,6 +1702,7 @@ impl<'a> State<'a> {
             power: Vec::new(),
             node_energy_j: Vec::new(),
             metrics: metrics::EMPTY,
+            folded: self.folded,
         };
         // Keep outages that overlap the run, closed at the makespan at the latest.
         let makespan = result.makespan();
