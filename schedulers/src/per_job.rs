@@ -219,4 +219,10 @@ impl Scheduler for PerJob {
     fn decision_overhead(&self) -> sim::SimDuration {
         self.inner.decision_overhead()
     }
+
+    /// Retired tasks are done: they hold no cores, and a summary record's
+    /// view no longer knows them.
+    fn retire(&mut self, before: TaskId) {
+        self.placed.retain(|&(task, _, _)| task >= before);
+    }
 }

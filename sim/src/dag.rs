@@ -653,6 +653,11 @@ impl Dag {
         TaskId::new(self.tasks.start())
     }
 
+    /// The first edge not retired ([`Dag::retire_before`]).
+    pub fn first_edge(&self) -> EdgeId {
+        EdgeId::new(self.edges.start())
+    }
+
     /// All tasks, indexed by [`TaskId::index`] (of a DAG that retired none).
     pub fn tasks(&self) -> &[Task] {
         debug_assert_eq!(

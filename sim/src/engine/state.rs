@@ -32,6 +32,7 @@ use crate::scheduler::{
 };
 use crate::speed_error::RealSpeeds;
 use crate::time::{SimDuration, SimTime};
+use crate::window::TaskWindow;
 use std::collections::VecDeque;
 
 /// A data movement in flight to one run, tagged with the run's assignment
@@ -96,22 +97,22 @@ pub(super) struct State<'a> {
     costs: Option<&'a CostModel<'a>>,
     // Per task.
     /// The primary run of each task.
-    primary: Vec<Run>,
+    primary: TaskWindow<Run>,
     /// The job of each task (empty outside job streams).
-    job_of: Vec<JobId>,
-    unfinished_preds: Vec<u32>,
+    job_of: TaskWindow<JobId>,
+    unfinished_preds: TaskWindow<u32>,
     /// Whether a task's release time has passed (always true without one).
-    released: Vec<bool>,
+    released: TaskWindow<bool>,
     /// The run of each task that finished first.
-    winner: Vec<Option<Run>>,
+    winner: TaskWindow<Option<Run>>,
     /// Copies of each task (runs beyond the primary one).
-    copies_of: Vec<Vec<Run>>,
+    copies_of: TaskWindow<Vec<Run>>,
     /// Whether a task has an active replica: its losing runs are then cancelled.
-    has_replicas: Vec<bool>,
+    has_replicas: TaskWindow<bool>,
     /// Every run (primary runs first, indexed by task).
     runs: Runs,
     /// Position of each edge among its consumer's in-edges.
-    input_position: Vec<u32>,
+    input_position: TaskWindow<u32>,
     n_assigned: u64,
     /// Finished runs that were not their task's first.
     finished_copies: Vec<CopyRecord>,
@@ -137,7 +138,7 @@ pub(super) struct State<'a> {
     power_changed: bool,
     events: EventQueue<Event>,
     now: SimTime,
-    noise: Vec<f64>,
+    noise: TaskWindow<f64>,
     /// Where the noise factors of tasks still to come are drawn from.
     noise_draws: NoiseDraws,
     real_speeds: RealSpeeds,
@@ -240,7 +241,7 @@ impl StateSource for State<'_> {
     }
 
     fn job_of(&self, task: TaskId) -> Option<JobId> {
-        self.job_of.get(task.index()).copied()
+        (task.index() < self.job_of.len()).then(|| self.job_of[task.index()])
     }
 
     fn job(&self, job: JobId) -> Option<JobInfo> {
@@ -271,15 +272,15 @@ impl<'a> State<'a> {
         let n_tasks = dag.task_count();
         let mut state = State {
             costs: Some(costs),
-            primary: Vec::with_capacity(n_tasks),
-            job_of: Vec::new(),
-            unfinished_preds: Vec::with_capacity(n_tasks),
-            released: Vec::with_capacity(n_tasks),
-            winner: Vec::with_capacity(n_tasks),
-            copies_of: Vec::with_capacity(n_tasks),
-            has_replicas: Vec::with_capacity(n_tasks),
+            primary: Vec::with_capacity(n_tasks).into(),
+            job_of: TaskWindow::default(),
+            unfinished_preds: Vec::with_capacity(n_tasks).into(),
+            released: Vec::with_capacity(n_tasks).into(),
+            winner: Vec::with_capacity(n_tasks).into(),
+            copies_of: Vec::with_capacity(n_tasks).into(),
+            has_replicas: Vec::with_capacity(n_tasks).into(),
             runs: Runs::with_capacity(n_tasks, dag.edge_count()),
-            input_position: Vec::with_capacity(dag.edge_count()),
+            input_position: Vec::with_capacity(dag.edge_count()).into(),
             n_assigned: 0,
             finished_copies: Vec::new(),
             cancelled_copies: Vec::new(),
@@ -320,7 +321,7 @@ impl<'a> State<'a> {
             power_changed: false,
             events: EventQueue::new(),
             now: SimTime::ZERO,
-            noise: Vec::with_capacity(n_tasks),
+            noise: Vec::with_capacity(n_tasks).into(),
             noise_draws,
             real_speeds,
             network: FlowNetwork::new(platform),
@@ -567,6 +568,28 @@ impl<'a> State<'a> {
         f.tasks = f.tasks.max(before.index());
     }
 
+    /// Drops the per-task and per-edge state of the tasks below `before` and
+    /// the edges below `first_edge` (their jobs retired, their first runs
+    /// folded by [`State::fold_first_runs`]): a summary record's state then
+    /// follows the jobs in the system. Reading them again is a bug, caught in
+    /// debug builds.
+    pub(super) fn retire_before(&mut self, before: TaskId, first_edge: EdgeId) {
+        debug_assert!(
+            self.folded.tasks >= before.index(),
+            "tasks retired before their runs were folded"
+        );
+        let t = before.index();
+        self.primary.retire_before(t);
+        self.job_of.retire_before(t);
+        self.unfinished_preds.retire_before(t);
+        self.released.retire_before(t);
+        self.winner.retire_before(t);
+        self.copies_of.retire_before(t);
+        self.has_replicas.retire_before(t);
+        self.noise.retire_before(t);
+        self.input_position.retire_before(first_edge.index());
+    }
+
     /// Sets what a summary record's metrics take instead of the DAG's
     /// critical path and best sequential time ([`Folded::dag_bounds`]).
     pub(super) fn set_dag_bounds(&mut self, critical_path: f64, sequential: f64) {
@@ -717,11 +740,13 @@ impl<'a> State<'a> {
     pub(super) fn end(self, policies: &mut Policies<'_>) -> Result<RunResult, SimError> {
         let dag = self.costs().dag();
         if self.n_done < dag.task_count() {
+            let first = self.winner.start();
             let example = self
                 .winner
+                .live_from(first)
                 .iter()
                 .position(Option::is_none)
-                .map_or(TaskId::new(0), TaskId::new);
+                .map_or(TaskId::new(first), |i| TaskId::new(first + i));
             return Err(SimError::Stalled {
                 scheduler: policies.scheduler.name().to_owned(),
                 time: self.now,
@@ -1474,7 +1499,7 @@ impl<'a> State<'a> {
         {
             self.load.ready -= 1;
         }
-        if let Some(&job) = self.job_of.get(task.index()) {
+        if let Some(job) = StateSource::job_of(self, task) {
             let job = &mut self.jobs[job.index()];
             job.unfinished -= 1;
             if job.unfinished == 0 {
@@ -1626,7 +1651,7 @@ impl<'a> State<'a> {
         }
         node.running.push(run);
         self.load.busy_cores += u64::from(a.cores);
-        if let Some(&job) = self.job_of.get(self.runs.task[run].index()) {
+        if let Some(job) = StateSource::job_of(self, self.runs.task[run]) {
             let first_start = &mut self.jobs[job.index()].first_start;
             *first_start = Some(first_start.unwrap_or(self.now));
         }
@@ -1689,7 +1714,13 @@ impl<'a> State<'a> {
         }
         let first = self.folded.tasks;
         let records = &self.runs.record;
-        let tasks = self.winner[first..].iter().flatten().map(|&run| records[run]).collect();
+        let tasks = self
+            .winner
+            .live_from(first)
+            .iter()
+            .flatten()
+            .map(|&run| records[run])
+            .collect();
         let mut result = RunResult {
             scheduler: scheduler.to_owned(),
             tasks,

@@ -221,6 +221,7 @@ pub fn simulate_stream_managed(
             if config.record == Record::Summary {
                 state.fold_first_runs(platform, before);
                 dag.retire_before(before);
+                state.retire_before(before, dag.first_edge());
             }
         }
         // Every job arriving at this instant joins the same batch.
