@@ -18,8 +18,12 @@
 //! order, and the scheduler hears that the tasks below the first task of the
 //! oldest job left are gone ([`Scheduler::retire`]), so per-task data it
 //! keeps in a [`crate::TaskWindow`] follows the jobs in the system. A job
-//! still running holds back the retirement of every later job. The DAG, the
-//! cost model, the engine's state and the run's record still keep every task.
+//! still running holds back the retirement of every later job. With the
+//! full record ([`Record::Full`]) the DAG, the engine's state and the run's
+//! record keep every task; a summary record ([`Record::Summary`]) folds the
+//! retired jobs' first runs into the metrics and drops their tasks from the
+//! DAG and the engine's per-task columns. The run table and the cost model's
+//! per-task tables still keep every task.
 
 use super::state::{JobState, Policies, State};
 use super::{Record, SimConfig, SimError};
