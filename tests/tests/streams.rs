@@ -308,6 +308,36 @@ fn a_summary_record_keeps_the_full_records_metrics() {
     }
 }
 
+/// A summary record keeps no runs to find the peak memory from, so it
+/// refuses a job whose tasks declare memory, naming the job and the task.
+#[test]
+fn a_summary_record_refuses_jobs_that_declare_memory() {
+    let dag = {
+        let mut b = DagBuilder::new();
+        b.add_task(TaskSpec::new("plain", 1.0));
+        b.add_task(TaskSpec::new("big", 1.0).memory_bytes(1e9));
+        Arc::new(b.build().unwrap())
+    };
+    let platform = sim::presets::preset("homogeneous", 2).unwrap();
+    let jobs = [0.0, 1.0].map(|arrival| {
+        Ok(StreamJob {
+            dag: Arc::clone(&dag),
+            arrival,
+            weight: 1.0,
+            deadline: None,
+        })
+    });
+    let mut scheduler = schedulers::registry::create_for_stream("job-fifo", 1).unwrap();
+    let config = SimConfig {
+        record: sim::Record::Summary,
+        ..SimConfig::default()
+    };
+    let err = simulate_stream(jobs, &platform, &mut scheduler, &config)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("job 0: task \"big\" declares memory"), "{err}");
+}
+
 /// A `[stream]` grid runs and fills the stream columns; bad stream keys are
 /// errors naming the key and line.
 #[test]
