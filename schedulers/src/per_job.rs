@@ -222,11 +222,11 @@ impl Scheduler for PerJob {
         self.inner.decision_overhead()
     }
 
-    /// Forgets the retired tasks: they are done, so the next estimate of when
-    /// cores free up would drop them from the placed ones anyway. The planner is not told:
+    /// Forgets the retired tasks: they are done and hold no cores, and a
+    /// summary record's view no longer knows them. The planner is not told:
     /// it sees each job in the job's own task ids.
     fn retire(&mut self, before: TaskId) {
-        self.placed.retain(|&(task, _, _)| task.index() >= before.index());
+        self.placed.retain(|&(task, _, _)| task >= before);
         self.expected_end.resize(before.index(), SimTime::ZERO);
         self.expected_end.retire_before(before.index());
     }

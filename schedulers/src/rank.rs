@@ -40,7 +40,7 @@ pub fn upward_extend(costs: &CostModel<'_>, rank: &mut TaskWindow<f64>, mean_exe
 pub fn upward_from(costs: &CostModel<'_>, rank: &mut TaskWindow<f64>, first: usize, mean_exec: impl Fn(TaskId) -> f64) {
     let dag = costs.dag();
     rank.resize(dag.task_count(), 0.0);
-    for &t in dag.topological_order()[first..].iter().rev() {
+    for &t in dag.topological_order_from(TaskId::new(first)).iter().rev() {
         let tail = dag
             .out_edges(t)
             .iter()

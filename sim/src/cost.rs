@@ -246,7 +246,7 @@ impl CostTables {
     /// time and required labels (`task_labels`, from [`check_fit`]) of its
     /// tasks from `first_task` on.
     fn extend(&mut self, dag: &Dag, platform: &Platform, first_task: usize, task_labels: Vec<u64>) {
-        let new_tasks = &dag.tasks()[first_task..];
+        let new_tasks = dag.tasks_from(TaskId::new(first_task));
         self.memory_bound |= platform.has_memory_limits() && new_tasks.iter().any(|t| t.memory_bytes > 0);
         if !task_labels.is_empty() || !self.task_labels.is_empty() {
             self.task_labels.resize(first_task, 0);
@@ -324,7 +324,7 @@ impl<'a> CostModel<'a> {
         mut tables: CostTables,
         first_new: usize,
     ) -> Result<CostModel<'a>, BindError> {
-        let task_labels = check_fit(&dag.tasks()[first_new..], platform)?;
+        let task_labels = check_fit(dag.tasks_from(TaskId::new(first_new)), platform)?;
         tables.extend(dag, platform, first_new, task_labels);
         Ok(CostModel {
             dag,

@@ -12,6 +12,7 @@
 //! topological order once, at build time.
 
 use crate::ids::{EdgeId, KindId, TaskId};
+use crate::window::TaskWindow;
 use std::collections::HashMap;
 use thiserror::Error;
 
@@ -508,14 +509,14 @@ impl DagBuilder {
         let (succ_offsets, succ_edges) = compressed_rows(n_tasks, &merged, |e| e.src);
         let (pred_offsets, pred_edges) = compressed_rows(n_tasks, &merged, |e| e.dst);
         Ok(Dag {
-            tasks,
-            edges: merged,
+            tasks: tasks.into(),
+            edges: merged.into(),
             kinds,
-            succ_offsets,
-            succ_edges,
-            pred_offsets,
-            pred_edges,
-            topo,
+            succ_offsets: succ_offsets.into(),
+            succ_edges: succ_edges.into(),
+            pred_offsets: pred_offsets.into(),
+            pred_edges: pred_edges.into(),
+            topo: topo.into(),
             n_node_costs: n_costs,
         })
     }
@@ -586,6 +587,13 @@ fn topological_order(n_tasks: usize, edges: &[Edge]) -> Result<Vec<TaskId>, Task
         .map_err(|cycle| TaskId::new(cycle.node_id().index()))
 }
 
+/// Row `task` of compressed sparse rows: its edges in `rows`.
+fn csr_row<'a>(offsets: &TaskWindow<u32>, rows: &'a TaskWindow<EdgeId>, task: TaskId) -> &'a [EdgeId] {
+    let i = task.index();
+    let (from, to) = (offsets[i] as usize, offsets[i + 1] as usize);
+    &rows.live_from(from)[..to - from]
+}
+
 /// Groups edge ids by `key` (source or destination) into CSR form.
 fn compressed_rows(n_tasks: usize, edges: &[Edge], key: impl Fn(&Edge) -> TaskId) -> (Vec<u32>, Vec<EdgeId>) {
     let mut offsets = vec![0u32; n_tasks + 1];
@@ -606,65 +614,99 @@ fn compressed_rows(n_tasks: usize, edges: &[Edge], key: impl Fn(&Edge) -> TaskId
 }
 
 /// A validated, immutable task DAG.
+///
+/// A job stream's DAG grows by [`Dag::append`] and forgets its oldest jobs
+/// by [`Dag::retire_before`]: ids stay global, and every table keeps only
+/// the tasks and edges not retired (each a [`TaskWindow`], which for a DAG
+/// that retires nothing is a `Vec` at offset 0). Reading a retired task or
+/// edge is a bug, caught by a debug assertion.
 #[derive(Clone, Debug)]
 pub struct Dag {
-    tasks: Vec<Task>,
-    edges: Vec<Edge>,
+    tasks: TaskWindow<Task>,
+    edges: TaskWindow<Edge>,
     kinds: Vec<String>,
-    succ_offsets: Vec<u32>,
-    succ_edges: Vec<EdgeId>,
-    pred_offsets: Vec<u32>,
-    pred_edges: Vec<EdgeId>,
-    topo: Vec<TaskId>,
+    /// Per task id, and one past the last, the position of its first
+    /// outgoing edge in `succ_edges`.
+    succ_offsets: TaskWindow<u32>,
+    succ_edges: TaskWindow<EdgeId>,
+    /// As `succ_offsets`, for incoming edges in `pred_edges`.
+    pred_offsets: TaskWindow<u32>,
+    pred_edges: TaskWindow<EdgeId>,
+    topo: TaskWindow<TaskId>,
     n_node_costs: Option<usize>,
 }
 
 impl Dag {
-    /// Number of tasks.
+    /// Number of tasks: one past the last task id (retired tasks included).
     pub fn task_count(&self) -> usize {
         self.tasks.len()
     }
 
-    /// Number of (merged) data edges.
+    /// Number of (merged) data edges: one past the last edge id (retired edges included).
     pub fn edge_count(&self) -> usize {
         self.edges.len()
     }
 
-    /// All tasks, indexed by [`TaskId::index`].
-    pub fn tasks(&self) -> &[Task] {
-        &self.tasks
+    /// The first task not retired ([`Dag::retire_before`]); task 0 unless
+    /// this is a job stream's DAG that retired jobs.
+    pub fn first_task(&self) -> TaskId {
+        TaskId::new(self.tasks.start())
     }
 
-    /// One task.
+    /// The first edge not retired ([`Dag::retire_before`]).
+    pub fn first_edge(&self) -> EdgeId {
+        EdgeId::new(self.edges.start())
+    }
+
+    /// All tasks, indexed by [`TaskId::index`] (of a DAG that retired none).
+    pub fn tasks(&self) -> &[Task] {
+        debug_assert_eq!(
+            self.tasks.start(),
+            0,
+            "a DAG with retired tasks has no slice of all tasks"
+        );
+        self.tasks.live_from(0)
+    }
+
+    /// The tasks from `first` on (not retired): task `first + i` is element `i`.
+    pub fn tasks_from(&self, first: TaskId) -> &[Task] {
+        self.tasks.live_from(first.index())
+    }
+
+    /// One task (not retired).
     pub fn task(&self, id: TaskId) -> &Task {
         &self.tasks[id.index()]
     }
 
-    /// All edges, indexed by [`EdgeId::index`], sorted by (source, destination).
+    /// All edges, indexed by [`EdgeId::index`] (of a DAG that retired none),
+    /// sorted by (source, destination).
     pub fn edges(&self) -> &[Edge] {
-        &self.edges
+        debug_assert_eq!(
+            self.edges.start(),
+            0,
+            "a DAG with retired edges has no slice of all edges"
+        );
+        self.edges.live_from(0)
     }
 
-    /// One edge.
+    /// One edge (not retired).
     pub fn edge(&self, id: EdgeId) -> &Edge {
         &self.edges[id.index()]
     }
 
-    /// Task ids `0..n`.
+    /// The ids of the tasks not retired: `0..n` for a DAG that retired none.
     pub fn task_ids(&self) -> impl ExactSizeIterator<Item = TaskId> + use<> {
-        (0..self.tasks.len()).map(TaskId::new)
+        (self.tasks.start()..self.tasks.len()).map(TaskId::new)
     }
 
-    /// Outgoing edges of `task`.
+    /// Outgoing edges of `task` (not retired).
     pub fn out_edges(&self, task: TaskId) -> &[EdgeId] {
-        let i = task.index();
-        &self.succ_edges[self.succ_offsets[i] as usize..self.succ_offsets[i + 1] as usize]
+        csr_row(&self.succ_offsets, &self.succ_edges, task)
     }
 
-    /// Incoming edges of `task`.
+    /// Incoming edges of `task` (not retired).
     pub fn in_edges(&self, task: TaskId) -> &[EdgeId] {
-        let i = task.index();
-        &self.pred_edges[self.pred_offsets[i] as usize..self.pred_offsets[i + 1] as usize]
+        csr_row(&self.pred_offsets, &self.pred_edges, task)
     }
 
     /// Tasks that consume data from `task`.
@@ -677,9 +719,23 @@ impl Dag {
         self.in_edges(task).iter().map(|&e| self.edges[e.index()].src)
     }
 
-    /// A topological order (every task after all its predecessors).
+    /// A topological order (every task after all its predecessors), of a DAG
+    /// that retired no task.
     pub fn topological_order(&self) -> &[TaskId] {
-        &self.topo
+        debug_assert_eq!(
+            self.topo.start(),
+            0,
+            "a DAG with retired tasks has no whole topological order"
+        );
+        self.topo.live_from(0)
+    }
+
+    /// The topological order from position `first` on (not retired). In a
+    /// DAG grown by [`Dag::append`] a job's tasks hold the positions of
+    /// their ids, so from a job's first task this is the order of that job
+    /// and every later one.
+    pub fn topological_order_from(&self, first: TaskId) -> &[TaskId] {
+        self.topo.live_from(first.index())
     }
 
     /// The label of an interned kind.
@@ -697,12 +753,12 @@ impl Dag {
         self.n_node_costs
     }
 
-    /// Tasks with no predecessors.
+    /// Tasks with no predecessors (not retired).
     pub fn entry_tasks(&self) -> impl Iterator<Item = TaskId> + '_ {
         self.task_ids().filter(|&t| self.in_edges(t).is_empty())
     }
 
-    /// Tasks with no successors.
+    /// Tasks with no successors (not retired).
     pub fn exit_tasks(&self) -> impl Iterator<Item = TaskId> + '_ {
         self.task_ids().filter(|&t| self.out_edges(t).is_empty())
     }
@@ -711,41 +767,51 @@ impl Dag {
     /// `first + i` becomes task `i`): one job of a stream's DAG, the inverse of
     /// [`Dag::append`], whose jobs it takes apart: `first..first + count`
     /// must be the tasks of one appended job (of a DAG grown from
-    /// [`Dag::empty`]), whose edges and stretch of the topological order are
-    /// contiguous. O(size of the job) plus the DAG's kinds.
+    /// [`Dag::empty`]), not retired, whose edges and stretch of the
+    /// topological order are contiguous. O(size of the job) plus the DAG's kinds.
     pub fn extract(&self, first: TaskId, count: usize) -> Dag {
         let tasks = first.index()..first.index() + count;
-        let edge_at = |offsets: &[u32], t: usize| offsets[t] as usize;
-        let edges = edge_at(&self.succ_offsets, tasks.start)..edge_at(&self.succ_offsets, tasks.end);
-        let first_edge = edges.start;
-        let shift_task = |t: TaskId| TaskId::new(t.index() - tasks.start);
+        let succ = self.succ_offsets[tasks.start] as usize..self.succ_offsets[tasks.end] as usize;
+        let pred = self.pred_offsets[tasks.start] as usize..self.pred_offsets[tasks.end] as usize;
+        let first_edge = succ.start;
+        let shift_task = |t: &TaskId| TaskId::new(t.index() - tasks.start);
         let shift_edge = |e: &EdgeId| EdgeId::new(e.index() - first_edge);
-        let rebase = |offsets: &[u32]| {
-            offsets[tasks.start..=tasks.end]
+        let rebase = |offsets: &TaskWindow<u32>| {
+            offsets.live_from(tasks.start)[..=count]
                 .iter()
                 .map(|&o| o - first_edge as u32)
-                .collect()
+                .collect::<Vec<_>>()
+                .into()
         };
+        let edges: Vec<Edge> = self.edges.live_from(first_edge)[..succ.len()]
+            .iter()
+            .map(|e| Edge {
+                src: shift_task(&e.src),
+                dst: shift_task(&e.dst),
+                bytes: e.bytes,
+            })
+            .collect();
+        let succ_edges: Vec<EdgeId> = self.succ_edges.live_from(succ.start)[..succ.len()]
+            .iter()
+            .map(shift_edge)
+            .collect();
+        let pred_edges: Vec<EdgeId> = self.pred_edges.live_from(pred.start)[..pred.len()]
+            .iter()
+            .map(shift_edge)
+            .collect();
+        let topo: Vec<TaskId> = self.topo.live_from(tasks.start)[..count]
+            .iter()
+            .map(shift_task)
+            .collect();
         Dag {
-            tasks: self.tasks[tasks.clone()].to_vec(),
-            edges: self.edges[edges.clone()]
-                .iter()
-                .map(|e| Edge {
-                    src: shift_task(e.src),
-                    dst: shift_task(e.dst),
-                    bytes: e.bytes,
-                })
-                .collect(),
+            tasks: self.tasks.live_from(tasks.start)[..count].to_vec().into(),
+            edges: edges.into(),
             kinds: self.kinds.clone(),
             succ_offsets: rebase(&self.succ_offsets),
-            succ_edges: self.succ_edges[edges.clone()].iter().map(shift_edge).collect(),
+            succ_edges: succ_edges.into(),
             pred_offsets: rebase(&self.pred_offsets),
-            pred_edges: self.pred_edges
-                [edge_at(&self.pred_offsets, tasks.start)..edge_at(&self.pred_offsets, tasks.end)]
-                .iter()
-                .map(shift_edge)
-                .collect(),
-            topo: self.topo[tasks.clone()].iter().map(|&t| shift_task(t)).collect(),
+            pred_edges: pred_edges.into(),
+            topo: topo.into(),
             n_node_costs: self.n_node_costs,
         }
     }
@@ -753,16 +819,49 @@ impl Dag {
     /// A DAG with no tasks: where a job stream's run starts.
     pub fn empty() -> Dag {
         Dag {
-            tasks: Vec::new(),
-            edges: Vec::new(),
+            tasks: TaskWindow::default(),
+            edges: TaskWindow::default(),
             kinds: Vec::new(),
-            succ_offsets: vec![0],
-            succ_edges: Vec::new(),
-            pred_offsets: vec![0],
-            pred_edges: Vec::new(),
-            topo: Vec::new(),
+            succ_offsets: vec![0].into(),
+            succ_edges: TaskWindow::default(),
+            pred_offsets: vec![0].into(),
+            pred_edges: TaskWindow::default(),
+            topo: TaskWindow::default(),
             n_node_costs: None,
         }
+    }
+
+    /// Retires the tasks below `before`, with their edges, adjacency and
+    /// stretch of the topological order: a job stream's oldest jobs, once
+    /// over. `before` must be a job boundary of a DAG grown by
+    /// [`Dag::append`] (no edge between a retired task and a live one, the
+    /// retired tasks first in topological order), at most
+    /// [`Dag::task_count`]; tasks already retired stay so. The ids of the
+    /// tasks and edges left do not change. Amortised O(1) per retired task
+    /// and edge ([`TaskWindow::retire_before`]).
+    ///
+    /// # Panics
+    /// If `before` is beyond the last task or not a job boundary: a caller's bug.
+    pub fn retire_before(&mut self, before: TaskId) {
+        let t = before.index().max(self.tasks.start());
+        assert!(
+            t <= self.task_count(),
+            "retiring tasks below {t} of {}",
+            self.task_count()
+        );
+        let e = self.succ_offsets[t] as usize;
+        let boundary = self.pred_offsets[t] as usize == e
+            && (self.edges.start()..e).all(|k| self.edges[k].dst.index() < t)
+            && (self.topo.start()..t).all(|p| self.topo[p].index() < t);
+        assert!(boundary, "task {t} is not a job boundary: edges or the order cross it");
+        for window in [&mut self.succ_offsets, &mut self.pred_offsets] {
+            window.retire_before(t);
+        }
+        self.tasks.retire_before(t);
+        self.topo.retire_before(t);
+        self.edges.retire_before(e);
+        self.succ_edges.retire_before(e);
+        self.pred_edges.retire_before(e);
     }
 
     /// Appends `job` (a DAG of a job stream that has arrived), its task names
@@ -782,6 +881,7 @@ impl Dag {
         {
             let task = job
                 .tasks
+                .live_from(job.tasks.start())
                 .iter()
                 .find(|t| t.node_costs.is_some())
                 .map_or("", |t| &t.name);
@@ -806,24 +906,36 @@ impl Dag {
             })
             .collect();
         let shift_task = |t: TaskId| TaskId::new(first_task + t.index());
-        let shift_edge = |e: &EdgeId| EdgeId::new(first_edge as usize + e.index());
-        self.tasks.extend(job.tasks.iter().map(|t| Task {
-            name: format!("{prefix}{}", t.name),
-            kind: kinds[t.kind.index()],
-            ..t.clone()
-        }));
-        self.edges.extend(job.edges.iter().map(|e| Edge {
-            src: shift_task(e.src),
-            dst: shift_task(e.dst),
-            bytes: e.bytes,
-        }));
-        self.succ_edges.extend(job.succ_edges.iter().map(shift_edge));
-        self.pred_edges.extend(job.pred_edges.iter().map(shift_edge));
-        self.succ_offsets
-            .extend(job.succ_offsets[1..].iter().map(|&o| o + first_edge));
-        self.pred_offsets
-            .extend(job.pred_offsets[1..].iter().map(|&o| o + first_edge));
-        self.topo.extend(job.topo.iter().map(|&t| shift_task(t)));
+        let shift_edge = |e: EdgeId| EdgeId::new(first_edge as usize + e.index());
+        for t in job.tasks.live_from(0) {
+            self.tasks.push(Task {
+                name: format!("{prefix}{}", t.name),
+                kind: kinds[t.kind.index()],
+                ..t.clone()
+            });
+        }
+        for e in job.edges.live_from(0) {
+            self.edges.push(Edge {
+                src: shift_task(e.src),
+                dst: shift_task(e.dst),
+                bytes: e.bytes,
+            });
+        }
+        for &e in job.succ_edges.live_from(0) {
+            self.succ_edges.push(shift_edge(e));
+        }
+        for &e in job.pred_edges.live_from(0) {
+            self.pred_edges.push(shift_edge(e));
+        }
+        for &o in &job.succ_offsets.live_from(0)[1..] {
+            self.succ_offsets.push(o + first_edge);
+        }
+        for &o in &job.pred_offsets.live_from(0)[1..] {
+            self.pred_offsets.push(o + first_edge);
+        }
+        for &t in job.topo.live_from(0) {
+            self.topo.push(shift_task(t));
+        }
         Ok(TaskId::new(first_task))
     }
 }
@@ -959,5 +1071,87 @@ mod tests {
         let mut b = diamond();
         b.add_task(TaskSpec::new("a", 1.0));
         assert_eq!(b.build().unwrap_err(), DagError::DuplicateName { name: "a".into() });
+    }
+
+    /// Three diamonds appended as a job stream's DAG, ids 0..12.
+    fn stream_of_diamonds() -> Dag {
+        let job = diamond().build().unwrap();
+        let mut dag = Dag::empty();
+        for j in 0..3 {
+            dag.append(&job, &format!("j{j}:")).unwrap();
+        }
+        dag
+    }
+
+    #[test]
+    fn retiring_jobs_keeps_every_live_answer() {
+        let full = stream_of_diamonds();
+        let mut dag = full.clone();
+        dag.retire_before(TaskId::new(4));
+        dag.retire_before(TaskId::new(8));
+        dag.retire_before(TaskId::new(4));
+        assert_eq!(
+            (dag.first_task(), dag.task_count(), dag.edge_count()),
+            (TaskId::new(8), 12, 12)
+        );
+        assert_eq!(
+            dag.task_ids().collect::<Vec<_>>(),
+            full.task_ids().skip(8).collect::<Vec<_>>()
+        );
+        for t in dag.task_ids() {
+            assert_eq!(dag.task(t), full.task(t));
+            assert_eq!(dag.in_edges(t), full.in_edges(t));
+            assert_eq!(dag.out_edges(t), full.out_edges(t));
+            assert_eq!(
+                dag.successors(t).collect::<Vec<_>>(),
+                full.successors(t).collect::<Vec<_>>()
+            );
+            for &e in dag.in_edges(t) {
+                assert_eq!(dag.edge(e), full.edge(e));
+            }
+        }
+        assert_eq!(
+            dag.topological_order_from(TaskId::new(8)),
+            &full.topological_order()[8..]
+        );
+        assert_eq!(dag.entry_tasks().collect::<Vec<_>>(), vec![TaskId::new(8)]);
+        assert_eq!(dag.tasks_from(TaskId::new(9)), &full.tasks()[9..]);
+        let (a, b) = (dag.extract(TaskId::new(8), 4), full.extract(TaskId::new(8), 4));
+        assert_eq!(
+            (a.tasks(), a.edges(), a.topological_order()),
+            (b.tasks(), b.edges(), b.topological_order())
+        );
+        // A job appended after retiring gets the next ids.
+        let first = dag.append(&diamond().build().unwrap(), "j3:").unwrap();
+        assert_eq!((first, dag.task_count()), (TaskId::new(12), 16));
+        assert_eq!(dag.successors(first).count(), 2);
+        assert_eq!(
+            dag.predecessors(TaskId::new(15)).collect::<Vec<_>>(),
+            vec![TaskId::new(13), TaskId::new(14)]
+        );
+    }
+
+    #[test]
+    #[cfg(debug_assertions)]
+    #[should_panic(expected = "task 3 was retired")]
+    fn reading_a_retired_task_is_caught() {
+        let mut dag = stream_of_diamonds();
+        dag.retire_before(TaskId::new(4));
+        let _ = dag.task(TaskId::new(3));
+    }
+
+    #[test]
+    #[cfg(debug_assertions)]
+    #[should_panic(expected = "retired")]
+    fn reading_a_retired_edge_is_caught() {
+        let mut dag = stream_of_diamonds();
+        dag.retire_before(TaskId::new(8));
+        let _ = dag.edge(EdgeId::new(7));
+    }
+
+    #[test]
+    #[should_panic(expected = "task 2 is not a job boundary")]
+    fn retiring_inside_a_job_is_refused() {
+        stream_of_diamonds().retire_before(TaskId::new(2));
     }
 }

@@ -70,7 +70,7 @@ pub mod wms;
 pub use cost::{BindError, CommMean, CostModel, CostTables};
 pub use dag::{Dag, DagBuilder, DagError, Edge, Parallelism, Speedup, Task, TaskSpec};
 pub use engine::{
-    JobRecord, SimConfig, SimError, StreamJob, StreamRun, simulate, simulate_managed, simulate_stream,
+    JobRecord, Record, SimConfig, SimError, StreamJob, StreamRun, simulate, simulate_managed, simulate_stream,
     simulate_stream_managed,
 };
 pub use failures::{Checkpointing, Failures, NodeOutage};
@@ -80,7 +80,7 @@ pub use platform::{Node, Platform, PlatformError, PlatformSpec, PoolSpec};
 pub use power::{AlwaysOn, Load, NodePower, PowerDecisions, PowerRecord, PowerState, PowerView, ResourceManager};
 pub use progress::Progress;
 pub use result::{
-    CopyRecord, LostRecord, Metrics, OutageRecord, RunKind, RunResult, RunView, TaskRecord, TransferRecord,
+    CopyRecord, Folded, LostRecord, Metrics, OutageRecord, RunKind, RunResult, RunView, TaskRecord, TransferRecord,
 };
 pub use scheduler::{
     Assignment, CopyKind, Decision, Decisions, JobInfo, Scheduler, SimView, StateSource, TaskState, Update,

@@ -107,6 +107,9 @@ pub fn node_energy(platform: &Platform, result: &RunResult) -> Vec<f64> {
         let span = (p.end.min(makespan) - p.start.min(makespan)).as_secs_f64();
         energy[p.node.index()] += phase_w(&platform.node(p.node).power, p.state) * span;
     }
+    for (e, folded) in energy.iter_mut().zip(&result.folded.busy_energy_j) {
+        *e += folded;
+    }
     for r in result.runs().map(|r| r.record) {
         energy[r.node.index()] += busy_energy(platform, r.node, r.dvfs, r.cores, r.end - r.start);
     }
@@ -328,16 +331,28 @@ pub fn compute(costs: &CostModel<'_>, result: &RunResult) -> Metrics {
     let platform = costs.platform();
     let makespan = result.makespan().as_secs_f64();
     let ratio = |num: f64, den: f64| if den > 0.0 { num / den } else { 0.0 };
-    let busy = sum(result
+    let folded = &result.folded;
+    // Continuing the folded sums adds in the order a full record would.
+    let busy = result
         .runs()
-        .map(|r| f64::from(r.record.cores) * (r.record.end - r.record.start).as_secs_f64()));
+        .map(|r| f64::from(r.record.cores) * (r.record.end - r.record.start).as_secs_f64())
+        .fold(folded.busy_core_secs, |a, b| a + b)
+        + 0.0;
     let energy_j = sum(result.node_energy_j.iter().copied());
     let dag = costs.dag();
-    let bytes_moved = sum(result.transfers.iter().map(|t| dag.edge(t.edge).bytes));
-    let speedup = ratio(best_sequential(costs), makespan);
+    let bytes_moved = result
+        .transfers
+        .iter()
+        .map(|t| dag.edge(t.edge).bytes)
+        .fold(folded.bytes_moved, |a, b| a + b)
+        + 0.0;
+    let (critical_path, sequential) = folded
+        .dag_bounds
+        .unwrap_or_else(|| (min_critical_path(costs), best_sequential(costs)));
+    let speedup = ratio(sequential, makespan);
     Metrics {
         makespan,
-        slr: ratio(makespan, min_critical_path(costs)),
+        slr: ratio(makespan, critical_path),
         speedup,
         efficiency: speedup / platform.total_cores() as f64,
         utilisation: ratio(busy, platform.total_cores() as f64 * makespan),
@@ -363,10 +378,14 @@ pub fn compute(costs: &CostModel<'_>, result: &RunResult) -> Metrics {
             };
             busy_energy(platform, r.node, r.dvfs, r.cores, r.end - r.start) * unsaved
         })),
-        peak_memory_bytes: dag.tasks().iter().any(|t| t.memory_bytes > 0).then(|| {
-            let peaks = node_peak_memory(dag, platform.node_count(), result);
-            peaks.iter().map(|&(bytes, _)| bytes).max().unwrap_or(0) as f64
-        }),
+        peak_memory_bytes: dag
+            .tasks_from(dag.first_task())
+            .iter()
+            .any(|t| t.memory_bytes > 0)
+            .then(|| {
+                let peaks = node_peak_memory(dag, platform.node_count(), result);
+                peaks.iter().map(|&(bytes, _)| bytes).max().unwrap_or(0) as f64
+            }),
     }
 }
 

@@ -173,6 +173,49 @@ pub struct RunResult {
     pub node_energy_j: Vec<f64>,
     /// Summary figures.
     pub metrics: Metrics,
+    /// What a summary record ([`crate::Record::Summary`]) kept of the task
+    /// runs and DAG it dropped; nothing for a full record.
+    #[serde(skip)]
+    pub folded: Folded,
+}
+
+/// The share of the summary metrics of first runs that a job stream's
+/// summary record ([`crate::Record::Summary`]) dropped, folded in task-id
+/// order as their jobs retired, so that [`crate::metrics`] adds the runs left
+/// to them in the order a full record adds every run. Empty (all zero, sums
+/// at −0 as the standard library's float sums start) for a full record.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Folded {
+    /// Tasks whose first runs are folded: ids `0..tasks`.
+    pub tasks: usize,
+    /// When the last of them ended.
+    pub last_end: SimTime,
+    /// Σ cores × seconds of their runs.
+    pub busy_core_secs: f64,
+    /// Per node, the busy energy of their runs, joules (empty: none folded).
+    pub busy_energy_j: Vec<f64>,
+    /// Per job of the stream, the busy energy of its folded runs, joules.
+    pub job_energy_j: Vec<f64>,
+    /// Bytes of every transfer, summed as they finished (the transfer log is not kept).
+    pub bytes_moved: f64,
+    /// The DAG's [`crate::metrics::min_critical_path`] and
+    /// [`crate::metrics::best_sequential`], summed up as jobs arrived, when
+    /// the DAG does not keep every task.
+    pub dag_bounds: Option<(f64, f64)>,
+}
+
+impl Default for Folded {
+    fn default() -> Folded {
+        Folded {
+            tasks: 0,
+            last_end: SimTime::ZERO,
+            busy_core_secs: -0.0,
+            busy_energy_j: Vec::new(),
+            job_energy_j: Vec::new(),
+            bytes_moved: -0.0,
+            dag_bounds: None,
+        }
+    }
 }
 
 impl RunResult {
@@ -200,6 +243,7 @@ impl RunResult {
             power: Vec::new(),
             node_energy_j: Vec::new(),
             metrics: crate::metrics::EMPTY,
+            folded: Folded::default(),
         };
         result.node_energy_j = crate::metrics::node_energy(costs.platform(), &result);
         result.metrics = crate::metrics::compute(costs, &result);
@@ -208,7 +252,10 @@ impl RunResult {
 
     /// Time the last task finished.
     pub fn makespan(&self) -> SimTime {
-        self.tasks.iter().map(|r| r.end).max().unwrap_or(SimTime::ZERO)
+        self.tasks
+            .iter()
+            .map(|r| r.end)
+            .fold(self.folded.last_end, SimTime::max)
     }
 
     /// Record of one task.

@@ -395,7 +395,9 @@ pub trait Scheduler: Send {
     /// On a job stream, the tasks below `before` are retired: their jobs are
     /// over and no run of theirs is left, so no view or update will mention
     /// them again and per-task data of theirs may be dropped (see
-    /// [`crate::TaskWindow`]). Called between batches, with `before`
+    /// [`crate::TaskWindow`]). A scheduler must not ask the view about them
+    /// either: under a summary record ([`crate::Record::Summary`]) the DAG
+    /// and the engine's state no longer hold them. Called between batches, with `before`
     /// increasing from call to call. The default keeps everything.
     fn retire(&mut self, before: TaskId) {
         let _ = before;

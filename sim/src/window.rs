@@ -36,6 +36,17 @@ impl<T> Default for TaskWindow<T> {
     }
 }
 
+impl<T> From<Vec<T>> for TaskWindow<T> {
+    /// The window of ids `0..items.len()`, none retired.
+    fn from(items: Vec<T>) -> TaskWindow<T> {
+        TaskWindow {
+            items,
+            offset: 0,
+            start: 0,
+        }
+    }
+}
+
 impl<T> TaskWindow<T> {
     /// One past the last id held: the number of tasks ever pushed.
     pub fn len(&self) -> usize {

@@ -182,6 +182,28 @@ fn schedulers_never_see_future_jobs() {
 
 /// Every stream policy and a static planner per arrival run a mixed stream,
 /// and the same seed gives the same run.
+/// Online policies, job policies and static planners per arrival.
+const STREAM_POLICIES: [&str; 18] = [
+    "job-fifo",
+    "sjf-cp",
+    "srpt",
+    "fair",
+    "weighted-fair",
+    "tetris",
+    "edf",
+    "fifo",
+    "random",
+    "online-eft",
+    "adaptive",
+    "dask",
+    "work-stealing",
+    "online-min-min",
+    "heft",
+    "cpop",
+    "peft",
+    "min-min",
+];
+
 #[test]
 fn every_stream_policy_runs_and_is_deterministic() {
     let platform = sim::presets::preset("heterogeneous", 6).unwrap();
@@ -200,26 +222,7 @@ fn every_stream_policy_runs_and_is_deterministic() {
         },
     )
     .unwrap();
-    for spec in [
-        "job-fifo",
-        "sjf-cp",
-        "srpt",
-        "fair",
-        "weighted-fair",
-        "tetris",
-        "edf",
-        "fifo",
-        "random",
-        "online-eft",
-        "adaptive",
-        "dask",
-        "work-stealing",
-        "online-min-min",
-        "heft",
-        "cpop",
-        "peft",
-        "min-min",
-    ] {
+    for spec in STREAM_POLICIES {
         let once = || {
             let mut scheduler = schedulers::registry::create_for_stream(spec, 5).unwrap();
             let config = SimConfig {
@@ -233,6 +236,106 @@ fn every_stream_policy_runs_and_is_deterministic() {
         };
         assert_eq!(once(), once(), "{spec}");
     }
+}
+
+/// A summary record (`Record::Summary`: retired jobs' runs folded into the
+/// metrics, their tasks dropped from the DAG) gives every metric and every
+/// job's outcome and energy of the full record, for every stream policy:
+/// exactly, but for per-node energy, whose busy part is summed apart from
+/// the idle part (relative difference ≤ 1e-12). A policy that reads a retired
+/// task of the DAG fails here in debug builds.
+#[test]
+fn a_summary_record_keeps_the_full_records_metrics() {
+    let platform = sim::presets::preset("heterogeneous", 6).unwrap();
+    let mix = JobMix::new(vec![MixEntry {
+        source: MixSource::Generator("layered:tasks=12".into()),
+        weight: 1.0,
+    }])
+    .unwrap();
+    let rate = workloads::stream::rate_for_load(0.8, mix.expected_work(), &platform);
+    let arrivals = ArrivalProcess::parse("poisson:rate=1").unwrap().with_mean_rate(rate);
+    let stream = Stream::new(
+        StreamSource::Process { arrivals, mix },
+        Limit {
+            jobs: Some(80),
+            horizon: None,
+        },
+    )
+    .unwrap();
+    let close = |a: f64, b: f64| (a - b).abs() <= 1e-12 * a.abs().max(b.abs());
+    // A policy that leaves an early job running long retires no job before the stream ends.
+    let mut retired_none: Vec<&str> = Vec::new();
+    for spec in STREAM_POLICIES {
+        let run = |record| {
+            let mut scheduler = schedulers::registry::create_for_stream(spec, 5).unwrap();
+            let config = SimConfig {
+                seed: 5,
+                noise: sim::Noise::lognormal(0.2),
+                record,
+                ..SimConfig::default()
+            };
+            simulate_stream(stream.sim_jobs(5), &platform, &mut scheduler, &config)
+                .unwrap_or_else(|e| panic!("{spec}: {e}"))
+        };
+        let (full, summary) = (run(sim::Record::Full), run(sim::Record::Summary));
+        assert!(
+            summary.result.tasks.is_empty() && summary.result.transfers.is_empty(),
+            "{spec}"
+        );
+        if summary.dag.first_task().index() == 0 {
+            retired_none.push(spec);
+        }
+        assert!(!full.result.transfers.is_empty(), "{spec}: no transfer to sum");
+        let (f, s) = (full.result.metrics, summary.result.metrics);
+        assert!(
+            close(f.energy_j, s.energy_j) && close(f.edp, s.edp),
+            "{spec}: {f:?} {s:?}"
+        );
+        let exact = sim::Metrics {
+            energy_j: f.energy_j,
+            edp: f.edp,
+            ..s
+        };
+        assert_eq!(f, exact, "{spec}");
+        assert_eq!(format!("{:?}", full.jobs), format!("{:?}", summary.jobs), "{spec}");
+        assert_eq!(full.job_energy(&platform), summary.job_energy(&platform), "{spec}");
+        assert_eq!(full.metrics(None), summary.metrics(None), "{spec}");
+        let (fe, se) = (&full.result.node_energy_j, &summary.result.node_energy_j);
+        assert!(
+            fe.len() == se.len() && fe.iter().zip(se).all(|(&a, &b)| close(a, b)),
+            "{spec}"
+        );
+    }
+}
+
+/// A summary record keeps no runs to find the peak memory from, so it
+/// refuses a job whose tasks declare memory, naming the job and the task.
+#[test]
+fn a_summary_record_refuses_jobs_that_declare_memory() {
+    let dag = {
+        let mut b = DagBuilder::new();
+        b.add_task(TaskSpec::new("plain", 1.0));
+        b.add_task(TaskSpec::new("big", 1.0).memory_bytes(1e9));
+        Arc::new(b.build().unwrap())
+    };
+    let platform = sim::presets::preset("homogeneous", 2).unwrap();
+    let jobs = [0.0, 1.0].map(|arrival| {
+        Ok(StreamJob {
+            dag: Arc::clone(&dag),
+            arrival,
+            weight: 1.0,
+            deadline: None,
+        })
+    });
+    let mut scheduler = schedulers::registry::create_for_stream("job-fifo", 1).unwrap();
+    let config = SimConfig {
+        record: sim::Record::Summary,
+        ..SimConfig::default()
+    };
+    let err = simulate_stream(jobs, &platform, &mut scheduler, &config)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("job 0: task \"big\" declares memory"), "{err}");
 }
 
 /// A `[stream]` grid runs and fills the stream columns; bad stream keys are
@@ -468,6 +571,7 @@ fn an_overloaded_stream_is_measured_at_its_horizon() {
         seed: 5,
         failures: sim::Failures::None,
         jobs_out: None,
+        record: sim::Record::Full,
     };
     let mut warnings = Vec::new();
     let (summary, run) = experiments::cli::stream::run(&args, &mut warnings).unwrap();

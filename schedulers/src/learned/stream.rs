@@ -261,7 +261,7 @@ impl Scorer {
 pub fn unlocked_work(dag: &sim::Dag, mean_exec: &TaskWindow<f64>, unlocked: &mut TaskWindow<f64>) {
     let first = unlocked.len();
     unlocked.resize(dag.task_count(), 0.0);
-    for &t in dag.topological_order()[first..].iter().rev() {
+    for &t in dag.topological_order_from(TaskId::new(first)).iter().rev() {
         let shares: f64 = dag
             .successors(t)
             .map(|s| unlocked[s.index()] / dag.in_edges(s).len().max(1) as f64)

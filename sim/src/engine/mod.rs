@@ -66,6 +66,26 @@ pub struct SimConfig {
     pub progress: Option<Progress>,
     /// Real node speeds that differ from the declared ones schedulers see.
     pub speed_error: SpeedError,
+    /// How much of a job stream's run to keep (single DAGs keep everything).
+    pub record: Record,
+}
+
+/// How much of a job stream's run the engine keeps.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Record {
+    /// Every task run and transfer, and the whole DAG: what the invariant
+    /// checker, traces, Gantt charts and per-task views read.
+    #[default]
+    Full,
+    /// Per-job outcomes and energy and the summary metrics only: as jobs
+    /// retire, their runs are folded into the metrics ([`crate::Folded`]) and
+    /// their tasks dropped from the DAG, so memory follows the jobs in the
+    /// system. Metrics and jobs are those of [`Record::Full`] but for the
+    /// order of per-node energy sums (last bits); `RunResult::tasks` and
+    /// `transfers` are empty, and the run's DAG holds the jobs not retired.
+    /// Jobs whose tasks declare memory are refused (the peak memory needs
+    /// every run).
+    Summary,
 }
 
 /// Why a run could not finish.

@@ -13,7 +13,7 @@
 
 use super::queue::EventQueue;
 use super::runs::{NewRun, Run, Runs, Status};
-use super::{SimConfig, SimError};
+use super::{Record, SimConfig, SimError};
 use crate::cost::CostModel;
 use crate::dag::Dag;
 use crate::failures::FailureClock;
@@ -21,16 +21,18 @@ use crate::ids::{EdgeId, JobId, NodeId, TaskId};
 use crate::metrics;
 use crate::network::{FinishedFlow, FlowNetwork};
 use crate::noise::NoiseDraws;
+use crate::platform::Platform;
 use crate::power::{
     Load, NodePower, PowerCommand, PowerDecisions, PowerRecord, PowerState, PowerView, ResourceManager,
 };
 use crate::progress::Progress;
-use crate::result::{CopyRecord, LostRecord, OutageRecord, RunResult, TaskRecord, TransferRecord};
+use crate::result::{CopyRecord, Folded, LostRecord, OutageRecord, RunResult, TaskRecord, TransferRecord};
 use crate::scheduler::{
     Assignment, CopyKind, Decision, Decisions, JobInfo, Scheduler, SimView, StateSource, TaskState, Update,
 };
 use crate::speed_error::RealSpeeds;
 use crate::time::{SimDuration, SimTime};
+use crate::window::TaskWindow;
 use std::collections::VecDeque;
 
 /// A data movement in flight to one run, tagged with the run's assignment
@@ -95,22 +97,22 @@ pub(super) struct State<'a> {
     costs: Option<&'a CostModel<'a>>,
     // Per task.
     /// The primary run of each task.
-    primary: Vec<Run>,
+    primary: TaskWindow<Run>,
     /// The job of each task (empty outside job streams).
-    job_of: Vec<JobId>,
-    unfinished_preds: Vec<u32>,
+    job_of: TaskWindow<JobId>,
+    unfinished_preds: TaskWindow<u32>,
     /// Whether a task's release time has passed (always true without one).
-    released: Vec<bool>,
+    released: TaskWindow<bool>,
     /// The run of each task that finished first.
-    winner: Vec<Option<Run>>,
+    winner: TaskWindow<Option<Run>>,
     /// Copies of each task (runs beyond the primary one).
-    copies_of: Vec<Vec<Run>>,
+    copies_of: TaskWindow<Vec<Run>>,
     /// Whether a task has an active replica: its losing runs are then cancelled.
-    has_replicas: Vec<bool>,
+    has_replicas: TaskWindow<bool>,
     /// Every run (primary runs first, indexed by task).
     runs: Runs,
     /// Position of each edge among its consumer's in-edges.
-    input_position: Vec<u32>,
+    input_position: TaskWindow<u32>,
     n_assigned: u64,
     /// Finished runs that were not their task's first.
     finished_copies: Vec<CopyRecord>,
@@ -136,7 +138,7 @@ pub(super) struct State<'a> {
     power_changed: bool,
     events: EventQueue<Event>,
     now: SimTime,
-    noise: Vec<f64>,
+    noise: TaskWindow<f64>,
     /// Where the noise factors of tasks still to come are drawn from.
     noise_draws: NoiseDraws,
     real_speeds: RealSpeeds,
@@ -170,6 +172,10 @@ pub(super) struct State<'a> {
     flows_done: Vec<FinishedFlow<Transfer>>,
     decisions: Decisions,
     power_decisions: PowerDecisions,
+    /// How much of the run to keep ([`Record::Summary`] only on job streams).
+    record: Record,
+    /// The first runs and transfers a summary record folded instead of keeping.
+    folded: Folded,
 }
 
 /// What the engine knows of one job of a stream.
@@ -235,7 +241,7 @@ impl StateSource for State<'_> {
     }
 
     fn job_of(&self, task: TaskId) -> Option<JobId> {
-        self.job_of.get(task.index()).copied()
+        (task.index() < self.job_of.len()).then(|| self.job_of[task.index()])
     }
 
     fn job(&self, job: JobId) -> Option<JobInfo> {
@@ -266,15 +272,15 @@ impl<'a> State<'a> {
         let n_tasks = dag.task_count();
         let mut state = State {
             costs: Some(costs),
-            primary: Vec::with_capacity(n_tasks),
-            job_of: Vec::new(),
-            unfinished_preds: Vec::with_capacity(n_tasks),
-            released: Vec::with_capacity(n_tasks),
-            winner: Vec::with_capacity(n_tasks),
-            copies_of: Vec::with_capacity(n_tasks),
-            has_replicas: Vec::with_capacity(n_tasks),
+            primary: Vec::with_capacity(n_tasks).into(),
+            job_of: TaskWindow::default(),
+            unfinished_preds: Vec::with_capacity(n_tasks).into(),
+            released: Vec::with_capacity(n_tasks).into(),
+            winner: Vec::with_capacity(n_tasks).into(),
+            copies_of: Vec::with_capacity(n_tasks).into(),
+            has_replicas: Vec::with_capacity(n_tasks).into(),
             runs: Runs::with_capacity(n_tasks, dag.edge_count()),
-            input_position: Vec::with_capacity(dag.edge_count()),
+            input_position: Vec::with_capacity(dag.edge_count()).into(),
             n_assigned: 0,
             finished_copies: Vec::new(),
             cancelled_copies: Vec::new(),
@@ -315,7 +321,7 @@ impl<'a> State<'a> {
             power_changed: false,
             events: EventQueue::new(),
             now: SimTime::ZERO,
-            noise: Vec::with_capacity(n_tasks),
+            noise: Vec::with_capacity(n_tasks).into(),
             noise_draws,
             real_speeds,
             network: FlowNetwork::new(platform),
@@ -337,6 +343,8 @@ impl<'a> State<'a> {
             flows_done: Vec::new(),
             decisions: Decisions::default(),
             power_decisions: PowerDecisions::default(),
+            record: Record::Full,
+            folded: Folded::default(),
         };
         state.add_tasks(dag, 0);
         for outage in state.failures.scheduled() {
@@ -472,6 +480,8 @@ impl<'a> State<'a> {
             flows_done,
             decisions,
             power_decisions,
+            record,
+            folded,
         } = self;
         State {
             costs,
@@ -523,7 +533,67 @@ impl<'a> State<'a> {
             flows_done,
             decisions,
             power_decisions,
+            record,
+            folded,
         }
+    }
+
+    /// Keeps only what `record` asks for from now on (a job stream's choice,
+    /// made before its first job).
+    pub(super) fn set_record(&mut self, record: Record) {
+        self.record = record;
+    }
+
+    /// Folds the first runs of the tasks below `before` (all done: their jobs
+    /// retired) into the summary metrics, in task-id order; a summary record
+    /// then reads nothing of them again. O(tasks folded).
+    pub(super) fn fold_first_runs(&mut self, platform: &Platform, before: TaskId) {
+        let f = &mut self.folded;
+        f.busy_energy_j.resize(platform.node_count(), 0.0);
+        for t in f.tasks..before.index() {
+            let Some(run) = self.winner[t] else {
+                unreachable!("task {t} of a retired job is not done")
+            };
+            let r = self.runs.record[run];
+            let energy = metrics::busy_energy(platform, r.node, r.dvfs, r.cores, r.end - r.start);
+            f.last_end = f.last_end.max(r.end);
+            f.busy_core_secs += f64::from(r.cores) * (r.end - r.start).as_secs_f64();
+            f.busy_energy_j[r.node.index()] += energy;
+            let job = self.job_of[t].index();
+            if f.job_energy_j.len() <= job {
+                f.job_energy_j.resize(job + 1, 0.0);
+            }
+            f.job_energy_j[job] += energy;
+        }
+        f.tasks = f.tasks.max(before.index());
+    }
+
+    /// Drops the per-task and per-edge state of the tasks below `before` and
+    /// the edges below `first_edge` (their jobs retired, their first runs
+    /// folded by [`State::fold_first_runs`]): a summary record's state then
+    /// follows the jobs in the system. Reading them again is a bug, caught in
+    /// debug builds.
+    pub(super) fn retire_before(&mut self, before: TaskId, first_edge: EdgeId) {
+        debug_assert!(
+            self.folded.tasks >= before.index(),
+            "tasks retired before their runs were folded"
+        );
+        let t = before.index();
+        self.primary.retire_before(t);
+        self.job_of.retire_before(t);
+        self.unfinished_preds.retire_before(t);
+        self.released.retire_before(t);
+        self.winner.retire_before(t);
+        self.copies_of.retire_before(t);
+        self.has_replicas.retire_before(t);
+        self.noise.retire_before(t);
+        self.input_position.retire_before(first_edge.index());
+    }
+
+    /// Sets what a summary record's metrics take instead of the DAG's
+    /// critical path and best sequential time ([`Folded::dag_bounds`]).
+    pub(super) fn set_dag_bounds(&mut self, critical_path: f64, sequential: f64) {
+        self.folded.dag_bounds = Some((critical_path, sequential));
     }
 
     /// Adds a job that arrives now: `dag` is the run's DAG with the job's
@@ -670,11 +740,13 @@ impl<'a> State<'a> {
     pub(super) fn end(self, policies: &mut Policies<'_>) -> Result<RunResult, SimError> {
         let dag = self.costs().dag();
         if self.n_done < dag.task_count() {
+            let first = self.winner.start();
             let example = self
                 .winner
+                .live_from(first)
                 .iter()
                 .position(Option::is_none)
-                .map_or(TaskId::new(0), TaskId::new);
+                .map_or(TaskId::new(first), |i| TaskId::new(first + i));
             return Err(SimError::Stalled {
                 scheduler: policies.scheduler.name().to_owned(),
                 time: self.now,
@@ -1146,13 +1218,16 @@ impl<'a> State<'a> {
         if !self.is_current(&t) {
             return; // The run was lost to a failure or dropped; this data is moot.
         }
-        self.transfers.push(TransferRecord {
-            edge: t.edge,
-            src: t.src,
-            dst: t.dst,
-            start: t.issued,
-            end: self.now,
-        });
+        match self.record {
+            Record::Full => self.transfers.push(TransferRecord {
+                edge: t.edge,
+                src: t.src,
+                dst: t.dst,
+                start: t.issued,
+                end: self.now,
+            }),
+            Record::Summary => self.folded.bytes_moved += self.costs().dag().edge(t.edge).bytes,
+        }
         self.input_ready(t.run, t.input as usize);
     }
 
@@ -1424,7 +1499,7 @@ impl<'a> State<'a> {
         {
             self.load.ready -= 1;
         }
-        if let Some(&job) = self.job_of.get(task.index()) {
+        if let Some(job) = StateSource::job_of(self, task) {
             let job = &mut self.jobs[job.index()];
             job.unfinished -= 1;
             if job.unfinished == 0 {
@@ -1576,7 +1651,7 @@ impl<'a> State<'a> {
         }
         node.running.push(run);
         self.load.busy_cores += u64::from(a.cores);
-        if let Some(&job) = self.job_of.get(self.runs.task[run].index()) {
+        if let Some(job) = StateSource::job_of(self, self.runs.task[run]) {
             let first_start = &mut self.jobs[job.index()].first_start;
             *first_start = Some(first_start.unwrap_or(self.now));
         }
@@ -1632,10 +1707,20 @@ impl<'a> State<'a> {
         );
     }
 
-    fn finish(self, scheduler: &str) -> RunResult {
+    fn finish(mut self, scheduler: &str) -> RunResult {
         let costs = self.costs();
+        if self.record == Record::Summary {
+            self.fold_first_runs(costs.platform(), TaskId::new(self.winner.len()));
+        }
+        let first = self.folded.tasks;
         let records = &self.runs.record;
-        let tasks = self.winner.iter().flatten().map(|&run| records[run]).collect();
+        let tasks = self
+            .winner
+            .live_from(first)
+            .iter()
+            .flatten()
+            .map(|&run| records[run])
+            .collect();
         let mut result = RunResult {
             scheduler: scheduler.to_owned(),
             tasks,
@@ -1648,6 +1733,7 @@ impl<'a> State<'a> {
             power: Vec::new(),
             node_energy_j: Vec::new(),
             metrics: metrics::EMPTY,
+            folded: self.folded,
         };
         // Keep outages that overlap the run, closed at the makespan at the latest.
         let makespan = result.makespan();

@@ -18,11 +18,15 @@
 //! order, and the scheduler hears that the tasks below the first task of the
 //! oldest job left are gone ([`Scheduler::retire`]), so per-task data it
 //! keeps in a [`crate::TaskWindow`] follows the jobs in the system. A job
-//! still running holds back the retirement of every later job. The DAG, the
-//! cost model, the engine's state and the run's record still keep every task.
+//! still running holds back the retirement of every later job. With the
+//! full record ([`Record::Full`]) the DAG, the engine's state and the run's
+//! record keep every task; a summary record ([`Record::Summary`]) folds the
+//! retired jobs' first runs into the metrics and drops their tasks from the
+//! DAG and the engine's per-task columns. The run table and the cost model's
+//! per-task tables still keep every task.
 
 use super::state::{JobState, Policies, State};
-use super::{SimConfig, SimError};
+use super::{Record, SimConfig, SimError};
 use crate::cost::CostModel;
 use crate::dag::Dag;
 use crate::ids::{JobId, TaskId};
@@ -122,13 +126,10 @@ impl StreamRun {
     /// failures included) over their durations. The platform's idle power
     /// belongs to no job, so the jobs' sum is the run's energy less its idle part.
     pub fn job_energy(&self, platform: &Platform) -> Vec<f64> {
-        let mut job_of = vec![0usize; self.dag.task_count()];
-        for (j, job) in self.jobs.iter().enumerate() {
-            for t in job.info.tasks() {
-                job_of[t.index()] = j;
-            }
-        }
-        let mut energy = vec![0.0; self.jobs.len()];
+        // Jobs hold ascending stretches of task ids.
+        let job_of = |task: TaskId| self.jobs.partition_point(|j| j.info.first_task <= task) - 1;
+        let mut energy = self.result.folded.job_energy_j.clone();
+        energy.resize(self.jobs.len(), 0.0);
         let runs = self.result.runs().map(|r| (r.task, *r.record));
         let lost = self.result.lost.iter().map(|l| {
             let record = crate::result::TaskRecord {
@@ -142,7 +143,7 @@ impl StreamRun {
             (l.task, record)
         });
         for (task, r) in runs.chain(lost) {
-            energy[job_of[task.index()]] += metrics::busy_energy(platform, r.node, r.dvfs, r.cores, r.end - r.start);
+            energy[job_of(task)] += metrics::busy_energy(platform, r.node, r.dvfs, r.cores, r.end - r.start);
         }
         energy
     }
@@ -182,6 +183,8 @@ pub fn simulate_stream_managed(
     let mut dag = Dag::empty();
     let costs = CostModel::new(&dag, platform)?;
     let mut state = super::start_state(&costs, config)?;
+    state.set_record(config.record);
+    let mut bounds = (config.record == Record::Summary).then(|| DagBounds::new(platform));
     let mut next = next_job(&mut jobs, 0.0)?;
     state.set_jobs_to_come(next.is_some());
     state.begin(policies)?;
@@ -200,6 +203,9 @@ pub fn simulate_stream_managed(
         let Some(job) = next.take() else {
             running.set_jobs_to_come(false);
             running.run_before(None, policies)?;
+            if let Some(bounds) = &bounds {
+                running.set_dag_bounds(bounds.critical_path, bounds.sequential(platform, &dag));
+            }
             let records = running.jobs().iter().map(JobRecord::from).collect();
             let result = running.end(policies)?;
             drop(costs);
@@ -216,12 +222,17 @@ pub fn simulate_stream_managed(
         state.advance_to(time);
         if let Some(before) = retire_over_jobs(&state, &mut retired) {
             policies.scheduler.retire(before);
+            if config.record == Record::Summary {
+                state.fold_first_runs(platform, before);
+                dag.retire_before(before);
+                state.retire_before(before, dag.first_edge());
+            }
         }
         // Every job arriving at this instant joins the same batch.
         let mut job = Some(job);
         while let Some(this) = job.take() {
             let arrival_secs = this.arrival;
-            add_job(&mut dag, &mut state, this, platform)?;
+            add_job(&mut dag, &mut state, this, platform, bounds.as_mut())?;
             next = next_job(&mut jobs, arrival_secs)?;
             if next.as_ref().is_some_and(|n| SimTime::from_secs_f64(n.arrival) == time) {
                 job = next.take();
@@ -268,10 +279,28 @@ fn next_job(
     Ok(Some(job))
 }
 
-/// Appends `job` to the run's DAG and state.
-fn add_job(dag: &mut Dag, state: &mut State<'static>, job: StreamJob, platform: &Platform) -> Result<(), SimError> {
+/// Appends `job` to the run's DAG and state, and adds it to `bounds` if a
+/// summary record keeps them.
+fn add_job(
+    dag: &mut Dag,
+    state: &mut State<'static>,
+    job: StreamJob,
+    platform: &Platform,
+    bounds: Option<&mut DagBounds>,
+) -> Result<(), SimError> {
     let id = JobId::new(state.jobs().len());
-    let lower_bound = metrics::min_critical_path(&CostModel::new(&job.dag, platform)?);
+    let costs = CostModel::new(&job.dag, platform)?;
+    let lower_bound = metrics::min_critical_path(&costs);
+    if let Some(bounds) = bounds {
+        if let Some(task) = job.dag.tasks().iter().find(|t| t.memory_bytes > 0) {
+            return Err(SimError::Stream(format!(
+                "job {}: task {:?} declares memory, and a summary record keeps no runs to find the peak memory from; use the full record",
+                id.index(),
+                task.name
+            )));
+        }
+        bounds.add(&costs, lower_bound);
+    }
     let first_task = dag
         .append(&job.dag, &format!("j{}:", id.index()))
         .map_err(|e| SimError::Stream(format!("job {}: {e}", id.index())))?;
@@ -286,4 +315,66 @@ fn add_job(dag: &mut Dag, state: &mut State<'static>, job: StreamJob, platform: 
     };
     state.add_job(dag, info);
     Ok(())
+}
+
+/// The stream DAG's [`metrics::min_critical_path`] and
+/// [`metrics::best_sequential`], built up job by job for a summary record,
+/// whose DAG drops retired jobs: the same sums in the same order as over the
+/// whole DAG, so the same numbers.
+struct DagBounds {
+    /// The longest job critical path (jobs share no edge).
+    critical_path: f64,
+    /// Per node, Σ one-core time of every task so far, in task order; kept
+    /// for class representatives only until a task gives per-node costs.
+    sums: Vec<f64>,
+    /// Whether every node's sum is kept.
+    all_nodes: bool,
+}
+
+impl DagBounds {
+    fn new(platform: &Platform) -> DagBounds {
+        DagBounds {
+            critical_path: 0.0,
+            sums: vec![-0.0; platform.node_count()],
+            all_nodes: false,
+        }
+    }
+
+    /// Adds a job (its own cost model) whose critical path is `critical_path`.
+    fn add(&mut self, costs: &CostModel<'_>, critical_path: f64) {
+        let platform = costs.platform();
+        self.critical_path = self.critical_path.max(critical_path);
+        if !self.all_nodes && costs.dag().node_cost_count().is_some() {
+            // Until now every node summed what its class's first node did.
+            for n in platform.node_ids() {
+                self.sums[n.index()] = self.sums[platform.class_representatives()[platform.node_class(n)].index()];
+            }
+            self.all_nodes = true;
+        }
+        let nodes = if self.all_nodes {
+            platform.node_ids().collect()
+        } else {
+            platform.class_representatives().to_vec()
+        };
+        for n in nodes {
+            let sum = &mut self.sums[n.index()];
+            for t in costs.dag().task_ids() {
+                *sum += costs.exec_secs(t, n, 1, 0);
+            }
+        }
+    }
+
+    /// The best sequential time over the nodes [`metrics::best_sequential`]
+    /// takes for `dag`.
+    fn sequential(&self, platform: &Platform, dag: &Dag) -> f64 {
+        let sums = &self.sums;
+        match dag.node_cost_count() {
+            None => platform
+                .class_representatives()
+                .iter()
+                .map(|n| sums[n.index()])
+                .fold(f64::INFINITY, f64::min),
+            Some(_) => sums.iter().copied().fold(f64::INFINITY, f64::min),
+        }
+    }
 }
