@@ -155,7 +155,10 @@ pub struct RunResult {
     pub tasks: Vec<TaskRecord>,
     /// Transfers between distinct nodes, in the order they finished.
     pub transfers: Vec<TransferRecord>,
-    /// Core indices held by tasks; see [`RunResult::cores_of`].
+    /// Core indices held by tasks; see [`RunResult::cores_of`]. Empty for a
+    /// summary record ([`crate::Record::Summary`]), which keeps no core
+    /// indices (the `cores_of` methods then return none; the records' core
+    /// counts are kept).
     pub core_slots: Vec<u32>,
     /// Task runs aborted by node failures, in the order they were lost.
     pub lost: Vec<LostRecord>,

@@ -48,6 +48,15 @@ impl<T> From<Vec<T>> for TaskWindow<T> {
 }
 
 impl<T> TaskWindow<T> {
+    /// An empty window with room for `n` ids.
+    pub fn with_capacity(n: usize) -> TaskWindow<T> {
+        TaskWindow {
+            items: Vec::with_capacity(n),
+            offset: 0,
+            start: 0,
+        }
+    }
+
     /// One past the last id held: the number of tasks ever pushed.
     pub fn len(&self) -> usize {
         self.offset + self.items.len()
@@ -91,6 +100,16 @@ impl<T> TaskWindow<T> {
             self.items.drain(..dead);
             self.offset = self.start;
         }
+    }
+
+    /// The value of `id`, or `None` if it was retired: for callers that may
+    /// legitimately name a retired id, such as a stale event, and read that
+    /// as "gone" rather than as a bug.
+    pub fn get(&self, id: usize) -> Option<&T> {
+        if id < self.start {
+            return None;
+        }
+        self.items.get(id - self.offset)
     }
 
     /// The values of the ids not retired, from [`TaskWindow::start`] on.
@@ -172,6 +191,17 @@ mod tests {
             assert!(w.held() <= 2 * 5 + 1, "{} held at id {i}", w.held());
         }
         assert_eq!((w.start(), w[9_999]), (9_995, 9_999));
+    }
+
+    #[test]
+    fn get_reads_retired_ids_as_gone() {
+        let mut w = TaskWindow::with_capacity(4);
+        w.resize(4, 7u8);
+        w.retire_before(2);
+        assert_eq!(
+            (w.get(1), w.get(2), w.get(3), w.get(4)),
+            (None, Some(&7), Some(&7), None)
+        );
     }
 
     #[test]

@@ -6,11 +6,19 @@
 //! the new row), so a column added to the table without a value in the row
 //! does not compile. Runs are numbered in the order they were added: a task's
 //! primary run when the task joins the run, copies when a scheduler asks for them.
+//!
+//! On a job stream with a summary record the table drops the runs of retired
+//! jobs ([`Runs::retire_before`]): every column is a [`TaskWindow`] over run
+//! ids, so what the table holds follows the jobs in the system. Events still
+//! in the queue may name a dropped run (a superseded run end, a moot
+//! transfer); they ask through [`Runs::current_status`], which reads a
+//! dropped run as stale, as its epoch or status would have said.
 
 use crate::ids::TaskId;
 use crate::result::TaskRecord;
 use crate::scheduler::Assignment;
 use crate::time::SimTime;
+use crate::window::TaskWindow;
 use std::ops::{Index, IndexMut};
 
 /// One run of a task (see the [engine's run model](super::state)).
@@ -44,8 +52,9 @@ impl Status {
     }
 }
 
-/// One attribute of every run, indexed by [`Run`].
-pub(super) struct Column<T>(Vec<T>);
+/// One attribute of every run not retired, indexed by [`Run`]; reading a
+/// retired run through it is a bug, caught in debug builds.
+pub(super) struct Column<T>(TaskWindow<T>);
 
 impl<T> Index<Run> for Column<T> {
     type Output = T;
@@ -63,7 +72,7 @@ impl<T> IndexMut<Run> for Column<T> {
 
 impl<T> Column<T> {
     fn with_capacity(n: usize) -> Column<T> {
-        Column(Vec::with_capacity(n))
+        Column(TaskWindow::with_capacity(n))
     }
 }
 
@@ -90,7 +99,8 @@ pub(super) struct Runs {
     pub pulling: Column<bool>,
     /// Where the run's flags in `input_arrived` start (one per in-edge).
     input_offset: Column<u32>,
-    input_arrived: Vec<bool>,
+    /// Input flags, indexed by position (`input_offset` + input).
+    input_arrived: TaskWindow<bool>,
     /// Bumped whenever a run is dropped or its task handed back.
     pub epoch: Column<u32>,
     /// Queue priority: the order of the task's first decision, kept when a
@@ -115,7 +125,7 @@ impl Runs {
             inputs_at: Column::with_capacity(n_runs),
             pulling: Column::with_capacity(n_runs),
             input_offset: Column::with_capacity(n_runs),
-            input_arrived: Vec::with_capacity(n_inputs),
+            input_arrived: TaskWindow::with_capacity(n_inputs),
             epoch: Column::with_capacity(n_runs),
             priority: Column::with_capacity(n_runs),
             assignment: Column::with_capacity(n_runs),
@@ -151,13 +161,14 @@ impl Runs {
             work,
         } = self;
         let run = Run(task_column.0.len() as u32);
+        let first_flag = input_arrived.len();
         task_column.0.push(task);
         status.0.push(Status::Unassigned);
         missing_column.0.push(missing_inputs);
         inputs_at.0.push(None);
         pulling.0.push(false);
-        input_offset.0.push(input_arrived.len() as u32);
-        input_arrived.extend(std::iter::repeat_n(false, n_inputs));
+        input_offset.0.push(first_flag as u32);
+        input_arrived.resize(first_flag + n_inputs, false);
         epoch.0.push(0);
         priority_column.0.push(priority);
         assignment_column.0.push(assignment);
@@ -165,6 +176,69 @@ impl Runs {
         remaining.0.push(1.0);
         work.0.push(0.0);
         run
+    }
+
+    /// The id the next run pushed will get: one past every run so far.
+    pub(super) fn next(&self) -> Run {
+        Run(self.task.0.len() as u32)
+    }
+
+    /// Rows held in storage (retired ones not yet dropped included): at most
+    /// twice the runs not retired, plus one.
+    pub(super) fn held(&self) -> usize {
+        self.task.0.held()
+    }
+
+    /// The status of `run` if `epoch` is still its epoch, else `None`: what
+    /// an event stamped with `epoch` asks before it acts. A retired run reads
+    /// as `None` (all its events are stale: no retired run is live).
+    pub(super) fn current_status(&self, run: Run, epoch: u32) -> Option<Status> {
+        let current = self.epoch.0.get(run.index())?;
+        (*current == epoch).then(|| self.status[run])
+    }
+
+    /// Retires the runs below `first` (at most [`Runs::next`]), which must
+    /// all be runs of retired tasks and not live, with their input flags:
+    /// only [`Runs::current_status`] may name them from now on. Amortised
+    /// O(1) per run.
+    pub(super) fn retire_before(&mut self, first: Run) {
+        let Runs {
+            task,
+            status,
+            missing_inputs,
+            inputs_at,
+            pulling,
+            input_offset,
+            input_arrived,
+            epoch,
+            priority,
+            assignment,
+            record,
+            remaining,
+            work,
+        } = self;
+        let id = first.index();
+        if id <= input_offset.0.start() {
+            return;
+        }
+        debug_assert!(
+            (task.0.start()..id).all(|r| !status.0[r].is_live()),
+            "a live run retired"
+        );
+        let first_flag = input_offset.0.get(id).map_or(input_arrived.len(), |&f| f as usize);
+        input_arrived.retire_before(first_flag);
+        task.0.retire_before(id);
+        status.0.retire_before(id);
+        missing_inputs.0.retire_before(id);
+        inputs_at.0.retire_before(id);
+        pulling.0.retire_before(id);
+        input_offset.0.retire_before(id);
+        epoch.0.retire_before(id);
+        priority.0.retire_before(id);
+        assignment.0.retire_before(id);
+        record.0.retire_before(id);
+        remaining.0.retire_before(id);
+        work.0.retire_before(id);
     }
 
     /// Marks the `k`-th input of `run` as arrived; false if it already had.
@@ -181,6 +255,8 @@ impl Runs {
     /// Forgets which of the `n_inputs` inputs of `run` have arrived.
     pub(super) fn clear_inputs(&mut self, run: Run, n_inputs: usize) {
         let offset = self.input_offset[run] as usize;
-        self.input_arrived[offset..offset + n_inputs].fill(false);
+        for flag in offset..offset + n_inputs {
+            self.input_arrived[flag] = false;
+        }
     }
 }

@@ -118,7 +118,10 @@ pub(super) struct State<'a> {
     finished_copies: Vec<CopyRecord>,
     /// Replicas cancelled because another run of their task finished.
     cancelled_copies: Vec<CopyRecord>,
-    core_slots: Vec<u32>,
+    /// The core indices each run that took cores holds, from its record's
+    /// `core_offset` on, in the order runs took them; a summary record drops
+    /// the prefix no running run holds.
+    core_slots: TaskWindow<u32>,
     nodes: Vec<NodeState>,
     dirty_nodes: Vec<NodeId>,
     transfers: Vec<TransferRecord>,
@@ -251,6 +254,15 @@ impl StateSource for State<'_> {
 
 /// Inputs a task waits for before it may start: one per in-edge, plus one
 /// for its release if it has a release time.
+/// Whether transfer `t` still feeds the run it was sent to: the same epoch,
+/// and committed (queued or running). A retired run's transfers are moot.
+fn feeds_its_run(runs: &Runs, t: &Transfer) -> bool {
+    matches!(
+        runs.current_status(t.run, t.epoch),
+        Some(Status::Queued | Status::Running)
+    )
+}
+
 fn pending_at_start(dag: &Dag, task: TaskId) -> u32 {
     dag.in_edges(task).len() as u32 + u32::from(dag.task(task).release > 0.0)
 }
@@ -284,7 +296,7 @@ impl<'a> State<'a> {
             n_assigned: 0,
             finished_copies: Vec::new(),
             cancelled_copies: Vec::new(),
-            core_slots: Vec::with_capacity(n_tasks),
+            core_slots: TaskWindow::with_capacity(n_tasks),
             nodes: platform
                 .nodes()
                 .iter()
@@ -588,6 +600,23 @@ impl<'a> State<'a> {
         self.has_replicas.retire_before(t);
         self.noise.retire_before(t);
         self.input_position.retire_before(first_edge.index());
+        // Runs are numbered in decision order, primary runs in task order as
+        // tasks join: every run below the first task's primary run (or below
+        // every run, if no task is left) is one of a retired task. Copies
+        // of retired tasks decided later stay until a later cut passes them.
+        let first_run = self.primary.get(t).copied().unwrap_or_else(|| self.runs.next());
+        self.runs.retire_before(first_run);
+        // Only runs holding cores read their slots again (when they release
+        // them); runs take slots at the end. O(runs holding cores).
+        let first_slot = self.nodes.iter().flat_map(|n| &n.running);
+        let first_slot = first_slot.map(|&r| self.runs.record[r].core_offset as usize).min();
+        self.core_slots
+            .retire_before(first_slot.unwrap_or_else(|| self.core_slots.len()));
+    }
+
+    /// Rows the run table holds in storage (see [`Runs::held`]).
+    pub(super) fn runs_held(&self) -> usize {
+        self.runs.held()
     }
 
     /// Sets what a summary record's metrics take instead of the DAG's
@@ -1210,7 +1239,7 @@ impl<'a> State<'a> {
 
     /// Whether transfer `t` still feeds a run waiting for it.
     fn is_current(&self, t: &Transfer) -> bool {
-        self.runs.epoch[t.run] == t.epoch && self.is_committed(t.run)
+        feeds_its_run(&self.runs, t)
     }
 
     fn transfer_done(&mut self, t: Transfer) {
@@ -1244,7 +1273,7 @@ impl<'a> State<'a> {
                 }
             }
             Event::RunEnd { run, epoch } => {
-                if self.runs.epoch[run] == epoch && self.runs.status[run] == Status::Running {
+                if self.runs.current_status(run, epoch) == Some(Status::Running) {
                     self.run_end(run);
                 }
             }
@@ -1282,7 +1311,7 @@ impl<'a> State<'a> {
             Event::NodeUp(node) => self.node_up_again(node),
             Event::Decided { run, epoch } => {
                 self.n_pending_progress -= 1;
-                if self.runs.epoch[run] != epoch || self.runs.status[run] != Status::Deciding {
+                if self.runs.current_status(run, epoch) != Some(Status::Deciding) {
                     return; // Dropped while the scheduler was deciding.
                 }
                 if self.accepts(self.runs.assignment[run].node) {
@@ -1391,9 +1420,7 @@ impl<'a> State<'a> {
     fn cancel_moot_flows(&mut self) {
         let runs = &self.runs;
         if let Some(net) = &mut self.network {
-            let dropped = net.cancel(self.now, |t| {
-                runs.epoch[t.run] != t.epoch || !matches!(runs.status[t.run], Status::Queued | Status::Running)
-            });
+            let dropped = net.cancel(self.now, |t| !feeds_its_run(runs, t));
             self.n_pending_progress -= dropped;
         }
     }
@@ -1463,8 +1490,8 @@ impl<'a> State<'a> {
             self.load.busy_cores -= u64::from(record.cores);
         }
         let offset = record.core_offset as usize;
-        node.free_cores
-            .extend(self.core_slots[offset..offset + record.cores as usize].iter().rev());
+        let slots = (offset..offset + record.cores as usize).rev();
+        node.free_cores.extend(slots.map(|slot| self.core_slots[slot]));
         if !node.freed_in_batch {
             node.freed_in_batch = true;
             self.freed.push(record.node);
@@ -1725,7 +1752,10 @@ impl<'a> State<'a> {
             scheduler: scheduler.to_owned(),
             tasks,
             transfers: self.transfers,
-            core_slots: self.core_slots,
+            core_slots: match self.record {
+                Record::Full => self.core_slots.into_live(),
+                Record::Summary => Vec::new(),
+            },
             lost: self.lost_runs,
             copies: self.finished_copies,
             cancelled: self.cancelled_copies,

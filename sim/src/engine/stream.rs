@@ -97,6 +97,11 @@ pub struct StreamRun {
     pub result: RunResult,
     /// Every job, in arrival order.
     pub jobs: Vec<JobRecord>,
+    /// The most rows the engine's run table held, measured after each
+    /// arrival's jobs joined and at the end: with a summary record it drops
+    /// the runs of retired jobs and follows the jobs in the system, with the
+    /// full record it holds every run of the stream.
+    pub peak_runs_held: usize,
 }
 
 impl StreamRun {
@@ -193,6 +198,7 @@ pub fn simulate_stream_managed(
     let mut bound = 0;
     let mut arrival = None;
     let mut retired = 0;
+    let mut peak_runs_held = 0;
     loop {
         let costs = CostModel::extended(&dag, platform, tables, bound)?;
         bound = dag.task_count();
@@ -207,12 +213,14 @@ pub fn simulate_stream_managed(
                 running.set_dag_bounds(bounds.critical_path, bounds.sequential(platform, &dag));
             }
             let records = running.jobs().iter().map(JobRecord::from).collect();
+            let peak_runs_held = peak_runs_held.max(running.runs_held());
             let result = running.end(policies)?;
             drop(costs);
             return Ok(StreamRun {
                 dag,
                 result,
                 jobs: records,
+                peak_runs_held,
             });
         };
         let time = SimTime::from_secs_f64(job.arrival);
@@ -238,6 +246,7 @@ pub fn simulate_stream_managed(
                 job = next.take();
             }
         }
+        peak_runs_held = peak_runs_held.max(state.runs_held());
         arrival = Some(time);
     }
 }
