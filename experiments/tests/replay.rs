@@ -280,14 +280,10 @@ fn cross_validation_prefers_the_key_that_separates_the_deployments() {
     let mut instances = Vec::new();
     for (i, (machine, interval)) in [("fast-1", 1.0), ("slow-1", 12.0)].into_iter().enumerate() {
         for size in [10, 15, 20, 30, 40] {
-            let mut inst = synthetic(&dir, &format!("r{i}-{size}"), size, machine, None, None);
-            inst.measured = inst
-                .simulate(&Model {
-                    submit_interval: interval,
-                    ..Model::default()
-                })
-                .unwrap();
-            instances.push(inst);
+            instances.push(recorded_at(
+                synthetic(&dir, &format!("r{i}-{size}"), size, machine, None, None),
+                interval,
+            ));
         }
     }
     let refs: Vec<&Instance> = instances.iter().collect();
@@ -363,6 +359,18 @@ fn a_missing_or_malformed_deployment_field_is_named_with_its_file() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// `inst` with its measured makespan set to its simulation at
+/// `submit_interval` s per submitted job, the other parameters at their defaults.
+fn recorded_at(mut inst: Instance, submit_interval: f64) -> Instance {
+    inst.measured = inst
+        .simulate(&Model {
+            submit_interval,
+            ..Model::default()
+        })
+        .unwrap();
+    inst
+}
+
 /// Recordings on two clusters, `few` of them on `few-1` at 12 s per
 /// submitted job and `many` on `many-1` at 1.5 s, the other parameters at
 /// their defaults.
@@ -370,14 +378,10 @@ fn two_clusters(dir: &Path, few: usize, many: usize) -> Vec<Instance> {
     let mut instances = Vec::new();
     for (machine, n, interval) in [("few-1", few, 12.0), ("many-1", many, 1.5)] {
         for i in 0..n {
-            let mut inst = synthetic(dir, &format!("{machine}-{i}"), 10 + 10 * i, machine, None, None);
-            inst.measured = inst
-                .simulate(&Model {
-                    submit_interval: interval,
-                    ..Model::default()
-                })
-                .unwrap();
-            instances.push(inst);
+            instances.push(recorded_at(
+                synthetic(dir, &format!("{machine}-{i}"), 10 + 10 * i, machine, None, None),
+                interval,
+            ));
         }
     }
     instances

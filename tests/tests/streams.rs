@@ -180,8 +180,6 @@ fn schedulers_never_see_future_jobs() {
     sim::check::check_stream(&run, &platform).unwrap();
 }
 
-/// Every stream policy and a static planner per arrival run a mixed stream,
-/// and the same seed gives the same run.
 /// Online policies, job policies and static planners per arrival.
 const STREAM_POLICIES: [&str; 18] = [
     "job-fifo",
@@ -204,24 +202,31 @@ const STREAM_POLICIES: [&str; 18] = [
     "min-min",
 ];
 
-#[test]
-fn every_stream_policy_runs_and_is_deterministic() {
-    let platform = sim::presets::preset("heterogeneous", 6).unwrap();
+/// A Poisson stream of `jobs` layered 12-task jobs at `load` on `platform`.
+fn layered_stream(platform: &sim::Platform, load: f64, jobs: usize) -> Stream {
     let mix = JobMix::new(vec![MixEntry {
         source: MixSource::Generator("layered:tasks=12".into()),
         weight: 1.0,
     }])
     .unwrap();
-    let rate = workloads::stream::rate_for_load(0.8, mix.expected_work(), &platform);
+    let rate = workloads::stream::rate_for_load(load, mix.expected_work(), platform);
     let arrivals = ArrivalProcess::parse("poisson:rate=1").unwrap().with_mean_rate(rate);
-    let stream = Stream::new(
+    Stream::new(
         StreamSource::Process { arrivals, mix },
         Limit {
-            jobs: Some(60),
+            jobs: Some(jobs),
             horizon: None,
         },
     )
-    .unwrap();
+    .unwrap()
+}
+
+/// Every stream policy and a static planner per arrival run a mixed stream,
+/// and the same seed gives the same run.
+#[test]
+fn every_stream_policy_runs_and_is_deterministic() {
+    let platform = sim::presets::preset("heterogeneous", 6).unwrap();
+    let stream = layered_stream(&platform, 0.8, 60);
     for spec in STREAM_POLICIES {
         let once = || {
             let mut scheduler = schedulers::registry::create_for_stream(spec, 5).unwrap();
@@ -247,21 +252,7 @@ fn every_stream_policy_runs_and_is_deterministic() {
 #[test]
 fn a_summary_record_keeps_the_full_records_metrics() {
     let platform = sim::presets::preset("heterogeneous", 6).unwrap();
-    let mix = JobMix::new(vec![MixEntry {
-        source: MixSource::Generator("layered:tasks=12".into()),
-        weight: 1.0,
-    }])
-    .unwrap();
-    let rate = workloads::stream::rate_for_load(0.8, mix.expected_work(), &platform);
-    let arrivals = ArrivalProcess::parse("poisson:rate=1").unwrap().with_mean_rate(rate);
-    let stream = Stream::new(
-        StreamSource::Process { arrivals, mix },
-        Limit {
-            jobs: Some(80),
-            horizon: None,
-        },
-    )
-    .unwrap();
+    let stream = layered_stream(&platform, 0.8, 80);
     // A policy that leaves an early job running long retires no job before the stream ends.
     let mut retired_none: Vec<&str> = Vec::new();
     for spec in STREAM_POLICIES {
@@ -325,21 +316,7 @@ fn assert_summary_keeps_the_metrics(spec: &str, full: &StreamRun, summary: &Stre
 #[test]
 fn a_summary_records_run_table_follows_the_jobs_in_the_system() {
     let platform = sim::presets::preset("homogeneous", 8).unwrap();
-    let mix = JobMix::new(vec![MixEntry {
-        source: MixSource::Generator("layered:tasks=12".into()),
-        weight: 1.0,
-    }])
-    .unwrap();
-    let rate = workloads::stream::rate_for_load(0.7, mix.expected_work(), &platform);
-    let arrivals = ArrivalProcess::parse("poisson:rate=1").unwrap().with_mean_rate(rate);
-    let stream = Stream::new(
-        StreamSource::Process { arrivals, mix },
-        Limit {
-            jobs: Some(1500),
-            horizon: None,
-        },
-    )
-    .unwrap();
+    let stream = layered_stream(&platform, 0.7, 1500);
     let calm = SimConfig {
         seed: 3,
         ..SimConfig::default()
